@@ -1,0 +1,91 @@
+"""Command line: ``python -m core analyze CLIP [--height CM] [--view V] [--capture-fps N]
+[--out report.json] [--video annotated.mp4] [--media-dir DIR] [--quiet]``.
+
+Runs the same engine as the app, shows a progress bar on stderr and prints a readable summary.
+Exit codes: 0 report written (also for a clip the capture gate refused: its reasons are
+printed), 2 the input could not be analysed (friendly message, no traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from .errors import FormCheckError  # noqa: E402
+from .pipeline import VIEW_CHOICES, AnalysisOptions, analyze  # noqa: E402
+from .report import dumps  # noqa: E402
+from .summary import text_summary  # noqa: E402
+
+
+def _bar(quiet: bool):
+    """Progress on stderr: a redrawn bar on a terminal, one line per stage otherwise."""
+    tty = sys.stderr.isatty()
+    last = {"stage": None, "pct": -1}
+
+    def cb(stage: str, frac: float) -> None:
+        pct = int(frac * 100)
+        if quiet or (pct == last["pct"] and stage == last["stage"]):
+            return
+        if tty:
+            n = int(frac * 30)
+            sys.stderr.write(f"\r[{'#' * n}{'.' * (30 - n)}] {pct:3d}%  {stage:<36}")
+            if frac >= 1.0:
+                sys.stderr.write("\n")
+        elif stage != last["stage"]:
+            sys.stderr.write(f"[{pct:3d}%] {stage}\n")
+        sys.stderr.flush()
+        last.update(stage=stage, pct=pct)
+
+    return cb
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m core", description="FormCheck running-form analysis")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    a = sub.add_parser("analyze", help="analyse a running clip")
+    a.add_argument("clip")
+    a.add_argument("--height", type=float, help="runner height in cm (adds centimetres)")
+    a.add_argument("--view", default="auto", choices=VIEW_CHOICES)
+    a.add_argument("--capture-fps", type=float, help="real capture rate of a slow-motion clip")
+    a.add_argument("--out", help="write the report JSON here")
+    a.add_argument("--video", help="write the annotated H.264 mp4 here")
+    a.add_argument("--media-dir", help="keep all media (evidence stills, video) in this folder")
+    a.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = ap.parse_args(argv)
+
+    media_dir = Path(args.media_dir) if args.media_dir else Path(tempfile.mkdtemp(prefix="formcheck_"))
+    opts = AnalysisOptions(height_cm=args.height, view=args.view, capture_fps=args.capture_fps,
+                           write_video=not args.no_video)
+    try:
+        report = analyze(args.clip, opts, media_dir, _bar(args.quiet))
+    except FormCheckError as e:
+        sys.stderr.write("\n" if not args.quiet else "")
+        print(f"Can't analyse this clip: {e.message}", file=sys.stderr)
+        if e.hint:
+            print(f"Tip: {e.hint}", file=sys.stderr)
+        return 2
+    if args.out:
+        Path(args.out).write_text(dumps(report))
+    if args.video and report["media"].get("video"):
+        shutil.copyfile(media_dir / report["media"]["video"], args.video)
+    print(text_summary(report))
+    if args.out:
+        print(f"\nReport: {args.out}")
+    if args.video and report["media"].get("video"):
+        print(f"Annotated video: {args.video}")
+    if args.media_dir:
+        print(f"Media: {media_dir}")
+    elif not args.media_dir:
+        shutil.rmtree(media_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

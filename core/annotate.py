@@ -1,0 +1,200 @@
+"""Stage 10 — annotated output: skeleton and measurements drawn on frames; H.264 video.
+
+Contract:
+    draw_skeleton(img, xy, vis) -> img            in place, BGR
+    draw_measure(img, metric_id, xy, fwd, value_text) -> img
+    evidence_image(img, xy, vis, metric_id, fwd, caption) -> BGR image
+    write_video(frames, fps, path) -> path        H.264 yuv420p mp4 that browsers play
+    face_box(xy) -> [x0, y0, x1, y1] | None       head box used to blur faces when sharing
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+import cv2
+import numpy as np
+
+from .pose import LM, SKELETON
+
+COL = {"L": (255, 170, 40), "R": (40, 140, 255), "C": (235, 235, 235), "M": (60, 220, 255),
+       "good": (90, 200, 90), "watch": (40, 190, 250), "fix": (60, 60, 235)}
+
+
+def _pt(xy: np.ndarray, name: str) -> tuple[int, int] | None:
+    p = xy[LM[name]]
+    if not np.all(np.isfinite(p)):
+        return None
+    return int(round(p[0])), int(round(p[1]))
+
+
+def _scale(img: np.ndarray) -> float:
+    return max(1.0, min(img.shape[:2]) / 480.0)
+
+
+def draw_skeleton(img: np.ndarray, xy: np.ndarray, vis: np.ndarray | None = None) -> np.ndarray:
+    s = _scale(img)
+    th = max(2, int(2 * s))
+    for a, b in SKELETON:
+        pa, pb = _pt(xy, a), _pt(xy, b)
+        if pa is None or pb is None:
+            continue
+        side = "L" if a.startswith("l_") and b.startswith("l_") else \
+            "R" if a.startswith("r_") and b.startswith("r_") else "C"
+        cv2.line(img, pa, pb, (20, 20, 20), th + 2, cv2.LINE_AA)
+        cv2.line(img, pa, pb, COL[side], th, cv2.LINE_AA)
+    for name in LM:
+        p = _pt(xy, name)
+        if p is not None and not name.startswith(("l_eye", "r_eye", "mouth", "l_pinky", "r_pinky",
+                                                  "l_thumb", "r_thumb", "l_index", "r_index")):
+            cv2.circle(img, p, max(2, int(2.5 * s)), (255, 255, 255), -1, cv2.LINE_AA)
+    return img
+
+
+def _ascii(text: str) -> str:
+    """OpenCV's Hershey fonts are ASCII only."""
+    return text.replace("\u00b0", " deg").encode("ascii", "replace").decode()
+
+
+def _label(img: np.ndarray, text: str, org: tuple[int, int], color=(255, 255, 255)) -> None:
+    text = _ascii(text)
+    s = _scale(img)
+    fs = 0.5 * s
+    th = max(1, int(s))
+    (w, h), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, fs, th)
+    x = int(np.clip(org[0], 2, img.shape[1] - w - 4))
+    y = int(np.clip(org[1], h + 4, img.shape[0] - 4))
+    cv2.rectangle(img, (x - 3, y - h - 4), (x + w + 3, y + 4), (20, 20, 20), -1)
+    cv2.putText(img, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, fs, color, th, cv2.LINE_AA)
+
+
+def _mid(xy: np.ndarray, a: str, b: str) -> tuple[int, int] | None:
+    pa, pb = _pt(xy, a), _pt(xy, b)
+    if pa is None or pb is None:
+        return None
+    return (pa[0] + pb[0]) // 2, (pa[1] + pb[1]) // 2
+
+
+def draw_measure(img: np.ndarray, metric_id: str, xy: np.ndarray, fwd: float, text: str,
+                 foot: str | None = None) -> np.ndarray:
+    """Draw how ``metric_id`` is measured on this frame, with ``text`` as its label."""
+    s = _scale(img)
+    th = max(2, int(2 * s))
+    c = COL["M"]
+    hip = _mid(xy, "l_hip", "r_hip")
+    sh = _mid(xy, "l_shoulder", "r_shoulder")
+    f = (foot or "L").lower()
+    if metric_id in ("overstride", "foot_strike", "shank_angle_ic", "knee_flexion_ic") and hip:
+        ank = _pt(xy, f"{f}_ankle")
+        if ank:
+            cv2.line(img, (hip[0], hip[1]), (hip[0], ank[1]), c, th, cv2.LINE_AA)
+            cv2.line(img, (hip[0], ank[1]), ank, c, th, cv2.LINE_AA)
+            cv2.circle(img, ank, int(6 * s), c, th, cv2.LINE_AA)
+            if metric_id == "shank_angle_ic":
+                kn = _pt(xy, f"{f}_knee")
+                if kn:
+                    cv2.line(img, kn, (kn[0], ank[1]), (200, 200, 200), 1, cv2.LINE_AA)
+                    cv2.line(img, kn, ank, c, th, cv2.LINE_AA)
+            _label(img, text, (min(hip[0], ank[0]), ank[1] + int(22 * s)))
+            return img
+    if metric_id in ("trunk_lean", "waist_lean", "hips_behind", "head_position") and hip and sh:
+        top = (hip[0], hip[1] - int(1.15 * abs(hip[1] - sh[1])))
+        cv2.line(img, hip, top, (200, 200, 200), max(1, th - 1), cv2.LINE_AA)
+        cv2.line(img, hip, sh, c, th, cv2.LINE_AA)
+        _label(img, text, (sh[0] + int(10 * s * fwd), sh[1] - int(14 * s)))
+        return img
+    if metric_id in ("elbow_angle", "arm_swing"):
+        side = "l" if np.nansum(np.isfinite(xy[LM["l_wrist"]])) else "r"
+        pts = [_pt(xy, f"{side}_{n}") for n in ("shoulder", "elbow", "wrist")]
+        if all(pts):
+            cv2.line(img, pts[0], pts[1], c, th, cv2.LINE_AA)
+            cv2.line(img, pts[1], pts[2], c, th, cv2.LINE_AA)
+            cv2.circle(img, pts[1], int(10 * s), c, th, cv2.LINE_AA)
+            _label(img, text, (pts[1][0] + int(12 * s), pts[1][1]))
+            return img
+    if metric_id in ("pelvic_drop", "shoulder_level", "lateral_sway", "trunk_rotation"):
+        a, b = ("l_hip", "r_hip") if metric_id == "pelvic_drop" else ("l_shoulder", "r_shoulder")
+        pa, pb = _pt(xy, a), _pt(xy, b)
+        if pa and pb:
+            cv2.line(img, pa, pb, c, th, cv2.LINE_AA)
+            cv2.line(img, (pa[0], pa[1]), (pb[0], pa[1]), (200, 200, 200), 1, cv2.LINE_AA)
+            _label(img, text, (min(pa[0], pb[0]), min(pa[1], pb[1]) - int(16 * s)))
+            return img
+    if metric_id in ("step_width", "arm_crossover", "foot_turnout") and hip:
+        y1 = img.shape[0] - 1
+        cv2.line(img, hip, (hip[0], y1), c, max(1, th - 1), cv2.LINE_AA)
+        ank = _pt(xy, f"{f}_ankle")
+        if ank:
+            cv2.line(img, (hip[0], ank[1]), ank, c, th, cv2.LINE_AA)
+        _label(img, text, (hip[0] + int(8 * s), (ank or hip)[1] - int(16 * s)))
+        return img
+    if metric_id in ("knee_flexion_mid", "hip_extension", "knee_drive"):
+        pts = [_pt(xy, f"{f}_{n}") for n in ("hip", "knee", "ankle")]
+        if all(pts):
+            cv2.line(img, pts[0], pts[1], c, th, cv2.LINE_AA)
+            cv2.line(img, pts[1], pts[2], c, th, cv2.LINE_AA)
+            _label(img, text, (pts[1][0] + int(12 * s), pts[1][1]))
+            return img
+    _label(img, text, (int(10 * s), int(24 * s)))
+    return img
+
+
+def caption_bar(img: np.ndarray, text: str, color=(40, 40, 40)) -> np.ndarray:
+    s = _scale(img)
+    h = int(30 * s)
+    bar = np.full((h, img.shape[1], 3), color, np.uint8)
+    cv2.putText(bar, _ascii(text), (int(8 * s), int(20 * s)), cv2.FONT_HERSHEY_SIMPLEX, 0.55 * s,
+                (255, 255, 255), max(1, int(s)), cv2.LINE_AA)
+    return np.vstack([img, bar])
+
+
+def evidence_image(img: np.ndarray, xy: np.ndarray, vis: np.ndarray | None, metric_id: str,
+                   fwd: float, label: str, caption: str, status: str = "watch",
+                   foot: str | None = None) -> np.ndarray:
+    out = img.copy()
+    draw_skeleton(out, xy, vis)
+    draw_measure(out, metric_id, xy, fwd, label, foot)
+    return caption_bar(out, caption, tuple(int(v * 0.55) for v in COL.get(status, (60, 60, 60))))
+
+
+def face_box(xy: np.ndarray) -> list[int] | None:
+    """Padded box around the head points (nose, eyes, ears, mouth), or None."""
+    pts = xy[[LM[n] for n in ("nose", "l_eye", "r_eye", "l_ear", "r_ear", "mouth_l", "mouth_r")]]
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    if len(pts) < 2:
+        return None
+    x0, y0 = pts.min(axis=0)
+    x1, y1 = pts.max(axis=0)
+    sz = max(x1 - x0, y1 - y0, 10.0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    r = 0.9 * sz
+    return [int(cx - r), int(cy - 1.1 * r), int(cx + r), int(cy + r)]
+
+
+def write_video(frames: Iterable[np.ndarray], fps: float, path: str | Path, crf: int = 26) -> Path:
+    """Encode BGR frames as H.264 (yuv420p, faststart) mp4 that every browser plays."""
+    import av
+    from fractions import Fraction
+
+    path = Path(path)
+    rate = Fraction(fps).limit_denominator(1001) if fps > 0 else Fraction(30)
+    container = av.open(str(path), "w", options={"movflags": "+faststart"})
+    stream = None
+    try:
+        for img in frames:
+            if stream is None:
+                h, w = img.shape[:2]
+                stream = container.add_stream("libx264", rate=rate)
+                stream.width, stream.height = w - w % 2, h - h % 2
+                stream.pix_fmt = "yuv420p"
+                stream.options = {"crf": str(crf), "preset": "veryfast"}
+            img = img[: stream.height, : stream.width]
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="bgr24")
+            for pkt in stream.encode(frame):
+                container.mux(pkt)
+        if stream is not None:
+            for pkt in stream.encode():
+                container.mux(pkt)
+    finally:
+        container.close()
+    return path

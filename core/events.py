@@ -1,0 +1,237 @@
+"""Stage 5 — gait events: initial contact (IC) and toe-off (TO) per foot, steps and cadence.
+
+Contract:
+    detect_events(track, view) -> GaitEvents
+        ``ics`` / ``tos``: sorted lists of :class:`Event` (frame, t, foot "L"/"R");
+        ``cadence_events`` (steps/min from IC spacing), ``cadence_spectral`` (from the pelvis
+        bounce), ``method`` and ``notes``.
+
+Side view (treadmill or overground): the foot's horizontal position relative to the pelvis,
+in the runner's forward direction, peaks near IC and bottoms out near TO (Zeni et al. 2008);
+the IC is then refined to the frame the foot stops descending. Front/back view: a foot is on
+the ground while it sits at its lowest image height; IC/TO are the edges of that plateau.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.signal import find_peaks
+
+from .landmarks import Track
+from .view import ViewResult
+
+
+@dataclass
+class Event:
+    frame: int
+    t: float
+    foot: str  # "L" | "R"
+    pos: float | None = None  # sub-frame position (fractional frame index) when known
+
+    @property
+    def at(self) -> float:
+        return self.frame if self.pos is None else self.pos
+
+
+@dataclass
+class GaitEvents:
+    ics: list[Event]
+    tos: list[Event]
+    cadence_events: float | None  # steps/min
+    cadence_spectral: float | None  # steps/min
+    step_times: list[float] = field(default_factory=list)
+    method: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def for_foot(self, foot: str, kind: str = "IC") -> list[Event]:
+        src = self.ics if kind == "IC" else self.tos
+        return [e for e in src if e.foot == foot]
+
+
+def spectral_step_rate(track: Track, fmin: float = 0.15, fmax: float = 4.6) -> tuple[float | None, float]:
+    """Step frequency (Hz) from the vertical bounce of the hips, and its peak prominence 0..1."""
+    y = track.mid("l_hip", "r_hip")[:, 1]
+    t = track.t
+    ok = np.isfinite(y)
+    if ok.sum() < 20:
+        return None, 0.0
+    dt = float(np.median(np.diff(t)))
+    grid = np.arange(t[ok][0], t[ok][-1], dt)
+    if len(grid) < 20:
+        return None, 0.0
+    g = np.interp(grid, t[ok], y[ok])
+    # remove slow drift (camera distance changes) with a ~1.2 s moving average when long enough
+    g = g - np.polyval(np.polyfit(grid, g, 2), grid)
+    g = g * np.hanning(len(g))
+    nfft = int(2 ** np.ceil(np.log2(len(g) * 8)))
+    spec = np.abs(np.fft.rfft(g, nfft))
+    freqs = np.fft.rfftfreq(nfft, dt)
+    band = (freqs >= fmin) & (freqs <= fmax)
+    if not band.any():
+        return None, 0.0
+    k = int(np.argmax(np.where(band, spec, 0)))
+    prom = float(spec[k] / (spec[band].sum() + 1e-9))
+    return float(freqs[k]), prom
+
+
+def _stance_speed(x: np.ndarray, peaks: np.ndarray, troughs: np.ndarray) -> float | None:
+    """Median backward speed of a foot between its forward peaks and the following troughs.
+
+    In stance the foot moves backward relative to the pelvis at running (belt) speed; this is
+    that speed (negative units/frame), measured over the middle of each peak->trough descent.
+    """
+    v = np.gradient(x)
+    vals = []
+    for p in peaks:
+        nxt = troughs[troughs > p]
+        if not len(nxt):
+            continue
+        q = int(nxt[0])
+        a, b = p + (q - p) // 4, q - (q - p) // 4
+        if b > a:
+            vals.append(v[a:b + 1])
+    if not vals:
+        return None
+    s = float(np.nanmedian(np.concatenate(vals)))
+    return s if s < 0 else None
+
+
+IC_SPEED_FRAC = 0.95
+
+
+def _refine_contact(x: np.ndarray, peak: int, trough: int | None, v_stance: float,
+                    frac: float = IC_SPEED_FRAC) -> tuple[float, float | None]:
+    """IC: where, after the forward peak, the foot first moves backward at ``frac`` of stance
+    speed; TO: where, before the backward trough, it last does. Sub-frame (linear crossing)."""
+    v = np.gradient(x)
+    end = trough if trough is not None else min(len(x) - 1, peak + 30)
+    thr = frac * v_stance
+    seg = np.flatnonzero(v[peak:end + 1] <= thr)
+    if not len(seg):
+        return float(peak), None
+
+    def crossing(i0: int, i1: int) -> float:  # v crosses thr between frames i0 and i1
+        a, b = v[i0], v[i1]
+        return i0 + (float(np.clip((thr - a) / (b - a), 0, 1)) if b != a else 0.0) * (i1 - i0)
+
+    k = peak + int(seg[0])
+    ic = crossing(k - 1, k) if k > peak else float(k)
+    j = peak + int(seg[-1])
+    to = (crossing(j + 1, j) if j < end else float(j)) if trough is not None else None
+    return ic, to
+
+
+def _event_at(t: np.ndarray, pos: float, foot: str) -> Event:
+    """Event at a fractional frame position, time interpolated between frames."""
+    pos = float(np.clip(pos, 0, len(t) - 1))
+    return Event(int(round(pos)), float(np.interp(pos, np.arange(len(t)), t)), foot, pos)
+
+
+def _events_side(track: Track, view: ViewResult, step_hz: float | None) -> tuple[list[Event], list[Event], list[str]]:
+    fwd = 1.0 if view.facing != "left" else -1.0
+    pelvis_x = track.mid("l_hip", "r_hip")[:, 0]
+    leg = track.leg_length_px()
+    fps = track.fps
+    stride_s = 2.0 / step_hz if step_hz else 0.7
+    dist = max(2, int(0.6 * stride_s * fps))
+    ics, tos, notes = [], [], []
+    for foot, s in (("L", "l"), ("R", "r")):
+        heel = fwd * (track.p(f"{s}_heel")[:, 0] - pelvis_x)
+        ank = fwd * (track.p(f"{s}_ankle")[:, 0] - pelvis_x)
+        toe = fwd * (track.p(f"{s}_toe")[:, 0] - pelvis_x)
+        front = np.nanmean(np.vstack([heel, ank]), axis=0)
+        f_ok = np.nan_to_num(front, nan=np.nanmin(front) if np.isfinite(front).any() else 0)
+        t_ok = np.nan_to_num(toe, nan=np.nanmax(toe) if np.isfinite(toe).any() else 0)
+        pk, _ = find_peaks(f_ok, distance=dist, prominence=0.25 * leg)
+        tk, _ = find_peaks(-t_ok, distance=dist, prominence=0.25 * leg)
+        v_st = _stance_speed(f_ok, pk, tk)
+        if v_st is None:
+            notes.append(f"{foot} foot: no clear stance phase")
+            continue
+        for k in pk:
+            if not np.isfinite(front[k]):
+                continue
+            nxt = tk[tk > k]
+            trough = int(nxt[0]) if len(nxt) and nxt[0] - k < stride_s * fps else None
+            ic, _ = _refine_contact(f_ok, int(k), trough, v_st)
+            ics.append(_event_at(track.t, ic, foot))
+            if trough is not None:
+                _, to = _refine_contact(t_ok, int(k), trough, v_st)
+                if to is not None:
+                    tos.append(_event_at(track.t, to, foot))
+    return ics, tos, notes
+
+
+def _events_frontal(track: Track, step_hz: float | None) -> tuple[list[Event], list[Event], list[str]]:
+    leg = track.leg_length_px()
+    fps = track.fps
+    stride_s = 2.0 / step_hz if step_hz else 0.7
+    dist = max(2, int(0.6 * stride_s * fps))
+    delta = 0.04 * leg
+    ics, tos = [], []
+    for foot, s in (("L", "l"), ("R", "r")):
+        y = np.nanmean(np.vstack([track.p(f"{s}_ankle")[:, 1], track.p(f"{s}_heel")[:, 1]]), axis=0)
+        yf = np.nan_to_num(y, nan=np.nanmin(y) if np.isfinite(y).any() else 0)
+        pk, _ = find_peaks(yf, distance=dist, prominence=0.06 * leg)
+        for k in pk:
+            g = yf[k] - delta
+            a = k
+            while a > 0 and yf[a - 1] >= g and k - a < stride_s * fps:
+                a -= 1
+            b = k
+            while b < len(yf) - 1 and yf[b + 1] >= g and b - k < stride_s * fps:
+                b += 1
+            if a > 0:
+                ics.append(Event(int(a), float(track.t[a]), foot))
+            if b < len(yf) - 1:
+                tos.append(Event(int(b), float(track.t[b]), foot))
+    return ics, tos, []
+
+
+def _dedupe(evts: list[Event], min_gap_s: float) -> list[Event]:
+    """Sort by time; if two events of the same foot are closer than min_gap_s keep the first."""
+    out: list[Event] = []
+    last: dict[str, float] = {}
+    for e in sorted(evts, key=lambda e: e.t):
+        if e.foot in last and e.t - last[e.foot] < min_gap_s:
+            continue
+        out.append(e)
+        last[e.foot] = e.t
+    return out
+
+
+def cadence_from_ics(ics: list[Event]) -> tuple[float | None, list[float]]:
+    """Steps/min from IC times: least-squares slope of time against step number.
+
+    Step numbers count a gap of about two steps (a missed contact) as two, so a missed IC does
+    not bias the rate, and the fit averages away frame quantisation. Returns the cadence and
+    the individual step times.
+    """
+    if len(ics) < 4:
+        return None, []
+    t = np.array([e.t for e in ics])
+    d = np.diff(t)
+    base = float(np.median(d))
+    if base <= 0:
+        return None, []
+    n = np.concatenate([[0], np.cumsum(np.maximum(1, np.round(d / base)))])
+    slope = float(np.polyfit(n, t, 1)[0])
+    steps = [float(x / k) for x, k in zip(d, np.maximum(1, np.round(d / base)))]
+    return (60.0 / slope if slope > 0 else None), steps
+
+
+def detect_events(track: Track, view: ViewResult) -> GaitEvents:
+    step_hz, prom = spectral_step_rate(track)
+    cad_spec = step_hz * 60 if step_hz else None
+    if view.view == "side":
+        ics, tos, notes = _events_side(track, view, step_hz)
+        method = "side: foot position relative to pelvis (Zeni), IC refined by foot descent"
+    else:
+        ics, tos, notes = _events_frontal(track, step_hz)
+        method = "front/back: edges of each foot's lowest-height plateau"
+    stride_s = 2.0 / step_hz if step_hz else 0.7
+    ics = _dedupe(ics, 0.5 * stride_s)
+    tos = _dedupe(tos, 0.5 * stride_s)
+    cad, step_times = cadence_from_ics(ics)
+    return GaitEvents(ics, tos, cad, cad_spec, step_times, method, notes)

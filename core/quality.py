@@ -1,0 +1,173 @@
+"""Stage 7 — the capture-quality gate: can this clip be analysed honestly?
+
+Contract:
+    assess(track, view, events, clip) -> Quality
+        ``ok`` False when any check with severity "fail" did not pass: the report is then
+        *refused* (reasons and filming tips, no scores). "warn" checks limit the report.
+
+``clip`` is a :class:`ClipStats` gathered while decoding (brightness, scene cuts, camera
+motion, a second-person probe), so this stage never decodes the video again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .events import GaitEvents
+from .landmarks import Track
+from .report import Quality, QualityCheck
+from .view import ViewResult
+
+MIN_STEPS = 6
+SLOW_MOTION_SPM = 70.0  # no human gait is this slow in real time
+WALKING_SPM = 140.0
+MAX_SPM = 240.0
+
+BODY_POINTS = [11, 12, 23, 24, 25, 26, 27, 28]  # shoulders, hips, knees, ankles
+
+
+@dataclass
+class ClipStats:
+    """Cheap facts collected during the single decode pass."""
+
+    brightness: float = 128.0  # median luma 0..255
+    scene_cuts: int = 0
+    camera_shift_pct: float = 0.0  # total background drift, % of frame width
+    second_person_frames: int = 0
+    second_person_probed: int = 0
+    time_scale: float = 1.0
+    capture_fps_given: bool = False
+    decoded_all: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+def body_in_frame_fraction(track: Track, margin: float = 0.01) -> float:
+    """Share of detected frames with shoulders, hips, knees and ankles inside the picture."""
+    det = track.detected
+    if not det.any():
+        return 0.0
+    xy = track.xy[det][:, BODY_POINTS]
+    vis = track.vis[det][:, BODY_POINTS]
+    w, h = track.width, track.height
+    inside = ((xy[..., 0] > -margin * w) & (xy[..., 0] < (1 + margin) * w)
+              & (xy[..., 1] > -margin * h) & (xy[..., 1] < (1 + margin) * h))
+    ok = inside.all(axis=1) & (np.median(vis, axis=1) > 0.5)
+    return float(ok.mean())
+
+
+def runner_height_fraction(track: Track) -> float:
+    det = track.detected
+    if not det.any():
+        return 0.0
+    y = track.xy[det][:, :, 1]
+    return float(np.nanmedian(np.nanmax(y, axis=1) - np.nanmin(y, axis=1)) / track.height)
+
+
+def duty_factor(events: GaitEvents) -> float | None:
+    vals = []
+    for e in events.ics:
+        nxt = next((x for x in events.ics if x.foot == e.foot and x.t > e.t), None)
+        to = next((x for x in events.tos if x.foot == e.foot and x.t > e.t), None)
+        if nxt and to and to.t < nxt.t:
+            vals.append((to.t - e.t) / (nxt.t - e.t))
+    return float(np.median(vals)) if len(vals) >= 3 else None
+
+
+def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats) -> Quality:
+    checks: list[QualityCheck] = []
+
+    def add(id_, label, passed, severity, detail, fix="", value=None):
+        checks.append(QualityCheck(id_, label, bool(passed), severity if not passed else "info",
+                                   detail, fix, value))
+
+    det = float(track.detected.mean()) if track.n else 0.0
+    add("person", "Runner found", det >= 0.8, "fail" if det < 0.5 else "warn",
+        f"The runner was found in {det:.0%} of frames.",
+        "Keep the whole runner in the picture for the entire clip, against a plain background.",
+        det)
+    body = body_in_frame_fraction(track)
+    add("whole_body", "Whole body in view", body >= 0.7, "fail" if body < 0.5 else "warn",
+        f"Head to feet were fully in view in {body:.0%} of frames.",
+        "Step the camera back until there is space above the head and below the feet.", body)
+    size = runner_height_fraction(track)
+    add("size", "Runner large enough", size >= 0.3, "warn",
+        f"The runner fills {size:.0%} of the frame height.",
+        "Move the camera closer (the runner should fill half to three quarters of the height).",
+        size)
+    add("single", "One runner", clip.second_person_frames < max(2, clip.second_person_probed // 2),
+        "fail", "A second person is in the picture." if clip.second_person_frames >=
+        max(2, clip.second_person_probed // 2) else "Only one person was found.",
+        "Film one runner at a time, with nobody else in the picture.")
+    add("light", "Enough light", clip.brightness >= 45, "fail" if clip.brightness < 25 else "warn",
+        f"Average brightness {clip.brightness:.0f}/255.",
+        "Film in daylight or a well-lit room, with the light behind the camera.", clip.brightness)
+    add("cuts", "One continuous shot", clip.scene_cuts == 0, "fail",
+        f"The clip has {clip.scene_cuts} cut(s) between shots." if clip.scene_cuts
+        else "One continuous shot.",
+        "Upload a single continuous clip straight from the camera, not an edited video.")
+    add("still", "Camera still", clip.camera_shift_pct < 15, "warn",
+        f"The background drifted by {clip.camera_shift_pct:.0f} % of the frame width.",
+        "Put the phone on a tripod or lean it against something; don't follow the runner.",
+        clip.camera_shift_pct)
+    n_ic = len(events.ics)
+    add("steps", "Enough steps", n_ic >= MIN_STEPS, "fail",
+        f"{n_ic} clear foot contacts found (at least {MIN_STEPS} needed).",
+        "Film 10-20 s of steady running.", n_ic)
+
+    cad = events.cadence_spectral or events.cadence_events
+    if cad is not None:
+        if cad < SLOW_MOTION_SPM and not clip.capture_fps_given:
+            add("rate", "Running rhythm", False, "fail",
+                f"The steps come at {cad:.0f} per minute of video: far too slow for real time. "
+                "This looks like a slow-motion clip.",
+                "Enter the real capture frame rate (e.g. 240 for a 240 fps slow-motion clip) "
+                "so we can convert the timing, or upload a normal-speed clip.", cad)
+        elif cad < SLOW_MOTION_SPM:
+            add("rate", "Running rhythm", False, "fail",
+                f"Even at the capture rate you gave, the steps come at {cad:.0f} per minute.",
+                "Check the capture frame rate you entered.", cad)
+        elif cad < WALKING_SPM:
+            add("rate", "Running, not walking", False, "fail",
+                f"The steps come at {cad:.0f} per minute, a walking rhythm.",
+                "FormCheck analyses running: film yourself running at your usual easy pace.", cad)
+        elif cad > MAX_SPM:
+            add("rate", "Running rhythm", False, "fail",
+                f"The steps come at {cad:.0f} per minute: faster than any runner. The clip may "
+                "be sped up, or the capture rate entered is too high.",
+                "Upload the clip at normal speed.", cad)
+        else:
+            add("rate", "Running rhythm", True, "info", f"{cad:.0f} steps per minute.", "", cad)
+    if view.view == "side":
+        df = duty_factor(events)
+        if df is not None and df > 0.6 and (cad or 0) < 160:
+            add("flight", "Running, not walking", False, "fail",
+                f"Each foot is on the ground {df:.0%} of the time with no flight phase: a "
+                "walking pattern.", "Film yourself running at your usual easy pace.", df)
+        if view.facing_changes:
+            add("direction", "One direction", False, "warn",
+                "The runner changes direction during the clip.",
+                "Film a straight pass (or a treadmill) in one direction.")
+    if view.view == "unsure":
+        add("view", "Clear camera angle", False, "warn", view.detail,
+            "Film exactly from the side (for most metrics) or straight from behind or in front.")
+    fps = track.fps
+    add("fps", "Frame rate for timing", fps >= 50, "warn",
+        f"{fps:.0f} frames per second: ground-contact timings are approximate."
+        if fps < 50 else f"{fps:.0f} frames per second.",
+        "Use your phone's 60 fps (or slow-motion) mode for contact times.", fps)
+    if not clip.decoded_all:
+        add("complete", "Complete file", False, "warn",
+            "The file ends abruptly; we analysed the part that could be read.",
+            "Export or upload the clip again.")
+
+    failed = [c for c in checks if not c.passed and c.severity == "fail"]
+    warned = [c for c in checks if not c.passed and c.severity == "warn"]
+    if failed:
+        summary = "We can't score this clip honestly: " + " ".join(c.detail for c in failed)
+    elif warned:
+        summary = "Analysed, with limits: " + " ".join(c.detail for c in warned)
+    else:
+        summary = "Good footage: every capture check passed."
+    tips = [c.how_to_fix for c in failed + warned if c.how_to_fix]
+    return Quality(ok=not failed, summary=summary, checks=checks, tips=tips)

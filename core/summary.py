@@ -1,0 +1,43 @@
+"""Plain-text summary of a report (CLI output and logs)."""
+from __future__ import annotations
+
+MARK = {"good": "ok ", "watch": "~  ", "fix": "!! ", "info": "   "}
+
+
+def text_summary(report: dict) -> str:
+    src, view, q = report["source"], report["view"], report["quality"]
+    lines = [f"FormCheck report - {src['filename']}",
+             f"{src['duration_s']:.1f} s analysed, {src['fps_measured']:.0f} fps, "
+             f"view: {view['view']}" + (f" facing {view['facing']}" if view.get("facing") else "")
+             + f" ({view['confidence']} confidence)", ""]
+    if report["status"] == "refused":
+        lines.append("Not scored: " + q["summary"])
+        for tip in q["tips"]:
+            lines.append(f"  - {tip}")
+        return "\n".join(lines)
+    if report["status"] == "limited":
+        lines.append("Note: " + q["summary"])
+        lines.append("")
+    f = report["findings"]
+    lines.append(f"Overall {f['overall_score']}/100   " + "   ".join(
+        f"{a['label']} {a['score'] if a['score'] is not None else '-'}" for a in f["areas"]))
+    lines.append("")
+    for area in ("feet", "hips", "shoulders"):
+        ms = [m for m in report["metrics"] if m["area"] == area]
+        if not ms:
+            continue
+        lines.append(area.capitalize())
+        for m in ms:
+            lr = ""
+            if m.get("left") is not None and m.get("right") is not None:
+                lr = f"  (L {m['left']:.0f} / R {m['right']:.0f})"
+            lines.append(f"  {MARK.get(m['status'], '   ')}{m['label']:<26} {m['display']}{lr}"
+                         f"  [{m['status']}, {m['confidence']} confidence]")
+    if f["fixes"]:
+        lines.append("")
+        lines.append("Top fixes")
+        for fx in f["fixes"]:
+            lines.append(f"  {fx['rank']}. {fx['title']} - {fx['seen']}")
+            lines.append(f"     Cue: {fx['cue']}")
+            lines.append(f"     Drill: {fx['drill']['name']} - {fx['drill']['dose']}")
+    return "\n".join(lines)

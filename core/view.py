@@ -1,0 +1,109 @@
+"""Stage 4 — which way the camera sees the runner.
+
+Contract:
+    detect_view(track) -> ViewResult(view, facing, confidence, score, detail, facing_changes)
+        view: "side" | "front" | "back" | "unsure"; facing (side only): "left" | "right", the
+        image direction the runner faces; confidence: "high" | "medium" | "low".
+    apply_override(result, view, facing) -> ViewResult for a runner-chosen view.
+
+Cues: in profile the shoulders and hips are narrow against the torso length; seen from the
+front the face is visible and the runner's left shoulder is on the image right (MediaPipe
+labels sides from the face, so front/back shows as the sign of left-minus-right x). Facing
+comes from the nose ahead of the ears and the toes ahead of the heels.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .landmarks import Track
+
+
+@dataclass
+class ViewResult:
+    view: str
+    facing: str | None
+    confidence: str
+    score: float  # 0..1 agreement of the evidence
+    detail: str
+    facing_changes: int = 0  # how often a side-view runner turned around
+    source: str = "auto"
+    auto_view: str | None = None
+
+
+def _frac(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.mean(x > 0)) if len(x) else 0.5
+
+
+def facing_series(track: Track) -> np.ndarray:
+    """+1 where the runner faces image-right, -1 image-left, 0 unknown (per frame)."""
+    nose_x = track.p("nose")[:, 0]
+    ear_x = track.mid("l_ear", "r_ear")[:, 0]
+    toe = (track.p("l_toe")[:, 0] + track.p("r_toe")[:, 0]) / 2
+    heel = (track.p("l_heel")[:, 0] + track.p("r_heel")[:, 0]) / 2
+    leg = track.leg_length_px()
+    a = np.nan_to_num((nose_x - ear_x) / leg)
+    b = np.nan_to_num((toe - heel) / leg)
+    s = np.sign(2 * np.clip(a / 0.05, -1, 1) + np.clip(b / 0.05, -1, 1))
+    # smooth over ~1 s so single noisy frames do not flip it
+    k = max(3, int(track.fps))
+    sm = np.convolve(s, np.ones(k) / k, mode="same")
+    return np.where(np.abs(sm) > 0.2, np.sign(sm), 0.0)
+
+
+def detect_view(track: Track) -> ViewResult:
+    det = track.detected
+    if det.sum() < 5:
+        return ViewResult("unsure", None, "low", 0.0, "Too few frames with the runner found.")
+    sh = track.p("l_shoulder") - track.p("r_shoulder")
+    hp = track.p("l_hip") - track.p("r_hip")
+    torso = np.linalg.norm(track.mid("l_shoulder", "r_shoulder") - track.mid("l_hip", "r_hip"), axis=1)
+    width_ratio = (np.abs(sh[:, 0]) + np.abs(hp[:, 0])) / 2 / torso
+    wr = float(np.nanmedian(width_ratio[det]))
+    # sign of left-minus-right x: + means the runner's left is on the image right (front)
+    lr_sign = sh[:, 0] + hp[:, 0]
+    front_frac = _frac(lr_sign[det])
+    face_vis = float(np.nanmedian(track.vis[det][:, [0, 2, 5]]))
+
+    if wr < 0.28:
+        fs = facing_series(track)[det]
+        known = fs[fs != 0]
+        right = float(np.mean(known > 0)) if len(known) else 0.5
+        facing = "right" if right >= 0.5 else "left"
+        agree = max(right, 1 - right)
+        changes = int(np.count_nonzero(np.diff(known) != 0)) if len(known) > 1 else 0
+        conf = "high" if wr < 0.18 and agree > 0.9 else "medium" if agree > 0.75 else "low"
+        detail = (f"Profile view (shoulder/hip width {wr:.2f} of torso length); facing image-"
+                  f"{facing} in {agree:.0%} of frames.")
+        if changes:
+            detail += " The runner changes direction during the clip."
+        return ViewResult("side", facing, conf, agree, detail, changes)
+    if wr > 0.40:
+        is_front = front_frac >= 0.5
+        agree = max(front_frac, 1 - front_frac)
+        view = "front" if is_front else "back"
+        conf = "high" if agree > 0.9 and wr > 0.5 else "medium" if agree > 0.75 else "low"
+        detail = (f"{'Front' if is_front else 'Back'} view (shoulders {wr:.2f} of torso length "
+                  f"wide; face visibility {face_vis:.2f}).")
+        return ViewResult(view, None, conf, agree, detail)
+    return ViewResult("unsure", None, "low", 0.5,
+                      f"The camera angle is oblique (shoulder/hip width {wr:.2f} of torso "
+                      "length): neither side-on nor front/back.")
+
+
+def apply_override(result: ViewResult, view: str | None, facing: str | None = None) -> ViewResult:
+    """The runner's own choice of view wins; keep what detection said for the record."""
+    if not view or view == "auto":
+        return result
+    if view in ("side_left", "side-left"):
+        view, facing = "side", "left"
+    elif view in ("side_right", "side-right"):
+        view, facing = "side", "right"
+    if view == "side" and facing is None:
+        facing = result.facing or "right"
+    if view != "side":
+        facing = None
+    return ViewResult(view, facing, "high", 1.0, f"Set by you (detected: {result.view}).",
+                      result.facing_changes, source="user", auto_view=result.view)

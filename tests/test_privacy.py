@@ -1,0 +1,108 @@
+"""Face blurring: boxes are pixelated and blurred, the rest of the picture is kept."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import pytest
+
+from core import privacy
+
+BOX = (40, 24, 64, 48)  # x0, y0, x1, y1 inside a 96 x 128 picture
+
+
+def noise_image(h: int = 96, w: int = 128, seed: int = 0) -> np.ndarray:
+    """Coarse colour noise (4 px cells) that survives JPEG/H.264 compression."""
+    cells = np.random.default_rng(seed).integers(0, 256, (h // 4, w // 4, 3), dtype=np.uint8)
+    return cv2.resize(cells, (w, h), interpolation=cv2.INTER_NEAREST)
+
+
+def write_video(path: Path, n_frames: int = 12, fps: int = 10) -> None:
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=fps, options={"crf": "12", "preset": "ultrafast"})
+        stream.width, stream.height, stream.pix_fmt = 128, 96, "yuv420p"
+        for i in range(n_frames):
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(noise_image(seed=i), format="bgr24")))
+        out.mux(stream.encode(None))
+
+
+def read_video(path: Path) -> tuple[list[np.ndarray], av.video.stream.VideoStream]:
+    with av.open(str(path)) as inp:
+        stream = inp.streams.video[0]
+        return [f.to_ndarray(format="bgr24") for f in inp.decode(stream)], stream
+
+
+def region(img: np.ndarray, box: tuple[int, int, int, int] = BOX) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return img[y0:y1, x0:x1].astype(float)
+
+
+def test_blur_box_flattens_the_padded_box_and_keeps_the_rest() -> None:
+    img = noise_image()
+    before = img.copy()
+    out = privacy.blur_box(img, BOX)
+    assert np.array_equal(img, before), "the input must not be modified"
+    assert region(out).std() < 0.35 * region(img).std()
+    # the padding (35 % of 24 px ~ 8 px) is blurred too, what lies beyond it is untouched
+    assert not np.array_equal(out[24:48, 33:40], img[24:48, 33:40])
+    assert np.array_equal(out[:, :30], img[:, :30])
+    assert np.array_equal(out[60:], img[60:])
+
+
+def test_blur_box_clips_to_the_picture() -> None:
+    img = noise_image()
+    out = privacy.blur_box(img, (-20, -20, 20, 20))
+    assert region(out, (0, 0, 20, 20)).std() < 0.35 * region(img, (0, 0, 20, 20)).std()
+    assert np.array_equal(privacy.blur_box(img, (500, 500, 600, 600)), img)
+
+
+@pytest.mark.parametrize("box", [(1, 2, 3), (5, 5, 1, 1), (0, 0, math.nan, 4), "abcd", None, 7])
+def test_blur_box_rejects_malformed_boxes(box: object) -> None:
+    with pytest.raises(ValueError):
+        privacy.blur_box(noise_image(), box)  # type: ignore[arg-type]
+
+
+def test_usable_boxes_and_nearest_frame() -> None:
+    a, b = (0, 0, 10, 10), (5, 5, 20, 20)
+    boxes = privacy.usable_boxes({"2": list(a), 10: b, "x": a, "4": [1, 2], "6": None})
+    assert boxes == {2: a, 10: b}
+    assert privacy.box_for_frame(boxes, 2) == a
+    assert privacy.box_for_frame(boxes, 0) == a
+    assert privacy.box_for_frame(boxes, 5) == a
+    assert privacy.box_for_frame(boxes, 6) == a  # tie: the earlier frame wins
+    assert privacy.box_for_frame(boxes, 7) == b
+    assert privacy.box_for_frame(boxes, 99) == b
+    assert privacy.box_for_frame({}, 3) is None
+    assert privacy.usable_boxes(None) == {}
+
+
+def test_blur_image_file(tmp_path: Path) -> None:
+    src, dst = tmp_path / "in.jpg", tmp_path / "out.jpg"
+    cv2.imwrite(str(src), noise_image())
+    privacy.blur_image_file(src, dst, BOX)
+    original, blurred = cv2.imread(str(src)), cv2.imread(str(dst))
+    assert blurred.shape == original.shape
+    assert region(blurred).std() < 0.35 * region(original).std()
+    (tmp_path / "bad.jpg").write_bytes(b"not a picture")
+    with pytest.raises(ValueError):
+        privacy.blur_image_file(tmp_path / "bad.jpg", dst, BOX)
+
+
+def test_blur_video_keeps_frames_and_rate_and_blurs_every_frame(tmp_path: Path) -> None:
+    src, dst = tmp_path / "in.mp4", tmp_path / "out.mp4"
+    write_video(src, n_frames=12, fps=10)
+    # boxes only for frames 3 and 9 (string keys as in report JSON): the others borrow them
+    assert privacy.blur_video(src, dst, {"3": BOX, "9": BOX}) == 12
+    before, _ = read_video(src)
+    after, stream = read_video(dst)
+    assert len(after) == len(before) == 12
+    assert stream.average_rate == 10
+    assert stream.codec_context.name == "h264"
+    assert stream.codec_context.pix_fmt == "yuv420p"
+    for b, a in zip(before, after):
+        assert region(a).std() < 0.4 * region(b).std()
+        far = (0, 70, 30, 96)  # away from the padded box: only re-encoding noise
+        assert np.abs(region(a, far) - region(b, far)).mean() < 20

@@ -225,7 +225,7 @@ def lowpass(t: np.ndarray, xy: np.ndarray, cutoff_hz: float) -> np.ndarray:
     return flat.reshape(xy.shape)
 
 
-def clean(raw: Track, cutoff_hz: float = 8.0, max_gap_s: float = 0.25) -> Track:
+def clean(raw: Track, cutoff_hz: float = 12.0, max_gap_s: float = 0.25) -> Track:
     """Swap fix -> outlier rejection -> gap filling -> zero-phase low-pass (see module doc)."""
     leg = raw.leg_length_px()
     if not np.isfinite(leg) or leg <= 0:

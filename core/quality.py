@@ -116,7 +116,8 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats) 
         "Film 10-20 s of steady running.", n_ic)
 
     cad = events.cadence_spectral or events.cadence_events
-    if cad is not None:
+    body_ok = det >= 0.5 and body >= 0.5  # the rhythm means nothing on a mostly hidden body
+    if cad is not None and body_ok:
         if cad < SLOW_MOTION_SPM and not clip.capture_fps_given:
             add("rate", "Running rhythm", False, "fail",
                 f"The steps come at {cad:.0f} per minute of video: far too slow for real time. "
@@ -152,7 +153,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats) 
         add("view", "Clear camera angle", False, "warn", view.detail,
             "Film exactly from the side (for most metrics) or straight from behind or in front.")
     fps = track.fps
-    add("fps", "Frame rate for timing", fps >= 50, "warn",
+    add("fps", "Frame rate for timing", fps >= 50, "info",
         f"{fps:.0f} frames per second: ground-contact timings are approximate."
         if fps < 50 else f"{fps:.0f} frames per second.",
         "Use your phone's 60 fps (or slow-motion) mode for contact times.", fps)

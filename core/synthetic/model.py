@@ -205,6 +205,20 @@ def _hermite(u: np.ndarray, knots: list[tuple[float, float, float]]) -> np.ndarr
             + (-2 * s3 + 3 * s2) * yk[i + 1] + (s3 - s2) * h * mk[i + 1])
 
 
+def _monotone(knots: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """Limit knot slopes (Fritsch-Carlson) so the Hermite curve never overshoots between
+    knots: a slope against the direction of an adjacent segment becomes 0, and none exceeds
+    three times an adjacent segment's secant slope."""
+    out = []
+    for i, (u, y, m) in enumerate(knots):
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(knots):
+                secant = (knots[j][1] - y) / (knots[j][0] - u)
+                m = 0.0 if m * secant <= 0 else np.sign(m) * min(abs(m), 3 * abs(secant))
+        out.append((u, y, m))
+    return out
+
+
 def _angle_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Angle in degrees between vectors ``a`` and ``b`` (last axis)."""
     cos = np.sum(a * b, -1) / (np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1))
@@ -232,6 +246,7 @@ class RunnerModel:
     _HIP_PEAK_AT = 0.75   # share of swing with peak forward thigh angle (then retraction)
     _ANKLE_NEUTRAL_AT = 0.4  # share of swing by which the ankle is back to neutral (toe up)
     _ANKLE_SWING = np.radians(5.0)  # dorsiflexion that lifts the toe in mid-swing
+    _KNEE_STANCE_MAX = np.radians(75.0)  # deepest stance knee bend the model accepts
     _ARM_ABDUCTION = np.radians(8.0)   # elbows slightly out to the side
     _ARM_INWARD = np.radians(18.0)     # humeral rotation carrying the hands toward the midline
 
@@ -313,18 +328,26 @@ class RunnerModel:
 
     def _pelvis_height(self) -> float:
         """Mean pelvis height: the highest at which the stance knee never straightens
-        beyond ``knee_stance_min_deg`` (checked densely over a right-foot stance)."""
+        beyond ``knee_stance_min_deg`` (checked densely over a right-foot stance).
+
+        Raises ValueError when no height works: the foot lands or leaves too far from the
+        hips for the leg, or the stance knee would have to bend more than
+        ``_KNEE_STANCE_MAX``.
+        """
         a, c = self.b.thigh, self.b.shank
         d_max2 = a * a + c * c + 2 * a * c * np.cos(self.knee_min)
+        d_min2 = a * a + c * c + 2 * a * c * np.cos(self._KNEE_STANCE_MAX)
         tau = np.linspace(0.0, self.tc, 801)
         ox, oy, alpha = self._foot_frame(tau)
         ankle = self._foot_points(ox, oy, alpha, self.p.step_width_m)["ankle"]
         hip0 = self._hip(tau, self._bounce(tau), +1)  # hip with a pelvis mean of 0
         horiz2 = ankle[:, 0] ** 2 + (ankle[:, 2] - hip0[:, 2]) ** 2
-        if np.any(horiz2 >= d_max2):
-            raise ValueError("stance foot out of reach: lower overstride_m, speed_mps or "
-                             "duty_factor, or raise knee_stance_min_deg")
-        return float(np.min(ankle[:, 1] - hip0[:, 1] + np.sqrt(d_max2 - horiz2)))
+        if np.all(horiz2 < d_max2):
+            mean = float(np.min(ankle[:, 1] - hip0[:, 1] + np.sqrt(d_max2 - horiz2)))
+            if np.all(horiz2 + (mean + hip0[:, 1] - ankle[:, 1]) ** 2 >= d_min2):
+                return mean
+        raise ValueError("stance foot out of reach: lower overstride_m, speed_mps or "
+                         "duty_factor, or raise knee_stance_min_deg")
 
     # ---- leg kinematics ----------------------------------------------------------
     def _ik(self, hip: np.ndarray, ankle: np.ndarray, side: int):
@@ -363,28 +386,30 @@ class RunnerModel:
     def _swing_knots(self) -> dict[str, list[tuple[float, float, float]]]:
         """Hermite knots (swing share u, value, d/du) for the swing-leg angles.
 
-        The curves start at the toe-off pose with its angular velocities and end at the
-        touchdown pose with the stance's initial angular velocities (C1 joins), passing
-        through peak knee flexion and peak knee drive on the way.
+        The curves leave the toe-off pose with its angular velocities (except the ankle,
+        which stops plantarflexing at toe-off), pass through peak knee flexion, ankle back
+        to neutral and peak knee drive, and reach the touchdown pose with the thigh still
+        retracting, the knee at its straightest and the ankle still. Slopes are limited so
+        no curve overshoots its knots (no hyper-extension, no toe-stubbing dips).
         """
         eps = 1e-6
         ts = self.T - self.tc
         taus = np.array([self.tc - eps, self.tc, 0.0, eps])
-        hip, phi, theta, kappa, alpha = self._stance_leg(taus, taus, +1)
+        _, phi, theta, kappa, alpha = self._stance_leg(taus, taus, +1)
         beta = alpha - (theta - kappa)  # foot relative to shank (dorsiflexion +)
 
-        def knots(v, peak=None, free_to=False):
-            slope_to = 0.0 if free_to else (v[1] - v[0]) / eps * ts
-            slope_ic = (v[3] - v[2]) / eps * ts
-            mid = [] if peak is None else [peak]
-            return [(0.0, v[1], slope_to), *mid, (1.0, v[2], slope_ic)]
+        def knots(v, mid=None, slope_to=True, slope_ic=True):
+            to = (v[1] - v[0]) / eps * ts if slope_to else 0.0
+            ic = (v[3] - v[2]) / eps * ts if slope_ic else 0.0
+            return _monotone([(0.0, v[1], to), *([mid] if mid else []), (1.0, v[2], ic)])
 
         knee_peak = max(np.radians(self.p.knee_swing_max_deg), kappa[1] + 0.2, kappa[2] + 0.2)
         hip_peak = max(np.radians(self.p.hip_swing_max_deg), theta[2] + 0.03)
         return {"phi": knots(phi),
-                "beta": knots(beta, (self._ANKLE_NEUTRAL_AT, self._ANKLE_SWING, 0.0), True),
+                "beta": knots(beta, (self._ANKLE_NEUTRAL_AT, self._ANKLE_SWING, 0.0),
+                              slope_to=False, slope_ic=False),
                 "theta": knots(theta, (self._HIP_PEAK_AT, hip_peak, 0.0)),
-                "kappa": knots(kappa, (self._KNEE_PEAK_AT, knee_peak, 0.0))}
+                "kappa": knots(kappa, (self._KNEE_PEAK_AT, knee_peak, 0.0), slope_ic=False)}
 
     def _leg(self, t: np.ndarray, pelvis_y: np.ndarray, side: int):
         """Hip, knee and foot points of one leg at times ``t``, plus its stance flag."""
@@ -486,7 +511,7 @@ class RunnerModel:
                 for kind, dt in (("ic", 0.0), ("to", self.tc)):
                     te = k * self.T + off + dt
                     if t_start <= te < t_end:
-                        out.append(GaitEvent(round(te, 9), side, kind))
+                        out.append(GaitEvent(te, side, kind))
         return sorted(out, key=lambda e: e.t)
 
     def truth(self) -> dict[str, float]:

@@ -1,0 +1,61 @@
+"""Small generated media files for bad-input tests (made on the fly, never committed)."""
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+
+def blank_video(path: Path, seconds: float, fps: int = 30, size=(320, 240), value: int = 128,
+                rotate: int | None = None) -> Path:
+    """A plain video (no person) with ``value`` grey level."""
+    with av.open(str(path), "w") as c:
+        s = c.add_stream("libx264", rate=fps)
+        s.width, s.height = size
+        s.pix_fmt = "yuv420p"
+        for i in range(int(seconds * fps)):
+            img = np.full((size[1], size[0], 3), value, np.uint8)
+            img[:, (i * 3) % size[0]] = 255  # a moving line so frames differ
+            for p in s.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                c.mux(p)
+        for p in s.encode():
+            c.mux(p)
+    return path
+
+
+def audio_only(path: Path, seconds: float = 3.0) -> Path:
+    with av.open(str(path), "w") as c:
+        s = c.add_stream("aac", rate=44100)
+        n = 1024
+        t = 0
+        while t < seconds * 44100:
+            x = (0.2 * np.sin(2 * np.pi * 440 * (np.arange(n) + t) / 44100)).astype(np.float32)
+            fr = av.AudioFrame.from_ndarray(x[None, :], format="fltp", layout="mono")
+            fr.sample_rate = 44100
+            fr.pts = t
+            for p in s.encode(fr):
+                c.mux(p)
+            t += n
+        for p in s.encode():
+            c.mux(p)
+    return path
+
+
+def cut_clip(src: Path, dst: Path, seconds: float) -> Path:
+    """Re-encode the first ``seconds`` of a real clip."""
+    with av.open(str(src)) as ic, av.open(str(dst), "w") as oc:
+        ist = ic.streams.video[0]
+        rate = ist.average_rate or Fraction(30)
+        ost = oc.add_stream("libx264", rate=rate)
+        ost.width, ost.height, ost.pix_fmt = ist.width, ist.height, "yuv420p"
+        for fr in ic.decode(ist):
+            if fr.time is not None and fr.time > seconds:
+                break
+            img = fr.to_ndarray(format="rgb24")
+            for p in ost.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                oc.mux(p)
+        for p in ost.encode():
+            oc.mux(p)
+    return dst

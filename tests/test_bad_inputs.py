@@ -1,0 +1,81 @@
+"""Every bad input gets a clear, friendly error from the CLI: never a traceback."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clipgen import audio_only, blank_video, cut_clip
+
+REPO = Path(__file__).resolve().parents[1]
+CLIPS = REPO.parent / "shared" / "clips"
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "core", "analyze", *map(str, args), "--quiet",
+                           "--no-video"], cwd=REPO, capture_output=True, text=True, timeout=600)
+
+
+def assert_friendly(res, *words):
+    out = res.stdout + res.stderr
+    assert res.returncode == 2, out
+    assert "Traceback" not in out
+    assert "Can't analyse this clip" in res.stderr
+    assert any(w.lower() in res.stderr.lower() for w in words), res.stderr
+
+
+def test_text_file_renamed_mp4(tmp_path):
+    p = tmp_path / "notes.mp4"
+    p.write_text("this is not a video\n" * 50)
+    assert_friendly(cli(p), "not a video")
+
+
+def test_zero_byte_file(tmp_path):
+    p = tmp_path / "empty.mp4"
+    p.write_bytes(b"")
+    assert_friendly(cli(p), "empty")
+
+
+def test_missing_file(tmp_path):
+    assert_friendly(cli(tmp_path / "nope.mp4"), "could not find")
+
+
+def test_truncated_mp4(tmp_path):
+    data = (CLIPS / "zzzhushi_male_side_treadmill.mp4").read_bytes()
+    p = tmp_path / "truncated.mp4"
+    p.write_bytes(data[: len(data) // 3])  # moov atom at the end is lost
+    assert_friendly(cli(p), "damaged", "not a video", "cut short")
+
+
+def test_audio_only(tmp_path):
+    assert_friendly(cli(audio_only(tmp_path / "sound.m4a")), "no video", "audio")
+
+
+def test_no_person(tmp_path):
+    assert_friendly(cli(blank_video(tmp_path / "wall.mp4", 3.0)), "could not find a runner")
+
+
+def test_too_dark(tmp_path):
+    assert_friendly(cli(blank_video(tmp_path / "dark.mp4", 3.0, value=4)), "too dark")
+
+
+def test_one_second_clip(tmp_path):
+    p = cut_clip(CLIPS / "zzzhushi_male_side_treadmill.mp4", tmp_path / "short.mp4", 1.0)
+    assert_friendly(cli(p), "only", "short")
+
+
+def test_bad_options(tmp_path):
+    p = cut_clip(CLIPS / "zzzhushi_male_side_treadmill.mp4", tmp_path / "c.mp4", 2.5)
+    res = subprocess.run([sys.executable, "-m", "core", "analyze", str(p), "--height", "20",
+                          "--quiet"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert_friendly(res, "height")
+
+
+def test_huge_file_refused_before_decoding(tmp_path, monkeypatch):
+    from core import video
+    from core.errors import FormCheckError
+
+    monkeypatch.setattr(video, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(FormCheckError) as e:
+        video.probe(CLIPS / "zzzhushi_male_side_treadmill.mp4")
+    assert e.value.code == "too_large" and "limit" in e.value.message

@@ -1,0 +1,133 @@
+"""Unit tests of events and metrics on exact-truth landmark sequences (tests/synth_track.py)."""
+import numpy as np
+import pytest
+
+from core.events import detect_events
+from core.landmarks import clean
+from core.metrics import compute_metrics
+from core.view import detect_view
+from synth_track import Gait, make_track
+
+
+def run(g: Gait):
+    tr = clean(make_track(g))
+    view = detect_view(tr)
+    ev = detect_events(tr, view)
+    m = {r.id: r for r in compute_metrics(tr, view, ev).results}
+    return tr, view, ev, m
+
+
+@pytest.mark.parametrize("facing", ["right", "left"])
+def test_side_view_and_facing(facing):
+    _, view, _, _ = run(Gait(facing=facing))
+    assert view.view == "side" and view.facing == facing and view.confidence == "high"
+
+
+def test_front_view_detected():
+    _, view, _, _ = run(Gait(view="front"))
+    assert view.view == "front"
+
+
+@pytest.mark.parametrize("cadence,fps", [(150, 30), (172, 60), (190, 120)])
+def test_cadence_exact(cadence, fps):
+    _, _, ev, m = run(Gait(cadence=cadence, fps=fps))
+    assert m["cadence"].value == pytest.approx(cadence, abs=0.5)
+    assert ev.cadence_spectral == pytest.approx(cadence, abs=1.0)
+
+
+def test_contacts_found_within_a_frame():
+    g = Gait(fps=60)
+    _, _, ev, _ = run(g)
+    for foot in "LR":
+        truth = g.ic_times(foot)
+        ours = np.array([e.t for e in ev.for_foot(foot)])
+        assert len(ours) >= len(truth) - 1
+        err = [np.min(np.abs(ours - t)) for t in truth if ours.min() - 0.2 < t < ours.max() + 0.2]
+        assert max(err) <= 1.0 / g.fps + 1e-6
+
+
+@pytest.mark.parametrize("overstride", [0.0, 0.10, 0.25])
+def test_overstride_tracks_truth(overstride):
+    _, _, _, m = run(Gait(overstride=overstride, fps=60))
+    assert m["overstride"].value == pytest.approx(overstride * 100, abs=2.5)
+
+
+def test_overstride_sweep_is_ordered():
+    vals = [run(Gait(overstride=o))[3]["overstride"].value for o in (0.0, 0.1, 0.2, 0.3)]
+    assert vals == sorted(vals)
+
+
+def test_overstride_status_bands():
+    assert run(Gait(overstride=0.02))[3]["overstride"].status == "good"
+    assert run(Gait(overstride=0.30))[3]["overstride"].status == "fix"
+
+
+@pytest.mark.parametrize("lean", [2.0, 8.0, 20.0])
+def test_trunk_lean(lean):
+    _, _, _, m = run(Gait(trunk_lean=lean))
+    assert m["trunk_lean"].value == pytest.approx(lean, abs=0.5)
+
+
+@pytest.mark.parametrize("elbow", [70.0, 90.0, 140.0])
+def test_elbow_angle(elbow):
+    _, _, _, m = run(Gait(elbow=elbow))
+    assert m["elbow_angle"].value == pytest.approx(elbow, abs=1.0)
+
+
+def test_contact_time_at_60fps():
+    g = Gait(fps=60, duty=0.36)
+    _, _, _, m = run(g)
+    assert m["contact_time"].value == pytest.approx(g.contact_s * 1000, abs=2 * 1000 / g.fps)
+    assert m["contact_time"].confidence in ("high", "medium")
+
+
+def test_contact_time_at_30fps_is_flagged_approximate():
+    _, _, _, m = run(Gait(fps=30))
+    assert m["contact_time"].confidence == "low"
+    assert "approximate" in m["contact_time"].caveat
+
+
+def test_facing_left_reads_like_facing_right():
+    mr = run(Gait(facing="right", overstride=0.15, trunk_lean=10))[3]
+    ml = run(Gait(facing="left", overstride=0.15, trunk_lean=10))[3]
+    for k in ("overstride", "trunk_lean", "elbow_angle", "cadence", "contact_time"):
+        assert ml[k].value == pytest.approx(mr[k].value, abs=0.2), k
+
+
+@pytest.mark.parametrize("drop", [0.0, 5.0, 10.0])
+def test_pelvic_drop_front(drop):
+    _, _, _, m = run(Gait(view="front", pelvic_drop=drop))
+    assert m["pelvic_drop"].value == pytest.approx(drop, abs=0.7)
+    assert m["pelvic_drop"].confidence == "low"  # honest: the pose model under-reads it
+
+
+def test_step_width_front():
+    g = Gait(view="front", step_width=0.08)
+    tr, _, _, m = run(g)
+    truth = 0.08 * g.leg_px / tr.leg_length_px() * 100  # % of the leg length the engine sees
+    assert m["step_width"].value == pytest.approx(truth, abs=0.5)
+    assert m["step_width"].status == "good"
+
+
+def test_side_metrics_absent_from_front_view():
+    _, _, _, m = run(Gait(view="front"))
+    assert "overstride" not in m and "trunk_lean" not in m
+
+
+def test_left_right_swap_is_repaired():
+    g = Gait(fps=60)
+    tr = make_track(g)
+    clean_ok = clean(tr)
+    # swap the legs' labels for 2 frames around a few contacts, as MediaPipe does
+    from core.pose import LR_PAIRS, LM
+    legs = [(l, r) for l, r in LR_PAIRS if l in [LM[n] for n in ("l_knee", "l_ankle", "l_heel", "l_toe")]]
+    bad = tr.xy.copy()
+    for t_ic in g.ic_times("R")[1:5]:
+        i = int(round(t_ic * g.fps))
+        for f in (i, i + 1):
+            for l, r in legs:
+                bad[f, [l, r]] = bad[f, [r, l]]
+    tr.xy = bad
+    fixed = clean(tr)
+    assert fixed.notes["swaps_fixed_legs"] >= 8
+    assert np.nanmax(np.abs(fixed.xy - clean_ok.xy)) < 1.0

@@ -1,0 +1,88 @@
+"""Integration: the full engine on real labelled clips does what labels.json expects."""
+import pytest
+
+from engine_cache import CLIPS, labels, metric, report_for
+
+pytestmark = pytest.mark.slow
+LABELS = labels()
+
+
+def _r(name, **kw):
+    return report_for(str(CLIPS / name), **kw)
+
+
+@pytest.mark.parametrize("name", [n for n, e in LABELS.items()
+                                  if e.get("cadence_confidence") in ("high", "medium-high")])
+def test_cadence_matches_label(name):
+    r = _r(name)
+    assert r["status"] in ("ok", "limited")
+    assert metric(r, "cadence")["value"] == pytest.approx(LABELS[name]["cadence_spm"], abs=2.0)
+
+
+@pytest.mark.parametrize("name", [n for n, e in LABELS.items() if e["expected"].startswith("analysable")])
+def test_view_and_facing(name):
+    r, lab = _r(name), LABELS[name]
+    assert r["view"]["view"] == lab["view"]
+    if lab["view"] == "side":
+        assert r["view"]["facing"] == lab["facing"]
+
+
+def test_side_clip_has_full_report_with_evidence():
+    r = _r("zzzhushi_male_side_treadmill.mp4", write_video=True)
+    ids = {m["id"] for m in r["metrics"]}
+    assert {"cadence", "overstride", "trunk_lean", "elbow_angle", "contact_time"} <= ids
+    for m in r["metrics"]:
+        assert m["confidence"] in ("high", "medium", "low") and m["caveat"]
+        assert m["status"] in ("good", "watch", "fix", "info")
+    assert 1 <= len(r["findings"]["fixes"]) <= 3
+    assert all(a["score"] is not None for a in r["findings"]["areas"])
+    assert r["media"]["video"] and r["media"]["evidence"]
+    assert r["strides"] and "overstride_pct_leg" in r["strides"][0]
+    # contact timing at 30 fps is labelled approximate
+    assert metric(r, "contact_time")["confidence"] == "low"
+
+
+def test_contacts_match_labels_within_two_frames():
+    name = "zzzhushi_male_side_treadmill.mp4"
+    r, lab = _r(name), LABELS[name]
+    ours = [e["frame"] for e in r["events"]["initial_contacts"]]
+    errs = [min(abs(o - e["frame"]) for o in ours) for e in lab["initial_contacts"]]
+    assert sorted(errs)[len(errs) // 2] <= 2  # median within 2 frames (labels are +-1)
+    assert max(errs) <= 4
+
+
+def test_front_clip_gives_frontal_metrics():
+    r = _r("jacky_run_inplace_front.mp4")
+    ids = {m["id"] for m in r["metrics"]}
+    assert {"cadence", "step_width", "pelvic_drop"} <= ids
+    assert "overstride" not in ids
+    assert any(n["id"] == "overstride" and "side" in n["reason"] for n in r["not_measured"])
+
+
+def test_walking_clip_is_refused_as_not_running():
+    r = _r("sports2d_demo4.mp4")
+    assert r["status"] == "refused" and not r["metrics"]
+    assert "walking" in r["quality"]["summary"].lower()
+
+
+def test_slow_motion_clip_asks_for_capture_rate():
+    r = _r("mhuang_slow.mp4")
+    assert r["status"] == "refused"
+    assert "slow-motion" in r["quality"]["summary"].lower()
+    assert any("capture frame rate" in t for t in r["quality"]["tips"])
+
+
+def test_slow_motion_clip_with_capture_rate_gives_running_cadence():
+    # ~102 video frames per step at 29.97 fps; at an assumed 300 fps capture that is ~176 spm
+    r = _r("mhuang_slow.mp4", capture_fps=300.0)
+    cad = metric(r, "cadence") if r["metrics"] else None
+    measured = cad["value"] if cad else r["events"]["cadence_spectral"]
+    assert measured == pytest.approx(17.57 * 300 / 29.97, rel=0.03)
+
+
+def test_cropped_clip_is_refused_with_reason():
+    r = _r("divvi_running.mp4")
+    assert r["status"] == "refused" and not r["metrics"]
+    failed = {c["id"] for c in r["quality"]["checks"] if not c["passed"] and c["severity"] == "fail"}
+    assert "whole_body" in failed or "cuts" in failed
+    assert r["quality"]["tips"]

@@ -97,7 +97,7 @@ def _stance_speed(x: np.ndarray, peaks: np.ndarray, troughs: np.ndarray) -> floa
     return s if s < 0 else None
 
 
-IC_SPEED_FRAC = 0.95
+IC_SPEED_FRAC = 0.9
 
 
 def _refine_contact(x: np.ndarray, peak: int, trough: int | None, v_stance: float,

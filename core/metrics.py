@@ -273,10 +273,12 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
               confidence=b.conf(len(vals), base), n=len(vals), left=lv, right=rv,
               spread=_iqr(vals), evidence=evidence(key, v))
 
+    timing = "low" if low_fps else "medium"  # one frame of contact timing is 6-11 % of leg
     add_stride_metric("overstride", "overstride",
-                      "Measured at the ankle at first contact; a low camera or a camera not square "
-                      "to the runner exaggerates it.")
-    add_stride_metric("shank_angle_ic", "shank", "Shin angle at first contact.")
+                      "Measured at the ankle at first contact, so it depends on catching that "
+                      f"frame (one frame here moves it by several % of leg); a low camera or one "
+                      "not square to the runner exaggerates it.", base=timing)
+    add_stride_metric("shank_angle_ic", "shank", "Shin angle at first contact.", base=timing)
     add_stride_metric("knee_flexion_ic", "knee_ic", "Knee angle at first contact.", base="medium")
     add_stride_metric("knee_flexion_mid", "knee_mid", "Deepest knee bend while on the ground.",
                       base="medium")

@@ -344,6 +344,7 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
     cv2.imwrite(str(out / "thumb.jpg"), cv2.resize(th, (int(w * sc), int(h * sc))),
                 [cv2.IMWRITE_JPEG_QUALITY, 80])
     media["thumbnail"] = "thumb.jpg"
+    media["thumbnail_frame"] = int(mid)
     for i in frames.indices():
         fb = annotate.face_box(track.xy[i]) if track.detected[i] else None
         if fb:

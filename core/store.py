@@ -67,7 +67,8 @@ SHARED_DIR = "shared"
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")  # secrets.token_urlsafe(24)
 _PART_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,99}")  # one media path component
 _TMP_PREFIX = ".tmp-"
-_STALE_AFTER_S = 3600.0
+_STALE_AFTER_S = 3600.0  # leftovers older than this are swept
+_DB_TIMEOUT_S = 30.0  # how long a call waits for another writer
 _DUMMY_HASH = hashlib.sha256(b"no such report").hexdigest()
 
 _MESSAGES = {
@@ -121,6 +122,9 @@ class StoreError(FormCheckError):
     def __init__(self, code: str) -> None:
         message, hint = _MESSAGES[code]
         super().__init__(code, message, hint)
+
+    def __reduce__(self) -> tuple[type[StoreError], tuple[str]]:  # picklable across processes
+        return StoreError, (self.code,)
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,11 @@ class ReportStore(Protocol):
     failures; unknown, malformed, expired or deleted identifiers give ``None``/``False``."""
 
     def save(
-        self, report: dict[str, Any], media_dir: str | Path | None, *, expire_days: float | None = None
+        self,
+        report: dict[str, Any],
+        media_dir: str | Path | None,
+        *,
+        expire_days: float | None = None,
     ) -> SavedReport:
         """Store a report and copies of the media files it names (relative to ``media_dir``)."""
         ...
@@ -305,12 +313,16 @@ class SQLiteStore:
         self.db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.media_root.mkdir(mode=0o700, parents=True, exist_ok=True)
         with self._db() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
+            _use_wal(conn)
             _migrate(conn)
 
     @_friendly
     def save(
-        self, report: dict[str, Any], media_dir: str | Path | None, *, expire_days: float | None = None
+        self,
+        report: dict[str, Any],
+        media_dir: str | Path | None,
+        *,
+        expire_days: float | None = None,
     ) -> SavedReport:
         """Store ``report`` and copies of its media; earlier reports are never touched.
 
@@ -324,6 +336,7 @@ class SQLiteStore:
         sources = [(rel, _source_file(media_dir, rel)) for rel in _media_files(data)]
         report_id, delete_key = _token(), _token()
         now = _now()
+        expires = _iso(now + timedelta(days=expire_days)) if expire_days is not None else None
         final = self.media_root / report_id
         tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=self.media_root))
         try:
@@ -347,7 +360,7 @@ class SQLiteStore:
                         text,
                         _iso(_parse_time(data.get("created")) or now),
                         _iso(now),
-                        _iso(now + timedelta(days=expire_days)) if expire_days is not None else None,
+                        expires,
                         *_summary(data),
                     ),
                 )
@@ -361,9 +374,7 @@ class SQLiteStore:
         """The live report with this id (``viewer=False``) or share id (``viewer=True``)."""
         if not _is_token(report_id):
             return None
-        query = (
-            "SELECT * FROM reports WHERE share_id = ?" if viewer else "SELECT * FROM reports WHERE id = ?"
-        )
+        query = "SELECT * FROM reports WHERE " + ("share_id = ?" if viewer else "id = ?")
         with self._db() as conn:
             row = conn.execute(query, (report_id,)).fetchone()
         if row is None or _expired(row, _now()):
@@ -433,7 +444,8 @@ class SQLiteStore:
         folder = self.media_root / report_id
         tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=self.media_root))
         try:
-            media = _build_shared(json.loads(row["report_json"]), folder, tmp, blur_faces, include_video)
+            report = json.loads(row["report_json"])
+            media = _build_shared(report, folder, tmp, blur_faces, include_video)
             _fsync_tree(tmp)
             os.rename(tmp, folder / SHARED_DIR)
             _fsync(folder)
@@ -447,7 +459,14 @@ class SQLiteStore:
             updated = conn.execute(
                 """UPDATE reports SET share_id = ?, shared_at = ?, share_blur = ?, share_video = ?,
                        share_media = ? WHERE id = ?""",
-                (share_id, _iso(_now()), int(blur_faces), int(include_video), json.dumps(media), report_id),
+                (
+                    share_id,
+                    _iso(_now()),
+                    int(blur_faces),
+                    int(include_video),
+                    json.dumps(media),
+                    report_id,
+                ),
             ).rowcount
         return share_id if updated else None
 
@@ -488,12 +507,10 @@ class SQLiteStore:
         """
         cutoff = _iso(_utc(now) if now else _now())
         with self._db() as conn, _transaction(conn):
-            ids = [
-                r["id"]
-                for r in conn.execute(
-                    "SELECT id FROM reports WHERE expires_at IS NOT NULL AND expires_at <= ?", (cutoff,)
-                )
-            ]
+            expired = conn.execute(
+                "SELECT id FROM reports WHERE expires_at IS NOT NULL AND expires_at <= ?", (cutoff,)
+            )
+            ids = [r["id"] for r in expired]
             conn.executemany("DELETE FROM reports WHERE id = ?", [(i,) for i in ids])
         for report_id in ids:
             shutil.rmtree(self.media_root / report_id, ignore_errors=True)
@@ -517,7 +534,7 @@ class SQLiteStore:
 
     @contextlib.contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        conn = sqlite3.connect(self.db_path, timeout=_DB_TIMEOUT_S, isolation_level=None)
         conn.row_factory = sqlite3.Row
         try:
             yield conn
@@ -562,11 +579,30 @@ class SQLiteStore:
 # --- helpers ------------------------------------------------------------------------------
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the database to WAL mode (a persistent setting of the file).
+
+    SQLite answers "busy" at once, without waiting, while another connection switches a
+    new file at the same moment, so this retries for up to the connection timeout.
+    """
+    deadline = time.monotonic() + _DB_TIMEOUT_S
+    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as e:
+            if _sqlite_error_code(e) != "storage_busy" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _migrate(conn: sqlite3.Connection) -> None:
     """Apply the pending :data:`MIGRATIONS` in one transaction."""
     with _transaction(conn):
         conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            """CREATE TABLE IF NOT EXISTS schema_version (
+                version    INTEGER PRIMARY KEY,
+                applied_at TEXT NOT NULL
+            )"""
         )
         current = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
         if current > SCHEMA_VERSION:
@@ -619,7 +655,7 @@ def _serialise(report: dict[str, Any]) -> tuple[dict[str, Any], str]:
         raise StoreError("bad_report") from e
 
 
-def _summary(data: dict[str, Any]) -> tuple[str | None, str | None, int | None, str | None, str | None]:
+def _summary(data: dict[str, Any]) -> tuple[Any, ...]:
     """Listing columns: file name, view, overall score, top fix title, status."""
 
     def dig(*keys: str | int) -> Any:
@@ -659,17 +695,23 @@ def _media_files(data: dict[str, Any]) -> list[str]:
     media = data.get("media")
     if media is None:
         return []
-    if not isinstance(media, dict) or not isinstance(media.get("evidence") or {}, dict):
+    evidence = media.get("evidence") if isinstance(media, dict) else None
+    if not isinstance(media, dict) or not isinstance(evidence or {}, dict):
         raise StoreError("bad_report")
     files: list[str] = []
-    for rel in [*(media.get("evidence") or {}).values(), media.get("video"), media.get("thumbnail")]:
+    for rel in [*(evidence or {}).values(), media.get("video"), media.get("thumbnail")]:
         if rel is None or rel in files:
             continue
-        parts = rel.split("/") if isinstance(rel, str) else [SHARED_DIR]
-        if parts[0] == SHARED_DIR or not all(_PART_RE.fullmatch(p) for p in parts):
+        if not isinstance(rel, str) or not _is_plain_relpath(rel):
             raise StoreError("bad_media")
         files.append(rel)
     return files
+
+
+def _is_plain_relpath(rel: str) -> bool:
+    """``a/b.jpg``-style: plain name parts, none hidden or ``..``, not under ``shared/``."""
+    parts = rel.split("/")
+    return parts[0] != SHARED_DIR and all(_PART_RE.fullmatch(p) for p in parts)
 
 
 def _source_file(media_dir: str | Path | None, rel: str) -> Path:
@@ -701,7 +743,10 @@ def _copy_file(src: Path, dst: Path) -> None:
 def _build_shared(
     report: dict[str, Any], folder: Path, dst: Path, blur: bool, include_video: bool
 ) -> dict[str, Any]:
-    """Write the viewer's media copies of ``folder`` into ``dst``; return the viewer's media block."""
+    """Write the viewer's copies of the media in ``folder`` into ``dst``.
+
+    Returns the viewer's ``media`` block: only the files that were written.
+    """
     media = report.get("media") if isinstance(report.get("media"), dict) else {}
     boxes = privacy.usable_boxes(media.get("face_boxes")) if blur else {}
     frames = media.get("evidence_frames") if isinstance(media.get("evidence_frames"), dict) else {}
@@ -804,7 +849,9 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 _FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-_UNWRITABLE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST, errno.EISDIR}
+_UNWRITABLE_ERRNOS = {
+    errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST, errno.EISDIR
+}
 
 
 def _os_error_code(e: OSError) -> str:

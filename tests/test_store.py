@@ -7,6 +7,7 @@ import errno
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import sqlite3
 import time
@@ -59,7 +60,7 @@ def media_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def make_report(name: str = "run.mp4", score: int | None = 72, fixes: bool = True) -> dict[str, Any]:
+def make_report(name: str = "run.mp4", score: int | None = 72, fixes: bool = True) -> dict:
     return {
         "version": "1.0",
         "created": "2025-03-01T08:30:00+00:00",
@@ -128,8 +129,9 @@ def test_save_get_list_delete_round_trip(store: SQLiteStore, media_src: Path) ->
     assert store.media_path(saved.id, "evidence/other.jpg") is None
 
     [summary] = store.list()
-    assert (summary.id, summary.filename, summary.view, summary.score) == (saved.id, "run.mp4", "side", 72)
-    assert (summary.top_finding, summary.status, summary.shared) == ("Overstriding", "ok", False)
+    assert (summary.id, summary.filename, summary.view) == (saved.id, "run.mp4", "side")
+    assert (summary.score, summary.top_finding) == (72, "Overstriding")
+    assert (summary.status, summary.shared) == ("ok", False)
 
     assert store.delete(saved.id, saved.delete_key)
     assert store.get(saved.id) is None
@@ -160,13 +162,17 @@ def test_generated_ids_are_unique_and_long() -> None:
         assert len(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))) * 8 >= 128
 
 
-def test_concurrent_saves_lose_nothing(store: SQLiteStore, media_src: Path) -> None:
+def test_concurrent_saves_lose_nothing(tmp_path: Path, media_src: Path) -> None:
+    db, media = tmp_path / "formcheck.db", tmp_path / "media"
+
     def save_three(worker: int) -> list[str]:
-        return [store.save(make_report(f"w{worker}-{i}.mp4"), media_src).id for i in range(3)]
+        own = SQLiteStore(db, media)  # all 8 create the same new database at once
+        return [own.save(make_report(f"w{worker}-{i}.mp4"), media_src).id for i in range(3)]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         ids = [i for batch in pool.map(save_three, range(8)) for i in batch]
     assert len(set(ids)) == 24
+    store = SQLiteStore(db, media)
     assert {r.id for r in store.list(limit=100)} == set(ids)
     assert_consistent(store)
 
@@ -196,12 +202,16 @@ def test_copy_failing_halfway_leaves_store_consistent(
     assert len(calls) == 3
     assert rows(store) == {earlier.id}
     assert_consistent(store)
-    assert store.media_path(earlier.id, FILES[3]).read_bytes() == (media_src / FILES[3]).read_bytes()
+    kept = store.media_path(earlier.id, FILES[3])
+    assert kept.read_bytes() == (media_src / FILES[3]).read_bytes()
 
 
 def test_failing_db_insert_removes_the_copied_media(store: SQLiteStore, media_src: Path) -> None:
     earlier = store.save(make_report("earlier.mp4"), media_src)
-    sql(store.db_path, "CREATE TRIGGER crash BEFORE INSERT ON reports BEGIN SELECT RAISE(ABORT, 'crash'); END")
+    sql(
+        store.db_path,
+        "CREATE TRIGGER crash BEFORE INSERT ON reports BEGIN SELECT RAISE(ABORT, 'crash'); END",
+    )
     with pytest.raises(StoreError) as caught:
         store.save(make_report("doomed.mp4"), media_src)
     assert caught.value.code == "storage_failed"
@@ -219,6 +229,7 @@ def test_unwritable_folder_gives_a_friendly_error(tmp_path: Path) -> None:
         open_store(blocker)
     assert caught.value.code == "storage_unwritable"
     assert "secret" not in str(caught.value)
+    assert pickle.loads(pickle.dumps(caught.value)).code == "storage_unwritable"
 
 
 def test_purge_sweeps_stale_leftovers_of_hard_crashes(store: SQLiteStore, media_src: Path) -> None:
@@ -253,7 +264,9 @@ def test_bad_reports_are_refused(store: SQLiteStore) -> None:
     ["/etc/passwd", "../outside.jpg", "evidence/../../x.jpg", ".hidden.jpg", "shared/ic.jpg",
      "evidence//ic.jpg", "evidence\\ic.jpg", "", 5],
 )
-def test_media_paths_escaping_the_folder_are_refused(store: SQLiteStore, media_src: Path, rel: object) -> None:
+def test_media_paths_escaping_the_folder_are_refused(
+    store: SQLiteStore, media_src: Path, rel: object
+) -> None:
     report = make_report()
     report["media"]["evidence"]["ic"] = rel
     with pytest.raises(StoreError) as caught:
@@ -262,7 +275,9 @@ def test_media_paths_escaping_the_folder_are_refused(store: SQLiteStore, media_s
     assert list(store.media_root.iterdir()) == []
 
 
-def test_symlinks_and_missing_media_are_refused(store: SQLiteStore, media_src: Path, tmp_path: Path) -> None:
+def test_symlinks_and_missing_media_are_refused(
+    store: SQLiteStore, media_src: Path, tmp_path: Path
+) -> None:
     folder = tmp_path / "pipeline"
     shutil.copytree(media_src, folder)
     outside = tmp_path / "private.txt"
@@ -401,7 +416,8 @@ def test_share_without_blur_copies_originals(store: SQLiteStore, media_src: Path
     seen = store.get(share_id, viewer=True)
     assert seen.report["media"]["evidence"] == make_report()["media"]["evidence"]
     for rel in FILES:
-        assert store.media_path(share_id, rel, viewer=True).read_bytes() == (media_src / rel).read_bytes()
+        shared = store.media_path(share_id, rel, viewer=True)
+        assert shared.read_bytes() == (media_src / rel).read_bytes()
 
 
 def test_damaged_video_fails_the_share_cleanly(store: SQLiteStore, media_src: Path) -> None:
@@ -511,11 +527,13 @@ def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
 def test_open_store_locations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FORMCHECK_DATA_DIR", str(tmp_path / "env-data"))
     s = open_store()
-    assert (s.db_path, s.media_root) == (tmp_path / "env-data" / "formcheck.db", tmp_path / "env-data" / "media")
+    folder = tmp_path / "env-data"
+    assert (s.db_path, s.media_root) == (folder / "formcheck.db", folder / "media")
     assert s.db_path.is_file() and s.media_root.is_dir()
 
     s = open_store(f"sqlite:///{tmp_path}/elsewhere/reports.db")
-    assert (s.db_path, s.media_root) == (tmp_path / "elsewhere" / "reports.db", tmp_path / "elsewhere" / "media")
+    folder = tmp_path / "elsewhere"
+    assert (s.db_path, s.media_root) == (folder / "reports.db", folder / "media")
 
     with pytest.raises(StoreError) as caught:
         open_store("postgresql://db/formcheck")

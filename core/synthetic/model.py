@@ -22,7 +22,7 @@ times, :func:`simulate` samples a clip at a constant frame rate and
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -36,7 +36,6 @@ JOINTS: tuple[str, ...] = (
 """Joint names, in the order of the joint axis of ``X`` / ``uv`` (same as the reference clips)."""
 
 J = {name: i for i, name in enumerate(JOINTS)}
-SIDES = ("l", "r")  # column order of the stance flags
 _UP = np.array([0.0, 1.0, 0.0])
 
 
@@ -184,7 +183,7 @@ class Motion:
     stance: np.ndarray
     events: list[GaitEvent]
     forward: np.ndarray
-    truth: dict[str, float] = field(default_factory=dict)
+    truth: dict[str, float]
 
     def contacts(self, kind: str = "ic") -> list[GaitEvent]:
         return [e for e in self.events if e.kind == kind]
@@ -376,12 +375,13 @@ class RunnerModel:
         return knee, ankle
 
     def _stance_leg(self, tau: np.ndarray, t: np.ndarray, side: int):
-        """Right/left stance leg at local time ``tau`` (global time ``t``)."""
+        """Leg of ``side`` with its foot on the belt, ``tau`` after initial contact (global
+        time ``t``): hip, foot points, leg angles (phi, theta, kappa) by IK, sole angle."""
         ox, oy, alpha = self._foot_frame(tau)
         foot = self._foot_points(ox, oy, alpha, side * self.p.step_width_m)
         hip = self._hip(t, self.pelvis_mean + self._bounce(t), side)
         phi, theta, kappa = self._ik(hip, foot["ankle"], side)
-        return hip, phi, theta, kappa, alpha
+        return hip, foot, phi, theta, kappa, alpha
 
     def _swing_knots(self) -> dict[str, list[tuple[float, float, float]]]:
         """Hermite knots (swing share u, value, d/du) for the swing-leg angles.
@@ -395,7 +395,7 @@ class RunnerModel:
         eps = 1e-6
         ts = self.T - self.tc
         taus = np.array([self.tc - eps, self.tc, 0.0, eps])
-        _, phi, theta, kappa, alpha = self._stance_leg(taus, taus, +1)
+        _, _, phi, theta, kappa, alpha = self._stance_leg(taus, taus, +1)
         beta = alpha - (theta - kappa)  # foot relative to shank (dorsiflexion +)
 
         def knots(v, mid=None, slope_to=True, slope_ic=True):
@@ -411,16 +411,12 @@ class RunnerModel:
                 "theta": knots(theta, (self._HIP_PEAK_AT, hip_peak, 0.0)),
                 "kappa": knots(kappa, (self._KNEE_PEAK_AT, knee_peak, 0.0), slope_ic=False)}
 
-    def _leg(self, t: np.ndarray, pelvis_y: np.ndarray, side: int):
+    def _leg(self, t: np.ndarray, side: int):
         """Hip, knee and foot points of one leg at times ``t``, plus its stance flag."""
         offset = 0.0 if side > 0 else self.T / 2
         tau = np.mod(t - offset, self.T)
         stance = tau < self.tc
-        hip = self._hip(t, pelvis_y, side)
-        # stance: foot on the belt, knee by IK
-        ox, oy, alpha = self._foot_frame(np.minimum(tau, self.tc))
-        foot = self._foot_points(ox, oy, alpha, side * self.p.step_width_m)
-        phi, theta, kappa = self._ik(hip, foot["ankle"], side)
+        hip, foot, phi, theta, kappa, _ = self._stance_leg(np.minimum(tau, self.tc), t, side)
         # swing: angle curves, foot by forward kinematics
         u = np.clip((tau - self.tc) / (self.T - self.tc), 0.0, 1.0)
         sw = {k: _hermite(u, kn) for k, kn in self._swing.items()}
@@ -482,7 +478,7 @@ class RunnerModel:
         pelvis = np.stack([np.zeros(n), pelvis_y, np.zeros(n)], -1)
         stance = np.zeros((n, 2), bool)
         for col, (s, side) in enumerate((("l", -1), ("r", +1))):
-            pts, stance[:, col] = self._leg(t, pelvis_y, side)
+            pts, stance[:, col] = self._leg(t, side)
             for k, v in pts.items():
                 X[:, J[f"{s}_{k}"]] = v
         lean = np.radians(p.trunk_lean_deg)

@@ -25,6 +25,7 @@ Output of :func:`write_clip` for ``NAME.mp4`` (same format as the reference clip
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -44,7 +45,8 @@ STYLE = "clothed"  # name of the figure style, stored in the truth like the refe
 @dataclass(frozen=True)
 class Camera:
     """Pinhole camera: ``uv = f * xy_c / z_c + (width, height) / 2`` with camera coordinates
-    ``x_c = R (X - C)`` (x right, y down, z forward)."""
+    ``x_c = R (X - C)`` (x right, y down, z forward). Pixel ``(row i, col j)`` spans
+    ``[j, j+1) x [i, i+1)``, so ``uv`` is in the same units as MediaPipe's ``x * width``."""
 
     width: int
     height: int
@@ -95,6 +97,11 @@ class Palette:
     rail: tuple = (120, 122, 128)
 
 
+def _ball(centre: np.ndarray, r: float, color: tuple):
+    """A sphere, as a capsule of zero length."""
+    return ("capsule", centre, centre, r, r, color)
+
+
 class Renderer:
     """Draws frames of one runner for one camera. Build once per clip (the room is
     pre-rendered), then call :meth:`frame` per frame."""
@@ -112,7 +119,9 @@ class Renderer:
         self.lateral = np.cross(self.forward, [0.0, 1.0, 0.0])
         self.belt_speed = belt_speed
         h, w = camera.height, camera.width
-        self.v, self.u = np.mgrid[0:h, 0:w].astype(np.float32)
+        # pixel (row i, col j) covers [j, j+1) x [i, i+1): sample its centre, as MediaPipe's
+        # normalised landmarks do (x * width), so drawn and projected positions agree
+        self.v, self.u = np.mgrid[0:h, 0:w].astype(np.float32) + np.float32(0.5)
         self._room()
 
     # ---- room ----------------------------------------------------------------------
@@ -266,19 +275,16 @@ class Renderer:
             d = f * h_fwd + u * h_up + r * h_right
             return head + dist * rh * d / np.linalg.norm(d)
 
-        parts = [("capsule", head, head, rh, rh, pal.skin),
-                 ("capsule", *[head + rh * (-0.1 * h_fwd + 0.12 * h_up)] * 2,
-                  1.02 * rh, 1.02 * rh, pal.hair),
+        parts = [_ball(head, rh, pal.skin),
+                 _ball(head + rh * (-0.1 * h_fwd + 0.12 * h_up), 1.02 * rh, pal.hair),
                  ("capsule", on(1, 0.1, 0, 0.9), on(1, -0.14, 0, 1.13), 0.1 * rh, 0.12 * rh,
                   pal.skin)]
         for s in (-1, 1):
             parts += [
                 ("ellipsoid", on(-0.12, 0.02, s, 0.96), axes, (0.13 * rh, 0.24 * rh, 0.09 * rh),
                  pal.skin),
-                ("capsule", *[on(0.94, 0.14, 0.34 * s, 0.9)] * 2, 0.17 * rh, 0.17 * rh,
-                 pal.eye_white),
-                ("capsule", *[on(0.94, 0.14, 0.34 * s, 0.99)] * 2, 0.09 * rh, 0.09 * rh,
-                 pal.pupil),
+                _ball(on(0.94, 0.14, 0.34 * s, 0.9), 0.17 * rh, pal.eye_white),
+                _ball(on(0.94, 0.14, 0.34 * s, 0.99), 0.09 * rh, pal.pupil),
                 ("capsule", on(0.92, 0.38, 0.15 * s, 0.99), on(0.82, 0.36, 0.5 * s, 0.99),
                  0.05 * rh, 0.05 * rh, pal.hair),
             ]
@@ -337,8 +343,6 @@ def write_clip(path: str | Path, params: RunnerParams, view: str = "side", fps: 
     ``view`` sets the runner's facing (:data:`VIEW_FACING`); frame ``i`` shows model time
     ``i / fps``. ``width``/``height`` must be even (yuv420p).
     """
-    import time
-
     if view not in VIEW_FACING:
         raise ValueError(f"unknown view {view!r}; expected one of {sorted(VIEW_FACING)}")
     if width % 2 or height % 2:

@@ -16,6 +16,7 @@ frame of ``NAME.mp4`` and compares its landmarks with the exact ``uv`` of
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import av
@@ -32,7 +33,7 @@ LANDMARKS: dict[int, str] = {
 }
 
 
-def _run_pose(video: Path) -> tuple[np.ndarray, int, int]:
+def _run_pose(video: Path) -> np.ndarray:
     """MediaPipe landmarks in pixels ``[frame, 33, xy]`` (NaN where nothing was found)."""
     import mediapipe as mp
 
@@ -47,18 +48,19 @@ def _run_pose(video: Path) -> tuple[np.ndarray, int, int]:
                 out.append(np.full((33, 2), np.nan))
             else:
                 out.append([(lm.x * w, lm.y * h) for lm in res.pose_landmarks.landmark])
-    return np.asarray(out, float), w, h
+    return np.asarray(out, float)
 
 
 def verify_clip(video: str | Path) -> dict[str, float]:
     """Run MediaPipe over ``video`` and score it against its truth (see module doc)."""
     video = Path(video)
     truth = np.load(truth_paths(video)[1])
-    lm, _, _ = _run_pose(video)
+    lm = _run_pose(video)
     uv = truth["uv"]
     n = min(len(lm), len(uv))
     lm, uv = lm[:n], uv[:n]
-    leg_m = float(json_params(truth)["thigh"] + json_params(truth)["shank"])
+    params = json.loads(str(truth["params"]))
+    leg_m = params["thigh"] + params["shank"]
     scale = leg_m * float(truth["cam_f"]) / truth["depth"][:n, J["pelvis_c"]]  # px per leg
     found = ~np.isnan(lm[:, 0, 0])
     idx = list(LANDMARKS)
@@ -82,12 +84,6 @@ def verify_clip(video: str | Path) -> dict[str, float]:
         "left_shoulder_on_image_right_pct": 100.0 * float(
             (lm[found, 11, 0] > lm[found, 12, 0]).mean()),
     }
-
-
-def json_params(truth) -> dict:
-    import json
-
-    return json.loads(str(truth["params"]))
 
 
 def _other(joint: str) -> str:

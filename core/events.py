@@ -122,6 +122,35 @@ def _refine_contact(x: np.ndarray, peak: int, trough: int | None, v_stance: floa
     return ic, to
 
 
+TOE_LIFT_FRAC = 0.02  # of leg length: how far the toe rises off its stance level at toe-off
+
+
+def _toe_lift(toe_y: np.ndarray, ic: float, trough: float, leg: float) -> float | None:
+    """Toe-off: where the toe first rises ``TOE_LIFT_FRAC`` of leg above its stance level.
+
+    The stance level is the toe's median image height over the first 60 % of the stance
+    window (IC to the foot's rearmost point); the search runs from 40 % of that window to a
+    little past the rearmost point. The toe keeps moving backward after toe-off, so its lift,
+    not its speed, marks the moment. Sub-frame (linear crossing).
+    """
+    n = len(toe_y)
+    a = int(np.ceil(ic))
+    b = int(min(n - 1, np.floor(trough + 0.5 * (trough - ic))))
+    if b - a < 3:
+        return None
+    stance = toe_y[a:a + max(2, int(0.6 * (trough - ic)))]
+    stance = stance[np.isfinite(stance)]
+    if not len(stance):
+        return None
+    thr = float(np.median(stance)) - TOE_LIFT_FRAC * leg  # image y grows downward
+    mid = a + int(0.4 * (trough - ic))
+    for k in range(max(mid, a + 1), b + 1):
+        if np.isfinite(toe_y[k]) and toe_y[k] < thr:
+            y0, y1 = toe_y[k - 1], toe_y[k]
+            return k - 1 + (float(np.clip((y0 - thr) / (y0 - y1), 0, 1)) if y0 != y1 else 1.0)
+    return None
+
+
 def _event_at(t: np.ndarray, pos: float, foot: str) -> Event:
     """Event at a fractional frame position, time interpolated between frames."""
     pos = float(np.clip(pos, 0, len(t) - 1))
@@ -140,6 +169,7 @@ def _events_side(track: Track, view: ViewResult, step_hz: float | None) -> tuple
         heel = fwd * (track.p(f"{s}_heel")[:, 0] - pelvis_x)
         ank = fwd * (track.p(f"{s}_ankle")[:, 0] - pelvis_x)
         toe = fwd * (track.p(f"{s}_toe")[:, 0] - pelvis_x)
+        toe_y = track.p(f"{s}_toe")[:, 1]
         front = np.nanmean(np.vstack([heel, ank]), axis=0)
         f_ok = np.nan_to_num(front, nan=np.nanmin(front) if np.isfinite(front).any() else 0)
         t_ok = np.nan_to_num(toe, nan=np.nanmax(toe) if np.isfinite(toe).any() else 0)
@@ -157,7 +187,7 @@ def _events_side(track: Track, view: ViewResult, step_hz: float | None) -> tuple
             ic, _ = _refine_contact(f_ok, int(k), trough, v_st)
             ics.append(_event_at(track.t, ic, foot))
             if trough is not None:
-                _, to = _refine_contact(t_ok, int(k), trough, v_st)
+                to = _toe_lift(toe_y, ic, float(trough), leg)
                 if to is not None:
                     tos.append(_event_at(track.t, to, foot))
     return ics, tos, notes

@@ -225,7 +225,12 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
             col="shank_deg")
         put("knee_ic", lerp(knee_flex[s], x), col="knee_flex_ic_deg")
         if flat[s] is not None:
-            put("strike", lerp(foot_ang[s], x) - flat[s], col="foot_strike_deg")
+            # the foot flattens within a frame of a heel or forefoot landing, so take the
+            # largest-magnitude foot angle over the last frame up to contact
+            w = np.arange(max(0.0, x - 1.0), x + 1e-6, 0.5)
+            ang = np.array([lerp(foot_ang[s], q) for q in w]) - flat[s]
+            if np.isfinite(ang).any():
+                put("strike", ang[int(np.nanargmax(np.abs(ang)))], col="foot_strike_deg")
         if to is not None:
             j = to.frame
             put("knee_mid", np.nanmax(knee_flex[s][i:j + 1]), frame=i + int(np.nanargmax(knee_flex[s][i:j + 1])),
@@ -461,7 +466,11 @@ def _frontal(b: _Builder) -> tuple[list[dict], dict]:
             heel, toe = tr.p(f"{s}_heel")[m], tr.p(f"{s}_toe")[m]
             put("turn", np.degrees(np.arctan2(own[F] * (toe[0] - heel[0]), abs(toe[1] - heel[1]) + 1e-6)),
                 frame=m, col="foot_turnout_deg")
-            hs, ho = tr.p(f"{s}_hip")[i:j + 1], tr.p(f"{o}_hip")[i:j + 1]
+        # pelvic drop over the step (this contact to the other foot's next one), which holds
+        # the single-leg stance without depending on the toe-off, hard to time from the front
+        nxt_other = next((x for x in ev.ics if x.foot != F and x.frame > i), None)
+        if nxt_other is not None and nxt_other.frame - i >= 2:
+            hs, ho = tr.p(f"{s}_hip")[i:nxt_other.frame], tr.p(f"{o}_hip")[i:nxt_other.frame]
             tilt = np.degrees(np.arctan2(ho[:, 1] - hs[:, 1], np.abs(ho[:, 0] - hs[:, 0]) + 1e-6))
             if np.isfinite(tilt).any():
                 put("drop", np.nanmax(tilt), frame=i + int(np.nanargmax(tilt)), col="pelvic_drop_deg")

@@ -38,7 +38,11 @@ def _frac(x: np.ndarray) -> float:
 
 
 def facing_series(track: Track) -> np.ndarray:
-    """+1 where the runner faces image-right, -1 image-left, 0 unknown (per frame)."""
+    """+1 where the runner faces image-right, -1 image-left, 0 unknown (per frame).
+
+    Overground, the direction of travel decides (runners move forward); on a treadmill, where
+    the hips stay put, the nose ahead of the ears and the toes ahead of the heels do.
+    """
     nose_x = track.p("nose")[:, 0]
     ear_x = track.mid("l_ear", "r_ear")[:, 0]
     toe = (track.p("l_toe")[:, 0] + track.p("r_toe")[:, 0]) / 2
@@ -47,8 +51,16 @@ def facing_series(track: Track) -> np.ndarray:
     a = np.nan_to_num((nose_x - ear_x) / leg)
     b = np.nan_to_num((toe - heel) / leg)
     s = np.sign(2 * np.clip(a / 0.05, -1, 1) + np.clip(b / 0.05, -1, 1))
-    # smooth over ~1 s so single noisy frames do not flip it
     k = max(3, int(track.fps))
+    px = track.mid("l_hip", "r_hip")[:, 0]
+    ok = np.isfinite(px)
+    if ok.sum() > k:
+        v = np.full(len(px), np.nan)
+        v[ok] = np.gradient(np.interp(track.t[ok], track.t[ok], px[ok]), track.t[ok])
+        v = np.convolve(np.nan_to_num(v), np.ones(k) / k, mode="same")  # ~1 s average
+        travel = np.abs(v) > 0.5 * leg  # more than half a leg length per second
+        s = np.where(travel, np.sign(v), s)
+    # smooth over ~1 s so single noisy frames do not flip it
     sm = np.convolve(s, np.ones(k) / k, mode="same")
     return np.where(np.abs(sm) > 0.2, np.sign(sm), 0.0)
 

@@ -59,3 +59,24 @@ def cut_clip(src: Path, dst: Path, seconds: float) -> Path:
         for p in ost.encode():
             oc.mux(p)
     return dst
+
+
+def two_runners(src: Path, dst: Path, seconds: float) -> Path:
+    """A real clip side by side with its mirror image: two people in the picture."""
+    with av.open(str(src)) as ic, av.open(str(dst), "w") as oc:
+        ist = ic.streams.video[0]
+        ost = oc.add_stream("libx264", rate=ist.average_rate or Fraction(30))
+        ost.pix_fmt = "yuv420p"
+        for fr in ic.decode(ist):
+            if fr.time is not None and fr.time > seconds:
+                break
+            img = fr.to_ndarray(format="rgb24")
+            img = img[: img.shape[0] - img.shape[0] % 2, : img.shape[1] - img.shape[1] % 2]
+            both = np.hstack([img, img[:, ::-1]])
+            if not ost.codec_context.is_open:
+                ost.width, ost.height = both.shape[1], both.shape[0]
+            for p in ost.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(both), format="rgb24")):
+                oc.mux(p)
+        for p in ost.encode():
+            oc.mux(p)
+    return dst

@@ -79,3 +79,14 @@ def test_huge_file_refused_before_decoding(tmp_path, monkeypatch):
     with pytest.raises(FormCheckError) as e:
         video.probe(CLIPS / "zzzhushi_male_side_treadmill.mp4")
     assert e.value.code == "too_large" and "limit" in e.value.message
+
+
+def test_two_people_are_refused(tmp_path):
+    from clipgen import two_runners
+
+    p = two_runners(CLIPS / "zzzhushi_male_side_treadmill.mp4", tmp_path / "two.mp4", 5.0)
+    res = subprocess.run([sys.executable, "-m", "core", "analyze", str(p), "--quiet",
+                          "--no-video"], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0 and "Traceback" not in res.stderr
+    assert "Not scored" in res.stdout and "second person" in res.stdout
+    assert "Film one runner at a time" in res.stdout

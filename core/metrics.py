@@ -136,6 +136,48 @@ class _Builder:
         return np.asarray(px, float) / self.L * 100.0
 
 
+class _PerStride:
+    """Per-stride values by foot, the frames that show them, and the per-stride table rows."""
+
+    def __init__(self, b: _Builder) -> None:
+        self.b = b
+        self.vals: dict[str, dict[str, list[float]]] = {}
+        self.frames: dict[str, dict[str, list[int]]] = {}
+        self.rows: list[dict] = []
+
+    def row(self, k: int, ic: Event) -> dict:
+        r = {"stride": k + 1, "foot": ic.foot, "ic_frame": ic.frame, "t": round(ic.t, 3)}
+        self.rows.append(r)
+        return r
+
+    def put(self, row: dict, key: str, val, frame: int | None = None, col: str | None = None) -> None:
+        if val is None or not np.isfinite(val):
+            return
+        foot = row["foot"]
+        self.vals.setdefault(key, {"L": [], "R": []})[foot].append(float(val))
+        self.frames.setdefault(key, {"L": [], "R": []})[foot].append(
+            int(row["ic_frame"] if frame is None else frame))
+        row[col or key] = round(float(val), 1)
+
+    def both(self, key: str) -> list[float]:
+        v = self.vals.get(key, {"L": [], "R": []})
+        return v["L"] + v["R"]
+
+    def side(self, key: str, foot: str) -> float | None:
+        return _nanmed(self.vals.get(key, {}).get(foot, []))
+
+    def add(self, mid: str, key: str, caveat: str, base: str = "high", round_to: int = 1,
+            **kw) -> None:
+        """Add metric ``mid`` as the median over strides of ``key`` (with L/R and evidence)."""
+        vals = self.both(key)
+        v = _nanmed(vals)
+        fr = self.frames.get(key, {"L": [], "R": []})
+        self.b.add(mid, None if v is None else round(v, round_to), caveat=caveat,
+                   confidence=self.b.conf(len(vals), base), n=len(vals),
+                   left=self.side(key, "L"), right=self.side(key, "R"), spread=_iqr(vals),
+                   evidence=_closest(fr["L"] + fr["R"], vals, v), **kw)
+
+
 def _strides(ev: GaitEvents, n_frames: int) -> list[dict]:
     """One row per IC with its matching TO, next IC of the same foot, previous TO of the other."""
     rows = []
@@ -192,11 +234,7 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
                                          fwd * (P[s]["toe"][:, 0] - P[s]["heel"][:, 0])))
                 for s in "lr"}
     low_fps = b.fps < 55
-    rows_out = []
-    per = {k: {"L": [], "R": []} for k in (
-        "overstride", "shank", "knee_ic", "knee_mid", "strike", "contact", "duty", "flight",
-        "hip_ext", "knee_drive", "waist", "behind", "vosc")}
-    frames = {k: {"L": [], "R": []} for k in per}
+    ps = _PerStride(b)
     # flat-foot reference per foot: the foot's angle at midstance
     flat = {}
     for s, F in (("l", "L"), ("r", "R")):
@@ -207,16 +245,12 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
         flat[s] = _nanmed(foot_ang[s][mids]) if mids else None
     for k, r in enumerate(_strides(ev, tr.n)):
         ic, to = r["ic"], r["to"]
-        F, s = ic.foot, ic.foot.lower()
+        s = ic.foot.lower()
         i = ic.frame
-        row = {"stride": k + 1, "foot": F, "ic_frame": i, "t": round(ic.t, 3)}
+        row = ps.row(k, ic)
 
-        def put(key, val, frame=i, col=None):
-            if val is None or not np.isfinite(val):
-                return
-            per[key][F].append(float(val))
-            frames[key][F].append(int(frame))
-            row[col or key] = round(float(val), 1)
+        def put(key, val, frame=None, col=None):
+            ps.put(row, key, val, frame, col)
 
         x = ic.at  # sub-frame contact time
         put("overstride", b.pct(fwd * (lerp(P[s]["ankle"], x)[0] - lerp(pelvis, x)[0])),
@@ -258,25 +292,7 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
             ft = (ic.t - r["prev_other_to"].t) * 1000
             if 0 <= ft < 400:
                 put("flight", ft, col="flight_ms")
-        rows_out.append(row)
-
-    def both(key):
-        return per[key]["L"] + per[key]["R"]
-
-    def lr(key):
-        return _nanmed(per[key]["L"]), _nanmed(per[key]["R"])
-
-    def evidence(key, target):
-        fr = frames[key]["L"] + frames[key]["R"]
-        return _closest(fr, both(key), target)
-
-    def add_stride_metric(mid, key, caveat, base="high", round_to=1):
-        vals = both(key)
-        v = _nanmed(vals)
-        lv, rv = lr(key)
-        b.add(mid, None if v is None else round(v, round_to), caveat=caveat,
-              confidence=b.conf(len(vals), base), n=len(vals), left=lv, right=rv,
-              spread=_iqr(vals), evidence=evidence(key, v))
+    add_stride_metric = ps.add
 
     timing = "low" if low_fps else "medium"  # one frame of contact timing is 6-11 % of leg
     add_stride_metric("overstride", "overstride",
@@ -288,22 +304,20 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
     add_stride_metric("knee_flexion_mid", "knee_mid", "Deepest knee bend while on the ground.",
                       base="medium")
     # foot strike: custom status
-    vals = both("strike")
+    vals = ps.both("strike")
     fs = _nanmed(vals)
     if fs is None:
         b.missing("foot_strike", "The feet were not seen clearly at contact.")
     else:
         kind = "heel" if fs > FOOT_STRIKE_HEEL_DEG else "forefoot" if fs < FOOT_STRIKE_FORE_DEG else "midfoot"
-        ov = _nanmed(both("overstride"))
+        ov = _nanmed(ps.both("overstride"))
         ov_status = BY_ID["overstride"].status(ov)
         st = ("fix" if ov_status == "fix" else "watch" if ov_status == "watch" else "good") \
             if kind == "heel" else "good"
-        lv, rv = lr("strike")
-        b.add("foot_strike", round(fs, 1), caveat="Foot angle at contact against the runner's own "
-              "flat-foot angle at midstance; the pose model's foot points are coarse.",
-              confidence=b.conf(len(vals), "medium" if not low_fps else "low"), n=len(vals),
-              left=lv, right=rv, spread=_iqr(vals), evidence=evidence("strike", fs), status=st,
-              display=f"{kind} ({fs:+.0f}\u00b0)", extra={"pattern": kind})
+        ps.add("foot_strike", "strike", "Foot angle at contact against the runner's own "
+               "flat-foot angle at midstance; the pose model's foot points are coarse.",
+               base="medium" if not low_fps else "low", status=st,
+               display=f"{kind} ({fs:+.0f}\u00b0)", extra={"pattern": kind})
     ct_cav = ("Only approximate at this frame rate (one frame is "
               f"{1000 / b.fps:.0f} ms); film at 60 fps or more for timing." if low_fps
               else "From detected contact and toe-off frames.")
@@ -350,7 +364,7 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
         "foot_fwd_L": b.pct(fwd * (P["l"]["ankle"][:, 0] - pelvis[:, 0])),
         "foot_fwd_R": b.pct(fwd * (P["r"]["ankle"][:, 0] - pelvis[:, 0])),
     }
-    return rows_out, series
+    return ps.rows, series
 
 
 def _arm_swing(b: _Builder, tr: Track, ev: GaitEvents, fwd: float, near: str) -> None:
@@ -442,22 +456,17 @@ def _frontal(b: _Builder) -> tuple[list[dict], dict]:
     shoulders = tr.mid("l_shoulder", "r_shoulder")
     # direction (image x) toward each foot's own side
     own = {"L": 1.0 if front else -1.0, "R": -1.0 if front else 1.0}
-    rows, per, frames = [], {k: {"L": [], "R": []} for k in ("width", "turn", "drop", "sway", "vosc")}, {}
-    frames = {k: {"L": [], "R": []} for k in per}
+    ps = _PerStride(b)
     crossings, n_strides = 0, 0
     for k, r in enumerate(_strides(ev, tr.n)):
         ic, to = r["ic"], r["to"]
         F, s = ic.foot, ic.foot.lower()
         o = "r" if s == "l" else "l"
         i = ic.frame
-        row = {"stride": k + 1, "foot": F, "ic_frame": i, "t": round(ic.t, 3)}
+        row = ps.row(k, ic)
 
-        def put(key, val, frame=i, col=None):
-            if val is None or not np.isfinite(val):
-                return
-            per[key][F].append(float(val))
-            frames[key][F].append(int(frame))
-            row[col or key] = round(float(val), 1)
+        def put(key, val, frame=None, col=None):
+            ps.put(row, key, val, frame, col)
 
         put("width", b.pct(own[F] * (tr.p(f"{s}_ankle")[i, 0] - pelvis[i, 0])), col="step_width_pct_leg")
         if to is not None:
@@ -491,27 +500,16 @@ def _frontal(b: _Builder) -> tuple[list[dict], dict]:
                     crossings += 1
                     row["arm_crossover"] = True
                     break
-        rows.append(row)
-
-    def both(key):
-        return per[key]["L"] + per[key]["R"]
-
-    def add(mid, key, caveat, base="medium", abs_=False):
-        vals = both(key)
-        v = _nanmed(vals)
-        lv, rv = _nanmed(per[key]["L"]), _nanmed(per[key]["R"])
-        fr = frames[key]["L"] + frames[key]["R"]
-        b.add(mid, None if v is None else round(v, 1), caveat=caveat,
-              confidence=b.conf(len(vals), base), n=len(vals), left=lv, right=rv,
-              spread=_iqr(vals), evidence=_closest(fr, vals, v))
-
-    add("step_width", "width", "Landing ankle against the middle of the hips at contact.")
+    add = ps.add
+    add("step_width", "width", "Landing ankle against the middle of the hips at contact.",
+        base="medium")
     add("foot_turnout", "turn", "Heel-to-toe direction at midstance; a 2-D camera sees this "
         "only roughly.", base="low")
     add("pelvic_drop", "drop", "The pose model's hip points follow only part of a real pelvic "
         "tilt (about 15 % in our tests), so this reads low: a large value is meaningful, a "
         "small one does not rule a drop out.", base="low")
-    add("lateral_sway", "sway", "Side-to-side travel of the shoulders within each stride.")
+    add("lateral_sway", "sway", "Side-to-side travel of the shoulders within each stride.",
+        base="medium")
     add("vertical_oscillation", "vosc", "Seen from the front or back, depth changes blur the "
         "bounce a little.", base="medium")
     if n_strides >= 2:
@@ -549,7 +547,7 @@ def _frontal(b: _Builder) -> tuple[list[dict], dict]:
         "shoulder_sway": b.pct(shoulders[:, 0] - np.nanmedian(shoulders[:, 0])),
         "hip_height": -b.pct(pelvis[:, 1] - np.nanmedian(pelvis[:, 1])),
     }
-    return rows, series
+    return ps.rows, series
 
 
 def compute_metrics(track: Track, view: ViewResult, events: GaitEvents,

@@ -383,6 +383,11 @@ class SQLiteStore:
         folder = self.media_root / row["id"]
         if viewer:
             report["media"] = json.loads(row["share_media"])
+            # a link viewer learns nothing the owner did not choose to show: no file name
+            # (it often holds a name) and no face positions
+            report["media"].pop("face_boxes", None)
+            if isinstance(report.get("source"), dict):
+                report["source"]["filename"] = None
             folder = folder / SHARED_DIR
         return StoredReport(
             id=report_id,

@@ -420,6 +420,16 @@ def test_share_without_blur_copies_originals(store: SQLiteStore, media_src: Path
         assert shared.read_bytes() == (media_src / rel).read_bytes()
 
 
+def test_viewer_gets_no_file_name_or_face_positions(store: SQLiteStore, media_src: Path) -> None:
+    saved = store.save(make_report(name="jane_doe_run.mp4"), media_src)
+    share_id = store.share(saved.id, saved.delete_key, blur_faces=True, include_video=False)
+    seen = store.get(share_id, viewer=True).report
+    assert "jane_doe" not in json.dumps(seen)
+    assert "face_boxes" not in seen["media"]
+    owner = store.get(saved.id).report  # the owner still has everything
+    assert owner["source"]["filename"] == "jane_doe_run.mp4" and owner["media"]["face_boxes"]
+
+
 def test_damaged_video_fails_the_share_cleanly(store: SQLiteStore, media_src: Path) -> None:
     saved = store.save(make_report(), media_src)
     store.media_path(saved.id, FILES[3]).write_bytes(b"\x00 not a video" * 100)

@@ -1,0 +1,97 @@
+"""Analyze (home): filming guide, upload and options, progress, then off to the Report."""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.errors import FormCheckError
+from core.pipeline import VIEW_CHOICES, AnalysisOptions
+from core.report import DISCLAIMER
+from ui import analysis, guard, session, text
+from ui.format import megabytes
+
+
+def filming_guide() -> None:
+    with st.container(border=True):
+        st.markdown("**How to film**")
+        for icon, line in text.FILMING_GUIDE:
+            st.markdown(f"{icon} {line}")
+
+
+def options_form() -> AnalysisOptions:
+    with st.expander("Options (optional)", icon=":material/tune:"):
+        height = st.number_input("Your height (cm)", min_value=100, max_value=230, value=None,
+                                 step=1, placeholder="e.g. 178",
+                                 help="Adds centimetres next to distances given as a share "
+                                      "of your leg length.")
+        view = st.selectbox("Camera view", VIEW_CHOICES,
+                            format_func=lambda v: text.VIEW_CHOICES_LABELS.get(v, v),
+                            help="Leave on automatic unless the report guessed the view wrong.")
+        fps = st.number_input("Slow-motion capture rate (fps)", min_value=10, max_value=1000,
+                              value=None, step=10, placeholder="only for slow-motion clips, e.g. 240",
+                              help="Slow-motion videos play back slower than real time. Give "
+                                   "the rate your phone filmed at so timings are real.")
+    return AnalysisOptions(height_cm=float(height) if height else None, view=view,
+                           capture_fps=float(fps) if fps else None)
+
+
+def upload_limit_mb() -> int:
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def run_and_open(job) -> None:
+    """Run ``job(progress)`` with a progress bar, save the report, open it."""
+    bar = st.progress(0.0, text="Starting…")
+
+    def progress(label: str, fraction: float) -> None:
+        bar.progress(min(1.0, max(0.0, float(fraction))), text=f"{label}…")
+
+    try:
+        result = job(progress)
+        bar.progress(1.0, text="Saving your report…")
+        report_id = analysis.save(result)
+    finally:
+        bar.empty()
+    session.open_report(report_id)
+
+
+def analyse_upload(upload, options: AnalysisOptions) -> None:
+    limit = upload_limit_mb()
+    if upload.size > limit * 1024 * 1024:
+        raise FormCheckError(
+            "too_large", f"This file is {megabytes(upload.size)}, more than the {limit} MB limit.",
+            "Trim it to 10–20 s of running (your phone's gallery can trim clips) and upload again.")
+    data = upload.getvalue()
+    run_and_open(lambda progress: analysis.analyse_upload(data, upload.name, options, progress))
+
+
+def main() -> None:
+    st.title("Check your running form")
+    st.caption(text.TAGLINE)
+    session.show_flash()
+    filming_guide()
+    upload = st.file_uploader(
+        "Upload a running clip", type=analysis.UPLOAD_TYPES, max_upload_size=upload_limit_mb(),
+        help=f"MP4, MOV, M4V, WEBM or AVI, up to {upload_limit_mb()} MB. The clip is only kept "
+             "while it is analysed; the report keeps pictures and an annotated video.")
+    options = options_form()
+    sample = analysis.sample_available()
+    left, right = st.columns(2)
+    go = left.button("Analyse my run", type="primary", icon=":material/directions_run:",
+                     disabled=upload is None, width="stretch")
+    try_sample = right.button("Try a sample clip", icon=":material/play_circle:",
+                              disabled=not sample, width="stretch",
+                              help="Analyse a computer-rendered runner to see what a report "
+                                   "looks like.")
+    if not sample:
+        st.caption("The sample clip is not available in this installation yet.")
+    if go and upload is not None:
+        with guard.friendly_errors("analysing your clip"):
+            analyse_upload(upload, options)
+    elif try_sample and sample:
+        with guard.friendly_errors("analysing the sample clip"):
+            run_and_open(lambda progress: analysis.analyse_sample(options, progress))
+    st.caption(f":material/health_and_safety: {DISCLAIMER}")
+
+
+with guard.friendly_errors():
+    main()

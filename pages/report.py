@@ -1,0 +1,60 @@
+"""Report: the owner's report (from this session) or, with ``?r=<share id>``, a shared one."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import guard, owner, report_view, session, text
+
+
+def load() -> report_view.Opened | None:
+    share_id = st.query_params.get(owner.SHARE_PARAM)
+    store = session.store()
+    if share_id is not None:
+        stored = store.get(share_id, viewer=True)
+        return report_view.Opened(store, stored, viewer=True) if stored else None
+    rid = session.current()
+    if rid is None:
+        return None
+    stored = store.get(rid)
+    return report_view.Opened(store, stored, viewer=False) if stored else None
+
+
+def nothing_open() -> None:
+    st.title("Report")
+    if st.query_params.get(owner.SHARE_PARAM) is not None or session.current() is not None:
+        st.warning(text.NOT_FOUND, icon=":material/search_off:")
+    else:
+        st.info("No report is open yet. Analyse a clip, or open one from your history.",
+                icon=":material/info:")
+    left, right = st.columns(2)
+    left.page_link(session.ANALYZE_PAGE, label="Analyse a clip", icon=":material/upload:")
+    right.page_link(session.HISTORY_PAGE, label="Open your history", icon=":material/history:")
+
+
+def main() -> None:
+    op = load()
+    if op is None:
+        nothing_open()
+        return
+    report_view.header(op)
+    if op.report.get("status") == "refused":
+        report_view.refused(op)
+        report_view.quality_panel(op, expanded=False)
+    else:
+        report_view.scores(op)
+        report_view.fixes(op)
+        report_view.metrics_by_area(op)
+        report_view.chart_section(op)
+        report_view.frames_and_video(op)
+        report_view.quality_panel(op)
+    report_view.downloads(op)
+    if not op.viewer:
+        owner.controls(op)
+    else:
+        st.page_link(session.ANALYZE_PAGE, label="Check your own running form",
+                     icon=":material/directions_run:")
+    report_view.disclaimer(op)
+
+
+with guard.friendly_errors():
+    main()

@@ -1,0 +1,79 @@
+"""Shared fixtures of the app tests.
+
+The engine runs at most once per test session and clip (session-scoped fixtures below run
+it through :mod:`ui.analysis`, so the app's own per-clip cache is warm afterwards and an
+AppTest upload of the same clip does not re-run the pose model). Real clips are read from
+``../shared/clips`` beside the repository and never copied into it.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIPS = Path(__file__).resolve().parents[2] / "shared" / "clips"
+SIDE_CLIP = CLIPS / "zzzhushi_male_side_treadmill.mp4"
+WALKING_CLIP = CLIPS / "sports2d_demo4.mp4"  # walking: the capture gate refuses it
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _analyse(clip: Path):
+    if not clip.is_file():
+        pytest.skip(f"test clip {clip.name} not found in {CLIPS}")
+    from core.pipeline import AnalysisOptions
+    from ui import analysis
+
+    return analysis.analyse_path(clip, AnalysisOptions(), lambda stage, frac: None)
+
+
+@pytest.fixture(scope="session")
+def side_analysis():
+    """The real engine's result for the side-view treadmill clip (report + media folder)."""
+    result = _analyse(SIDE_CLIP)
+    assert result.report["status"] in ("ok", "limited"), result.report["quality"]["summary"]
+    return result
+
+
+@pytest.fixture(scope="session")
+def refused_analysis():
+    """The real engine's result for a walking clip, which the capture gate refuses."""
+    result = _analyse(WALKING_CLIP)
+    assert result.report["status"] == "refused", result.report["status"]
+    return result
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A fresh report store for one test (the app reads FORMCHECK_DATA_DIR)."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("FORMCHECK_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def store(data_dir):
+    from ui import session
+
+    return session.store()
+
+
+@pytest.fixture
+def app():
+    """``app(page, **session_state)``: an AppTest of app.py switched to ``page``, not yet run."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(page: str | None = None, query: dict | None = None, **state):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        for k, v in state.items():
+            at.session_state[k] = v
+        for k, v in (query or {}).items():
+            at.query_params[k] = v
+        if page:
+            at.switch_page(page)
+        return at
+
+    return make

@@ -1,0 +1,130 @@
+"""Analyze page: guide, uploader, friendly errors, and the upload -> saved report -> Report flow."""
+from __future__ import annotations
+
+import pytest
+from streamlit import config as st_config
+
+from conftest import SIDE_CLIP
+
+ANALYZE = "pages/analyze.py"
+
+
+def _texts(at) -> str:
+    return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.error, *at.info,
+                                            *at.success, *at.warning, *at.title])
+
+
+def _button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_home_shows_guide_uploader_and_options(app, data_dir):
+    at = app().run()
+    assert not at.exception
+    assert at.title[0].value == "Check your running form"
+    text = _texts(at)
+    for needle in ("Side view", "behind or in front", "hip height", "Whole body in frame",
+                   "60 fps", "10–20 s"):
+        assert needle in text
+    assert len(at.file_uploader) == 1
+    assert set(at.file_uploader[0].allowed_type) >= {".mp4", ".mov", ".m4v", ".webm", ".avi"}
+    assert [s.label for s in at.selectbox] == ["Camera view"]
+    assert at.selectbox[0].options == ["Detect automatically", "Side (either direction)",
+                                       "Side, running to the left", "Side, running to the right",
+                                       "Front (running toward the camera)",
+                                       "Back (running away from the camera)"]
+    assert {n.label for n in at.number_input} == {"Your height (cm)", "Slow-motion capture rate (fps)"}
+    assert _button(at, "Analyse my run").disabled  # nothing uploaded yet
+
+
+def test_sample_button_matches_availability(app, data_dir):
+    from ui import analysis
+
+    at = app().run()
+    sample = _button(at, "Try a sample clip")
+    if not analysis.sample_available():
+        assert sample.disabled
+        assert "not available" in _texts(at)
+    else:
+        assert not sample.disabled
+
+
+def test_text_file_renamed_mp4_gives_friendly_error_and_app_keeps_working(app, data_dir):
+    at = app().run()
+    at.file_uploader[0].set_value(("notes.mp4", b"these are my running notes, not a video\n" * 50,
+                                   "video/mp4"))
+    at.run()
+    _button(at, "Analyse my run").click()
+    at.run()
+    assert not at.exception
+    assert at.error, "a friendly error is shown"
+    msg = at.error[0].value
+    assert "Traceback" not in msg and "Error" not in msg.split()[0]
+    assert at.title[0].value == "Check your running form"  # still on the page, still working
+    at.run()
+    assert not at.exception and len(at.file_uploader) == 1
+
+
+def test_too_large_file_is_refused_before_analysis(app, data_dir):
+    old = st_config.get_option("server.maxUploadSize")
+    st_config.set_option("server.maxUploadSize", 1)
+    try:
+        at = app().run()
+        at.file_uploader[0].set_value(("long.mp4", b"\0" * (2 * 1024 * 1024), "video/mp4"))
+        at.run()
+        _button(at, "Analyse my run").click()
+        at.run()
+    finally:
+        st_config.set_option("server.maxUploadSize", old)
+    assert not at.exception
+    assert any("more than the 1 MB limit" in e.value for e in at.error)
+    assert "Trim it" in _texts(at)
+
+
+@pytest.mark.slow
+def test_upload_saves_report_and_opens_it(app, store, side_analysis):
+    # side_analysis warmed the per-clip cache: this upload must not re-run the engine.
+    from ui import analysis
+
+    calls = []
+    real = analysis.pipeline.analyze
+    analysis.pipeline.analyze = lambda *a, **k: calls.append(a) or real(*a, **k)
+    try:
+        at = app().run()
+        at.file_uploader[0].set_value((SIDE_CLIP.name, SIDE_CLIP.read_bytes(), "video/mp4"))
+        at.run()
+        _button(at, "Analyse my run").click()
+        at.run()
+    finally:
+        analysis.pipeline.analyze = real
+    assert not calls, "a cached clip is not analysed again"
+    assert not at.exception
+    assert at.title[0].value == "Your running form"
+    saved = store.list()
+    assert len(saved) == 1
+    rid = saved[0].id
+    assert at.session_state["fc_current"] == rid
+    assert rid in at.session_state["fc_owned"]
+    # Pressing Analyse again for the same clip opens the same report instead of a copy.
+    at.switch_page(ANALYZE).run()
+    at.file_uploader[0].set_value((SIDE_CLIP.name, SIDE_CLIP.read_bytes(), "video/mp4"))
+    at.run()
+    _button(at, "Analyse my run").click()
+    at.run()
+    assert at.title[0].value == "Your running form"
+    assert len(store.list()) == 1
+
+
+@pytest.mark.slow
+def test_try_a_sample_analyses_the_demo_clip(app, store):
+    from ui import analysis
+
+    if not analysis.sample_available():
+        pytest.skip("core.synthetic has no sample clip in this checkout")
+    at = app().run()
+    _button(at, "Try a sample clip").click()
+    at.run(timeout=600)
+    assert not at.exception
+    assert at.title[0].value == "Your running form", [e.value for e in at.error]
+    assert len(store.list()) == 1
+    assert store.list()[0].filename == "sample_good_side.mp4"

@@ -1,0 +1,174 @@
+"""Report page: owner view, share link (read-only view), delete, not-found, refused clip."""
+from __future__ import annotations
+
+import re
+import secrets
+
+import pytest
+
+from core.spec import AREA_LABELS, AREAS
+
+REPORT = "pages/report.py"
+NOT_FOUND = "could not be found"
+
+pytestmark = pytest.mark.slow  # needs the engine's reports (run once per session)
+
+
+def _texts(at) -> str:
+    return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.error, *at.info,
+                                            *at.success, *at.warning, *at.title, *at.header,
+                                            *at.subheader, *at.code]).replace("\\", "")
+
+
+def _button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _labels(at) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def _charts(at) -> list:
+    return at.get("vega_lite_chart")
+
+
+def _owner(app, store, analysis):
+    saved = store.save(analysis.report, analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at, saved
+
+
+def test_owner_view_shows_scores_fixes_metrics_charts_media(app, store, side_analysis):
+    at, _ = _owner(app, store, side_analysis)
+    report = side_analysis.report
+    text = _texts(at)
+    assert at.title[0].value == "Your running form"
+    assert side_analysis.report["source"]["filename"] in text
+    # Overall + three focus-area cards, each with score and top metric.
+    f = report["findings"]
+    assert f"{f['overall_score']}<small>/100</small>" in text
+    for area in f["areas"]:
+        assert AREA_LABELS[area["area"]] in text
+        if area["score"] is not None:
+            assert f">{area['score']}<small>/100</small>" in text
+    # The top fixes (at most 3) with what we saw, cue, drill and dose.
+    assert 1 <= len(f["fixes"]) <= 3
+    for fx in f["fixes"]:
+        assert f"{fx['rank']}. {fx['title']}" in [s.value for s in at.subheader]
+        assert "Dose:" in text and "Cue:" in text and "What we saw." in text
+    # Metric cards grouped by area, with band, confidence and left/right.
+    assert [t.label.split(" (")[0] for t in at.tabs][:3] == [AREA_LABELS[a] for a in AREAS]
+    for m in report["metrics"]:
+        assert m["label"] in text
+    assert "Left " in text and "Right " in text and "confidence" in text and "Good: " in text
+    # Charts: joint angles, three per-stride charts, cadence.
+    assert len(_charts(at)) >= 5
+    # Evidence stills (fixes + frame viewer) and the annotated video.
+    assert len(at.get("image")) >= len(f["fixes"]) + 1
+    assert len(at.get("video")) == 1
+    assert len(at.get("select_slider")) == 1
+    # Downloads: JSON, per-stride CSV, video.
+    assert [d.label.split(" (")[0] for d in at.get("download_button")] == ["Report", "Strides", "Video"]
+    # Owner controls, no raw dicts on screen.
+    assert "Create share link" in _labels(at) and "Delete this report…" in _labels(at)
+    assert not at.json and not at.get("exception")
+    assert "{'" not in text and '{"' not in text
+
+
+def test_frame_viewer_and_chart_switch(app, store, side_analysis):
+    at, _ = _owner(app, store, side_analysis)
+    slider = at.select_slider[0]
+    options = slider.options
+    assert len(options) >= 2
+    slider.set_value(options[-1] if isinstance(options[-1], str) else slider.options[-1]).run()
+    assert not at.exception
+    control = at.get("button_group")[0]
+    assert control is not None
+    assert len(_charts(at)) >= 5
+
+
+def test_share_then_view_read_only_then_delete_kills_link(app, store, side_analysis):
+    at, saved = _owner(app, store, side_analysis)
+    _button(at, "Create share link").click()
+    at.run()
+    assert not at.exception
+    links = [c.value for c in at.code if "?r=" in c.value]
+    assert len(links) == 1
+    share_id = re.search(r"\?r=([A-Za-z0-9_-]+)", links[0]).group(1)
+    assert share_id != saved.id and saved.id not in links[0]
+    assert links[0].endswith(f"report?r={share_id}")
+
+    viewer = app(REPORT, query={"r": share_id}).run()
+    assert not viewer.exception
+    vtext = _texts(viewer)
+    assert viewer.title[0].value == "Shared running-form report"
+    assert "read-only" in vtext
+    assert side_analysis.report["source"]["filename"] not in vtext  # no file name for viewers
+    assert not any(lbl in _labels(viewer) for lbl in ("Create share link", "Delete this report…"))
+    assert not viewer.text_input and saved.delete_key not in vtext
+    assert len(_charts(viewer)) >= 1
+    assert not viewer.get("video")  # shared without the video by default
+
+    _button(at, "Delete this report…").click()
+    at.run()
+    _button(at, "Yes, delete it").click()
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Check your running form"
+    assert any("deleted" in s.value for s in at.success)
+    assert store.get(saved.id) is None
+
+    dead = app(REPORT, query={"r": share_id}).run()
+    assert not dead.exception
+    assert any(NOT_FOUND in w.value for w in dead.warning)
+    assert not _charts(dead)
+
+
+@pytest.mark.parametrize("bad", ["", "nope", "../../etc/passwd", "' OR 1=1 --", None])
+def test_unknown_or_malformed_share_id_is_not_found(app, store, side_analysis, bad):
+    store.save(side_analysis.report, side_analysis.media_dir)  # something that must not leak
+    rid = bad if bad is not None else secrets.token_urlsafe(24)
+    at = app(REPORT, query={"r": rid}).run()
+    assert not at.exception
+    text = _texts(at)
+    assert any(NOT_FOUND in w.value for w in at.warning)
+    assert not _charts(at) and not at.get("image")
+    assert not re.search(r"[A-Za-z0-9_-]{32}", text.replace(rid, "")), "no ids of other reports"
+
+
+def test_no_report_open_points_to_analyze_and_history(app, data_dir):
+    at = app(REPORT).run()
+    assert not at.exception
+    assert any("No report is open yet" in i.value for i in at.info)
+
+
+def test_refused_clip_shows_reasons_and_how_to_refilm(app, store, refused_analysis):
+    at, _ = _owner(app, store, refused_analysis)
+    q = refused_analysis.report["quality"]
+    text = _texts(at)
+    assert any("could not score this clip" in w.value for w in at.warning)
+    failed = [c for c in q["checks"] if not c["passed"] and c["severity"] == "fail"]
+    assert failed
+    for c in failed:
+        assert c["label"] in text
+    assert "How to re-film" in [s.value for s in at.subheader]
+    assert "/100" not in text and not _charts(at)  # no scores for a refused clip
+    assert "Create share link" not in _labels(at) and "Delete this report…" in _labels(at)
+
+
+def test_report_opened_without_key_asks_for_it(app, store, side_analysis):
+    saved = store.save(side_analysis.report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id).run()
+    assert not at.exception
+    assert at.text_input[0].label == "Delete key"
+    assert _button(at, "Create share link").disabled
+    at.text_input[0].input("x" * 32).run()
+    _button(at, "Create share link").click()
+    at.run()
+    assert any("does not match" in e.value for e in at.error)
+    assert store.get(saved.id).share is None
+    at.text_input[0].input(saved.delete_key).run()
+    _button(at, "Create share link").click()
+    at.run()
+    assert store.get(saved.id).share is not None

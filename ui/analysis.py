@@ -1,0 +1,221 @@
+"""Running the engine for the Analyze page, with a per-clip result cache.
+
+A result is keyed by the SHA-256 of the clip's bytes plus the analysis options, so pressing
+"Analyse" again (or any rerun of the page) for the same clip and options never re-runs the
+pose model. Results (report + media folder) live in a small in-process LRU shared by all
+sessions; an evicted or deleted result's media folder is removed. At most
+``FORMCHECK_PARALLEL_ANALYSES`` (default 1) analyses run at once, others wait their turn.
+
+The uploaded clip itself is written to a private temporary folder only for the duration of
+the analysis and deleted right after.
+"""
+from __future__ import annotations
+
+import atexit
+import hashlib
+import importlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from core import pipeline
+from core.errors import FormCheckError
+from core.pipeline import AnalysisOptions
+
+from . import session
+
+log = logging.getLogger("formcheck.ui")
+
+MAX_CACHED = 6
+UPLOAD_TYPES = ["mp4", "mov", "m4v", "webm", "avi"]
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    key: str
+    report: dict
+    media_dir: Path
+
+    @property
+    def refused(self) -> bool:
+        return self.report.get("status") == "refused"
+
+
+_CACHE: OrderedDict[str, Analysis] = OrderedDict()
+_LOCK = threading.Lock()
+_SLOTS = threading.BoundedSemaphore(max(1, int(os.environ.get("FORMCHECK_PARALLEL_ANALYSES", "1"))))
+_ROOT = Path(tempfile.mkdtemp(prefix="formcheck-ui-"))
+atexit.register(shutil.rmtree, _ROOT, True)
+
+
+def options_key(options: AnalysisOptions) -> str:
+    return json.dumps({"height_cm": options.height_cm, "view": options.view,
+                       "capture_fps": options.capture_fps}, sort_keys=True)
+
+
+def clip_key(digest: str, options: AnalysisOptions) -> str:
+    return hashlib.sha256(f"{digest}|{options_key(options)}".encode()).hexdigest()
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def cached(key: str) -> Analysis | None:
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+        return hit
+
+
+def _put(result: Analysis) -> None:
+    with _LOCK:
+        _CACHE[result.key] = result
+        _CACHE.move_to_end(result.key)
+        while len(_CACHE) > MAX_CACHED:
+            _, old = _CACHE.popitem(last=False)
+            shutil.rmtree(old.media_dir, ignore_errors=True)
+
+
+def drop(key: str) -> None:
+    """Forget a cached result and remove its media (after the runner deleted the report)."""
+    with _LOCK:
+        old = _CACHE.pop(key, None)
+    if old is not None:
+        shutil.rmtree(old.media_dir, ignore_errors=True)
+
+
+def safe_filename(name: str | None) -> str:
+    """A harmless file name that keeps the original's look (it is shown in the report)."""
+    base = Path(name or "clip.mp4").name
+    base = re.sub(r"[^\w .()+-]", "_", base).strip(" .") or "clip.mp4"
+    stem, dot, ext = base.rpartition(".")
+    if not dot or ext.lower() not in UPLOAD_TYPES:
+        base = f"{base}.mp4"
+    return base[-120:]
+
+
+def _run(key: str, clip: Path, options: AnalysisOptions, progress: Progress) -> Analysis:
+    """Run the engine on ``clip`` (or return the cached result of ``key``)."""
+    hit = cached(key)
+    if hit is not None:
+        return hit
+    if not _SLOTS.acquire(blocking=False):
+        progress("Waiting for another analysis to finish", 0.0)
+        _SLOTS.acquire()
+    try:
+        hit = cached(key)  # finished by someone else while we waited
+        if hit is not None:
+            return hit
+        out = Path(tempfile.mkdtemp(prefix=key[:12] + "-", dir=_ROOT))
+        try:
+            report = pipeline.analyze(clip, options, out, progress)
+        except BaseException:
+            shutil.rmtree(out, ignore_errors=True)
+            raise
+        result = Analysis(key, report, out)
+        _put(result)
+        return result
+    finally:
+        _SLOTS.release()
+
+
+def analyse_upload(data: bytes, filename: str | None, options: AnalysisOptions,
+                   progress: Progress) -> Analysis:
+    """Analyse uploaded bytes; the clip is kept on disk only while the engine reads it."""
+    key = clip_key(digest_bytes(data), options)
+    hit = cached(key)
+    if hit is not None:
+        return hit
+    options.validate()
+    tmp = Path(tempfile.mkdtemp(prefix="upload-", dir=_ROOT))
+    try:
+        clip = tmp / safe_filename(filename)
+        clip.write_bytes(data)
+        return _run(key, clip, options, progress)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def analyse_path(path: Path, options: AnalysisOptions, progress: Progress) -> Analysis:
+    """Analyse a clip already on disk (the sample clip)."""
+    options.validate()
+    return _run(clip_key(digest_file(path), options), path, options, progress)
+
+
+def _sample_fn() -> Callable[[], object] | None:
+    try:
+        fn = getattr(importlib.import_module("core.synthetic"), "sample_clip_path", None)
+    except Exception:  # noqa: BLE001 - a missing or broken module must not break the page
+        log.warning("core.synthetic not importable", exc_info=True)
+        return None
+    return fn if callable(fn) else None
+
+
+def sample_available() -> bool:
+    """Whether this installation can provide the demo clip (cheap: nothing is rendered)."""
+    return _sample_fn() is not None
+
+
+def sample_clip() -> Path | None:
+    """The rendered demo clip of :mod:`core.synthetic` (rendered on first use, which takes a
+    while), or None when it cannot be provided."""
+    fn = _sample_fn()
+    if fn is None:
+        return None
+    try:
+        path = Path(fn())
+    except Exception:  # noqa: BLE001
+        log.warning("sample clip could not be prepared", exc_info=True)
+        return None
+    return path if path.is_file() else None
+
+
+def analyse_sample(options: AnalysisOptions, progress: Progress) -> Analysis:
+    progress("Preparing the sample clip", 0.0)
+    path = sample_clip()
+    if path is None:
+        raise FormCheckError("no_sample", "The sample clip could not be prepared.",
+                             "Upload a clip of your own instead.")
+    return analyse_path(path, options, progress)
+
+
+def save(result: Analysis) -> str:
+    """Store the result (once per session and clip) and return the report id."""
+    by_clip = st.session_state.setdefault(session.BY_CLIP, {})
+    store = session.store()
+    rid = by_clip.get(result.key)
+    if rid and session.delete_key(rid) and store.get(rid) is not None:
+        return rid
+    saved = store.save(result.report, result.media_dir)
+    session.remember(saved.id, saved.delete_key)
+    by_clip[result.key] = saved.id
+    return saved.id
+
+
+def forget_report(report_id: str) -> None:
+    """After a delete: drop the cached analysis that produced ``report_id`` in this session."""
+    for key, rid in list((st.session_state.get(session.BY_CLIP) or {}).items()):
+        if rid == report_id:
+            drop(key)
+    session.forget(report_id)

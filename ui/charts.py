@@ -1,0 +1,195 @@
+"""Altair charts of a report (pure: report dict in, ``alt.Chart`` or None out).
+
+* :func:`angle_chart`   one group of ``report["series"]`` channels over time, initial contacts
+  as rules, the good band of the matching metric shaded (or its one-sided limit dashed).
+* :func:`stride_chart`  one per-stride column of ``report["strides"]``, left vs right.
+* :func:`cadence_chart` step-by-step cadence from the initial-contact times.
+
+Bands and labels come from :mod:`core.spec`; nothing here judges a value.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from core.spec import BY_ID
+
+from .format import band as band_text
+from .text import ANGLE_GROUPS, STRIDE_COLUMNS, STRIDE_CHART_ORDER
+
+SIDE_NAMES = {"L": "Left", "R": "Right"}
+SIDE_COLORS = {"Left": "#2B6CB0", "Right": "#DD6B20"}
+BAND_COLOR = "#2F855A"
+HEIGHT = 260
+WINDOW_S = 5.0  # the joint-angle charts open on the first few seconds; drag to see the rest
+
+
+def _unit_title(unit: str | None) -> str:
+    return {"deg": "degrees", "% leg": "% of leg length", "ms": "milliseconds",
+            "steps/min": "steps per minute"}.get(unit or "", unit or "")
+
+
+def available_angle_groups(report: dict) -> list[str]:
+    """Keys of :data:`ANGLE_GROUPS` that have data in this report's series."""
+    ch = (report.get("series") or {}).get("channels") or {}
+
+    def has_data(name: str) -> bool:
+        return any(v is not None for v in ch.get(name) or [])
+
+    return [k for k, g in ANGLE_GROUPS.items() if any(has_data(c) for c in g["channels"])]
+
+
+def _series_frame(report: dict, channels: list[str]) -> pd.DataFrame:
+    series = report.get("series") or {}
+    t = series.get("t") or []
+    rows = []
+    for name in channels:
+        values = (series.get("channels") or {}).get(name) or []
+        side = SIDE_NAMES.get(name[-1]) if name[-2:] in ("_L", "_R") else None
+        for ti, v in zip(t, values):
+            rows.append({"t": ti, "value": v, "series": side or "Runner"})
+    return pd.DataFrame(rows, columns=["t", "value", "series"])
+
+
+def _band_layers(metric_id: str | None, note: str, y_field: str = "value") -> list[alt.Chart]:
+    """The good band of ``metric_id`` as a shaded rect (two-sided) or dashed rule (one-sided)."""
+    spec = BY_ID.get(metric_id) if metric_id else None
+    if spec is None or spec.kind != "range" or (spec.good_lo is None and spec.good_hi is None):
+        return []
+    label = f"{note[:1].upper()}{note[1:]}: {band_text(spec.good, spec.unit)}"
+    if spec.good_lo is not None and spec.good_hi is not None:
+        df = pd.DataFrame([{"lo": spec.good_lo, "hi": spec.good_hi, "band": label}])
+        return [alt.Chart(df).mark_rect(color=BAND_COLOR, opacity=0.12).encode(
+            y=alt.Y("lo:Q"), y2="hi:Q", tooltip=alt.Tooltip("band:N", title="Band"))]
+    limit = spec.good_hi if spec.good_hi is not None else spec.good_lo
+    df = pd.DataFrame([{"limit": limit, "band": label}])
+    return [alt.Chart(df).mark_rule(color=BAND_COLOR, strokeDash=[6, 4], size=2).encode(
+        y=alt.Y("limit:Q"), tooltip=alt.Tooltip("band:N", title="Band"))]
+
+
+def _time_axis(t_min: float, t_max: float, title: str = "Time (s)") -> alt.X:
+    """Time axis opening on the first :data:`WINDOW_S` seconds of a longer clip."""
+    end = t_min + WINDOW_S if t_max - t_min > WINDOW_S * 1.3 else t_max
+    return alt.X("t:Q", title=title, scale=alt.Scale(domain=[t_min, end], nice=False),
+                 axis=alt.Axis(tickCount=6))
+
+
+def _contact_rules(report: dict, t_min: float, t_max: float) -> alt.Chart | None:
+    ics = (report.get("events") or {}).get("initial_contacts") or []
+    rows = [{"t": e["t"], "foot": SIDE_NAMES.get(e.get("foot"), "?") + " foot lands"}
+            for e in ics if t_min <= e.get("t", -1) <= t_max]
+    if not rows:
+        return None
+    return alt.Chart(pd.DataFrame(rows)).mark_rule(opacity=0.35, strokeWidth=1, clip=True).encode(
+        x=_time_axis(t_min, t_max),
+        color=alt.Color("foot:N", scale=alt.Scale(
+            domain=["Left foot lands", "Right foot lands"],
+            range=[SIDE_COLORS["Left"], SIDE_COLORS["Right"]]), legend=None),
+        tooltip=[alt.Tooltip("foot:N", title="Event"), alt.Tooltip("t:Q", title="Time (s)",
+                                                                   format=".2f")])
+
+
+def angle_chart(report: dict, group: str) -> alt.Chart | None:
+    """Channels of ``ANGLE_GROUPS[group]`` over time with contacts and the good band."""
+    g = ANGLE_GROUPS.get(group)
+    if g is None:
+        return None
+    df = _series_frame(report, g["channels"]).dropna(subset=["value"])
+    if df.empty:
+        return None
+    units = (report.get("series") or {}).get("units") or {}
+    unit = units.get(g["channels"][0])
+    names = sorted(df["series"].unique(), key=lambda s: ["Left", "Right", "Runner"].index(s))
+    colors = [SIDE_COLORS.get(n, "#0B7A75") for n in names]
+    t_min, t_max = float(df["t"].min()), float(df["t"].max())
+    line = alt.Chart(df).mark_line(strokeWidth=2, clip=True).encode(
+        x=_time_axis(t_min, t_max),
+        y=alt.Y("value:Q", title=_unit_title(unit).capitalize(), scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=colors),
+                        legend=alt.Legend(orient="top") if len(names) > 1 else None),
+        tooltip=[alt.Tooltip("series:N", title="Side"),
+                 alt.Tooltip("t:Q", title="Time (s)", format=".2f"),
+                 alt.Tooltip("value:Q", title=g["label"], format=".1f")])
+    layers: list[alt.Chart] = _band_layers(g["band"], g["band_note"])
+    rules = _contact_rules(report, t_min, t_max)
+    if rules is not None:
+        layers.append(rules)
+    layers.append(line)
+    return alt.layer(*layers).resolve_scale(color="independent").properties(
+        height=HEIGHT).interactive(bind_y=False)
+
+
+def windowed(report: dict) -> bool:
+    """Whether the time charts open on a window of the clip (the rest is a drag away)."""
+    t = [x for x in (report.get("series") or {}).get("t") or [] if x is not None]
+    return bool(t) and max(t) - min(t) > WINDOW_S * 1.3
+
+
+def available_stride_columns(report: dict) -> list[str]:
+    rows = report.get("strides") or []
+    present = {k for r in rows for k, v in r.items() if v is not None}
+    order = STRIDE_CHART_ORDER + [c for c in STRIDE_COLUMNS if c not in STRIDE_CHART_ORDER]
+    return [c for c in order if c in present]
+
+
+def stride_title(column: str) -> str:
+    spec = BY_ID.get(STRIDE_COLUMNS.get(column, ""))
+    return spec.label if spec else column.replace("_", " ")
+
+
+def stride_chart(report: dict, column: str) -> alt.Chart | None:
+    """One per-stride column, left vs right, with the metric's good band."""
+    rows = [r for r in report.get("strides") or [] if r.get(column) is not None]
+    if not rows:
+        return None
+    metric_id = STRIDE_COLUMNS.get(column)
+    spec = BY_ID.get(metric_id or "")
+    unit = spec.unit if spec else ""
+    df = pd.DataFrame([{"t": r.get("t"), "stride": r.get("stride"), "value": r[column],
+                        "series": SIDE_NAMES.get(r.get("foot"), "?")} for r in rows])
+    title = stride_title(column)
+    names = [n for n in ("Left", "Right") if n in set(df["series"])]
+    points = alt.Chart(df).mark_line(point=alt.OverlayMarkDef(size=45), strokeWidth=1.5).encode(
+        x=alt.X("t:Q", title="Time of landing (s)"),
+        y=alt.Y("value:Q", title=_unit_title(unit).capitalize(), scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", title=None,
+                        scale=alt.Scale(domain=names, range=[SIDE_COLORS[n] for n in names]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("series:N", title="Foot"),
+                 alt.Tooltip("t:Q", title="Landing at (s)", format=".2f"),
+                 alt.Tooltip("value:Q", title=title, format=".1f")])
+    layers = _band_layers(metric_id, "good") + [points]
+    return alt.layer(*layers).properties(height=HEIGHT - 40, title=title)
+
+
+def cadence_points(report: dict) -> pd.DataFrame:
+    """Step-by-step cadence: 60 / time between consecutive initial contacts (steps/min),
+    smoothed over three steps; pauses longer than a second are left as gaps."""
+    ics = sorted((e["t"] for e in (report.get("events") or {}).get("initial_contacts") or []))
+    rows = []
+    for a, b in zip(ics, ics[1:]):
+        dt = b - a
+        if 0 < dt <= 1.0:
+            rows.append({"t": round((a + b) / 2, 3), "raw": 60.0 / dt})
+    df = pd.DataFrame(rows, columns=["t", "raw"])
+    if not df.empty:
+        df["cadence"] = df["raw"].rolling(3, center=True, min_periods=1).median()
+    return df
+
+
+def cadence_chart(report: dict) -> alt.Chart | None:
+    df = cadence_points(report)
+    if len(df) < 3:
+        return None
+    line = alt.Chart(df).mark_line(point=alt.OverlayMarkDef(size=30), color="#0B7A75").encode(
+        x=alt.X("t:Q", title="Time (s)"),
+        y=alt.Y("cadence:Q", title="Cadence (steps per minute)", scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("t:Q", title="Time (s)", format=".1f"),
+                 alt.Tooltip("cadence:Q", title="Cadence (spm)", format=".0f")])
+    layers = _band_layers("cadence", "good cadence") + [line]
+    metric = next((m for m in report.get("metrics") or [] if m.get("id") == "cadence"), None)
+    if metric and metric.get("value") is not None:
+        avg = pd.DataFrame([{"v": metric["value"], "label": f"Your cadence: {metric['display']}"}])
+        layers.append(alt.Chart(avg).mark_rule(color="#1B2A2F", strokeDash=[2, 3]).encode(
+            y="v:Q", tooltip=alt.Tooltip("label:N", title="Median")))
+    return alt.layer(*layers).properties(height=HEIGHT)

@@ -1,0 +1,84 @@
+"""Formatting helpers (pure functions, no Streamlit): numbers, bands, dates, file sizes."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+from core.spec import ASYMMETRY_GOOD_PCT, ASYMMETRY_WATCH_PCT, BY_ID
+
+UNIT_SUFFIX = {"deg": "°", "% leg": " % leg", "%": " %", "ms": " ms", "steps/min": " spm",
+               "% strides": " % of strides"}
+
+
+def unit_suffix(unit: str | None) -> str:
+    return UNIT_SUFFIX.get(unit or "", f" {unit}" if unit else "")
+
+
+def number(value: float | None, unit: str | None = None, digits: int = 0) -> str:
+    """``12.3, "deg"`` -> ``"12°"``; None -> an en dash."""
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}{unit_suffix(unit)}"
+
+
+def pretty(text: str) -> str:
+    """Typography for engine wording: ``<=`` -> ``≤``, ``12 deg`` -> ``12°``, ``5-10`` -> ``5–10``."""
+    out = text.replace("<=", "≤").replace(">=", "≥")
+    out = re.sub(r"(\d) ?deg\b", "\\1°", out)
+    return re.sub(r"(\d)-(\d)", "\\1–\\2", out)
+
+
+def band(text: str | None, unit: str | None = None) -> str:
+    """A spec band for people: ``"<= 8 %"`` -> ``"≤ 8 %"``, ``"165-185"`` -> ``"165–185 spm"``."""
+    if not text:
+        return ""
+    out = pretty(text)
+    if unit and not re.search(r"[A-Za-z%°]", out):
+        out += unit_suffix(unit)
+    return out
+
+
+def asymmetry_status(pct: float | None) -> str:
+    """``good`` / ``watch`` / ``fix`` for a left-right asymmetry (contract thresholds)."""
+    if pct is None:
+        return "info"
+    if pct <= ASYMMETRY_GOOD_PCT:
+        return "good"
+    if pct <= ASYMMETRY_WATCH_PCT:
+        return "watch"
+    return "fix"
+
+
+def left_right(metric: dict) -> str | None:
+    """``"Left 28 % leg · Right 20 % leg"`` for a bilateral metric, else None."""
+    left, right = metric.get("left"), metric.get("right")
+    if left is None or right is None:
+        return None
+    unit = metric.get("unit")
+    return f"Left {number(left, unit)} · Right {number(right, unit)}"
+
+
+def metric_label(metric_id: str) -> str:
+    spec = BY_ID.get(metric_id)
+    return spec.label if spec else metric_id.replace("_", " ").capitalize()
+
+
+def when(iso: str | _dt.datetime | None) -> str:
+    """``"21 Nov 2025, 06:05 UTC"`` from an ISO time or datetime (empty when unknown)."""
+    if iso is None:
+        return ""
+    try:
+        t = iso if isinstance(iso, _dt.datetime) else _dt.datetime.fromisoformat(str(iso))
+    except ValueError:
+        return ""
+    if t.tzinfo is not None:
+        t = t.astimezone(_dt.timezone.utc)
+    return f"{t.day} {t:%b %Y, %H:%M} UTC"
+
+
+def megabytes(n_bytes: int | float) -> str:
+    return f"{n_bytes / 1e6:.0f} MB" if n_bytes >= 1e6 else f"{n_bytes / 1e3:.0f} kB"
+
+
+def seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f} s"

@@ -1,0 +1,402 @@
+"""The sections of the Report page, each drawing one part of a report dict.
+
+:class:`Opened` is a stored report as this browser sees it (owner or share-link viewer),
+with a resolver for its media files through :meth:`core.store.ReportStore.media_path`.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+
+from core.report import DISCLAIMER, dumps, strides_csv
+from core.spec import AREA_LABELS, AREAS, BY_ID
+from core.store import ReportStore, StoredReport
+
+from . import charts, text
+from .format import asymmetry_status, band, left_right, megabytes, metric_label, number, seconds, when
+from .theme import card_key, confidence_md, esc, score_html, status_badge, status_md
+
+
+@dataclass
+class Opened:
+    store: ReportStore
+    stored: StoredReport
+    viewer: bool
+    _paths: dict[str, Path | None] = field(default_factory=dict)
+
+    @property
+    def report(self) -> dict:
+        return self.stored.report
+
+    @property
+    def id(self) -> str:
+        return self.stored.id
+
+    def media(self, rel: str | None) -> Path | None:
+        if not rel:
+            return None
+        if rel not in self._paths:
+            self._paths[rel] = self.store.media_path(self.id, rel, viewer=self.viewer)
+        return self._paths[rel]
+
+
+def _metrics(report: dict) -> dict[str, dict]:
+    return {m["id"]: m for m in report.get("metrics") or []}
+
+
+def _frame_time(report: dict, frame: int | None) -> float | None:
+    """Real time of a frame index, from the series' frame/time columns."""
+    series = report.get("series") or {}
+    frames, times = series.get("frame") or [], series.get("t") or []
+    if frame is None or not frames:
+        return None
+    i = min(range(len(frames)), key=lambda j: abs(frames[j] - frame))
+    return times[i] if i < len(times) else None
+
+
+# --------------------------------------------------------------------------- header
+
+
+def header(op: Opened) -> None:
+    r = op.report
+    src, view = r.get("source") or {}, r.get("view") or {}
+    if op.viewer:
+        st.title("Shared running-form report")
+        st.caption(":material/visibility: Shared with you, read-only.")
+    else:
+        st.title("Your running form")
+    view_txt = text.VIEW_NAMES.get(view.get("view"), "View unclear")
+    if view.get("facing"):
+        view_txt += f", running to the {view['facing']}"
+    if view.get("source") == "user":
+        view_txt += " (as you chose)"
+    elif view.get("confidence"):
+        view_txt += f" ({view['confidence']} confidence)"
+    parts = [] if op.viewer else [esc(src.get("filename") or "clip", typography=False)]
+    parts += [when(r.get("created")), view_txt,
+              f"{seconds(src.get('duration_s'))} at {src.get('fps_measured', 0):.0f} fps"]
+    if src.get("capture_fps"):
+        parts.append(f"slow motion filmed at {src['capture_fps']:.0f} fps")
+    st.caption(" · ".join(p for p in parts if p))
+    if r.get("status") == "limited":
+        st.info((r.get("quality") or {}).get("summary") or "Analysed with some limits.",
+                icon=":material/info:")
+
+
+# --------------------------------------------------------------------------- refused
+
+
+def refused(op: Opened) -> None:
+    q = op.report.get("quality") or {}
+    st.warning("**We could not score this clip.** " + esc(q.get("summary") or ""),
+               icon=":material/videocam_off:")
+    failed = [c for c in q.get("checks") or [] if not c.get("passed") and c.get("severity") == "fail"]
+    if failed:
+        st.subheader("What went wrong")
+        for c in failed:
+            with st.container(border=True, key=card_key("fix", "q-" + c.get("id", ""))):
+                st.markdown(f"**{esc(c.get('label', ''))}** — {esc(c.get('detail', ''))}")
+                if c.get("how_to_fix"):
+                    st.markdown(f":material/arrow_forward: {esc(c['how_to_fix'])}")
+    st.subheader("How to re-film")
+    said = {c.get("how_to_fix") for c in failed}
+    for tip in q.get("tips") or []:
+        if tip not in said:
+            st.markdown(f"- {esc(tip)}")
+    with st.expander("The full filming guide"):
+        for icon, line in text.FILMING_GUIDE:
+            st.markdown(f"{icon} {line}")
+    thumb = op.media((op.report.get("media") or {}).get("thumbnail"))
+    if thumb:
+        st.image(str(thumb), caption="What we saw in the middle of the clip", width=220)
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def scores(op: Opened) -> None:
+    r = op.report
+    f = r.get("findings") or {}
+    ms = r.get("metrics") or []
+    counts = {s: sum(1 for m in ms if m.get("status") == s) for s in ("good", "watch", "fix")}
+    with st.container(border=True, key=card_key(f.get("overall_status", "info"), "overall")):
+        left, right = st.columns([1, 2], vertical_alignment="center")
+        with left:
+            st.markdown('<p class="fc-kicker">Overall</p>', unsafe_allow_html=True)
+            st.markdown(score_html(f.get("overall_score"), f.get("overall_status", "info"), big=True),
+                        unsafe_allow_html=True)
+            status_badge(f.get("overall_status", "info"))
+        with right:
+            badges = " ".join(status_md(s, f"{counts[s]} {label}") for s, label in
+                              (("good", "good"), ("watch", "worth a look"), ("fix", "to work on")))
+            st.markdown(f"**{len(ms)} measures** from this clip: {badges}")
+            n_fix = len(f.get("fixes") or [])
+            if n_fix:
+                st.markdown(f"Start with the **{n_fix} fix{'es' if n_fix > 1 else ''}** below — "
+                            "one cue and one drill each.")
+    by_id = _metrics(r)
+    areas = {a.get("area"): a for a in f.get("areas") or []}
+    cols = st.columns(len(AREAS))
+    for col, area in zip(cols, AREAS):
+        a = areas.get(area) or {"label": AREA_LABELS[area], "score": None, "status": "info"}
+        with col, st.container(border=True, key=card_key(a.get("status", "info"), "area-" + area)):
+            st.markdown(f'<p class="fc-kicker">{html.escape(a.get("label") or AREA_LABELS[area])}</p>',
+                        unsafe_allow_html=True)
+            st.markdown(score_html(a.get("score"), a.get("status", "info")), unsafe_allow_html=True)
+            status_badge(a.get("status", "info"))
+            top = by_id.get(a.get("top_metric") or "")
+            if top:
+                st.markdown(f"**{esc(top['label'])}:** {esc(top['display'])}")
+            elif a.get("score") is None:
+                st.caption("Not measurable from this view.")
+            if a.get("summary"):
+                st.caption(esc(a["summary"]))
+
+
+# --------------------------------------------------------------------------- fixes
+
+
+def fixes(op: Opened) -> None:
+    f = op.report.get("findings") or {}
+    items = f.get("fixes") or []
+    evidence = (op.report.get("media") or {}).get("evidence") or {}
+    if not items:
+        st.success("Nothing stands out that needs fixing in this clip. Keep it up.",
+                   icon=":material/thumb_up:")
+    else:
+        st.header("Your top fixes", divider="gray", anchor=False)
+    for fx in items[:3]:
+        with st.container(border=True, key=card_key(fx.get("severity", "watch"), f"fix-{fx.get('rank')}")):
+            st.subheader(f"{fx.get('rank')}. {fx.get('title')}", anchor=False)
+            st.markdown(" ".join([status_md(fx.get("severity", "watch")),
+                                  confidence_md(fx.get("confidence")),
+                                  f":blue-badge[{AREA_LABELS.get(fx.get('area'), '')}]"]))
+            pic, words = st.columns([2, 3])
+            with pic:
+                path = op.media(evidence.get(fx.get("evidence_key") or ""))
+                if path:
+                    t = _frame_time(op.report, fx.get("evidence_frame"))
+                    st.image(str(path), width="stretch",
+                             caption=f"The moment we measured (at {t:.1f} s)" if t is not None else None)
+                else:
+                    st.caption(":material/hide_image: No picture for this one"
+                               + (" in the shared view." if op.viewer else "."))
+            with words:
+                st.markdown(f"**What we saw.** {esc(fx.get('seen', ''))}")
+                st.markdown(f"**Why it matters.** {esc(fx.get('why', ''))}")
+                st.markdown(f"> :material/record_voice_over: **Cue:** {esc(fx.get('cue', ''))}")
+                drill = fx.get("drill") or {}
+                if drill:
+                    st.markdown(f"**Drill: {esc(drill.get('name', ''))}.** {esc(drill.get('how', ''))}")
+                    if drill.get("dose"):
+                        st.markdown(f":material/event_repeat: **Dose:** {esc(drill['dose'])}")
+    strengths = f.get("strengths") or []
+    if strengths:
+        st.markdown("**What's working**")
+        for s in strengths:
+            st.markdown(f":material/check_circle: {esc(s)}")
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def _metric_card(m: dict) -> None:
+    status = m.get("status", "info")
+    spec = BY_ID.get(m.get("id", ""))
+    unit = m.get("unit") or (spec.unit if spec else "")
+    with st.container(border=True, key=card_key(status, "m-" + m.get("id", ""))):
+        st.markdown(f"**{esc(m.get('label', ''))}** {status_md(status)}")
+        display = m.get("display", "")
+        size = " fc-value-long" if len(display) > 22 else ""
+        st.markdown(f'<div class="fc-value{size} fc-{html.escape(status)}">{html.escape(display)}</div>',
+                    unsafe_allow_html=True)
+        if m.get("value_cm") is not None:
+            st.caption(f"≈ {m['value_cm']:.0f} cm")
+        bands = []
+        if m.get("band_good"):
+            bands.append(f"Good: {band(m['band_good'], unit)}")
+        if m.get("band_fix") and status != "info":
+            bands.append(f"Work on it: {band(m['band_fix'], unit)}")
+        if bands:
+            st.caption(" · ".join(esc(b) for b in bands))
+        lr = left_right(m)
+        if lr:
+            line = esc(lr)
+            if m.get("asymmetry_pct") is not None:
+                a_status = asymmetry_status(m["asymmetry_pct"])
+                line += " · " + status_md(a_status, f"{m['asymmetry_pct']:.0f} % uneven"
+                                          if a_status != "good" else f"even ({m['asymmetry_pct']:.0f} %)")
+            st.markdown(line)
+        extra = [text.CONFIDENCE_LABELS.get(m.get("confidence", ""), "")]
+        if m.get("n"):
+            extra.append(f"{m['n']} {'strides' if m.get('left') is not None else 'measurements'}")
+        if m.get("spread") is not None:
+            extra.append(f"middle half within {number(m['spread'], unit)}")
+        st.caption(esc(" · ".join(e for e in extra if e)))
+        if m.get("caveat"):
+            st.caption(f":material/info: {esc(m['caveat'])}")
+
+
+def metrics_by_area(op: Opened) -> None:
+    r = op.report
+    ms = r.get("metrics") or []
+    st.header("Every measure", divider="gray", anchor=False)
+    tabs = st.tabs([f"{AREA_LABELS[a]} ({sum(1 for m in ms if m.get('area') == a)})" for a in AREAS])
+    not_measured = r.get("not_measured") or []
+    for tab, area in zip(tabs, AREAS):
+        with tab:
+            items = [m for m in ms if m.get("area") == area]
+            if not items:
+                st.caption("Nothing in this area could be measured from this clip.")
+            for i in range(0, len(items), 2):  # row by row, so phones keep the order
+                for col, m in zip(st.columns(2), items[i:i + 2]):
+                    with col:
+                        _metric_card(m)
+            nm = [n for n in not_measured if n.get("area") == area]
+            if nm:
+                with st.expander(f"Not measured here ({len(nm)})"):
+                    for n in nm:
+                        st.markdown(f"- **{esc(n.get('label', ''))}** — {esc(n.get('reason', ''))}")
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def chart_section(op: Opened) -> None:
+    r = op.report
+    st.header("Charts", divider="gray", anchor=False)
+    t_time, t_stride, t_cad = st.tabs(["Over time", "Stride by stride", "Cadence"])
+    with t_time:
+        groups = charts.available_angle_groups(r)
+        if not groups:
+            st.caption("No time series in this report.")
+        else:
+            pick = st.segmented_control("Show", groups, default=groups[0], key=f"fc_angle_{op.id}",
+                                        format_func=lambda g: text.ANGLE_GROUPS[g]["label"],
+                                        label_visibility="collapsed") or groups[0]
+            chart = charts.angle_chart(r, pick)
+            if chart is not None:
+                st.altair_chart(chart, width="stretch")
+            note = text.ANGLE_GROUPS[pick]["band_note"]
+            st.caption("Faint vertical lines: foot landings (blue left, orange right)."
+                       + (f" Green: {note}." if note else "")
+                       + (" Showing the first seconds: drag sideways for the rest, scroll to zoom."
+                          if charts.windowed(r) else " Scroll to zoom."))
+    with t_stride:
+        cols = charts.available_stride_columns(r)[:3]
+        if not cols:
+            st.caption("No per-stride values in this report.")
+        for c in cols:
+            chart = charts.stride_chart(r, c)
+            if chart is not None:
+                st.altair_chart(chart, width="stretch")
+        if cols:
+            st.caption("One dot per landing, left and right foot. Green: the good band.")
+    with t_cad:
+        chart = charts.cadence_chart(r)
+        if chart is None:
+            st.caption("Not enough foot contacts to chart the cadence.")
+        else:
+            st.altair_chart(chart, width="stretch")
+            st.caption("Steps per minute from one landing to the next, smoothed over three "
+                       "steps. Green: the good range; dotted: your median.")
+
+
+# --------------------------------------------------------------------------- frames + video
+
+
+def frames_and_video(op: Opened) -> None:
+    r = op.report
+    media = r.get("media") or {}
+    evidence = media.get("evidence") or {}
+    ev_frames = media.get("evidence_frames") or {}
+    items = sorted((k for k in evidence if op.media(evidence[k])),
+                   key=lambda k: (ev_frames.get(k, 0), k))
+    video = op.media(media.get("video"))
+    if not items and not video:
+        return
+    st.header("See it", divider="gray", anchor=False)
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Frame viewer**")
+        if len(items) > 1:
+            st.caption(f"{len(items)} moments we measured, in clip order: slide to step through them.")
+        if items:
+            key = items[0] if len(items) == 1 else st.select_slider(
+                "Measurement", items, format_func=metric_label, key=f"fc_frame_{op.id}",
+                label_visibility="collapsed")
+            t = _frame_time(r, ev_frames.get(key))
+            st.image(str(op.media(evidence[key])), width="stretch",
+                     caption=f"{metric_label(key)}" + (f" · {t:.2f} s" if t is not None else ""))
+        else:
+            st.caption("No pictures in this report.")
+    with right:
+        st.markdown("**Annotated video**")
+        if video:
+            st.video(str(video))
+        else:
+            st.caption("The video was not shared." if op.viewer else "No annotated video.")
+
+
+# --------------------------------------------------------------------------- quality + downloads
+
+
+_CHECK_ICONS = {True: ":material/check_circle:", "warn": ":material/warning:",
+                "fail": ":material/cancel:", "info": ":material/info:"}
+
+
+def quality_panel(op: Opened, expanded: bool = False) -> None:
+    r = op.report
+    q = r.get("quality") or {}
+    src, view = r.get("source") or {}, r.get("view") or {}
+    with st.expander(f"Capture quality — {q.get('summary') or 'details'}", expanded=expanded,
+                     icon=":material/videocam:"):
+        for c in q.get("checks") or []:
+            icon = _CHECK_ICONS[True] if c.get("passed") else _CHECK_ICONS.get(c.get("severity"), "")
+            line = f"{icon} **{esc(c.get('label', ''))}** — {esc(c.get('detail', ''))}"
+            if not c.get("passed") and c.get("how_to_fix"):
+                line += f"  \n:material/arrow_forward: {esc(c['how_to_fix'])}"
+            st.markdown(line)
+        tips = q.get("tips") or []
+        if tips and r.get("status") != "refused":
+            st.markdown("**Next time**")
+            for tip in tips:
+                st.markdown(f"- {esc(tip)}")
+        facts = [f"{src.get('n_frames', 0)} frames over {seconds(src.get('duration_s'))}",
+                 f"{src.get('fps_measured', 0):.0f} fps"
+                 + (" (variable frame rate)" if src.get("variable_frame_rate") else ""),
+                 f"{src.get('orig_width')}×{src.get('orig_height')} px"]
+        if view.get("detail"):
+            facts.append(esc(view["detail"]))
+        swaps = (r.get("cleaning") or {}).get("swaps_fixed_legs")
+        if swaps:
+            facts.append(f"{swaps} left/right foot swaps of the pose model repaired")
+        st.caption(" · ".join(facts))
+
+
+def downloads(op: Opened) -> None:
+    r = op.report
+    if op.viewer:  # the owner's file name stays private, in the download as on screen
+        r = {**r, "source": {**(r.get("source") or {}), "filename": None}}
+    day = (r.get("created") or "")[:10] or "report"
+    items = [dict(label="Report (JSON)", data=dumps(r), file_name=f"formcheck-{day}.json",
+                  mime="application/json", icon=":material/download:")]
+    if r.get("strides"):
+        items.append(dict(label="Strides (CSV)", data=strides_csv(r),
+                          file_name=f"formcheck-{day}-strides.csv", mime="text/csv",
+                          icon=":material/table:"))
+    video = op.media((r.get("media") or {}).get("video"))
+    if video:
+        items.append(dict(label=f"Video (MP4, {megabytes(video.stat().st_size)})",
+                          data=lambda: video.read_bytes(), file_name=f"formcheck-{day}.mp4",
+                          mime="video/mp4", icon=":material/movie:"))
+    st.markdown("**Download**")
+    for col, kw in zip(st.columns(3), items):
+        col.download_button(width="stretch", **kw)
+
+
+def disclaimer(op: Opened) -> None:
+    st.caption(f":material/health_and_safety: {esc(op.report.get('disclaimer') or DISCLAIMER)}")

@@ -1,0 +1,110 @@
+"""Wording used by the pages: filming guide, labels and the method page's prose."""
+from __future__ import annotations
+
+APP_NAME = "FormCheck"
+TAGLINE = "Film 15 seconds of running, get three things to work on."
+
+FILMING_GUIDE: list[tuple[str, str]] = [
+    (":material/photo_camera:", "**Side view** for most measures (feet, knees, lean, arms). "
+     "Film from **behind or in front** to check the hips (pelvic drop) and arm crossover."),
+    (":material/height:", "Phone on a **tripod or a steady surface at hip height**, "
+     "square to the running line, and don't follow the runner."),
+    (":material/fit_screen:", "**Whole body in frame** from head to feet for the entire clip; "
+     "the runner filling about half to three quarters of the height."),
+    (":material/slow_motion_video:", "**60 fps or more** if your phone offers it "
+     "(contact times are approximate at 30 fps)."),
+    (":material/timer:", "**10–20 s of steady running** — a treadmill is ideal; "
+     "one runner, good light, no edits or cuts."),
+]
+
+VIEW_CHOICES_LABELS: dict[str, str] = {
+    "auto": "Detect automatically",
+    "side": "Side (either direction)",
+    "side_left": "Side, running to the left",
+    "side_right": "Side, running to the right",
+    "front": "Front (running toward the camera)",
+    "back": "Back (running away from the camera)",
+}
+
+VIEW_NAMES = {"side": "Side view", "front": "Front view", "back": "Back view",
+              "unsure": "View unclear"}
+
+STATUS_LABELS = {"good": "Good", "watch": "Worth a look", "fix": "Work on this", "info": "Info"}
+STATUS_BADGE_COLORS = {"good": "green", "watch": "orange", "fix": "red", "info": "gray"}
+STATUS_ICONS = {"good": ":material/check_circle:", "watch": ":material/visibility:",
+                "fix": ":material/priority_high:", "info": ":material/info:"}
+CONFIDENCE_LABELS = {"high": "high confidence", "medium": "medium confidence",
+                     "low": "low confidence"}
+
+# Chart groups over report["series"]["channels"]: label, channels, spec metric whose good
+# band is drawn, and what the band means on this chart.
+ANGLE_GROUPS: dict[str, dict] = {
+    "knee": {"label": "Knee bend", "channels": ["knee_flex_L", "knee_flex_R"],
+             "band": "knee_flexion_mid", "band_note": "good peak knee bend while on the ground"},
+    "foot": {"label": "Foot ahead of hips", "channels": ["foot_fwd_L", "foot_fwd_R"],
+             "band": "overstride", "band_note": "good overstride at the moment of landing"},
+    "thigh": {"label": "Thigh angle", "channels": ["thigh_L", "thigh_R"], "band": None,
+              "band_note": ""},
+    "trunk": {"label": "Trunk lean", "channels": ["trunk_lean"], "band": "trunk_lean",
+              "band_note": "good trunk lean"},
+    "elbow": {"label": "Elbow angle", "channels": ["elbow"], "band": "elbow_angle",
+              "band_note": "good elbow angle"},
+    "bounce": {"label": "Hip height (bounce)", "channels": ["hip_height"], "band": None,
+               "band_note": ""},
+    "pelvis": {"label": "Pelvic tilt", "channels": ["pelvic_tilt"], "band": None,
+               "band_note": ""},
+    "sway": {"label": "Shoulder sway", "channels": ["shoulder_sway"], "band": None,
+             "band_note": ""},
+}
+
+# Per-stride table columns (report["strides"]) and the metric whose band applies.
+STRIDE_COLUMNS: dict[str, str] = {
+    "overstride_pct_leg": "overstride",
+    "contact_ms": "contact_time",
+    "knee_flex_ic_deg": "knee_flexion_ic",
+    "knee_flex_mid_deg": "knee_flexion_mid",
+    "shank_deg": "shank_angle_ic",
+    "step_width_pct_leg": "step_width",
+    "pelvic_drop_deg": "pelvic_drop",
+    "foot_turnout_deg": "foot_turnout",
+}
+STRIDE_CHART_ORDER = ["overstride_pct_leg", "contact_ms", "knee_flex_ic_deg",
+                      "step_width_pct_leg", "pelvic_drop_deg"]
+
+PIPELINE_STAGES: list[tuple[str, str]] = [
+    ("Read the video", "Every frame is decoded with its real timestamp (phones film at a "
+     "variable frame rate; slow-motion clips are rescaled with the capture rate you give)."),
+    ("Find the runner", "A pose model (Google MediaPipe BlazePose) places 33 body landmarks "
+     "in every frame."),
+    ("Clean the landmarks", "Outliers are removed, left/right swaps are repaired and the tracks "
+     "are smoothed; distances are expressed as a share of the runner's leg length."),
+    ("Work out the view", "Side (and which way the runner faces), front or back — each "
+     "measure is only computed for the views it is valid in."),
+    ("Find foot contacts", "Initial contact and toe-off of each foot, cross-checked with the "
+     "rhythm of the hips."),
+    ("Check the capture", "Whole body visible, enough steady steps, camera still, one "
+     "runner, frame rate: a clip that fails is not scored, and you are told how to re-film."),
+    ("Measure and judge", "Each measure is taken per stride, summarised by the median, and "
+     "judged against the bands below; the three focus areas and the overall score follow."),
+    ("Explain", "Up to three fixes, worst first, each with a picture of the moment, why it "
+     "matters, one cue and one drill."),
+]
+
+KNOWN_LIMITS: list[str] = [
+    "**Foot swaps around contact.** In side view the pose model sometimes swaps the left and "
+    "right foot for 1–3 frames around landing. FormCheck repairs these swaps with a Viterbi "
+    "pass over the whole clip, but left/right values can still be mixed up on a few strides.",
+    "**Pelvic drop reads low.** The model's hip landmarks follow only about 15 % of the true "
+    "tilt of the pelvis, so pelvic drop is underestimated: a small number does not rule out a "
+    "real drop.",
+    "**Timing at 30 fps is approximate.** One frame is 33 ms, so contact time, flight time "
+    "and duty factor can be off by a frame at each end. Film at 60 fps or more for timing.",
+    "**One camera, two dimensions.** Twisting, foot turn-out and anything pointing toward the "
+    "camera are estimated with low confidence; a camera that is low, high or not square to "
+    "the runner skews angles and distances.",
+    "**Clothing and hair** move the landmarks a little (loose shorts at the hips, hair or hats "
+    "at the ears).",
+]
+
+NOT_FOUND = ("This report could not be found. The link may be incomplete, the report may "
+             "have been deleted or it may have expired.")

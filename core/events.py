@@ -49,6 +49,14 @@ class GaitEvents:
         return [e for e in src if e.foot == foot]
 
 
+def _nanmean_rows(*rows: np.ndarray) -> np.ndarray:
+    """Per-frame mean of the finite values among ``rows`` (NaN where none is finite)."""
+    a = np.vstack(rows)
+    ok = np.isfinite(a)
+    n = ok.sum(axis=0)
+    return np.where(n > 0, np.where(ok, a, 0).sum(axis=0) / np.maximum(n, 1), np.nan)
+
+
 def spectral_step_rate(track: Track, fmin: float = 0.15, fmax: float = 4.6) -> tuple[float | None, float]:
     """Step frequency (Hz) from the vertical bounce of the hips, and its peak prominence 0..1."""
     y = track.mid("l_hip", "r_hip")[:, 1]
@@ -170,7 +178,7 @@ def _events_side(track: Track, view: ViewResult, step_hz: float | None) -> tuple
         ank = fwd * (track.p(f"{s}_ankle")[:, 0] - pelvis_x)
         toe = fwd * (track.p(f"{s}_toe")[:, 0] - pelvis_x)
         toe_y = track.p(f"{s}_toe")[:, 1]
-        front = np.nanmean(np.vstack([heel, ank]), axis=0)
+        front = _nanmean_rows(heel, ank)
         f_ok = np.nan_to_num(front, nan=np.nanmin(front) if np.isfinite(front).any() else 0)
         t_ok = np.nan_to_num(toe, nan=np.nanmax(toe) if np.isfinite(toe).any() else 0)
         pk, _ = find_peaks(f_ok, distance=dist, prominence=0.25 * leg)
@@ -201,7 +209,7 @@ def _events_frontal(track: Track, step_hz: float | None) -> tuple[list[Event], l
     delta = 0.04 * leg
     ics, tos = [], []
     for foot, s in (("L", "l"), ("R", "r")):
-        y = np.nanmean(np.vstack([track.p(f"{s}_ankle")[:, 1], track.p(f"{s}_heel")[:, 1]]), axis=0)
+        y = _nanmean_rows(track.p(f"{s}_ankle")[:, 1], track.p(f"{s}_heel")[:, 1])
         yf = np.nan_to_num(y, nan=np.nanmin(y) if np.isfinite(y).any() else 0)
         pk, _ = find_peaks(yf, distance=dist, prominence=0.06 * leg)
         for k in pk:

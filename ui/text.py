@@ -94,11 +94,17 @@ KNOWN_LIMITS: list[str] = [
     "**Foot swaps around contact.** In side view the pose model sometimes swaps the left and "
     "right foot for 1–3 frames around landing. FormCheck repairs these swaps with a Viterbi "
     "pass over the whole clip, but left/right values can still be mixed up on a few strides.",
-    "**Pelvic drop reads low.** The model's hip landmarks follow only about 15 % of the true "
-    "tilt of the pelvis, so pelvic drop is underestimated: a small number does not rule out a "
-    "real drop.",
+    "**Pelvic drop reads low.** The model's hip landmarks follow only part of the true tilt "
+    "of the pelvis: on our rendered runners a true 10° drop read 1.9°, 8° read 2.0° and 6° "
+    "read 2.2° (about 15–35 %). A large value is meaningful; a small one does not rule out a "
+    "real drop, which is why it is always shown with low confidence.",
+    "**Overstride hangs on the landing frame.** The foot moves backward fast under the body, "
+    "so catching the contact one frame late or early changes overstride by about 6 % of leg "
+    "length at 60 fps and 11 % at 30 fps. On our rendered runners it read 2–9 % of leg "
+    "length from the truth; it is shown with medium confidence at 60 fps and low at 30 fps.",
     "**Timing at 30 fps is approximate.** One frame is 33 ms, so contact time, flight time "
-    "and duty factor can be off by a frame at each end. Film at 60 fps or more for timing.",
+    "and duty factor can be off by a frame at each end (against hand labels: +18 ms at 30 fps, "
+    "−36 ms at 60 fps). Film at 60 fps or more for timing.",
     "**One camera, two dimensions.** Twisting, foot turn-out and anything pointing toward the "
     "camera are estimated with low confidence; a camera that is low, high or not square to "
     "the runner skews angles and distances.",

@@ -155,12 +155,16 @@ def _toe_lift(toe_y: np.ndarray, ic: float, trough: float, leg: float) -> float 
     for k in range(max(mid, a + 1), b + 1):
         if np.isfinite(toe_y[k]) and toe_y[k] < thr:
             y0, y1 = toe_y[k - 1], toe_y[k]
-            return k - 1 + (float(np.clip((y0 - thr) / (y0 - y1), 0, 1)) if y0 != y1 else 1.0)
+            if not np.isfinite(y0) or y0 == y1:  # no sample just before (dropped frame)
+                return float(k)
+            return k - 1 + float(np.clip((y0 - thr) / (y0 - y1), 0, 1))
     return None
 
 
 def _event_at(t: np.ndarray, pos: float, foot: str) -> Event:
     """Event at a fractional frame position, time interpolated between frames."""
+    if not np.isfinite(pos):
+        raise ValueError("event position must be finite")
     pos = float(np.clip(pos, 0, len(t) - 1))
     return Event(int(round(pos)), float(np.interp(pos, np.arange(len(t)), t)), foot, pos)
 

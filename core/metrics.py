@@ -219,6 +219,11 @@ def _cadence(b: _Builder) -> None:
           extra={"cadence_events": ce, "cadence_spectral": cs})
 
 
+MIN_TIMING_FPS = 20.0  # below this, contact timing is too coarse for contact-based metrics
+TIMING_METRICS = ("overstride", "shank_angle_ic", "knee_flexion_ic", "foot_strike",
+                  "contact_time", "duty_factor", "flight_time")
+
+
 def _side(b: _Builder) -> tuple[list[dict], dict]:
     tr, ev = b.tr, b.ev
     fwd = 1.0 if b.view.facing != "left" else -1.0
@@ -292,7 +297,15 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
             ft = (ic.t - r["prev_other_to"].t) * 1000
             if 0 <= ft < 400:
                 put("flight", ft, col="flight_ms")
-    add_stride_metric = ps.add
+    held = set(TIMING_METRICS) if b.fps < MIN_TIMING_FPS else set()
+    held_reason = (f"Only {b.fps:.0f} frames per second were analysed: too few to time foot "
+                   "contacts. Film (or stream) at 30 fps or more.")
+
+    def add_stride_metric(mid, key, caveat, **kw):
+        if mid in held:
+            b.missing(mid, held_reason)
+        else:
+            ps.add(mid, key, caveat, **kw)
 
     timing = "low" if low_fps else "medium"  # one frame of contact timing is 6-11 % of leg
     add_stride_metric("overstride", "overstride",
@@ -306,7 +319,9 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
     # foot strike: custom status
     vals = ps.both("strike")
     fs = _nanmed(vals)
-    if fs is None:
+    if "foot_strike" in held:
+        b.missing("foot_strike", held_reason)
+    elif fs is None:
         b.missing("foot_strike", "The feet were not seen clearly at contact.")
     else:
         kind = "heel" if fs > FOOT_STRIKE_HEEL_DEG else "forefoot" if fs < FOOT_STRIKE_FORE_DEG else "midfoot"

@@ -90,7 +90,7 @@ class FrameStore:
         return sorted(self.jpeg)
 
 
-class _ClipStatsCollector:
+class ClipStatsCollector:
     """Brightness, scene cuts and background drift from 64-px thumbnails during decode."""
 
     def __init__(self) -> None:
@@ -132,7 +132,7 @@ class _ClipStatsCollector:
                          scene_cuts=cuts, camera_shift_pct=self._drift_pct())
 
 
-def _probe_second_person(frames: FrameStore, track: Track, n: int = 5) -> tuple[int, int]:
+def probe_second_person(frames: FrameStore, track: Track, n: int = 5) -> tuple[int, int]:
     """Hide the runner and look again: frames where another person is found / frames probed."""
     idx = [i for i in np.flatnonzero(track.detected) if i in frames.jpeg]
     if not idx:
@@ -176,7 +176,7 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     if opts.capture_fps:
         scale = meta.fps_nominal / opts.capture_fps if meta.fps_nominal > 0 else 1.0
     frames = FrameStore(meta.n_frames_est)
-    stats = _ClipStatsCollector()
+    stats = ClipStatsCollector()
     ts: list[float] = []
     lms: list[np.ndarray | None] = []
     pose = backend or MediaPipePose()
@@ -218,7 +218,7 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
         raise FormCheckError("no_person", "We could not find a runner in this clip.",
                              FILMING_HINT)
     prog("Checking for other people", 0.81)
-    clip.second_person_frames, clip.second_person_probed = _probe_second_person(frames, raw)
+    clip.second_person_frames, clip.second_person_probed = probe_second_person(frames, raw)
     source = SourceInfo(
         filename=meta.filename, size_bytes=meta.size_bytes, duration_s=round(ts[-1] - ts[0], 3),
         n_frames=len(ts), fps_nominal=round(meta.fps_nominal, 3), fps_measured=round(raw.fps, 3),

@@ -131,3 +131,14 @@ def test_left_right_swap_is_repaired():
     fixed = clean(tr)
     assert fixed.notes["swaps_fixed_legs"] >= 8
     assert np.nanmax(np.abs(fixed.xy - clean_ok.xy)) < 1.0
+
+
+def test_contact_timing_metrics_held_back_at_very_low_frame_rate():
+    tr = clean(make_track(Gait(fps=15)))
+    view = detect_view(tr)
+    out = compute_metrics(tr, view, detect_events(tr, view))
+    ids = {r.id for r in out.results}
+    assert "overstride" not in ids and "contact_time" not in ids
+    assert {"trunk_lean", "elbow_angle", "cadence"} <= ids
+    held = [m for m in out.not_measured if m["id"] == "overstride"]
+    assert len(held) == 1 and "frames per second" in held[0]["reason"]

@@ -1,0 +1,626 @@
+"""Webcam treadmill mode: live form numbers from a camera stream, and a recording -> report.
+
+Contract:
+    LiveAnalyzer.process(image_bgr, t_s) -> annotated_bgr     the camera (processing) thread
+    LiveAnalyzer.snapshot() -> LiveSnapshot                   any thread: an immutable copy
+    LiveAnalyzer.start_recording() / stop_recording() -> (raw Track, FrameStore)
+    LiveAnalyzer.to_report(out_dir, options, progress) -> report dict (core.pipeline.build_report)
+    LiveAnalyzer.close()
+
+Per frame the work is bounded: scale to the working size, one pose pass (each analyzer owns its
+MediaPipe instance, created on the processing thread), skeleton and cue drawn on the frame,
+and while recording one JPEG encode. Frames that arrive while a frame is being processed are
+the caller's to drop (streamlit-webrtc's async mode does), so processing never lags behind.
+
+About once a second of stream time a background thread analyses the last ``window_s``
+seconds with the upload engine's own stages (resampled onto a uniform time grid first,
+because dropped frames leave the raw timestamps irregular): clean -> view -> events ->
+metrics. Cadence is counted over the last :data:`CADENCE_STEPS` steps and cross-checked with
+the hips' bounce; trunk lean, overstride and elbow angle are judged against the spec bands
+and the worst issue picks one coaching cue. A number that the analysed frame rate cannot
+support is withheld with a note rather than shown wrong (:data:`NEEDS_FPS`: landing moments
+are missed below ~18 frames a second, so overstride reads low). A recording goes through
+:func:`core.pipeline.build_report`, so a live session becomes the same report as an upload.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from . import annotate
+from .errors import FormCheckError
+from .events import GaitEvents, cadence_from_ics, detect_events
+from .findings import build_findings
+from .landmarks import Track, clean, from_raw
+from .metrics import compute_metrics
+from .pipeline import (AnalysisOptions, FrameStore, Progress, ClipStatsCollector,
+                       probe_second_person, build_report)
+from .pose import N_LANDMARKS, MediaPipePose
+from .quality import body_in_frame_fraction, runner_height_fraction
+from .report import MetricResult, SourceInfo
+from .spec import BY_ID
+from .video import MIN_SECONDS
+from .view import detect_view
+
+log = logging.getLogger("formcheck.live")
+
+LIVE_METRICS = ("cadence", "trunk_lean", "overstride", "elbow_angle")  # shown, in this order
+CADENCE_STEPS = 10  # live cadence: the last ten steps
+SETUP_WINDOW_S = 1.5  # the setup check looks at the last 1.5 s
+MIN_ANALYSIS_S = 3.0  # numbers need this much running in the window
+NEEDS_FPS = {"cadence": 8.0, "trunk_lean": 8.0, "overstride": 18.0, "elbow_angle": 8.0}
+CONTACTS_FPS = 12.0  # below this, foot contacts are too coarse: cadence from the hips' rhythm
+SLOW_NOTE = ("Only {:.0f} frames a second are being analysed: too few to measure. Close "
+             "other apps and browser tabs, or choose 640 x 480 at 30 fps.")
+OVERSTRIDE_NOTE = ("Overstride needs at least {:.0f} analysed frames a second; this computer "
+                   "is managing {:.1f}. Close other apps and browser tabs to see it.")
+EDGE_S = 0.2  # contacts this close to the window's end are not counted yet
+MAX_GAP_S = 0.25  # longer detection gaps stay gaps when resampling
+IDLE_EXIT_S = 30.0  # the analysis thread ends after this long without frames
+ALL_GOOD_CUE = "Looking good: keep this rhythm."
+ALL_GOOD_SHORT = "Looking good"
+READY_MESSAGE = "Ready: whole body in view, seen from the side. Start running, then record."
+
+
+# ----------------------------------------------------------------------------- snapshot
+@dataclass(frozen=True)
+class SetupItem:
+    """One setup condition: ``ok`` or what to change (``hint``)."""
+
+    id: str
+    label: str
+    ok: bool
+    hint: str
+
+
+@dataclass(frozen=True)
+class SetupCheck:
+    """Is the runner ready to be measured? ``message`` is the one thing to say now."""
+
+    ready: bool
+    message: str
+    items: tuple[SetupItem, ...] = ()
+
+
+WAITING = SetupCheck(False, "Starting the camera...")
+CHECKING = SetupCheck(False, "Checking your position...")
+
+
+@dataclass(frozen=True)
+class LiveNumber:
+    """One live number with its judgement from :mod:`core.spec` (``info`` = not judged yet)."""
+
+    id: str
+    label: str
+    value: float | None
+    display: str
+    status: str  # good | watch | fix | info
+
+
+@dataclass(frozen=True)
+class LiveSnapshot:
+    """What the page shows, copied out of the processing threads under a lock."""
+
+    numbers: tuple[LiveNumber, ...]
+    cue: str | None  # full cue of the worst current issue (None: nothing to say yet)
+    cue_short: str | None  # a few words of it, drawn on the video
+    cue_status: str  # good | watch | fix | info: how serious the cue's issue is
+    setup: SetupCheck
+    view: str  # side | front | back | unsure
+    facing: str | None
+    frames_processed: int
+    frames_dropped: int  # frames the caller skipped because processing was busy
+    fps: float  # processed frames per second (wall clock)
+    latency_ms: float  # median processing time of one frame
+    stream_t: float  # stream time of the latest processed frame, s
+    analysed_t: float | None  # stream time the numbers were computed up to
+    note: str | None  # why numbers are missing although the runner is in view
+    recording: bool
+    recorded_s: float
+
+    def number(self, metric_id: str) -> LiveNumber:
+        return next(n for n in self.numbers if n.id == metric_id)
+
+    @property
+    def cadence_spm(self) -> float | None:
+        return self.number("cadence").value
+
+    @property
+    def trunk_lean_deg(self) -> float | None:
+        return self.number("trunk_lean").value
+
+    @property
+    def overstride_pct(self) -> float | None:
+        return self.number("overstride").value
+
+    @property
+    def elbow_deg(self) -> float | None:
+        return self.number("elbow_angle").value
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        return {n.id: n.status for n in self.numbers}
+
+
+def _number(metric_id: str, value: float | None) -> LiveNumber:
+    spec = BY_ID[metric_id]
+    if value is None:
+        return LiveNumber(metric_id, spec.label, None, "--", "info")
+    unit = {"steps/min": " steps/min", "deg": "\u00b0", "% leg": " % of leg"}.get(spec.unit, "")
+    return LiveNumber(metric_id, spec.label, round(float(value), 1), f"{value:.0f}{unit}",
+                      spec.status(value))
+
+
+EMPTY_NUMBERS = tuple(_number(m, None) for m in LIVE_METRICS)
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """Result of one window analysis (published by the background thread)."""
+
+    numbers: tuple[LiveNumber, ...] = EMPTY_NUMBERS
+    cue: str | None = None
+    cue_short: str | None = None
+    cue_status: str = "info"
+    setup: SetupCheck = WAITING
+    view: str = "unsure"
+    facing: str | None = None
+    analysed_t: float | None = None
+    note: str | None = None
+
+
+# ----------------------------------------------------------------------------- window analysis
+def uniform_track(t: np.ndarray, landmarks: list[np.ndarray | None], width: int,
+                  height: int) -> Track:
+    """Landmarks resampled onto a uniform time grid at their mean rate.
+
+    Grid points between two detected frames further apart than :data:`MAX_GAP_S` (or outside
+    them) stay undetected, so gaps are never bridged.
+    """
+    raw = from_raw(t, landmarks, width, height)
+    det = np.flatnonzero(raw.detected)
+    if len(det) < 2 or t[-1] <= t[0]:
+        return raw
+    rate = (len(t) - 1) / (t[-1] - t[0])
+    grid = np.arange(t[0], t[-1] + 0.5 / rate, 1.0 / rate)
+    tv = raw.t[det]
+    k = np.clip(np.searchsorted(tv, grid), 1, len(tv) - 1)
+    ok = (grid >= tv[0]) & (grid <= tv[-1]) & (tv[k] - tv[k - 1] <= MAX_GAP_S)
+    xy = np.full((len(grid), N_LANDMARKS, 2), np.nan)
+    vis = np.zeros((len(grid), N_LANDMARKS))
+    src_xy = raw.xy[det].reshape(len(det), -1)
+    src_vis = raw.vis[det]
+    flat = xy.reshape(len(grid), -1)
+    for j in range(src_xy.shape[1]):
+        flat[ok, j] = np.interp(grid[ok], tv, src_xy[:, j])
+    for j in range(N_LANDMARKS):
+        vis[ok, j] = np.interp(grid[ok], tv, src_vis[:, j])
+    return Track(grid, xy, vis, ok, width, height)
+
+
+def setup_check(track: Track) -> SetupCheck:
+    """Whole body in frame, seen side-on, large enough: from the last second or two."""
+    found = float(track.detected.mean()) if track.n else 0.0
+    if found < 0.6:
+        item = SetupItem("person", "Runner found", False,
+                         "We can't see you yet: stand in the middle of the picture, "
+                         "side-on to the camera.")
+        return SetupCheck(False, item.hint, (item,))
+    body = body_in_frame_fraction(track)
+    size = runner_height_fraction(track)
+    view = detect_view(track)
+    items = (
+        SetupItem("person", "Runner found", True, ""),
+        SetupItem("whole_body", "Whole body in view", body >= 0.7,
+                  "Move the camera back until your head and feet are both in the picture."),
+        SetupItem("side", "Seen from the side", view.view == "side",
+                  "Turn the camera so it sees you from the side, square to the treadmill."),
+        SetupItem("size", "Close enough", size >= 0.3,
+                  "Move the camera closer: you should fill half to three quarters of the height."),
+    )
+    bad = [i for i in items if not i.ok]
+    return SetupCheck(not bad, bad[0].hint if bad else READY_MESSAGE, items)
+
+
+def live_cadence(ev: GaitEvents, t_end: float, rate: float) -> float | None:
+    """Steps/min over the last :data:`CADENCE_STEPS` foot contacts, checked against the bounce.
+
+    Contacts within :data:`EDGE_S` of the window's end are left out (the filters and the peak
+    search are unsure there). As in the report, the contacts' rate is used when it agrees with
+    the hips' rhythm within 5 %, and the rhythm (less sensitive to a misread or missed
+    contact) otherwise; below :data:`CONTACTS_FPS` analysed frames a second contact times are
+    too coarse and only the rhythm counts. When the two differ by a factor near two, one of
+    them slipped (a half-rate rhythm, contacts doubled): no number then, nor before four
+    contacts are seen (a runner standing still).
+    """
+    ics = [e for e in ev.ics if e.t <= t_end - EDGE_S]
+    ce = cadence_from_ics(ics[-(CADENCE_STEPS + 1):])[0] if len(ics) >= 4 else None
+    cs = ev.cadence_spectral
+    if ce is None:
+        return None
+    if cs is None:
+        return ce if rate >= CONTACTS_FPS else None
+    if rate >= CONTACTS_FPS and abs(ce - cs) <= 0.05 * cs:
+        return ce
+    return cs if 0.7 < cs / ce < 1.4 else None
+
+
+def _short(cue: str) -> str:
+    """The words before the colon, when that is a cue of its own."""
+    head = cue.split(":")[0].strip()
+    return head if ":" in cue and len(head) <= 40 else cue
+
+
+def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int,
+                   height: int) -> _Analysis:
+    """Live numbers, cue and setup check from the last few seconds of landmarks.
+
+    The setup check and the measuring fail apart: an engine error in one window is logged
+    and that second shows no numbers, while the setup check stays current.
+    """
+    end = float(t[-1])
+    recent = t >= end - SETUP_WINDOW_S
+    try:
+        setup = setup_check(uniform_track(t[recent], [lm for lm, r in zip(landmarks, recent) if r],
+                                          width, height))
+    except Exception:  # noqa: BLE001 - one bad window must not end the live view
+        log.exception("live setup check failed")
+        setup = CHECKING
+    if end - t[0] < MIN_ANALYSIS_S:
+        return _Analysis(setup=setup, analysed_t=end)
+    rate = (len(t) - 1) / (end - t[0])
+    if rate < min(NEEDS_FPS.values()):
+        return _Analysis(setup=setup, analysed_t=end, note=SLOW_NOTE.format(rate))
+    try:
+        return _measure(t, landmarks, width, height, rate, setup)
+    except Exception:  # noqa: BLE001 - one bad window must not end the live view
+        log.exception("live window analysis failed")
+        return _Analysis(setup=setup, analysed_t=end)
+
+
+def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, height: int,
+             rate: float, setup: SetupCheck) -> _Analysis:
+    """The engine's stages on the window: clean -> view -> events -> metrics -> cue."""
+    raw = uniform_track(t, landmarks, width, height)
+    if raw.detected.sum() < 10:
+        return _Analysis(setup=setup, analysed_t=float(t[-1]))
+    track = clean(raw)
+    view = detect_view(track)
+    events = detect_events(track, view)
+    cad = live_cadence(events, float(track.t[-1]), rate)
+    values: dict[str, float | None] = {"cadence": cad}
+    results: list[MetricResult] = []  # what the cue is chosen from: the numbers shown
+    if view.view == "side":
+        for m in compute_metrics(track, view, events).results:
+            if m.id not in LIVE_METRICS or rate < NEEDS_FPS[m.id]:
+                continue
+            if m.id == "cadence":  # judged on the live value (the last ten steps)
+                if cad is None:
+                    continue
+                m = dataclasses.replace(m, value=cad, status=BY_ID["cadence"].status(cad))
+            values[m.id] = m.value
+            results.append(m)
+    note = OVERSTRIDE_NOTE.format(NEEDS_FPS["overstride"], rate) \
+        if view.view == "side" and rate < NEEDS_FPS["overstride"] else None
+    numbers = tuple(_number(m, values.get(m)) for m in LIVE_METRICS)
+    cue = short = None
+    status = "info"
+    if results:
+        fixes = build_findings(results).fixes
+        if fixes:
+            cue, short, status = fixes[0].cue, _short(fixes[0].cue), fixes[0].severity
+        else:
+            cue, short, status = ALL_GOOD_CUE, ALL_GOOD_SHORT, "good"
+    return _Analysis(numbers, cue, short, status, setup, view.view, view.facing, float(t[-1]),
+                     note)
+
+
+def working_size(width: int, height: int, max_side: int) -> tuple[int, int]:
+    """The size frames are analysed at: the long side at most ``max_side``."""
+    sc = min(1.0, max_side / max(width, height))
+    return int(round(width * sc)), int(round(height * sc))
+
+
+# ----------------------------------------------------------------------------- overlay
+def _ascii(text: str) -> str:
+    return text.replace("\u00b0", " deg").encode("ascii", "replace").decode()
+
+
+def _wrap(text: str, max_w: int, scale: float, thick: int) -> list[str]:
+    lines: list[str] = []
+    for word in _ascii(text).split():
+        trial = f"{lines[-1]} {word}" if lines else word
+        if lines and cv2.getTextSize(trial, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)[0][0] <= max_w:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    if len(lines) > 2:
+        lines = [lines[0], lines[1] + " ..."]
+    return lines
+
+
+def draw_overlay(img: np.ndarray, lm: np.ndarray | None, banner: str | None, status: str,
+                 recorded_s: float | None) -> np.ndarray:
+    """Skeleton, a banner (the cue or the setup hint) and a REC mark, drawn in place."""
+    if lm is not None:
+        annotate.draw_skeleton(img, lm[:, :2], lm[:, 3])
+    h, w = img.shape[:2]
+    s = max(0.6, min(h, w) / 480.0)
+    fs, th = 0.65 * s, max(1, int(round(1.6 * s)))
+    if banner:
+        lines = _wrap(banner, w - int(40 * s), fs, th)
+        line_h = int(28 * s)
+        cv2.rectangle(img, (0, 0), (w, line_h * len(lines) + int(12 * s)), (25, 25, 25), -1)
+        cv2.rectangle(img, (0, 0), (int(8 * s), line_h * len(lines) + int(12 * s)),
+                      annotate.COL.get(status, (200, 200, 200)), -1)
+        for i, line in enumerate(lines):
+            cv2.putText(img, line, (int(18 * s), line_h * (i + 1)), cv2.FONT_HERSHEY_SIMPLEX, fs,
+                        (255, 255, 255), th, cv2.LINE_AA)
+    if recorded_s is not None:
+        label = f"REC {int(recorded_s) // 60}:{int(recorded_s) % 60:02d}"
+        (tw, tht), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, fs, th)
+        x, y = w - tw - int(14 * s), h - int(14 * s)
+        cv2.rectangle(img, (x - int(26 * s), y - tht - int(8 * s)), (w - int(6 * s), y + int(8 * s)),
+                      (25, 25, 25), -1)
+        cv2.circle(img, (x - int(12 * s), y - tht // 2), int(7 * s), (40, 40, 230), -1, cv2.LINE_AA)
+        cv2.putText(img, label, (x, y), cv2.FONT_HERSHEY_SIMPLEX, fs, (255, 255, 255), th,
+                    cv2.LINE_AA)
+    return img
+
+
+# ----------------------------------------------------------------------------- recording
+class _Recording:
+    """Landmarks, JPEG frames and clip statistics of one recording (under the analyzer's lock)."""
+
+    def __init__(self, max_frames: int) -> None:
+        self.t0: float | None = None
+        self.t: list[float] = []
+        self.lms: list[np.ndarray | None] = []
+        self.frames = FrameStore(max_frames)
+        self.stats = ClipStatsCollector()
+        self.size = (0, 0)
+
+    @property
+    def seconds(self) -> float:
+        return self.t[-1] if self.t else 0.0
+
+    def add(self, img: np.ndarray, t_s: float, lm: np.ndarray | None) -> None:
+        if self.t0 is None:
+            self.t0 = t_s
+        self.frames.add(len(self.t), img)
+        self.stats.add(img)
+        self.t.append(t_s - self.t0)
+        self.lms.append(lm)
+        self.size = (img.shape[1], img.shape[0])
+
+    def track(self) -> Track:
+        return from_raw(np.array(self.t), self.lms, *self.size)
+
+
+# ----------------------------------------------------------------------------- analyzer
+class LiveAnalyzer:
+    """Live form check of one camera stream (see the module docstring).
+
+    ``process`` must be called from one thread at a time (the stream's processing thread);
+    every other method is safe from any thread.
+    """
+
+    def __init__(self, window_s: float = 6.0, update_every_s: float = 1.0, max_side: int = 640,
+                 max_record_s: float = 60.0) -> None:
+        self.window_s = window_s
+        self.update_every_s = update_every_s
+        self.max_side = max_side
+        self.max_record_s = max_record_s
+        self._lock = threading.Lock()  # buffers, recording, counters, analysis
+        self._pose_lock = threading.Lock()  # the pose instance (process vs close)
+        self._pose: MediaPipePose | None = None
+        self._closed = False
+        self._size: tuple[int, int] | None = None  # working (width, height)
+        self._buf: deque[tuple[float, np.ndarray | None]] = deque()
+        self._analysis = _Analysis()
+        self._last_update_t: float | None = None
+        self._rec: _Recording | None = None
+        self._finished: _Recording | None = None
+        self._n = 0
+        self._dropped = 0
+        self._t = 0.0
+        self._wall: deque[float] = deque(maxlen=30)
+        self._lat: deque[float] = deque(maxlen=30)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._worker: threading.Thread | None = None
+
+    # -- processing thread
+    def process(self, image_bgr: np.ndarray, t_s: float) -> np.ndarray:
+        """Analyse one frame and return it (at the working size) with the overlay drawn."""
+        t0 = time.perf_counter()
+        img = self._to_working_size(image_bgr)
+        with self._pose_lock:
+            if self._closed:
+                return img
+            if self._pose is None:
+                self._pose = MediaPipePose()
+            lm = self._pose.process(img, t_s)
+        if lm is not None and not np.all(np.isfinite(lm[:, :2])):
+            lm = None
+        with self._lock:
+            self._n += 1
+            self._t = t_s
+            self._buf.append((t_s, lm))
+            while self._buf and self._buf[0][0] < t_s - self.window_s:
+                self._buf.popleft()
+            if self._last_update_t is None or t_s - self._last_update_t >= self.update_every_s:
+                self._last_update_t = t_s
+                self._wake_worker()
+            analysis = self._analysis
+            rec = self._rec
+            if rec is not None:
+                rec.add(img, t_s, lm)  # the raw frame, kept before anything is drawn on it
+                if rec.seconds >= self.max_record_s:
+                    self._finish_recording()
+            rec_s = self._rec.seconds if self._rec is not None else None
+        if not analysis.setup.ready:
+            banner, status = analysis.setup.message, "watch"
+        elif analysis.cue_short:
+            banner, status = analysis.cue_short, analysis.cue_status
+        else:
+            banner, status = analysis.setup.message, "good"
+        draw_overlay(img, lm, banner, status, rec_s)
+        done = time.perf_counter()
+        with self._lock:
+            self._wall.append(done)
+            self._lat.append(done - t0)
+        return img
+
+    def note_dropped(self, n: int) -> None:
+        """Count frames the caller skipped because the previous one was still processing."""
+        with self._lock:
+            self._dropped += n
+
+    def _to_working_size(self, img: np.ndarray) -> np.ndarray:
+        """Scale to at most ``max_side``; a new picture shape starts the live window afresh."""
+        h, w = img.shape[:2]
+        size = working_size(w, h, self.max_side)
+        with self._lock:
+            if self._size is None or abs(size[0] / size[1] - self._size[0] / self._size[1]) > 0.02:
+                if self._size is not None:
+                    self._buf.clear()
+                    self._finish_recording()
+                self._size = size
+            size = self._size
+        if (w, h) == size:
+            return np.ascontiguousarray(img).copy()
+        return cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+
+    # -- background analysis
+    def _wake_worker(self) -> None:
+        if (self._worker is None or not self._worker.is_alive()) and not self._stop.is_set():
+            self._worker = threading.Thread(target=self._work, name="formcheck-live-analysis",
+                                            daemon=True)
+            self._worker.start()
+        self._wake.set()
+
+    def _work(self) -> None:
+        """Analyse whenever woken; end after :data:`IDLE_EXIT_S` without frames (restarted
+        by the next frame), so an abandoned stream leaves no thread behind."""
+        while self._wake.wait(timeout=IDLE_EXIT_S) and not self._stop.is_set():
+            self._wake.clear()
+            self.update()
+
+    def update(self) -> None:
+        """Analyse the current window now and publish the result (the worker calls this)."""
+        with self._lock:
+            if not self._buf or self._size is None:
+                return
+            t = np.array([x[0] for x in self._buf])
+            lms = [x[1] for x in self._buf]
+            w, h = self._size
+        result = analyse_window(t, lms, w, h)
+        with self._lock:
+            self._analysis = result
+
+    # -- any thread
+    def snapshot(self) -> LiveSnapshot:
+        with self._lock:
+            a = self._analysis
+            wall = list(self._wall)
+            fps = (len(wall) - 1) / (wall[-1] - wall[0]) if len(wall) > 1 and wall[-1] > wall[0] else 0.0
+            lat = float(np.median(self._lat)) * 1000 if self._lat else 0.0
+            rec = self._rec
+            return LiveSnapshot(a.numbers, a.cue, a.cue_short, a.cue_status, a.setup, a.view, a.facing,
+                                self._n, self._dropped, round(fps, 1), round(lat, 1), self._t,
+                                a.analysed_t, a.note, rec is not None,
+                                rec.seconds if rec is not None else
+                                (self._finished.seconds if self._finished else 0.0))
+
+    @property
+    def recording(self) -> bool:
+        with self._lock:
+            return self._rec is not None
+
+    def has_recording(self) -> bool:
+        """A recording is running or finished and not yet turned into a report."""
+        with self._lock:
+            return self._rec is not None or self._finished is not None
+
+    def start_recording(self) -> None:
+        """Start keeping landmarks and frames (a previous unreported recording is discarded)."""
+        with self._lock:
+            self._rec = _Recording(int(self.max_record_s * 30))
+            self._finished = None
+
+    def _finish_recording(self) -> None:  # caller holds the lock
+        if self._rec is not None:
+            self._finished, self._rec = self._rec, None
+
+    def _stopped(self) -> _Recording:
+        with self._lock:
+            self._finish_recording()
+            rec = self._finished
+        if rec is None:
+            raise FormCheckError("not_recording", "Nothing has been recorded yet.",
+                                 "Press Record, run for 10-20 s, then stop.")
+        return rec
+
+    def stop_recording(self) -> tuple[Track, FrameStore]:
+        """Stop recording; returns the raw landmark track and the kept frames."""
+        rec = self._stopped()
+        return rec.track(), rec.frames
+
+    def to_report(self, out_dir: str | Path | None = None, options: AnalysisOptions | None = None,
+                  progress: Progress | None = None) -> dict:
+        """The full report of the recording (stopping it first), exactly as for an upload."""
+        rec = self._stopped()
+        raw, frames = rec.track(), rec.frames
+        opts = options or AnalysisOptions()
+        opts.validate()
+        dur = float(raw.t[-1]) if raw.n else 0.0
+        if raw.n < 3 or dur < MIN_SECONDS:
+            raise FormCheckError("too_short", f"The recording is only {dur:.1f} s long.",
+                                 "Record 10-20 s of steady running (at least 6 steps).")
+        if raw.detected.mean() < 0.2:
+            raise FormCheckError("no_person", "We could not see a runner in the recording.",
+                                 "Stand side-on to the camera with your whole body in the "
+                                 "picture, then record again.")
+        clip = rec.stats.stats()
+        clip.second_person_frames, clip.second_person_probed = probe_second_person(frames, raw)
+        dt = np.diff(raw.t)
+        source = SourceInfo(
+            filename="Webcam session", size_bytes=0, duration_s=round(dur, 3), n_frames=raw.n,
+            fps_nominal=round((raw.n - 1) / dur, 3), fps_measured=round(raw.fps, 3),
+            variable_frame_rate=bool(np.std(dt) > 0.1 * np.median(dt)),
+            width=raw.width, height=raw.height, orig_width=raw.width, orig_height=raw.height,
+            rotation=0, codec="webrtc", live=True)
+        report = build_report(raw, frames, source, opts, clip, out_dir, progress)
+        with self._lock:
+            if self._finished is rec:
+                self._finished = None
+        return report
+
+    def close(self) -> None:
+        """Release the pose model and the analysis thread (a recording stays available)."""
+        self._stop.set()
+        self._wake.set()
+        with self._pose_lock:
+            self._closed = True
+            if self._pose is not None:
+                self._pose.close()
+                self._pose = None
+        worker = self._worker
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(timeout=5)
+
+    def __enter__(self) -> "LiveAnalyzer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+

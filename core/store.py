@@ -207,6 +207,10 @@ class ReportStore(Protocol):
         """Withdraw the share link."""
         ...
 
+    def set_expiry(self, report_id: str, delete_key: str, days: float | None) -> bool:
+        """Delete the report automatically ``days`` from now (None: keep it)."""
+        ...
+
     def delete(self, report_id: str, delete_key: str) -> bool:
         """Remove the report and all its media."""
         ...
@@ -474,6 +478,22 @@ class SQLiteStore:
                 ),
             ).rowcount
         return share_id if updated else None
+
+    @_friendly
+    def set_expiry(self, report_id: str, delete_key: str, days: float | None) -> bool:
+        """The owner sets (``days`` from now) or clears (None) the report's expiry.
+
+        False when the id or key is wrong. :meth:`purge_expired` then deletes it when due;
+        until then an expired report already reads as gone everywhere.
+        """
+        if days is not None and not (0 < days <= 3650):
+            raise ValueError("days must be between 0 and 3650")
+        if self._owned_row(report_id, delete_key) is None:
+            return False
+        when = None if days is None else _iso(_now() + timedelta(days=days))
+        with self._db() as conn, _transaction(conn):
+            conn.execute("UPDATE reports SET expires_at = ? WHERE id = ?", (when, report_id))
+        return True
 
     @_friendly
     def unshare(self, report_id: str, delete_key: str) -> bool:

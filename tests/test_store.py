@@ -420,6 +420,24 @@ def test_share_without_blur_copies_originals(store: SQLiteStore, media_src: Path
         assert shared.read_bytes() == (media_src / rel).read_bytes()
 
 
+def test_owner_sets_and_clears_expiry(store: SQLiteStore, media_src: Path) -> None:
+    from datetime import timedelta
+
+    saved = store.save(make_report(), media_src)
+    other = store.save(make_report(), media_src)
+    assert not store.set_expiry(saved.id, other.delete_key, 30)  # another report's key
+    assert store.set_expiry(saved.id, saved.delete_key, 30)
+    stored = store.get(saved.id)
+    assert stored.expires_at is not None
+    assert store.purge_expired() == 0  # not due yet
+    assert store.purge_expired(now=stored.expires_at + timedelta(seconds=1)) == 1
+    assert store.get(saved.id) is None and store.get(other.id) is not None
+    assert not (store.media_root / saved.id).exists()
+    assert store.set_expiry(other.id, other.delete_key, 5)
+    assert store.set_expiry(other.id, other.delete_key, None)
+    assert store.get(other.id).expires_at is None
+
+
 def test_viewer_gets_no_file_name_or_face_positions(store: SQLiteStore, media_src: Path) -> None:
     saved = store.save(make_report(name="jane_doe_run.mp4"), media_src)
     share_id = store.share(saved.id, saved.delete_key, blur_faces=True, include_video=False)

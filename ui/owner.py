@@ -16,6 +16,9 @@ from .report_view import Opened
 SHARE_PARAM = "r"
 
 
+EXPIRE_DAYS = 30
+
+
 def share_url(share_id: str) -> str:
     """Absolute link to the read-only view of ``share_id`` (relative when the URL is unknown)."""
     try:
@@ -57,6 +60,11 @@ def _share(op: Opened, key: str | None) -> None:
     blur = st.checkbox("Blur my face", value=True, key=f"fc_blur_{op.id}",
                        help="Pictures whose face position is unknown are left out of the shared copy.")
     video = st.checkbox("Include the annotated video", value=False, key=f"fc_video_{op.id}")
+    expires = op.stored.expires_at
+    expire = st.checkbox(f"Delete this report and its link after {EXPIRE_DAYS} days",
+                         value=expires is not None, key=f"fc_expire_{op.id}",
+                         help=("Set to go on " + expires.strftime("%d %b %Y") + ".")
+                         if expires else None)
     left, right = st.columns(2)
     label = "Make a new link" if shared else "Create share link"
     if left.button(label, icon=":material/share:", disabled=key is None, width="stretch",
@@ -64,6 +72,8 @@ def _share(op: Opened, key: str | None) -> None:
         with st.spinner("Preparing the shared copy…" + (" Blurring the video takes a moment." if
                                                          blur and video else "")):
             share_id = session.store().share(op.id, key, blur_faces=blur, include_video=video)
+            if share_id is not None and expire != (expires is not None):
+                session.store().set_expiry(op.id, key, EXPIRE_DAYS if expire else None)
         if share_id is None:
             st.error("That delete key does not match this report.")
             return

@@ -26,7 +26,10 @@ HISTORY_PAGE = "pages/history.py"
 
 @lru_cache(maxsize=4)
 def _open(target: str) -> ReportStore:
-    return open_store(target)
+    """Open the store once per process, deleting reports whose expiry has passed."""
+    s = open_store(target)
+    s.purge_expired()
+    return s
 
 
 def store() -> ReportStore:

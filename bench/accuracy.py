@@ -82,7 +82,7 @@ def rows() -> list[list[str]]:
                 continue
             note = ""
             if name.startswith("pelvic"):
-                note = "pose model follows ~15 % of true tilt"
+                note = "pose model follows only part of the true tilt"
             out.append([clip, "truth", name, _fmt(true), _fmt(meas), note])
     return out
 

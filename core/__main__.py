@@ -71,6 +71,13 @@ def main(argv: list[str] | None = None) -> int:
         if e.hint:
             print(f"Tip: {e.hint}", file=sys.stderr)
         return 2
+    except Exception as e:  # an engine bug must still not end in a traceback for the runner
+        sys.stderr.write("\n" if not args.quiet else "")
+        print("Can't analyse this clip: something went wrong on our side "
+              f"({type(e).__name__}). Please try again or report it.", file=sys.stderr)
+        if os.environ.get("FORMCHECK_DEBUG"):
+            raise
+        return 2
     if args.out:
         Path(args.out).write_text(dumps(report))
     if args.video and report["media"].get("video"):

@@ -57,6 +57,22 @@ def lerp(arr: np.ndarray, pos: float) -> np.ndarray:
     return arr[i0] * (1 - w) + arr[i1] * w
 
 
+def _peak(arr: np.ndarray, start: int = 0) -> tuple[float | None, int | None]:
+    """Largest finite value of ``arr`` and its frame (``start`` + index); (None, None) if none."""
+    a = np.asarray(arr, float)
+    if not np.isfinite(a).any():
+        return None, None
+    k = int(np.nanargmax(a))
+    return float(a[k]), start + k
+
+
+def _range(arr: np.ndarray) -> float | None:
+    """Peak-to-trough of the finite values (None with fewer than two)."""
+    a = np.asarray(arr, float)
+    a = a[np.isfinite(a)]
+    return float(a.max() - a.min()) if len(a) >= 2 else None
+
+
 def _nanmed(x) -> float | None:
     x = np.asarray(x, float)
     x = x[np.isfinite(x)]
@@ -109,7 +125,9 @@ class _Builder:
                             "reason": caveat or "Not enough clean strides to measure it."})
             return
         st = status or spec.status(value)
-        asym = asymmetry_pct(left, right) if spec.bilateral else None
+        asym = asymmetry_pct(left, right) if spec.bilateral and not spec.signed else None
+        if spec.signed and left is not None and right is not None:
+            extra = dict(extra or {}, lr_diff=round(abs(left - right), 1))
         value_cm = None
         if self.cm_per_L and spec.unit == "% leg":
             value_cm = round(value / 100 * self.cm_per_L, 1)
@@ -272,8 +290,8 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
                 put("strike", ang[int(np.nanargmax(np.abs(ang)))], col="foot_strike_deg")
         if to is not None:
             j = to.frame
-            put("knee_mid", np.nanmax(knee_flex[s][i:j + 1]), frame=i + int(np.nanargmax(knee_flex[s][i:j + 1])),
-                col="knee_flex_mid_deg")
+            val, at = _peak(knee_flex[s][i:j + 1], i)
+            put("knee_mid", val, frame=at, col="knee_flex_mid_deg")
             put("contact", (to.t - ic.t) * 1000, col="contact_ms")
             put("hip_ext", -thigh[s][j], frame=j, col="hip_ext_to_deg")
             m = (i + j) // 2
@@ -289,10 +307,11 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
                 stride_t = r["next_ic"].t - ic.t
                 put("duty", (to.t - ic.t) / stride_t * 100, col="duty_factor_pct")
                 sw = slice(j, r["next_ic"].frame + 1)
-                put("knee_drive", np.nanmax(thigh[s][sw]), frame=j + int(np.nanargmax(thigh[s][sw])),
-                    col="knee_drive_deg")
+                val, at = _peak(thigh[s][sw], j)
+                put("knee_drive", val, frame=at, col="knee_drive_deg")
                 py = pelvis[i:r["next_ic"].frame + 1, 1]
-                put("vosc", b.pct(np.nanmax(py) - np.nanmin(py)), col="vertical_osc_pct_leg")
+                rng = _range(py)
+                put("vosc", None if rng is None else b.pct(rng), col="vertical_osc_pct_leg")
         if r["prev_other_to"] is not None:
             ft = (ic.t - r["prev_other_to"].t) * 1000
             if 0 <= ft < 400:
@@ -496,8 +515,8 @@ def _frontal(b: _Builder) -> tuple[list[dict], dict]:
         if nxt_other is not None and nxt_other.frame - i >= 2:
             hs, ho = tr.p(f"{s}_hip")[i:nxt_other.frame], tr.p(f"{o}_hip")[i:nxt_other.frame]
             tilt = np.degrees(np.arctan2(ho[:, 1] - hs[:, 1], np.abs(ho[:, 0] - hs[:, 0]) + 1e-6))
-            if np.isfinite(tilt).any():
-                put("drop", np.nanmax(tilt), frame=i + int(np.nanargmax(tilt)), col="pelvic_drop_deg")
+            val, at = _peak(tilt, i)
+            put("drop", val, frame=at, col="pelvic_drop_deg")
         if r["next_ic"] is not None:
             n_strides += 1
             seg = slice(i, r["next_ic"].frame + 1)
@@ -508,7 +527,8 @@ def _frontal(b: _Builder) -> tuple[list[dict], dict]:
                 resid = sx[okk] - np.polyval(np.polyfit(tt[okk], sx[okk], 1), tt[okk])
                 put("sway", b.pct(resid.max() - resid.min()), col="lateral_sway_pct_leg")
             py = pelvis[seg, 1]
-            put("vosc", b.pct(np.nanmax(py) - np.nanmin(py)), col="vertical_osc_pct_leg")
+            rng = _range(py)
+            put("vosc", None if rng is None else b.pct(rng), col="vertical_osc_pct_leg")
             for side, F2 in (("l", "L"), ("r", "R")):
                 wx = tr.p(f"{side}_wrist")[seg, 0] - pelvis[seg, 0]
                 if np.any(own[F2] * wx < -0.03 * b.L):

@@ -175,7 +175,9 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     scale = 1.0
     if opts.capture_fps:
         scale = meta.fps_nominal / opts.capture_fps if meta.fps_nominal > 0 else 1.0
-    frames = FrameStore(meta.n_frames_est)
+    fps_guess = meta.fps_nominal or 30.0
+    frames = FrameStore(min(meta.n_frames_est or 10**9,
+                            int(opts.max_seconds / max(scale, 1e-6) * fps_guess) + 1))
     stats = ClipStatsCollector()
     ts: list[float] = []
     lms: list[np.ndarray | None] = []
@@ -238,7 +240,7 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
     prog = progress or (lambda s, f: None)
     prog("Cleaning the landmarks", 0.82)
     track = clean(raw)
-    view = apply_override(detect_view(track), opts.view)
+    view = apply_override(detect_view(track), opts.view, track=track)
     prog("Finding foot contacts", 0.84)
     events = detect_events(track, view)
     quality = assess(track, view, events, clip)

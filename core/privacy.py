@@ -78,10 +78,13 @@ def blur_video(
     dst: str | Path,
     face_boxes: Mapping[int | str, Box],
     pad: float = DEFAULT_PAD,
+    frame_ids: Sequence[int] | None = None,
 ) -> int:
     """Re-encode ``src`` to ``dst`` (H.264, yuv420p, mp4) with every frame's head box blurred.
 
-    Frame ``i`` (0-based decode order) uses ``face_boxes[i]``, or the nearest frame's box;
+    Video frame ``n`` (0-based decode order) shows clip frame ``frame_ids[n]`` (``n`` itself
+    when ``frame_ids`` is None; the annotated video of a long clip keeps only every k-th
+    frame) and uses that frame's box in ``face_boxes``, or the nearest frame's box;
     with no usable box at all the frames are copied unblurred, so callers that must not
     publish a face check :func:`usable_boxes` first. Frame count and frame rate are kept;
     audio is dropped. Odd frame sizes lose their last pixel row/column (yuv420p needs even
@@ -108,7 +111,8 @@ def blur_video(
             img = img[: img.shape[0] & ~1, : img.shape[1] & ~1]
             if n == 0:
                 vout.height, vout.width = img.shape[:2]
-            box = _nearest(boxes, keys, n)
+            fid = frame_ids[n] if frame_ids is not None and n < len(frame_ids) else n
+            box = _nearest(boxes, keys, fid)
             if box is not None:
                 img = blur_box(img, box, pad)
             vf = av.VideoFrame.from_ndarray(img, format="bgr24")

@@ -149,6 +149,11 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats) 
             add("direction", "One direction", False, "warn",
                 "The runner changes direction during the clip.",
                 "Film a straight pass (or a treadmill) in one direction.")
+    if view.source == "user" and view.auto_view not in (None, view.view):
+        add("view_choice", "View as chosen", False, "warn",
+            f"You set a {view.view} view; the footage looks {view.auto_view}. Numbers follow "
+            "your choice with reduced confidence.",
+            "Check the view setting, or leave it on automatic.")
     if view.view == "unsure":
         add("view", "Clear camera angle", False, "warn", view.detail,
             "Film exactly from the side (for most metrics) or straight from behind or in front.")

@@ -43,6 +43,7 @@ class MetricSpec:
     fix_below: float | None = None
     fix_above: float | None = None
     bilateral: bool = False
+    signed: bool = False  # good values sit near zero: compare sides by difference, not %
     weight: float = 1.0  # importance inside its area's score
     source: str = ""
 
@@ -78,14 +79,14 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("overstride", "Overstride", "feet", _SIDE, "% leg", "<= 8 %", "> 15 %",
                "How far ahead of the hips the landing ankle is at initial contact, as a "
                "share of leg length (forward positive).",
-               good_hi=8, fix_above=15, bilateral=True, weight=1.5,
+               good_hi=8, fix_above=15, bilateral=True, signed=True, weight=1.5,
                source="Braking grows with how far ahead of the hip the foot lands "
                       "(Lieberman et al. 2015)."),
     MetricSpec("shank_angle_ic", "Shin angle at landing", "feet", _SIDE, "deg", "<= 6 deg",
                "> 10 deg",
                "Angle of the shin (knee to ankle) from vertical at initial contact, positive "
                "when the ankle is ahead of the knee.",
-               good_hi=6, fix_above=10, bilateral=True, weight=1.0,
+               good_hi=6, fix_above=10, bilateral=True, signed=True, weight=1.0,
                source="A near-vertical shin at loading (Souza 2016)."),
     MetricSpec("knee_flexion_ic", "Knee bend at landing", "feet", _SIDE, "deg", "10-25 deg",
                "< 5 deg",
@@ -99,7 +100,7 @@ METRICS: tuple[MetricSpec, ...] = (
                "midfoot, or heel with no overstride", "heel strike together with overstride",
                "Angle of the heel-to-toe line against the ground at initial contact: above "
                "+8 deg heel, -3 to +8 deg midfoot, below -3 deg forefoot.",
-               kind="custom", bilateral=True, weight=0.8,
+               kind="custom", bilateral=True, signed=True, weight=0.8,
                source="Heel striking with the foot far ahead is the pattern to change, not "
                       "heel striking alone."),
     MetricSpec("contact_time", "Ground contact time", "feet", _SIDE, "ms", "<= 250 ms",
@@ -115,12 +116,12 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("step_width", "Step width", "feet", _FB, "% leg", "2-14 %", "< 0 (crossover)",
                "Sideways distance from the body midline to the landing foot at initial "
                "contact; negative means the foot crosses the midline.",
-               good_lo=2, good_hi=14, fix_below=0, bilateral=True, weight=1.0),
+               good_lo=2, good_hi=14, fix_below=0, bilateral=True, signed=True, weight=1.0),
     MetricSpec("foot_turnout", "Foot turn-out", "feet", _FB, "deg", "<= 15 deg",
                "> 25 deg",
                "How far the foot points outward at contact (toe further from the midline "
                "than the heel). Low confidence from a 2-D camera.",
-               good_hi=15, fix_above=25, bilateral=True, weight=0.4),
+               good_hi=15, fix_above=25, bilateral=True, signed=True, weight=0.4),
     # ---------------------------------------------------------------- hips
     MetricSpec("trunk_lean", "Trunk lean", "hips", _SIDE, "deg", "5-12 deg", "< 0 or > 16 deg",
                "Angle of the hip-to-shoulder line from vertical, forward positive, median "
@@ -139,7 +140,7 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("hip_extension", "Hip extension at toe-off", "hips", _SIDE, "deg", ">= 10 deg",
                "< 5 deg",
                "Angle of the thigh behind vertical at toe-off.",
-               good_lo=10, fix_below=5, bilateral=True, weight=0.8),
+               good_lo=10, fix_below=5, bilateral=True, signed=True, weight=0.8),
     MetricSpec("knee_drive", "Knee drive", "hips", _SIDE, "deg", ">= 20 deg", "< 10 deg",
                "Largest forward angle of the thigh from vertical during swing.",
                good_lo=20, fix_below=10, bilateral=True, weight=0.6),
@@ -150,7 +151,7 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("pelvic_drop", "Pelvic drop", "hips", _FB, "deg", "<= 6 deg", "> 10 deg",
                "Largest downward tilt of the hip line on the swing side during single-leg "
                "stance.",
-               good_hi=6, fix_above=10, bilateral=True, weight=1.0,
+               good_hi=6, fix_above=10, bilateral=True, signed=True, weight=1.0,
                source="Each +1 deg raised injury odds (Bramah et al. 2018)."),
     MetricSpec("lateral_sway", "Side-to-side sway", "hips", _FB, "% leg", "<= 8 %", "> 12 %",
                "Side-to-side travel of the shoulders within each stride.",
@@ -198,7 +199,11 @@ ASYMMETRY_WATCH_PCT = 10.0
 
 
 def asymmetry_pct(left: float | None, right: float | None) -> float | None:
-    """``|L - R| / mean(|L|, |R|)`` in percent (None when a side is missing or both ~0)."""
+    """``|L - R| / mean(|L|, |R|)`` in percent (None when a side is missing or both ~0).
+
+    Only meaningful for magnitudes (contact time, knee bend): metrics whose good values sit
+    near zero (:attr:`MetricSpec.signed`) are compared by their plain difference instead.
+    """
     if left is None or right is None:
         return None
     mean = (abs(left) + abs(right)) / 2.0

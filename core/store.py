@@ -798,7 +798,9 @@ def _build_shared(
         _copy_file(folder / video, dst / video)
     elif video is not None and boxes:
         (dst / video).parent.mkdir(parents=True, exist_ok=True)
-        privacy.blur_video(folder / video, dst / video, boxes)
+        ids = media.get("video_frames")
+        privacy.blur_video(folder / video, dst / video, boxes,
+                           frame_ids=ids if isinstance(ids, list) else None)
     else:
         video = None
     return {

@@ -105,8 +105,15 @@ def detect_view(track: Track) -> ViewResult:
                       "length): neither side-on nor front/back.")
 
 
-def apply_override(result: ViewResult, view: str | None, facing: str | None = None) -> ViewResult:
-    """The runner's own choice of view wins; keep what detection said for the record."""
+def apply_override(result: ViewResult, view: str | None, facing: str | None = None,
+                   track: Track | None = None) -> ViewResult:
+    """The runner's own choice of view wins; keep what detection said for the record.
+
+    A plain "side" choice with no known facing takes the facing from the footage (nose,
+    toes, direction of travel) when a track is given. Confidence stays what detection
+    supports (at most "medium") when the choice disagrees with detection, so a wrong choice
+    cannot make every number look certain.
+    """
     if not view or view == "auto":
         return result
     if view in ("side_left", "side-left"):
@@ -114,8 +121,17 @@ def apply_override(result: ViewResult, view: str | None, facing: str | None = No
     elif view in ("side_right", "side-right"):
         view, facing = "side", "right"
     if view == "side" and facing is None:
-        facing = result.facing or "right"
+        facing = result.facing
+        if facing is None and track is not None:
+            fs = facing_series(track)
+            known = fs[fs != 0]
+            facing = ("right" if np.mean(known > 0) >= 0.5 else "left") if len(known) else None
+        facing = facing or "right"
     if view != "side":
         facing = None
-    return ViewResult(view, facing, "high", 1.0, f"Set by you (detected: {result.view}).",
+    agrees = result.view == view and (view != "side" or result.facing == facing)
+    order = ["low", "medium", "high"]
+    conf = result.confidence if agrees else order[min(order.index(result.confidence), 1)]
+    detail = f"Set by you (detected: {result.view}{' ' + result.facing if result.facing else ''})."
+    return ViewResult(view, facing, conf, 1.0 if agrees else result.score, detail,
                       result.facing_changes, source="user", auto_view=result.view)

@@ -50,4 +50,4 @@ def test_formatting():
     assert band("< 0 or > 16 deg", "deg") == "< 0 or > 16°"
     assert pretty("Elbow angle: 126° (good: 75-105 deg).") == "Elbow angle: 126° (good: 75–105°)."
     assert number(None) == "–" and number(12.4, "deg") == "12°"
-    assert [asymmetry_status(x) for x in (None, 3, 8, 20)] == ["info", "good", "watch", "fix"]
+    assert [asymmetry_status(x) for x in (None, 3, 8, 20)] == ["info", "good", "good", "watch"]

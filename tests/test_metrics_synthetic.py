@@ -142,3 +142,24 @@ def test_contact_timing_metrics_held_back_at_very_low_frame_rate():
     assert {"trunk_lean", "elbow_angle", "cadence"} <= ids
     held = [m for m in out.not_measured if m["id"] == "overstride"]
     assert len(held) == 1 and "frames per second" in held[0]["reason"]
+
+
+def test_side_override_takes_facing_from_the_footage_and_keeps_signs():
+    from core.view import ViewResult, apply_override
+
+    tr = clean(make_track(Gait(facing="left", trunk_lean=8.0, overstride=0.05)))
+    unsure = ViewResult("unsure", None, "low", 0.5, "oblique")
+    view = apply_override(unsure, "side", track=tr)
+    assert (view.view, view.facing) == ("side", "left")
+    assert view.confidence != "high"  # the choice disagreed with detection
+    m = {r.id: r for r in compute_metrics(tr, view, detect_events(tr, view)).results}
+    assert m["trunk_lean"].value == pytest.approx(8.0, abs=0.5)
+    assert m["overstride"].value < 8
+
+
+def test_override_that_matches_detection_keeps_its_confidence():
+    from core.view import apply_override
+
+    tr = clean(make_track(Gait()))
+    view = apply_override(detect_view(tr), "side_right", track=tr)
+    assert view.confidence == "high" and view.source == "user"

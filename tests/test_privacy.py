@@ -106,3 +106,19 @@ def test_blur_video_keeps_frames_and_rate_and_blurs_every_frame(tmp_path: Path) 
         assert region(a).std() < 0.4 * region(b).std()
         far = (0, 70, 30, 96)  # away from the padded box: only re-encoding noise
         assert np.abs(region(a, far) - region(b, far)).mean() < 20
+
+
+def test_blur_video_maps_video_frames_to_clip_frames(tmp_path: Path) -> None:
+    # a long clip's annotated video keeps every 2nd frame; boxes are keyed by clip frame and
+    # move across the picture, so the wrong mapping would blur the wrong place
+    src, dst = tmp_path / "in.mp4", tmp_path / "out.mp4"
+    write_video(src, n_frames=8, fps=10)
+    left, right = (4, 20, 40, 60), (80, 20, 116, 60)
+    boxes = {str(i): list(left if i < 8 else right) for i in range(0, 16, 2)}
+    frame_ids = list(range(0, 16, 2))  # video frame n shows clip frame 2n
+    privacy.blur_video(src, dst, boxes, frame_ids=frame_ids)
+    before, _ = read_video(src)
+    after, _ = read_video(dst)
+    for n, (b, a) in enumerate(zip(before, after)):
+        hit = left if frame_ids[n] < 8 else right
+        assert region(a, hit).std() < 0.4 * region(b, hit).std(), n

@@ -39,14 +39,16 @@ def band(text: str | None, unit: str | None = None) -> str:
 
 
 def asymmetry_status(pct: float | None) -> str:
-    """``good`` / ``watch`` / ``fix`` for a left-right asymmetry (contract thresholds)."""
+    """``good`` / ``watch`` for a left-right asymmetry: the contract calls more than 10 %
+    "worth a look", never a fix on its own."""
     if pct is None:
         return "info"
-    if pct <= ASYMMETRY_GOOD_PCT:
-        return "good"
-    if pct <= ASYMMETRY_WATCH_PCT:
-        return "watch"
-    return "fix"
+    return "good" if pct <= ASYMMETRY_WATCH_PCT else "watch"
+
+
+def asymmetry_label(pct: float) -> str:
+    """``"even (3 %)"`` up to the contract's 5 %, else ``"12 % uneven"``."""
+    return f"even ({pct:.0f} %)" if pct <= ASYMMETRY_GOOD_PCT else f"{pct:.0f} % uneven"
 
 
 def left_right(metric: dict) -> str | None:

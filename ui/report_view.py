@@ -16,7 +16,7 @@ from core.spec import AREA_LABELS, AREAS, BY_ID
 from core.store import ReportStore, StoredReport
 
 from . import charts, text
-from .format import asymmetry_status, band, left_right, megabytes, metric_label, number, seconds, when
+from .format import asymmetry_label, asymmetry_status, band, left_right, megabytes, metric_label, number, seconds, when
 from .theme import card_key, confidence_md, esc, score_html, status_badge, status_md
 
 
@@ -227,8 +227,7 @@ def _metric_card(m: dict) -> None:
             line = esc(lr)
             if m.get("asymmetry_pct") is not None:
                 a_status = asymmetry_status(m["asymmetry_pct"])
-                line += " · " + status_md(a_status, f"{m['asymmetry_pct']:.0f} % uneven"
-                                          if a_status != "good" else f"even ({m['asymmetry_pct']:.0f} %)")
+                line += " · " + status_md(a_status, asymmetry_label(m["asymmetry_pct"]))
             st.markdown(line)
         extra = [text.CONFIDENCE_LABELS.get(m.get("confidence", ""), "")]
         if m.get("n"):

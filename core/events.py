@@ -8,8 +8,9 @@ Contract:
 
 Side view (treadmill or overground): the foot's horizontal position relative to the pelvis,
 in the runner's forward direction, peaks near IC and bottoms out near TO (Zeni et al. 2008);
-the IC is then refined to the frame the foot stops descending. Front/back view: a foot is on
-the ground while it sits at its lowest image height; IC/TO are the edges of that plateau.
+IC is where the foot first moves backward at stance speed, TO where the toe lifts off its
+stance level. Front/back view: a foot is on the ground while it sits at its lowest image
+height; IC/TO are the edges of that plateau.
 """
 from __future__ import annotations
 
@@ -57,8 +58,17 @@ def _nanmean_rows(*rows: np.ndarray) -> np.ndarray:
     return np.where(n > 0, np.where(ok, a, 0).sum(axis=0) / np.maximum(n, 1), np.nan)
 
 
+GAIT_BAND_HZ = (1.0, 4.6)  # 60-276 steps/min: walking and running
+SLOW_DOMINANCE = 3.0  # a slower rhythm must be this much stronger to win (slow motion)
+
+
 def spectral_step_rate(track: Track, fmin: float = 0.15, fmax: float = 4.6) -> tuple[float | None, float]:
-    """Step frequency (Hz) from the vertical bounce of the hips, and its peak prominence 0..1."""
+    """Step frequency (Hz) from the vertical bounce of the hips, and its peak prominence 0..1.
+
+    The gait band (:data:`GAIT_BAND_HZ`) is searched first; a slower rhythm wins only when it
+    is :data:`SLOW_DOMINANCE` times stronger, as in a slow-motion clip, so that slow drift of
+    the hips' height (camera distance, a runner speeding up) is not taken for the rhythm.
+    """
     y = track.mid("l_hip", "r_hip")[:, 1]
     t = track.t
     ok = np.isfinite(y)
@@ -69,8 +79,7 @@ def spectral_step_rate(track: Track, fmin: float = 0.15, fmax: float = 4.6) -> t
     if len(grid) < 20:
         return None, 0.0
     g = np.interp(grid, t[ok], y[ok])
-    # remove slow drift (camera distance changes) with a ~1.2 s moving average when long enough
-    g = g - np.polyval(np.polyfit(grid, g, 2), grid)
+    g = g - np.polyval(np.polyfit(grid, g, 2), grid)  # remove slow trends over the clip
     g = g * np.hanning(len(g))
     nfft = int(2 ** np.ceil(np.log2(len(g) * 8)))
     spec = np.abs(np.fft.rfft(g, nfft))
@@ -78,7 +87,13 @@ def spectral_step_rate(track: Track, fmin: float = 0.15, fmax: float = 4.6) -> t
     band = (freqs >= fmin) & (freqs <= fmax)
     if not band.any():
         return None, 0.0
-    k = int(np.argmax(np.where(band, spec, 0)))
+    gait = band & (freqs >= GAIT_BAND_HZ[0]) & (freqs <= GAIT_BAND_HZ[1])
+    slow = band & (freqs < GAIT_BAND_HZ[0])
+    k = int(np.argmax(np.where(gait, spec, 0))) if gait.any() else int(np.argmax(np.where(band, spec, 0)))
+    if slow.any():
+        ks = int(np.argmax(np.where(slow, spec, 0)))
+        if not gait.any() or spec[ks] > SLOW_DOMINANCE * spec[k]:
+            k = ks
     prom = float(spec[k] / (spec[band].sum() + 1e-9))
     return float(freqs[k]), prom
 

@@ -223,8 +223,12 @@ def _cadence(b: _Builder) -> None:
     elif cs is not None and (ce is None or n < 6):
         value, conf = cs, "medium" if b.view_conf != "low" else "low"
         caveat = "From the rhythm of the hips' bounce; too few clear foot contacts to count."
+    elif ce is not None and cs is not None and n >= 8 and 1.8 < max(ce, cs) / min(ce, cs) < 2.2:
+        # the hips' rhythm locked onto the stride (or double the step) rate: count contacts
+        value, conf = ce, "medium"
+        caveat = (f"From {n} foot contacts; the hips' rhythm ({cs:.0f}) ran at a multiple of "
+                  "it, so treat it with some care.")
     elif ce is not None and cs is not None:
-        # disagree: the spectral rhythm is less sensitive to a few misread contacts
         value, conf = cs, "low"
         caveat = (f"Contacts ({ce:.0f}) and the hips' rhythm ({cs:.0f}) disagree; "
                   "shown is the rhythm.")

@@ -163,3 +163,19 @@ def test_override_that_matches_detection_keeps_its_confidence():
     tr = clean(make_track(Gait()))
     view = apply_override(detect_view(tr), "side_right", track=tr)
     assert view.confidence == "high" and view.source == "user"
+
+
+@pytest.mark.parametrize("sway", [1.0, 2.0])
+def test_cadence_survives_slow_drift_of_the_hips(sway):
+    # a slow (0.4 Hz) rise and fall of the whole body in the picture, as large as the running
+    # bounce or twice it (camera tilting, runner drifting on the belt)
+    g = Gait(cadence=174, fps=30)
+    tr = make_track(g)
+    bounce = 0.04 * g.leg_px
+    tr.xy[..., 1] += sway * bounce / 2 * np.sin(2 * np.pi * 0.4 * tr.t)[:, None]
+    tr = clean(tr)
+    view = detect_view(tr)
+    ev = detect_events(tr, view)
+    assert ev.cadence_spectral == pytest.approx(174, abs=1.5)
+    m = {r.id: r for r in compute_metrics(tr, view, ev).results}
+    assert m["cadence"].value == pytest.approx(174, abs=1.0)

@@ -2,8 +2,10 @@
 
 Contract:
     draw_skeleton(img, xy, vis) -> img            in place, BGR
-    draw_measure(img, metric_id, xy, fwd, value_text) -> img
-    evidence_image(img, xy, vis, metric_id, fwd, caption) -> BGR image
+    draw_measure(img, metric_id, xy, fwd, text, foot) -> img
+        ``foot`` ("L"/"R") is the limb measured: the landing foot, or the near arm
+    evidence_image(img, xy, vis, metric_id, fwd, label, caption, status, foot) -> BGR image
+        (skeleton + measurement + a caption bar coloured by status)
     write_video(frames, fps, path) -> path        H.264 yuv420p mp4 that browsers play
     face_box(xy) -> [x0, y0, x1, y1] | None       head box used to blur faces when sharing
 """
@@ -104,7 +106,7 @@ def draw_measure(img: np.ndarray, metric_id: str, xy: np.ndarray, fwd: float, te
         _label(img, text, (sh[0] + int(10 * s * fwd), sh[1] - int(14 * s)))
         return img
     if metric_id in ("elbow_angle", "arm_swing"):
-        side = "l" if np.nansum(np.isfinite(xy[LM["l_wrist"]])) else "r"
+        side = f  # the measured (near) arm, passed in as ``foot``
         pts = [_pt(xy, f"{side}_{n}") for n in ("shoulder", "elbow", "wrist")]
         if all(pts):
             cv2.line(img, pts[0], pts[1], c, th, cv2.LINE_AA)

@@ -49,13 +49,6 @@ ADVICE: dict[str, Advice] = {
         "Push the ground back behind you and let the stride lengthen naturally.",
         "Strides", "On flat ground, build up over 80-100 m to a fast but relaxed pace, "
         "focusing on pushing back with each leg.", "6 x 80 m after an easy run, twice a week"),
-    "heel_overstride": Advice(
-        "Soften the landing",
-        "A heel strike with the foot far ahead of the body makes a hard braking impact. The "
-        "strike type itself matters less than where the foot lands.",
-        "Land quietly: try to make your footsteps as soft as you can.",
-        "Quiet-feet running", "Run on a smooth surface listening to your feet; make the sound "
-        "as quiet as possible without changing your pace.", "5 x 1 min within easy runs"),
     "stiff_landing": Advice(
         "Land with a softer knee",
         "A nearly straight knee at contact passes the impact straight up the leg instead of "
@@ -71,8 +64,8 @@ ADVICE: dict[str, Advice] = {
         "leaving the ground, arms relaxed.", "4 x 15 s with 45 s rest, in your warm-up"),
     "crossover": Advice(
         "Keep your feet on their own tracks",
-        "Feet that land across the middle line twist the knee and hip on every step and can "
-        "overload the outside of the leg.",
+        "Feet that land across the middle line can add a twist at the knee and hip on every "
+        "step, and this pattern is often linked with overloading the outside of the leg.",
         "Run as if along two rails, one for each foot, a hand's width apart.",
         "Line running", "Run slowly along a painted line with one foot each side of it, never "
         "touching it.", "4 x 30 s at an easy pace, twice a week"),
@@ -108,8 +101,8 @@ ADVICE: dict[str, Advice] = {
         "5 x 60 m, twice a week"),
     "weak_push_off": Advice(
         "Push back with your hips",
-        "When the thigh barely swings behind you, the powerful glute muscles do little and "
-        "the calves and hip flexors do more than their share.",
+        "When the thigh barely swings behind you, the push-off tends to come from the calves "
+        "and hip flexors rather than the powerful glute muscles.",
         "Push the ground away behind you; feel the glute squeeze as each leg leaves the "
         "ground.", "Single-leg glute bridge", "Lie on your back, one knee bent, the other "
         "leg straight up. Push through the heel to lift the hips, hold 2 s, lower slowly.",
@@ -128,8 +121,9 @@ ADVICE: dict[str, Advice] = {
         "horizon: it should not bob.", "3 x 2 min within easy runs"),
     "pelvic_drop": Advice(
         "Keep your hips level",
-        "A hip that drops on the side of the swinging leg shows the glute muscles of the "
-        "standing leg are not holding the pelvis, which strains the knee and hip.",
+        "A hip that drops on the side of the swinging leg is often linked with the glute "
+        "muscles of the standing leg not holding the pelvis level, which can load the knee "
+        "and hip.",
         "Run with your belt level, like carrying a tray on your hips.",
         "Side plank with leg lift", "Lie on your side on an elbow, lift the hips into a "
         "straight line and raise the top leg a little; hold. Add clamshells with a band.",

@@ -70,8 +70,6 @@ def _candidates(by: dict[str, MetricResult]) -> list[tuple[float, str, list[str]
         c.append((sev("cadence"), "low_cadence", ["cadence"]))
     if cad is not None and cad.status in SEV and cad.value > BY_ID["cadence"].good_hi:
         c.append((sev("cadence"), "high_cadence", ["cadence"]))
-    if bad("foot_strike") and not bad("overstride"):
-        c.append((sev("foot_strike"), "heel_overstride", ["foot_strike"]))
     if bad("knee_flexion_ic") and by["knee_flexion_ic"].value < BY_ID["knee_flexion_ic"].good_lo:
         c.append((sev("knee_flexion_ic"), "stiff_landing", ["knee_flexion_ic"]))
     if bad("contact_time") or bad("duty_factor"):
@@ -117,7 +115,9 @@ def build_findings(metrics: list[MetricResult], max_fixes: int = 3) -> Findings:
     scored = [a.score for a in areas if a.score is not None]
     overall = int(round(sum(scored) / len(scored))) if scored else None
     fixes: list[Fix] = []
-    for rank, (sev, key, mids) in enumerate(sorted(_candidates(by), key=lambda x: -x[0])[:max_fixes], 1):
+    # composite patterns (several metrics telling one story) outrank single metrics
+    ranked = sorted(_candidates(by), key=lambda x: (len(x[2]) < 2, -x[0]))
+    for rank, (sev, key, mids) in enumerate(ranked[:max_fixes], 1):
         adv = ADVICE[key]
         ms = [by[m] for m in mids]
         lead = ms[0]

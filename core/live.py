@@ -46,7 +46,7 @@ from .pipeline import (AnalysisOptions, FrameStore, Progress, ClipStatsCollector
 from .pose import N_LANDMARKS, MediaPipePose
 from .quality import body_in_frame_fraction, runner_height_fraction
 from .report import MetricResult, SourceInfo
-from .spec import BY_ID
+from .spec import BY_ID, MIN_TIMING_FPS
 from .video import MIN_SECONDS
 from .view import detect_view
 
@@ -56,7 +56,7 @@ LIVE_METRICS = ("cadence", "trunk_lean", "overstride", "elbow_angle")  # shown, 
 CADENCE_STEPS = 10  # live cadence: the last ten steps
 SETUP_WINDOW_S = 1.5  # the setup check looks at the last 1.5 s
 MIN_ANALYSIS_S = 3.0  # numbers need this much running in the window
-NEEDS_FPS = {"cadence": 8.0, "trunk_lean": 8.0, "overstride": 18.0, "elbow_angle": 8.0}
+NEEDS_FPS = {"cadence": 8.0, "trunk_lean": 8.0, "overstride": MIN_TIMING_FPS, "elbow_angle": 8.0}
 CONTACTS_FPS = 12.0  # below this, foot contacts are too coarse: cadence from the hips' rhythm
 SLOW_NOTE = ("Only {:.0f} frames a second are being analysed: too few to measure. Close "
              "other apps and browser tabs, or choose 640 x 480 at 30 fps.")

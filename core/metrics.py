@@ -20,7 +20,7 @@ import numpy as np
 from .events import Event, GaitEvents
 from .landmarks import Track
 from .report import MetricResult
-from .spec import (ASYMMETRY_WATCH_PCT, BY_ID, FOOT_STRIKE_FORE_DEG, FOOT_STRIKE_HEEL_DEG,
+from .spec import (ASYMMETRY_WATCH_PCT, BY_ID, MIN_TIMING_FPS, PRECISE_TIMING_FPS, TIMING_FPS, FOOT_STRIKE_FORE_DEG, FOOT_STRIKE_HEEL_DEG,
                    METRICS, asymmetry_pct)
 from .view import ViewResult
 
@@ -120,9 +120,10 @@ class _Builder:
             evidence: list[int] | None = None, status: str | None = None, display: str | None = None,
             extra: dict | None = None) -> None:
         spec = BY_ID[mid]
+        if not spec.valid_for(self.view.view):
+            return  # the contract does not allow it from this view (listed as not measured)
         if value is None:
-            self.nm.append({"id": mid, "label": spec.label, "area": spec.area,
-                            "reason": caveat or "Not enough clean strides to measure it."})
+            self.missing(mid, "Not enough clean strides to measure it.")
             return
         st = status or spec.status(value)
         asym = asymmetry_pct(left, right) if spec.bilateral and not spec.signed else None
@@ -148,7 +149,8 @@ class _Builder:
 
     def missing(self, mid: str, reason: str) -> None:
         spec = BY_ID[mid]
-        self.nm.append({"id": mid, "label": spec.label, "area": spec.area, "reason": reason})
+        if spec.valid_for(self.view.view) and all(m["id"] != mid for m in self.nm):
+            self.nm.append({"id": mid, "label": spec.label, "area": spec.area, "reason": reason})
 
     def pct(self, px) -> np.ndarray:
         return np.asarray(px, float) / self.L * 100.0
@@ -190,10 +192,14 @@ class _PerStride:
         vals = self.both(key)
         v = _nanmed(vals)
         fr = self.frames.get(key, {"L": [], "R": []})
+        evidence = _closest(fr["L"] + fr["R"], vals, v)
+        if evidence:  # which foot the evidence frame shows, for the drawing
+            foot = "L" if evidence[0] in fr["L"] else "R"
+            kw["extra"] = dict(kw.get("extra") or {}, evidence_foot=foot)
         self.b.add(mid, None if v is None else round(v, round_to), caveat=caveat,
                    confidence=self.b.conf(len(vals), base), n=len(vals),
                    left=self.side(key, "L"), right=self.side(key, "R"), spread=_iqr(vals),
-                   evidence=_closest(fr["L"] + fr["R"], vals, v), **kw)
+                   evidence=evidence, **kw)
 
 
 def _strides(ev: GaitEvents, n_frames: int) -> list[dict]:
@@ -241,7 +247,6 @@ def _cadence(b: _Builder) -> None:
           extra={"cadence_events": ce, "cadence_spectral": cs})
 
 
-MIN_TIMING_FPS = 20.0  # below this, contact timing is too coarse for contact-based metrics
 TIMING_METRICS = ("overstride", "shank_angle_ic", "knee_flexion_ic", "foot_strike",
                   "contact_time", "duty_factor", "flight_time")
 
@@ -260,7 +265,7 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
     foot_ang = {s: np.degrees(np.arctan2(P[s]["heel"][:, 1] - P[s]["toe"][:, 1],
                                          fwd * (P[s]["toe"][:, 0] - P[s]["heel"][:, 0])))
                 for s in "lr"}
-    low_fps = b.fps < 55
+    low_fps = b.fps < TIMING_FPS
     ps = _PerStride(b)
     # flat-foot reference per foot: the foot's angle at midstance
     flat = {}
@@ -330,7 +335,8 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
         else:
             ps.add(mid, key, caveat, **kw)
 
-    timing = "low" if low_fps else "medium"  # one frame of contact timing is 6-11 % of leg
+    # one frame of contact timing moves overstride by ~6 % of leg at 60 fps, 11 % at 30 fps
+    timing = "medium" if b.fps >= PRECISE_TIMING_FPS else "low"
     add_stride_metric("overstride", "overstride",
                       "Measured at the ankle at first contact, so it depends on catching that "
                       f"frame (one frame here moves it by several % of leg); a low camera or one "
@@ -359,7 +365,8 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
     ct_cav = ("Only approximate at this frame rate (one frame is "
               f"{1000 / b.fps:.0f} ms); film at 60 fps or more for timing." if low_fps
               else "From detected contact and toe-off frames.")
-    add_stride_metric("contact_time", "contact", ct_cav, base="low" if low_fps else "high", round_to=0)
+    add_stride_metric("contact_time", "contact", ct_cav, round_to=0,
+                      base="low" if low_fps else "high" if b.fps >= PRECISE_TIMING_FPS else "medium")
     add_stride_metric("duty_factor", "duty", ct_cav, base="low" if low_fps else "medium")
     add_stride_metric("flight_time", "flight", ct_cav, base="low" if low_fps else "medium", round_to=0)
     # hips
@@ -391,7 +398,7 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
           caveat="Near arm, median over the clip; a forearm pointing at the camera reads wider.",
           confidence=b.conf(int(ok.sum()) // 10), n=int(ok.sum()), spread=_iqr(elbow[ok]),
           evidence=_closest(list(fr), list(elbow[fr]), ea), extra={"arm": near.upper()})
-    _arm_swing(b, tr, ev, fwd, near)
+    _arm_swing(b, tr, ev, fwd, near, trunk)
     _head(b, tr, fwd, trunk)
     series = {
         "trunk_lean": trunk,
@@ -405,35 +412,51 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
     return ps.rows, series
 
 
-def _arm_swing(b: _Builder, tr: Track, ev: GaitEvents, fwd: float, near: str) -> None:
-    rel = b.pct(fwd * (tr.p(f"{near}_wrist")[:, 0] - tr.p(f"{near}_shoulder")[:, 0]))
+ARM_ARC_SMALL_DEG = 30.0  # upper-arm swing below this is "very small"
+ARM_ARC_TINY_DEG = 20.0
+
+
+def _arm_swing(b: _Builder, tr: Track, ev: GaitEvents, fwd: float, near: str,
+               trunk: np.ndarray) -> None:
+    """Size: wrist travel relative to the shoulder (% leg). Balance: the upper arm's pendulum
+    against the trunk line, forward vs backward (a bent elbow keeps the wrist ahead of the
+    shoulder all the time, so the wrist cannot tell front from back)."""
+    sh, el = tr.p(f"{near}_shoulder"), tr.p(f"{near}_elbow")
+    wrist = b.pct(fwd * (tr.p(f"{near}_wrist")[:, 0] - sh[:, 0]))
+    upper = from_vertical_deg(sh, el, -fwd) - trunk  # + = elbow ahead of the trunk line
     ics = [e for e in ev.ics if e.foot == "L"] or ev.ics
-    fronts, backs, frames = [], [], []
+    travel, fronts, backs, frames = [], [], [], []
     for a, c in zip(ics[:-1], ics[1:]):
-        seg = rel[a.frame:c.frame + 1]
-        if np.isfinite(seg).sum() < 3:
+        seg, up = wrist[a.frame:c.frame + 1], upper[a.frame:c.frame + 1]
+        if np.isfinite(seg).sum() < 3 or np.isfinite(up).sum() < 3:
             continue
-        fronts.append(max(0.0, float(np.nanmax(seg))))
-        backs.append(max(0.0, -float(np.nanmin(seg))))
-        frames.append(a.frame + int(np.nanargmax(seg)))
-    if len(fronts) < 2:
+        travel.append(float(np.nanmax(seg) - np.nanmin(seg)))
+        fronts.append(max(0.0, float(np.nanmax(up))))
+        backs.append(max(0.0, -float(np.nanmin(up))))
+        frames.append(a.frame + int(np.nanargmax(up)))
+    if len(travel) < 2:
         b.missing("arm_swing", "Not enough strides with the arm in view.")
         return
+    size = float(np.median(travel))
     f, k = float(np.median(fronts)), float(np.median(backs))
-    total = f + k
-    share = f / total * 100 if total > 0 else 50.0
-    if share > 80 or total < 15:
+    arc = f + k
+    share = f / arc * 100 if arc > 0 else 50.0
+    if share > 85 or arc < ARM_ARC_TINY_DEG:
         st = "fix"
-    elif share > 65 or share < 25 or total < 25:
+    elif share > 70 or share < 20 or arc < ARM_ARC_SMALL_DEG:
         st = "watch"
     else:
         st = "good"
-    desc = "mostly in front" if share > 65 else "mostly behind" if share < 25 else "even"
-    b.add("arm_swing", round(total, 1), caveat="Wrist travel relative to the shoulder, near arm.",
-          confidence=b.conf(len(fronts), "medium"), n=len(fronts), status=st,
-          evidence=frames[:1], display=f"{total:.0f} % of leg length, {desc} ({share:.0f} % in front)",
-          extra={"front_share_pct": round(share, 1), "front_pct_leg": round(f, 1),
-                 "back_pct_leg": round(k, 1)})
+    desc = ("very small" if arc < ARM_ARC_SMALL_DEG else "mostly in front" if share > 70
+            else "mostly behind" if share < 20 else "even front and back")
+    b.add("arm_swing", round(size, 1),
+          caveat="Near arm: the upper arm's swing against the trunk line sets the balance, "
+                 "the wrist's travel the size.",
+          confidence=b.conf(len(travel), "medium"), n=len(travel), status=st,
+          evidence=frames[:1], display=f"{desc} ({share:.0f} % of a {arc:.0f}\u00b0 swing in front)",
+          extra={"arm": near.upper(), "front_share_pct": round(share, 1),
+                 "upper_arm_front_deg": round(f, 1), "upper_arm_back_deg": round(k, 1),
+                 "wrist_travel_pct_leg": round(size, 1)})
 
 
 def _head(b: _Builder, tr: Track, fwd: float, trunk: np.ndarray) -> None:
@@ -477,7 +500,11 @@ def _shrug(b: _Builder) -> None:
         return
     relaxed = float(np.percentile(r[ok], 90))
     med = float(np.median(r[ok]))
-    index = max(0.0, (1 - med / relaxed) * 100) if relaxed > 0 else 0.0
+    # landmark jitter alone puts the 90th percentile ~1.28 sigma above the median: take that
+    # part out (sigma from frame-to-frame differences) so only real tension is left
+    d = np.diff(r[ok])
+    sigma = float(np.median(np.abs(d - np.median(d)))) * 1.4826 / np.sqrt(2) if len(d) > 3 else 0.0
+    index = max(0.0, (1 - med / relaxed) - 1.28 * sigma / relaxed) * 100 if relaxed > 0 else 0.0
     fr = np.flatnonzero(ok)
     worst = int(fr[np.argmin(r[fr])])
     b.add("shoulder_elevation", round(index, 1),
@@ -549,8 +576,8 @@ def _frontal(b: _Builder) -> tuple[list[dict], dict]:
         "small one does not rule a drop out.", base="low")
     add("lateral_sway", "sway", "Side-to-side travel of the shoulders within each stride.",
         base="medium")
-    add("vertical_oscillation", "vosc", "Seen from the front or back, depth changes blur the "
-        "bounce a little.", base="medium")
+    add("vertical_oscillation", "vosc", "Seen from the front, depth changes add to the bounce "
+        "(it read about 3 % of leg length high in our tests).", base="low")
     if n_strides >= 2:
         pctc = crossings / n_strides * 100
         b.add("arm_crossover", round(pctc, 0), caveat="A wrist passing the middle of the body.",
@@ -602,8 +629,11 @@ def compute_metrics(track: Track, view: ViewResult, events: GaitEvents,
     _shrug(b)
     measured = {r.id for r in b.results} | {m["id"] for m in b.nm}
     for spec in METRICS:
-        if spec.id not in measured:
-            need = " or ".join(v for v in spec.views)
-            b.nm.append({"id": spec.id, "label": spec.label, "area": spec.area,
-                         "reason": f"Needs a {need} view (this clip: {view.view})."})
+        if spec.id in measured:
+            continue
+        if spec.valid_for(view.view):
+            reason = "Not enough clean strides to measure it."
+        else:
+            reason = f"Needs a {' or '.join(spec.views)} view (this clip: {view.view})."
+        b.nm.append({"id": spec.id, "label": spec.label, "area": spec.area, "reason": reason})
     return MetricsOutput(b.results, rows, series, b.nm)

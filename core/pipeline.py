@@ -324,7 +324,8 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
         img = frames.get(f)
         if img is None or k is None:
             continue
-        foot = ic_foot.get(f) or _foot_at(track, f)
+        foot = (m.extra.get("evidence_foot") or m.extra.get("arm") or ic_foot.get(f)
+                or _foot_at(track, f))
         caption = f"{m.label}: {m.display}  [{m.status}]"
         ev = annotate.evidence_image(img, track.xy[k], track.vis[k], m.id, fwd, m.display,
                                      caption, m.status, foot)
@@ -351,7 +352,7 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
         fb = annotate.face_box(track.xy[i]) if track.detected[i] else None
         if fb:
             media["face_boxes"][str(i)] = fb
-    if opts.write_video:
+    if opts.write_video and metrics:  # a refused clip shows reasons, not a video
         idx = frames.indices()
         n = len(idx)
 

@@ -17,6 +17,7 @@ import numpy as np
 from .events import GaitEvents
 from .landmarks import Track
 from .report import Quality, QualityCheck
+from .spec import TIMING_FPS
 from .view import ViewResult
 
 MIN_STEPS = 6
@@ -158,9 +159,9 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats) 
         add("view", "Clear camera angle", False, "warn", view.detail,
             "Film exactly from the side (for most metrics) or straight from behind or in front.")
     fps = track.fps
-    add("fps", "Frame rate for timing", fps >= 50, "info",
+    add("fps", "Frame rate for timing", fps >= TIMING_FPS, "info",
         f"{fps:.0f} frames per second: ground-contact timings are approximate."
-        if fps < 50 else f"{fps:.0f} frames per second.",
+        if fps < TIMING_FPS else f"{fps:.0f} frames per second.",
         "Use your phone's 60 fps (or slow-motion) mode for contact times.", fps)
     if not clip.decoded_all:
         add("complete", "Complete file", False, "warn",

@@ -25,9 +25,12 @@ dataclasses below. Its top-level keys (schema ``REPORT_VERSION``):
 ``not_measured`` list of ``{"id", "label", "area", "reason"}`` for the contract's other metrics.
 ``findings``    :class:`Findings`: ``overall`` and ``areas`` scores, up to three ranked ``fixes``
                 and ``strengths``.
-``media``       ``{"evidence": {key: relative path}, "video": relative path or None,
-                "thumbnail": relative path or None}``; paths are relative to the media folder
-                handed to the pipeline (or the store).
+``media``       ``evidence`` ({metric id: relative path}), ``evidence_frames`` ({metric id:
+                frame}), ``video`` (relative path or None; none for a refused clip),
+                ``video_frames`` (clip frame shown by each video frame), ``thumbnail`` and
+                ``thumbnail_frame``, ``face_boxes`` ({frame: [x0, y0, x1, y1]} for blurring
+                faces when sharing); paths are relative to the media folder handed to the
+                pipeline (or the store).
 ``disclaimer``  the training-aid sentence.
 
 Numbers shown to a runner always come with ``confidence`` (high/medium/low) and a ``caveat``.

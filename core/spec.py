@@ -194,6 +194,10 @@ BY_ID: dict[str, MetricSpec] = {m.id: m for m in METRICS}
 FOOT_STRIKE_HEEL_DEG = 8.0
 FOOT_STRIKE_FORE_DEG = -3.0
 
+TIMING_FPS = 50.0  # below: contact timings are approximate (one frame > 20 ms)
+PRECISE_TIMING_FPS = 100.0  # from here: contact-based values earn more confidence
+MIN_TIMING_FPS = 20.0  # below: contacts cannot be timed; contact-based metrics held back
+
 ASYMMETRY_GOOD_PCT = 5.0
 ASYMMETRY_WATCH_PCT = 10.0
 

@@ -179,3 +179,13 @@ def test_cadence_survives_slow_drift_of_the_hips(sway):
     assert ev.cadence_spectral == pytest.approx(174, abs=1.5)
     m = {r.id: r for r in compute_metrics(tr, view, ev).results}
     assert m["cadence"].value == pytest.approx(174, abs=1.0)
+
+
+def test_arm_swing_balance_from_the_upper_arm():
+    # generator: upper arm swings 5 +- 30 deg from vertical, trunk leans 8 deg, so against the
+    # trunk line it reaches 27 deg forward and 33 deg back: 45 % of the arc in front
+    _, _, _, m = run(Gait(trunk_lean=8.0))
+    a = m["arm_swing"]
+    assert a.extra["front_share_pct"] == pytest.approx(45.0, abs=2.0)
+    assert a.extra["upper_arm_front_deg"] + a.extra["upper_arm_back_deg"] == pytest.approx(60, abs=2)
+    assert a.status == "good"

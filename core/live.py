@@ -103,6 +103,7 @@ class LiveNumber:
     value: float | None
     display: str
     status: str  # good | watch | fix | info
+    confidence: str = ""  # high | medium | low, from the engine (empty while waiting)
 
 
 @dataclass(frozen=True)
@@ -150,13 +151,13 @@ class LiveSnapshot:
         return {n.id: n.status for n in self.numbers}
 
 
-def _number(metric_id: str, value: float | None) -> LiveNumber:
+def _number(metric_id: str, value: float | None, confidence: str = "") -> LiveNumber:
     spec = BY_ID[metric_id]
     if value is None:
         return LiveNumber(metric_id, spec.label, None, "--", "info")
     unit = {"steps/min": " steps/min", "deg": "\u00b0", "% leg": " % of leg"}.get(spec.unit, "")
     return LiveNumber(metric_id, spec.label, round(float(value), 1), f"{value:.0f}{unit}",
-                      spec.status(value))
+                      spec.status(value), confidence)
 
 
 EMPTY_NUMBERS = tuple(_number(m, None) for m in LIVE_METRICS)
@@ -298,6 +299,7 @@ def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, heig
     cad = live_cadence(events, float(track.t[-1]), rate)
     values: dict[str, float | None] = {"cadence": cad}
     results: list[MetricResult] = []  # what the cue is chosen from: the numbers shown
+    confidence: dict[str, str] = {}
     if view.view == "side":
         for m in compute_metrics(track, view, events).results:
             if m.id not in LIVE_METRICS or rate < NEEDS_FPS[m.id]:
@@ -307,10 +309,11 @@ def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, heig
                     continue
                 m = dataclasses.replace(m, value=cad, status=BY_ID["cadence"].status(cad))
             values[m.id] = m.value
+            confidence[m.id] = m.confidence
             results.append(m)
     note = OVERSTRIDE_NOTE.format(NEEDS_FPS["overstride"], rate) \
         if view.view == "side" and rate < NEEDS_FPS["overstride"] else None
-    numbers = tuple(_number(m, values.get(m)) for m in LIVE_METRICS)
+    numbers = tuple(_number(m, values.get(m), confidence.get(m, "")) for m in LIVE_METRICS)
     cue = short = None
     status = "info"
     if results:

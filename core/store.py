@@ -159,6 +159,17 @@ class StoredReport:
     def shared(self) -> bool:
         return self.share is not None
 
+    def media_file(self, rel_path: str) -> Path | None:
+        """The file of ``rel_path`` if this loaded report names it (no database round trip).
+
+        Only paths listed in the report's media resolve, so a share-link viewer cannot reach
+        the owner's originals nor a video that was not shared.
+        """
+        if rel_path not in _referenced(self.report.get("media")):
+            return None
+        path = self.media_dir / rel_path
+        return path if path.is_file() else None
+
 
 @dataclass(frozen=True)
 class ReportSummary:
@@ -550,10 +561,7 @@ class SQLiteStore:
         reach the owner's originals nor a video that was not shared.
         """
         stored = self.get(report_id, viewer)
-        if stored is None or rel_path not in _referenced(stored.report.get("media")):
-            return None
-        path = stored.media_dir / rel_path
-        return path if path.is_file() else None
+        return None if stored is None else stored.media_file(rel_path)
 
     # --- internals ---
 

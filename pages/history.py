@@ -15,7 +15,7 @@ def row(item) -> None:
         with pic:
             stored = store.get(item.id)
             thumb_rel = ((stored.report.get("media") or {}).get("thumbnail")) if stored else None
-            thumb = store.media_path(item.id, thumb_rel) if thumb_rel else None
+            thumb = stored.media_file(thumb_rel) if thumb_rel else None
             if thumb:
                 st.image(str(thumb), width=72)
             else:

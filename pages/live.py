@@ -123,6 +123,8 @@ def numbers(snap: LiveSnapshot) -> None:
                   delta=text.STATUS_LABELS[n.status] if n.value is not None else "waiting",
                   delta_color=text.STATUS_BADGE_COLORS[n.status] if n.value is not None else "gray",
                   delta_arrow="off", help=f"Good: {BY_ID[n.id].good}. Over your last few seconds.")
+        if n.value is not None and n.confidence:
+            st.caption(text.CONFIDENCE_LABELS.get(n.confidence, ""))
     if snap.cue:
         st.info(f"**Think about:** {snap.cue}", icon=":material/record_voice_over:")
 

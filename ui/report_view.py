@@ -1,7 +1,7 @@
 """The sections of the Report page, each drawing one part of a report dict.
 
 :class:`Opened` is a stored report as this browser sees it (owner or share-link viewer),
-with a resolver for its media files through :meth:`core.store.ReportStore.media_path`.
+with a resolver for its media files through :meth:`core.store.StoredReport.media_file`.
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class Opened:
         if not rel:
             return None
         if rel not in self._paths:
-            self._paths[rel] = self.store.media_path(self.id, rel, viewer=self.viewer)
+            self._paths[rel] = self.stored.media_file(rel)
         return self._paths[rel]
 
 
@@ -150,6 +150,7 @@ def scores(op: Opened) -> None:
             top = by_id.get(a.get("top_metric") or "")
             if top:
                 st.markdown(f"**{esc(top['label'])}:** {esc(top['display'])}")
+                st.caption(text.CONFIDENCE_LABELS.get(top.get("confidence", ""), ""))
             elif a.get("score") is None:
                 st.caption("Not measurable from this view.")
             if a.get("summary"):

@@ -125,8 +125,8 @@ def build_findings(metrics: list[MetricResult], max_fixes: int = 3) -> Findings:
         severity = "fix" if any(m.status == "fix" for m in ms) else "watch"
         why = adv.why
         if conf == "low":
-            why = ("This is a visible pattern, measured with low confidence, that is often "
-                   "associated with the following. " + why)
+            why = ("Measured with low confidence from this clip, so treat it as a visible "
+                   "pattern worth checking, not a verdict. " + why)
         fixes.append(Fix(rank=rank, id=key, title=adv.title, area=lead.area, metrics=mids,
                          severity=severity, confidence=conf, seen=_seen(ms), why=why,
                          cue=adv.cue, drill=adv.drill(),

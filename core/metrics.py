@@ -339,7 +339,7 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
     timing = "medium" if b.fps >= PRECISE_TIMING_FPS else "low"
     add_stride_metric("overstride", "overstride",
                       "Measured at the ankle at first contact, so it depends on catching that "
-                      f"frame (one frame here moves it by several % of leg); a low camera or one "
+                      "frame (one frame here moves it by several % of leg); a low camera or one "
                       "not square to the runner exaggerates it.", base=timing)
     add_stride_metric("shank_angle_ic", "shank", "Shin angle at first contact.", base=timing)
     add_stride_metric("knee_flexion_ic", "knee_ic", "Knee angle at first contact.", base="medium")

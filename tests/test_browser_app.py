@@ -6,17 +6,12 @@ and report-shared-phone.png (the share link, 390 px). Skipped cleanly when Chrom
 """
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from app_server import running_app
 from conftest import ROOT, SIDE_CLIP
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,51 +25,13 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A running app on a free port, with an empty report store; yields its base URL."""
     if not SIDE_CLIP.is_file():
         pytest.skip(f"test clip {SIDE_CLIP} not found")
-    port = _free_port()
-    data = tmp_path_factory.mktemp("browser-data")
-    log = open(tmp_path_factory.mktemp("browser-log") / "streamlit.log", "w+")
-    env = {**os.environ, "FORMCHECK_DATA_DIR": str(data), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                log.seek(0)
-                pytest.fail("streamlit did not start:\n" + log.read()[-3000:])
-            time.sleep(0.5)
+    with running_app(tmp_path_factory.mktemp("browser-app")) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.seek(0)
-        tail = log.read()[-4000:]
-        log.close()
-        assert "Traceback" not in tail, tail
 
 
 @pytest.fixture(scope="module")

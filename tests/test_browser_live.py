@@ -10,19 +10,16 @@ on the Report page. Screenshots go to
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from app_server import running_app
 from conftest import CLIPS, ROOT, SIDE_CLIP
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -55,43 +52,11 @@ def fake_camera(tmp_path_factory) -> Path:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> Iterator[str]:
     """``streamlit run app.py`` on a free port with a fresh data folder."""
-    tmp = tmp_path_factory.mktemp("live-app")
-    port = _free_port()
-    env = dict(os.environ, FORMCHECK_DATA_DIR=str(tmp / "data"))
-    log = open(tmp / "streamlit.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("streamlit did not start:\n" + (tmp / "streamlit.log").read_text())
-                time.sleep(0.5)
+    with running_app(tmp_path_factory.mktemp("live-app")) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _shown_cadence(page) -> float | None:

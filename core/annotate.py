@@ -53,13 +53,13 @@ def draw_skeleton(img: np.ndarray, xy: np.ndarray, vis: np.ndarray | None = None
     return img
 
 
-def _ascii(text: str) -> str:
+def ascii_text(text: str) -> str:
     """OpenCV's Hershey fonts are ASCII only."""
     return text.replace("\u00b0", " deg").encode("ascii", "replace").decode()
 
 
 def _label(img: np.ndarray, text: str, org: tuple[int, int], color=(255, 255, 255)) -> None:
-    text = _ascii(text)
+    text = ascii_text(text)
     s = _scale(img)
     fs = 0.5 * s
     th = max(1, int(s))
@@ -145,7 +145,7 @@ def caption_bar(img: np.ndarray, text: str, color=(40, 40, 40)) -> np.ndarray:
     s = _scale(img)
     h = int(30 * s)
     bar = np.full((h, img.shape[1], 3), color, np.uint8)
-    cv2.putText(bar, _ascii(text), (int(8 * s), int(20 * s)), cv2.FONT_HERSHEY_SIMPLEX, 0.55 * s,
+    cv2.putText(bar, ascii_text(text), (int(8 * s), int(20 * s)), cv2.FONT_HERSHEY_SIMPLEX, 0.55 * s,
                 (255, 255, 255), max(1, int(s)), cv2.LINE_AA)
     return np.vstack([img, bar])
 

@@ -47,7 +47,7 @@ from .pose import N_LANDMARKS, MediaPipePose
 from .quality import body_in_frame_fraction, runner_height_fraction
 from .report import MetricResult, SourceInfo
 from .spec import BY_ID, MIN_TIMING_FPS
-from .video import MIN_SECONDS
+from .video import MIN_SECONDS, fit_size
 from .view import detect_view
 
 log = logging.getLogger("formcheck.live")
@@ -326,20 +326,10 @@ def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, heig
                      note)
 
 
-def working_size(width: int, height: int, max_side: int) -> tuple[int, int]:
-    """The size frames are analysed at: the long side at most ``max_side``."""
-    sc = min(1.0, max_side / max(width, height))
-    return int(round(width * sc)), int(round(height * sc))
-
-
 # ----------------------------------------------------------------------------- overlay
-def _ascii(text: str) -> str:
-    return text.replace("\u00b0", " deg").encode("ascii", "replace").decode()
-
-
 def _wrap(text: str, max_w: int, scale: float, thick: int) -> list[str]:
     lines: list[str] = []
-    for word in _ascii(text).split():
+    for word in annotate.ascii_text(text).split():
         trial = f"{lines[-1]} {word}" if lines else word
         if lines and cv2.getTextSize(trial, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)[0][0] <= max_w:
             lines[-1] = trial
@@ -491,7 +481,7 @@ class LiveAnalyzer:
     def _to_working_size(self, img: np.ndarray) -> np.ndarray:
         """Scale to at most ``max_side``; a new picture shape starts the live window afresh."""
         h, w = img.shape[:2]
-        size = working_size(w, h, self.max_side)
+        size = fit_size(w, h, self.max_side)
         with self._lock:
             if self._size is None or abs(size[0] / size[1] - self._size[0] / self._size[1]) > 0.02:
                 if self._size is not None:

@@ -130,12 +130,16 @@ def _rotation_of(frame) -> int:
     return (360 - rot) % 360 if rot else 0
 
 
+def fit_size(width: int, height: int, max_side: int = DEFAULT_MAX_SIDE) -> tuple[int, int]:
+    """(width, height) scaled so the long side is at most ``max_side``; even numbers."""
+    scale = min(1.0, max_side / max(width, height))
+    return (max(2, int(round(width * scale / 2)) * 2),
+            max(2, int(round(height * scale / 2)) * 2))
+
+
 def working_size(meta: VideoMeta, max_side: int = DEFAULT_MAX_SIDE) -> tuple[int, int]:
     """Upright (width, height) of decoded frames: even numbers, long side <= max_side."""
-    scale = min(1.0, max_side / max(meta.width, meta.height))
-    w = max(2, int(round(meta.width * scale / 2)) * 2)
-    h = max(2, int(round(meta.height * scale / 2)) * 2)
-    return w, h
+    return fit_size(meta.width, meta.height, max_side)
 
 
 def iter_frames(meta: VideoMeta, *, max_side: int = DEFAULT_MAX_SIDE, time_scale: float = 1.0,

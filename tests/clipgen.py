@@ -43,26 +43,9 @@ def audio_only(path: Path, seconds: float = 3.0) -> Path:
     return path
 
 
-def cut_clip(src: Path, dst: Path, seconds: float) -> Path:
-    """Re-encode the first ``seconds`` of a real clip."""
-    with av.open(str(src)) as ic, av.open(str(dst), "w") as oc:
-        ist = ic.streams.video[0]
-        rate = ist.average_rate or Fraction(30)
-        ost = oc.add_stream("libx264", rate=rate)
-        ost.width, ost.height, ost.pix_fmt = ist.width, ist.height, "yuv420p"
-        for fr in ic.decode(ist):
-            if fr.time is not None and fr.time > seconds:
-                break
-            img = fr.to_ndarray(format="rgb24")
-            for p in ost.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
-                oc.mux(p)
-        for p in ost.encode():
-            oc.mux(p)
-    return dst
-
-
-def two_runners(src: Path, dst: Path, seconds: float) -> Path:
-    """A real clip side by side with its mirror image: two people in the picture."""
+def _reencode(src: Path, dst: Path, seconds: float, frame=lambda img: img) -> Path:
+    """Re-encode the first ``seconds`` of ``src`` to H.264, passing each RGB frame through
+    ``frame`` (which must keep one even size for the whole clip)."""
     with av.open(str(src)) as ic, av.open(str(dst), "w") as oc:
         ist = ic.streams.video[0]
         ost = oc.add_stream("libx264", rate=ist.average_rate or Fraction(30))
@@ -70,13 +53,24 @@ def two_runners(src: Path, dst: Path, seconds: float) -> Path:
         for fr in ic.decode(ist):
             if fr.time is not None and fr.time > seconds:
                 break
-            img = fr.to_ndarray(format="rgb24")
-            img = img[: img.shape[0] - img.shape[0] % 2, : img.shape[1] - img.shape[1] % 2]
-            both = np.hstack([img, img[:, ::-1]])
+            img = frame(fr.to_ndarray(format="rgb24"))
             if not ost.codec_context.is_open:
-                ost.width, ost.height = both.shape[1], both.shape[0]
-            for p in ost.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(both), format="rgb24")):
+                ost.width, ost.height = img.shape[1], img.shape[0]
+            for p in ost.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="rgb24")):
                 oc.mux(p)
         for p in ost.encode():
             oc.mux(p)
     return dst
+
+
+def cut_clip(src: Path, dst: Path, seconds: float) -> Path:
+    """Re-encode the first ``seconds`` of a real clip."""
+    return _reencode(src, dst, seconds)
+
+
+def two_runners(src: Path, dst: Path, seconds: float) -> Path:
+    """A real clip side by side with its mirror image: two people in the picture."""
+    def both(img):
+        img = img[: img.shape[0] - img.shape[0] % 2, : img.shape[1] - img.shape[1] % 2]
+        return np.hstack([img, img[:, ::-1]])
+    return _reencode(src, dst, seconds, both)

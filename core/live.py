@@ -585,13 +585,12 @@ class LiveAnalyzer:
                                  "picture, then record again.")
         clip = rec.stats.stats()
         clip.second_person_frames, clip.second_person_probed = probe_second_person(frames, raw)
-        dt = np.diff(raw.t)
+        timing = SourceInfo.timing(raw.t)
         source = SourceInfo(
-            filename="Webcam session", size_bytes=0, duration_s=round(dur, 3), n_frames=raw.n,
-            fps_nominal=round((raw.n - 1) / dur, 3), fps_measured=round(raw.fps, 3),
-            variable_frame_rate=bool(np.std(dt) > 0.1 * np.median(dt)),
+            filename="Webcam session", size_bytes=0,
+            fps_nominal=round((raw.n - 1) / max(timing["duration_s"], 1e-9), 3),
             width=raw.width, height=raw.height, orig_width=raw.width, orig_height=raw.height,
-            rotation=0, codec="webrtc", live=True)
+            rotation=0, codec="webrtc", live=True, **timing)
         report = build_report(raw, frames, source, opts, clip, out_dir, progress)
         with self._lock:
             if self._finished is rec:

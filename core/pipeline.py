@@ -222,11 +222,10 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     prog("Checking for other people", 0.81)
     clip.second_person_frames, clip.second_person_probed = probe_second_person(frames, raw)
     source = SourceInfo(
-        filename=meta.filename, size_bytes=meta.size_bytes, duration_s=round(ts[-1] - ts[0], 3),
-        n_frames=len(ts), fps_nominal=round(meta.fps_nominal, 3), fps_measured=round(raw.fps, 3),
-        variable_frame_rate=bool(np.std(np.diff(ts)) > 0.1 * np.median(np.diff(ts))),
+        filename=meta.filename, size_bytes=meta.size_bytes, fps_nominal=round(meta.fps_nominal, 3),
         width=size[0], height=size[1], orig_width=meta.width, orig_height=meta.height,
-        rotation=meta.rotation, codec=meta.codec, capture_fps=opts.capture_fps, time_scale=scale)
+        rotation=meta.rotation, codec=meta.codec, capture_fps=opts.capture_fps, time_scale=scale,
+        **SourceInfo.timing(ts))
     return build_report(raw, frames, source, opts, clip, out_dir, prog)
 
 

@@ -38,8 +38,11 @@ Numbers shown to a runner always come with ``confidence`` (high/medium/low) and 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+import numpy as np
 
 REPORT_VERSION = "1.0"
 ENGINE_VERSION = "0.1.0"
@@ -68,6 +71,18 @@ class SourceInfo:
     capture_fps: float | None = None  # as given by the runner for slow motion
     time_scale: float = 1.0  # real seconds per video second
     live: bool = False  # recorded in webcam mode
+
+    @staticmethod
+    def timing(t: Sequence[float]) -> dict[str, Any]:
+        """The timing fields (duration, frame count, measured fps, variable frame rate) from
+        the analysed frames' real timestamps ``t`` (seconds), as keyword arguments."""
+        ts = np.asarray(t, float)
+        dt = np.diff(ts)
+        dur = float(ts[-1] - ts[0]) if len(ts) > 1 else 0.0
+        pos = dt[dt > 0]
+        return {"duration_s": round(dur, 3), "n_frames": int(len(ts)),
+                "fps_measured": round(float(1.0 / np.median(pos)), 3) if len(pos) else 0.0,
+                "variable_frame_rate": bool(len(dt) > 1 and np.std(dt) > 0.1 * np.median(dt))}
 
 
 @dataclass
@@ -169,8 +184,6 @@ class Findings:
 def to_jsonable(obj: Any) -> Any:
     """Dataclasses, numpy scalars and arrays to plain JSON types (NaN -> None)."""
     import math
-
-    import numpy as np
 
     if hasattr(obj, "__dataclass_fields__"):
         return to_jsonable(asdict(obj))

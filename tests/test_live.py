@@ -21,6 +21,8 @@ pytestmark = pytest.mark.slow
 CONVERGE_BY_S = 10.0
 LIVE_TOLERANCE = 3.0
 REPORT_TOLERANCE = 2.0
+# live value vs the report's value for the same recording (the live window is the last seconds)
+LIVE_VS_REPORT = {"cadence": 3.0, "trunk_lean": 2.0, "elbow_angle": 8.0, "overstride": 6.0}
 
 
 def _label(name: str) -> float:
@@ -113,8 +115,11 @@ def test_live_numbers_are_judged_by_the_spec_and_give_one_cue(side_run: Run) -> 
     for n in last.numbers:
         assert n.value is not None, n
         assert n.status == BY_ID[n.id].status(n.value)
-    assert (last.cadence_spm, last.trunk_lean_deg, last.overstride_pct, last.elbow_deg) == tuple(
-        last.number(m).value for m in ("cadence", "trunk_lean", "overstride", "elbow_angle"))
+    # the live numbers agree with the full report made from the same recording
+    report = {m["id"]: m["value"] for m in side_run.report["metrics"]}
+    for mid, tol in LIVE_VS_REPORT.items():
+        live = last.number(mid).value
+        assert live == pytest.approx(report[mid], abs=tol), (mid, live, report[mid])
     assert last.cue and last.cue_short and len(last.cue_short) <= len(last.cue)
     assert last.frames_processed == len(side_run.snapshots)
     assert last.recording and last.recorded_s > 11
@@ -126,6 +131,10 @@ def test_recording_becomes_the_same_full_report(side_run: Run) -> None:
     r = side_run.report
     assert r is not None and r["status"] in ("ok", "limited"), r and r["quality"]["summary"]
     assert r["source"]["live"] is True
+    src = r["source"]
+    assert src["n_frames"] == len(side_run.raw_t)
+    assert src["duration_s"] == pytest.approx(side_run.raw_t[-1] - side_run.raw_t[0], abs=1e-3)
+    assert src["fps_measured"] == pytest.approx(30.0, abs=1.0) and not src["variable_frame_rate"]
     cad = next(m for m in r["metrics"] if m["id"] == "cadence")
     assert cad["value"] == pytest.approx(side_run.label, abs=REPORT_TOLERANCE)
     assert r["findings"]["fixes"] and r["media"]["video"] and r["media"]["thumbnail"]

@@ -8,9 +8,9 @@ Contract:
 
 Side view (treadmill or overground): the foot's horizontal position relative to the pelvis,
 in the runner's forward direction, peaks near IC and bottoms out near TO (Zeni et al. 2008);
-IC is where the foot first moves backward at stance speed, TO where the toe lifts off its
-stance level. Front/back view: a foot is on the ground while it sits at its lowest image
-height; IC/TO are the edges of that plateau.
+IC is the middle of the foot's run-up to stance speed (from half to full speed), TO where
+the toe lifts off its stance level. Front/back view: a foot is on the ground while it sits
+at its lowest image height; IC/TO are the edges of that plateau.
 """
 from __future__ import annotations
 
@@ -120,29 +120,43 @@ def _stance_speed(x: np.ndarray, peaks: np.ndarray, troughs: np.ndarray) -> floa
     return s if s < 0 else None
 
 
-IC_SPEED_FRAC = 0.9
+IC_SPEED_FRACS = (0.5, 1.0)
 
 
 def _refine_contact(x: np.ndarray, peak: int, trough: int | None, v_stance: float,
-                    frac: float = IC_SPEED_FRAC) -> tuple[float, float | None]:
-    """IC: where, after the forward peak, the foot first moves backward at ``frac`` of stance
-    speed; TO: where, before the backward trough, it last does. Sub-frame (linear crossing)."""
+                    fracs: tuple[float, float] = IC_SPEED_FRACS) -> float:
+    """IC (sub-frame): the middle of the foot's run-up to stance speed after its forward peak.
+
+    After the peak the foot speeds up backward until it moves with the ground (belt speed,
+    ``v_stance``). The moment it reaches half that speed and the moment it first reaches the
+    full speed (linear crossings) bracket the contact; IC is their mean. Averaging the two
+    crossings holds both for a sharp landing (the filtered speed rises in about a frame) and
+    for a foot that eases onto the ground, where any single threshold lands on the plateau
+    just below stance speed and misses by one or two frames. When the foot never reaches full
+    speed before its rearmost point, its fastest moment stands in for the second crossing.
+    """
     v = np.gradient(x)
     end = trough if trough is not None else min(len(x) - 1, peak + 30)
-    thr = frac * v_stance
-    seg = np.flatnonzero(v[peak:end + 1] <= thr)
-    if not len(seg):
-        return float(peak), None
+    seg = v[peak:end + 1]
 
-    def crossing(i0: int, i1: int) -> float:  # v crosses thr between frames i0 and i1
-        a, b = v[i0], v[i1]
-        return i0 + (float(np.clip((thr - a) / (b - a), 0, 1)) if b != a else 0.0) * (i1 - i0)
+    def crossing(frac: float) -> float | None:  # first k with v[k] <= frac * v_stance
+        thr = frac * v_stance
+        hit = np.flatnonzero(seg <= thr)
+        if not len(hit):
+            return None
+        k = peak + int(hit[0])
+        if k == peak:
+            return float(k)
+        a, b = v[k - 1], v[k]
+        return k - 1 + (float(np.clip((thr - a) / (b - a), 0, 1)) if b != a else 0.0)
 
-    k = peak + int(seg[0])
-    ic = crossing(k - 1, k) if k > peak else float(k)
-    j = peak + int(seg[-1])
-    to = (crossing(j + 1, j) if j < end else float(j)) if trough is not None else None
-    return ic, to
+    half = crossing(fracs[0])
+    if half is None:
+        return float(peak)
+    full = crossing(fracs[1])
+    if full is None:
+        full = float(peak + int(np.nanargmin(seg)))
+    return 0.5 * (half + max(half, full))
 
 
 TOE_LIFT_FRAC = 0.02  # of leg length: how far the toe rises off its stance level at toe-off
@@ -211,7 +225,7 @@ def _events_side(track: Track, view: ViewResult, step_hz: float | None) -> tuple
                 continue
             nxt = tk[tk > k]
             trough = int(nxt[0]) if len(nxt) and nxt[0] - k < stride_s * fps else None
-            ic, _ = _refine_contact(f_ok, int(k), trough, v_st)
+            ic = _refine_contact(f_ok, int(k), trough, v_st)
             ics.append(_event_at(track.t, ic, foot))
             if trough is not None:
                 to = _toe_lift(toe_y, ic, float(trough), leg)
@@ -283,7 +297,8 @@ def detect_events(track: Track, view: ViewResult) -> GaitEvents:
     cad_spec = step_hz * 60 if step_hz else None
     if view.view == "side":
         ics, tos, notes = _events_side(track, view, step_hz)
-        method = "side: foot position relative to pelvis (Zeni), IC refined by foot descent"
+        method = ("side: foot position relative to pelvis (Zeni), IC at the middle of the run-up "
+                  "to stance speed, TO at the toe lift")
     else:
         ics, tos, notes = _events_frontal(track, step_hz)
         method = "front/back: edges of each foot's lowest-height plateau"

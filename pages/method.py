@@ -12,6 +12,7 @@ from ui.format import band
 from ui.theme import esc
 
 ACCURACY_MD = Path(__file__).resolve().parents[1] / "bench" / "accuracy.md"
+CONTACTS_MD = ACCURACY_MD.with_name("contacts.md")
 VIEWS = {"any": "any view", "side": "side view", "front": "front view", "back": "back view"}
 
 
@@ -52,6 +53,21 @@ def accuracy_section(md: str) -> None:
         st.caption(rest.strip("_ "))
 
 
+def contacts_section(md: str) -> None:
+    table, rest = accuracy.split_table(md)
+    st.subheader("Timing of foot contacts", anchor=False)
+    st.markdown("Overstride, shin angle, knee bend at landing and foot strike are read at the "
+                "moment each foot lands, so that moment is checked on its own: on rendered "
+                "runners at 30, 60 and 120 fps (exact truth) and on the labelled treadmill "
+                "clips. Errors are in frames; + means FormCheck is late.")
+    if table is None:
+        st.markdown(md)
+        return
+    st.dataframe(table, hide_index=True, width="stretch")
+    if rest:
+        st.caption(rest.replace("_", "").strip())
+
+
 def main() -> None:
     st.title("How FormCheck works")
     st.warning(DISCLAIMER, icon=":material/health_and_safety:")
@@ -78,6 +94,9 @@ def main() -> None:
         st.info("Accuracy against hand-labelled clips has not been measured yet for this "
                 "version. Until then, treat every number as an estimate and look at the "
                 "confidence shown next to it.", icon=":material/science:")
+
+    if CONTACTS_MD.is_file():
+        contacts_section(CONTACTS_MD.read_text(encoding="utf-8"))
 
     st.header("Known limits", divider="gray")
     for line in text.KNOWN_LIMITS:

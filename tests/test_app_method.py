@@ -26,6 +26,10 @@ def test_method_page_lists_every_metric_and_the_limits(app, data_dir):
     assert DISCLAIMER in text
     if ACCURACY.is_file():
         assert at.dataframe, "the accuracy table is shown"
+    if ACCURACY.with_name("contacts.md").is_file():
+        assert "Timing of foot contacts" in [h.value for h in at.subheader]
+        shown = [d.value for d in at.dataframe]
+        assert any("IC error, frames (+ late)" in df.columns for df in shown)
     else:
         assert any("not been measured yet" in i.value for i in at.info)
 

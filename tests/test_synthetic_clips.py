@@ -1,6 +1,7 @@
 """Integration: the full engine on rendered synthetic runners against their exact truth."""
 import json
 
+import numpy as np
 import pytest
 
 from engine_cache import SYNTH, metric, report_for
@@ -35,18 +36,30 @@ def test_trunk_lean_and_elbow(name):
     assert metric(r, "elbow_angle")["value"] == pytest.approx(p["elbow_angle_deg"], abs=8.0)
 
 
-KNOWN_OVERSTRIDE_MISS = {
-    # Measured 14 % leg against a true 5.7 %: this render's foot retracts slowly before
-    # landing, so the speed-based contact lands ~2 frames early (see bench/accuracy.md).
-    "syn_side_good_60.mp4": "contact timed ~2 frames early on this render's slow foot retraction",
-}
+SIDE = [n for n in CLIPS if truth(n)["view"].startswith("side")]
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_OVERSTRIDE_MISS[n], strict=True))
-    if n in KNOWN_OVERSTRIDE_MISS else n
-    for n in CLIPS if truth(n)["view"].startswith("side")])
+@pytest.mark.parametrize("name", SIDE)
 def test_overstride_status(name):
     r, p = report_for(str(SYNTH / name)), truth(name)["params"]
     true_pct = p["overstride_m"] / (p["thigh"] + p["shank"]) * 100
     assert metric(r, "overstride")["status"] == BY_ID["overstride"].status(true_pct)
+
+
+@pytest.mark.parametrize("name", SIDE)
+def test_initial_contacts_within_a_frame(name):
+    """Overstride, shank angle and foot strike are read at contact: one frame off moves
+    overstride by ~6 % of leg at 60 fps, so contacts must land within a frame of the truth."""
+    r, t = report_for(str(SYNTH / name)), truth(name)
+    ours = {"L": [], "R": []}
+    for e in r["events"]["initial_contacts"]:
+        ours[e["foot"]].append(e["t"])
+    errs = []
+    for ic in t["initial_contacts"]:
+        mine = ours["L" if ic["foot"] == "left" else "R"]
+        if mine:
+            d = min(mine, key=lambda x: abs(x - ic["t"])) - ic["t"]
+            if abs(d) < 0.1:
+                errs.append(d * t["fps"])
+    assert len(errs) >= 0.8 * len(t["initial_contacts"]), (len(errs), len(t["initial_contacts"]))
+    assert abs(float(np.median(errs))) <= 1.0, errs

@@ -100,11 +100,13 @@ KNOWN_LIMITS: list[str] = [
     "real drop, which is why it is always shown with low confidence.",
     "**Overstride hangs on the landing frame.** The foot moves backward fast under the body, "
     "so catching the contact one frame late or early changes overstride by about 6 % of leg "
-    "length at 60 fps and 11 % at 30 fps. On our rendered runners it read 2–9 % of leg "
-    "length from the truth; it is shown with medium confidence at 60 fps and low at 30 fps.",
+    "length at 60 fps and 11 % at 30 fps. Contacts land within a frame of the truth on almost "
+    "all our rendered runners, where overstride reads 0–7 % of leg from the truth and its band "
+    "is right on 12 of 16 clips; the misses are near a band edge or an early forefoot landing. "
+    "It is shown with medium confidence at 60 fps and low at 30 fps.",
     "**Timing at 30 fps is approximate.** One frame is 33 ms, so contact time, flight time "
-    "and duty factor can be off by a frame at each end (against hand labels: +18 ms at 30 fps, "
-    "−36 ms at 60 fps). Film at 60 fps or more for timing.",
+    "and duty factor can be off by a frame at each end (against hand labels: +24 ms at 30 fps, "
+    "−28 ms at 60 fps). Film at 60 fps or more for timing.",
     "**One camera, two dimensions.** Twisting, foot turn-out and anything pointing toward the "
     "camera are estimated with low confidence; a camera that is low, high or not square to "
     "the runner skews angles and distances.",

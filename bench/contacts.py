@@ -78,7 +78,7 @@ def _row(name: str, r: dict, fps: float, ics, tos, true_over: float | None) -> l
         want = BY_ID["overstride"].status(true_over)
         got = over["status"] if over else None
         ov_txt = f"{over['value']:.1f} vs {true_over:.1f}" if over else f"- vs {true_over:.1f}"
-        ok = "yes" if got == want else f"**no** ({got} vs {want})"
+        ok = "yes" if got == want else f"no ({got} vs {want})"
     return [name, f"{fps:.0f}", f"{len(ic)}/{len(ics)}", med(ic), med(to), ov_txt, ok]
 
 
@@ -139,7 +139,7 @@ def main() -> int:
     t0 = time.time()
     keep = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="fc_contacts_"))
     table = rows(keep)
-    misses = sum(1 for r in table if r[-1].startswith("**no**"))
+    misses = sum(1 for r in table if r[-1].startswith("no"))
     judged = sum(1 for r in table if r[-1])
     lines = ["| clip | fps | contacts found | IC error, frames (+ late) | toe-off error, frames "
              "| overstride % leg (measured vs truth) | status right |",

@@ -162,13 +162,20 @@ def _refine_contact(x: np.ndarray, peak: int, trough: int | None, v_stance: floa
 TOE_LIFT_FRAC = 0.02  # of leg length: how far the toe rises off its stance level at toe-off
 
 
-def _toe_lift(toe_y: np.ndarray, ic: float, trough: float, leg: float) -> float | None:
-    """Toe-off: where the toe first rises ``TOE_LIFT_FRAC`` of leg above its stance level.
+TOE_LIFT_HOLD_S = 0.05  # the toe must stay lifted this long: a real toe-off keeps rising
+
+
+def _toe_lift(toe_y: np.ndarray, ic: float, trough: float, leg: float,
+              hold: int = 2) -> float | None:
+    """Toe-off: where the toe first rises ``TOE_LIFT_FRAC`` of leg above its stance level
+    and stays above it for the next ``hold`` frames.
 
     The stance level is the toe's median image height over the first 60 % of the stance
     window (IC to the foot's rearmost point); the search runs from 40 % of that window to a
     little past the rearmost point. The toe keeps moving backward after toe-off, so its lift,
-    not its speed, marks the moment. Sub-frame (linear crossing).
+    not its speed, marks the moment; the hold skips a brief jump of the toe point while the
+    foot is still down (the pose model sometimes grabs the other foot for a frame or two).
+    Sub-frame (linear crossing).
     """
     n = len(toe_y)
     a = int(np.ceil(ic))
@@ -183,6 +190,9 @@ def _toe_lift(toe_y: np.ndarray, ic: float, trough: float, leg: float) -> float 
     mid = a + int(0.4 * (trough - ic))
     for k in range(max(mid, a + 1), b + 1):
         if np.isfinite(toe_y[k]) and toe_y[k] < thr:
+            after = toe_y[k + 1:min(n, k + 1 + hold)]
+            if np.any(np.isfinite(after) & (after >= thr)):
+                continue  # dipped back to the ground: not the toe-off
             y0, y1 = toe_y[k - 1], toe_y[k]
             if not np.isfinite(y0) or y0 == y1:  # no sample just before (dropped frame)
                 return float(k)
@@ -228,7 +238,8 @@ def _events_side(track: Track, view: ViewResult, step_hz: float | None) -> tuple
             ic = _refine_contact(f_ok, int(k), trough, v_st)
             ics.append(_event_at(track.t, ic, foot))
             if trough is not None:
-                to = _toe_lift(toe_y, ic, float(trough), leg)
+                to = _toe_lift(toe_y, ic, float(trough), leg,
+                               hold=int(round(TOE_LIFT_HOLD_S * fps)))
                 if to is not None:
                     tos.append(_event_at(track.t, to, foot))
     return ics, tos, notes

@@ -189,3 +189,26 @@ def test_arm_swing_balance_from_the_upper_arm():
     assert a.extra["front_share_pct"] == pytest.approx(45.0, abs=2.0)
     assert a.extra["upper_arm_front_deg"] + a.extra["upper_arm_back_deg"] == pytest.approx(60, abs=2)
     assert a.status == "good"
+
+
+@pytest.mark.parametrize("hold_s, holds", [(0.05, True), (0.0, False)])
+def test_toe_point_glitch_mid_stance_is_not_a_toe_off(monkeypatch, hold_s, holds):
+    """The pose model sometimes throws the toe point up for a frame while the foot is still
+    down; toe-off must wait for a lift that lasts, or one foot's contacts read short."""
+    import core.events as events
+    from core.pose import LM
+
+    monkeypatch.setattr(events, "TOE_LIFT_HOLD_S", hold_s)
+    g = Gait(fps=60, duty=0.36)
+    raw = make_track(g)
+    for t_ic in g.ic_times("R"):
+        k = int(round((t_ic + 0.7 * g.contact_s) * g.fps))
+        if 0 <= k < raw.n:
+            raw.xy[k, LM["r_toe"], 1] -= 0.1 * g.leg_px  # up by a tenth of a leg, one frame
+    tr = clean(raw)
+    view = detect_view(tr)
+    m = {r.id: r for r in compute_metrics(tr, view, detect_events(tr, view)).results}
+    ct, frame_ms = m["contact_time"], 1000 / g.fps
+    right_ok = ct.right == pytest.approx(g.contact_s * 1000, abs=2 * frame_ms)
+    assert ct.left == pytest.approx(g.contact_s * 1000, abs=2 * frame_ms)
+    assert right_ok is holds, (ct.left, ct.right)

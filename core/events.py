@@ -166,7 +166,7 @@ TOE_LIFT_HOLD_S = 0.05  # the toe must stay lifted this long: a real toe-off kee
 
 
 def _toe_lift(toe_y: np.ndarray, ic: float, trough: float, leg: float,
-              hold: int = 2) -> float | None:
+              hold: int) -> float | None:
     """Toe-off: where the toe first rises ``TOE_LIFT_FRAC`` of leg above its stance level
     and stays above it for the next ``hold`` frames.
 

@@ -135,18 +135,6 @@ class LiveSnapshot:
         return self.number("cadence").value
 
     @property
-    def trunk_lean_deg(self) -> float | None:
-        return self.number("trunk_lean").value
-
-    @property
-    def overstride_pct(self) -> float | None:
-        return self.number("overstride").value
-
-    @property
-    def elbow_deg(self) -> float | None:
-        return self.number("elbow_angle").value
-
-    @property
     def statuses(self) -> dict[str, str]:
         return {n.id: n.status for n in self.numbers}
 
@@ -585,7 +573,7 @@ class LiveAnalyzer:
                                  "picture, then record again.")
         clip = rec.stats.stats()
         clip.second_person_frames, clip.second_person_probed = probe_second_person(frames, raw)
-        timing = SourceInfo.timing(raw.t)
+        timing = SourceInfo.timing(raw)
         source = SourceInfo(
             filename="Webcam session", size_bytes=0,
             fps_nominal=round((raw.n - 1) / max(timing["duration_s"], 1e-9), 3),

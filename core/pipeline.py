@@ -225,7 +225,7 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
         filename=meta.filename, size_bytes=meta.size_bytes, fps_nominal=round(meta.fps_nominal, 3),
         width=size[0], height=size[1], orig_width=meta.width, orig_height=meta.height,
         rotation=meta.rotation, codec=meta.codec, capture_fps=opts.capture_fps, time_scale=scale,
-        **SourceInfo.timing(ts))
+        **SourceInfo.timing(raw))
     return build_report(raw, frames, source, opts, clip, out_dir, prog)
 
 

@@ -38,11 +38,13 @@ Numbers shown to a runner always come with ``confidence`` (high/medium/low) and 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .landmarks import Track
 
 REPORT_VERSION = "1.0"
 ENGINE_VERSION = "0.1.0"
@@ -73,15 +75,13 @@ class SourceInfo:
     live: bool = False  # recorded in webcam mode
 
     @staticmethod
-    def timing(t: Sequence[float]) -> dict[str, Any]:
-        """The timing fields (duration, frame count, measured fps, variable frame rate) from
-        the analysed frames' real timestamps ``t`` (seconds), as keyword arguments."""
-        ts = np.asarray(t, float)
-        dt = np.diff(ts)
-        dur = float(ts[-1] - ts[0]) if len(ts) > 1 else 0.0
-        pos = dt[dt > 0]
-        return {"duration_s": round(dur, 3), "n_frames": int(len(ts)),
-                "fps_measured": round(float(1.0 / np.median(pos)), 3) if len(pos) else 0.0,
+    def timing(track: Track) -> dict[str, Any]:
+        """The timing fields (duration, frame count, measured fps, variable frame rate) of
+        the analysed frames (``track.t``, real seconds), as keyword arguments."""
+        dt = np.diff(track.t)
+        dur = float(track.t[-1] - track.t[0]) if track.n > 1 else 0.0
+        return {"duration_s": round(dur, 3), "n_frames": int(track.n),
+                "fps_measured": round(track.fps, 3),
                 "variable_frame_rate": bool(len(dt) > 1 and np.std(dt) > 0.1 * np.median(dt))}
 
 

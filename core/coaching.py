@@ -56,6 +56,15 @@ ADVICE: dict[str, Advice] = {
         "Land on a slightly bent knee, like stepping down from a low kerb.",
         "Pogo-to-run", "Do 20 small, springy two-footed hops, then run 30 m keeping that "
         "springy, soft-knee feeling.", "5 rounds in your warm-up"),
+    "deep_knee": Advice(
+        "Stay taller over the landing leg",
+        "Sinking into a deep knee bend on every step makes the thigh muscles hold you up "
+        "instead of letting the leg spring you forward, and it often comes with a foot that "
+        "lands ahead of the body.",
+        "Run tall and light: bounce off the ground rather than sitting into it.",
+        "Ankle hops", "Hop on both feet with small, quick contacts on the balls of the feet, "
+        "heels just brushing the floor and knees soft but never sinking.",
+        "3 x 20 hops, 3 times a week before a run"),
     "long_contact": Advice(
         "Spend less time on the ground",
         "Long ground contact means less spring in each step and more work to hold your pace.",
@@ -69,6 +78,13 @@ ADVICE: dict[str, Advice] = {
         "Run as if along two rails, one for each foot, a hand's width apart.",
         "Line running", "Run slowly along a painted line with one foot each side of it, never "
         "touching it.", "4 x 30 s at an easy pace, twice a week"),
+    "wide_steps": Advice(
+        "Bring your feet a little closer together",
+        "Feet that land wide apart make the body rock from side to side, which spends energy "
+        "moving you sideways instead of forward.",
+        "Keep the two rails close: feet land just either side of a line under your body.",
+        "Line running", "Run slowly along a painted line with each foot landing just beside "
+        "it, close enough to brush it.", "4 x 30 s at an easy pace, twice a week"),
     "turnout": Advice(
         "Point your feet forward",
         "Feet that turn out often make up for stiff calves or ankles, and the push-off then "

@@ -61,8 +61,9 @@ def _candidates(by: dict[str, MetricResult]) -> list[tuple[float, str, list[str]
 
     cad = by.get("cadence")
     cad_low = cad is not None and cad.status in SEV and cad.value < BY_ID["cadence"].good_lo
-    if bad("overstride"):
-        mids = ["overstride"] + (["cadence"] if cad_low else [])
+    reach = [m for m in ("overstride", "shank_angle_ic") if bad(m)]
+    if reach:  # the foot, or the shin, reaching out ahead of the body at landing
+        mids = reach + (["cadence"] if cad_low else [])
         if bad("foot_strike"):
             mids.append("foot_strike")
         c.append((sev(*mids) + (1.0 if len(mids) > 1 else 0.0), "overstriding", mids))
@@ -70,13 +71,20 @@ def _candidates(by: dict[str, MetricResult]) -> list[tuple[float, str, list[str]
         c.append((sev("cadence"), "low_cadence", ["cadence"]))
     if cad is not None and cad.status in SEV and cad.value > BY_ID["cadence"].good_hi:
         c.append((sev("cadence"), "high_cadence", ["cadence"]))
-    if bad("knee_flexion_ic") and by["knee_flexion_ic"].value < BY_ID["knee_flexion_ic"].good_lo:
-        c.append((sev("knee_flexion_ic"), "stiff_landing", ["knee_flexion_ic"]))
+    stiff = [m for m in ("knee_flexion_ic", "knee_flexion_mid")
+             if bad(m) and by[m].value < BY_ID[m].good_lo]
+    deep = [m for m in ("knee_flexion_ic", "knee_flexion_mid")
+            if bad(m) and by[m].value > BY_ID[m].good_hi]
+    if stiff:
+        c.append((sev(*stiff), "stiff_landing", stiff))
+    if deep:
+        c.append((sev(*deep), "deep_knee", deep))
     if bad("contact_time") or bad("duty_factor"):
         c.append((sev("contact_time", "duty_factor") * 0.8, "long_contact",
                   [m for m in ("contact_time", "duty_factor") if bad(m)]))
-    if bad("step_width") and by["step_width"].value < BY_ID["step_width"].good_lo:
-        c.append((sev("step_width"), "crossover", ["step_width"]))
+    if bad("step_width"):
+        narrow = by["step_width"].value < BY_ID["step_width"].good_lo
+        c.append((sev("step_width"), "crossover" if narrow else "wide_steps", ["step_width"]))
     if bad("foot_turnout"):
         c.append((sev("foot_turnout"), "turnout", ["foot_turnout"]))
     if bad("waist_lean") or bad("hips_behind"):

@@ -1,0 +1,93 @@
+"""Findings: every measure judged outside its good band leads to a fix with its advice.
+
+A report that rates a measure "work on it" and then says nothing needs fixing contradicts
+itself, so each range metric of the contract is pushed past each edge of its good band (all
+others good) and must appear in one of the fixes.
+"""
+from __future__ import annotations
+
+import pytest
+
+from core.coaching import ADVICE
+from core.findings import build_findings
+from core.report import MetricResult
+from core.spec import METRICS
+
+
+def _result(spec, value: float) -> MetricResult:
+    return MetricResult(id=spec.id, label=spec.label, area=spec.area, unit=spec.unit,
+                        value=value, display=f"{value:g}", status=spec.status(value),
+                        confidence="medium", caveat="", band_good=spec.good,
+                        band_fix=spec.fix, evidence_frames=[7])
+
+
+def _good_value(spec) -> float:
+    lo, hi = spec.good_lo, spec.good_hi
+    if lo is not None and hi is not None:
+        return (lo + hi) / 2
+    return lo + 1 if lo is not None else (hi - 1 if hi is not None else 0.0)
+
+
+def _outside(spec) -> list[tuple[str, float]]:
+    out = []
+    if spec.good_lo is not None:
+        edge = spec.fix_below if spec.fix_below is not None else spec.good_lo
+        out.append(("below", edge - 5))
+    if spec.good_hi is not None:
+        edge = spec.fix_above if spec.fix_above is not None else spec.good_hi
+        out.append(("above", edge + 5))
+    return out
+
+
+CASES = [pytest.param(spec, value, id=f"{spec.id}-{side}")
+         for spec in METRICS if spec.kind == "range" for side, value in _outside(spec)]
+
+
+@pytest.mark.parametrize("spec, value", CASES)
+def test_every_judged_measure_outside_its_band_becomes_a_fix(spec, value):
+    metrics = [_result(s, _good_value(s)) for s in METRICS if s.kind == "range"]
+    metrics = [m for m in metrics if m.id != spec.id] + [_result(spec, value)]
+    assert metrics[-1].status in ("watch", "fix")
+    findings = build_findings(metrics)
+    fix = next((f for f in findings.fixes if spec.id in f.metrics), None)
+    assert fix is not None, f"{spec.id}={value} ({metrics[-1].status}) gives no fix"
+    assert fix.id in ADVICE and fix.cue and fix.drill["dose"]
+    assert fix.severity == metrics[-1].status
+
+
+def test_all_good_gives_no_fix():
+    metrics = [_result(s, _good_value(s)) for s in METRICS if s.kind == "range"]
+    assert all(m.status == "good" for m in metrics)
+    assert build_findings(metrics).fixes == []
+
+
+def test_deep_knee_bend_and_a_reaching_shin_get_their_own_advice():
+    by = {s.id: s for s in METRICS}
+    metrics = [_result(s, _good_value(s)) for s in METRICS if s.kind == "range"
+               and s.id not in ("knee_flexion_mid", "shank_angle_ic")]
+    metrics += [_result(by["knee_flexion_mid"], 63.0), _result(by["shank_angle_ic"], 12.0)]
+    ids = {f.id: f.metrics for f in build_findings(metrics).fixes}
+    assert ids.get("deep_knee") == ["knee_flexion_mid"]
+    assert ids.get("overstriding") == ["shank_angle_ic"]
+
+
+def test_advice_is_written_in_our_own_words():
+    """No run of eight words from the coaching source material is copied into the advice."""
+    import re
+    from pathlib import Path
+
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("coaching seeds not found")
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9']+", text.lower())
+
+    runs = set()
+    for f in seeds.glob("*.txt"):
+        w = words(f.read_text(encoding="utf-8", errors="ignore"))
+        runs.update(tuple(w[i:i + 8]) for i in range(len(w) - 7))
+    for key, adv in ADVICE.items():
+        w = words(" ".join([adv.title, adv.why, adv.cue, adv.drill_name, adv.drill_how, adv.dose]))
+        copied = [" ".join(w[i:i + 8]) for i in range(len(w) - 7) if tuple(w[i:i + 8]) in runs]
+        assert not copied, (key, copied)

@@ -13,6 +13,10 @@ per live session, never share one across threads.
 """
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
 from typing import Protocol
 
 import numpy as np
@@ -43,6 +47,33 @@ SKELETON = [
 ]
 
 
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Send the native (C++) stderr of the enclosed block to /dev/null.
+
+    MediaPipe's graph logs through absl/glog and TensorFlow Lite straight to file descriptor 2
+    ("Created TensorFlow Lite XNNPACK delegate", "All log messages before
+    absl::InitializeLog()", feedback-manager warnings) while the graph is built and on its
+    first frame, before any log level can be set. Those lines mean nothing to a runner and
+    would precede the CLI's own output, so both moments run with fd 2 pointed at /dev/null.
+    Python's own ``sys.stderr`` is flushed first and restored afterwards.
+    """
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # no real stderr (embedded, captured)
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
 class PoseBackend(Protocol):
     """Anything that turns a frame into 33 landmarks (see module docstring)."""
 
@@ -62,7 +93,18 @@ class MediaPipePose:
                  min_tracking_confidence: float = 0.5) -> None:
         import mediapipe as mp
 
-        self._pose = mp.solutions.pose.Pose(
+        self._warm = False  # the graph logs natively until its first landmarks (see process)
+        with _native_stderr_silenced():
+            self._pose = self._build(mp, static_image_mode, min_detection_confidence,
+                                     min_tracking_confidence)
+            # The graph opens its models on worker threads after construction, logging as
+            # it does; a first (blank) frame returns only once they are open.
+            self._pose.process(np.zeros((64, 64, 3), np.uint8))
+
+    @staticmethod
+    def _build(mp, static_image_mode: bool, min_detection_confidence: float,
+               min_tracking_confidence: float):
+        return mp.solutions.pose.Pose(
             static_image_mode=static_image_mode,
             model_complexity=1,  # the only model shipped in the wheel (0 and 2 download)
             smooth_landmarks=False,  # our own zero-phase filter does this better offline
@@ -74,7 +116,12 @@ class MediaPipePose:
     def process(self, image_bgr: np.ndarray, t_s: float = 0.0) -> np.ndarray | None:
         h, w = image_bgr.shape[:2]
         rgb = np.ascontiguousarray(image_bgr[:, :, ::-1])
-        res = self._pose.process(rgb)
+        if self._warm:
+            res = self._pose.process(rgb)
+        else:
+            with _native_stderr_silenced():  # until the landmark model has run once
+                res = self._pose.process(rgb)
+            self._warm = res.pose_landmarks is not None
         if res.pose_landmarks is None:
             return None
         out = np.empty((N_LANDMARKS, 4), np.float32)

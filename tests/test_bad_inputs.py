@@ -1,4 +1,5 @@
 """Every bad input gets a clear, friendly error from the CLI: never a traceback."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,10 +17,20 @@ def cli(*args):
                            "--no-video"], cwd=REPO, capture_output=True, text=True, timeout=600)
 
 
+# absl/glog ("W0000 00:00:...", "I1130 ..."), TensorFlow Lite ("INFO: Created TensorFlow Lite
+# XNNPACK delegate") and absl's "WARNING: All log messages before absl::InitializeLog()".
+POSE_LOG = re.compile(r"^(?:[IWEF]\d{4} \d\d:\d\d:|INFO: |WARNING: All log messages)", re.M)
+
+
+def assert_no_pose_logs(res):
+    assert not POSE_LOG.search(res.stderr), res.stderr
+
+
 def assert_friendly(res, *words):
     out = res.stdout + res.stderr
     assert res.returncode == 2, out
     assert "Traceback" not in out
+    assert_no_pose_logs(res)
     assert "Can't analyse this clip" in res.stderr
     assert any(w.lower() in res.stderr.lower() for w in words), res.stderr
 
@@ -88,5 +99,6 @@ def test_two_people_are_refused(tmp_path):
     res = subprocess.run([sys.executable, "-m", "core", "analyze", str(p), "--quiet",
                           "--no-video"], cwd=REPO, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0 and "Traceback" not in res.stderr
+    assert_no_pose_logs(res)  # the pose model ran on every frame: none of its log lines
     assert "Not scored" in res.stdout and "second person" in res.stdout
     assert "Film one runner at a time" in res.stdout

@@ -80,14 +80,23 @@ def _font(img: np.ndarray, px: float = LABEL_PX) -> tuple[float, int]:
 
 
 def _label(img: np.ndarray, text: str, org: tuple[int, int], color=(255, 255, 255)) -> None:
-    text = ascii_text(text)
+    """``text`` on a dark box with its first baseline near ``org``, kept inside the image;
+    a long label is wrapped to at most ~60 % of the image width."""
     fs, th = _font(img)
-    (w, h), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, fs, th)
+    lines = _wrap(ascii_text(text), fs, th, int(0.6 * img.shape[1]))
+    sizes = [cv2.getTextSize(ln, cv2.FONT_HERSHEY_SIMPLEX, fs, th) for ln in lines]
+    h, base = sizes[0][0][1], sizes[0][1]
+    w = max(sz[0][0] for sz in sizes)
     pad = max(3, int(round(0.3 * h)))
+    line_h = h + base + pad
+    block = line_h * (len(lines) - 1)
     x = int(np.clip(org[0], pad, max(pad, img.shape[1] - w - pad)))
-    y = int(np.clip(org[1], h + pad, img.shape[0] - pad - base))
-    cv2.rectangle(img, (x - pad, y - h - pad), (x + w + pad, y + base + pad // 2), (20, 20, 20), -1)
-    cv2.putText(img, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, fs, color, th, cv2.LINE_AA)
+    y = int(np.clip(org[1], h + pad, max(h + pad, img.shape[0] - pad - base - block)))
+    cv2.rectangle(img, (x - pad, y - h - pad), (x + w + pad, y + block + base + pad // 2),
+                  (20, 20, 20), -1)
+    for i, ln in enumerate(lines):
+        cv2.putText(img, ln, (x, y + i * line_h), cv2.FONT_HERSHEY_SIMPLEX, fs, color, th,
+                    cv2.LINE_AA)
 
 
 def _mid(xy: np.ndarray, a: str, b: str) -> tuple[int, int] | None:

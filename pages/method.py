@@ -18,6 +18,7 @@ from ui.theme import esc
 
 ACCURACY_MD = Path(__file__).resolve().parents[1] / "bench" / "accuracy.md"
 CONTACTS_MD = ACCURACY_MD.with_name("contacts.md")
+CLIP_COLUMN = {"Clip": st.column_config.TextColumn(width="medium")}  # leave room for the numbers
 VIEWS = {"any": "any view", "side": "side view", "front": "front view", "back": "back view"}
 
 
@@ -56,7 +57,8 @@ def accuracy_section(md: str) -> None:
         st.markdown("Each row is one measure on one clip: the right answer beside what FormCheck "
                     "measured. *Verdict on the clip* is whether the clip should be scored at all; "
                     "a dash means FormCheck did not measure it.")
-        st.dataframe(accuracy.friendly_comparisons(table), hide_index=True, width="stretch")
+        st.dataframe(accuracy.friendly_comparisons(table), hide_index=True, width="stretch",
+                     column_config=CLIP_COLUMN)
     notes = accuracy.plain_notes(rest)
     if notes:
         st.caption(notes)
@@ -73,7 +75,8 @@ def contacts_section(md: str) -> None:
     if table is None:
         st.markdown(md)
         return
-    st.dataframe(accuracy.friendly_contacts(table), hide_index=True, width="stretch")
+    st.dataframe(accuracy.friendly_contacts(table), hide_index=True, width="stretch",
+                 column_config=CLIP_COLUMN)
     notes = accuracy.plain_notes(rest)
     if notes:
         st.caption(notes)
@@ -115,12 +118,12 @@ def scoring_section() -> None:
     rows = [(BY_ID[i], status, conf, BY_ID[i].weight * CONF_W[conf]) for i, status, conf in ex]
     score = sum(POINTS[s] * w for _, s, _, w in rows) / sum(w for *_, w in rows)
     words = {"good": "good", "watch": "worth a look", "fix": "work on it"}
-    terms = " + ".join(f"{POINTS[s]} × {w:.2f}" for _, s, _, w in rows)
+    terms = " + ".join(f"{POINTS[s]} × {_num(w)}" for _, s, _, w in rows)
     st.markdown(
         "**Example.** Feet: " + ", ".join(
             f"{spec.label.lower()} {words[s]} ({c} confidence, weight {_num(spec.weight)} × "
-            f"{_num(CONF_W[c])} = {w:.2f})" for spec, s, c, w in rows)
-        + f". Score = ({terms}) ÷ {sum(w for *_, w in rows):.2f} = **{score:.0f}**, "
+            f"{_num(CONF_W[c])} = {_num(w)})" for spec, s, c, w in rows)
+        + f". Score = ({terms}) ÷ {_num(sum(w for *_, w in rows))} = **{score:.0f}**, "
         + f"{words[status_of_score(score)]}.")
     st.markdown(
         f"**Your top fixes.** Every measure outside its good band becomes a possible fix. When "
@@ -129,7 +132,7 @@ def scoring_section() -> None:
         f"those are also out) and *sitting back* (hips behind, with a lean from the waist). The "
         f"rest are ranked by how far out they are (work on it counts {_num(SEV['fix'])}, worth a "
         f"look {_num(SEV['watch'])}) × importance × confidence. The report shows the first "
-        f"{max_fixes}; one read with low confidence is worded as a pattern to check, not a "
+        f"{max_fixes}; a fix read with low confidence is worded as a pattern to check, not a "
         f"verdict.")
     with st.expander("How much each measure counts"):
         weights = pd.DataFrame([{"Area": AREA_LABELS[m.area], "Measure": m.label,

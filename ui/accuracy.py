@@ -163,6 +163,8 @@ def friendly_contacts(table: pd.DataFrame) -> pd.DataFrame:
                                for s in out["status right"]]
     for col in out.columns:
         out[col] = [("–" if v in ("-", "") else v) for v in out[col]]
+    if "fps" in out.columns and all(f"{f} fps" in c for c, f in zip(out.get("clip", []), out["fps"])):
+        out = out.drop(columns="fps")  # already in every clip's name
     return out.rename(columns=CONTACT_COLUMNS)
 
 

@@ -58,16 +58,45 @@ def ascii_text(text: str) -> str:
     return text.replace("\u00b0", " deg").encode("ascii", "replace").decode()
 
 
+# Evidence stills are shown about 320 px wide (a phone screen, or a column of the desktop
+# report) and at most ~520 px tall (portrait clips on a phone): labels are sized for that.
+SHOWN_W, SHOWN_H = 320.0, 520.0
+LABEL_PX = 13.0      # cap height of label text on screen, in CSS px
+_HERSHEY_CAP = 22.0  # cap height of FONT_HERSHEY_SIMPLEX at font scale 1, in px
+
+
+def _label_scale(img: np.ndarray) -> float:
+    """Image pixels per on-screen pixel when the still is shown (never below 1)."""
+    h, w = img.shape[:2]
+    shown_w = min(SHOWN_W, SHOWN_H * w / max(h, 1))
+    return max(1.0, w / shown_w)
+
+
+def _font(img: np.ndarray, px: float = LABEL_PX) -> tuple[float, int]:
+    """(font scale, stroke thickness) for text ``px`` CSS px tall on the shown still."""
+    k = _label_scale(img)
+    fs = px * k / _HERSHEY_CAP
+    return fs, max(1, int(round(fs * 1.7)))
+
+
 def _label(img: np.ndarray, text: str, org: tuple[int, int], color=(255, 255, 255)) -> None:
-    text = ascii_text(text)
-    s = _scale(img)
-    fs = 0.5 * s
-    th = max(1, int(s))
-    (w, h), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, fs, th)
-    x = int(np.clip(org[0], 2, img.shape[1] - w - 4))
-    y = int(np.clip(org[1], h + 4, img.shape[0] - 4))
-    cv2.rectangle(img, (x - 3, y - h - 4), (x + w + 3, y + 4), (20, 20, 20), -1)
-    cv2.putText(img, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, fs, color, th, cv2.LINE_AA)
+    """``text`` on a dark box with its first baseline near ``org``, kept inside the image;
+    a long label is wrapped to at most ~60 % of the image width."""
+    fs, th = _font(img)
+    lines = _wrap(ascii_text(text), fs, th, int(0.6 * img.shape[1]))
+    sizes = [cv2.getTextSize(ln, cv2.FONT_HERSHEY_SIMPLEX, fs, th) for ln in lines]
+    h, base = sizes[0][0][1], sizes[0][1]
+    w = max(sz[0][0] for sz in sizes)
+    pad = max(3, int(round(0.3 * h)))
+    line_h = h + base + pad
+    block = line_h * (len(lines) - 1)
+    x = int(np.clip(org[0], pad, max(pad, img.shape[1] - w - pad)))
+    y = int(np.clip(org[1], h + pad, max(h + pad, img.shape[0] - pad - base - block)))
+    cv2.rectangle(img, (x - pad, y - h - pad), (x + w + pad, y + block + base + pad // 2),
+                  (20, 20, 20), -1)
+    for i, ln in enumerate(lines):
+        cv2.putText(img, ln, (x, y + i * line_h), cv2.FONT_HERSHEY_SIMPLEX, fs, color, th,
+                    cv2.LINE_AA)
 
 
 def _mid(xy: np.ndarray, a: str, b: str) -> tuple[int, int] | None:
@@ -81,7 +110,7 @@ def draw_measure(img: np.ndarray, metric_id: str, xy: np.ndarray, fwd: float, te
                  foot: str | None = None) -> np.ndarray:
     """Draw how ``metric_id`` is measured on this frame, with ``text`` as its label."""
     s = _scale(img)
-    th = max(2, int(2 * s))
+    th = max(2, int(2 * s), _font(img)[1])
     c = COL["M"]
     hip = _mid(xy, "l_hip", "r_hip")
     sh = _mid(xy, "l_shoulder", "r_shoulder")
@@ -141,12 +170,30 @@ def draw_measure(img: np.ndarray, metric_id: str, xy: np.ndarray, fwd: float, te
     return img
 
 
+def _wrap(text: str, fs: float, th: int, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        trial = f"{lines[-1]} {word}" if lines else word
+        if lines and cv2.getTextSize(trial, cv2.FONT_HERSHEY_SIMPLEX, fs, th)[0][0] <= width:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def caption_bar(img: np.ndarray, text: str, color=(40, 40, 40)) -> np.ndarray:
-    s = _scale(img)
-    h = int(30 * s)
+    """``img`` with a bar below it holding ``text``, wrapped to the width, readable when the
+    still is shown on a phone."""
+    fs, th = _font(img)
+    (_, ch), base = cv2.getTextSize("Ag", cv2.FONT_HERSHEY_SIMPLEX, fs, th)
+    margin = max(6, int(round(0.6 * ch)))
+    line_h = ch + base + max(4, int(round(0.35 * ch)))
+    lines = _wrap(ascii_text(text), fs, th, img.shape[1] - 2 * margin)
+    h = 2 * margin + line_h * len(lines) - (line_h - ch - base)
     bar = np.full((h, img.shape[1], 3), color, np.uint8)
-    cv2.putText(bar, ascii_text(text), (int(8 * s), int(20 * s)), cv2.FONT_HERSHEY_SIMPLEX, 0.55 * s,
-                (255, 255, 255), max(1, int(s)), cv2.LINE_AA)
+    for i, line in enumerate(lines):
+        cv2.putText(bar, line, (margin, margin + ch + i * line_h), cv2.FONT_HERSHEY_SIMPLEX, fs,
+                    (255, 255, 255), th, cv2.LINE_AA)
     return np.vstack([img, bar])
 
 

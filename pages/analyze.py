@@ -19,10 +19,29 @@ def filming_guide() -> None:
 
 def options_form() -> AnalysisOptions:
     with st.expander("Options (optional)", icon=":material/tune:"):
-        height = st.number_input("Your height (cm)", min_value=100, max_value=230, value=None,
-                                 step=1, placeholder="e.g. 178",
-                                 help="Adds centimetres next to distances given as a share "
-                                      "of your leg length.")
+        unit = st.radio("Your height in", ("cm", "ft + in"), horizontal=True, key="fc_height_unit",
+                        help="Optional. Adds centimetres next to distances given as a share of "
+                             "your leg length.")
+        height_cm = None
+        if unit == "cm":
+            height = st.number_input("Your height (cm)", min_value=100, max_value=230, value=None,
+                                     step=1, placeholder="e.g. 178")
+            height_cm = float(height) if height else None
+        else:
+            ft_col, in_col = st.columns(2)
+            feet = ft_col.number_input("Your height (feet)", min_value=3, max_value=7, value=None,
+                                       step=1, placeholder="e.g. 5")
+            inches = in_col.number_input("and inches", min_value=0, max_value=11, value=None,
+                                         step=1, placeholder="e.g. 10")
+            if feet is not None:
+                cm = (feet * 12 + (inches or 0)) * 2.54  # 1 in = 2.54 cm exactly
+                if 100 <= cm <= 230:
+                    height_cm = round(cm, 1)
+                    st.caption(f"{feet} ft {inches or 0} in = {height_cm:.1f} cm")
+                else:
+                    st.warning(f"{feet} ft {inches or 0} in is {cm:.0f} cm: enter a height between "
+                               "3 ft 4 in and 7 ft 6 in, or leave it empty.",
+                               icon=":material/straighten:")
         view = st.selectbox("Camera view", VIEW_CHOICES,
                             format_func=lambda v: text.VIEW_CHOICES_LABELS.get(v, v),
                             help="Leave on automatic unless the report guessed the view wrong.")
@@ -30,7 +49,7 @@ def options_form() -> AnalysisOptions:
                               value=None, step=10, placeholder="only for slow-motion clips, e.g. 240",
                               help="Slow-motion videos play back slower than real time. Give "
                                    "the rate your phone filmed at so timings are real.")
-    return AnalysisOptions(height_cm=float(height) if height else None, view=view,
+    return AnalysisOptions(height_cm=height_cm, view=view,
                            capture_fps=float(fps) if fps else None)
 
 

@@ -1,18 +1,24 @@
-"""Method: how FormCheck works, every metric of the contract, measured accuracy, limits."""
+"""Method: how FormCheck works, every metric of the contract, how the scores are made,
+measured accuracy (in runners' words), limits."""
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from core.findings import CONF_W, POINTS, SEV, build_findings
+from core.findings import _status_of as status_of_score
 from core.report import DISCLAIMER
-from core.spec import AREA_LABELS, AREAS, METRICS
+from core.spec import AREA_LABELS, AREAS, BY_ID, METRICS
 from ui import accuracy, guard, text
 from ui.format import band
 from ui.theme import esc
 
 ACCURACY_MD = Path(__file__).resolve().parents[1] / "bench" / "accuracy.md"
 CONTACTS_MD = ACCURACY_MD.with_name("contacts.md")
+CLIP_COLUMN = {"Clip": st.column_config.TextColumn(width="medium")}  # leave room for the numbers
 VIEWS = {"any": "any view", "side": "side view", "front": "front view", "back": "back view"}
 
 
@@ -39,55 +45,129 @@ def accuracy_section(md: str) -> None:
     if table is None:
         st.markdown(md)
         return
-    st.markdown("FormCheck's numbers compared with **real clips labelled by eye, frame by frame** "
-                "(reference: label) and with **rendered runners whose true values are known** "
-                "(reference: truth).")
+    st.markdown("We check FormCheck two ways: against **real clips whose steps were marked by "
+                "hand**, frame by frame, and against **computer-rendered runners** whose every "
+                "angle and step is known exactly.")
     brief = accuracy.summary(table)
     if brief is not None:
-        st.markdown("**Typical difference** (median over the clips) between FormCheck and the "
-                    "reference:")
-        st.dataframe(brief, hide_index=True, width="stretch")
-    with st.expander(f"All {len(table)} comparisons"):
-        st.dataframe(table, hide_index=True, width="stretch")
-    if rest:
-        st.caption(rest.strip("_ "))
+        st.markdown("**Typical difference** between FormCheck and the right answer, per measure "
+                    "(the middle value over the clips compared):")
+        st.dataframe(accuracy.friendly_summary(brief), hide_index=True, width="stretch")
+    with st.expander(f"Every comparison, clip by clip ({len(table)})"):
+        st.markdown("Each row is one measure on one clip: the right answer beside what FormCheck "
+                    "measured. *Verdict on the clip* is whether the clip should be scored at all; "
+                    "a dash means FormCheck did not measure it.")
+        st.dataframe(accuracy.friendly_comparisons(table), hide_index=True, width="stretch",
+                     column_config=CLIP_COLUMN)
+    notes = accuracy.plain_notes(rest)
+    if notes:
+        st.caption(notes)
 
 
 def contacts_section(md: str) -> None:
     table, rest = accuracy.split_table(md)
-    st.subheader("Timing of foot contacts", anchor=False)
+    st.subheader("Timing of foot landings", anchor=False)
     st.markdown("Overstride, shin angle, knee bend at landing and foot strike are read at the "
-                "moment each foot lands, so that moment is checked on its own: on rendered "
-                "runners at 30, 60 and 120 fps (exact truth) and on the labelled treadmill "
-                "clips. Errors are in frames; + means FormCheck is late.")
+                "moment each foot lands, so we check that moment on its own, on rendered runners "
+                "filmed at 30, 60 and 120 fps and on the hand-labelled treadmill clips. Each row "
+                "is one clip; the errors are the typical miss in video frames (milliseconds in "
+                "brackets), + when FormCheck was late, − when early.")
     if table is None:
         st.markdown(md)
         return
-    st.dataframe(table, hide_index=True, width="stretch")
-    if rest:
-        st.caption(rest.replace("_", "").strip())
+    st.dataframe(accuracy.friendly_contacts(table), hide_index=True, width="stretch",
+                 column_config=CLIP_COLUMN)
+    notes = accuracy.plain_notes(rest)
+    if notes:
+        st.caption(notes)
+
+
+def _threshold(statuses: tuple[str, ...]) -> int:
+    """Lowest 0-100 score that :func:`core.findings` rates as one of ``statuses``."""
+    return min(x for x in range(101) if status_of_score(x) in statuses)
+
+
+def scoring_section() -> None:
+    """How the 0-100 scores and the top fixes are made, with the numbers of core.findings."""
+    good, watch, fix = POINTS["good"], POINTS["watch"], POINTS["fix"]
+    high, medium, low = CONF_W["high"], CONF_W["medium"], CONF_W["low"]
+    good_from, watch_from = _threshold(("good",)), _threshold(("good", "watch"))
+    max_fixes = inspect.signature(build_findings).parameters["max_fixes"].default
+    judged = [m for m in METRICS if m.weight > 0]
+    top_w = max(m.weight for m in judged)
+    heaviest = [m.label.lower() for m in judged if m.weight == top_w]
+    st.markdown(
+        "Every score comes from the good / worth a look / work on it verdicts of the measures "
+        "above, in four steps.")
+    st.markdown(
+        f"1. **Points per measure.** Good scores **{good}**, worth a look **{watch}**, work on "
+        f"it **{fix}**.\n"
+        f"2. **Weights.** Measures that matter more for running count more: "
+        f"{' and '.join(heaviest)} weigh {_num(top_w)}, the least important "
+        f"{_num(min(m.weight for m in judged))} (the list is below). How sure we are counts too: "
+        f"a measure taken with high confidence counts ×{_num(high)}, medium ×{_num(medium)}, "
+        f"low ×{_num(low)}, so a shaky reading moves your score less.\n"
+        f"3. **Area score** (shoulders, hips, feet): the weighted average of the points of "
+        f"the measures in that area, from 0 to 100. {good_from} or more is **good**, "
+        f"{watch_from}–{good_from - 1} **worth a look**, below {watch_from} **work on it**.\n"
+        f"4. **Overall score**: the plain average of the area scores that could be measured "
+        f"from your camera view.")
+    # a worked example, computed with the same numbers
+    ex = [("cadence", "good", "high"), ("overstride", "watch", "medium"),
+          ("foot_strike", "fix", "low")]
+    rows = [(BY_ID[i], status, conf, BY_ID[i].weight * CONF_W[conf]) for i, status, conf in ex]
+    score = sum(POINTS[s] * w for _, s, _, w in rows) / sum(w for *_, w in rows)
+    words = {"good": "good", "watch": "worth a look", "fix": "work on it"}
+    terms = " + ".join(f"{POINTS[s]} × {_num(w)}" for _, s, _, w in rows)
+    st.markdown(
+        "**Example.** Feet: " + ", ".join(
+            f"{spec.label.lower()} {words[s]} ({c} confidence, weight {_num(spec.weight)} × "
+            f"{_num(CONF_W[c])} = {_num(w)})" for spec, s, c, w in rows)
+        + f". Score = ({terms}) ÷ {_num(sum(w for *_, w in rows))} = **{score:.0f}**, "
+        + f"{words[status_of_score(score)]}.")
+    st.markdown(
+        f"**Your top fixes.** Every measure outside its good band becomes a possible fix. When "
+        f"several measures tell one story they become one fix and come first: *overstriding* "
+        f"(the foot or shin reaching out ahead of you, with a low cadence and a heel landing if "
+        f"those are also out) and *sitting back* (hips behind, with a lean from the waist). The "
+        f"rest are ranked by how far out they are (work on it counts {_num(SEV['fix'])}, worth a "
+        f"look {_num(SEV['watch'])}) × importance × confidence. The report shows the first "
+        f"{max_fixes}; a fix read with low confidence is worded as a pattern to check, not a "
+        f"verdict.")
+    with st.expander("How much each measure counts"):
+        weights = pd.DataFrame([{"Area": AREA_LABELS[m.area], "Measure": m.label,
+                                 "Weight": "shown, not scored" if m.weight == 0 else _num(m.weight)}
+                                for area in AREAS for m in METRICS if m.area == area])
+        st.dataframe(weights, hide_index=True, width="stretch")
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
 
 
 def main() -> None:
     st.title("How FormCheck works")
     st.warning(DISCLAIMER, icon=":material/health_and_safety:")
 
-    st.header("From video to report", divider="gray")
+    st.header("From your video to your report", divider="gray", anchor=False)
     for i, (stage, detail) in enumerate(text.PIPELINE_STAGES, 1):
         st.markdown(f"**{i}. {stage}.** {detail}")
 
-    st.header("What we measure", divider="gray")
-    st.markdown("Every measure has a definition, the camera views it is valid for, and bands "
-                "that judge it: **good** inside the good band, **work on it** beyond the fix "
+    st.header("What we measure", divider="gray", anchor=False)
+    st.markdown("Every measure has a definition, the camera views it works from, and ranges "
+                "that judge it: **good** inside the good range, **work on it** beyond the fix "
                 "limit, **worth a look** in between. Distances are a share of your leg length "
-                "(hip to knee to ankle), so they do not depend on the camera distance.")
+                "(hip to knee to ankle), so they do not depend on how far away the camera is.")
     for area in AREAS:
         specs = [m for m in METRICS if m.area == area]
         st.subheader(f"{AREA_LABELS[area]} ({len(specs)})", anchor=False)
         for spec in specs:
             metric_entry(spec)
 
-    st.header("Accuracy", divider="gray")
+    st.header("How the scores are made", divider="gray", anchor=False)
+    scoring_section()
+
+    st.header("How accurate it is", divider="gray", anchor=False)
     if ACCURACY_MD.is_file():
         accuracy_section(ACCURACY_MD.read_text(encoding="utf-8"))
     else:
@@ -98,7 +178,7 @@ def main() -> None:
     if CONTACTS_MD.is_file():
         contacts_section(CONTACTS_MD.read_text(encoding="utf-8"))
 
-    st.header("Known limits", divider="gray")
+    st.header("Limits to keep in mind", divider="gray", anchor=False)
     for line in text.KNOWN_LIMITS:
         st.markdown(f"- {line}")
     st.caption("Confidence (high / medium / low) and a caveat come with every number in a "

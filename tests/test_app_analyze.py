@@ -128,3 +128,30 @@ def test_try_a_sample_analyses_the_demo_clip(app, store):
     assert at.title[0].value == "Your running form", [e.value for e in at.error]
     assert len(store.list()) == 1
     assert store.list()[0].filename == "sample_good_side.mp4"
+
+
+def test_height_in_feet_and_inches_converts_to_cm(app, data_dir):
+    at = app().run()
+    assert at.radio[0].label == "Your height in" and at.radio[0].value == "cm"
+    at.radio[0].set_value("ft + in").run()
+    assert not at.exception
+    labels = [n.label for n in at.number_input]
+    assert "Your height (cm)" not in labels
+    feet = next(n for n in at.number_input if n.label == "Your height (feet)")
+    inches = next(n for n in at.number_input if n.label == "and inches")
+    feet.set_value(5)
+    inches.set_value(10)
+    at.run()
+    # (5 * 12 + 10) in * 2.54 cm/in = 177.8 cm, the value handed to AnalysisOptions
+    assert "5 ft 10 in = 177.8 cm" in [c.value for c in at.caption]
+    assert not at.warning
+    next(n for n in at.number_input if n.label == "and inches").set_value(0)
+    next(n for n in at.number_input if n.label == "Your height (feet)").set_value(6)
+    at.run()
+    assert "6 ft 0 in = 182.9 cm" in [c.value for c in at.caption]
+    # outside 100-230 cm: a friendly note, no height used, no traceback
+    next(n for n in at.number_input if n.label == "Your height (feet)").set_value(3)
+    at.run()
+    assert not at.exception
+    assert any("between 3 ft 4 in and 7 ft 6 in" in w.value for w in at.warning)
+    assert not any(" = " in c.value and c.value.endswith(" cm") for c in at.caption)

@@ -51,3 +51,27 @@ def test_formatting():
     assert pretty("Elbow angle: 126° (good: 75-105 deg).") == "Elbow angle: 126° (good: 75–105°)."
     assert number(None) == "–" and number(12.4, "deg") == "12°"
     assert [asymmetry_status(x) for x in (None, 3, 8, 20)] == ["info", "good", "good", "watch"]
+
+
+@pytest.mark.parametrize("w,h", [(640, 480), (1920, 1080), (1080, 1920)])
+def test_evidence_text_reads_at_phone_width(w, h):
+    """Evidence stills are shown ~320 px wide (phone, or a desktop column) and at most ~520 px
+    tall: the label and caption text must be at least ~12 px tall there and stay inside."""
+    import numpy as np
+
+    from core import annotate
+
+    img = np.zeros((h, w, 3), np.uint8)
+    annotate._label(img, "mostly behind (0 % of a 47 deg swing in front)", (w - 5, h // 2))
+    rows = np.flatnonzero(img.any(axis=(1, 2)))  # the label's box
+    text_cols = np.flatnonzero((img > 200).all(axis=2).any(axis=0))
+    shown = min(320, 520 * w / h) / w  # on-screen px per image px
+    assert 0 < text_cols[0] and text_cols[-1] < w - 2  # the long label is wrapped, not cut off
+    lines = 3  # it wraps to three lines at 60 % of the width
+    assert (rows[-1] - rows[0]) * shown / lines >= 12
+    captioned = annotate.caption_bar(np.zeros((h, w, 3), np.uint8),
+                                     "Arm swing: mostly behind (0 % of a 47 deg swing in front) [watch]")
+    bar = captioned[h:]
+    assert bar.shape[0] * shown >= 2 * 14  # wrapped onto two lines or more, each readable
+    white = np.flatnonzero((bar > 200).all(axis=2).any(axis=0))
+    assert white[-1] < w - 4  # no text runs off the right edge

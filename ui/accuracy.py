@@ -64,3 +64,112 @@ def summary(table: pd.DataFrame) -> pd.DataFrame | None:
             out.append({"measure": re.sub(r"\s*\([^)]*\)", "", quantity), "clips": len(diffs),
                         "typical difference": f"{med:.1f} {unit.group(1) if unit else ''}".strip()})
     return pd.DataFrame(out) if out else None
+
+
+# --------------------------------------------------------------------------- runner-friendly names
+
+# The real, hand-labelled clips of ../shared/clips, described for runners.
+REAL_CLIPS = {
+    "zzzhushi_male_side_treadmill": "Filmed runner on a treadmill, side view, 30 fps",
+    "mhuang_IMG_5396": "Filmed runner on a treadmill, low camera, side view, 60 fps",
+    "jacky_run_inplace_front": "Filmed runner jogging in place, front view",
+    "mhuang_slow": "Filmed runner in slow motion, side view (rate not given)",
+    "sports2d_demo4": "Filmed person walking, not running",
+    "divvi_running": "Filmed runner in close-ups with cuts",
+}
+_VIEWS = {"side": "side view", "side_l": "side view, running left", "sidel": "side view, running left",
+          "front": "front view", "back": "back view"}
+_PRESETS = {"good": "good form", "overstride": "overstriding", "straightarms": "straight arms",
+            "lean": "leaning forward"}
+
+
+def clip_name(raw: str) -> str:
+    """``render03_side_l_60 (render)``, ``syn_side_good_60.mp4`` or a real clip's file name
+    as a runner would say it: "Computer-rendered runner 4, side view, running left, 60 fps"."""
+    raw = (raw or "").strip()
+    labelled = raw.endswith("(hand labels)")
+    stem = re.sub(r"\s*\((render|hand labels)\)$", "", raw).removesuffix(".mp4")
+    m = re.fullmatch(r"render(\d+)_(side_l|side|front|back)_(\d+)", stem)
+    if m:
+        return f"Computer-rendered runner {int(m.group(1)) + 1}, {_VIEWS[m.group(2)]}, {m.group(3)} fps"
+    m = re.fullmatch(r"syn_(sidel|side|front|back)(?:_([a-z]+))?_(\d+)", stem)
+    if m:
+        parts = ["Computer-rendered runner", _VIEWS[m.group(1)]]
+        if m.group(2):
+            parts.append(_PRESETS.get(m.group(2), m.group(2)))
+        return ", ".join(parts + [f"{m.group(3)} fps"])
+    name = REAL_CLIPS.get(stem, f"Filmed clip “{stem.replace('_', ' ')}”")
+    return name + (" (hand-labelled)" if labelled else "")
+
+
+QUANTITIES = {  # accuracy.md's quantity column -> plain words
+    "view": "Camera view", "outcome": "Verdict on the clip",
+    "cadence (spm)": "Cadence (steps per minute)", "contact time (ms)": "Ground contact time (ms)",
+    "trunk lean (deg)": "Trunk lean (°)", "elbow angle (deg)": "Elbow angle (°)",
+    "overstride (% leg)": "Overstride (% of leg length)",
+    "vertical osc. (% leg)": "Bounce (% of leg length)", "pelvic drop (deg)": "Pelvic drop (°)",
+}
+_OUTCOMES = {"ok": "analysed", "limited": "analysed, with limits", "refused": "not scored"}
+_REFERENCES = {"label": "hand labels", "truth": "exact truth"}
+
+
+def _plain_quantity(q: str) -> str:
+    return QUANTITIES.get(q, q[:1].upper() + q[1:])
+
+
+def friendly_comparisons(table: pd.DataFrame) -> pd.DataFrame:
+    """accuracy.md's full table with plain clip names, measures and column names."""
+    out = pd.DataFrame({
+        "Clip": [clip_name(c) for c in table.get("clip", [])],
+        "Compared with": [_REFERENCES.get(r, r) for r in table.get("reference", [])],
+        "Measure": [_plain_quantity(q) for q in table.get("quantity", [])],
+        "True or hand-labelled value": list(table.get("reference value", [])),
+        "FormCheck measured": [_OUTCOMES.get(m, m) if q == "outcome" else m for q, m in
+                               zip(table.get("quantity", []), table.get("measured", []))],
+        "Note": list(table.get("note", [])),
+    })
+    return out if len(out.columns) and len(table) else table
+
+
+def friendly_summary(brief: pd.DataFrame) -> pd.DataFrame:
+    """:func:`summary`'s table in words."""
+    names = {re.sub(r"\s*\([^)]*\)", "", k): re.sub(r"\s*\([^)]*\)", "", v)
+             for k, v in QUANTITIES.items()}
+    names["camera view"] = "Camera view (side, front or back)"
+    return pd.DataFrame({
+        "Measure": [names.get(m, m[:1].upper() + m[1:]) for m in brief["measure"]],
+        "Clips compared": list(brief["clips"]),
+        "Typical difference": [str(d).replace("spm", "steps/min").replace(" deg", "°")
+                               .replace("% leg", "% of leg length") for d in brief["typical difference"]],
+    })
+
+
+CONTACT_COLUMNS = {
+    "clip": "Clip", "fps": "Frame rate (fps)", "contacts found": "Landings found",
+    "IC error, frames (+ late)": "Landing timing error (frames, + = late)",
+    "toe-off error, frames": "Push-off timing error (frames, + = late)",
+    "overstride % leg (measured vs truth)": "Overstride, % of leg length (FormCheck vs truth)",
+    "status right": "Overstride rated right?",
+}
+
+
+def friendly_contacts(table: pd.DataFrame) -> pd.DataFrame:
+    """contacts.md's table with plain clip names and column names (numbers unchanged)."""
+    out = table.copy()
+    if "clip" in out.columns:
+        out["clip"] = [clip_name(c) for c in out["clip"]]
+    if "status right" in out.columns:
+        out["status right"] = [re.sub(r"^no \((\w+) vs (\w+)\)$", r"no: said \1, truth \2", s)
+                               for s in out["status right"]]
+    for col in out.columns:
+        out[col] = [("–" if v in ("-", "") else v) for v in out[col]]
+    if "fps" in out.columns and all(f"{f} fps" in c for c, f in zip(out.get("clip", []), out["fps"])):
+        out = out.drop(columns="fps")  # already in every clip's name
+    return out.rename(columns=CONTACT_COLUMNS)
+
+
+def plain_notes(rest: str) -> str:
+    """The free text around a bench table without the 'Generated by …' line."""
+    lines = [ln.strip().strip("_ ").replace("`", "") for ln in rest.splitlines()]
+    text = "\n\n".join(ln for ln in lines if ln and not ln.startswith("Generated by"))
+    return text.replace("status right", "rated right").replace("with a truth", "with an exact truth")

@@ -15,7 +15,7 @@ from ui.theme import esc, status_md
 
 def row(item) -> None:
     store = session.store()
-    flag = f"fc_confirm_delete_{item.id}"
+    flag = f"fc_history_delete_{item.id}"
     with st.container(border=True):
         pic, words, action = st.columns([1, 4, 1.3], vertical_alignment="center")
         with pic:

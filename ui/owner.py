@@ -42,7 +42,7 @@ def _show_key(op: Opened) -> None:
         with st.expander("Your delete key", icon=":material/key:"):
             st.caption("This browser keeps the report for you. Keep this key to open, share "
                        "or delete it from another browser (History → Open a report from "
-                       "another browser). It is shown only here, only now.")
+                       "another browser). Only this browser session shows it.")
             st.code(key, language=None)
 
 

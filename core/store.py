@@ -5,16 +5,24 @@ the configured one. The default :class:`SQLiteStore` keeps
 
 * one SQLite database (WAL mode; schema in :data:`MIGRATIONS`), one row per report with the
   report JSON, summary columns for listings, the *hash* of the owner's delete key, the
-  expiry time and the share state;
+  analysis cache key of the clip, the expiry time and the share state, and a table
+  ``report_owners`` with the *hashes* of the browser tokens that own each report;
 * the report's media (evidence pictures, annotated video, thumbnail) under
   ``media_root/<id>/`` at the relative paths the report names, and the variants that
   share-link viewers may see under ``media_root/<id>/shared/``.
 
-Identifiers are capabilities: a report ``id``, its ``delete_key`` and its ``share_id`` are
-independent ``secrets.token_urlsafe(24)`` values (192 bits). Whoever holds the ``id`` sees
-the full report (the owner's link); the ``delete_key`` proves ownership (delete, share);
-the ``share_id`` opens the share-link view, which only ever returns the shared variants,
-so a viewer never learns the owner's ``id``. Every identifier is checked against a strict
+Private by default. A report ``id``, its ``delete_key``, its ``share_id`` and a browser's
+``owner`` token are independent ``secrets.token_urlsafe(24)`` values (192 bits); only
+hashes of delete keys and owner tokens are stored. The id alone opens nothing: the owner
+view (:meth:`SQLiteStore.get` without ``viewer``) and every change (share, expiry, delete)
+need a :class:`Proof` of ownership, the token of a browser that owns the report or its
+delete key. Reports are listed only per owner (:meth:`SQLiteStore.list`); a delete key
+brought to another browser makes that browser an owner too (:meth:`SQLiteStore.claim`).
+Reports saved before owners existed have none: their delete key still claims them, their
+share links keep working. The ``share_id`` opens the share-link view, which only ever
+returns the shared variants, so a viewer never learns the owner's ``id``. A *sample* report
+(the demo clip, not a runner's run) has no owner, is never listed and opens read-only for
+anyone through :meth:`SQLiteStore.get_sample`. Every identifier is checked against a strict
 pattern before any database or file access, and all SQL is parameterised.
 
 Crash safety: media are written into a ``.tmp-*`` folder of ``media_root``, flushed to
@@ -65,6 +73,7 @@ MEDIA_DIR_NAME = "media"
 SHARED_DIR = "shared"
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")  # secrets.token_urlsafe(24)
+_CLIP_KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,128}")  # e.g. a SHA-256 hex digest
 _PART_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,99}")  # one media path component
 _TMP_PREFIX = ".tmp-"
 _STALE_AFTER_S = 3600.0  # leftovers older than this are swept
@@ -136,6 +145,25 @@ class SavedReport:
 
 
 @dataclass(frozen=True)
+class Proof:
+    """Proof of ownership of one report: the token of a browser that owns it, its delete key,
+    or both (either one suffices). Methods that take a proof also accept a plain string,
+    which is a delete key."""
+
+    owner: str | None = None
+    delete_key: str | None = None
+
+
+Credential = Proof | str  # a Proof, or a delete key on its own
+
+
+def _proof(credential: Credential | None) -> Proof:
+    if isinstance(credential, Proof):
+        return credential
+    return Proof(delete_key=credential if isinstance(credential, str) else None)
+
+
+@dataclass(frozen=True)
 class ShareOptions:
     share_id: str  # the share link's identifier (not the report id)
     blur_faces: bool
@@ -154,6 +182,8 @@ class StoredReport:
     expires_at: datetime | None
     share: ShareOptions | None
     media_dir: Path
+    clip_key: str | None = None  # the analysis cache key it was saved with (owner view only)
+    sample: bool = False  # the demo clip's report: nobody's run, read-only for everyone
 
     @property
     def shared(self) -> bool:
@@ -196,41 +226,72 @@ class ReportStore(Protocol):
         media_dir: str | Path | None,
         *,
         expire_days: float | None = None,
+        owner: str | None = None,
+        clip_key: str | None = None,
+        sample: bool = False,
     ) -> SavedReport:
-        """Store a report and copies of the media files it names (relative to ``media_dir``)."""
+        """Store a report and copies of the media files it names (relative to ``media_dir``),
+        owned by the browser token ``owner`` (or, with ``sample=True``, by nobody)."""
         ...
 
-    def get(self, report_id: str, viewer: bool = False) -> StoredReport | None:
-        """The owner's report by id, or with ``viewer=True`` the shared variant by share id."""
+    def get(
+        self, report_id: str, proof: Credential | None = None, *, viewer: bool = False
+    ) -> StoredReport | None:
+        """The owner's report by id (needs ``proof``), or with ``viewer=True`` the shared
+        variant by share id."""
         ...
 
-    def list(self, limit: int = 50) -> list[ReportSummary]:
-        """Summaries of the live reports, newest first."""
+    def get_sample(self, report_id: str) -> StoredReport | None:
+        """A sample report by id (read-only; None for any other report)."""
+        ...
+
+    def list(self, owner: str, limit: int = 50) -> list[ReportSummary]:
+        """Summaries of the live reports the browser token ``owner`` owns, newest first."""
+        ...
+
+    def find_clip(self, owner: str, clip_key: str) -> str | None:
+        """The id of ``owner``'s newest live report saved with ``clip_key``, or None."""
+        ...
+
+    def find_sample(self, clip_key: str) -> str | None:
+        """The id of the newest live sample report saved with ``clip_key``, or None."""
+        ...
+
+    def find_by_key(self, delete_key: str) -> str | None:
+        """The id of the live report whose delete key this is, or None."""
+        ...
+
+    def claim(self, delete_key: str, owner: str) -> str | None:
+        """Make the browser token ``owner`` an owner of the delete key's report; its id."""
         ...
 
     def share(
-        self, report_id: str, delete_key: str, blur_faces: bool = True, include_video: bool = False
+        self, report_id: str, proof: Credential, blur_faces: bool = True,
+        include_video: bool = False,
     ) -> str | None:
         """Publish the report for link viewers; returns the new share id (old links die)."""
         ...
 
-    def unshare(self, report_id: str, delete_key: str) -> bool:
+    def unshare(self, report_id: str, proof: Credential) -> bool:
         """Withdraw the share link."""
         ...
 
-    def set_expiry(self, report_id: str, delete_key: str, days: float | None) -> bool:
+    def set_expiry(self, report_id: str, proof: Credential, days: float | None) -> bool:
         """Delete the report automatically ``days`` from now (None: keep it)."""
         ...
 
-    def delete(self, report_id: str, delete_key: str) -> bool:
-        """Remove the report and all its media."""
+    def delete(self, report_id: str, proof: Credential) -> bool:
+        """Remove the report and all its media (for every owner)."""
         ...
 
     def purge_expired(self, now: datetime | None = None) -> int:
         """Delete reports whose expiry time has passed; returns how many."""
         ...
 
-    def media_path(self, report_id: str, rel_path: str, viewer: bool = False) -> Path | None:
+    def media_path(
+        self, report_id: str, rel_path: str, proof: Credential | None = None, *,
+        viewer: bool = False,
+    ) -> Path | None:
         """The file behind a media path of the report (as :meth:`get` sees it), or None."""
         ...
 
@@ -288,10 +349,28 @@ def _m2_expiry_and_share_links(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
+def _m3_owners_and_clip_keys(conn: sqlite3.Connection) -> None:
+    for sql in (
+        """CREATE TABLE report_owners (
+            report_id  TEXT NOT NULL,
+            owner_hash TEXT NOT NULL,
+            added_at   TEXT NOT NULL,
+            PRIMARY KEY (report_id, owner_hash)
+        )""",
+        "CREATE INDEX report_owners_by_owner ON report_owners (owner_hash)",
+        "ALTER TABLE reports ADD COLUMN clip_key TEXT",
+        "ALTER TABLE reports ADD COLUMN sample INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX reports_by_clip_key ON reports (clip_key)",
+        "CREATE INDEX reports_by_delete_key_hash ON reports (delete_key_hash)",
+    ):
+        conn.execute(sql)
+
+
 # Ordered schema steps: MIGRATIONS[i] takes the database from version i to i + 1.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m1_reports,
     _m2_expiry_and_share_links,
+    _m3_owners_and_clip_keys,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -338,15 +417,26 @@ class SQLiteStore:
         media_dir: str | Path | None,
         *,
         expire_days: float | None = None,
+        owner: str | None = None,
+        clip_key: str | None = None,
+        sample: bool = False,
     ) -> SavedReport:
         """Store ``report`` and copies of its media; earlier reports are never touched.
 
         The files named in ``report["media"]`` (evidence, video, thumbnail) are taken from
         ``media_dir`` and must be regular files inside it: no absolute paths, ``..``, hidden
         names or symlinks. ``expire_days`` (> 0) makes the report expire; None keeps it.
+        ``owner`` is the browser token of the runner (only its hash is stored; the report
+        is then listed and opened for that browser); ``clip_key`` (the analysis cache key:
+        clip digest + options) lets :meth:`find_clip` find it again. ``sample=True`` stores
+        the demo clip's report: no owner, never listed, read-only through :meth:`get_sample`.
         """
         if expire_days is not None and not expire_days > 0:
             raise ValueError("expire_days must be positive or None")
+        if owner is not None and (sample or not _is_token(owner)):
+            raise ValueError("owner must be a browser token, and a sample has no owner")
+        if clip_key is not None and not _is_clip_key(clip_key):
+            raise ValueError("clip_key must be 16-128 characters of [A-Za-z0-9_-]")
         data, text = _serialise(report)
         sources = [(rel, _source_file(media_dir, rel)) for rel in _media_files(data)]
         report_id, delete_key = _token(), _token()
@@ -367,8 +457,9 @@ class SQLiteStore:
             with self._db() as conn, _transaction(conn):
                 conn.execute(
                     """INSERT INTO reports (id, delete_key_hash, report_json, created, saved_at,
-                        expires_at, filename, view, overall_score, top_finding, status)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        expires_at, clip_key, sample, filename, view, overall_score,
+                        top_finding, status)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     (
                         report_id,
                         _hash_key(delete_key),
@@ -376,24 +467,59 @@ class SQLiteStore:
                         _iso(_parse_time(data.get("created")) or now),
                         _iso(now),
                         expires,
+                        clip_key,
+                        int(sample),
                         *_summary(data),
                     ),
                 )
+                if owner is not None:
+                    _add_owner(conn, report_id, owner)
         except BaseException:
             shutil.rmtree(final, ignore_errors=True)
             raise
         return SavedReport(report_id, delete_key)
 
     @_friendly
-    def get(self, report_id: str, viewer: bool = False) -> StoredReport | None:
-        """The live report with this id (``viewer=False``) or share id (``viewer=True``)."""
+    def get(
+        self, report_id: str, proof: Credential | None = None, *, viewer: bool = False
+    ) -> StoredReport | None:
+        """The live report with this id for an owner, or with ``viewer=True`` by share id.
+
+        The owner view needs ``proof`` (a :class:`Proof` or a delete key): None when it does
+        not prove ownership of this report, exactly as for an unknown id. Share-link viewers
+        need no proof and get only the shared variant.
+        """
+        if not viewer and proof is None:
+            raise TypeError("the owner view of a report needs a proof of ownership")
+        if viewer:
+            if not _is_token(report_id):
+                return None
+            with self._db() as conn:
+                row = conn.execute(
+                    "SELECT * FROM reports WHERE share_id = ?", (report_id,)
+                ).fetchone()
+            if row is None or _expired(row, _now()):
+                return None
+        else:
+            row = self._owned_row(report_id, _proof(proof))
+            if row is None:
+                return None
+        return self._stored(report_id, row, viewer)
+
+    @_friendly
+    def get_sample(self, report_id: str) -> StoredReport | None:
+        """The live sample report with this id (read-only, for anyone); None for any other."""
         if not _is_token(report_id):
             return None
-        query = "SELECT * FROM reports WHERE " + ("share_id = ?" if viewer else "id = ?")
         with self._db() as conn:
-            row = conn.execute(query, (report_id,)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM reports WHERE id = ? AND sample = 1", (report_id,)
+            ).fetchone()
         if row is None or _expired(row, _now()):
             return None
+        return self._stored(report_id, row, viewer=False)
+
+    def _stored(self, report_id: str, row: sqlite3.Row, viewer: bool) -> StoredReport:
         report = json.loads(row["report_json"])
         folder = self.media_root / row["id"]
         if viewer:
@@ -411,20 +537,26 @@ class SQLiteStore:
             expires_at=_stored_time(row["expires_at"]),
             share=_share_options(row),
             media_dir=folder,
+            clip_key=None if viewer else row["clip_key"],
+            sample=bool(row["sample"]),
         )
 
     @_friendly
-    def list(self, limit: int = 50) -> list[ReportSummary]:
-        """Summaries of the live reports, newest saved first.
+    def list(self, owner: str, limit: int = 50) -> list[ReportSummary]:
+        """Summaries of the live reports the browser token ``owner`` owns, newest saved first.
 
-        Every report of the store is listed: fine for a personal install, a multi-user
-        deployment needs an owner column first.
+        There is no listing of the whole store: a browser sees only its own reports (the
+        ones it saved or claimed with their delete key). Sample reports are never listed.
         """
+        if not _is_token(owner):
+            return []
         with self._db() as conn:
             rows = conn.execute(
-                """SELECT * FROM reports WHERE expires_at IS NULL OR expires_at > ?
-                   ORDER BY saved_at DESC, rowid DESC LIMIT ?""",
-                (_iso(_now()), max(0, int(limit))),
+                """SELECT r.* FROM reports r JOIN report_owners o ON o.report_id = r.id
+                   WHERE o.owner_hash = ? AND r.sample = 0
+                     AND (r.expires_at IS NULL OR r.expires_at > ?)
+                   ORDER BY r.saved_at DESC, r.rowid DESC LIMIT ?""",
+                (_hash_key(owner), _iso(_now()), max(0, int(limit))),
             ).fetchall()
         return [
             ReportSummary(
@@ -442,8 +574,76 @@ class SQLiteStore:
         ]
 
     @_friendly
+    def find_clip(self, owner: str, clip_key: str) -> str | None:
+        """The id of ``owner``'s newest live report saved with ``clip_key`` (de-duplication:
+        the same clip with the same options opens the existing report), or None."""
+        if not (_is_token(owner) and _is_clip_key(clip_key)):
+            return None
+        with self._db() as conn:
+            row = conn.execute(
+                """SELECT r.id FROM reports r JOIN report_owners o ON o.report_id = r.id
+                   WHERE o.owner_hash = ? AND r.clip_key = ? AND r.sample = 0
+                     AND (r.expires_at IS NULL OR r.expires_at > ?)
+                   ORDER BY r.saved_at DESC, r.rowid DESC LIMIT 1""",
+                (_hash_key(owner), clip_key, _iso(_now())),
+            ).fetchone()
+        return row["id"] if row else None
+
+    @_friendly
+    def find_sample(self, clip_key: str) -> str | None:
+        """The id of the newest live sample report saved with ``clip_key``, or None."""
+        if not _is_clip_key(clip_key):
+            return None
+        with self._db() as conn:
+            row = conn.execute(
+                """SELECT id FROM reports WHERE clip_key = ? AND sample = 1
+                     AND (expires_at IS NULL OR expires_at > ?)
+                   ORDER BY saved_at DESC, rowid DESC LIMIT 1""",
+                (clip_key, _iso(_now())),
+            ).fetchone()
+        return row["id"] if row else None
+
+    @_friendly
+    def find_by_key(self, delete_key: str) -> str | None:
+        """The id of the live report whose delete key this is, or None.
+
+        Looked up by the key's SHA-256 (indexed); the key carries 192 random bits, so the
+        lookup's timing tells nothing useful about other keys.
+        """
+        if not _is_token(delete_key):
+            return None
+        with self._db() as conn:
+            row = conn.execute(
+                "SELECT * FROM reports WHERE delete_key_hash = ? AND sample = 0",
+                (_hash_key(delete_key),),
+            ).fetchone()
+        if row is None or _expired(row, _now()) or not _key_matches(row, delete_key):
+            return None
+        return row["id"]
+
+    @_friendly
+    def claim(self, delete_key: str, owner: str) -> str | None:
+        """Add the browser token ``owner`` as an owner of the delete key's report.
+
+        Returns the report id (also when ``owner`` owned it already), None when the key is
+        unknown, malformed or its report expired. Reports saved before owners existed are
+        claimed the same way.
+        """
+        if not _is_token(owner):
+            return None
+        report_id = self.find_by_key(delete_key)
+        if report_id is None:
+            return None
+        with self._db() as conn, _transaction(conn):
+            if conn.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone() is None:
+                return None  # deleted meanwhile
+            _add_owner(conn, report_id, owner)
+        return report_id
+
+    @_friendly
     def share(
-        self, report_id: str, delete_key: str, blur_faces: bool = True, include_video: bool = False
+        self, report_id: str, proof: Credential, blur_faces: bool = True,
+        include_video: bool = False,
     ) -> str | None:
         """Publish the report for share-link viewers and return the new share id.
 
@@ -452,12 +652,13 @@ class SQLiteStore:
         head blurred from ``media.face_boxes``; a picture whose frame or head box is unknown
         is left out rather than shown unblurred. Without ``include_video`` the viewer's
         report has ``media.video = None``. Any earlier share link is withdrawn first, so a
-        failure leaves the report unshared. None when the id or key is wrong.
+        failure leaves the report unshared. None when the id is unknown or ``proof`` (an
+        owner's browser token or the delete key) does not prove ownership.
 
         Raises:
             StoreError: ``share_failed`` for damaged media, or a storage failure.
         """
-        row = self._owned_row(report_id, delete_key)
+        row = self._owned_row(report_id, _proof(proof))
         if row is None:
             return None
         self._withdraw(report_id)
@@ -491,15 +692,16 @@ class SQLiteStore:
         return share_id if updated else None
 
     @_friendly
-    def set_expiry(self, report_id: str, delete_key: str, days: float | None) -> bool:
+    def set_expiry(self, report_id: str, proof: Credential, days: float | None) -> bool:
         """The owner sets (``days`` from now) or clears (None) the report's expiry.
 
-        False when the id or key is wrong. :meth:`purge_expired` then deletes it when due;
-        until then an expired report already reads as gone everywhere.
+        False when the id is unknown or ``proof`` does not prove ownership.
+        :meth:`purge_expired` then deletes it when due; until then an expired report
+        already reads as gone everywhere.
         """
         if days is not None and not (0 < days <= 3650):
             raise ValueError("days must be between 0 and 3650")
-        if self._owned_row(report_id, delete_key) is None:
+        if self._owned_row(report_id, _proof(proof)) is None:
             return False
         when = None if days is None else _iso(_now() + timedelta(days=days))
         with self._db() as conn, _transaction(conn):
@@ -507,28 +709,31 @@ class SQLiteStore:
         return True
 
     @_friendly
-    def unshare(self, report_id: str, delete_key: str) -> bool:
-        """Withdraw the share link and its media copies. False when the id or key is wrong."""
-        if self._owned_row(report_id, delete_key) is None:
+    def unshare(self, report_id: str, proof: Credential) -> bool:
+        """Withdraw the share link and its media copies. False when the id is unknown or
+        ``proof`` does not prove ownership."""
+        if self._owned_row(report_id, _proof(proof)) is None:
             return False
         self._withdraw(report_id)
         return True
 
     @_friendly
-    def delete(self, report_id: str, delete_key: str) -> bool:
-        """Remove the report, its share link and all its media (also when expired).
+    def delete(self, report_id: str, proof: Credential) -> bool:
+        """Remove the report, its share link and all its media (also when expired), for
+        every owner.
 
-        False when the id is unknown or the key is not this report's (compared in constant
-        time). A folder that cannot be removed now is swept by :meth:`purge_expired`.
+        False when the id is unknown or ``proof`` is neither this report's delete key
+        (compared in constant time) nor the token of one of its owners. A folder that
+        cannot be removed now is swept by :meth:`purge_expired`.
         """
-        if not (_is_token(report_id) and _is_token(delete_key)):
+        proof = _proof(proof)
+        if not _is_token(report_id):
             return False
         with self._db() as conn, _transaction(conn):
-            row = conn.execute(
-                "SELECT delete_key_hash FROM reports WHERE id = ?", (report_id,)
-            ).fetchone()
-            if not _key_matches(row, delete_key):
+            row = conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+            if not _proves(conn, row, proof):
                 return False
+            conn.execute("DELETE FROM report_owners WHERE report_id = ?", (report_id,))
             conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
         shutil.rmtree(self.media_root / report_id, ignore_errors=True)
         return True
@@ -547,6 +752,7 @@ class SQLiteStore:
                 "SELECT id FROM reports WHERE expires_at IS NOT NULL AND expires_at <= ?", (cutoff,)
             )
             ids = [r["id"] for r in expired]
+            conn.executemany("DELETE FROM report_owners WHERE report_id = ?", [(i,) for i in ids])
             conn.executemany("DELETE FROM reports WHERE id = ?", [(i,) for i in ids])
         for report_id in ids:
             shutil.rmtree(self.media_root / report_id, ignore_errors=True)
@@ -554,13 +760,16 @@ class SQLiteStore:
         return len(ids)
 
     @_friendly
-    def media_path(self, report_id: str, rel_path: str, viewer: bool = False) -> Path | None:
+    def media_path(
+        self, report_id: str, rel_path: str, proof: Credential | None = None, *,
+        viewer: bool = False,
+    ) -> Path | None:
         """The file of ``rel_path`` if the report (as :meth:`get` sees it) names it, else None.
 
         Only paths listed in the report's media are served, so a share-link viewer cannot
         reach the owner's originals nor a video that was not shared.
         """
-        stored = self.get(report_id, viewer)
+        stored = self.get(report_id, proof, viewer=viewer)
         return None if stored is None else stored.media_file(rel_path)
 
     # --- internals ---
@@ -574,14 +783,14 @@ class SQLiteStore:
         finally:
             conn.close()
 
-    def _owned_row(self, report_id: str, delete_key: str) -> sqlite3.Row | None:
-        """The live row of ``report_id`` if ``delete_key`` is its key."""
-        if not (_is_token(report_id) and _is_token(delete_key)):
+    def _owned_row(self, report_id: str, proof: Proof) -> sqlite3.Row | None:
+        """The live row of ``report_id`` if ``proof`` proves ownership of it."""
+        if not _is_token(report_id):
             return None
         with self._db() as conn:
             row = conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
-        if not _key_matches(row, delete_key) or _expired(row, _now()):
-            return None
+            if not _proves(conn, row, proof) or _expired(row, _now()):
+                return None
         return row
 
     def _withdraw(self, report_id: str) -> None:
@@ -675,6 +884,30 @@ def _hash_key(key: str) -> str:
 def _key_matches(row: sqlite3.Row | None, key: str) -> bool:
     stored = row["delete_key_hash"] if row is not None else _DUMMY_HASH
     return hmac.compare_digest(stored, _hash_key(key)) and row is not None
+
+
+def _is_clip_key(value: object) -> bool:
+    return isinstance(value, str) and _CLIP_KEY_RE.fullmatch(value) is not None
+
+
+def _add_owner(conn: sqlite3.Connection, report_id: str, owner: str) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO report_owners (report_id, owner_hash, added_at) VALUES (?, ?, ?)",
+        (report_id, _hash_key(owner), _iso(_now())),
+    )
+
+
+def _proves(conn: sqlite3.Connection, row: sqlite3.Row | None, proof: Proof) -> bool:
+    """Whether ``proof`` proves ownership of ``row``: its delete key (compared in constant
+    time) or the token of one of its owners (looked up by hash). Sample rows have no owner
+    and their key was never handed out."""
+    by_key = _is_token(proof.delete_key) and _key_matches(row, proof.delete_key)
+    if by_key or row is None or not _is_token(proof.owner):
+        return by_key and row is not None and not row["sample"]
+    return conn.execute(
+        "SELECT 1 FROM report_owners WHERE report_id = ? AND owner_hash = ?",
+        (row["id"], _hash_key(proof.owner)),
+    ).fetchone() is not None
 
 
 def _serialise(report: dict[str, Any]) -> tuple[dict[str, Any], str]:

@@ -70,7 +70,7 @@ def run_and_open(job) -> None:
         report_id = analysis.save(result)
     finally:
         bar.empty()
-    session.open_report(report_id)
+    analysis.open_saved(result, report_id)
 
 
 def analyse_upload(upload, options: AnalysisOptions) -> None:
@@ -80,6 +80,10 @@ def analyse_upload(upload, options: AnalysisOptions) -> None:
             "too_large", f"This file is {megabytes(upload.size)}, more than the {limit} MB limit.",
             "Trim it to 10–20 s of running (your phone's gallery can trim clips) and upload again.")
     data = upload.getvalue()
+    if (rid := analysis.find_saved(data, options)) is not None:
+        session.flash("info", "You analysed this clip with these options before: here is "
+                              "that report.")
+        session.open_report(rid)
     run_and_open(lambda progress: analysis.analyse_upload(data, upload.name, options, progress))
 
 
@@ -110,6 +114,7 @@ def main() -> None:
         with guard.friendly_errors("analysing the sample clip"):
             run_and_open(lambda progress: analysis.analyse_sample(options, progress))
     st.caption(f":material/health_and_safety: {DISCLAIMER}")
+    session.keep_browser_cookie()
 
 
 with guard.friendly_errors():

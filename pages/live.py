@@ -139,7 +139,7 @@ def make_report(analyzer: LiveAnalyzer, height_cm: float | None) -> None:
     with tempfile.TemporaryDirectory(prefix="formcheck-live-") as out:
         report = analyzer.to_report(Path(out), AnalysisOptions(height_cm=height_cm), progress)
         bar.progress(1.0, text="Saving your report…")
-        saved = session.store().save(report, Path(out))
+        saved = session.store().save(report, Path(out), owner=session.browser_token())
     bar.empty()
     session.remember(saved.id, saved.delete_key)
     st.session_state[session.CURRENT] = saved.id

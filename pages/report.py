@@ -1,4 +1,9 @@
-"""Report: the owner's report (from this session) or, with ``?r=<share id>``, a shared one."""
+"""Report: the owner's report, the sample report, or, with ``?r=<share id>``, a shared one.
+
+The owner view opens only with this session's proof of ownership (this browser's token or
+the delete key, :func:`ui.session.proof`); anything else reads as "not found", exactly as
+an unknown id. The sample opens read-only for anyone, without owner controls.
+"""
 from __future__ import annotations
 
 import streamlit as st
@@ -13,15 +18,20 @@ def load() -> report_view.Opened | None:
         stored = store.get(share_id, viewer=True)
         return report_view.Opened(store, stored, viewer=True) if stored else None
     rid = session.current()
-    if rid is None:
-        return None
-    stored = store.get(rid)
-    return report_view.Opened(store, stored, viewer=False) if stored else None
+    if rid is not None:
+        stored = store.get(rid, session.proof(rid))
+        return report_view.Opened(store, stored, viewer=False) if stored else None
+    sample = session.current_sample()
+    if sample is not None:
+        stored = store.get_sample(sample)
+        return report_view.Opened(store, stored, viewer=True, sample=True) if stored else None
+    return None
 
 
 def nothing_open() -> None:
     st.title("Report")
-    if st.query_params.get(owner.SHARE_PARAM) is not None or session.current() is not None:
+    if (st.query_params.get(owner.SHARE_PARAM) is not None or session.current() is not None
+            or session.current_sample() is not None):
         st.warning(text.NOT_FOUND, icon=":material/search_off:")
     else:
         st.info("No report is open yet. Analyse a clip, or open one from your history.",
@@ -32,11 +42,13 @@ def nothing_open() -> None:
 
 
 def main() -> None:
+    session.keep_browser_cookie()
     op = load()
     if op is None:
         nothing_open()
         return
     report_view.header(op)
+    session.show_flash()
     if op.report.get("status") == "refused":
         report_view.refused(op)
         report_view.quality_panel(op, expanded=False)
@@ -48,7 +60,7 @@ def main() -> None:
         report_view.frames_and_video(op)
         report_view.quality_panel(op)
     report_view.downloads(op)
-    if not op.viewer:
+    if not op.viewer:  # the store checked this session's proof of ownership in load()
         owner.controls(op)
     else:
         st.page_link(session.ANALYZE_PAGE, label="Check your own running form",

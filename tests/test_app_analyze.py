@@ -100,7 +100,8 @@ def test_upload_saves_report_and_opens_it(app, store, side_analysis):
     assert not calls, "a cached clip is not analysed again"
     assert not at.exception
     assert at.title[0].value == "Your running form"
-    saved = store.list()
+    token = at.session_state["fc_browser_token"]
+    saved = store.list(token)
     assert len(saved) == 1
     rid = saved[0].id
     assert at.session_state["fc_current"] == rid
@@ -112,7 +113,9 @@ def test_upload_saves_report_and_opens_it(app, store, side_analysis):
     _button(at, "Analyse my run").click()
     at.run()
     assert at.title[0].value == "Your running form"
-    assert len(store.list()) == 1
+    assert any("analysed this clip with these options before" in i.value for i in at.info)
+    assert at.session_state["fc_current"] == rid
+    assert len(store.list(token)) == 1
 
 
 @pytest.mark.slow
@@ -125,9 +128,19 @@ def test_try_a_sample_analyses_the_demo_clip(app, store):
     _button(at, "Try a sample clip").click()
     at.run(timeout=600)
     assert not at.exception
-    assert at.title[0].value == "Your running form", [e.value for e in at.error]
-    assert len(store.list()) == 1
-    assert store.list()[0].filename == "sample_good_side.mp4"
+    assert at.title[0].value == "Sample report", [e.value for e in at.error]
+    assert any("sample report" in i.value for i in at.info)
+    # The sample is nobody's run: not in this browser's history, no owner controls.
+    assert store.list(at.session_state["fc_browser_token"]) == []
+    assert "Delete this report…" not in [b.label for b in at.button]
+    assert not at.session_state["fc_current"]
+    sample_id = at.session_state["fc_sample"]
+    assert store.get_sample(sample_id).report["source"]["filename"] == "sample_good_side.mp4"
+    # A second try opens the same stored sample.
+    at.switch_page(ANALYZE).run()
+    _button(at, "Try a sample clip").click()
+    at.run(timeout=600)
+    assert at.session_state["fc_sample"] == sample_id
 
 
 def test_height_in_feet_and_inches_converts_to_cm(app, data_dir):

@@ -117,7 +117,7 @@ def test_share_then_view_read_only_then_delete_kills_link(app, store, side_analy
     assert not at.exception
     assert at.title[0].value == "Check your running form"
     assert any("deleted" in s.value for s in at.success)
-    assert store.get(saved.id) is None
+    assert store.get(saved.id, saved.delete_key) is None
 
     dead = app(REPORT, query={"r": share_id}).run()
     assert not dead.exception
@@ -157,18 +157,19 @@ def test_refused_clip_shows_reasons_and_how_to_refilm(app, store, refused_analys
     assert "Create share link" not in _labels(at) and "Delete this report…" in _labels(at)
 
 
-def test_report_opened_without_key_asks_for_it(app, store, side_analysis):
-    saved = store.save(side_analysis.report, side_analysis.media_dir)
-    at = app(REPORT, fc_current=saved.id).run()
+def test_report_opens_only_for_its_owner(app, store, side_analysis):
+    owner_token, stranger_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    saved = store.save(side_analysis.report, side_analysis.media_dir, owner=owner_token)
+    # A session that is not the owner gets "not found" even with the report id in hand.
+    at = app(REPORT, fc_current=saved.id, fc_browser_token=stranger_token).run()
     assert not at.exception
-    assert at.text_input[0].label == "Delete key"
-    assert _button(at, "Create share link").disabled
-    at.text_input[0].input("x" * 32).run()
+    assert any(NOT_FOUND in w.value for w in at.warning)
+    assert not _charts(at) and not at.get("image") and not at.code
+    assert side_analysis.report["source"]["filename"] not in _texts(at)
+    # The owner's browser opens it with its controls; its token is proof enough to share.
+    at = app(REPORT, fc_current=saved.id, fc_browser_token=owner_token).run()
+    assert not at.exception and at.title[0].value == "Your running form"
+    assert not at.text_input  # no key to type: this browser owns the report
     _button(at, "Create share link").click()
     at.run()
-    assert any("does not match" in e.value for e in at.error)
-    assert store.get(saved.id).share is None
-    at.text_input[0].input(saved.delete_key).run()
-    _button(at, "Create share link").click()
-    at.run()
-    assert store.get(saved.id).share is not None
+    assert store.get(saved.id, saved.delete_key).share is not None

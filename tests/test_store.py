@@ -22,9 +22,10 @@ import numpy as np
 import pytest
 
 from core import store as store_mod
-from core.store import SQLiteStore, StoreError, open_store
+from core.store import Proof, SQLiteStore, StoreError, open_store
 
 HEAD = (40, 24, 64, 48)  # the runner's head box in every picture and frame
+OWNER = store_mod._token()  # the browser token of the runner of these tests
 FILES = ("evidence/ic.jpg", "evidence/to.jpg", "thumb.jpg", "annotated.mp4")
 
 
@@ -101,11 +102,9 @@ def rows(s: SQLiteStore) -> set[str]:
 def assert_consistent(s: SQLiteStore) -> None:
     """Every row has its media folder, every folder its row, no temporary leftovers."""
     assert {p.name for p in s.media_root.iterdir()} == rows(s)
-    for report_id in rows(s):
-        stored = s.get(report_id)
-        assert stored is not None
-        for rel in store_mod._referenced(stored.report.get("media")):
-            assert (stored.media_dir / rel).is_file()
+    for report_id, text in sql(s.db_path, "SELECT id, report_json FROM reports"):
+        for rel in store_mod._referenced(json.loads(text).get("media")):
+            assert (s.media_root / report_id / rel).is_file()
 
 
 # --- round trip -------------------------------------------------------------------------
@@ -113,44 +112,44 @@ def assert_consistent(s: SQLiteStore) -> None:
 
 def test_save_get_list_delete_round_trip(store: SQLiteStore, media_src: Path) -> None:
     report = make_report()
-    saved = store.save(report, media_src)
+    saved = store.save(report, media_src, owner=OWNER)
     assert saved.id != saved.delete_key
 
-    stored = store.get(saved.id)
+    stored = store.get(saved.id, saved.delete_key)
     assert stored is not None and stored.id == saved.id
     assert stored.report == report
     assert stored.created == datetime(2025, 3, 1, 8, 30, tzinfo=timezone.utc)
     assert stored.expires_at is None and not stored.shared and stored.share is None
     assert stored.media_dir == store.media_root / saved.id
     for rel in FILES:
-        path = store.media_path(saved.id, rel)
+        path = store.media_path(saved.id, rel, saved.delete_key)
         assert path == store.media_root / saved.id / rel
         assert path.read_bytes() == (media_src / rel).read_bytes()
-    assert store.media_path(saved.id, "evidence/other.jpg") is None
+    assert store.media_path(saved.id, "evidence/other.jpg", saved.delete_key) is None
 
-    [summary] = store.list()
+    [summary] = store.list(OWNER)
     assert (summary.id, summary.filename, summary.view) == (saved.id, "run.mp4", "side")
     assert (summary.score, summary.top_finding) == (72, "Overstriding")
     assert (summary.status, summary.shared) == ("ok", False)
 
     assert store.delete(saved.id, saved.delete_key)
-    assert store.get(saved.id) is None
-    assert store.media_path(saved.id, FILES[0]) is None
-    assert store.list() == []
+    assert store.get(saved.id, saved.delete_key) is None
+    assert store.media_path(saved.id, FILES[0], saved.delete_key) is None
+    assert store.list(OWNER) == []
     assert not (store.media_root / saved.id).exists()
     assert not store.delete(saved.id, saved.delete_key)
 
 
 def test_list_is_newest_first_with_summaries(store: SQLiteStore, media_src: Path) -> None:
-    a = store.save(make_report("a.mp4"), media_src)
-    b = store.save(make_report("b.mp4", score=None, fixes=False), media_src)
-    c = store.save({"version": "1.0", "status": "refused", "findings": None}, None)
-    listed = store.list()
+    a = store.save(make_report("a.mp4"), media_src, owner=OWNER)
+    b = store.save(make_report("b.mp4", score=None, fixes=False), media_src, owner=OWNER)
+    c = store.save({"version": "1.0", "status": "refused", "findings": None}, None, owner=OWNER)
+    listed = store.list(OWNER)
     assert [r.id for r in listed] == [c.id, b.id, a.id]
     assert (listed[1].score, listed[1].top_finding) == (None, None)
     assert (listed[0].filename, listed[0].status, listed[0].view) == (None, "refused", None)
-    assert [r.id for r in store.list(limit=2)] == [c.id, b.id]
-    assert store.get(a.id).report["source"]["filename"] == "a.mp4"
+    assert [r.id for r in store.list(OWNER, limit=2)] == [c.id, b.id]
+    assert store.get(a.id, a.delete_key).report["source"]["filename"] == "a.mp4"
     assert_consistent(store)
 
 
@@ -167,13 +166,14 @@ def test_concurrent_saves_lose_nothing(tmp_path: Path, media_src: Path) -> None:
 
     def save_three(worker: int) -> list[str]:
         own = SQLiteStore(db, media)  # all 8 create the same new database at once
-        return [own.save(make_report(f"w{worker}-{i}.mp4"), media_src).id for i in range(3)]
+        return [own.save(make_report(f"w{worker}-{i}.mp4"), media_src, owner=OWNER).id
+                for i in range(3)]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         ids = [i for batch in pool.map(save_three, range(8)) for i in batch]
     assert len(set(ids)) == 24
     store = SQLiteStore(db, media)
-    assert {r.id for r in store.list(limit=100)} == set(ids)
+    assert {r.id for r in store.list(OWNER, limit=100)} == set(ids)
     assert_consistent(store)
 
 
@@ -183,7 +183,7 @@ def test_concurrent_saves_lose_nothing(tmp_path: Path, media_src: Path) -> None:
 def test_copy_failing_halfway_leaves_store_consistent(
     store: SQLiteStore, media_src: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    earlier = store.save(make_report("earlier.mp4"), media_src)
+    earlier = store.save(make_report("earlier.mp4"), media_src, owner=OWNER)
     real_copy = store_mod._copy_file
     calls = []
 
@@ -196,29 +196,30 @@ def test_copy_failing_halfway_leaves_store_consistent(
 
     monkeypatch.setattr(store_mod, "_copy_file", copy_then_fill_disk)
     with pytest.raises(StoreError) as caught:
-        store.save(make_report("doomed.mp4"), media_src)
+        store.save(make_report("doomed.mp4"), media_src, owner=OWNER)
     assert caught.value.code == "storage_full"
     assert "/" not in caught.value.message + caught.value.hint and "secret" not in str(caught.value)
     assert len(calls) == 3
     assert rows(store) == {earlier.id}
     assert_consistent(store)
-    kept = store.media_path(earlier.id, FILES[3])
+    kept = store.media_path(earlier.id, FILES[3], earlier.delete_key)
     assert kept.read_bytes() == (media_src / FILES[3]).read_bytes()
 
 
 def test_failing_db_insert_removes_the_copied_media(store: SQLiteStore, media_src: Path) -> None:
-    earlier = store.save(make_report("earlier.mp4"), media_src)
+    earlier = store.save(make_report("earlier.mp4"), media_src, owner=OWNER)
     sql(
         store.db_path,
         "CREATE TRIGGER crash BEFORE INSERT ON reports BEGIN SELECT RAISE(ABORT, 'crash'); END",
     )
     with pytest.raises(StoreError) as caught:
-        store.save(make_report("doomed.mp4"), media_src)
+        store.save(make_report("doomed.mp4"), media_src, owner=OWNER)
     assert caught.value.code == "storage_failed"
     assert rows(store) == {earlier.id}
     assert_consistent(store)
     sql(store.db_path, "DROP TRIGGER crash")
-    assert store.get(store.save(make_report(), media_src).id) is not None
+    again = store.save(make_report(), media_src, owner=OWNER)
+    assert store.get(again.id, Proof(owner=OWNER)) is not None
     assert_consistent(store)
 
 
@@ -233,7 +234,7 @@ def test_unwritable_folder_gives_a_friendly_error(tmp_path: Path) -> None:
 
 
 def test_purge_sweeps_stale_leftovers_of_hard_crashes(store: SQLiteStore, media_src: Path) -> None:
-    kept = store.save(make_report(), media_src)
+    kept = store.save(make_report(), media_src, owner=OWNER)
     stale_tmp = store.media_root / ".tmp-crashed"
     stale_orphan = store.media_root / store_mod._token()  # renamed into place, row never written
     fresh_orphan = store.media_root / store_mod._token()  # maybe a save in progress
@@ -244,7 +245,7 @@ def test_purge_sweeps_stale_leftovers_of_hard_crashes(store: SQLiteStore, media_
         os.utime(folder, (two_hours_ago, two_hours_ago))
     assert store.purge_expired() == 0
     assert not stale_tmp.exists() and not stale_orphan.exists()
-    assert fresh_orphan.exists() and store.get(kept.id) is not None
+    assert fresh_orphan.exists() and store.get(kept.id, kept.delete_key) is not None
 
 
 def test_bad_reports_are_refused(store: SQLiteStore) -> None:
@@ -270,7 +271,7 @@ def test_media_paths_escaping_the_folder_are_refused(
     report = make_report()
     report["media"]["evidence"]["ic"] = rel
     with pytest.raises(StoreError) as caught:
-        store.save(report, media_src)
+        store.save(report, media_src, owner=OWNER)
     assert caught.value.code == "bad_media"
     assert list(store.media_root.iterdir()) == []
 
@@ -318,39 +319,141 @@ BAD_IDS = [
 
 @pytest.mark.parametrize("bad", BAD_IDS)
 def test_unknown_or_malformed_ids_give_none(store: SQLiteStore, media_src: Path, bad: Any) -> None:
-    saved = store.save(make_report(), media_src)
-    assert store.get(bad) is None
+    saved = store.save(make_report(), media_src, owner=OWNER)
+    assert store.get(bad, Proof(OWNER, saved.delete_key)) is None
     assert store.get(bad, viewer=True) is None
-    assert store.media_path(bad, FILES[0]) is None
+    assert store.media_path(bad, FILES[0], saved.delete_key) is None
     assert store.media_path(bad, FILES[0], viewer=True) is None
     assert store.delete(bad, saved.delete_key) is False
     assert store.share(bad, saved.delete_key) is None
     assert store.unshare(bad, saved.delete_key) is False
     assert store.delete(saved.id, bad) is False
     assert store.share(saved.id, bad) is None
-    assert [r.id for r in store.list()] == [saved.id]
+    assert [r.id for r in store.list(OWNER)] == [saved.id]
     assert_consistent(store)
 
 
 def test_media_path_serves_only_named_files(store: SQLiteStore, media_src: Path) -> None:
-    saved = store.save(make_report(), media_src)
+    saved = store.save(make_report(), media_src, owner=OWNER)
     for rel in ("../../formcheck.db", "/etc/passwd", "evidence/../../x", "", None, "evidence"):
-        assert store.media_path(saved.id, rel) is None  # type: ignore[arg-type]
+        assert store.media_path(saved.id, rel, saved.delete_key) is None  # type: ignore[arg-type]
 
 
 def test_delete_keys_belong_to_one_report(store: SQLiteStore, media_src: Path) -> None:
-    a = store.save(make_report("a.mp4"), media_src)
-    b = store.save(make_report("b.mp4"), media_src)
+    a = store.save(make_report("a.mp4"), media_src, owner=OWNER)
+    b = store.save(make_report("b.mp4"), media_src, owner=OWNER)
     assert not store.delete(b.id, a.delete_key)
     assert not store.delete(a.id, store_mod._token())
     assert not store.delete(a.id, a.delete_key[:-1] + ("A" if a.delete_key[-1] != "A" else "B"))
     assert not store.share(b.id, a.delete_key)
-    assert store.get(a.id) is not None and store.get(b.id) is not None
+    assert store.get(a.id, a.delete_key) is not None and store.get(b.id, b.delete_key) is not None
     assert store.delete(a.id, a.delete_key)
-    assert store.get(a.id) is None and store.get(b.id) is not None
+    assert store.get(a.id, a.delete_key) is None and store.get(b.id, b.delete_key) is not None
     [(stored_hash,)] = sql(store.db_path, "SELECT delete_key_hash FROM reports")
     assert b.delete_key not in stored_hash  # only a hash is kept
     assert store.delete(b.id, b.delete_key)
+    assert_consistent(store)
+
+
+# --- owners: private by default ----------------------------------------------------------
+
+
+def test_reports_are_private_to_their_browser(store: SQLiteStore, media_src: Path) -> None:
+    other = store_mod._token()  # a second browser
+    mine = store.save(make_report("mine.mp4"), media_src, owner=OWNER, clip_key="k" * 64)
+    theirs = store.save(make_report("theirs.mp4"), media_src, owner=other)
+    assert [r.id for r in store.list(OWNER)] == [mine.id]
+    assert [r.id for r in store.list(other)] == [theirs.id]
+    assert store.list(store_mod._token()) == [] and store.list("nope") == []
+    # the id alone opens nothing; another browser's token or key proves nothing
+    with pytest.raises(TypeError):
+        store.get(mine.id)
+    assert store.get(mine.id, Proof(owner=other)) is None
+    assert store.get(mine.id, theirs.delete_key) is None
+    assert store.get(mine.id, Proof(owner=mine.delete_key)) is None  # a key is no token
+    assert store.get(mine.id, Proof(delete_key=OWNER)) is None  # and a token is no key
+    assert store.media_path(mine.id, FILES[0], Proof(owner=other)) is None
+    stored = store.get(mine.id, Proof(owner=OWNER))
+    assert stored is not None and stored.clip_key == "k" * 64 and not stored.sample
+    # changes need proof too; the owner's browser token is enough
+    assert store.share(mine.id, Proof(owner=other)) is None
+    assert not store.set_expiry(mine.id, Proof(owner=other), 3)
+    assert not store.delete(mine.id, Proof(owner=other))
+    share_id = store.share(mine.id, Proof(owner=OWNER))
+    assert share_id is not None and store.get(share_id, viewer=True) is not None
+    assert store.get(share_id, viewer=True).clip_key is None
+    assert store.unshare(mine.id, Proof(owner=OWNER))
+    assert store.set_expiry(mine.id, Proof(owner=OWNER), 5)
+    assert store.delete(mine.id, Proof(owner=OWNER))
+    assert store.list(OWNER) == [] and store.get(theirs.id, Proof(owner=other)) is not None
+    [(owners,)] = sql(store.db_path, "SELECT COUNT(*) FROM report_owners")
+    assert owners == 1  # the deleted report's owner rows went with it
+    [(owner_hash,)] = sql(store.db_path, "SELECT owner_hash FROM report_owners")
+    assert other not in owner_hash  # only a hash of the token is kept
+    assert_consistent(store)
+
+
+def test_delete_key_claims_a_report_for_another_browser(
+    store: SQLiteStore, media_src: Path
+) -> None:
+    other = store_mod._token()
+    saved = store.save(make_report(), media_src, owner=OWNER)
+    assert store.find_by_key(saved.delete_key) == saved.id
+    for bad in (store_mod._token(), saved.id, "", None, "' OR 1=1 --"):
+        assert store.find_by_key(bad) is None  # type: ignore[arg-type]
+        assert store.claim(bad, other) is None  # type: ignore[arg-type]
+    assert store.claim(saved.delete_key, "not a token") is None
+    assert store.list(other) == []
+    assert store.claim(saved.delete_key, other) == saved.id
+    assert store.claim(saved.delete_key, other) == saved.id  # claiming twice is harmless
+    assert [r.id for r in store.list(other)] == [saved.id]
+    assert [r.id for r in store.list(OWNER)] == [saved.id]  # the first owner keeps it
+    assert store.get(saved.id, Proof(owner=other)) is not None
+    assert store.delete(saved.id, Proof(owner=other))  # gone for every owner
+    assert store.list(OWNER) == [] and store.claim(saved.delete_key, other) is None
+    expiring = store.save(make_report(), media_src, owner=OWNER, expire_days=1)
+    past = datetime.now(timezone.utc) - timedelta(days=1)
+    sql(store.db_path, "UPDATE reports SET expires_at = ?", store_mod._iso(past))
+    assert store.claim(expiring.delete_key, other) is None  # an expired report is gone
+
+
+def test_find_clip_is_per_browser_and_clip_key(store: SQLiteStore, media_src: Path) -> None:
+    other = store_mod._token()
+    key, key2 = "a" * 64, "b" * 64
+    assert store.find_clip(OWNER, key) is None
+    saved = store.save(make_report(), media_src, owner=OWNER, clip_key=key)
+    assert store.find_clip(OWNER, key) == saved.id
+    assert store.find_clip(OWNER, key2) is None
+    assert store.find_clip(other, key) is None  # another browser's upload of the same clip
+    assert store.find_clip(OWNER, "x") is None and store.find_clip("x", key) is None
+    with pytest.raises(ValueError):
+        store.save(make_report(), media_src, owner=OWNER, clip_key="not a key!")
+    with pytest.raises(ValueError):
+        store.save(make_report(), media_src, owner="not a token")
+    assert store.delete(saved.id, saved.delete_key)
+    assert store.find_clip(OWNER, key) is None
+
+
+def test_sample_reports_belong_to_nobody(store: SQLiteStore, media_src: Path) -> None:
+    key = "s" * 64
+    with pytest.raises(ValueError):
+        store.save(make_report(), media_src, owner=OWNER, sample=True)
+    assert store.find_sample(key) is None
+    sample = store.save(make_report("sample.mp4"), media_src, clip_key=key, sample=True)
+    mine = store.save(make_report(), media_src, owner=OWNER, clip_key=key)
+    assert store.find_sample(key) == sample.id
+    assert store.find_clip(OWNER, key) == mine.id  # an own upload of the same clip is separate
+    stored = store.get_sample(sample.id)
+    assert stored is not None and stored.sample
+    assert stored.report["source"]["filename"] == "sample.mp4"
+    assert stored.media_file(FILES[0]) is not None
+    assert store.get_sample(mine.id) is None  # a runner's report is never opened as a sample
+    assert [r.id for r in store.list(OWNER)] == [mine.id]  # samples are never listed
+    # nobody owns a sample: no token, no key, no claim, no changes
+    assert store.get(sample.id, Proof(owner=OWNER, delete_key=sample.delete_key)) is None
+    assert store.claim(sample.delete_key, OWNER) is None
+    assert store.share(sample.id, sample.delete_key) is None
+    assert not store.delete(sample.id, sample.delete_key)
     assert_consistent(store)
 
 
@@ -358,20 +461,20 @@ def test_delete_keys_belong_to_one_report(store: SQLiteStore, media_src: Path) -
 
 
 def test_viewer_sees_nothing_of_an_unshared_report(store: SQLiteStore, media_src: Path) -> None:
-    saved = store.save(make_report(), media_src)
+    saved = store.save(make_report(), media_src, owner=OWNER)
     assert store.get(saved.id, viewer=True) is None
     assert store.media_path(saved.id, FILES[0], viewer=True) is None
     share_id = store.share(saved.id, saved.delete_key)
     # the owner's id is no share link, and a share id gives no owner access
     assert store.get(saved.id, viewer=True) is None
-    assert store.get(share_id) is None
-    assert store.media_path(share_id, FILES[0]) is None
+    assert store.get(share_id, Proof(OWNER, saved.delete_key)) is None
+    assert store.media_path(share_id, FILES[0], Proof(OWNER)) is None
 
 
 def test_share_blurs_evidence_and_leaves_out_the_video(store: SQLiteStore, media_src: Path) -> None:
     report = make_report()
     del report["media"]["evidence_frames"]["to"]  # a picture whose frame is unknown
-    saved = store.save(report, media_src)
+    saved = store.save(report, media_src, owner=OWNER)
     share_id = store.share(saved.id, saved.delete_key, blur_faces=True, include_video=False)
     assert share_id is not None and share_id != saved.id
 
@@ -391,15 +494,16 @@ def test_share_blurs_evidence_and_leaves_out_the_video(store: SQLiteStore, media
         blurred = cv2.imread(str(store.media_path(share_id, rel, viewer=True)))
         assert head_std(blurred) < 0.35 * head_std(original)
 
-    owner = store.get(saved.id)
+    owner = store.get(saved.id, saved.delete_key)
     assert owner.shared and owner.share.share_id == share_id
     assert owner.report == report  # the owner keeps the originals
-    assert store.media_path(saved.id, FILES[0]).read_bytes() == (media_src / FILES[0]).read_bytes()
-    assert store.list()[0].shared
+    original = store.media_path(saved.id, FILES[0], saved.delete_key)
+    assert original.read_bytes() == (media_src / FILES[0]).read_bytes()
+    assert store.list(OWNER)[0].shared
 
 
 def test_share_with_blurred_video(store: SQLiteStore, media_src: Path) -> None:
-    saved = store.save(make_report(), media_src)
+    saved = store.save(make_report(), media_src, owner=OWNER)
     share_id = store.share(saved.id, saved.delete_key, blur_faces=True, include_video=True)
     seen = store.get(share_id, viewer=True)
     assert seen.report["media"]["video"] == FILES[3]
@@ -411,7 +515,7 @@ def test_share_with_blurred_video(store: SQLiteStore, media_src: Path) -> None:
 
 
 def test_share_without_blur_copies_originals(store: SQLiteStore, media_src: Path) -> None:
-    saved = store.save(make_report(), media_src)
+    saved = store.save(make_report(), media_src, owner=OWNER)
     share_id = store.share(saved.id, saved.delete_key, blur_faces=False, include_video=True)
     seen = store.get(share_id, viewer=True)
     assert seen.report["media"]["evidence"] == make_report()["media"]["evidence"]
@@ -423,44 +527,45 @@ def test_share_without_blur_copies_originals(store: SQLiteStore, media_src: Path
 def test_owner_sets_and_clears_expiry(store: SQLiteStore, media_src: Path) -> None:
     from datetime import timedelta
 
-    saved = store.save(make_report(), media_src)
-    other = store.save(make_report(), media_src)
+    saved = store.save(make_report(), media_src, owner=OWNER)
+    other = store.save(make_report(), media_src, owner=OWNER)
     assert not store.set_expiry(saved.id, other.delete_key, 30)  # another report's key
     assert store.set_expiry(saved.id, saved.delete_key, 30)
-    stored = store.get(saved.id)
+    stored = store.get(saved.id, saved.delete_key)
     assert stored.expires_at is not None
     assert store.purge_expired() == 0  # not due yet
     assert store.purge_expired(now=stored.expires_at + timedelta(seconds=1)) == 1
-    assert store.get(saved.id) is None and store.get(other.id) is not None
+    assert store.get(saved.id, saved.delete_key) is None
+    assert store.get(other.id, other.delete_key) is not None
     assert not (store.media_root / saved.id).exists()
     assert store.set_expiry(other.id, other.delete_key, 5)
     assert store.set_expiry(other.id, other.delete_key, None)
-    assert store.get(other.id).expires_at is None
+    assert store.get(other.id, other.delete_key).expires_at is None
 
 
 def test_viewer_gets_no_file_name_or_face_positions(store: SQLiteStore, media_src: Path) -> None:
-    saved = store.save(make_report(name="jane_doe_run.mp4"), media_src)
+    saved = store.save(make_report(name="jane_doe_run.mp4"), media_src, owner=OWNER)
     share_id = store.share(saved.id, saved.delete_key, blur_faces=True, include_video=False)
     seen = store.get(share_id, viewer=True).report
     assert "jane_doe" not in json.dumps(seen)
     assert "face_boxes" not in seen["media"]
-    owner = store.get(saved.id).report  # the owner still has everything
+    owner = store.get(saved.id, saved.delete_key).report  # the owner still has everything
     assert owner["source"]["filename"] == "jane_doe_run.mp4" and owner["media"]["face_boxes"]
 
 
 def test_damaged_video_fails_the_share_cleanly(store: SQLiteStore, media_src: Path) -> None:
-    saved = store.save(make_report(), media_src)
-    store.media_path(saved.id, FILES[3]).write_bytes(b"\x00 not a video" * 100)
+    saved = store.save(make_report(), media_src, owner=OWNER)
+    store.media_path(saved.id, FILES[3], saved.delete_key).write_bytes(b"\x00 not a video" * 100)
     with pytest.raises(StoreError) as caught:
         store.share(saved.id, saved.delete_key, blur_faces=True, include_video=True)
     assert caught.value.code == "share_failed"
-    assert not store.get(saved.id).shared
+    assert not store.get(saved.id, saved.delete_key).shared
     assert not (store.media_root / saved.id / "shared").exists()
     assert_consistent(store)
 
 
 def test_reshare_unshare_and_delete_kill_old_links(store: SQLiteStore, media_src: Path) -> None:
-    saved = store.save(make_report(), media_src)
+    saved = store.save(make_report(), media_src, owner=OWNER)
     first = store.share(saved.id, saved.delete_key, blur_faces=False, include_video=True)
     second = store.share(saved.id, saved.delete_key, blur_faces=True, include_video=False)
     assert first != second
@@ -470,7 +575,7 @@ def test_reshare_unshare_and_delete_kill_old_links(store: SQLiteStore, media_src
     assert store.unshare(saved.id, saved.delete_key)
     assert store.get(second, viewer=True) is None
     assert not (store.media_root / saved.id / "shared").exists()
-    assert not store.get(saved.id).shared
+    assert not store.get(saved.id, saved.delete_key).shared
 
     third = store.share(saved.id, saved.delete_key)
     assert store.delete(saved.id, saved.delete_key)
@@ -483,27 +588,27 @@ def test_reshare_unshare_and_delete_kill_old_links(store: SQLiteStore, media_src
 
 
 def test_expired_reports_vanish_and_are_purged(store: SQLiteStore, media_src: Path) -> None:
-    keep = store.save(make_report("keep.mp4"), media_src)
-    temp = store.save(make_report("temp.mp4"), media_src, expire_days=30)
-    stored = store.get(temp.id)
+    keep = store.save(make_report("keep.mp4"), media_src, owner=OWNER)
+    temp = store.save(make_report("temp.mp4"), media_src, owner=OWNER, expire_days=30)
+    stored = store.get(temp.id, temp.delete_key)
     assert stored.expires_at - datetime.now(timezone.utc) > timedelta(days=29)
     share_id = store.share(temp.id, temp.delete_key)
 
     assert store.purge_expired() == 0
     assert store.purge_expired(now=datetime.now(timezone.utc) + timedelta(days=31)) == 1
-    assert store.get(temp.id) is None and store.get(share_id, viewer=True) is None
+    assert store.get(temp.id, temp.delete_key) is None and store.get(share_id, viewer=True) is None
     assert not (store.media_root / temp.id).exists()
-    assert [r.id for r in store.list()] == [keep.id]
+    assert [r.id for r in store.list(OWNER)] == [keep.id]
     assert_consistent(store)
 
 
 def test_expired_but_not_yet_purged_is_already_gone(store: SQLiteStore, media_src: Path) -> None:
-    saved = store.save(make_report(), media_src, expire_days=1)
+    saved = store.save(make_report(), media_src, owner=OWNER, expire_days=1)
     share_id = store.share(saved.id, saved.delete_key)
     sql(store.db_path, "UPDATE reports SET expires_at = '2000-01-01T00:00:00.000000+00:00'")
-    assert store.get(saved.id) is None
+    assert store.get(saved.id, saved.delete_key) is None
     assert store.get(share_id, viewer=True) is None
-    assert store.list() == []
+    assert store.list(OWNER) == []
     assert store.share(saved.id, saved.delete_key) is None
     assert store.delete(saved.id, saved.delete_key)  # the owner can still remove it
 
@@ -534,11 +639,14 @@ def test_v1_database_is_migrated(tmp_path: Path) -> None:
     (tmp_path / "media" / report_id).mkdir(parents=True)
 
     s = SQLiteStore(db, tmp_path / "media")
-    assert sql(db, "SELECT version FROM schema_version ORDER BY version") == [(1,), (2,)]
+    assert sql(db, "SELECT version FROM schema_version ORDER BY version") == [(1,), (2,), (3,)]
     assert sql(db, "PRAGMA journal_mode") == [("wal",)]
-    stored = s.get(report_id)
+    stored = s.get(report_id, key)
     assert stored.report == {"version": "1.0"} and stored.expires_at is None and not stored.shared
-    assert [(r.filename, r.score) for r in s.list()] == [("old.mp4", 64)]
+    # an old report has no owner: listed nowhere until its delete key claims it
+    assert s.list(OWNER) == [] and s.get(report_id, Proof(owner=OWNER)) is None
+    assert s.claim(key, OWNER) == report_id
+    assert [(r.filename, r.score) for r in s.list(OWNER)] == [("old.mp4", 64)]
     assert s.share(report_id, key) is not None
     SQLiteStore(db, tmp_path / "media")  # opening again applies nothing
     assert s.delete(report_id, key)

@@ -8,10 +8,17 @@ sessions; an evicted or deleted result's media folder is removed. At most
 
 The uploaded clip itself is written to a private temporary folder only for the duration of
 the analysis and deleted right after.
+
+Saving: an upload's report is stored for this browser (:func:`ui.session.browser_token`)
+with its cache key, so the same clip with the same options in the same browser opens the
+existing report instead of adding a copy (:func:`find_saved`, :func:`save`). The sample
+clip's report is nobody's run: it is stored once per installation and options as an
+unowned, never-listed sample row and opened read-only (:func:`save_sample`).
 """
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import hashlib
 import importlib
 import json
@@ -26,8 +33,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import streamlit as st
-
 from core import pipeline
 from core.errors import FormCheckError
 from core.pipeline import AnalysisOptions
@@ -37,6 +42,7 @@ from . import session
 log = logging.getLogger("formcheck.ui")
 
 MAX_CACHED = 6
+SAMPLE_KEEP_DAYS = 30  # a stored sample report is made afresh after this
 UPLOAD_TYPES = ["mp4", "mov", "m4v", "webm", "avi"]
 Progress = Callable[[str, float], None]
 
@@ -46,6 +52,7 @@ class Analysis:
     key: str
     report: dict
     media_dir: Path
+    sample: bool = False  # the demo clip's result: not the runner's own run
 
     @property
     def refused(self) -> bool:
@@ -197,25 +204,49 @@ def analyse_sample(options: AnalysisOptions, progress: Progress) -> Analysis:
     if path is None:
         raise FormCheckError("no_sample", "The sample clip could not be prepared.",
                              "Upload a clip of your own instead.")
-    return analyse_path(path, options, progress)
+    return dataclasses.replace(analyse_path(path, options, progress), sample=True)
+
+
+def find_saved(data: bytes, options: AnalysisOptions) -> str | None:
+    """The id of this browser's report of the same clip and options, if it has one."""
+    return session.store().find_clip(session.browser_token(),
+                                     clip_key(digest_bytes(data), options))
 
 
 def save(result: Analysis) -> str:
-    """Store the result (once per session and clip) and return the report id."""
-    by_clip = st.session_state.setdefault(session.BY_CLIP, {})
-    store = session.store()
-    rid = by_clip.get(result.key)
-    if rid and session.delete_key(rid) and store.get(rid) is not None:
+    """Store the result and return the report id: a sample via :func:`save_sample`, an own
+    run for this browser, once per clip and options (an earlier report is reused)."""
+    if result.sample:
+        return save_sample(result)
+    store, token = session.store(), session.browser_token()
+    rid = store.find_clip(token, result.key)
+    if rid is not None:
         return rid
-    saved = store.save(result.report, result.media_dir)
+    saved = store.save(result.report, result.media_dir, owner=token, clip_key=result.key)
     session.remember(saved.id, saved.delete_key)
-    by_clip[result.key] = saved.id
     return saved.id
 
 
-def forget_report(report_id: str) -> None:
-    """After a delete: drop the cached analysis that produced ``report_id`` in this session."""
-    for key, rid in list((st.session_state.get(session.BY_CLIP) or {}).items()):
-        if rid == report_id:
-            drop(key)
+def save_sample(result: Analysis) -> str:
+    """The stored sample report of ``result`` (stored on first use, without an owner)."""
+    store = session.store()
+    rid = store.find_sample(result.key)
+    if rid is None:
+        rid = store.save(result.report, result.media_dir, clip_key=result.key, sample=True,
+                         expire_days=SAMPLE_KEEP_DAYS).id
+    return rid
+
+
+def open_saved(result: Analysis, report_id: str) -> None:
+    """Show the report :func:`save` returned: the sample read-only, an own run as owner."""
+    if result.sample:
+        session.open_sample(report_id)
+    else:
+        session.open_report(report_id)
+
+
+def forget_report(report_id: str, key: str | None) -> None:
+    """After a delete: drop the cached analysis (cache key ``key``) that produced it."""
+    if key:
+        drop(key)
     session.forget(report_id)

@@ -1,7 +1,7 @@
 """The app's pages, in navigation order (Live only when ``pages/live.py`` exists).
 
-History lists every report stored by this installation, which suits a personal install; a
-public deployment sets ``FORMCHECK_HISTORY=off`` to remove it (share links still work).
+History lists only this browser's own reports (see :mod:`ui.session`).
+``FORMCHECK_HISTORY=off`` hides the page altogether (reports and share links still work).
 """
 from __future__ import annotations
 

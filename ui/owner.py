@@ -1,8 +1,9 @@
 """Owner-only controls of the Report page: share link (blur / video options) and delete.
 
-The delete key proves ownership. A report made in this browser session has its key in
-``st.session_state``; one opened from History asks for the key that was shown when it was
-made. Share links carry the store's share id, never the report id.
+The Report page shows them only when the store accepted this session's proof of ownership
+(:func:`ui.session.proof`: this browser's token, or the delete key). The delete key is
+shown in the session that made the report, so the runner can bring it to another browser
+(History claims it there). Share links carry the store's share id, never the report id.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ SHARE_PARAM = "r"
 
 
 EXPIRE_DAYS = 30
+GONE = "This report is no longer yours to change here: it was deleted or has expired."
 
 
 def share_url(share_id: str) -> str:
@@ -34,21 +36,17 @@ def share_url(share_id: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, f"{SHARE_PARAM}={share_id}", ""))
 
 
-def _key_for(op: Opened) -> str | None:
+def _show_key(op: Opened) -> None:
     key = session.delete_key(op.id)
     if key:
         with st.expander("Your delete key", icon=":material/key:"):
-            st.caption("Keep this key to share or delete the report later from another "
-                       "browser or after closing this one. It is shown only to you.")
+            st.caption("This browser keeps the report for you. Keep this key to open, share "
+                       "or delete it from another browser (History → Open a report from "
+                       "another browser). Only this browser session shows it.")
             st.code(key, language=None)
-        return key
-    st.caption("This report was made in another browser session. Enter the delete key that "
-               "was shown then to share or delete it.")
-    typed = st.text_input("Delete key", type="password", key=f"fc_key_{op.id}").strip()
-    return typed or None
 
 
-def _share(op: Opened, key: str | None) -> None:
+def _share(op: Opened) -> None:
     shared = op.stored.share
     st.markdown("##### :material/share: Share")
     if shared is not None:
@@ -67,53 +65,69 @@ def _share(op: Opened, key: str | None) -> None:
                          if expires else None)
     left, right = st.columns(2)
     label = "Make a new link" if shared else "Create share link"
-    if left.button(label, icon=":material/share:", disabled=key is None, width="stretch",
+    proof = session.proof(op.id)
+    if left.button(label, icon=":material/share:", width="stretch",
                    help="A new link replaces the old one, which stops working." if shared else None):
         with st.spinner("Preparing the shared copy…" + (" Blurring the video takes a moment." if
                                                          blur and video else "")):
-            share_id = session.store().share(op.id, key, blur_faces=blur, include_video=video)
+            share_id = session.store().share(op.id, proof, blur_faces=blur, include_video=video)
             if share_id is not None and expire != (expires is not None):
-                session.store().set_expiry(op.id, key, EXPIRE_DAYS if expire else None)
+                session.store().set_expiry(op.id, proof, EXPIRE_DAYS if expire else None)
         if share_id is None:
-            st.error("That delete key does not match this report.")
+            st.error(GONE)
             return
-        session.remember(op.id, key)
         st.rerun()
     if shared is not None and right.button("Stop sharing", icon=":material/link_off:",
-                                           disabled=key is None, width="stretch"):
-        if session.store().unshare(op.id, key):
-            session.remember(op.id, key)
+                                           width="stretch"):
+        if session.store().unshare(op.id, proof):
             st.rerun()
-        st.error("That delete key does not match this report.")
+        st.error(GONE)
 
 
-def _delete(op: Opened, key: str | None) -> None:
-    st.markdown("##### :material/delete: Delete")
-    flag = f"fc_confirm_delete_{op.id}"
+def ask_delete(flag: str, label: str, **button_args) -> None:
+    """The first step of a delete: a button that turns on the confirm step ``flag``."""
+    st.button(label, key=f"{flag}_ask", icon=":material/delete:",
+              on_click=st.session_state.__setitem__, args=(flag, True), **button_args)
+
+
+def confirm_delete(report_id: str, clip_key: str | None, flag: str) -> bool:
+    """The confirm step of a delete (drawn while ``flag`` is on); True once deleted.
+
+    Used by the Report page and by each History row. Deleting needs this session's proof
+    of ownership and removes the report for every browser that owns it.
+    """
     if not st.session_state.get(flag):
-        st.button("Delete this report…", icon=":material/delete:", disabled=key is None,
-                  on_click=st.session_state.__setitem__, args=(flag, True))
-        return
+        return False
     st.warning("This removes the report, its pictures and video, and any share link, for good.",
                icon=":material/warning:")
     yes, no = st.columns(2)
-    if yes.button("Yes, delete it", type="primary", icon=":material/delete_forever:",
-                  width="stretch"):
+    if yes.button("Yes, delete it", key=f"{flag}_yes", type="primary",
+                  icon=":material/delete_forever:", width="stretch"):
         st.session_state[flag] = False
-        if key and session.store().delete(op.id, key):
-            analysis.forget_report(op.id)
-            session.flash("success", "Your report, its media and its share link were deleted.")
-            st.switch_page(session.ANALYZE_PAGE)
-        st.error("That delete key does not match this report.")
-    if no.button("Cancel", width="stretch"):
-        st.session_state[flag] = False
-        st.rerun()
+        if session.store().delete(report_id, session.proof(report_id)):
+            analysis.forget_report(report_id, clip_key)
+            return True
+        st.error(GONE)
+    no.button("Cancel", key=f"{flag}_no", width="stretch",
+              on_click=st.session_state.__setitem__, args=(flag, False))
+    return False
+
+
+def _delete(op: Opened) -> None:
+    st.markdown("##### :material/delete: Delete")
+    flag = f"fc_confirm_delete_{op.id}"
+    if not st.session_state.get(flag):
+        ask_delete(flag, "Delete this report…")
+    elif confirm_delete(op.id, op.stored.clip_key, flag):
+        session.flash("success", "Your report, its media and its share link were deleted.")
+        st.switch_page(session.ANALYZE_PAGE)
 
 
 def controls(op: Opened) -> None:
+    """The owner's controls; the caller shows them only for an owner (see module doc)."""
     with st.container(border=True):
         st.markdown("**Your controls** · only you see this part")
-        key = _key_for(op)
+        _show_key(op)
         if op.report.get("status") != "refused":
-            _share(op, key)
-        _delete(op, key)
+            _share(op)
+        _delete(op)

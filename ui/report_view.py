@@ -24,7 +24,8 @@ from .theme import card_key, confidence_md, esc, score_html, status_badge, statu
 class Opened:
     store: ReportStore
     stored: StoredReport
-    viewer: bool
+    viewer: bool  # read-only: a share-link viewer, or anyone opening the sample
+    sample: bool = False  # the demo clip's report (nobody's run)
     _paths: dict[str, Path | None] = field(default_factory=dict)
 
     @property
@@ -63,7 +64,11 @@ def _frame_time(report: dict, frame: int | None) -> float | None:
 def header(op: Opened) -> None:
     r = op.report
     src, view = r.get("source") or {}, r.get("view") or {}
-    if op.viewer:
+    if op.sample:
+        st.title("Sample report")
+        st.info("This is a sample report of a computer-rendered runner, to show what "
+                "FormCheck gives you. It is not saved in your history.", icon=":material/science:")
+    elif op.viewer:
         st.title("Shared running-form report")
         st.caption(":material/visibility: Shared with you, read-only.")
     else:

@@ -1,23 +1,33 @@
-"""The report store and what this browser session owns.
+"""The report store, this browser's identity, and what this session has open.
 
-The store (:mod:`core.store`) is opened once per data folder. Ownership lives in
-``st.session_state``: report ids this session created or unlocked, with their delete keys,
-and the report currently open on the Report page. Only the delete key proves ownership;
-nothing here is trusted from the URL except a share id, which only opens the read-only view.
+The store (:mod:`core.store`) is opened once per data folder. Reports are private to the
+browser that made them: every browser gets a random 192-bit token (the ``fc_browser``
+cookie, see :func:`browser_token`), the store keeps only its hash as the report's owner,
+lists reports per owner and opens the owner view only with a :class:`core.store.Proof` of
+ownership (:func:`proof`: this browser's token and, when this session knows it, the delete
+key). A delete key brought from another browser claims the report for this one. Nothing
+here is trusted from the URL except a share id, which only opens the read-only view.
+``st.session_state`` holds the delete keys shown in this session, the report (or sample)
+open on the Report page and a one-shot flash message.
 """
 from __future__ import annotations
 
 import os
+import secrets
 from functools import lru_cache
 
 import streamlit as st
 
-from core.store import DATA_DIR_ENV, DEFAULT_DATA_DIR, ReportStore, open_store
+from core.store import DATA_DIR_ENV, DEFAULT_DATA_DIR, Proof, ReportStore, open_store
 
-OWNED = "fc_owned"  # {report id: delete key}
+OWNED = "fc_owned"  # {report id: delete key} shown in this session
 CURRENT = "fc_current"  # report id shown on the Report page (owner view)
-BY_CLIP = "fc_by_clip"  # {analysis cache key: report id}
+SAMPLE = "fc_sample"  # sample report id shown on the Report page (read-only)
+BROWSER = "fc_browser_token"  # this browser's token (from the cookie, or new)
 FLASH = "fc_flash"  # one message shown on the next page run: (kind, text)
+
+COOKIE = "fc_browser"
+COOKIE_MAX_AGE_S = 400 * 24 * 3600  # browsers cap cookie lifetimes at about 400 days
 
 REPORT_PAGE = "pages/report.py"
 ANALYZE_PAGE = "pages/analyze.py"
@@ -37,6 +47,62 @@ def store() -> ReportStore:
     return _open(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
 
 
+# --- this browser --------------------------------------------------------------------------
+
+
+def _is_token(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 32 and all(
+        c.isascii() and (c.isalnum() or c in "-_") for c in value)
+
+
+def _cookie() -> str | None:
+    """The ``fc_browser`` cookie the browser sent when this session started, if valid."""
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001 - no browser context (AppTest, bare mode)
+        return None
+    return value if _is_token(value) else None
+
+
+def browser_token() -> str:
+    """This browser's identity: the ``fc_browser`` cookie's token, or a new one.
+
+    A new token (``secrets.token_urlsafe(24)``, the store's id format) lives in the session
+    until :func:`keep_browser_cookie` has written it into the browser; without a browser
+    (AppTest) it simply stays a session token.
+    """
+    token = st.session_state.get(BROWSER)
+    if not _is_token(token):
+        token = _cookie() or secrets.token_urlsafe(24)
+        st.session_state[BROWSER] = token
+    return token
+
+
+def keep_browser_cookie() -> None:
+    """Write this browser's token into the ``fc_browser`` cookie when the browser did not
+    send it (first visit, or cookies cleared). Pages call it once per run; it draws
+    nothing. The cookie is read by the server on the next page load (``st.context``).
+    """
+    token = browser_token()
+    if _cookie() == token:
+        return
+    from streamlit import config
+
+    if config.get_option("global.appTest"):
+        return  # no browser to hold a cookie
+    secure = "+(location.protocol==='https:'?'; Secure':'')"
+    st.html(f"<script>document.cookie='{COOKIE}={token}; path=/; max-age={COOKIE_MAX_AGE_S}; "
+            f"SameSite=Lax'{secure};</script>", unsafe_allow_javascript=True)
+
+
+def proof(report_id: str) -> Proof:
+    """What this session can show to prove it owns ``report_id``."""
+    return Proof(owner=browser_token(), delete_key=delete_key(report_id))
+
+
+# --- delete keys shown in this session -----------------------------------------------------
+
+
 def owned() -> dict[str, str]:
     return st.session_state.setdefault(OWNED, {})
 
@@ -53,19 +119,31 @@ def forget(report_id: str) -> None:
     owned().pop(report_id, None)
     if st.session_state.get(CURRENT) == report_id:
         st.session_state[CURRENT] = None
-    clips = st.session_state.get(BY_CLIP) or {}
-    for k in [k for k, v in clips.items() if v == report_id]:
-        clips.pop(k, None)
+
+
+# --- the Report page -----------------------------------------------------------------------
 
 
 def open_report(report_id: str) -> None:
-    """Show ``report_id`` (owner view) on the Report page."""
+    """Show ``report_id`` (owner view, checked there) on the Report page."""
     st.session_state[CURRENT] = report_id
+    st.session_state[SAMPLE] = None
+    st.switch_page(REPORT_PAGE)
+
+
+def open_sample(report_id: str) -> None:
+    """Show the sample report ``report_id`` (read-only) on the Report page."""
+    st.session_state[SAMPLE] = report_id
+    st.session_state[CURRENT] = None
     st.switch_page(REPORT_PAGE)
 
 
 def current() -> str | None:
     return st.session_state.get(CURRENT)
+
+
+def current_sample() -> str | None:
+    return st.session_state.get(SAMPLE)
 
 
 def flash(kind: str, text: str) -> None:

@@ -1,0 +1,191 @@
+"""Private by default, end to end: two browsers (Playwright contexts) on one app server.
+
+Browser A uploads and analyses a clip: it sees the report in its History and opens it with
+its owner controls, also after a reload (new websocket session, same cookie); uploading the
+same clip again opens that report instead of adding a row. Browser B's History is empty and
+B cannot open A's report (not by the Report page, not with A's report id in the URL); a
+share link still gives B the read-only copy; with A's delete key B claims the report. B
+then deletes it from History (with a confirm) and it is gone for A too.
+
+Screenshots in ``test-artifacts/``: privacy-history-owner{,-phone}.png,
+privacy-history-stranger{,-phone}.png, privacy-report-owner{,-phone}.png (1400x1000 and
+390x844). Skipped cleanly when Chromium or the test clip is missing.
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app_server import running_app
+from conftest import ROOT, SIDE_CLIP
+
+CHROMIUM = Path("/usr/bin/chromium")
+OPEN = re.compile(r"(^|\s)Open$")  # a button's name may start with its icon's name
+DELETE = re.compile(r"(^|\s)Delete$")
+ARTIFACTS = ROOT / "test-artifacts"
+ANALYSIS_TIMEOUT_MS = 300_000
+DESKTOP = {"width": 1400, "height": 1000}
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+if not CHROMIUM.exists():
+    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A running app with an empty store; yields (base URL, data folder)."""
+    if not SIDE_CLIP.is_file():
+        pytest.skip(f"test clip {SIDE_CLIP} not found")
+    folder = tmp_path_factory.mktemp("browser-privacy")
+    with running_app(folder) as base:
+        yield base, folder / "data"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM),
+                              args=["--no-sandbox", "--disable-gpu",
+                                    "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+def _wait_idle(page, timeout: int = 60_000) -> None:
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+def _shots(page, name: str) -> None:
+    """Desktop and phone screenshots of the whole page (Streamlit scrolls inside stMain)."""
+    for size, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(800)
+        _wait_idle(page)
+        height = page.evaluate("() => document.querySelector('[data-testid=stMain]')"
+                               ".scrollHeight")
+        page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]),
+                                                                       16000)})
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(ARTIFACTS / f"privacy-{name}{suffix}.png"))
+    page.set_viewport_size(DESKTOP)
+
+
+def _goto(page, base: str, path: str, heading: str) -> None:
+    page.goto(f"{base}/{path}")
+    sync_api.expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(
+        timeout=180_000)
+    _wait_idle(page)
+
+
+def _analyse(page) -> None:
+    expect = sync_api.expect
+    page.locator("input[type=file]").set_input_files(str(SIDE_CLIP))
+    expect(page.get_by_role("button", name=f"Remove {SIDE_CLIP.name}")).to_be_visible()
+    analyse = page.get_by_role("button", name="Analyse my run")
+    expect(analyse).to_be_enabled()
+    analyse.click()
+    expect(page.get_by_role("heading", name="Your running form", exact=True)).to_be_visible(
+        timeout=ANALYSIS_TIMEOUT_MS)
+    _wait_idle(page)
+
+
+def _report_ids(data: Path) -> list[str]:
+    with contextlib.closing(sqlite3.connect(data / "formcheck.db")) as conn:
+        return [r[0] for r in conn.execute("SELECT id FROM reports")]
+
+
+def test_reports_are_private_to_the_browser_that_made_them(server, browser):
+    base, data = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect = sync_api.expect
+    expect.set_options(timeout=60_000)
+    ctx_a = browser.new_context(viewport=DESKTOP)
+    ctx_b = browser.new_context(viewport=DESKTOP)
+    a, b = ctx_a.new_page(), ctx_b.new_page()
+    for page in (a, b):
+        page.set_default_timeout(60_000)
+
+    # A analyses a clip and gets the report with its controls and a browser cookie.
+    _goto(a, base, "", "Check your running form")
+    _analyse(a)
+    expect(a.get_by_text("Your controls")).to_be_visible()
+    cookie = next(c for c in ctx_a.cookies() if c["name"] == "fc_browser")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", cookie["value"]) and cookie["path"] == "/"
+    assert cookie["sameSite"] == "Lax" and cookie["expires"] > 0
+    a.get_by_text("Your delete key").click()
+    key_el = a.locator('[data-testid="stExpander"] [data-testid="stCode"] code').first
+    expect(key_el).to_be_visible()
+    delete_key = key_el.inner_text().strip()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", delete_key)
+    [report_id] = _report_ids(data)
+    _shots(a, "report-owner")
+
+    # A share link for later: B may see the read-only copy, nothing more.
+    a.get_by_role("button", name="Create share link").click()
+    link_el = a.locator('[data-testid="stCode"] code').filter(has_text="?r=")
+    expect(link_el).to_be_visible(timeout=120_000)
+    link = link_el.inner_text().strip()
+
+    # A reloads (a new session, same cookie): History still lists it and opens it.
+    _goto(a, base, "history", "History")
+    a.reload()
+    expect(a.get_by_role("heading", name="History", exact=True)).to_be_visible()
+    expect(a.get_by_text(SIDE_CLIP.name)).to_be_visible()
+    expect(a.get_by_role("button", name=OPEN)).to_have_count(1)
+    expect(a.get_by_role("button", name=DELETE)).to_have_count(1)
+    _shots(a, "history-owner")
+    a.get_by_role("button", name=OPEN).click()
+    expect(a.get_by_role("heading", name="Your running form", exact=True)).to_be_visible()
+    expect(a.get_by_text("Your controls")).to_be_visible()
+
+    # The same clip again in A opens the existing report; no second row.
+    _goto(a, base, "", "Check your running form")
+    _analyse(a)
+    expect(a.get_by_text("analysed this clip with these options before")).to_be_visible()
+    assert _report_ids(data) == [report_id]
+
+    # B: an empty History, nothing of A's on any page.
+    _goto(b, base, "history", "History")
+    expect(b.get_by_text("No saved reports in this browser yet")).to_be_visible()
+    expect(b.get_by_text(SIDE_CLIP.name)).to_have_count(0)
+    expect(b.get_by_role("button", name=OPEN)).to_have_count(0)
+    _shots(b, "history-stranger")
+    _goto(b, base, "report", "Report")
+    expect(b.get_by_text("No report is open yet")).to_be_visible()
+    for guess in (report_id, delete_key):  # the owner's id or key is no share link
+        b.goto(f"{base}/report?r={guess}")
+        expect(b.get_by_text("could not be found")).to_be_visible()
+        expect(b.get_by_text("Your controls")).to_have_count(0)
+    b.goto(link)
+    expect(b.get_by_role("heading", name="Shared running-form report", exact=True)).to_be_visible()
+    expect(b.get_by_text("Your controls")).to_have_count(0)
+    expect(b.get_by_text(SIDE_CLIP.name)).to_have_count(0)
+
+    # B with A's delete key claims the report: it opens with controls and is listed.
+    _goto(b, base, "history", "History")
+    b.get_by_text("Open a report from another browser").click()
+    b.get_by_label("Delete key").fill(delete_key)
+    b.get_by_role("button", name="Open report").click()
+    expect(b.get_by_role("heading", name="Your running form", exact=True)).to_be_visible()
+    expect(b.get_by_text("Your controls")).to_be_visible()
+    _goto(b, base, "history", "History")
+    expect(b.get_by_text(SIDE_CLIP.name)).to_be_visible()
+
+    # B deletes it from History after a confirm; A's History is empty after a reload.
+    b.get_by_role("button", name=DELETE).click()
+    b.get_by_role("button", name="Yes, delete it").click()
+    expect(b.get_by_text("were deleted")).to_be_visible()
+    expect(b.get_by_text("No saved reports in this browser yet")).to_be_visible()
+    assert _report_ids(data) == []
+    a.goto(f"{base}/history")
+    expect(a.get_by_text("No saved reports in this browser yet")).to_be_visible()
+    ctx_a.close()
+    ctx_b.close()

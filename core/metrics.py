@@ -241,16 +241,8 @@ def _cadence(b: _Builder) -> None:
     ev = b.ev
     ce, cs = ev.cadence_events, ev.cadence_spectral
     n = len(ev.ics)
-    if not b.feet_in_view:  # contacts of feet out of the picture are guesses: hips only
-        if cs is None:
-            b.missing("cadence", f"{GROUP_MISSING['feet']}, and the hips' bounce showed no "
-                      "regular rhythm.")
-            return
-        b.add("cadence", cs, caveat=f"From the rhythm of the hips' bounce: "
-              f"{GROUP_MISSING['feet'].lower()}, so no foot contacts were counted.",
-              confidence="medium" if b.view_conf != "low" else "low", n=0,
-              display=f"{BY_ID['cadence'].fmt(cs)} steps/min",
-              extra={"cadence_events": None, "cadence_spectral": cs})
+    if b.out_of_view("cadence"):  # contacts of feet out of the picture are guesses
+        b.missing("cadence", b.out_of_view("cadence"))
         return
     if ce is None and cs is None:
         b.missing("cadence", "No regular steps were found.")

@@ -23,8 +23,8 @@ from .view import ViewResult
 MIN_STEPS = 6
 # With parts of the body out of the picture, the measures their landmarks allow are still
 # made; a report needs at least this many judged measures (a side view without the feet
-# keeps cadence from the hips, trunk lean, elbow, head and shrug: five), else it is refused.
-MIN_MEASURES_LEFT = 5
+# keeps trunk lean, elbow angle, head position and shoulder shrug: four), else it is refused.
+MIN_MEASURES_LEFT = 4
 SLOW_MOTION_SPM = 70.0  # no human gait is this slow in real time
 WALKING_SPM = 140.0
 MAX_SPM = 240.0

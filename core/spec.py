@@ -226,8 +226,7 @@ GROUP_MISSING = {
 MIN_IN_VIEW = 0.5  # share of the runner's frames a group must be in view in
 _CONTACTS = ("trunk", "feet")  # foot contacts, strides or leg length
 _NEEDS: dict[str, tuple[str, ...]] = {
-    "cadence": ("trunk",),  # from the hips' bounce when the feet are out of view
-    **{m: _CONTACTS for m in ("overstride", "shank_angle_ic", "knee_flexion_ic",
+    **{m: _CONTACTS for m in ("cadence", "overstride", "shank_angle_ic", "knee_flexion_ic",
                               "knee_flexion_mid", "foot_strike", "contact_time", "duty_factor",
                               "flight_time", "step_width", "foot_turnout", "waist_lean",
                               "hips_behind", "hip_extension", "knee_drive",

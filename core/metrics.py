@@ -171,6 +171,7 @@ class _Builder:
 
     def missing(self, mid: str, reason: str) -> None:
         spec = BY_ID[mid]
+        reason = self.out_of_view(mid) or reason  # the first reason: landmarks out of view
         if spec.valid_for(self.view.view) and all(m["id"] != mid for m in self.nm):
             self.nm.append({"id": mid, "label": spec.label, "area": spec.area, "reason": reason})
 
@@ -654,12 +655,15 @@ def compute_metrics(track: Track, view: ViewResult, events: GaitEvents,
     else:
         rows, series = [], {}
     _shrug(b)
+    if not b.feet_in_view:  # contacts of feet out of the picture are guesses: no strides,
+        rows = []  # and no charts of the legs or of anything scaled by leg length
+        series = {k: v for k, v in series.items() if k in ("trunk_lean", "elbow", "pelvic_tilt")}
     measured = {r.id for r in b.results} | {m["id"] for m in b.nm}
     for spec in METRICS:
         if spec.id in measured:
             continue
         if spec.valid_for(view.view):
-            reason = "Not enough clean strides to measure it."
+            reason = b.out_of_view(spec.id) or "Not enough clean strides to measure it."
         else:
             reason = f"Needs a {' or '.join(spec.views)} view (this clip: {view.view})."
         b.nm.append({"id": spec.id, "label": spec.label, "area": spec.area, "reason": reason})

@@ -65,8 +65,9 @@ def in_view_fractions(track: Track, margin: float = 0.0, min_vis: float = 0.5) -
     """For each landmark group of :data:`core.spec.LANDMARK_GROUPS`: the share of the runner's
     frames in which all points of at least one side are inside the picture and visible.
 
-    The pose model guesses points beyond the picture's edge (a cropped clip gets ankles
-    anyway), with low visibility and often pinned to the edge, so both count.
+    The pose model guesses points it cannot see (a clip cropped above the feet still gets
+    ankles, some inside the picture), so a point counts only when it is inside the picture
+    *and* its visibility is at least ``min_vis``.
     """
     det = track.detected
     if not det.any():

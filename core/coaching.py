@@ -51,11 +51,20 @@ ADVICE: dict[str, Advice] = {
         "focusing on pushing back with each leg.", "6 x 80 m after an easy run, twice a week"),
     "stiff_landing": Advice(
         "Land with a softer knee",
-        "A nearly straight knee at contact passes the impact straight up the leg instead of "
-        "letting the muscles absorb it.",
+        "A nearly straight knee at the moment the foot touches down passes the impact straight "
+        "up the leg instead of letting the muscles absorb it.",
         "Land on a slightly bent knee, like stepping down from a low kerb.",
         "Pogo-to-run", "Do 20 small, springy two-footed hops, then run 30 m keeping that "
         "springy, soft-knee feeling.", "5 rounds in your warm-up"),
+    "stiff_stance": Advice(
+        "Let the knee give a little under you",
+        "If the knee hardly bends while your weight passes over the foot, the leg works like "
+        "a stiff post: the thigh muscles cannot store and return energy, and the shock of "
+        "each step travels on to the hip and back.",
+        "Sink softly as the body passes over the foot, then spring away.",
+        "Bouncy skips", "Skip forward with small, springy hops, letting the knee flex a "
+        "little each time the foot takes your weight and pushing off lightly.",
+        "3 x 20 m in your warm-up, three times a week"),
     "deep_knee": Advice(
         "Stay taller over the landing leg",
         "Sinking into a deep knee bend on every step makes the thigh muscles hold you up "

@@ -3,19 +3,30 @@
 Contract:
     build_findings(metrics: list[MetricResult]) -> Findings
         per-area scores 0-100 (shoulders, hips, feet) and an overall score; at most three
-        ranked fixes (worst first), each with what was seen, why it matters, one cue and one
-        drill with a dose (from :mod:`core.coaching`), plus strengths.
+        ranked ``fixes`` (worst first), each with what was seen, why it matters, one cue and
+        one drill with a dose (from :mod:`core.coaching`); ``more_fixes``: the advice for every
+        other judged problem, ranked on; plus strengths.
 
 Scoring: each judged metric scores good 100 / watch 65 / fix 30, weighted by its importance
 (:attr:`MetricSpec.weight`) and confidence (high 1, medium 0.75, low 0.4). Composite patterns
 outrank single metrics: overstriding = overstride + low cadence (+ heel strike); sitting back
 = hips behind + lean from the waist.
+
+Choosing the top fixes: every problem (each judged metric rated watch or fix belongs to
+exactly one candidate fix) is ranked, composites first, then by severity. First, each area
+rated "work on this" (status ``fix``), worst area first, takes its own best-ranked candidate
+(a candidate belongs to the area of its lead metric), so no such area is left without a top
+fix; the remaining places go down the ranking. The chosen fixes keep their ranking order;
+every candidate not chosen goes to ``more_fixes``, so each judged problem gets its advice.
+
+Counts: :func:`measure_counts` is the one place that counts measures (judged by status, and
+``info`` ones apart), for the report's headline, area cards and tabs alike.
 """
 from __future__ import annotations
 
 from .coaching import ADVICE, STRENGTHS
 from .report import AreaScore, Findings, Fix, MetricResult
-from .spec import AREA_LABELS, AREAS, BY_ID
+from .spec import AREA_LABELS, AREAS, BY_ID, side_difference
 
 POINTS = {"good": 100, "watch": 65, "fix": 30}
 CONF_W = {"high": 1.0, "medium": 0.75, "low": 0.4}
@@ -26,6 +37,21 @@ def _status_of(score: float | None) -> str:
     if score is None:
         return "info"
     return "good" if score >= 80 else "watch" if score >= 60 else "fix"
+
+
+def measure_counts(metrics: list, area: str | None = None) -> dict[str, int]:
+    """How many measures a report shows, by status: ``good``, ``watch``, ``fix`` (together
+    ``judged``) and ``info`` (shown, not judged); ``total`` = judged + info. ``metrics`` are
+    :class:`MetricResult` or their dicts; ``area`` limits the count to one area."""
+    def get(m, k):
+        return m.get(k) if isinstance(m, dict) else getattr(m, k)
+
+    ms = [m for m in metrics if area is None or get(m, "area") == area]
+    c = {s: sum(1 for m in ms if get(m, "status") == s) for s in ("good", "watch", "fix")}
+    c["judged"] = c["good"] + c["watch"] + c["fix"]
+    c["info"] = len(ms) - c["judged"]
+    c["total"] = len(ms)
+    return c
 
 
 def area_scores(metrics: list[MetricResult]) -> list[AreaScore]:
@@ -40,9 +66,13 @@ def area_scores(metrics: list[MetricResult]) -> list[AreaScore]:
         score = sum(POINTS[m.status] * BY_ID[m.id].weight * CONF_W[m.confidence] for m in ms) / wsum
         worst = max(ms, key=lambda m: (SEV.get(m.status, 0) * BY_ID[m.id].weight * CONF_W[m.confidence],
                                        BY_ID[m.id].weight))
-        n_bad = sum(m.status != "good" for m in ms)
-        summary = (f"All {len(ms)} measures in the good range." if n_bad == 0 else
-                   f"{n_bad} of {len(ms)} measures need attention; {worst.label.lower()} most.")
+        cnt = measure_counts(metrics, area)
+        n_bad, n = cnt["watch"] + cnt["fix"], cnt["judged"]
+        noun = "judged measure" if n == 1 else "judged measures"
+        summary = (f"All {n} {noun} in the good range." if n_bad == 0 else
+                   f"{n_bad} of {n} {noun} need attention; {worst.label.lower()} most.")
+        if cnt["info"]:
+            summary += f" (+ {cnt['info']} shown for information)"
         out.append(AreaScore(area, AREA_LABELS[area], int(round(score)), _status_of(score),
                              worst.id, summary))
     return out
@@ -59,8 +89,11 @@ def _candidates(by: dict[str, MetricResult]) -> list[tuple[float, str, list[str]
         return sum(SEV.get(by[m].status, 0) * BY_ID[m].weight * CONF_W[by[m].confidence]
                    for m in mids if m in by)
 
+    def below(mid: str) -> bool:  # judged as shown, like the status
+        return BY_ID[mid].shown(by[mid].value) < BY_ID[mid].good_lo
+
     cad = by.get("cadence")
-    cad_low = cad is not None and cad.status in SEV and cad.value < BY_ID["cadence"].good_lo
+    cad_low = cad is not None and cad.status in SEV and below("cadence")
     reach = [m for m in ("overstride", "shank_angle_ic") if bad(m)]
     if reach:  # the foot, or the shin, reaching out ahead of the body at landing
         mids = reach + (["cadence"] if cad_low else [])
@@ -69,29 +102,28 @@ def _candidates(by: dict[str, MetricResult]) -> list[tuple[float, str, list[str]
         c.append((sev(*mids) + (1.0 if len(mids) > 1 else 0.0), "overstriding", mids))
     elif cad_low:
         c.append((sev("cadence"), "low_cadence", ["cadence"]))
-    if cad is not None and cad.status in SEV and cad.value > BY_ID["cadence"].good_hi:
+    if cad is not None and cad.status in SEV and not below("cadence"):
         c.append((sev("cadence"), "high_cadence", ["cadence"]))
-    stiff = [m for m in ("knee_flexion_ic", "knee_flexion_mid")
-             if bad(m) and by[m].value < BY_ID[m].good_lo]
-    deep = [m for m in ("knee_flexion_ic", "knee_flexion_mid")
-            if bad(m) and by[m].value > BY_ID[m].good_hi]
-    if stiff:
-        c.append((sev(*stiff), "stiff_landing", stiff))
+    # a straight knee at landing and a stiff leg in midstance are different stories
+    for mid, key in (("knee_flexion_ic", "stiff_landing"), ("knee_flexion_mid", "stiff_stance")):
+        if bad(mid) and below(mid):
+            c.append((sev(mid), key, [mid]))
+    deep = [m for m in ("knee_flexion_ic", "knee_flexion_mid") if bad(m) and not below(m)]
     if deep:
         c.append((sev(*deep), "deep_knee", deep))
     if bad("contact_time") or bad("duty_factor"):
         c.append((sev("contact_time", "duty_factor") * 0.8, "long_contact",
                   [m for m in ("contact_time", "duty_factor") if bad(m)]))
     if bad("step_width"):
-        narrow = by["step_width"].value < BY_ID["step_width"].good_lo
+        narrow = below("step_width")
         c.append((sev("step_width"), "crossover" if narrow else "wide_steps", ["step_width"]))
     if bad("foot_turnout"):
         c.append((sev("foot_turnout"), "turnout", ["foot_turnout"]))
     if bad("waist_lean") or bad("hips_behind"):
         mids = [m for m in ("waist_lean", "hips_behind") if bad(m)]
         c.append((sev(*mids) + (1.0 if len(mids) == 2 else 0.0), "waist_bend", mids))
-    elif bad("trunk_lean"):
-        key = "too_upright" if by["trunk_lean"].value < BY_ID["trunk_lean"].good_lo else "too_much_lean"
+    if bad("trunk_lean"):
+        key = "too_upright" if below("trunk_lean") else "too_much_lean"
         c.append((sev("trunk_lean"), key, ["trunk_lean"]))
     for mid, key in (("hip_extension", "weak_push_off"), ("knee_drive", "low_knee_drive"),
                      ("vertical_oscillation", "bounce"), ("pelvic_drop", "pelvic_drop"),
@@ -102,7 +134,7 @@ def _candidates(by: dict[str, MetricResult]) -> list[tuple[float, str, list[str]
         if bad(mid):
             c.append((sev(mid), key, [mid]))
     if bad("elbow_angle"):
-        key = "bent_elbows" if by["elbow_angle"].value < BY_ID["elbow_angle"].good_lo else "straight_arms"
+        key = "bent_elbows" if below("elbow_angle") else "straight_arms"
         c.append((sev("elbow_angle"), key, ["elbow_angle"]))
     return c
 
@@ -111,10 +143,53 @@ def _seen(ms: list[MetricResult]) -> str:
     parts = []
     for m in ms:
         s = f"{m.label}: {m.display} (good: {m.band_good})"
-        if m.asymmetry_pct is not None and m.asymmetry_pct > 10:
-            s += f", left {m.left:.0f} vs right {m.right:.0f}"
+        spec = BY_ID[m.id]
+        sides = side_difference(spec, m.left, m.right)
+        if sides is not None and sides.status != "good":
+            u = {"deg": "\u00b0", "% leg": " %", "ms": " ms"}.get(spec.unit, "")
+            s += (f", left {spec.fmt(m.left)}{u} vs right {spec.fmt(m.right)}{u} "
+                  f"({sides.text})")
         parts.append(s)
     return "; ".join(parts) + "."
+
+
+def _choose(ranked: list[tuple[float, str, list[str]]], by: dict[str, MetricResult],
+            areas: list[AreaScore], max_fixes: int) -> tuple[list, list]:
+    """(top, more): the top fixes cover every area rated ``fix`` (see module docstring)."""
+    def area_of(cand) -> str:
+        return by[cand[2][0]].area
+
+    chosen: list[int] = []
+    for a in sorted((a for a in areas if a.status == "fix"), key=lambda a: a.score):
+        if len(chosen) >= max_fixes or any(area_of(ranked[i]) == a.area for i in chosen):
+            continue
+        i = next((i for i, cand in enumerate(ranked) if area_of(cand) == a.area), None)
+        if i is not None:
+            chosen.append(i)
+    for i in range(len(ranked)):
+        if len(chosen) >= max_fixes:
+            break
+        if i not in chosen:
+            chosen.append(i)
+    top = [ranked[i] for i in sorted(chosen)]
+    more = [cand for i, cand in enumerate(ranked) if i not in chosen]
+    return top, more
+
+
+def _fix(rank: int, key: str, mids: list[str], by: dict[str, MetricResult]) -> Fix:
+    adv = ADVICE[key]
+    ms = [by[m] for m in mids]
+    lead = ms[0]
+    conf = min((m.confidence for m in ms), key=lambda c: CONF_W[c])
+    severity = "fix" if any(m.status == "fix" for m in ms) else "watch"
+    why = adv.why
+    if conf == "low":
+        why = ("Measured with low confidence from this clip, so treat it as a visible "
+               "pattern worth checking, not a verdict. " + why)
+    return Fix(rank=rank, id=key, title=adv.title, area=lead.area, metrics=mids,
+               severity=severity, confidence=conf, seen=_seen(ms), why=why,
+               cue=adv.cue, drill=adv.drill(),
+               evidence_frame=(lead.evidence_frames or [None])[0])
 
 
 def build_findings(metrics: list[MetricResult], max_fixes: int = 3) -> Findings:
@@ -122,24 +197,13 @@ def build_findings(metrics: list[MetricResult], max_fixes: int = 3) -> Findings:
     areas = area_scores(metrics)
     scored = [a.score for a in areas if a.score is not None]
     overall = int(round(sum(scored) / len(scored))) if scored else None
-    fixes: list[Fix] = []
     # composite patterns (several metrics telling one story) outrank single metrics
     ranked = sorted(_candidates(by), key=lambda x: (len(x[2]) < 2, -x[0]))
-    for rank, (sev, key, mids) in enumerate(ranked[:max_fixes], 1):
-        adv = ADVICE[key]
-        ms = [by[m] for m in mids]
-        lead = ms[0]
-        conf = min((m.confidence for m in ms), key=lambda c: CONF_W[c])
-        severity = "fix" if any(m.status == "fix" for m in ms) else "watch"
-        why = adv.why
-        if conf == "low":
-            why = ("Measured with low confidence from this clip, so treat it as a visible "
-                   "pattern worth checking, not a verdict. " + why)
-        fixes.append(Fix(rank=rank, id=key, title=adv.title, area=lead.area, metrics=mids,
-                         severity=severity, confidence=conf, seen=_seen(ms), why=why,
-                         cue=adv.cue, drill=adv.drill(),
-                         evidence_frame=(lead.evidence_frames or [None])[0]))
+    top, more = _choose(ranked, by, areas, max_fixes)
+    fixes = [_fix(rank, key, mids, by) for rank, (_, key, mids) in enumerate(top, 1)]
+    more_fixes = [_fix(rank, key, mids, by)
+                  for rank, (_, key, mids) in enumerate(more, len(fixes) + 1)]
     strengths = [STRENGTHS[m.id] for m in metrics
                  if m.status == "good" and m.id in STRENGTHS and m.confidence != "low"][:4]
     return Findings(overall_score=overall, overall_status=_status_of(overall), areas=areas,
-                    fixes=fixes, strengths=strengths)
+                    fixes=fixes, strengths=strengths, more_fixes=more_fixes)

@@ -20,8 +20,9 @@ import numpy as np
 from .events import Event, GaitEvents
 from .landmarks import Track
 from .report import MetricResult
-from .spec import (ASYMMETRY_WATCH_PCT, BY_ID, MIN_TIMING_FPS, PRECISE_TIMING_FPS, TIMING_FPS, FOOT_STRIKE_FORE_DEG, FOOT_STRIKE_HEEL_DEG,
-                   METRICS, asymmetry_pct)
+from .quality import in_view_fractions
+from .spec import (BY_ID, FOOT_STRIKE_FORE_DEG, FOOT_STRIKE_HEEL_DEG, GROUP_MISSING, METRICS,
+                   MIN_IN_VIEW, MIN_TIMING_FPS, PRECISE_TIMING_FPS, TIMING_FPS, side_difference)
 from .view import ViewResult
 
 LEG_PER_HEIGHT = 0.49
@@ -104,6 +105,21 @@ class _Builder:
         self.results: list[MetricResult] = []
         self.nm: list[dict] = []
         self.view_conf = view.confidence
+        self.in_view = in_view_fractions(track)
+
+    def out_of_view(self, mid: str) -> str | None:
+        """Why ``mid`` cannot be measured because landmarks it needs are out of the picture
+        (None when all its :attr:`MetricSpec.needs` are in view in enough frames)."""
+        for g in BY_ID[mid].needs:
+            frac = self.in_view.get(g, 1.0)
+            if frac < MIN_IN_VIEW:
+                return (f"{GROUP_MISSING[g]} (in view in {frac:.0%} of frames, "
+                        f"{MIN_IN_VIEW:.0%} needed), and this measure needs them.")
+        return None
+
+    @property
+    def feet_in_view(self) -> bool:
+        return self.in_view.get("feet", 1.0) >= MIN_IN_VIEW
 
     def conf(self, n: int, base: str = "high", min_n: int = 6) -> str:
         order = ["low", "medium", "high"]
@@ -122,33 +138,40 @@ class _Builder:
         spec = BY_ID[mid]
         if not spec.valid_for(self.view.view):
             return  # the contract does not allow it from this view (listed as not measured)
+        hidden = self.out_of_view(mid)
+        if hidden:
+            self.missing(mid, hidden)
+            return
         if value is None:
             self.missing(mid, "Not enough clean strides to measure it.")
             return
+        value = float(value)
+        # one rounding (spec.shown) for the number shown and the status judged
         st = status or spec.status(value)
-        asym = asymmetry_pct(left, right) if spec.bilateral and not spec.signed else None
-        if spec.signed and left is not None and right is not None:
-            extra = dict(extra or {}, lr_diff=round(abs(left - right), 1))
+        sides = side_difference(spec, left, right)
         value_cm = None
         if self.cm_per_L and spec.unit == "% leg":
             value_cm = round(value / 100 * self.cm_per_L, 1)
         if display is None:
             unit = {"% leg": "% of leg length", "deg": "\u00b0"}.get(spec.unit, spec.unit)
-            display = f"{value:.0f}{unit}" if spec.unit == "deg" else f"{value:.0f} {unit}"
+            display = f"{spec.fmt(value)}{unit}" if spec.unit == "deg" else f"{spec.fmt(value)} {unit}"
             if value_cm is not None:
                 display += f" ({value_cm:.0f} cm)"
-        if asym is not None and asym > ASYMMETRY_WATCH_PCT and st == "good" and spec.kind == "range":
-            caveat = (caveat + " " if caveat else "") + f"Left and right differ by {asym:.0f} %."
+        if sides is not None and sides.status != "good" and st == "good" and spec.kind == "range":
+            caveat = (caveat + " " if caveat else "") + f"Left and right: {sides.text}."
         self.results.append(MetricResult(
-            id=mid, label=spec.label, area=spec.area, unit=spec.unit, value=float(value),
+            id=mid, label=spec.label, area=spec.area, unit=spec.unit, value=value,
             display=display, status=st, confidence=confidence, caveat=caveat,
             band_good=spec.good, band_fix=spec.fix, left=left, right=right,
-            asymmetry_pct=None if asym is None else round(asym, 1),
+            asymmetry_pct=sides.value if sides is not None and sides.unit == "%" else None,
+            side_diff=None if sides is None else {"value": sides.value, "unit": sides.unit,
+                                                  "status": sides.status, "text": sides.text},
             spread=spread, n=n, value_cm=value_cm, evidence_frames=list(evidence or []),
             extra=dict(extra or {})))
 
     def missing(self, mid: str, reason: str) -> None:
         spec = BY_ID[mid]
+        reason = self.out_of_view(mid) or reason  # the first reason: landmarks out of view
         if spec.valid_for(self.view.view) and all(m["id"] != mid for m in self.nm):
             self.nm.append({"id": mid, "label": spec.label, "area": spec.area, "reason": reason})
 
@@ -186,8 +209,7 @@ class _PerStride:
     def side(self, key: str, foot: str) -> float | None:
         return _nanmed(self.vals.get(key, {}).get(foot, []))
 
-    def add(self, mid: str, key: str, caveat: str, base: str = "high", round_to: int = 1,
-            **kw) -> None:
+    def add(self, mid: str, key: str, caveat: str, base: str = "high", **kw) -> None:
         """Add metric ``mid`` as the median over strides of ``key`` (with L/R and evidence)."""
         vals = self.both(key)
         v = _nanmed(vals)
@@ -196,7 +218,7 @@ class _PerStride:
         if evidence:  # which foot the evidence frame shows, for the drawing
             foot = "L" if evidence[0] in fr["L"] else "R"
             kw["extra"] = dict(kw.get("extra") or {}, evidence_foot=foot)
-        self.b.add(mid, None if v is None else round(v, round_to), caveat=caveat,
+        self.b.add(mid, v, caveat=caveat,
                    confidence=self.b.conf(len(vals), base), n=len(vals),
                    left=self.side(key, "L"), right=self.side(key, "R"), spread=_iqr(vals),
                    evidence=evidence, **kw)
@@ -220,6 +242,9 @@ def _cadence(b: _Builder) -> None:
     ev = b.ev
     ce, cs = ev.cadence_events, ev.cadence_spectral
     n = len(ev.ics)
+    if b.out_of_view("cadence"):  # contacts of feet out of the picture are guesses
+        b.missing("cadence", b.out_of_view("cadence"))
+        return
     if ce is None and cs is None:
         b.missing("cadence", "No regular steps were found.")
         return
@@ -242,8 +267,8 @@ def _cadence(b: _Builder) -> None:
         value, conf = ce, "low"
         caveat = "From foot contacts only."
     ev_frames = [e.frame for e in ev.ics[:2]]
-    b.add("cadence", round(value, 1), caveat=caveat, confidence=conf, n=n, evidence=ev_frames,
-          display=f"{value:.0f} steps/min",
+    b.add("cadence", value, caveat=caveat, confidence=conf, n=n, evidence=ev_frames,
+          display=f"{BY_ID['cadence'].fmt(value)} steps/min",
           extra={"cadence_events": ce, "cadence_spectral": cs})
 
 
@@ -353,6 +378,7 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
     elif fs is None:
         b.missing("foot_strike", "The feet were not seen clearly at contact.")
     else:
+        fs = BY_ID["foot_strike"].shown(fs)  # the kind is judged on the angle as shown
         kind = "heel" if fs > FOOT_STRIKE_HEEL_DEG else "forefoot" if fs < FOOT_STRIKE_FORE_DEG else "midfoot"
         ov = _nanmed(ps.both("overstride"))
         ov_status = BY_ID["overstride"].status(ov)
@@ -365,14 +391,14 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
     ct_cav = ("Only approximate at this frame rate (one frame is "
               f"{1000 / b.fps:.0f} ms); film at 60 fps or more for timing." if low_fps
               else "From detected contact and toe-off frames.")
-    add_stride_metric("contact_time", "contact", ct_cav, round_to=0,
+    add_stride_metric("contact_time", "contact", ct_cav,
                       base="low" if low_fps else "high" if b.fps >= PRECISE_TIMING_FPS else "medium")
     add_stride_metric("duty_factor", "duty", ct_cav, base="low" if low_fps else "medium")
-    add_stride_metric("flight_time", "flight", ct_cav, base="low" if low_fps else "medium", round_to=0)
+    add_stride_metric("flight_time", "flight", ct_cav, base="low" if low_fps else "medium")
     # hips
     tl = _nanmed(trunk[tr.detected])
     tl_frames = np.flatnonzero(tr.detected)
-    b.add("trunk_lean", None if tl is None else round(tl, 1),
+    b.add("trunk_lean", tl,
           caveat="Hip-to-shoulder line over the whole clip; the pose model's hip points sit a "
                  "little forward of the hip joints.",
           confidence=b.conf(int(tr.detected.sum()) // 10), n=int(tr.detected.sum()),
@@ -394,7 +420,7 @@ def _side(b: _Builder) -> tuple[list[dict], dict]:
     ok = tr.detected & np.isfinite(elbow)
     ea = _nanmed(elbow[ok])
     fr = np.flatnonzero(ok)
-    b.add("elbow_angle", None if ea is None else round(ea, 1),
+    b.add("elbow_angle", ea,
           caveat="Near arm, median over the clip; a forearm pointing at the camera reads wider.",
           confidence=b.conf(int(ok.sum()) // 10), n=int(ok.sum()), spread=_iqr(elbow[ok]),
           evidence=_closest(list(fr), list(elbow[fr]), ea), extra={"arm": near.upper()})
@@ -441,6 +467,7 @@ def _arm_swing(b: _Builder, tr: Track, ev: GaitEvents, fwd: float, near: str,
     f, k = float(np.median(fronts)), float(np.median(backs))
     arc = f + k
     share = f / arc * 100 if arc > 0 else 50.0
+    share, arc = round(share), round(arc)  # judged as shown
     if share > 85 or arc < ARM_ARC_TINY_DEG:
         st = "fix"
     elif share > 70 or share < 20 or arc < ARM_ARC_SMALL_DEG:
@@ -478,13 +505,13 @@ def _head(b: _Builder, tr: Track, fwd: float, trunk: np.ndarray) -> None:
     if g is not None and g > 35 and st == "good":
         st = "watch"
     fr = np.flatnonzero(ok)
-    desc = "forward of the shoulders" if v > spec.good_hi else "over the shoulders"
+    desc = "forward of the shoulders" if spec.shown(v) > spec.good_hi else "over the shoulders"
     if g is not None and g > 35:
         desc += ", looking down"
-    b.add("head_position", round(v, 1), status=st,
+    b.add("head_position", v, status=st,
           caveat="Ear against the shoulder beyond the trunk's own lean; hair and hats move "
                  "the ear point.", confidence=b.conf(int(ok.sum()) // 10, "low"), n=int(ok.sum()),
-          evidence=_closest(list(fr), list(neck[fr]), v), display=f"{desc} ({v:.0f}\u00b0)",
+          evidence=_closest(list(fr), list(neck[fr]), v), display=f"{desc} ({spec.fmt(v)}\u00b0)",
           extra={"gaze_down_deg": None if g is None else round(g, 1)})
 
 
@@ -507,10 +534,10 @@ def _shrug(b: _Builder) -> None:
     index = max(0.0, (1 - med / relaxed) - 1.28 * sigma / relaxed) * 100 if relaxed > 0 else 0.0
     fr = np.flatnonzero(ok)
     worst = int(fr[np.argmin(r[fr])])
-    b.add("shoulder_elevation", round(index, 1),
+    b.add("shoulder_elevation", index,
           caveat="Against your own most relaxed frames in this clip, so it shows tension that "
                  "comes and goes, not a constant shrug.", confidence="low", n=int(ok.sum()),
-          evidence=[worst], display=f"{index:.0f} % above your relaxed position",
+          evidence=[worst], display=f"{BY_ID['shoulder_elevation'].fmt(index)} % above your relaxed position",
           extra={"ear_shoulder_over_torso": round(med, 3)})
 
 
@@ -580,9 +607,9 @@ def _frontal(b: _Builder) -> tuple[list[dict], dict]:
         "(it read about 3 % of leg length high in our tests).", base="low")
     if n_strides >= 2:
         pctc = crossings / n_strides * 100
-        b.add("arm_crossover", round(pctc, 0), caveat="A wrist passing the middle of the body.",
+        b.add("arm_crossover", pctc, caveat="A wrist passing the middle of the body.",
               confidence=b.conf(n_strides, "medium"), n=n_strides,
-              display=f"{pctc:.0f} % of strides")
+              display=f"{BY_ID['arm_crossover'].fmt(pctc)} % of strides")
     else:
         b.missing("arm_crossover", "Not enough strides.")
     # trunk rotation from apparent shoulder vs hip width changes
@@ -593,7 +620,7 @@ def _frontal(b: _Builder) -> tuple[list[dict], dict]:
         rs = np.degrees(np.arccos(np.clip(ws / np.percentile(ws[ok], 98), 0, 1)))
         rh = np.degrees(np.arccos(np.clip(wh / np.percentile(wh[ok], 98), 0, 1)))
         rot = float(np.percentile(np.abs(rs - rh)[ok], 90))
-        b.add("trunk_rotation", round(rot, 1), caveat="Estimated from how the shoulders' width "
+        b.add("trunk_rotation", rot, caveat="Estimated from how the shoulders' width "
               "changes against the hips'; a 2-D camera sees this only roughly.",
               confidence="low", n=int(ok.sum()))
     else:
@@ -603,10 +630,11 @@ def _frontal(b: _Builder) -> tuple[list[dict], dict]:
     okt = tr.detected & np.isfinite(tilt)
     if okt.sum() > 10:
         lvl = float(np.median(tilt[okt]))
-        b.add("shoulder_level", round(abs(lvl), 1), caveat="Median tilt of the shoulder line; a "
+        lv = BY_ID["shoulder_level"].fmt(abs(lvl))
+        b.add("shoulder_level", abs(lvl), caveat="Median tilt of the shoulder line; a "
               "tilted camera adds to it.", confidence=b.conf(int(okt.sum()) // 10, "medium"),
-              n=int(okt.sum()), display=f"{abs(lvl):.0f}\u00b0 ({'left' if lvl > 0 else 'right'} lower)"
-              if abs(lvl) >= 1 else "level")
+              n=int(okt.sum()), display=f"{lv}\u00b0 ({'left' if lvl > 0 else 'right'} lower)"
+              if lv != "0" else "level (0\u00b0)")
     series = {
         "pelvic_tilt": np.degrees(np.arctan2(tr.p("l_hip")[:, 1] - tr.p("r_hip")[:, 1],
                                              np.abs(tr.p("l_hip")[:, 0] - tr.p("r_hip")[:, 0]) + 1e-6)),
@@ -627,12 +655,15 @@ def compute_metrics(track: Track, view: ViewResult, events: GaitEvents,
     else:
         rows, series = [], {}
     _shrug(b)
+    if not b.feet_in_view:  # contacts of feet out of the picture are guesses: no strides,
+        rows = []  # and no charts of the legs or of anything scaled by leg length
+        series = {k: v for k, v in series.items() if k in ("trunk_lean", "elbow", "pelvic_tilt")}
     measured = {r.id for r in b.results} | {m["id"] for m in b.nm}
     for spec in METRICS:
         if spec.id in measured:
             continue
         if spec.valid_for(view.view):
-            reason = "Not enough clean strides to measure it."
+            reason = b.out_of_view(spec.id) or "Not enough clean strides to measure it."
         else:
             reason = f"Needs a {' or '.join(spec.views)} view (this clip: {view.view})."
         b.nm.append({"id": spec.id, "label": spec.label, "area": spec.area, "reason": reason})

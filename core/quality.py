@@ -17,10 +17,14 @@ import numpy as np
 from .events import GaitEvents
 from .landmarks import Track
 from .report import Quality, QualityCheck
-from .spec import TIMING_FPS
+from .spec import GROUP_MISSING, LANDMARK_GROUPS, MIN_IN_VIEW, TIMING_FPS, metrics_for_view
 from .view import ViewResult
 
 MIN_STEPS = 6
+# With parts of the body out of the picture, the measures their landmarks allow are still
+# made; a report needs at least this many judged measures (a side view without the feet
+# keeps trunk lean, elbow angle, head position and shoulder shrug: four), else it is refused.
+MIN_MEASURES_LEFT = 4
 SLOW_MOTION_SPM = 70.0  # no human gait is this slow in real time
 WALKING_SPM = 140.0
 MAX_SPM = 240.0
@@ -57,6 +61,38 @@ def body_in_frame_fraction(track: Track, margin: float = 0.01) -> float:
     return float(ok.mean())
 
 
+def in_view_fractions(track: Track, margin: float = 0.0, min_vis: float = 0.5) -> dict[str, float]:
+    """For each landmark group of :data:`core.spec.LANDMARK_GROUPS`: the share of the runner's
+    frames in which all points of at least one side are inside the picture and visible.
+
+    The pose model guesses points it cannot see (a clip cropped above the feet still gets
+    ankles, some inside the picture), so a point counts only when it is inside the picture
+    *and* its visibility is at least ``min_vis``.
+    """
+    det = track.detected
+    if not det.any():
+        return {g: 0.0 for g in LANDMARK_GROUPS}
+    xy, vis = track.xy[det], track.vis[det]
+    w, h = track.width, track.height
+    out = {}
+    for g, sides in LANDMARK_GROUPS.items():
+        ok = np.zeros(len(xy), bool)
+        for pts in sides:
+            p, v = xy[:, list(pts)], vis[:, list(pts)]
+            inside = ((p[..., 0] >= margin * w) & (p[..., 0] <= (1 - margin) * w)
+                      & (p[..., 1] >= margin * h) & (p[..., 1] <= (1 - margin) * h))
+            ok |= (inside & (v >= min_vis)).all(axis=1)
+        out[g] = float(ok.mean())
+    return out
+
+
+def measurable(seen: dict[str, float], view: str) -> list[str]:
+    """Ids of the judged metrics valid for ``view`` whose landmarks (:attr:`MetricSpec.needs`)
+    are in view often enough (``seen``: :func:`in_view_fractions`)."""
+    return [m.id for m in metrics_for_view(view) if m.kind != "info"
+            and all(seen.get(g, 0.0) >= MIN_IN_VIEW for g in m.needs)]
+
+
 def runner_height_fraction(track: Track) -> float:
     det = track.detected
     if not det.any():
@@ -88,9 +124,25 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats) 
         "Keep the whole runner in the picture for the entire clip, against a plain background.",
         det)
     body = body_in_frame_fraction(track)
-    add("whole_body", "Whole body in view", body >= 0.7, "fail" if body < 0.5 else "warn",
-        f"Head to feet were fully in view in {body:.0%} of frames.",
-        "Step the camera back until there is space above the head and below the feet.", body)
+    seen = in_view_fractions(track)
+    feet_seen = seen["feet"] >= MIN_IN_VIEW
+    left = measurable(seen, view.view)
+    back_off = "Step the camera back until there is space above the head and below the feet."
+    if seen["trunk"] < MIN_IN_VIEW:
+        add("whole_body", "Whole body in view", False, "fail",
+            f"{GROUP_MISSING['trunk']}: they were in view in {seen['trunk']:.0%} of frames.",
+            back_off, body)
+    elif not feet_seen:
+        enough = len(left) >= MIN_MEASURES_LEFT
+        feet = (f"{GROUP_MISSING['feet']} (in view in {seen['feet']:.0%} of frames)")
+        add("whole_body", "Whole body in view", False, "warn" if enough else "fail",
+            feet + (": we analysed what they are not needed for; foot contacts and the "
+                    "measures built on them are not measured." if enough else
+                    f": only {len(left)} measures could be made without them, too few to "
+                    "score your form."), back_off, body)
+    else:
+        add("whole_body", "Whole body in view", body >= 0.7, "warn",
+            f"Head to feet were fully in view in {body:.0%} of frames.", back_off, body)
     size = runner_height_fraction(track)
     add("size", "Runner large enough", size >= 0.3, "warn",
         f"The runner fills {size:.0%} of the frame height.",
@@ -112,12 +164,21 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats) 
         "Put the phone on a tripod or lean it against something; don't follow the runner.",
         clip.camera_shift_pct)
     n_ic = len(events.ics)
-    add("steps", "Enough steps", n_ic >= MIN_STEPS, "fail",
-        f"{n_ic} clear foot contacts found (at least {MIN_STEPS} needed).",
-        "Film 10-20 s of steady running.", n_ic)
+    if feet_seen:
+        add("steps", "Enough steps", n_ic >= MIN_STEPS, "fail",
+            f"{n_ic} clear foot contacts found (at least {MIN_STEPS} needed).",
+            "Film 10-20 s of steady running.", n_ic)
+    else:  # contacts of feet out of the picture are guesses: the hips' rhythm has to do
+        add("steps", "Enough steps", events.cadence_spectral is not None, "fail",
+            "With the feet out of the picture the steps were timed from the hips' bounce."
+            if events.cadence_spectral is not None else
+            "With the feet out of the picture no steady rhythm could be found in the hips.",
+            "Film 10-20 s of steady running, feet in the picture.")
 
-    cad = events.cadence_spectral or events.cadence_events
-    body_ok = det >= 0.5 and body >= 0.5  # the rhythm means nothing on a mostly hidden body
+    cad = (events.cadence_spectral or events.cadence_events) if feet_seen else events.cadence_spectral
+    # the rhythm means nothing on a mostly hidden body
+    body_ok = det >= 0.5 and (body >= 0.5 or (seen["trunk"] >= MIN_IN_VIEW
+                                              and len(left) >= MIN_MEASURES_LEFT))
     if cad is not None and body_ok:
         if cad < SLOW_MOTION_SPM and not clip.capture_fps_given:
             add("rate", "Running rhythm", False, "fail",

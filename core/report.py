@@ -22,9 +22,11 @@ dataclasses below. Its top-level keys (schema ``REPORT_VERSION``):
                 float|None}), ``units`` ({name: unit}).
 ``metrics``     list of :class:`MetricResult` dicts (only metrics valid for the view and
                 measured).
-``not_measured`` list of ``{"id", "label", "area", "reason"}`` for the contract's other metrics.
+``not_measured`` list of ``{"id", "label", "area", "reason"}`` for the contract's other metrics
+                (wrong view, too few strides, or the landmarks they need out of the picture).
 ``findings``    :class:`Findings`: ``overall`` and ``areas`` scores, up to three ranked ``fixes``
-                and ``strengths``.
+                (every area rated "work on this" has one), ``more_fixes`` (the advice for every
+                other judged problem, ranked on) and ``strengths``.
 ``media``       ``evidence`` ({metric id: relative path}), ``evidence_frames`` ({metric id:
                 frame}), ``video`` (relative path or None; none for a refused clip),
                 ``video_frames`` (clip frame shown by each video frame), ``thumbnail`` and
@@ -137,7 +139,10 @@ class MetricResult:
     band_fix: str
     left: float | None = None
     right: float | None = None
-    asymmetry_pct: float | None = None
+    asymmetry_pct: float | None = None  # |L - R| / mean in %, only where a % means something
+    # left/right difference as shown (core.spec.side_difference): {"value", "unit" ("%" or the
+    # metric's unit), "status" (good/watch), "text" ("3° apart", "12 % uneven")}
+    side_diff: dict[str, Any] | None = None
     spread: float | None = None  # interquartile range over strides
     n: int = 0  # strides / samples behind the value
     value_cm: float | None = None  # when a height was given and the unit is % leg
@@ -179,6 +184,7 @@ class Findings:
     areas: list[AreaScore]
     fixes: list[Fix]
     strengths: list[str]
+    more_fixes: list[Fix] = field(default_factory=list)  # every other judged problem's advice
 
 
 def to_jsonable(obj: Any) -> Any:

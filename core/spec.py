@@ -7,7 +7,7 @@ bands live in exactly one place.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Area = Literal["shoulders", "hips", "feet"]
@@ -46,11 +46,29 @@ class MetricSpec:
     signed: bool = False  # good values sit near zero: compare sides by difference, not %
     weight: float = 1.0  # importance inside its area's score
     source: str = ""
+    digits: int = 0  # the precision the value is shown at (and judged at)
+    needs: tuple[str, ...] = ()  # landmark groups (see LANDMARK_GROUPS) that must be in view
+
+    def shown(self, value: float | None) -> float | None:
+        """``value`` at the precision it is displayed at: the one rounding of this metric.
+
+        Everything a runner sees (the number, left/right, the status) is made from this, so
+        a value never reads "5°" and is judged as 4.6.
+        """
+        if value is None:
+            return None
+        return round(float(value), self.digits) + 0.0  # + 0.0: no "-0"
+
+    def fmt(self, value: float) -> str:
+        """The number as shown, e.g. ``"5"`` for 4.6 at ``digits=0``."""
+        return f"{self.shown(value):.{self.digits}f}"
 
     def status(self, value: float | None) -> Status:
-        """Judge ``value`` against the bands (``info`` for unjudged or missing values)."""
+        """Judge ``value`` as shown (rounded by :meth:`shown`) against the bands (``info``
+        for unjudged or missing values): 39.96 shows "40" and is good against "<= 40"."""
         if value is None or self.kind != "range":
             return "info"
+        value = self.shown(value)
         if self.fix_below is not None and value < self.fix_below:
             return "fix"
         if self.fix_above is not None and value > self.fix_above:
@@ -189,6 +207,35 @@ METRICS: tuple[MetricSpec, ...] = (
                good_hi=15, fix_above=25, weight=0.6),
 )
 
+# Landmarks each metric needs in view (MediaPipe indices; a group is in view in a frame when
+# all points of at least one side are inside the picture and visible). Metrics built on foot
+# contacts or on leg length (hip-knee-ankle) need the feet even when they judge the hips or
+# arms: without the feet there are no contacts and no scale.
+LANDMARK_GROUPS: dict[str, tuple[tuple[int, ...], ...]] = {
+    "trunk": ((11, 12, 23, 24),),  # shoulders and hips
+    "arm": ((11, 13, 15), (12, 14, 16)),  # shoulder, elbow, wrist of either arm
+    "head": ((7,), (8,)),  # either ear
+    "feet": ((27, 29, 31), (28, 30, 32)),  # ankle, heel, toe of either foot
+}
+GROUP_MISSING = {
+    "trunk": "Your shoulders and hips are out of the picture",
+    "arm": "Your arms are out of the picture",
+    "head": "Your head is out of the picture",
+    "feet": "Your feet are out of the picture",
+}
+MIN_IN_VIEW = 0.5  # share of the runner's frames a group must be in view in
+_CONTACTS = ("trunk", "feet")  # foot contacts, strides or leg length
+_NEEDS: dict[str, tuple[str, ...]] = {
+    **{m: _CONTACTS for m in ("cadence", "overstride", "shank_angle_ic", "knee_flexion_ic",
+                              "knee_flexion_mid", "foot_strike", "contact_time", "duty_factor",
+                              "flight_time", "step_width", "foot_turnout", "waist_lean",
+                              "hips_behind", "hip_extension", "knee_drive",
+                              "vertical_oscillation", "pelvic_drop", "lateral_sway")},
+    "arm_swing": ("trunk", "arm", "feet"), "arm_crossover": ("trunk", "arm", "feet"),
+    "elbow_angle": ("trunk", "arm"), "head_position": ("trunk", "head"),
+    "shoulder_elevation": ("trunk", "head"),
+}
+METRICS = tuple(replace(m, needs=_NEEDS.get(m.id, ("trunk",))) for m in METRICS)
 BY_ID: dict[str, MetricSpec] = {m.id: m for m in METRICS}
 
 FOOT_STRIKE_HEEL_DEG = 8.0
@@ -198,22 +245,66 @@ TIMING_FPS = 50.0  # below: contact timings are approximate (one frame > 20 ms)
 PRECISE_TIMING_FPS = 100.0  # from here: contact-based values earn more confidence
 MIN_TIMING_FPS = 20.0  # below: contacts cannot be timed; contact-based metrics held back
 
-ASYMMETRY_GOOD_PCT = 5.0
-ASYMMETRY_WATCH_PCT = 10.0
+# Left/right differences. A percentage only means something for a magnitude far from zero
+# (contact time ~250 ms: 10 % is 25 ms). For angles a percentage of a small mean alarms over
+# nothing (4 vs 7 deg is "67 %"), so angles and distances in % of leg are compared by their
+# plain difference in their own unit instead: "3 deg apart".
+ASYMMETRY_GOOD_PCT = 5.0  # up to this: "even"
+ASYMMETRY_WATCH_PCT = 10.0  # over this: worth a look (never a fix on its own)
+ASYMMETRY_PCT_UNITS = ("ms",)  # units compared in %, and only when the mean is at least ...
+ASYMMETRY_PCT_MIN_MEAN = 50.0  # ... this (in that unit); below, the plain difference
+# plain differences, per unit: (even up to, worth a look over). Degrees: about the pose
+# model's own side-to-side noise (2-3 deg) is even, over 6 deg is a real difference.
+# % of leg: one frame of contact timing moves a landing point by several % of leg.
+ASYMMETRY_GOOD_DIFF = {"deg": 3.0, "% leg": 3.0, "ms": 15.0}
+ASYMMETRY_WATCH_DIFF = {"deg": 6.0, "% leg": 6.0, "ms": 30.0}
 
 
 def asymmetry_pct(left: float | None, right: float | None) -> float | None:
-    """``|L - R| / mean(|L|, |R|)`` in percent (None when a side is missing or both ~0).
-
-    Only meaningful for magnitudes (contact time, knee bend): metrics whose good values sit
-    near zero (:attr:`MetricSpec.signed`) are compared by their plain difference instead.
-    """
+    """``|L - R| / mean(|L|, |R|)`` in percent (None when a side is missing or both ~0)."""
     if left is None or right is None:
         return None
     mean = (abs(left) + abs(right)) / 2.0
     if mean < 1e-6:
         return None
     return abs(left - right) / mean * 100.0
+
+
+@dataclass(frozen=True)
+class SideDifference:
+    """How far apart left and right are, as the report shows it."""
+
+    value: float  # in ``unit``
+    unit: str  # "%" (relative) or the metric's own unit (plain difference)
+    status: Status  # good (even) or watch (worth a look); never fix on its own
+    text: str  # "3° apart", "even (4 %)", "12 % uneven"
+
+
+def side_difference(spec: MetricSpec, left: float | None, right: float | None) -> SideDifference | None:
+    """Left/right difference of a bilateral metric, from the sides *as shown* (rounded by
+    :meth:`MetricSpec.shown`, so "Left 4° · Right 7°" reads "3° apart").
+
+    In % (:func:`asymmetry_pct`) only for units in :data:`ASYMMETRY_PCT_UNITS` with a mean of
+    at least :data:`ASYMMETRY_PCT_MIN_MEAN`; otherwise the plain difference in the metric's
+    unit, judged against :data:`ASYMMETRY_GOOD_DIFF` / :data:`ASYMMETRY_WATCH_DIFF`.
+    """
+    if not spec.bilateral or left is None or right is None:
+        return None
+    lft, rgt = spec.shown(left), spec.shown(right)
+    mean = (abs(lft) + abs(rgt)) / 2.0
+    if spec.unit in ASYMMETRY_PCT_UNITS and not spec.signed and mean >= ASYMMETRY_PCT_MIN_MEAN:
+        pct = round(asymmetry_pct(lft, rgt), 0) + 0.0
+        status: Status = "good" if pct <= ASYMMETRY_WATCH_PCT else "watch"
+        text = f"even ({pct:.0f} %)" if pct <= ASYMMETRY_GOOD_PCT else f"{pct:.0f} % uneven"
+        return SideDifference(pct, "%", status, text)
+    diff = spec.shown(abs(lft - rgt))
+    watch = ASYMMETRY_WATCH_DIFF.get(spec.unit, ASYMMETRY_WATCH_DIFF["% leg"])
+    good = ASYMMETRY_GOOD_DIFF.get(spec.unit, ASYMMETRY_GOOD_DIFF["% leg"])
+    status = "good" if diff <= watch else "watch"
+    unit = {"deg": "\u00b0", "% leg": " % of leg"}.get(spec.unit, f" {spec.unit}")
+    num = f"{diff:.{spec.digits}f}{unit}"
+    text = f"even ({num} apart)" if diff <= good else f"{num} apart"
+    return SideDifference(diff, spec.unit, status, text)
 
 
 def metrics_for_view(view: str) -> list[MetricSpec]:

@@ -1,6 +1,9 @@
 """Plain-text summary of a report (CLI output and logs)."""
 from __future__ import annotations
 
+from .findings import measure_counts
+from .spec import BY_ID, side_difference
+
 MARK = {"good": "ok ", "watch": "~  ", "fix": "!! ", "info": "   "}
 
 
@@ -21,6 +24,10 @@ def text_summary(report: dict) -> str:
     f = report["findings"]
     lines.append(f"Overall {f['overall_score']}/100   " + "   ".join(
         f"{a['label']} {a['score'] if a['score'] is not None else '-'}" for a in f["areas"]))
+    c = measure_counts(report["metrics"])
+    lines.append(f"{c['judged']} judged measures: {c['good']} good, {c['watch']} worth a look, "
+                 f"{c['fix']} to work on" + (f" (+ {c['info']} shown for information)"
+                                             if c["info"] else ""))
     lines.append("")
     for area in ("feet", "hips", "shoulders"):
         ms = [m for m in report["metrics"] if m["area"] == area]
@@ -29,8 +36,10 @@ def text_summary(report: dict) -> str:
         lines.append(area.capitalize())
         for m in ms:
             lr = ""
-            if m.get("left") is not None and m.get("right") is not None:
-                lr = f"  (L {m['left']:.0f} / R {m['right']:.0f})"
+            spec = BY_ID.get(m["id"])
+            diff = spec and side_difference(spec, m.get("left"), m.get("right"))
+            if diff:
+                lr = f"  (L {spec.fmt(m['left'])} / R {spec.fmt(m['right'])}, {diff.text})"
             lines.append(f"  {MARK.get(m['status'], '   ')}{m['label']:<26} {m['display']}{lr}"
                          f"  [{m['status']}, {m['confidence']} confidence]")
     if f["fixes"]:
@@ -40,4 +49,11 @@ def text_summary(report: dict) -> str:
             lines.append(f"  {fx['rank']}. {fx['title']} - {fx['seen']}")
             lines.append(f"     Cue: {fx['cue']}")
             lines.append(f"     Drill: {fx['drill']['name']} - {fx['drill']['dose']}")
+    more = f.get("more_fixes") or []
+    if more:
+        lines.append("")
+        lines.append("More to work on")
+        for fx in more:
+            lines.append(f"  {fx['rank']}. {fx['title']} - {fx['seen']}")
+            lines.append(f"     Cue: {fx['cue']}")
     return "\n".join(lines)

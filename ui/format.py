@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from core.spec import ASYMMETRY_GOOD_PCT, ASYMMETRY_WATCH_PCT, BY_ID
+from core.spec import ASYMMETRY_GOOD_PCT, ASYMMETRY_WATCH_PCT, BY_ID, side_difference
 
 UNIT_SUFFIX = {"deg": "°", "% leg": " % leg", "%": " %", "ms": " ms", "steps/min": " spm",
                "% strides": " % of strides"}
@@ -39,8 +39,9 @@ def band(text: str | None, unit: str | None = None) -> str:
 
 
 def asymmetry_status(pct: float | None) -> str:
-    """``good`` / ``watch`` for a left-right asymmetry: the contract calls more than 10 %
-    "worth a look", never a fix on its own."""
+    """``good`` / ``watch`` for a left-right asymmetry in %: the contract calls more than 10 %
+    "worth a look", never a fix on its own. Only for magnitudes compared in % (see
+    :func:`sides`, which picks % or a plain difference per metric)."""
     if pct is None:
         return "info"
     return "good" if pct <= ASYMMETRY_WATCH_PCT else "watch"
@@ -49,6 +50,16 @@ def asymmetry_status(pct: float | None) -> str:
 def asymmetry_label(pct: float) -> str:
     """``"even (3 %)"`` up to the contract's 5 %, else ``"12 % uneven"``."""
     return f"even ({pct:.0f} %)" if pct <= ASYMMETRY_GOOD_PCT else f"{pct:.0f} % uneven"
+
+
+def sides(metric: dict):
+    """The left/right difference of a metric dict as the report shows it
+    (:func:`core.spec.side_difference`, from the sides as shown), or None. Works on stored
+    reports of any age: it is made from ``left``/``right``, not from a stored percentage."""
+    spec = BY_ID.get(metric.get("id", ""))
+    if spec is None:
+        return None
+    return side_difference(spec, metric.get("left"), metric.get("right"))
 
 
 def left_right(metric: dict) -> str | None:

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.findings import measure_counts
 from core.report import DISCLAIMER, dumps, strides_csv
-from core.spec import AREA_LABELS, AREAS, BY_ID
+from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_MISSING
 from core.store import ReportStore, StoredReport
 
 from . import charts, text
-from .format import asymmetry_label, asymmetry_status, band, left_right, megabytes, metric_label, number, seconds, when
+from .format import band, left_right, megabytes, metric_label, number, seconds, sides, when
 from .theme import card_key, confidence_md, esc, score_html, status_badge, status_md
 
 
@@ -122,11 +123,23 @@ def refused(op: Opened) -> None:
 # --------------------------------------------------------------------------- scores
 
 
+def counts_text(counts: dict[str, int]) -> str:
+    """``"18 judged measures"`` (one count for the headline, area cards and tabs)."""
+    n = counts["judged"]
+    return f"{n} judged measure{'' if n == 1 else 's'}"
+
+
+def tab_label(area: str, counts: dict[str, int]) -> str:
+    """``"Feet (8 + 1 info)"``: judged measures, then the ones shown for information."""
+    extra = f" + {counts['info']} info" if counts["info"] else ""
+    return f"{AREA_LABELS[area]} ({counts['judged']}{extra})"
+
+
 def scores(op: Opened) -> None:
     r = op.report
     f = r.get("findings") or {}
     ms = r.get("metrics") or []
-    counts = {s: sum(1 for m in ms if m.get("status") == s) for s in ("good", "watch", "fix")}
+    counts = measure_counts(ms)
     with st.container(border=True, key=card_key(f.get("overall_status", "info"), "overall")):
         left, right = st.columns([1, 2], vertical_alignment="center")
         with left:
@@ -137,7 +150,8 @@ def scores(op: Opened) -> None:
         with right:
             badges = " ".join(status_md(s, f"{counts[s]} {label}") for s, label in
                               (("good", "good"), ("watch", "worth a look"), ("fix", "to work on")))
-            st.markdown(f"**{len(ms)} measures** from this clip: {badges}")
+            st.markdown(f"**{counts_text(counts)}** from this clip: {badges}"
+                        + (f" + {counts['info']} shown for information" if counts["info"] else ""))
             n_fix = len(f.get("fixes") or [])
             if n_fix:
                 st.markdown(f"Start with the **{n_fix} fix{'es' if n_fix > 1 else ''}** below — "
@@ -160,6 +174,11 @@ def scores(op: Opened) -> None:
                 st.caption("Not measurable from this view.")
             if a.get("summary"):
                 st.caption(esc(a["summary"]))
+            hidden = [n for n in r.get("not_measured") or [] if n.get("area") == area
+                      and any((n.get("reason") or "").startswith(g) for g in GROUP_MISSING.values())]
+            if hidden:
+                why = hidden[0]["reason"].split(" (")[0].lower()
+                st.caption(f":material/visibility_off: {len(hidden)} not measured: {esc(why)}.")
 
 
 # --------------------------------------------------------------------------- fixes
@@ -175,35 +194,52 @@ def fixes(op: Opened) -> None:
     else:
         st.header("Your top fixes", divider="gray", anchor=False)
     for fx in items[:3]:
-        with st.container(border=True, key=card_key(fx.get("severity", "watch"), f"fix-{fx.get('rank')}")):
-            st.subheader(f"{fx.get('rank')}. {fx.get('title')}", anchor=False)
-            st.markdown(" ".join([status_md(fx.get("severity", "watch")),
-                                  confidence_md(fx.get("confidence")),
-                                  f":blue-badge[{AREA_LABELS.get(fx.get('area'), '')}]"]))
-            pic, words = st.columns([2, 3])
-            with pic:
-                path = op.media(evidence.get(fx.get("evidence_key") or ""))
-                if path:
-                    t = _frame_time(op.report, fx.get("evidence_frame"))
-                    st.image(str(path), width="stretch",
-                             caption=f"The moment we measured (at {t:.1f} s)" if t is not None else None)
-                else:
-                    st.caption(":material/hide_image: No picture for this one"
-                               + (" in the shared view." if op.viewer else "."))
-            with words:
-                st.markdown(f"**What we saw.** {esc(fx.get('seen', ''))}")
-                st.markdown(f"**Why it matters.** {esc(fx.get('why', ''))}")
-                st.markdown(f"> :material/record_voice_over: **Cue:** {esc(fx.get('cue', ''))}")
-                drill = fx.get("drill") or {}
-                if drill:
-                    st.markdown(f"**Drill: {esc(drill.get('name', ''))}.** {esc(drill.get('how', ''))}")
-                    if drill.get("dose"):
-                        st.markdown(f":material/event_repeat: **Dose:** {esc(drill['dose'])}")
+        _fix_card(op, fx, evidence)
+    more = f.get("more_fixes") or []
+    if more:
+        with st.expander(f"More to work on ({len(more)})", icon=":material/playlist_add:"):
+            st.caption("The advice for every other measure outside its good range, "
+                       "worst first. Start with the fixes above.")
+            for fx in more:
+                _fix_card(op, fx, evidence, picture=False)
     strengths = f.get("strengths") or []
     if strengths:
         st.markdown("**What's working**")
         for s in strengths:
             st.markdown(f":material/check_circle: {esc(s)}")
+
+
+def _fix_picture(op: Opened, fx: dict, evidence: dict) -> None:
+    path = op.media(evidence.get(fx.get("evidence_key") or ""))
+    if path:
+        t = _frame_time(op.report, fx.get("evidence_frame"))
+        st.image(str(path), width="stretch",
+                 caption=f"The moment we measured (at {t:.1f} s)" if t is not None else None)
+    else:
+        st.caption(":material/hide_image: No picture for this one"
+                   + (" in the shared view." if op.viewer else "."))
+
+
+def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True) -> None:
+    """One fix: what we saw, why, cue and drill (with its evidence picture when ``picture``)."""
+    with st.container(border=True, key=card_key(fx.get("severity", "watch"), f"fix-{fx.get('rank')}")):
+        st.subheader(f"{fx.get('rank')}. {fx.get('title')}", anchor=False)
+        st.markdown(" ".join([status_md(fx.get("severity", "watch")),
+                              confidence_md(fx.get("confidence")),
+                              f":blue-badge[{AREA_LABELS.get(fx.get('area'), '')}]"]))
+        pic, words = st.columns([2, 3]) if picture else (None, st.container())
+        if pic is not None:
+            with pic:
+                _fix_picture(op, fx, evidence)
+        with words:
+            st.markdown(f"**What we saw.** {esc(fx.get('seen', ''))}")
+            st.markdown(f"**Why it matters.** {esc(fx.get('why', ''))}")
+            st.markdown(f"> :material/record_voice_over: **Cue:** {esc(fx.get('cue', ''))}")
+            drill = fx.get("drill") or {}
+            if drill:
+                st.markdown(f"**Drill: {esc(drill.get('name', ''))}.** {esc(drill.get('how', ''))}")
+                if drill.get("dose"):
+                    st.markdown(f":material/event_repeat: **Dose:** {esc(drill['dose'])}")
 
 
 # --------------------------------------------------------------------------- metrics
@@ -231,9 +267,9 @@ def _metric_card(m: dict) -> None:
         lr = left_right(m)
         if lr:
             line = esc(lr)
-            if m.get("asymmetry_pct") is not None:
-                a_status = asymmetry_status(m["asymmetry_pct"])
-                line += " · " + status_md(a_status, asymmetry_label(m["asymmetry_pct"]))
+            diff = sides(m)
+            if diff is not None:
+                line += " · " + status_md(diff.status, diff.text)
             st.markdown(line)
         extra = [text.CONFIDENCE_LABELS.get(m.get("confidence", ""), "")]
         if m.get("n"):
@@ -249,7 +285,7 @@ def metrics_by_area(op: Opened) -> None:
     r = op.report
     ms = r.get("metrics") or []
     st.header("Every measure", divider="gray", anchor=False)
-    tabs = st.tabs([f"{AREA_LABELS[a]} ({sum(1 for m in ms if m.get('area') == a)})" for a in AREAS])
+    tabs = st.tabs([tab_label(a, measure_counts(ms, a)) for a in AREAS])
     not_measured = r.get("not_measured") or []
     for tab, area in zip(tabs, AREAS):
         with tab:

@@ -192,6 +192,19 @@ def _fix(rank: int, key: str, mids: list[str], by: dict[str, MetricResult]) -> F
                evidence_frame=(lead.evidence_frames or [None])[0])
 
 
+def overall_scope(areas: list[dict]) -> str | None:
+    """``"From shoulders and hips only: feet not measured."`` when an area has no score, so
+    an overall score made of fewer areas never reads as the whole picture."""
+    scored = [a.get("label") or AREA_LABELS.get(a.get("area") or "", "") for a in areas
+              if a.get("score") is not None]
+    missing = [a.get("label") or AREA_LABELS.get(a.get("area") or "", "") for a in areas
+               if a.get("score") is None]
+    if not missing or not scored:
+        return None
+    names = " and ".join(n.lower() for n in scored)
+    return f"From {names} only: {' and '.join(n.lower() for n in missing)} not measured."
+
+
 def build_findings(metrics: list[MetricResult], max_fixes: int = 3) -> Findings:
     by = {m.id: m for m in metrics}
     areas = area_scores(metrics)

@@ -34,6 +34,7 @@ class MetricsOutput:
     strides: list[dict]
     series: dict
     not_measured: list[dict] = field(default_factory=list)
+    feet_in_view: bool = True  # False: foot contacts are guesses and must not be shown
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -667,4 +668,4 @@ def compute_metrics(track: Track, view: ViewResult, events: GaitEvents,
         else:
             reason = f"Needs a {' or '.join(spec.views)} view (this clip: {view.view})."
         b.nm.append({"id": spec.id, "label": spec.label, "area": spec.area, "reason": reason})
-    return MetricsOutput(b.results, rows, series, b.nm)
+    return MetricsOutput(b.results, rows, series, b.nm, feet_in_view=b.feet_in_view)

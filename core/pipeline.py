@@ -15,6 +15,8 @@ that cannot be analysed at all; a clip that decodes but fails the capture gate r
 """
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as _dt
 import math
 import tempfile
@@ -247,6 +249,8 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
     mo = compute_metrics(track, view, events, opts.height_cm)
     metrics = mo.results
     not_measured = mo.not_measured
+    if not mo.feet_in_view:  # contacts of feet out of the picture are guesses: shown nowhere
+        events = dataclasses.replace(events, ics=[], tos=[], cadence_events=None, step_times=[])
     if not quality.ok:
         status = "refused"
         reason = "Held back: " + quality.summary

@@ -1,7 +1,7 @@
 """Plain-text summary of a report (CLI output and logs)."""
 from __future__ import annotations
 
-from .findings import measure_counts
+from .findings import measure_counts, overall_scope
 from .spec import BY_ID, side_difference
 
 MARK = {"good": "ok ", "watch": "~  ", "fix": "!! ", "info": "   "}
@@ -24,6 +24,8 @@ def text_summary(report: dict) -> str:
     f = report["findings"]
     lines.append(f"Overall {f['overall_score']}/100   " + "   ".join(
         f"{a['label']} {a['score'] if a['score'] is not None else '-'}" for a in f["areas"]))
+    if (scope := overall_scope(f["areas"])) and f["overall_score"] is not None:
+        lines.append(scope)
     c = measure_counts(report["metrics"])
     lines.append(f"{c['judged']} judged measures: {c['good']} good, {c['watch']} worth a look, "
                  f"{c['fix']} to work on" + (f" (+ {c['info']} shown for information)"

@@ -229,3 +229,11 @@ def test_feet_out_of_the_picture_are_not_measured_and_say_why(tmp_path):
     assert areas["feet"]["score"] is None
     assert all(fx["area"] != "feet" for fx in r["findings"]["fixes"])
     assert consistency_problems(r["metrics"], r["findings"]) == []
+    # the overall score says it leaves the feet out, in the app and the CLI alike
+    from core.findings import overall_scope
+    from core.summary import text_summary
+
+    scope = overall_scope(r["findings"]["areas"])
+    assert scope is not None and scope.endswith("feet not measured.")
+    assert scope in text_summary(r)
+    assert not r["events"]["initial_contacts"] and not r["events"]["toe_offs"]  # no guessed contacts

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.findings import measure_counts
+from core.findings import measure_counts, overall_scope
 from core.report import DISCLAIMER, dumps, strides_csv
 from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_MISSING
 from core.store import ReportStore, StoredReport
@@ -147,6 +147,9 @@ def scores(op: Opened) -> None:
             st.markdown(score_html(f.get("overall_score"), f.get("overall_status", "info"), big=True),
                         unsafe_allow_html=True)
             status_badge(f.get("overall_status", "info"))
+            partial = overall_scope(f.get("areas") or [])
+            if partial and f.get("overall_score") is not None:
+                st.caption(partial)
         with right:
             badges = " ".join(status_md(s, f"{counts[s]} {label}") for s, label in
                               (("good", "good"), ("watch", "worth a look"), ("fix", "to work on")))

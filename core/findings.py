@@ -33,10 +33,14 @@ CONF_W = {"high": 1.0, "medium": 0.75, "low": 0.4}
 SEV = {"fix": 2.0, "watch": 1.0}
 
 
-def _status_of(score: float | None) -> str:
+SCORE_GOOD = 80  # an area or overall score from here is "good"
+SCORE_WATCH = 60  # from here (below SCORE_GOOD) "worth a look"; below it "work on this"
+
+
+def status_of_score(score: float | None) -> str:
     if score is None:
         return "info"
-    return "good" if score >= 80 else "watch" if score >= 60 else "fix"
+    return "good" if score >= SCORE_GOOD else "watch" if score >= SCORE_WATCH else "fix"
 
 
 def measure_counts(metrics: list, area: str | None = None) -> dict[str, int]:
@@ -73,7 +77,7 @@ def area_scores(metrics: list[MetricResult]) -> list[AreaScore]:
                    f"{n_bad} of {n} {noun} need attention; {worst.label.lower()} most.")
         if cnt["info"]:
             summary += f" (+ {cnt['info']} shown for information)"
-        out.append(AreaScore(area, AREA_LABELS[area], int(round(score)), _status_of(score),
+        out.append(AreaScore(area, AREA_LABELS[area], int(round(score)), status_of_score(score),
                              worst.id, summary))
     return out
 
@@ -218,5 +222,5 @@ def build_findings(metrics: list[MetricResult], max_fixes: int = 3) -> Findings:
                   for rank, (_, key, mids) in enumerate(more, len(fixes) + 1)]
     strengths = [STRENGTHS[m.id] for m in metrics
                  if m.status == "good" and m.id in STRENGTHS and m.confidence != "low"][:4]
-    return Findings(overall_score=overall, overall_status=_status_of(overall), areas=areas,
+    return Findings(overall_score=overall, overall_status=status_of_score(overall), areas=areas,
                     fixes=fixes, strengths=strengths, more_fixes=more_fixes)

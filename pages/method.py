@@ -9,17 +9,35 @@ import pandas as pd
 import streamlit as st
 
 from core.findings import CONF_W, POINTS, SEV, build_findings
-from core.findings import _status_of as status_of_score
+from core.findings import status_of_score
 from core.report import DISCLAIMER
-from core.spec import AREA_LABELS, AREAS, BY_ID, METRICS
+from core.spec import (AREA_LABELS, AREAS, ASYMMETRY_GOOD_DIFF, ASYMMETRY_GOOD_PCT,
+                       ASYMMETRY_PCT_MIN_MEAN, ASYMMETRY_PCT_UNITS, ASYMMETRY_WATCH_DIFF,
+                       ASYMMETRY_WATCH_PCT, BY_ID, METRICS)
 from ui import accuracy, guard, text
-from ui.format import band
+from ui.format import band, number
 from ui.theme import esc
 
 ACCURACY_MD = Path(__file__).resolve().parents[1] / "bench" / "accuracy.md"
 CONTACTS_MD = ACCURACY_MD.with_name("contacts.md")
 CLIP_COLUMN = {"Clip": st.column_config.TextColumn(width="medium")}  # leave room for the numbers
 VIEWS = {"any": "any view", "side": "side view", "front": "front view", "back": "back view"}
+
+
+UNIT_WORDS = {"deg": "degrees", "% leg": "% of leg length", "ms": "milliseconds"}
+
+
+def side_rule(spec) -> str:
+    """How this metric's two sides are compared, from the thresholds in :mod:`core.spec`."""
+    good = ASYMMETRY_GOOD_DIFF.get(spec.unit, ASYMMETRY_GOOD_DIFF["% leg"])
+    watch = ASYMMETRY_WATCH_DIFF.get(spec.unit, ASYMMETRY_WATCH_DIFF["% leg"])
+    diff = (f"they count as even up to {number(good, spec.unit)} apart and are worth a look "
+            f"over {number(watch, spec.unit)} apart")
+    if spec.unit in ASYMMETRY_PCT_UNITS and not spec.signed:
+        return (f"Their difference is given as a share of their mean: even up to "
+                f"{ASYMMETRY_GOOD_PCT:.0f} %, worth a look over {ASYMMETRY_WATCH_PCT:.0f} % "
+                f"(below a mean of {number(ASYMMETRY_PCT_MIN_MEAN, spec.unit)}, {diff}).")
+    return f"Their difference is given in {UNIT_WORDS.get(spec.unit, spec.unit)}: {diff}."
 
 
 def metric_entry(spec) -> None:
@@ -34,7 +52,7 @@ def metric_entry(spec) -> None:
             if spec.fix:
                 lines.append(f"**Work on it:** {esc(band(spec.fix, spec.unit))}")
         if spec.bilateral:
-            lines.append("**Left and right** are measured separately, with their asymmetry")
+            lines.append(f"**Left and right** are measured separately. {side_rule(spec)}")
         st.markdown("  \n".join(lines))
         if spec.source:
             st.caption(f":material/menu_book: {esc(spec.source)}")
@@ -131,9 +149,12 @@ def scoring_section() -> None:
         f"(the foot or shin reaching out ahead of you, with a low cadence and a heel landing if "
         f"those are also out) and *sitting back* (hips behind, with a lean from the waist). The "
         f"rest are ranked by how far out they are (work on it counts {_num(SEV['fix'])}, worth a "
-        f"look {_num(SEV['watch'])}) × importance × confidence. The report shows the first "
-        f"{max_fixes}; a fix read with low confidence is worded as a pattern to check, not a "
-        f"verdict.")
+        f"look {_num(SEV['watch'])}) × importance × confidence. The report shows "
+        f"{max_fixes} top fixes, and every area rated *work on it* gets at least one of them; "
+        f"the advice for every other measure outside its band is under *More to work on*. A fix "
+        f"read with low confidence is worded as a pattern to check, not a verdict.\n\n"
+        f"An area with nothing measurable (say, your feet were out of the picture) has no "
+        f"score, and the overall score then says which areas it is made of.")
     with st.expander("How much each measure counts"):
         weights = pd.DataFrame([{"Area": AREA_LABELS[m.area], "Measure": m.label,
                                  "Weight": "shown, not scored" if m.weight == 0 else _num(m.weight)}

@@ -66,7 +66,9 @@ def test_method_page_explains_the_scores_with_the_engines_numbers(app, data_dir)
     assert f"work on it counts {SEV['fix']:g}" in text
     assert "80 or more is **good**, 60–79 **worth a look**, below 60" in text
     assert "plain average of the area scores" in text
-    assert "The report shows the first 3" in text
+    assert "The report shows 3 top fixes" in text
+    assert "every area rated *work on it* gets at least one of them" in text
+    assert "Their difference is given in degrees" in text  # left/right of an angle: in degrees
     # the worked example is the engine's own arithmetic
     ex = next(line for line in text.splitlines() if line.startswith("**Example.**"))
     from core.spec import BY_ID

@@ -45,9 +45,13 @@ MAX_KEPT_FRAMES = 1800  # frames kept (as JPEG) for the annotated video and evid
 VIEW_CHOICES = ("auto", "side", "side_left", "side_right", "front", "back")
 
 
+LENGTH_UNITS = ("cm", "in")  # how centimetre values are shown back to the runner
+
+
 @dataclass
 class AnalysisOptions:
     height_cm: float | None = None
+    length_unit: str = "cm"  # how the runner gave their height: "cm", or "in" (feet + inches)
     view: str = "auto"  # one of VIEW_CHOICES
     capture_fps: float | None = None  # real capture rate of a slow-motion clip
     max_side: int = 960
@@ -61,6 +65,9 @@ class AnalysisOptions:
         if self.height_cm is not None and not (100 <= self.height_cm <= 230):
             raise FormCheckError("bad_option", "Height should be between 100 and 230 cm.",
                                  "Enter your height in centimetres, or leave it empty.")
+        if self.length_unit not in LENGTH_UNITS:
+            raise FormCheckError("bad_option", f"Unknown length unit '{self.length_unit}'.",
+                                 "Give your height in cm or in feet and inches.")
         if self.capture_fps is not None and not (10 <= self.capture_fps <= 1000):
             raise FormCheckError("bad_option", "Capture frame rate should be 10-1000 fps.",
                                  "Enter the slow-motion rate your phone filmed at, e.g. 240.")
@@ -271,7 +278,8 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
         "engine": ENGINE_VERSION,
         "status": status,
         "source": source,
-        "options": {"height_cm": opts.height_cm, "view": opts.view, "capture_fps": opts.capture_fps},
+        "options": {"height_cm": opts.height_cm, "length_unit": opts.length_unit, "view": opts.view,
+                    "capture_fps": opts.capture_fps},
         "quality": quality,
         "view": {"view": view.view, "facing": view.facing, "confidence": view.confidence,
                  "source": view.source, "detail": view.detail, "auto_view": view.auto_view},

@@ -49,7 +49,8 @@ def options_form() -> AnalysisOptions:
                               value=None, step=10, placeholder="only for slow-motion clips, e.g. 240",
                               help="Slow-motion videos play back slower than real time. Give "
                                    "the rate your phone filmed at so timings are real.")
-    return AnalysisOptions(height_cm=height_cm, view=view,
+    return AnalysisOptions(height_cm=height_cm, length_unit="cm" if unit == "cm" else "in",
+                           view=view,
                            capture_fps=float(fps) if fps else None)
 
 

@@ -173,3 +173,20 @@ def test_report_opens_only_for_its_owner(app, store, side_analysis):
     _button(at, "Create share link").click()
     at.run()
     assert store.get(saved.id, saved.delete_key).share is not None
+
+
+def test_distances_in_the_unit_the_runner_gave_their_height_in(app, store, side_analysis):
+    import copy
+
+    from ui.format import length
+
+    report = copy.deepcopy(side_analysis.report)
+    m = next(m for m in report["metrics"] if m["id"] == "overstride")
+    m["value_cm"] = 12.7  # as if a height had been given: 12.7 cm = 5.0 in
+    report["options"]["length_unit"] = "in"
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert "≈ 5.0 in" in captions and "≈ 13 cm" not in captions
+    assert length(12.7, "cm") == "13 cm" and length(30.48, "in") == "12 in"

@@ -67,8 +67,8 @@ atexit.register(shutil.rmtree, _ROOT, True)
 
 
 def options_key(options: AnalysisOptions) -> str:
-    return json.dumps({"height_cm": options.height_cm, "view": options.view,
-                       "capture_fps": options.capture_fps}, sort_keys=True)
+    return json.dumps({"height_cm": options.height_cm, "length_unit": options.length_unit,
+                       "view": options.view, "capture_fps": options.capture_fps}, sort_keys=True)
 
 
 def clip_key(digest: str, options: AnalysisOptions) -> str:

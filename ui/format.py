@@ -95,3 +95,14 @@ def megabytes(n_bytes: int | float) -> str:
 
 def seconds(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} s"
+
+
+CM_PER_INCH = 2.54
+
+
+def length(cm: float, unit: str | None = "cm") -> str:
+    """A distance in the unit the runner gave their height in: ``"12 cm"`` or ``"4.7 in"``."""
+    if unit == "in":
+        inches = cm / CM_PER_INCH
+        return f"{inches:.1f} in" if abs(inches) < 10 else f"{inches:.0f} in"
+    return f"{cm:.0f} cm"

@@ -17,7 +17,7 @@ from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_MISSING
 from core.store import ReportStore, StoredReport
 
 from . import charts, text
-from .format import band, left_right, megabytes, metric_label, number, seconds, sides, when
+from .format import band, left_right, length, megabytes, metric_label, number, seconds, sides, when
 from .theme import card_key, confidence_md, esc, score_html, status_badge, status_md
 
 
@@ -248,7 +248,7 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True) -> Non
 # --------------------------------------------------------------------------- metrics
 
 
-def _metric_card(m: dict) -> None:
+def _metric_card(m: dict, length_unit: str | None = "cm") -> None:
     status = m.get("status", "info")
     spec = BY_ID.get(m.get("id", ""))
     unit = m.get("unit") or (spec.unit if spec else "")
@@ -259,7 +259,7 @@ def _metric_card(m: dict) -> None:
         st.markdown(f'<div class="fc-value{size} fc-{html.escape(status)}">{html.escape(display)}</div>',
                     unsafe_allow_html=True)
         if m.get("value_cm") is not None:
-            st.caption(f"≈ {m['value_cm']:.0f} cm")
+            st.caption("≈ " + length(m["value_cm"], length_unit))
         bands = []
         if m.get("band_good"):
             bands.append(f"Good: {band(m['band_good'], unit)}")
@@ -298,7 +298,7 @@ def metrics_by_area(op: Opened) -> None:
             for i in range(0, len(items), 2):  # row by row, so phones keep the order
                 for col, m in zip(st.columns(2), items[i:i + 2]):
                     with col:
-                        _metric_card(m)
+                        _metric_card(m, (op.report.get("options") or {}).get("length_unit"))
             nm = [n for n in not_measured if n.get("area") == area]
             if nm:
                 with st.expander(f"Not measured here ({len(nm)})"):

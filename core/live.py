@@ -11,7 +11,9 @@ Contract:
 Per frame the work is bounded: scale to the working size, one pose pass (each analyzer owns its
 MediaPipe instance, created on the processing thread), skeleton and cue drawn on the frame,
 and while recording one JPEG encode. Frames that arrive while a frame is being processed are
-the caller's to drop (streamlit-webrtc's async mode does), so processing never lags behind.
+the caller's to drop (streamlit-webrtc's async mode does), so processing never lags behind;
+while recording the caller hands them to ``keep`` (one JPEG encode, no pose: that is done
+when the report is made), so the recording holds every frame the camera delivered.
 
 About once a second of stream time a background thread analyses the last ``window_s``
 seconds with the upload engine's own stages (resampled onto a uniform time grid first,
@@ -77,6 +79,11 @@ STALE_S = 5.0  # a held number older than this (stream seconds) is shown greyed
 HOLD_MAX_S = 60.0  # a held number older than this is dropped ("--")
 EDGE_S = 0.2  # contacts this close to the window's end are not counted yet
 MAX_GAP_S = 0.25  # longer detection gaps stay gaps when resampling
+MAX_GAP_FRACTION = 0.2  # a recording with more of its time in frame gaps cannot be measured
+GAPPY_MESSAGE = ("Only {:.0f} frames a second reached the analysis during the recording, with "
+                 "gaps of up to {:.1f} s: too few to measure your running.")
+GAPPY_HINT = ("Close other apps and browser tabs, choose 640 x 480 at 30 fps under Camera "
+              "settings, and record again.")
 IDLE_EXIT_S = 30.0  # the analysis thread ends after this long without frames
 ALL_GOOD_CUE = "Looking good: keep this rhythm."
 ALL_GOOD_SHORT = "Looking good"
@@ -251,9 +258,23 @@ def uniform_track(t: np.ndarray, landmarks: list[np.ndarray | None], width: int,
     return Track(grid, xy, vis, ok, width, height)
 
 
-def setup_check(track: Track) -> SetupCheck:
-    """Whole body in frame, seen side-on, large enough: from the last second or two."""
-    found = float(track.detected.mean()) if track.n else 0.0
+def gap_fraction(t: np.ndarray) -> float:
+    """Share of the time span of frame times ``t`` lying in gaps longer than
+    :data:`MAX_GAP_S` (no frame arrived: nothing can be measured there)."""
+    if len(t) < 2 or t[-1] <= t[0]:
+        return 0.0
+    dt = np.diff(t)
+    return float(dt[dt > MAX_GAP_S].sum() / (t[-1] - t[0]))
+
+
+def setup_check(track: Track, found: float | None = None) -> SetupCheck:
+    """Whole body in frame, seen side-on, large enough: from the last second or two.
+
+    ``found``: the share of analysed frames with the runner (default: of the track's
+    samples; pass the frames' own share when the track was resampled, so that a pause
+    between frames on a busy computer does not read as the runner missing)."""
+    if found is None:
+        found = float(track.detected.mean()) if track.n else 0.0
     if found < 0.6:
         item = SetupItem("person", "Runner found", False,
                          "We can't see you yet: stand in the middle of the picture, "
@@ -321,8 +342,9 @@ def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int
     end = float(t[-1])
     recent = t >= end - SETUP_WINDOW_S
     try:
-        setup = setup_check(uniform_track(t[recent], [lm for lm, r in zip(landmarks, recent) if r],
-                                          width, height))
+        lms = [lm for lm, r in zip(landmarks, recent) if r]
+        setup = setup_check(uniform_track(t[recent], lms, width, height),
+                            sum(lm is not None for lm in lms) / max(1, len(lms)))
     except Exception:  # noqa: BLE001 - one bad window must not end the live view
         log.exception("live setup check failed")
         setup = CHECKING
@@ -453,14 +475,20 @@ class _Recording:
         self.frames = FrameStore(max_frames)
         self.stats = ClipStatsCollector()
         self.size = (0, 0)
+        self.pending: list[int] = []  # frames kept without a pose pass (the live view skipped them)
 
     @property
     def seconds(self) -> float:
         return self.t[-1] if self.t else 0.0
 
-    def add(self, img: np.ndarray, t_s: float, lm: np.ndarray | None) -> None:
+    def add(self, img: np.ndarray, t_s: float, lm: np.ndarray | None,
+            pending: bool = False) -> None:
         if self.t0 is None:
             self.t0 = t_s
+        elif t_s - self.t0 <= self.t[-1]:
+            return  # not after the last frame: out of order, or a repeat
+        if pending:
+            self.pending.append(len(self.t))
         self.frames.add(len(self.t), img)
         self.stats.add(img)
         self.t.append(t_s - self.t0)
@@ -469,6 +497,19 @@ class _Recording:
 
     def track(self) -> Track:
         return from_raw(np.array(self.t), self.lms, *self.size)
+
+    def pose_pending(self, progress: Progress | None = None) -> None:
+        """Find the pose in the frames kept without one (a fresh pose instance, in order)."""
+        todo = [i for i in self.pending if i in self.frames.jpeg]
+        if todo:
+            with MediaPipePose() as pose:
+                for k, i in enumerate(todo):
+                    lm = pose.process(self.frames.get(i), self.t[i])
+                    self.lms[i] = lm if lm is not None and np.all(np.isfinite(lm[:, :2])) else None
+                    if progress and k % 10 == 0:
+                        progress("Finding your pose in the frames the live view skipped",
+                                 0.8 * k / len(todo))
+        self.pending = []
 
     def constant_rate(self) -> tuple[Track, FrameStore]:
         """The recording on a constant frame rate: its mean rate, landmarks interpolated
@@ -581,6 +622,23 @@ class LiveAnalyzer:
         """Count frames the caller skipped because the previous one was still processing."""
         with self._lock:
             self._dropped += n
+
+    def keep(self, image_bgr: np.ndarray, t_s: float) -> None:
+        """A frame the live view skips (the caller was busy): while recording it is kept all
+        the same, and its pose is found when the report is made, so a recording has every
+        camera frame however busy the computer was (call in time order, before ``process``
+        of a newer frame; the processing thread only)."""
+        with self._lock:
+            if self._rec is None:
+                return
+        img = self._to_working_size(image_bgr)
+        with self._lock:
+            rec = self._rec
+            if rec is None:
+                return
+            rec.add(img, t_s, None, pending=True)
+            if rec.seconds >= min(self.max_record_s, self._rec_length or np.inf):
+                self._finish_recording()
 
     def _to_working_size(self, img: np.ndarray) -> np.ndarray:
         """Scale to at most ``max_side``; a new picture shape starts the live window afresh."""
@@ -728,13 +786,23 @@ class LiveAnalyzer:
                   progress: Progress | None = None) -> dict:
         """The full report of the recording (stopping it first), exactly as for an upload."""
         rec = self._stopped()
-        raw, frames = rec.constant_rate()
         opts = options or AnalysisOptions()
         opts.validate()
-        dur = float(raw.t[-1]) if raw.n else 0.0
-        if raw.n < 3 or dur < MIN_SECONDS:
+        rec.pose_pending(progress)
+        t = np.array(rec.t)
+        dur = float(t[-1] - t[0]) if len(t) else 0.0
+        if len(t) < 3 or dur < MIN_SECONDS:
             raise FormCheckError("too_short", f"The recording is only {dur:.1f} s long.",
                                  "Record 10-20 s of steady running (at least 6 steps).")
+        dt = np.diff(t)
+        rate, gaps = (len(t) - 1) / dur, gap_fraction(t)
+        log.log(logging.WARNING if gaps > MAX_GAP_FRACTION else logging.INFO,
+                "live recording: %d frames in %.2f s (%.1f fps; interval median %.0f ms, "
+                "max %.0f ms; %.0f %% of the time in gaps over %.0f ms)", len(t), dur, rate,
+                1000 * np.median(dt), 1000 * dt.max(), 100 * gaps, 1000 * MAX_GAP_S)
+        if gaps > MAX_GAP_FRACTION or rate < min(NEEDS_FPS.values()):
+            raise FormCheckError("too_few_frames", GAPPY_MESSAGE.format(rate, dt.max()), GAPPY_HINT)
+        raw, frames = rec.constant_rate()
         if raw.detected.mean() < 0.2:
             raise FormCheckError("no_person", "We could not see a runner in the recording.",
                                  "Stand side-on to the camera with your whole body in the "

@@ -413,3 +413,47 @@ def test_overstride_note_names_the_rate_that_turns_it_back_on(side_run: Run) -> 
                        gates=gates)
     assert next(n for n in c.numbers if n.id == "overstride").value is None
     assert c.note and "steady 20" in c.note and "managing" in c.note
+
+
+def test_a_recording_full_of_frame_gaps_is_refused_in_words() -> None:
+    """Frames that stopped arriving for 0.4 s at a time: say so, rather than a "runner found
+    in 47 % of frames" refusal or numbers measured across the holes."""
+    from core.errors import FormCheckError
+    from core.live import LiveAnalyzer, gap_fraction
+
+    t = np.array([k / 30 for k in range(240) if (k / 30) % 0.8 < 0.4])  # 0.4 s on, 0.4 s off
+    assert gap_fraction(t) > 0.4
+    with LiveAnalyzer() as analyzer:
+        analyzer.start_recording()
+        for ti in t:
+            analyzer.process(np.full((480, 640, 3), 90, np.uint8), float(ti))
+        with pytest.raises(FormCheckError) as e:
+            analyzer.to_report()
+    assert e.value.code == "too_few_frames"
+    assert "frames a second" in e.value.message and "record again" in e.value.hint
+
+
+def test_frames_the_live_view_skips_still_make_the_recording() -> None:
+    """Busy computer: only every third frame is analysed live, the others are handed to
+    ``keep``; the recording still holds every frame, each with its pose, at 30 fps."""
+    if not SIDE_CLIP.is_file():
+        pytest.skip(f"test clip {SIDE_CLIP.name} not found in {CLIPS}")
+    from core.live import LiveAnalyzer
+    from core.video import iter_frames, probe
+
+    with LiveAnalyzer() as analyzer:
+        analyzer.start_recording()
+        for fr in iter_frames(probe(SIDE_CLIP), max_side=640, max_seconds=6.0):
+            if fr.index % 3 == 2:
+                analyzer.process(fr.image, fr.t)
+            else:
+                analyzer.keep(fr.image, fr.t)
+        live = analyzer.snapshot().frames_processed
+        report = analyzer.to_report()
+    src = report["source"]
+    assert live <= src["n_frames"] / 3 + 1
+    assert src["fps_measured"] == pytest.approx(30.0, abs=0.5)
+    assert src["n_frames"] >= 0.98 * 30 * src["duration_s"]
+    person = next(c for c in report["quality"]["checks"] if c["id"] == "person")
+    assert person["passed"], person
+    assert report["status"] in ("ok", "limited"), report["quality"]["summary"]

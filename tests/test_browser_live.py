@@ -7,11 +7,12 @@ the live cadence beside the video is within 5 steps/min of the clip's label, set
 the metronome at that cadence + 5 %, checks the phone layout (390x844: Record reachable),
 presses "Record in 5 s" with a 15 s length and lets the recording stop and make the report
 by itself, checks the annotated video lasts as long as the session (within 2 %) and opens
-the report. Without the fake camera, headless Chromium has no camera at all: the page says
-so in words, with a link to upload a clip instead. Screenshots go to ``test-artifacts/``:
+the report. Without the fake camera, headless Chromium has no camera at all, and with the
+permission denied the camera is blocked: the page says so in words, also inside the camera
+box, with a link to upload a clip instead. Screenshots go to ``test-artifacts/``:
 ``live.png`` / ``live-phone.png`` (live view), ``live-countdown.png``, ``live-report.png``,
 ``live-nocam.png`` /
-``live-nocam-phone.png``.
+``live-nocam-phone.png``, ``live-blocked.png`` / ``live-blocked-phone.png``.
 """
 from __future__ import annotations
 
@@ -102,41 +103,49 @@ def _video_seconds(path: Path) -> float:
         return float(s.duration * s.time_base)
 
 
-def test_no_camera_says_so_and_links_to_upload(app: tuple[str, Path]) -> None:
-    """Headless Chromium without the fake camera has no camera: words and a way out."""
+@pytest.mark.parametrize("case, flags, said", [
+    ("nocam", ["--use-fake-ui-for-media-stream"], "No camera found on this device."),
+    ("blocked", ["--use-fake-device-for-media-stream", "--deny-permission-prompts"],
+     "Camera access is blocked."),
+])
+def test_no_camera_says_so_and_links_to_upload(app: tuple[str, Path], case: str,
+                                               flags: list[str], said: str) -> None:
+    """Headless Chromium without the fake camera has no camera at all; with it but the
+    permission denied, the camera is blocked: words and a way out, never the raw error."""
     from playwright.sync_api import sync_playwright
 
     url, _ = app
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=BROWSER_ARGS + ["--use-fake-ui-for-media-stream"])
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS + flags)
         page = browser.new_page(viewport=DESKTOP)
         try:
             page.goto(f"{url}/live")
             page.get_by_role("heading", name="Live treadmill check").wait_for(timeout=60_000)
             link = page.get_by_role("link", name="Upload a clip instead")
-            link.wait_for(timeout=30_000)  # known before Start: the browser lists no camera
-            assert page.get_by_text("No camera found on this device.").count() > 0
+            if case == "nocam":
+                link.wait_for(timeout=30_000)  # known before Start: the browser lists no camera
             camera = page.frame_locator('iframe[title*="webrtc"]')
             camera.get_by_role("button", name="Start camera").click(timeout=60_000)
             box = camera.get_by_role("alert")
             box.wait_for(timeout=30_000)
+            link.wait_for(timeout=30_000)
             page.wait_for_timeout(1500)
-            said = box.inner_text()
-            assert "Error" not in said and "No camera found" in said, said
+            in_box = box.inner_text()
+            assert "Error" not in in_box and said in in_box, in_box
+            assert page.get_by_text(said).count() > 0
             assert link.is_visible() and _in_view(link, DESKTOP)
-            page.screenshot(path=str(ARTIFACTS / "live-nocam.png"))
+            page.screenshot(path=str(ARTIFACTS / f"live-{case}.png"))
             page.set_viewport_size(PHONE)
             page.wait_for_timeout(800)
             link.scroll_into_view_if_needed()
             assert link.is_visible()
-            page.screenshot(path=str(ARTIFACTS / "live-nocam-phone.png"))
+            page.screenshot(path=str(ARTIFACTS / f"live-{case}-phone.png"))
             link.click()
             page.get_by_role("heading", name="Check your running form").wait_for(timeout=30_000)
             assert "/live" not in page.url
         except BaseException:
-            page.screenshot(path=str(ARTIFACTS / "live-nocam-failure.png"), full_page=True)
+            page.screenshot(path=str(ARTIFACTS / f"live-{case}-failure.png"), full_page=True)
             raise
         finally:
             browser.close()

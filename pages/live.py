@@ -337,6 +337,12 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
     """Record in 5 s -> a set length (or until Stop) -> the report; refreshed every second."""
     analyzer = _analyzer(ctx)
     playing = ctx.state.playing
+    if analyzer is not None and not playing:  # the camera stopped: no countdown, no recording
+        if analyzer.armed:
+            analyzer.cancel_recording()
+        elif analyzer.recording:
+            analyzer.stop_recording()  # what was recorded stays, for a report on request
+        st.session_state.pop(AUTO_REPORT, None)
     snap = analyzer.snapshot() if analyzer is not None else None
     if snap is not None and snap.countdown_s is not None:
         st.markdown(f'<div class="fc-live-rec">Recording in {max(1, round(snap.countdown_s))} s'

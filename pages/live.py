@@ -2,8 +2,8 @@
 
 Laid out for a runner on a treadmill, a step or two from the screen: the video (skeleton,
 cue, countdown drawn on it) with Record and the metronome beside it and big live numbers
-under those, all above the fold on a laptop (wide layout; on a phone the column stacks
-under the video). Record is hands-free: a 5 s countdown, then a set length (or until Stop),
+under those, all above the fold on a laptop (assets/style.css widens this page; on a
+phone the column stacks under the video). Record is hands-free: a 5 s countdown, then a set length (or until Stop),
 then the same full report as an upload, saved to the store and linked to the Report page.
 Numbers, recording state and cue refresh every second in fragments, without re-running the
 page. No camera, a blocked camera or a browser without camera access get a friendly

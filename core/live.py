@@ -3,14 +3,17 @@
 Contract:
     LiveAnalyzer.process(image_bgr, t_s) -> annotated_bgr     the camera (processing) thread
     LiveAnalyzer.snapshot() -> LiveSnapshot                   any thread: an immutable copy
-    LiveAnalyzer.start_recording() / stop_recording() -> (raw Track, FrameStore)
+    LiveAnalyzer.start_recording(countdown_s, length_s) / cancel_recording()
+    LiveAnalyzer.stop_recording() -> (raw Track, FrameStore)
     LiveAnalyzer.to_report(out_dir, options, progress) -> report dict (core.pipeline.build_report)
     LiveAnalyzer.close()
 
 Per frame the work is bounded: scale to the working size, one pose pass (each analyzer owns its
 MediaPipe instance, created on the processing thread), skeleton and cue drawn on the frame,
 and while recording one JPEG encode. Frames that arrive while a frame is being processed are
-the caller's to drop (streamlit-webrtc's async mode does), so processing never lags behind.
+the caller's to drop (streamlit-webrtc's async mode does), so processing never lags behind;
+while recording the caller hands them to ``keep`` (one JPEG encode, no pose: that is done
+when the report is made), so the recording holds every frame the camera delivered.
 
 About once a second of stream time a background thread analyses the last ``window_s``
 seconds with the upload engine's own stages (resampled onto a uniform time grid first,
@@ -19,8 +22,17 @@ metrics. Cadence is counted over the last :data:`CADENCE_STEPS` steps and cross-
 the hips' bounce; trunk lean, overstride and elbow angle are judged against the spec bands
 and the worst issue picks one coaching cue. A number that the analysed frame rate cannot
 support is withheld with a note rather than shown wrong (:data:`NEEDS_FPS`: landing moments
-are missed below ~18 frames a second, so overstride reads low). A recording goes through
-:func:`core.pipeline.build_report`, so a live session becomes the same report as an upload.
+are missed below ~20 frames a second, so overstride reads low). Every such frame-rate limit has
+hysteresis (:class:`RateGate`: on from the limit, off again only below it minus
+:data:`GATE_MARGIN_FPS`: overstride turns on at 20 and off below 18), and a number the latest window could not measure keeps its last value
+with its age (``LiveNumber.age_s``, ``stale`` after :data:`STALE_S`), so numbers do not flicker.
+
+Recording can start after a countdown and stop itself after a set length (hands-free on a
+treadmill). A recording goes through :func:`core.pipeline.build_report`, so a live session
+becomes the same report as an upload; its frames arrive irregularly (dropped while busy), so
+it is first resampled onto a constant frame rate at its mean rate (landmarks interpolated,
+each grid point showing the nearest recorded picture): the annotated video then lasts as long
+as the session did.
 """
 from __future__ import annotations
 
@@ -60,10 +72,18 @@ NEEDS_FPS = {"cadence": 8.0, "trunk_lean": 8.0, "overstride": MIN_TIMING_FPS, "e
 CONTACTS_FPS = 12.0  # below this, foot contacts are too coarse: cadence from the hips' rhythm
 SLOW_NOTE = ("Only {:.0f} frames a second are being analysed: too few to measure. Close "
              "other apps and browser tabs, or choose 640 x 480 at 30 fps.")
-OVERSTRIDE_NOTE = ("Overstride needs at least {:.0f} analysed frames a second; this computer "
+OVERSTRIDE_NOTE = ("Overstride needs a steady {:.0f} analysed frames a second; this computer "
                    "is managing {:.1f}. Close other apps and browser tabs to see it.")
+GATE_MARGIN_FPS = 2.0  # a frame-rate limit switches a number on at it, off below it - 2
+STALE_S = 5.0  # a held number older than this (stream seconds) is shown greyed
+HOLD_MAX_S = 60.0  # a held number older than this is dropped ("--")
 EDGE_S = 0.2  # contacts this close to the window's end are not counted yet
 MAX_GAP_S = 0.25  # longer detection gaps stay gaps when resampling
+MAX_GAP_FRACTION = 0.2  # a recording with more of its time in frame gaps cannot be measured
+GAPPY_MESSAGE = ("Only {:.0f} frames a second reached the analysis during the recording, with "
+                 "gaps of up to {:.1f} s: too few to measure your running.")
+GAPPY_HINT = ("Close other apps and browser tabs, choose 640 x 480 at 30 fps under Camera "
+              "settings, and record again.")
 IDLE_EXIT_S = 30.0  # the analysis thread ends after this long without frames
 ALL_GOOD_CUE = "Looking good: keep this rhythm."
 ALL_GOOD_SHORT = "Looking good"
@@ -104,6 +124,13 @@ class LiveNumber:
     display: str
     status: str  # good | watch | fix | info
     confidence: str = ""  # high | medium | low, from the engine (empty while waiting)
+    measured_t: float | None = None  # stream time the value was measured up to
+    age_s: float = 0.0  # stream seconds since it was measured (set by the snapshot)
+
+    @property
+    def stale(self) -> bool:
+        """An old value held because the latest windows could not measure it."""
+        return self.value is not None and self.age_s > STALE_S
 
 
 @dataclass(frozen=True)
@@ -126,6 +153,8 @@ class LiveSnapshot:
     note: str | None  # why numbers are missing although the runner is in view
     recording: bool
     recorded_s: float
+    countdown_s: float | None = None  # seconds until an armed recording starts
+    record_length_s: float | None = None  # the recording stops itself after this long
 
     def number(self, metric_id: str) -> LiveNumber:
         return next(n for n in self.numbers if n.id == metric_id)
@@ -139,13 +168,14 @@ class LiveSnapshot:
         return {n.id: n.status for n in self.numbers}
 
 
-def _number(metric_id: str, value: float | None, confidence: str = "") -> LiveNumber:
+def _number(metric_id: str, value: float | None, confidence: str = "",
+            measured_t: float | None = None) -> LiveNumber:
     spec = BY_ID[metric_id]
     if value is None:
         return LiveNumber(metric_id, spec.label, None, "--", "info")
     unit = {"steps/min": " steps/min", "deg": "\u00b0", "% leg": " % of leg"}.get(spec.unit, "")
     return LiveNumber(metric_id, spec.label, round(float(value), 1), f"{value:.0f}{unit}",
-                      spec.status(value), confidence)
+                      spec.status(value), confidence, measured_t)
 
 
 EMPTY_NUMBERS = tuple(_number(m, None) for m in LIVE_METRICS)
@@ -164,6 +194,39 @@ class _Analysis:
     facing: str | None = None
     analysed_t: float | None = None
     note: str | None = None
+
+
+# ----------------------------------------------------------------------------- rate gates
+class RateGate:
+    """A frame-rate limit with hysteresis: on from ``limit``, off again only below
+    ``limit - margin``, so a rate hovering at the limit (19.9 against 20) does not make a
+    number blink."""
+
+    def __init__(self, limit: float, margin: float = GATE_MARGIN_FPS) -> None:
+        self.limit = float(limit)
+        self.off_below = float(limit) - margin
+        self.on = False
+
+    def update(self, rate: float) -> bool:
+        if rate >= self.limit:
+            self.on = True
+        elif rate < self.off_below:
+            self.on = False
+        return self.on
+
+
+class RateGates:
+    """Every frame-rate limit that switches a live number on or off, for one stream:
+    ``any`` (below it nothing is measured), ``contacts`` (cadence from foot contacts rather
+    than the hips' rhythm) and one per metric (:data:`NEEDS_FPS`)."""
+
+    def __init__(self, margin: float = GATE_MARGIN_FPS) -> None:
+        self.gates = {"any": RateGate(min(NEEDS_FPS.values()), margin),
+                      "contacts": RateGate(CONTACTS_FPS, margin),
+                      **{m: RateGate(f, margin) for m, f in NEEDS_FPS.items()}}
+
+    def update(self, rate: float) -> dict[str, bool]:
+        return {k: g.update(rate) for k, g in self.gates.items()}
 
 
 # ----------------------------------------------------------------------------- window analysis
@@ -195,9 +258,23 @@ def uniform_track(t: np.ndarray, landmarks: list[np.ndarray | None], width: int,
     return Track(grid, xy, vis, ok, width, height)
 
 
-def setup_check(track: Track) -> SetupCheck:
-    """Whole body in frame, seen side-on, large enough: from the last second or two."""
-    found = float(track.detected.mean()) if track.n else 0.0
+def gap_fraction(t: np.ndarray) -> float:
+    """Share of the time span of frame times ``t`` lying in gaps longer than
+    :data:`MAX_GAP_S` (no frame arrived: nothing can be measured there)."""
+    if len(t) < 2 or t[-1] <= t[0]:
+        return 0.0
+    dt = np.diff(t)
+    return float(dt[dt > MAX_GAP_S].sum() / (t[-1] - t[0]))
+
+
+def setup_check(track: Track, found: float | None = None) -> SetupCheck:
+    """Whole body in frame, seen side-on, large enough: from the last second or two.
+
+    ``found``: the share of analysed frames with the runner (default: of the track's
+    samples; pass the frames' own share when the track was resampled, so that a pause
+    between frames on a busy computer does not read as the runner missing)."""
+    if found is None:
+        found = float(track.detected.mean()) if track.n else 0.0
     if found < 0.6:
         item = SetupItem("person", "Runner found", False,
                          "We can't see you yet: stand in the middle of the picture, "
@@ -219,25 +296,29 @@ def setup_check(track: Track) -> SetupCheck:
     return SetupCheck(not bad, bad[0].hint if bad else READY_MESSAGE, items)
 
 
-def live_cadence(ev: GaitEvents, t_end: float, rate: float) -> float | None:
+def live_cadence(ev: GaitEvents, t_end: float, rate: float,
+                 contacts_ok: bool | None = None) -> float | None:
     """Steps/min over the last :data:`CADENCE_STEPS` foot contacts, checked against the bounce.
 
     Contacts within :data:`EDGE_S` of the window's end are left out (the filters and the peak
     search are unsure there). As in the report, the contacts' rate is used when it agrees with
     the hips' rhythm within 5 %, and the rhythm (less sensitive to a misread or missed
     contact) otherwise; below :data:`CONTACTS_FPS` analysed frames a second contact times are
-    too coarse and only the rhythm counts. When the two differ by a factor near two, one of
+    too coarse and only the rhythm counts (``contacts_ok``: that limit's gate, when the
+    caller keeps one). When the two differ by a factor near two, one of
     them slipped (a half-rate rhythm, contacts doubled): no number then, nor before four
     contacts are seen (a runner standing still).
     """
+    if contacts_ok is None:
+        contacts_ok = rate >= CONTACTS_FPS
     ics = [e for e in ev.ics if e.t <= t_end - EDGE_S]
     ce = cadence_from_ics(ics[-(CADENCE_STEPS + 1):])[0] if len(ics) >= 4 else None
     cs = ev.cadence_spectral
     if ce is None:
         return None
     if cs is None:
-        return ce if rate >= CONTACTS_FPS else None
-    if rate >= CONTACTS_FPS and abs(ce - cs) <= 0.05 * cs:
+        return ce if contacts_ok else None
+    if contacts_ok and abs(ce - cs) <= 0.05 * cs:
         return ce
     return cs if 0.7 < cs / ce < 1.4 else None
 
@@ -249,8 +330,11 @@ def _short(cue: str) -> str:
 
 
 def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int,
-                   height: int) -> _Analysis:
+                   height: int, gates: RateGates | None = None) -> _Analysis:
     """Live numbers, cue and setup check from the last few seconds of landmarks.
+
+    ``gates`` carries the frame-rate limits' on/off state from window to window (a fresh set,
+    i.e. plain limits, when not given).
 
     The setup check and the measuring fail apart: an engine error in one window is logged
     and that second shows no numbers, while the setup check stays current.
@@ -258,25 +342,28 @@ def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int
     end = float(t[-1])
     recent = t >= end - SETUP_WINDOW_S
     try:
-        setup = setup_check(uniform_track(t[recent], [lm for lm, r in zip(landmarks, recent) if r],
-                                          width, height))
+        lms = [lm for lm, r in zip(landmarks, recent) if r]
+        setup = setup_check(uniform_track(t[recent], lms, width, height),
+                            sum(lm is not None for lm in lms) / max(1, len(lms)))
     except Exception:  # noqa: BLE001 - one bad window must not end the live view
         log.exception("live setup check failed")
         setup = CHECKING
     if end - t[0] < MIN_ANALYSIS_S:
         return _Analysis(setup=setup, analysed_t=end)
     rate = (len(t) - 1) / (end - t[0])
-    if rate < min(NEEDS_FPS.values()):
+    gates = gates or RateGates()
+    ok = gates.update(rate)
+    if not ok["any"]:
         return _Analysis(setup=setup, analysed_t=end, note=SLOW_NOTE.format(rate))
     try:
-        return _measure(t, landmarks, width, height, rate, setup)
+        return _measure(t, landmarks, width, height, rate, setup, ok)
     except Exception:  # noqa: BLE001 - one bad window must not end the live view
         log.exception("live window analysis failed")
         return _Analysis(setup=setup, analysed_t=end)
 
 
 def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, height: int,
-             rate: float, setup: SetupCheck) -> _Analysis:
+             rate: float, setup: SetupCheck, ok: dict[str, bool]) -> _Analysis:
     """The engine's stages on the window: clean -> view -> events -> metrics -> cue."""
     raw = uniform_track(t, landmarks, width, height)
     if raw.detected.sum() < 10:
@@ -284,13 +371,13 @@ def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, heig
     track = clean(raw)
     view = detect_view(track)
     events = detect_events(track, view)
-    cad = live_cadence(events, float(track.t[-1]), rate)
+    cad = live_cadence(events, float(track.t[-1]), rate, ok["contacts"])
     values: dict[str, float | None] = {"cadence": cad}
     results: list[MetricResult] = []  # what the cue is chosen from: the numbers shown
     confidence: dict[str, str] = {}
     if view.view == "side":
         for m in compute_metrics(track, view, events).results:
-            if m.id not in LIVE_METRICS or rate < NEEDS_FPS[m.id]:
+            if m.id not in LIVE_METRICS or not ok[m.id]:
                 continue
             if m.id == "cadence":  # judged on the live value (the last ten steps)
                 if cad is None:
@@ -300,8 +387,9 @@ def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, heig
             confidence[m.id] = m.confidence
             results.append(m)
     note = OVERSTRIDE_NOTE.format(NEEDS_FPS["overstride"], rate) \
-        if view.view == "side" and rate < NEEDS_FPS["overstride"] else None
-    numbers = tuple(_number(m, values.get(m), confidence.get(m, "")) for m in LIVE_METRICS)
+        if view.view == "side" and not ok["overstride"] else None
+    end = float(t[-1])
+    numbers = tuple(_number(m, values.get(m), confidence.get(m, ""), end) for m in LIVE_METRICS)
     cue = short = None
     status = "info"
     if results:
@@ -329,8 +417,10 @@ def _wrap(text: str, max_w: int, scale: float, thick: int) -> list[str]:
 
 
 def draw_overlay(img: np.ndarray, lm: np.ndarray | None, banner: str | None, status: str,
-                 recorded_s: float | None) -> np.ndarray:
-    """Skeleton, a banner (the cue or the setup hint) and a REC mark, drawn in place."""
+                 recorded_s: float | None, countdown_s: float | None = None,
+                 length_s: float | None = None) -> np.ndarray:
+    """Skeleton, a banner (the cue or the setup hint), a REC mark (with the set length) and,
+    before a recording starts, its countdown large in the middle, drawn in place."""
     if lm is not None:
         annotate.draw_skeleton(img, lm[:, :2], lm[:, 3])
     h, w = img.shape[:2]
@@ -345,8 +435,25 @@ def draw_overlay(img: np.ndarray, lm: np.ndarray | None, banner: str | None, sta
         for i, line in enumerate(lines):
             cv2.putText(img, line, (int(18 * s), line_h * (i + 1)), cv2.FONT_HERSHEY_SIMPLEX, fs,
                         (255, 255, 255), th, cv2.LINE_AA)
+    if countdown_s is not None:
+        n = str(max(1, int(np.ceil(countdown_s))))
+        big_fs, big_th = 4.0 * s, max(2, int(round(8 * s)))
+        (nw, nh), _ = cv2.getTextSize(n, cv2.FONT_HERSHEY_SIMPLEX, big_fs, big_th)
+        (lw, lh), _ = cv2.getTextSize("Recording in", cv2.FONT_HERSHEY_SIMPLEX, fs, th)
+        cx, cy = w // 2, h // 2
+        r = int(max(nw, nh) * 0.9)
+        cv2.circle(img, (cx, cy), r, (25, 25, 25), -1, cv2.LINE_AA)
+        cv2.circle(img, (cx, cy), r, (40, 40, 230), max(2, int(4 * s)), cv2.LINE_AA)
+        cv2.putText(img, n, (cx - nw // 2, cy + nh // 2), cv2.FONT_HERSHEY_SIMPLEX, big_fs,
+                    (255, 255, 255), big_th, cv2.LINE_AA)
+        cv2.rectangle(img, (cx - lw // 2 - 8, cy - r - lh - 22), (cx + lw // 2 + 8, cy - r - 6),
+                      (25, 25, 25), -1)
+        cv2.putText(img, "Recording in", (cx - lw // 2, cy - r - 14), cv2.FONT_HERSHEY_SIMPLEX,
+                    fs, (255, 255, 255), th, cv2.LINE_AA)
     if recorded_s is not None:
         label = f"REC {int(recorded_s) // 60}:{int(recorded_s) % 60:02d}"
+        if length_s is not None:
+            label += f" / {int(length_s) // 60}:{int(length_s) % 60:02d}"
         (tw, tht), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, fs, th)
         x, y = w - tw - int(14 * s), h - int(14 * s)
         cv2.rectangle(img, (x - int(26 * s), y - tht - int(8 * s)), (w - int(6 * s), y + int(8 * s)),
@@ -368,14 +475,20 @@ class _Recording:
         self.frames = FrameStore(max_frames)
         self.stats = ClipStatsCollector()
         self.size = (0, 0)
+        self.pending: list[int] = []  # frames kept without a pose pass (the live view skipped them)
 
     @property
     def seconds(self) -> float:
         return self.t[-1] if self.t else 0.0
 
-    def add(self, img: np.ndarray, t_s: float, lm: np.ndarray | None) -> None:
+    def add(self, img: np.ndarray, t_s: float, lm: np.ndarray | None,
+            pending: bool = False) -> None:
         if self.t0 is None:
             self.t0 = t_s
+        elif t_s - self.t0 <= self.t[-1]:
+            return  # not after the last frame: out of order, or a repeat
+        if pending:
+            self.pending.append(len(self.t))
         self.frames.add(len(self.t), img)
         self.stats.add(img)
         self.t.append(t_s - self.t0)
@@ -384,6 +497,37 @@ class _Recording:
 
     def track(self) -> Track:
         return from_raw(np.array(self.t), self.lms, *self.size)
+
+    def pose_pending(self, progress: Progress | None = None) -> None:
+        """Find the pose in the frames kept without one (a fresh pose instance, in order)."""
+        todo = [i for i in self.pending if i in self.frames.jpeg]
+        if todo:
+            with MediaPipePose() as pose:
+                for k, i in enumerate(todo):
+                    lm = pose.process(self.frames.get(i), self.t[i])
+                    self.lms[i] = lm if lm is not None and np.all(np.isfinite(lm[:, :2])) else None
+                    if progress and k % 10 == 0:
+                        progress("Finding your pose in the frames the live view skipped",
+                                 0.8 * k / len(todo))
+        self.pending = []
+
+    def constant_rate(self) -> tuple[Track, FrameStore]:
+        """The recording on a constant frame rate: its mean rate, landmarks interpolated
+        (:func:`uniform_track`, gaps kept), each grid point showing the nearest recorded
+        picture (duplicated or dropped), so frame ``i`` is at ``i / rate`` seconds."""
+        raw = self.track()
+        track = uniform_track(raw.t, self.lms, *self.size)
+        kept = np.array(self.frames.indices(), int)
+        frames = FrameStore(track.n)
+        frames.step = max(frames.step, self.frames.step)
+        if len(kept):
+            kt = raw.t[kept]
+            for g in range(0, track.n, frames.step):
+                j = int(np.clip(np.searchsorted(kt, track.t[g]), 1, len(kt) - 1)) if len(kt) > 1 else 0
+                if j > 0 and abs(kt[j - 1] - track.t[g]) <= abs(kt[j] - track.t[g]):
+                    j -= 1
+                frames.jpeg[g] = self.frames.jpeg[int(kept[j])]
+        return track, frames
 
 
 # ----------------------------------------------------------------------------- analyzer
@@ -410,6 +554,11 @@ class LiveAnalyzer:
         self._last_update_t: float | None = None
         self._rec: _Recording | None = None
         self._finished: _Recording | None = None
+        self._arm_at: float | None = None  # stream time an armed recording starts (nan: next frame)
+        self._rec_length: float | None = None  # the running or armed recording's set length
+        self._countdown = 0.0
+        self._gates = RateGates()
+        self._held: dict[str, LiveNumber] = {}  # last measured value of each number
         self._n = 0
         self._dropped = 0
         self._t = 0.0
@@ -442,19 +591,27 @@ class LiveAnalyzer:
                 self._last_update_t = t_s
                 self._wake_worker()
             analysis = self._analysis
+            if self._arm_at is not None:
+                if np.isnan(self._arm_at):
+                    self._arm_at = t_s + self._countdown
+                if t_s >= self._arm_at:
+                    self._arm_at = None
+                    self._rec = _Recording(int(self.max_record_s * 30))
+            countdown = self._arm_at - t_s if self._arm_at is not None else None
             rec = self._rec
             if rec is not None:
                 rec.add(img, t_s, lm)  # the raw frame, kept before anything is drawn on it
-                if rec.seconds >= self.max_record_s:
+                if rec.seconds >= min(self.max_record_s, self._rec_length or np.inf):
                     self._finish_recording()
             rec_s = self._rec.seconds if self._rec is not None else None
+            length = self._rec_length
         if not analysis.setup.ready:
             banner, status = analysis.setup.message, "watch"
         elif analysis.cue_short:
             banner, status = analysis.cue_short, analysis.cue_status
         else:
             banner, status = analysis.setup.message, "good"
-        draw_overlay(img, lm, banner, status, rec_s)
+        draw_overlay(img, lm, banner, status, rec_s, countdown, length)
         done = time.perf_counter()
         with self._lock:
             self._wall.append(done)
@@ -466,6 +623,23 @@ class LiveAnalyzer:
         with self._lock:
             self._dropped += n
 
+    def keep(self, image_bgr: np.ndarray, t_s: float) -> None:
+        """A frame the live view skips (the caller was busy): while recording it is kept all
+        the same, and its pose is found when the report is made, so a recording has every
+        camera frame however busy the computer was (call in time order, before ``process``
+        of a newer frame; the processing thread only)."""
+        with self._lock:
+            if self._rec is None:
+                return
+        img = self._to_working_size(image_bgr)
+        with self._lock:
+            rec = self._rec
+            if rec is None:
+                return
+            rec.add(img, t_s, None, pending=True)
+            if rec.seconds >= min(self.max_record_s, self._rec_length or np.inf):
+                self._finish_recording()
+
     def _to_working_size(self, img: np.ndarray) -> np.ndarray:
         """Scale to at most ``max_side``; a new picture shape starts the live window afresh."""
         h, w = img.shape[:2]
@@ -474,6 +648,8 @@ class LiveAnalyzer:
             if self._size is None or abs(size[0] / size[1] - self._size[0] / self._size[1]) > 0.02:
                 if self._size is not None:
                     self._buf.clear()
+                    self._held.clear()
+                    self._arm_at = None
                     self._finish_recording()
                 self._size = size
             size = self._size
@@ -504,9 +680,26 @@ class LiveAnalyzer:
             t = np.array([x[0] for x in self._buf])
             lms = [x[1] for x in self._buf]
             w, h = self._size
-        result = analyse_window(t, lms, w, h)
+        result = analyse_window(t, lms, w, h, self._gates)
         with self._lock:
-            self._analysis = result
+            self._analysis = dataclasses.replace(result, numbers=self._hold(result))
+
+    def _hold(self, result: _Analysis) -> tuple[LiveNumber, ...]:  # caller holds the lock
+        """Fresh values replace the held ones; a number the window could not measure keeps
+        its last value (for up to :data:`HOLD_MAX_S`), its age shown by the snapshot."""
+        now = result.analysed_t if result.analysed_t is not None else self._t
+        out = []
+        for n in result.numbers:
+            if n.value is not None:
+                self._held[n.id] = n
+            else:
+                old = self._held.get(n.id)
+                if old is not None and now - (old.measured_t or now) <= HOLD_MAX_S:
+                    n = old
+                else:
+                    self._held.pop(n.id, None)
+            out.append(n)
+        return tuple(out)
 
     # -- any thread
     def snapshot(self) -> LiveSnapshot:
@@ -516,27 +709,59 @@ class LiveAnalyzer:
             fps = (len(wall) - 1) / (wall[-1] - wall[0]) if len(wall) > 1 and wall[-1] > wall[0] else 0.0
             lat = float(np.median(self._lat)) * 1000 if self._lat else 0.0
             rec = self._rec
-            return LiveSnapshot(a.numbers, a.cue, a.cue_short, a.cue_status, a.setup, a.view, a.facing,
+            numbers = tuple(
+                dataclasses.replace(n, age_s=round(max(0.0, self._t - n.measured_t), 1))
+                if n.value is not None and n.measured_t is not None else n for n in a.numbers)
+            countdown = None
+            if self._arm_at is not None:
+                countdown = self._countdown if np.isnan(self._arm_at) else \
+                    max(0.0, self._arm_at - self._t)
+            return LiveSnapshot(numbers, a.cue, a.cue_short, a.cue_status, a.setup, a.view, a.facing,
                                 self._n, self._dropped, round(fps, 1), round(lat, 1), self._t,
                                 a.analysed_t, a.note, rec is not None,
                                 rec.seconds if rec is not None else
-                                (self._finished.seconds if self._finished else 0.0))
+                                (self._finished.seconds if self._finished else 0.0),
+                                countdown, self._rec_length if (rec or countdown is not None) else None)
 
     @property
     def recording(self) -> bool:
         with self._lock:
             return self._rec is not None
 
+    @property
+    def armed(self) -> bool:
+        """A recording is counting down to its start."""
+        with self._lock:
+            return self._arm_at is not None
+
     def has_recording(self) -> bool:
         """A recording is running or finished and not yet turned into a report."""
         with self._lock:
             return self._rec is not None or self._finished is not None
 
-    def start_recording(self) -> None:
-        """Start keeping landmarks and frames (a previous unreported recording is discarded)."""
+    def start_recording(self, countdown_s: float = 0.0, length_s: float | None = None) -> None:
+        """Start keeping landmarks and frames now, or ``countdown_s`` seconds of stream time
+        after the latest frame; stop by itself after ``length_s`` (at most ``max_record_s``).
+        A previous unreported recording is discarded."""
+        if length_s is not None and length_s <= 0:
+            raise ValueError("length_s must be positive")
         with self._lock:
-            self._rec = _Recording(int(self.max_record_s * 30))
             self._finished = None
+            self._rec_length = min(length_s, self.max_record_s) if length_s else None
+            if countdown_s > 0:
+                self._rec = None
+                self._countdown = float(countdown_s)
+                self._arm_at = self._t + countdown_s if self._n else float("nan")
+            else:
+                self._arm_at = None
+                self._rec = _Recording(int(self.max_record_s * 30))
+
+    def cancel_recording(self) -> None:
+        """Cancel a countdown or drop the running recording (nothing is kept)."""
+        with self._lock:
+            self._arm_at = None
+            self._rec = None
+            self._rec_length = None
 
     def _finish_recording(self) -> None:  # caller holds the lock
         if self._rec is not None:
@@ -544,6 +769,7 @@ class LiveAnalyzer:
 
     def _stopped(self) -> _Recording:
         with self._lock:
+            self._arm_at = None
             self._finish_recording()
             rec = self._finished
         if rec is None:
@@ -560,13 +786,23 @@ class LiveAnalyzer:
                   progress: Progress | None = None) -> dict:
         """The full report of the recording (stopping it first), exactly as for an upload."""
         rec = self._stopped()
-        raw, frames = rec.track(), rec.frames
         opts = options or AnalysisOptions()
         opts.validate()
-        dur = float(raw.t[-1]) if raw.n else 0.0
-        if raw.n < 3 or dur < MIN_SECONDS:
+        rec.pose_pending(progress)
+        t = np.array(rec.t)
+        dur = float(t[-1] - t[0]) if len(t) else 0.0
+        if len(t) < 3 or dur < MIN_SECONDS:
             raise FormCheckError("too_short", f"The recording is only {dur:.1f} s long.",
                                  "Record 10-20 s of steady running (at least 6 steps).")
+        dt = np.diff(t)
+        rate, gaps = (len(t) - 1) / dur, gap_fraction(t)
+        log.log(logging.WARNING if gaps > MAX_GAP_FRACTION else logging.INFO,
+                "live recording: %d frames in %.2f s (%.1f fps; interval median %.0f ms, "
+                "max %.0f ms; %.0f %% of the time in gaps over %.0f ms)", len(t), dur, rate,
+                1000 * np.median(dt), 1000 * dt.max(), 100 * gaps, 1000 * MAX_GAP_S)
+        if gaps > MAX_GAP_FRACTION or rate < min(NEEDS_FPS.values()):
+            raise FormCheckError("too_few_frames", GAPPY_MESSAGE.format(rate, dt.max()), GAPPY_HINT)
+        raw, frames = rec.constant_rate()
         if raw.detected.mean() < 0.2:
             raise FormCheckError("no_person", "We could not see a runner in the recording.",
                                  "Stand side-on to the camera with your whole body in the "

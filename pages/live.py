@@ -1,9 +1,14 @@
 """Live: the webcam treadmill mode.
 
-Setup check, skeleton and cue on the returned video, live numbers beside it (refreshed every
-second by a fragment, without re-running the page), an optional metronome, and Record ->
-the same full report as an upload, saved to the store and linked to the Report page.
-The analysis itself is :class:`core.live.LiveAnalyzer`, one per camera stream.
+Laid out for a runner on a treadmill, a step or two from the screen: the video (skeleton,
+cue, countdown drawn on it) with Record and the metronome beside it and big live numbers
+under those, all above the fold on a laptop (assets/style.css widens this page; on a
+phone the column stacks under the video). Record is hands-free: a 5 s countdown, then a set length (or until Stop),
+then the same full report as an upload, saved to the store and linked to the Report page.
+Numbers, recording state and cue refresh every second in fragments, without re-running the
+page. No camera, a blocked camera or a browser without camera access get a friendly
+message and a link to upload a clip instead (:func:`camera_check`). The analysis itself is
+:class:`core.live.LiveAnalyzer`, one per camera stream.
 """
 from __future__ import annotations
 
@@ -16,13 +21,15 @@ from pathlib import Path
 
 import av
 import streamlit as st
+from streamlit.components import v2 as components_v2
 from streamlit_webrtc import VideoProcessorBase, WebRtcMode, WebRtcStreamerContext, webrtc_streamer
 
-from core.live import LiveAnalyzer, LiveSnapshot
+from core.live import LiveAnalyzer, LiveNumber, LiveSnapshot
 from core.pipeline import AnalysisOptions
 from core.report import DISCLAIMER
 from core.spec import BY_ID
 from ui import guard, session, text
+from ui.theme import esc
 
 log = logging.getLogger("formcheck.ui")
 
@@ -32,6 +39,12 @@ LAST_REPORT = "fc_live_report"  # id of the report made from the latest recordin
 TARGET = "fc_live_target"  # metronome beats per minute
 SHOWN_CADENCE = "fc_live_cadence"  # the latest cadence shown, for the metronome's "+ 5 %"
 TARGET_UNKNOWN = "fc_live_target_unknown"  # "+ 5 %" was asked before a cadence was known
+HEIGHT = "fc_live_height"  # the runner's height (cm), for the report
+LENGTH = "fc_live_length"  # the chosen recording length
+AUTO_REPORT = "fc_live_auto_report"  # a timed recording is running: make the report when it ends
+COUNTDOWN_S = 5
+LENGTHS = {"15 s": 15.0, "20 s": 20.0, "30 s": 30.0, "Until I stop": None}
+FRESH_S = 2.5  # a number at most this old is "live"; older ones show their age
 RESOLUTIONS = {"640 x 480 (recommended)": (640, 480), "1280 x 720": (1280, 720)}
 FRAME_RATES = {"30 fps (recommended)": 30, "60 fps (fast computers)": 60}
 TRANSLATIONS = {
@@ -48,13 +61,21 @@ TRANSLATIONS = {
 
 
 class LiveProcessor(VideoProcessorBase):
-    """The stream's processing thread: only the newest frame is analysed, older ones dropped."""
+    """The stream's processing thread: only the newest frame is analysed live; older ones are
+    skipped, or while recording kept for the report (their pose is found afterwards)."""
 
     def __init__(self) -> None:
         self.analyzer = LiveAnalyzer()
 
     async def recv_queued(self, frames: list[av.VideoFrame]) -> list[av.VideoFrame]:
         self.analyzer.note_dropped(len(frames) - 1)
+        if len(frames) > 1 and self.analyzer.recording:  # a recording keeps every frame
+            for skipped in frames[:-1]:
+                try:
+                    self.analyzer.keep(skipped.to_ndarray(format="bgr24"),
+                                       skipped.time if skipped.time is not None else time.monotonic())
+                except Exception:  # noqa: BLE001 - keep the video flowing, say it in the log
+                    log.exception("keeping a skipped frame failed")
         frame = frames[-1]
         img = frame.to_ndarray(format="bgr24")
         try:
@@ -91,18 +112,164 @@ def ice_servers() -> list[dict]:
     return []
 
 
+
+# ----------------------------------------------------------------------------- camera problems
+CAMERA_PROBLEMS = {  # what the browser said -> what we say (title, what to do)
+    "none": ("No camera found on this device.",
+             "Plug in a webcam (or close other apps that use it) and press **Start camera** "
+             "again, or film your run with a phone and upload the clip."),
+    "denied": ("Camera access is blocked.",
+               "Allow the camera for this site (the camera icon in the address bar), then "
+               "press **Start camera** again. Or film your run with a phone and upload it."),
+    "busy": ("The camera is in use by another app.",
+             "Close video calls and other camera apps, then press **Start camera** again. "
+             "Or film your run with a phone and upload it."),
+    "unsupported": ("This browser cannot share a camera here.",
+                    "Open FormCheck over https (or on localhost) in Chrome, Edge, Firefox or "
+                    "Safari. Or film your run with a phone and upload it."),
+    "other": ("The camera did not start.",
+              "Press **Start camera** again, or choose another camera under **Choose "
+              "camera**. Or film your run with a phone and upload it."),
+}
+
+# Runs in the app page (components v2 are not sandboxed). Reports a camera problem to Python
+# as the state value "problem": first what the browser says before Start (no camera API, no
+# video input, permission denied), then what the camera component's own error box says after
+# Start. That box (streamlit-webrtc's frontend, same origin) prints the raw DOMException
+# ("NotFoundError: Requested device not found") and takes no translation, so its text nodes
+# are given our wording in place (React keeps the nodes; it only replaces their text).
+CAMERA_CHECK_JS = """
+export default function (component) {
+  const { setStateValue, data } = component;
+  const NAMES = {NotFoundError: "none", DevicesNotFoundError: "none", OverconstrainedError: "none",
+                 NotAllowedError: "denied", PermissionDeniedError: "denied", SecurityError: "denied",
+                 NotReadableError: "busy", TrackStartError: "busy", AbortError: "busy"};
+  let shown = null, fromBox = false;
+  const say = (p) => { if (p !== shown) { shown = p; setStateValue("problem", p); } };
+  async function probe() {
+    const md = navigator.mediaDevices;
+    if (!md || !md.getUserMedia) return "unsupported";
+    try {
+      const devices = await md.enumerateDevices();
+      if (!devices.some((d) => d.kind === "videoinput")) return "none";
+    } catch (e) { /* unknown: let Start find out */ }
+    try {
+      const p = await navigator.permissions.query({ name: "camera" });
+      if (p.state === "denied") return "denied";
+    } catch (e) { /* no Permissions API for cameras (Firefox, Safari) */ }
+    return "";
+  }
+  function scan() {
+    let found = null;
+    for (const frame of document.querySelectorAll('iframe[title*="webrtc"]')) {
+      let doc = null;
+      try { doc = frame.contentDocument; } catch (e) { continue; }
+      if (!doc || !doc.body) continue;
+      watch(doc.body);
+      for (const alert of doc.querySelectorAll('[role="alert"]')) {
+        const msg = alert.querySelector(".MuiAlert-message") || alert;
+        const m = /^\\s*([A-Za-z]*(Error|Exception))\\s*:/.exec(msg.textContent || "");
+        if (!m) continue;
+        found = NAMES[m[1]] || "other";
+        const nodes = [...msg.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE);
+        if (nodes.length) {
+          nodes[0].nodeValue = data[found] || data.other;
+          nodes.slice(1).forEach((n) => { n.nodeValue = ""; });
+        }
+      }
+    }
+    if (found) { fromBox = true; say(found); }
+    else if (fromBox) { fromBox = false; probe().then(say); }
+  }
+  const watched = new WeakSet(), observers = [];
+  function watch(node) {
+    if (watched.has(node)) return;
+    watched.add(node);
+    const o = new MutationObserver(scan);
+    o.observe(node, { childList: true, subtree: true, characterData: true });
+    observers.push(o);
+  }
+  probe().then((p) => { if (!fromBox) say(p); });
+  scan();
+  const timer = setInterval(scan, 1000);  // the camera iframe may be (re)created later
+  return () => { clearInterval(timer); observers.forEach((o) => o.disconnect()); };
+}
+"""
+BOX_TEXT = {k: f"{title} See the message below the video." for k, (title, _) in
+            CAMERA_PROBLEMS.items()}
+_camera_check = components_v2.component("fc_live_camera_check", js=CAMERA_CHECK_JS)
+
+
+def camera_check() -> str | None:
+    """The camera problem the browser reports (a key of :data:`CAMERA_PROBLEMS`), or None."""
+    result = _camera_check(key="fc-live-camera-check", data=BOX_TEXT, default={"problem": ""},
+                           on_problem_change=lambda: None, height=0)
+    problem = getattr(result, "problem", None) or None
+    return problem if problem in CAMERA_PROBLEMS else ("other" if problem else None)
+
+
+def camera_help(problem: str | None, playing: bool) -> None:
+    """A camera problem in words, with the way out: upload a clip instead."""
+    if problem is None or playing:
+        return
+    title, todo = CAMERA_PROBLEMS[problem]
+    with st.container(border=True, key="fc-live-camera-problem"):
+        st.markdown(f":orange[:material/videocam_off:] **{title}**  \n{todo}")
+        st.page_link(session.ANALYZE_PAGE, label="Upload a clip instead",
+                     icon=":material/upload:")
+
+
+# ----------------------------------------------------------------------------- settings
 def camera_settings() -> dict:
     """Media constraints from the runner's choice of resolution and frame rate."""
-    with st.expander("Camera settings", icon=":material/tune:"):
-        left, right = st.columns(2)
+    with st.expander("Camera settings and your height", icon=":material/tune:"):
+        left, mid, right = st.columns(3)
         w, h = RESOLUTIONS[left.selectbox("Resolution", list(RESOLUTIONS),
                                           help="Frames are analysed at 640 px on the long side; "
                                                "a larger picture only costs time.")]
-        fps = FRAME_RATES[right.selectbox("Frame rate", list(FRAME_RATES))]
+        fps = FRAME_RATES[mid.selectbox("Frame rate", list(FRAME_RATES))]
+        right.number_input("Your height (cm, optional)", min_value=100, max_value=230,
+                           value=None, step=1, placeholder="e.g. 178", key=HEIGHT,
+                           help="Adds centimetres to distances in the report.")
         st.caption("Choose the camera itself with **Choose camera** under the video. "
-                   "Change settings before starting the camera.")
+                   "Change resolution and frame rate before starting the camera.")
     return {"video": {"width": {"ideal": w}, "height": {"ideal": h},
                       "frameRate": {"ideal": fps, "max": fps}}, "audio": False}
+
+
+def _height() -> float | None:
+    h = st.session_state.get(HEIGHT)
+    return float(h) if h else None
+
+
+# ----------------------------------------------------------------------------- numbers
+def age_text(n: LiveNumber) -> str:
+    if n.value is None:
+        return "waiting"
+    return "live" if n.age_s <= FRESH_S else f"{n.age_s:.0f} s ago"
+
+
+def number_card(n: LiveNumber) -> str:
+    """One big number: label, value, judgement and age (greyed when stale)."""
+    state = "stale" if n.stale else ("waiting" if n.value is None else n.status)
+    judged = text.STATUS_LABELS.get(n.status, "") if n.value is not None else ""
+    value = esc(n.display if n.value is not None else "--", typography=False)
+    unit = ""
+    for u in (" steps/min", " % of leg"):
+        if value.endswith(esc(u, typography=False)):
+            value, unit = value[: -len(esc(u, typography=False))], u.strip()
+    foot = " · ".join(x for x in (esc(judged), esc(age_text(n))) if x)
+    return (f'<div class="fc-live-num fc-live-{state}" title="Good: {esc(BY_ID[n.id].good)}">'
+            f'<div class="fc-live-label">{esc(n.label)}</div>'
+            f'<div class="fc-live-value">{value}<span class="fc-live-unit">{esc(unit)}</span></div>'
+            f'<div class="fc-live-foot">{foot}</div></div>')
+
+
+def numbers(snap: LiveSnapshot) -> None:
+    st.markdown('<div class="fc-live-grid">' + "".join(number_card(n) for n in snap.numbers)
+                + "</div>", unsafe_allow_html=True)
+    if snap.cue:
+        st.info(f"**Think about:** {snap.cue}", icon=":material/record_voice_over:")
 
 
 def setup_box(snap: LiveSnapshot) -> None:
@@ -117,18 +284,32 @@ def setup_box(snap: LiveSnapshot) -> None:
                icon=":material/accessibility_new:")
 
 
-def numbers(snap: LiveSnapshot) -> None:
-    for n in snap.numbers:
-        st.metric(n.label, n.display, border=True,
-                  delta=text.STATUS_LABELS[n.status] if n.value is not None else "waiting",
-                  delta_color=text.STATUS_BADGE_COLORS[n.status] if n.value is not None else "gray",
-                  delta_arrow="off", help=f"Good: {BY_ID[n.id].good}. Over your last few seconds.")
-        if n.value is not None and n.confidence:
-            st.caption(text.CONFIDENCE_LABELS.get(n.confidence, ""))
-    if snap.cue:
-        st.info(f"**Think about:** {snap.cue}", icon=":material/record_voice_over:")
+def _analyzer(ctx: WebRtcStreamerContext) -> LiveAnalyzer | None:
+    proc = ctx.video_processor
+    if proc is not None:
+        st.session_state[ANALYZER] = proc.analyzer
+    return st.session_state.get(ANALYZER)
 
 
+def numbers_panel(ctx: WebRtcStreamerContext) -> None:
+    """Big numbers, cue and setup check, refreshed every second while the camera runs."""
+    analyzer = _analyzer(ctx)
+    if not (ctx.state.playing and analyzer is not None):
+        st.caption(":material/videocam: Press **Start camera** and allow the camera. Put it "
+                   "side-on to the treadmill at hip height, with your whole body in the picture.")
+        return
+    snap = analyzer.snapshot()
+    if snap.cadence_spm is not None:
+        st.session_state[SHOWN_CADENCE] = snap.cadence_spm
+    numbers(snap)
+    setup_box(snap)
+    if snap.note:
+        st.caption(f":material/speed: {snap.note}")
+    st.caption(f"{snap.fps:.0f} frames/s analysed · {snap.latency_ms:.0f} ms per frame · "
+               f"{snap.frames_dropped} skipped to keep up")
+
+
+# ----------------------------------------------------------------------------- recording
 def make_report(analyzer: LiveAnalyzer, height_cm: float | None) -> None:
     """Recording -> full report -> store; remembers the id for the Report page."""
     bar = st.progress(0.0, text="Making your report…")
@@ -146,56 +327,63 @@ def make_report(analyzer: LiveAnalyzer, height_cm: float | None) -> None:
     st.session_state[LAST_REPORT] = saved.id
 
 
-def record_controls(analyzer: LiveAnalyzer | None, playing: bool, height_cm: float | None) -> None:
-    if analyzer is not None and analyzer.recording:
+def _report_now(analyzer: LiveAnalyzer) -> None:
+    st.session_state.pop(AUTO_REPORT, None)
+    with guard.friendly_errors("making the report from your recording"):
+        make_report(analyzer, _height())
+
+
+def record_panel(ctx: WebRtcStreamerContext) -> None:
+    """Record in 5 s -> a set length (or until Stop) -> the report; refreshed every second."""
+    analyzer = _analyzer(ctx)
+    playing = ctx.state.playing
+    if analyzer is not None and not playing:  # the camera stopped: no countdown, no recording
+        if analyzer.armed:
+            analyzer.cancel_recording()
+        elif analyzer.recording:
+            analyzer.stop_recording()  # what was recorded stays, for a report on request
+        st.session_state.pop(AUTO_REPORT, None)
+    snap = analyzer.snapshot() if analyzer is not None else None
+    if snap is not None and snap.countdown_s is not None:
+        st.markdown(f'<div class="fc-live-rec">Recording in {max(1, round(snap.countdown_s))} s'
+                    f' <small>get running</small></div>', unsafe_allow_html=True)
+        if st.button("Cancel", icon=":material/close:", width="stretch"):
+            analyzer.cancel_recording()
+            st.session_state.pop(AUTO_REPORT, None)
+            st.rerun(scope="fragment")
+    elif snap is not None and snap.recording:
+        length = f" of {snap.record_length_s:.0f} s" if snap.record_length_s else ""
+        st.markdown(f'<div class="fc-live-rec"><span class="fc-live-dot"></span>Recording '
+                    f'{snap.recorded_s:.0f} s{length}</div>', unsafe_allow_html=True)
         if st.button("Stop and make my report", type="primary", icon=":material/stop_circle:",
                      width="stretch"):
-            with guard.friendly_errors("making the report from your recording"):
-                make_report(analyzer, height_cm)
+            _report_now(analyzer)
     elif analyzer is not None and analyzer.has_recording():
-        if st.button("Make my report from the recording", type="primary",
-                     icon=":material/insights:", width="stretch"):
-            with guard.friendly_errors("making the report from your recording"):
-                make_report(analyzer, height_cm)
+        if st.session_state.get(AUTO_REPORT):  # the timed recording ended by itself
+            _report_now(analyzer)
+        elif st.button("Make my report from the recording", type="primary",
+                       icon=":material/insights:", width="stretch"):
+            _report_now(analyzer)
     else:
-        if st.button("Record", icon=":material/radio_button_checked:", disabled=not playing,
-                     width="stretch", help="Run steadily, then record 10-20 s (at most 60 s)."):
-            if analyzer is not None:
-                analyzer.start_recording()
-                st.session_state.pop(LAST_REPORT, None)
-                st.rerun(scope="fragment")
+        left, right = st.columns([3, 2], vertical_alignment="bottom")
+        length = right.selectbox("Length", list(LENGTHS), index=1, key=LENGTH,
+                                 label_visibility="collapsed",
+                                 help="How long to record; 10-20 s of steady running is enough.")
+        if left.button(f"Record in {COUNTDOWN_S} s", type="primary", icon=":material/timer:",
+                       disabled=not playing or analyzer is None, width="stretch",
+                       help="Press, get running: recording starts after the countdown and "
+                            "stops by itself after the length you chose."):
+            analyzer.start_recording(countdown_s=COUNTDOWN_S, length_s=LENGTHS[length])
+            st.session_state[AUTO_REPORT] = LENGTHS[length] is not None
+            st.session_state.pop(LAST_REPORT, None)
+            st.rerun(scope="fragment")
     rid = st.session_state.get(LAST_REPORT)
     if rid:
         st.success("Your report is ready.", icon=":material/task_alt:")
         st.page_link(session.REPORT_PAGE, label="Open the report", icon=":material/insights:")
 
 
-def live_panel(ctx: WebRtcStreamerContext, height_cm: float | None) -> None:
-    """Numbers, cue and recording, refreshed every second while the camera runs."""
-    proc = ctx.video_processor
-    if proc is not None:
-        st.session_state[ANALYZER] = proc.analyzer
-    analyzer: LiveAnalyzer | None = st.session_state.get(ANALYZER)
-    playing = ctx.state.playing
-    if playing and analyzer is not None:
-        snap = analyzer.snapshot()
-        if snap.cadence_spm is not None:
-            st.session_state[SHOWN_CADENCE] = snap.cadence_spm
-        setup_box(snap)
-        if snap.note:
-            st.warning(snap.note, icon=":material/speed:")
-        numbers(snap)
-        if snap.recording:
-            st.caption(f":red[:material/fiber_manual_record:] Recording {snap.recorded_s:.0f} s "
-                       f"(up to {analyzer.max_record_s:.0f} s)")
-        st.caption(f"{snap.fps:.0f} frames/s analysed · {snap.latency_ms:.0f} ms per frame · "
-                   f"{snap.frames_dropped} skipped to keep up")
-    else:
-        st.info("Press **Start camera** and allow the camera. Put it side-on to the treadmill "
-                "at hip height, with your whole body in the picture.", icon=":material/videocam:")
-    record_controls(analyzer, playing, height_cm)
-
-
+# ----------------------------------------------------------------------------- metronome
 def use_current_cadence() -> None:
     cad = st.session_state.get(SHOWN_CADENCE)
     if cad is None:
@@ -205,16 +393,17 @@ def use_current_cadence() -> None:
 
 
 def metronome() -> None:
-    with st.expander("Metronome", icon=":material/music_note:"):
-        st.caption("A click at your target cadence: step on each beat. A target 5 % above your "
-                   "current cadence is a good first step.")
-        left, right = st.columns([2, 3], vertical_alignment="bottom")
-        bpm = left.number_input("Target (steps/min)", min_value=120, max_value=220, step=1,
-                                value=170, key=TARGET)
-        right.button("Set to my cadence + 5 %", on_click=use_current_cadence)
+    with st.container(border=True, key="fc-live-metronome"):
+        left, right = st.columns([1, 1], vertical_alignment="bottom")
+        st.session_state.setdefault(TARGET, 170)  # set here or by "My cadence + 5 %"
+        bpm = left.number_input("Metronome (steps/min)", min_value=120, max_value=220, step=1,
+                                key=TARGET,
+                                help="A click at your target cadence: step on each beat. 5 % "
+                                     "above your current cadence is a good first step.")
+        right.button("My cadence + 5 %", on_click=use_current_cadence, width="stretch")
         if st.session_state.pop(TARGET_UNKNOWN, False):
             st.caption("Run for a few seconds first so we can measure your cadence.")
-        st.iframe(METRONOME_HTML.replace("__BPM__", str(int(bpm))), height=52)
+        st.iframe(METRONOME_HTML.replace("__BPM__", str(int(bpm))), height=46)
 
 
 METRONOME_HTML = """
@@ -248,16 +437,22 @@ b.onclick = () => {
 
 
 def main() -> None:
+    # the video and the controls side by side: assets/style.css widens the page around this
+    # container (st.set_page_config here would flip the layout at every rerun)
+    with st.container(key="fc-live-page"):
+        page()
+
+
+def page() -> None:
     st.title("Live treadmill check")
     st.caption("Run on a treadmill side-on to your webcam: watch your cadence, lean, landing "
                "and arms as you run, then record 10-20 s for a full report.")
+    video, panel = st.columns([3, 2], gap="medium")
+    below = st.container()
     # nothing conditional above the camera: moving it in the page would restart it
-    constraints = camera_settings()
-    height = st.number_input("Your height (cm, optional)", min_value=100, max_value=230,
-                             value=None, step=1, placeholder="e.g. 178",
-                             help="Adds centimetres to distances in the report.")
-    left, right = st.columns([3, 2])
-    with left:
+    with below:
+        constraints = camera_settings()
+    with video:
         ctx = webrtc_streamer(
             key="formcheck-live", mode=WebRtcMode.SENDRECV,
             rtc_configuration={"iceServers": ice_servers()},
@@ -265,11 +460,14 @@ def main() -> None:
             async_processing=True, translations=TRANSLATIONS,
             video_html_attrs={"autoPlay": True, "controls": False, "muted": True,
                               "style": {"width": "100%"}})
-    with right:
-        st.fragment(live_panel, run_every=1.0 if ctx.state.playing else None)(
-            ctx, float(height) if height else None)
-    metronome()
-    st.caption(f":material/health_and_safety: {DISCLAIMER}")
+        camera_help(camera_check(), ctx.state.playing)
+    every = 1.0 if ctx.state.playing else None
+    with panel:
+        st.fragment(record_panel, run_every=every)(ctx)
+        metronome()
+        st.fragment(numbers_panel, run_every=every)(ctx)
+    with below:
+        st.caption(f":material/health_and_safety: {DISCLAIMER}")
 
 
 with guard.friendly_errors():

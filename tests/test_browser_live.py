@@ -1,11 +1,18 @@
 """The Live page end to end in Debian's Chromium.
 
 Chromium's fake camera plays a real side-view treadmill clip (converted to y4m, 640x480 at
-30 fps) into the Live page of a real ``streamlit run app.py``; the test starts the camera,
-waits until the live cadence beside the video is within 5 steps/min of the clip's label,
-sets and starts the metronome at that cadence + 5 %, records, makes the report and opens it
-on the Report page. Screenshots go to
-``test-artifacts/live.png`` (live view) and ``test-artifacts/live-report.png``.
+30 fps) into the Live page of a real ``streamlit run app.py`` at 1400x1000; the test checks
+that Record and the metronome are on screen without scrolling, starts the camera, waits until
+the live cadence beside the video is within 5 steps/min of the clip's label, sets and starts
+the metronome at that cadence + 5 %, checks the phone layout (390x844: Record reachable),
+presses "Record in 5 s" with a 15 s length and lets the recording stop and make the report
+by itself, checks the annotated video lasts as long as the session (within 2 %) and opens
+the report. Without the fake camera, headless Chromium has no camera at all, and with the
+permission denied the camera is blocked: the page says so in words, also inside the camera
+box, with a link to upload a clip instead. Screenshots go to ``test-artifacts/``:
+``live.png`` / ``live-phone.png`` (live view), ``live-countdown.png``, ``live-report.png``,
+``live-nocam.png`` /
+``live-nocam-phone.png``, ``live-blocked.png`` / ``live-blocked-phone.png``.
 """
 from __future__ import annotations
 
@@ -28,7 +35,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 CADENCE_TOLERANCE = 5.0
 CADENCE_WAIT_S = 120.0  # the camera, pose model and first ten steps, on a busy machine
-RECORD_S = 12.0
+RECORD_LENGTH = "15 s"
+RECORD_S = 15.0
+SESSION_TOLERANCE = 0.02
+DESKTOP = {"width": 1400, "height": 1000}
+PHONE = {"width": 390, "height": 844}
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 def _label_cadence() -> float:
@@ -53,34 +65,112 @@ def fake_camera(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port with a fresh data folder."""
-    with running_app(tmp_path_factory.mktemp("live-app")) as url:
-        yield url
+def app(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """``streamlit run app.py`` on a free port with a fresh data folder: (url, data folder)."""
+    if not CHROMIUM.is_file():
+        pytest.skip("Debian Chromium (/usr/bin/chromium) is not installed")
+    folder = tmp_path_factory.mktemp("live-app")
+    with running_app(folder) as url:
+        yield url, folder / "data"
 
 
 def _shown_cadence(page) -> float | None:
-    card = page.locator('[data-testid="stMetric"]').filter(has_text="Cadence")
+    card = page.locator(".fc-live-num").filter(has_text="Cadence")
     if card.count() == 0:
         return None
     m = re.search(r"(\d+)\s*steps/min", card.first.inner_text())
     return float(m.group(1)) if m else None
 
 
-def test_live_cadence_then_record_and_report(fake_camera: Path, app_url: str) -> None:
+def _in_view(locator, viewport: dict) -> bool:
+    """Wholly inside the window as it is, without scrolling the page."""
+    box = locator.bounding_box()
+    return (box is not None and box["y"] >= 0 and box["x"] >= 0
+            and box["y"] + box["height"] <= viewport["height"]
+            and box["x"] + box["width"] <= viewport["width"])
+
+
+def _scroll_main(page, to: float) -> None:
+    page.locator('[data-testid="stMain"]').evaluate("(el, y) => el.scrollTo(0, y)", to)
+    page.wait_for_timeout(400)
+
+
+def _video_seconds(path: Path) -> float:
+    import av
+
+    with av.open(str(path)) as c:
+        s = c.streams.video[0]
+        return float(s.duration * s.time_base)
+
+
+@pytest.mark.parametrize("case, flags, said", [
+    ("nocam", ["--use-fake-ui-for-media-stream"], "No camera found on this device."),
+    ("blocked", ["--use-fake-device-for-media-stream", "--deny-permission-prompts"],
+     "Camera access is blocked."),
+])
+def test_no_camera_says_so_and_links_to_upload(app: tuple[str, Path], case: str,
+                                               flags: list[str], said: str) -> None:
+    """Headless Chromium without the fake camera has no camera at all; with it but the
+    permission denied, the camera is blocked: words and a way out, never the raw error."""
     from playwright.sync_api import sync_playwright
 
+    url, _ = app
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS + flags)
+        page = browser.new_page(viewport=DESKTOP)
+        try:
+            page.goto(f"{url}/live")
+            page.get_by_role("heading", name="Live treadmill check").wait_for(timeout=60_000)
+            link = page.get_by_role("link", name="Upload a clip instead")
+            if case == "nocam":
+                link.wait_for(timeout=30_000)  # known before Start: the browser lists no camera
+            camera = page.frame_locator('iframe[title*="webrtc"]')
+            camera.get_by_role("button", name="Start camera").click(timeout=60_000)
+            box = camera.get_by_role("alert")
+            box.wait_for(timeout=30_000)
+            link.wait_for(timeout=30_000)
+            page.wait_for_timeout(1500)
+            in_box = box.inner_text()
+            assert "Error" not in in_box and said in in_box, in_box
+            assert page.get_by_text(said).count() > 0
+            assert link.is_visible() and _in_view(link, DESKTOP)
+            page.screenshot(path=str(ARTIFACTS / f"live-{case}.png"))
+            page.set_viewport_size(PHONE)
+            page.wait_for_timeout(800)
+            link.scroll_into_view_if_needed()
+            assert link.is_visible()
+            page.screenshot(path=str(ARTIFACTS / f"live-{case}-phone.png"))
+            link.click()
+            page.get_by_role("heading", name="Check your running form").wait_for(timeout=30_000)
+            assert "/live" not in page.url
+        except BaseException:
+            page.screenshot(path=str(ARTIFACTS / f"live-{case}-failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+
+def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, Path]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, data = app
     label = _label_cadence()
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS + [
             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-video-capture={fake_camera}"])
-        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        page = browser.new_page(viewport=DESKTOP)
         try:
-            page.goto(f"{app_url}/live")
+            page.goto(f"{url}/live")
             page.get_by_role("heading", name="Live treadmill check").wait_for(timeout=60_000)
+            record = page.get_by_role("button", name="Record in 5 s")
+            record.wait_for(timeout=30_000)
+            click = page.frame_locator('iframe[srcdoc*="beats per minute"]')
+            start_click = click.get_by_role("button", name="Start metronome")
+            start_click.wait_for(timeout=30_000)
+            assert page.get_by_role("link", name="Upload a clip instead").count() == 0
             camera = page.frame_locator('iframe[title*="webrtc"]')
             camera.get_by_role("button", name="Start camera").click(timeout=60_000)
 
@@ -96,26 +186,46 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app_url: str) ->
             assert seen and abs(seen[-1] - label) <= CADENCE_TOLERANCE, \
                 f"live cadence {seen} never came within {CADENCE_TOLERANCE} of {label}"
             page.wait_for_timeout(1500)  # let the video element show a few annotated frames
-            page.screenshot(path=str(ARTIFACTS / "live.png"), full_page=True)
+            # a runner on a treadmill: Record and the metronome beside the video, no scrolling
+            assert _in_view(record, DESKTOP), record.bounding_box()
+            assert _in_view(page.locator('iframe[srcdoc*="beats per minute"]'), DESKTOP)
+            assert _in_view(page.locator(".fc-live-num").first, DESKTOP)
+            page.screenshot(path=str(ARTIFACTS / "live.png"))
 
-            page.get_by_text("Metronome", exact=True).click()
-            page.get_by_role("button", name="Set to my cadence + 5 %").click()
-            target = page.get_by_label("Target (steps/min)")
+            page.get_by_role("button", name="My cadence + 5 %").click()
+            target = page.get_by_role("spinbutton", name="Metronome (steps/min)")
             page.wait_for_function("el => Number(el.value) > 170", arg=target.element_handle(),
                                    timeout=30_000)
             assert abs(float(target.input_value()) - 1.05 * label) <= 1.05 * CADENCE_TOLERANCE + 1
-            click = page.frame_locator('iframe[srcdoc*="beats per minute"]')
-            click.get_by_role("button", name="Start metronome").click()
+            start_click.click()
             click.get_by_role("button", name="Stop metronome").wait_for(timeout=10_000)
 
-            page.get_by_role("button", name="Record").click()
-            page.get_by_text(re.compile(r"Recording \d+ s")).first.wait_for(timeout=30_000)
-            page.wait_for_timeout(RECORD_S * 1000)
-            page.get_by_role("button", name="Stop and make my report").click()
+            page.set_viewport_size(PHONE)  # the same stream on a phone-sized window
+            page.wait_for_timeout(1500)
+            record.scroll_into_view_if_needed()
+            assert record.is_visible() and record.is_enabled()
+            page.screenshot(path=str(ARTIFACTS / "live-phone.png"))
+            _scroll_main(page, 0)
+            page.set_viewport_size(DESKTOP)
+            page.wait_for_timeout(1000)
+
+            page.get_by_role("combobox", name="Length").click()
+            page.get_by_role("option", name=RECORD_LENGTH).click()
+            page.wait_for_timeout(1200)  # the fragment's next run keeps the choice
+            record.click()
+            page.get_by_text(re.compile(r"Recording in \d s")).first.wait_for(timeout=30_000)
+            page.wait_for_timeout(1500)  # the countdown drawn on the video, too
+            page.screenshot(path=str(ARTIFACTS / "live-countdown.png"))
+            page.get_by_text(re.compile(r"Recording \d+ s of 15 s")).first.wait_for(
+                timeout=30_000)
             link = page.get_by_role("link", name="Open the report")
             error = page.locator('[data-testid="stAlertContentError"]')
-            link.or_(error).first.wait_for(timeout=240_000)
+            link.or_(error).first.wait_for(timeout=240_000 + RECORD_S * 1000)
             assert error.count() == 0, error.first.inner_text()
+            videos = list(data.rglob("annotated.mp4"))
+            assert len(videos) == 1, videos
+            # the session stopped itself after 15 s: the video plays in real time
+            assert _video_seconds(videos[0]) == pytest.approx(RECORD_S, rel=SESSION_TOLERANCE)
             link.click()
             page.get_by_role("heading", name="Your running form").wait_for(timeout=60_000)
             assert page.get_by_text("Webcam session").count() > 0

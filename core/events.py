@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.signal import find_peaks
 
+from . import signal
 from .landmarks import Track
 from .view import ViewResult
 
@@ -65,25 +66,18 @@ SLOW_DOMINANCE = 3.0  # a slower rhythm must be this much stronger to win (slow 
 def spectral_step_rate(track: Track, fmin: float = 0.15, fmax: float = 4.6) -> tuple[float | None, float]:
     """Step frequency (Hz) from the vertical bounce of the hips, and its peak prominence 0..1.
 
-    The gait band (:data:`GAIT_BAND_HZ`) is searched first; a slower rhythm wins only when it
-    is :data:`SLOW_DOMINANCE` times stronger, as in a slow-motion clip, so that slow drift of
-    the hips' height (camera distance, a runner speeding up) is not taken for the rhythm.
+    The hips rise and fall once per step, so the strongest line of their height's spectrum
+    (:func:`core.signal.amplitude_spectrum`: quadratic trend removed, Hann window) is the step
+    rate. The gait band (:data:`GAIT_BAND_HZ`) is searched first; a slower rhythm wins only
+    when it is :data:`SLOW_DOMINANCE` times stronger, as in a slow-motion clip, so that slow
+    drift of the hips' height (camera distance, a runner speeding up) is not taken for the
+    rhythm. ``fmin``..``fmax`` (Hz) is the whole search range.
     """
     y = track.mid("l_hip", "r_hip")[:, 1]
-    t = track.t
-    ok = np.isfinite(y)
-    if ok.sum() < 20:
+    sp = signal.amplitude_spectrum(track.t, y)
+    if sp is None:
         return None, 0.0
-    dt = float(np.median(np.diff(t)))
-    grid = np.arange(t[ok][0], t[ok][-1], dt)
-    if len(grid) < 20:
-        return None, 0.0
-    g = np.interp(grid, t[ok], y[ok])
-    g = g - np.polyval(np.polyfit(grid, g, 2), grid)  # remove slow trends over the clip
-    g = g * np.hanning(len(g))
-    nfft = int(2 ** np.ceil(np.log2(len(g) * 8)))
-    spec = np.abs(np.fft.rfft(g, nfft))
-    freqs = np.fft.rfftfreq(nfft, dt)
+    freqs, spec = sp
     band = (freqs >= fmin) & (freqs <= fmax)
     if not band.any():
         return None, 0.0
@@ -98,13 +92,15 @@ def spectral_step_rate(track: Track, fmin: float = 0.15, fmax: float = 4.6) -> t
     return float(freqs[k]), prom
 
 
-def _stance_speed(x: np.ndarray, peaks: np.ndarray, troughs: np.ndarray) -> float | None:
+def _stance_speed(t: np.ndarray, x: np.ndarray, peaks: np.ndarray,
+                  troughs: np.ndarray) -> float | None:
     """Median backward speed of a foot between its forward peaks and the following troughs.
 
     In stance the foot moves backward relative to the pelvis at running (belt) speed; this is
-    that speed (negative units/frame), measured over the middle of each peak->trough descent.
+    that speed (negative units/s, from the real frame times ``t``), measured over the middle
+    half of each peak->trough descent.
     """
-    v = np.gradient(x)
+    v = signal.derivative(t, x)
     vals = []
     for p in peaks:
         nxt = troughs[troughs > p]
@@ -120,11 +116,12 @@ def _stance_speed(x: np.ndarray, peaks: np.ndarray, troughs: np.ndarray) -> floa
     return s if s < 0 else None
 
 
-IC_SPEED_FRACS = (0.5, 1.0)
+IC_SPEED_FRACS = (0.5, 1.0)  # IC: between reaching half and full stance speed
+MAX_RUNUP_FRAMES = 30  # with no rearmost point found, the run-up is searched this far
 
 
-def _refine_contact(x: np.ndarray, peak: int, trough: int | None, v_stance: float,
-                    fracs: tuple[float, float] = IC_SPEED_FRACS) -> float:
+def _refine_contact(t: np.ndarray, x: np.ndarray, peak: int, trough: int | None,
+                    v_stance: float, fracs: tuple[float, float] = IC_SPEED_FRACS) -> float:
     """IC (sub-frame): the middle of the foot's run-up to stance speed after its forward peak.
 
     After the peak the foot speeds up backward until it moves with the ground (belt speed,
@@ -134,9 +131,10 @@ def _refine_contact(x: np.ndarray, peak: int, trough: int | None, v_stance: floa
     for a foot that eases onto the ground, where any single threshold lands on the plateau
     just below stance speed and misses by one or two frames. When the foot never reaches full
     speed before its rearmost point, its fastest moment stands in for the second crossing.
+    Speeds are per second of real time (``t``), so uneven frame times do not bend them.
     """
-    v = np.gradient(x)
-    end = trough if trough is not None else min(len(x) - 1, peak + 30)
+    v = signal.derivative(t, x)
+    end = trough if trough is not None else min(len(x) - 1, peak + MAX_RUNUP_FRAMES)
     seg = v[peak:end + 1]
 
     def crossing(frac: float) -> float | None:  # first k with v[k] <= frac * v_stance
@@ -208,13 +206,26 @@ def _event_at(t: np.ndarray, pos: float, foot: str) -> Event:
     return Event(int(round(pos)), float(np.interp(pos, np.arange(len(t)), t)), foot, pos)
 
 
+DEFAULT_STRIDE_S = 0.7  # stride time assumed when the hips show no rhythm (~170 steps/min)
+PEAK_SPACING_STRIDES = 0.6  # a foot's peaks are at least 0.6 stride apart
+SIDE_PEAK_PROMINENCE = 0.25  # of leg length: a foot's forward/backward swing relative to the hips
+FRONT_PEAK_PROMINENCE = 0.06  # of leg length: a foot's rise and fall seen from front/back
+FRONT_PLATEAU_DEPTH = 0.04  # of leg length: the foot is on the ground within this of its lowest
+DEDUPE_STRIDES = 0.5  # two events of one foot closer than half a stride are one
+
+
+def _stride_s(step_hz: float | None) -> float:
+    """Stride time (two steps), s, from the hips' step rate or :data:`DEFAULT_STRIDE_S`."""
+    return 2.0 / step_hz if step_hz else DEFAULT_STRIDE_S
+
+
 def _events_side(track: Track, view: ViewResult, step_hz: float | None) -> tuple[list[Event], list[Event], list[str]]:
     fwd = 1.0 if view.facing != "left" else -1.0
     pelvis_x = track.mid("l_hip", "r_hip")[:, 0]
     leg = track.leg_length_px()
     fps = track.fps
-    stride_s = 2.0 / step_hz if step_hz else 0.7
-    dist = max(2, int(0.6 * stride_s * fps))
+    stride_s = _stride_s(step_hz)
+    dist = max(2, int(PEAK_SPACING_STRIDES * stride_s * fps))
     ics, tos, notes = [], [], []
     for foot, s in (("L", "l"), ("R", "r")):
         heel = fwd * (track.p(f"{s}_heel")[:, 0] - pelvis_x)
@@ -224,9 +235,9 @@ def _events_side(track: Track, view: ViewResult, step_hz: float | None) -> tuple
         front = _nanmean_rows(heel, ank)
         f_ok = np.nan_to_num(front, nan=np.nanmin(front) if np.isfinite(front).any() else 0)
         t_ok = np.nan_to_num(toe, nan=np.nanmax(toe) if np.isfinite(toe).any() else 0)
-        pk, _ = find_peaks(f_ok, distance=dist, prominence=0.25 * leg)
-        tk, _ = find_peaks(-t_ok, distance=dist, prominence=0.25 * leg)
-        v_st = _stance_speed(f_ok, pk, tk)
+        pk, _ = find_peaks(f_ok, distance=dist, prominence=SIDE_PEAK_PROMINENCE * leg)
+        tk, _ = find_peaks(-t_ok, distance=dist, prominence=SIDE_PEAK_PROMINENCE * leg)
+        v_st = _stance_speed(track.t, f_ok, pk, tk)
         if v_st is None:
             notes.append(f"{foot} foot: no clear stance phase")
             continue
@@ -235,7 +246,7 @@ def _events_side(track: Track, view: ViewResult, step_hz: float | None) -> tuple
                 continue
             nxt = tk[tk > k]
             trough = int(nxt[0]) if len(nxt) and nxt[0] - k < stride_s * fps else None
-            ic = _refine_contact(f_ok, int(k), trough, v_st)
+            ic = _refine_contact(track.t, f_ok, int(k), trough, v_st)
             ics.append(_event_at(track.t, ic, foot))
             if trough is not None:
                 to = _toe_lift(toe_y, ic, float(trough), leg,
@@ -248,14 +259,14 @@ def _events_side(track: Track, view: ViewResult, step_hz: float | None) -> tuple
 def _events_frontal(track: Track, step_hz: float | None) -> tuple[list[Event], list[Event], list[str]]:
     leg = track.leg_length_px()
     fps = track.fps
-    stride_s = 2.0 / step_hz if step_hz else 0.7
-    dist = max(2, int(0.6 * stride_s * fps))
-    delta = 0.04 * leg
+    stride_s = _stride_s(step_hz)
+    dist = max(2, int(PEAK_SPACING_STRIDES * stride_s * fps))
+    delta = FRONT_PLATEAU_DEPTH * leg
     ics, tos = [], []
     for foot, s in (("L", "l"), ("R", "r")):
         y = _nanmean_rows(track.p(f"{s}_ankle")[:, 1], track.p(f"{s}_heel")[:, 1])
         yf = np.nan_to_num(y, nan=np.nanmin(y) if np.isfinite(y).any() else 0)
-        pk, _ = find_peaks(yf, distance=dist, prominence=0.06 * leg)
+        pk, _ = find_peaks(yf, distance=dist, prominence=FRONT_PEAK_PROMINENCE * leg)
         for k in pk:
             g = yf[k] - delta
             a = k
@@ -303,6 +314,55 @@ def cadence_from_ics(ics: list[Event]) -> tuple[float | None, list[float]]:
     return (60.0 / slope if slope > 0 else None), steps
 
 
+# ----------------------------------------------------------------------------- cadence arbitration
+CADENCE_AGREE = 0.03  # contacts and the hips' rhythm agree within 3 % of the rhythm
+CADENCE_MULTIPLE = (1.8, 2.2)  # one is about twice the other: the rhythm locked onto the
+#                                stride rate (or double the step rate), or contacts doubled
+MIN_CONTACTS = 6  # fewer contacts than this: the rhythm is counted instead
+MIN_CONTACTS_MULTIPLE = 8  # contacts win over a rhythm at a multiple only with this many
+
+
+@dataclass(frozen=True)
+class CadenceChoice:
+    """Which cadence to show, from the contacts' rate and the hips' rhythm.
+
+    ``basis``: ``"agree"`` (contacts, confirmed by the rhythm), ``"rhythm"`` (too few
+    contacts, or contact times too coarse: the rhythm), ``"multiple"`` (the rhythm ran at
+    about twice or half the contacts' rate: contacts), ``"disagree"`` (neither explains the
+    other: the rhythm, less sensitive to a misread contact), ``"contacts"`` (no rhythm
+    found) or ``"none"``.
+    """
+
+    value: float | None
+    basis: str
+
+
+def choose_cadence(contacts_spm: float | None, rhythm_spm: float | None, n_contacts: int,
+                   contacts_usable: bool = True) -> CadenceChoice:
+    """The one cadence arbitration, used by the report's cadence metric and by live mode.
+
+    ``contacts_spm``: steps/min from ``n_contacts`` foot contacts (:func:`cadence_from_ics`);
+    ``rhythm_spm``: from the hips' bounce (:func:`spectral_step_rate`). ``contacts_usable``
+    False (too few frames a second for contact times) leaves only the rhythm. Thresholds:
+    :data:`CADENCE_AGREE`, :data:`CADENCE_MULTIPLE`, :data:`MIN_CONTACTS`,
+    :data:`MIN_CONTACTS_MULTIPLE`.
+    """
+    ce = contacts_spm if contacts_usable else None
+    cs = rhythm_spm
+    if ce is None and cs is None:
+        return CadenceChoice(None, "none")
+    if ce is not None and cs is not None and abs(ce - cs) / cs < CADENCE_AGREE:
+        return CadenceChoice(ce, "agree")
+    if cs is not None and (ce is None or n_contacts < MIN_CONTACTS):
+        return CadenceChoice(cs, "rhythm")
+    if ce is not None and cs is not None:
+        lo, hi = CADENCE_MULTIPLE
+        if n_contacts >= MIN_CONTACTS_MULTIPLE and lo < max(ce, cs) / min(ce, cs) < hi:
+            return CadenceChoice(ce, "multiple")
+        return CadenceChoice(cs, "disagree")
+    return CadenceChoice(ce, "contacts")
+
+
 def detect_events(track: Track, view: ViewResult) -> GaitEvents:
     step_hz, prom = spectral_step_rate(track)
     cad_spec = step_hz * 60 if step_hz else None
@@ -313,8 +373,8 @@ def detect_events(track: Track, view: ViewResult) -> GaitEvents:
     else:
         ics, tos, notes = _events_frontal(track, step_hz)
         method = "front/back: edges of each foot's lowest-height plateau"
-    stride_s = 2.0 / step_hz if step_hz else 0.7
-    ics = _dedupe(ics, 0.5 * stride_s)
-    tos = _dedupe(tos, 0.5 * stride_s)
+    stride_s = _stride_s(step_hz)
+    ics = _dedupe(ics, DEDUPE_STRIDES * stride_s)
+    tos = _dedupe(tos, DEDUPE_STRIDES * stride_s)
     cad, step_times = cadence_from_ics(ics)
     return GaitEvents(ics, tos, cad, cad_spec, step_times, method, notes)

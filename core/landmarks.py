@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from . import signal
 from .pose import LM, LR_PAIRS, N_LANDMARKS
 
 LEG_GROUP = [LM[n] for n in ("l_knee", "l_ankle", "l_heel", "l_toe")]
@@ -99,7 +100,6 @@ def fix_swaps(track: Track, group_left: list[int], penalty_px: float) -> tuple[T
     li = [l for l, _ in pairs]
     ri = [r for _, r in pairs]
     xy = track.xy
-    n = track.n
     valid = track.detected
     idx = np.flatnonzero(valid)
     if len(idx) < 3:
@@ -135,104 +135,42 @@ def fix_swaps(track: Track, group_left: list[int], penalty_px: float) -> tuple[T
     for f in swapped:
         xy2[f, li], xy2[f, ri] = xy[f, ri], xy[f, li]
         vis2[f, li], vis2[f, ri] = track.vis[f, ri], track.vis[f, li]
-    del n
     return replace(track, xy=xy2, vis=vis2), int(len(swapped))
 
 
 # ----------------------------------------------------------------------------- outliers, gaps
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) runs where mask is True."""
-    m = np.concatenate([[False], mask, [False]]).astype(int)
-    d = np.diff(m)
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+OUTLIER_WINDOW_S = 0.2  # the outlier gate compares each point with its median over 0.2 s
+OUTLIER_MIN_WINDOW = 5  # ... and over at least five frames
+OUTLIER_LEG_FRAC = 0.25  # a point more than a quarter leg length off that median is dropped
+SWAP_PENALTY_LEG_FRAC = 0.15  # swap pass: cost of calling a frame swapped, in leg lengths
 
 
-def reject_outliers(xy: np.ndarray, scale_px: float, win: int, k: float = 0.25) -> tuple[np.ndarray, int]:
-    """NaN any coordinate further than ``k * scale_px`` from its running median (window win)."""
-    n = xy.shape[0]
+def reject_outliers(xy: np.ndarray, scale_px: float, win: int,
+                    k: float = OUTLIER_LEG_FRAC) -> tuple[np.ndarray, int]:
+    """NaN any point further than ``k * scale_px`` from its running median over ``win``
+    frames (:func:`core.signal.outlier_gate`). Returns the points and how many were dropped."""
+    bad = signal.outlier_gate(xy, win, k * scale_px)
     out = xy.copy()
-    half = max(1, win // 2)
-    pad = np.pad(xy, ((half, half), (0, 0), (0, 0)), mode="edge")
-    windows = np.lib.stride_tricks.sliding_window_view(pad, win if win % 2 else win + 1, axis=0)
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            med = np.nanmedian(windows[:n], axis=-1)
-    dist = np.linalg.norm(xy - med, axis=-1)
-    bad = dist > k * scale_px
     out[bad] = np.nan
     return out, int(np.count_nonzero(bad))
 
 
-def fill_gaps(t: np.ndarray, xy: np.ndarray, max_gap_s: float) -> np.ndarray:
-    """Linearly interpolate NaN runs no longer than ``max_gap_s`` between known samples."""
-    out = xy.copy()
-    flat = out.reshape(len(t), -1)
-    for j in range(flat.shape[1]):
-        col = flat[:, j]
-        nan = ~np.isfinite(col)
-        if not nan.any() or nan.all():
-            continue
-        good = np.flatnonzero(~nan)
-        for a, b in _runs(nan):
-            if a == 0 or b == len(col):
-                continue
-            if t[b] - t[a - 1] <= max_gap_s:
-                col[a:b] = np.interp(t[a:b], t[good], col[good])
-        flat[:, j] = col
-    return flat.reshape(xy.shape)
+fill_gaps = signal.fill_gaps  # linear in time over gaps up to max_gap_s (see core.signal)
+lowpass = signal.lowpass  # zero-phase Butterworth in real Hz, per finite run (see core.signal)
 
 
-def lowpass(t: np.ndarray, xy: np.ndarray, cutoff_hz: float) -> np.ndarray:
-    """Zero-phase 2nd-order Butterworth (filtfilt) on a uniform time grid, per finite run.
-
-    Variable-frame-rate clips are resampled to their median frame interval, filtered, and
-    sampled back at the original timestamps.
-    """
-    from scipy.signal import butter, filtfilt
-
-    n = len(t)
-    if n < 8:
-        return xy
-    dt = float(np.median(np.diff(t)))
-    fs = 1.0 / dt
-    wc = min(cutoff_hz, 0.45 * fs) / (fs / 2.0)
-    if wc >= 0.99:
-        return xy
-    b, a = butter(2, wc)
-    uniform = np.allclose(np.diff(t), dt, rtol=0.05, atol=1e-4)
-    out = xy.copy()
-    flat = out.reshape(n, -1)
-    for j in range(flat.shape[1]):
-        col = flat[:, j]
-        for s, e in _runs(np.isfinite(col)):
-            if e - s < 10:
-                continue
-            seg_t = t[s:e]
-            seg = col[s:e]
-            if uniform:
-                col[s:e] = filtfilt(b, a, seg, padlen=min(3 * max(len(a), len(b)), e - s - 1))
-            else:
-                grid = np.arange(seg_t[0], seg_t[-1] + dt / 2, dt)
-                if len(grid) < 10:
-                    continue
-                g = np.interp(grid, seg_t, seg)
-                g = filtfilt(b, a, g, padlen=min(9, len(grid) - 1))
-                col[s:e] = np.interp(seg_t, grid, g)
-        flat[:, j] = col
-    return flat.reshape(xy.shape)
+CUTOFF_HZ = 12.0  # low-pass cut-off: running limbs carry little above ~10 Hz
+MAX_GAP_S = 0.25  # gaps up to a quarter second (under half a step) are bridged
 
 
-def clean(raw: Track, cutoff_hz: float = 12.0, max_gap_s: float = 0.25) -> Track:
+def clean(raw: Track, cutoff_hz: float = CUTOFF_HZ, max_gap_s: float = MAX_GAP_S) -> Track:
     """Swap fix -> outlier rejection -> gap filling -> zero-phase low-pass (see module doc)."""
     leg = raw.leg_length_px()
     if not np.isfinite(leg) or leg <= 0:
         return raw
-    tr, n_leg = fix_swaps(raw, LEG_GROUP, penalty_px=0.15 * leg)
-    tr, n_arm = fix_swaps(tr, ARM_GROUP, penalty_px=0.15 * leg)
-    win = max(5, int(round(tr.fps * 0.2)) | 1)
+    tr, n_leg = fix_swaps(raw, LEG_GROUP, penalty_px=SWAP_PENALTY_LEG_FRAC * leg)
+    tr, n_arm = fix_swaps(tr, ARM_GROUP, penalty_px=SWAP_PENALTY_LEG_FRAC * leg)
+    win = max(OUTLIER_MIN_WINDOW, int(round(tr.fps * OUTLIER_WINDOW_S)) | 1)
     xy, n_out = reject_outliers(tr.xy, leg, win)
     xy = fill_gaps(tr.t, xy, max_gap_s)
     xy = lowpass(tr.t, xy, cutoff_hz)

@@ -17,7 +17,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import signal
 from .landmarks import Track
+from .pose import LM
+
+FACE_POINTS = [LM[n] for n in ("nose", "l_eye", "r_eye")]  # visible when the face is
+PROFILE_MAX_WIDTH = 0.28  # shoulder/hip width under this share of torso length: side view
+PROFILE_HIGH_WIDTH = 0.18  # ... under this, a clear profile (high confidence)
+FRONTAL_MIN_WIDTH = 0.40  # over this: front or back view
+FRONTAL_HIGH_WIDTH = 0.5  # ... over this, clearly square to the camera
+FACING_CUE_LEG = 0.05  # nose-ahead-of-ears / toes-ahead-of-heels saturates at 5 % of leg
+TRAVEL_LEG_PER_S = 0.5  # hips moving over half a leg length a second: running overground
+FACING_THRESHOLD = 0.2  # smoothed facing sign needs this strength (else unknown)
 
 
 @dataclass
@@ -50,19 +61,19 @@ def facing_series(track: Track) -> np.ndarray:
     leg = track.leg_length_px()
     a = np.nan_to_num((nose_x - ear_x) / leg)
     b = np.nan_to_num((toe - heel) / leg)
-    s = np.sign(2 * np.clip(a / 0.05, -1, 1) + np.clip(b / 0.05, -1, 1))
+    s = np.sign(2 * np.clip(a / FACING_CUE_LEG, -1, 1) + np.clip(b / FACING_CUE_LEG, -1, 1))
     k = max(3, int(track.fps))
     px = track.mid("l_hip", "r_hip")[:, 0]
     ok = np.isfinite(px)
     if ok.sum() > k:
         v = np.full(len(px), np.nan)
-        v[ok] = np.gradient(np.interp(track.t[ok], track.t[ok], px[ok]), track.t[ok])
+        v[ok] = signal.derivative(track.t[ok], px[ok])  # px / s, in real time
         v = np.convolve(np.nan_to_num(v), np.ones(k) / k, mode="same")  # ~1 s average
-        travel = np.abs(v) > 0.5 * leg  # more than half a leg length per second
+        travel = np.abs(v) > TRAVEL_LEG_PER_S * leg
         s = np.where(travel, np.sign(v), s)
     # smooth over ~1 s so single noisy frames do not flip it
     sm = np.convolve(s, np.ones(k) / k, mode="same")
-    return np.where(np.abs(sm) > 0.2, np.sign(sm), 0.0)
+    return np.where(np.abs(sm) > FACING_THRESHOLD, np.sign(sm), 0.0)
 
 
 def detect_view(track: Track) -> ViewResult:
@@ -77,26 +88,26 @@ def detect_view(track: Track) -> ViewResult:
     # sign of left-minus-right x: + means the runner's left is on the image right (front)
     lr_sign = sh[:, 0] + hp[:, 0]
     front_frac = _frac(lr_sign[det])
-    face_vis = float(np.nanmedian(track.vis[det][:, [0, 2, 5]]))
+    face_vis = float(np.nanmedian(track.vis[det][:, FACE_POINTS]))
 
-    if wr < 0.28:
+    if wr < PROFILE_MAX_WIDTH:
         fs = facing_series(track)[det]
         known = fs[fs != 0]
         right = float(np.mean(known > 0)) if len(known) else 0.5
         facing = "right" if right >= 0.5 else "left"
         agree = max(right, 1 - right)
         changes = int(np.count_nonzero(np.diff(known) != 0)) if len(known) > 1 else 0
-        conf = "high" if wr < 0.18 and agree > 0.9 else "medium" if agree > 0.75 else "low"
+        conf = "high" if wr < PROFILE_HIGH_WIDTH and agree > 0.9 else "medium" if agree > 0.75 else "low"
         detail = (f"Profile view (shoulder/hip width {wr:.2f} of torso length); facing image-"
                   f"{facing} in {agree:.0%} of frames.")
         if changes:
             detail += " The runner changes direction during the clip."
         return ViewResult("side", facing, conf, agree, detail, changes)
-    if wr > 0.40:
+    if wr > FRONTAL_MIN_WIDTH:
         is_front = front_frac >= 0.5
         agree = max(front_frac, 1 - front_frac)
         view = "front" if is_front else "back"
-        conf = "high" if agree > 0.9 and wr > 0.5 else "medium" if agree > 0.75 else "low"
+        conf = "high" if agree > 0.9 and wr > FRONTAL_HIGH_WIDTH else "medium" if agree > 0.75 else "low"
         detail = (f"{'Front' if is_front else 'Back'} view (shoulders {wr:.2f} of torso length "
                   f"wide; face visibility {face_vis:.2f}).")
         return ViewResult(view, None, conf, agree, detail)

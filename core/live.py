@@ -49,17 +49,18 @@ import numpy as np
 
 from . import annotate
 from .errors import FormCheckError
-from .events import GaitEvents, cadence_from_ics, detect_events
+from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_duration,
+                        recording_source)
+from .events import GaitEvents, cadence_from_ics, choose_cadence, detect_events
 from .findings import build_findings
 from .landmarks import Track, clean, from_raw
 from .metrics import compute_metrics
-from .pipeline import (AnalysisOptions, FrameStore, Progress, ClipStatsCollector,
-                       probe_second_person, build_report)
+from .pipeline import AnalysisOptions, build_report
 from .pose import N_LANDMARKS, MediaPipePose
 from .quality import body_in_frame_fraction, runner_height_fraction
-from .report import MetricResult, SourceInfo
+from .report import MetricResult
 from .spec import BY_ID, MIN_TIMING_FPS
-from .video import MIN_SECONDS, fit_size
+from .video import fit_size
 from .view import detect_view
 
 log = logging.getLogger("formcheck.live")
@@ -301,26 +302,22 @@ def live_cadence(ev: GaitEvents, t_end: float, rate: float,
     """Steps/min over the last :data:`CADENCE_STEPS` foot contacts, checked against the bounce.
 
     Contacts within :data:`EDGE_S` of the window's end are left out (the filters and the peak
-    search are unsure there). As in the report, the contacts' rate is used when it agrees with
-    the hips' rhythm within 5 %, and the rhythm (less sensitive to a misread or missed
-    contact) otherwise; below :data:`CONTACTS_FPS` analysed frames a second contact times are
+    search are unsure there). No number before four contacts are seen (a runner standing
+    still). Otherwise the contacts' rate and the hips' rhythm are arbitrated exactly as in
+    the report (:func:`core.events.choose_cadence`: contacts when they agree within 3 %, the
+    rhythm with too few contacts or when the two disagree, contacts when the rhythm ran at a
+    multiple of them); below :data:`CONTACTS_FPS` analysed frames a second contact times are
     too coarse and only the rhythm counts (``contacts_ok``: that limit's gate, when the
-    caller keeps one). When the two differ by a factor near two, one of
-    them slipped (a half-rate rhythm, contacts doubled): no number then, nor before four
-    contacts are seen (a runner standing still).
+    caller keeps one).
     """
     if contacts_ok is None:
         contacts_ok = rate >= CONTACTS_FPS
     ics = [e for e in ev.ics if e.t <= t_end - EDGE_S]
-    ce = cadence_from_ics(ics[-(CADENCE_STEPS + 1):])[0] if len(ics) >= 4 else None
-    cs = ev.cadence_spectral
+    recent = ics[-(CADENCE_STEPS + 1):]
+    ce = cadence_from_ics(recent)[0] if len(ics) >= 4 else None
     if ce is None:
         return None
-    if cs is None:
-        return ce if contacts_ok else None
-    if contacts_ok and abs(ce - cs) <= 0.05 * cs:
-        return ce
-    return cs if 0.7 < cs / ce < 1.4 else None
+    return choose_cadence(ce, ev.cadence_spectral, len(recent), contacts_ok).value
 
 
 def _short(cue: str) -> str:
@@ -790,10 +787,8 @@ class LiveAnalyzer:
         opts.validate()
         rec.pose_pending(progress)
         t = np.array(rec.t)
-        dur = float(t[-1] - t[0]) if len(t) else 0.0
-        if len(t) < 3 or dur < MIN_SECONDS:
-            raise FormCheckError("too_short", f"The recording is only {dur:.1f} s long.",
-                                 "Record 10-20 s of steady running (at least 6 steps).")
+        check_duration(t, "recording")
+        dur = float(t[-1] - t[0])
         dt = np.diff(t)
         rate, gaps = (len(t) - 1) / dur, gap_fraction(t)
         log.log(logging.WARNING if gaps > MAX_GAP_FRACTION else logging.INFO,
@@ -803,18 +798,8 @@ class LiveAnalyzer:
         if gaps > MAX_GAP_FRACTION or rate < min(NEEDS_FPS.values()):
             raise FormCheckError("too_few_frames", GAPPY_MESSAGE.format(rate, dt.max()), GAPPY_HINT)
         raw, frames = rec.constant_rate()
-        if raw.detected.mean() < 0.2:
-            raise FormCheckError("no_person", "We could not see a runner in the recording.",
-                                 "Stand side-on to the camera with your whole body in the "
-                                 "picture, then record again.")
-        clip = rec.stats.stats()
-        clip.second_person_frames, clip.second_person_probed = probe_second_person(frames, raw)
-        timing = SourceInfo.timing(raw)
-        source = SourceInfo(
-            filename="Webcam session", size_bytes=0,
-            fps_nominal=round((raw.n - 1) / max(timing["duration_s"], 1e-9), 3),
-            width=raw.width, height=raw.height, orig_width=raw.width, orig_height=raw.height,
-            rotation=0, codec="webrtc", live=True, **timing)
+        clip = admit(raw, frames, rec.stats.stats(), "recording", progress)
+        source = recording_source(raw)
         report = build_report(raw, frames, source, opts, clip, out_dir, progress)
         with self._lock:
             if self._finished is rec:

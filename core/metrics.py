@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .events import Event, GaitEvents
+from . import signal
+from .events import Event, GaitEvents, choose_cadence
 from .landmarks import Track
 from .report import MetricResult
 from .quality import in_view_fractions
@@ -246,26 +247,28 @@ def _cadence(b: _Builder) -> None:
     if b.out_of_view("cadence"):  # contacts of feet out of the picture are guesses
         b.missing("cadence", b.out_of_view("cadence"))
         return
-    if ce is None and cs is None:
+    choice = choose_cadence(ce, cs, n)  # one arbitration for the report and live mode
+    value = choice.value
+    if choice.basis == "none":
         b.missing("cadence", "No regular steps were found.")
         return
-    if ce is not None and cs is not None and abs(ce - cs) / cs < 0.03:
-        value, conf = ce, b.conf(n)
+    if choice.basis == "agree":
+        conf = b.conf(n)
         caveat = f"From {n} foot contacts; matches the bounce of the hips ({cs:.0f})."
-    elif cs is not None and (ce is None or n < 6):
-        value, conf = cs, "medium" if b.view_conf != "low" else "low"
+    elif choice.basis == "rhythm":
+        conf = "medium" if b.view_conf != "low" else "low"
         caveat = "From the rhythm of the hips' bounce; too few clear foot contacts to count."
-    elif ce is not None and cs is not None and n >= 8 and 1.8 < max(ce, cs) / min(ce, cs) < 2.2:
+    elif choice.basis == "multiple":
         # the hips' rhythm locked onto the stride (or double the step) rate: count contacts
-        value, conf = ce, "medium"
+        conf = "medium"
         caveat = (f"From {n} foot contacts; the hips' rhythm ({cs:.0f}) ran at a multiple of "
                   "it, so treat it with some care.")
-    elif ce is not None and cs is not None:
-        value, conf = cs, "low"
+    elif choice.basis == "disagree":
+        conf = "low"
         caveat = (f"Contacts ({ce:.0f}) and the hips' rhythm ({cs:.0f}) disagree; "
                   "shown is the rhythm.")
-    else:
-        value, conf = ce, "low"
+    else:  # "contacts": no rhythm found
+        conf = "low"
         caveat = "From foot contacts only."
     ev_frames = [e.frame for e in ev.ics[:2]]
     b.add("cadence", value, caveat=caveat, confidence=conf, n=n, evidence=ev_frames,
@@ -531,7 +534,7 @@ def _shrug(b: _Builder) -> None:
     # landmark jitter alone puts the 90th percentile ~1.28 sigma above the median: take that
     # part out (sigma from frame-to-frame differences) so only real tension is left
     d = np.diff(r[ok])
-    sigma = float(np.median(np.abs(d - np.median(d)))) * 1.4826 / np.sqrt(2) if len(d) > 3 else 0.0
+    sigma = signal.mad(d) * signal.MAD_TO_SIGMA / np.sqrt(2) if len(d) > 3 else 0.0
     index = max(0.0, (1 - med / relaxed) - 1.28 * sigma / relaxed) * 100 if relaxed > 0 else 0.0
     fr = np.flatnonzero(ok)
     worst = int(fr[np.argmin(r[fr])])

@@ -18,17 +18,17 @@ from __future__ import annotations
 import dataclasses
 
 import datetime as _dt
-import math
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import cv2
 import numpy as np
 
 from . import annotate
-from .errors import FILMING_HINT, FormCheckError
+from .admission import (MAX_KEPT_FRAMES, ClipStatsCollector, FrameStore, Progress,  # noqa: F401
+                        admit, check_duration, clip_source, probe_second_person)
+from .errors import FormCheckError
 from .events import detect_events
 from .findings import area_scores, build_findings
 from .landmarks import Track, clean, from_raw
@@ -37,11 +37,9 @@ from .pose import MediaPipePose, PoseBackend
 from .quality import ClipStats, assess
 from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Findings, SourceInfo,
                      to_jsonable)
-from .video import MIN_SECONDS, iter_frames, probe
+from .video import iter_frames, probe
 from .view import apply_override, detect_view
 
-Progress = Callable[[str, float], None]
-MAX_KEPT_FRAMES = 1800  # frames kept (as JPEG) for the annotated video and evidence stills
 VIEW_CHOICES = ("auto", "side", "side_left", "side_right", "front", "back")
 
 
@@ -71,105 +69,6 @@ class AnalysisOptions:
         if self.capture_fps is not None and not (10 <= self.capture_fps <= 1000):
             raise FormCheckError("bad_option", "Capture frame rate should be 10-1000 fps.",
                                  "Enter the slow-motion rate your phone filmed at, e.g. 240.")
-
-
-class FrameStore:
-    """Decoded frames kept as JPEG bytes (every ``step``-th when a clip is very long)."""
-
-    def __init__(self, n_est: int) -> None:
-        self.step = max(1, math.ceil(n_est / MAX_KEPT_FRAMES)) if n_est else 1
-        self.jpeg: dict[int, bytes] = {}
-
-    def add(self, index: int, img: np.ndarray) -> None:
-        if index % self.step == 0:
-            ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 88])
-            if ok:
-                self.jpeg[index] = buf.tobytes()
-
-    def nearest(self, index: int) -> int | None:
-        if not self.jpeg:
-            return None
-        return min(self.jpeg, key=lambda k: abs(k - index))
-
-    def get(self, index: int) -> np.ndarray | None:
-        k = self.nearest(index)
-        return None if k is None else cv2.imdecode(np.frombuffer(self.jpeg[k], np.uint8), cv2.IMREAD_COLOR)
-
-    def indices(self) -> list[int]:
-        return sorted(self.jpeg)
-
-
-class ClipStatsCollector:
-    """Brightness, scene cuts and background drift from 64-px thumbnails during decode."""
-
-    def __init__(self) -> None:
-        self.luma: list[float] = []
-        self.prev: np.ndarray | None = None
-        self.diffs: list[float] = []
-        self.samples: list[np.ndarray] = []
-        self.n = 0
-
-    def add(self, img: np.ndarray) -> None:
-        small = cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), (64, 36), interpolation=cv2.INTER_AREA)
-        small = small.astype(np.float32)
-        self.luma.append(float(small.mean()))
-        if self.prev is not None:
-            self.diffs.append(float(np.abs(small - self.prev).mean()))
-        if self.n % 10 == 0:
-            self.samples.append(small)
-        self.prev = small
-        self.n += 1
-
-    def _drift_pct(self) -> float:
-        """Largest background shift against the first frame, % of frame width (phase
-        correlation on thumbnails: the static background dominates, the runner does not)."""
-        if len(self.samples) < 2:
-            return 0.0
-        win = cv2.createHanningWindow((64, 36), cv2.CV_32F)
-        ref = self.samples[0]
-        shifts = []
-        for s in self.samples[1:]:
-            (dx, _dy), resp = cv2.phaseCorrelate(ref, s, win)
-            shifts.append(abs(dx) / 64 * 100 if resp > 0.1 else 0.0)
-        return float(np.percentile(shifts, 90))
-
-    def stats(self) -> ClipStats:
-        d = np.array(self.diffs) if self.diffs else np.zeros(1)
-        base = float(np.median(d)) + 1e-3
-        cuts = int(np.count_nonzero((d > 30) & (d > 6 * base)))
-        return ClipStats(brightness=float(np.median(self.luma)) if self.luma else 0.0,
-                         scene_cuts=cuts, camera_shift_pct=self._drift_pct())
-
-
-def probe_second_person(frames: FrameStore, track: Track, n: int = 5) -> tuple[int, int]:
-    """Hide the runner and look again: frames where another person is found / frames probed."""
-    idx = [i for i in np.flatnonzero(track.detected) if i in frames.jpeg]
-    if not idx:
-        return 0, 0
-    pick = [idx[int(k)] for k in np.linspace(0, len(idx) - 1, min(n, len(idx)))]
-    found = 0
-    probe_pose = MediaPipePose(static_image_mode=True, min_detection_confidence=0.6)
-    try:
-        for i in pick:
-            img = frames.get(i)
-            xy = track.xy[i]
-            ok = np.all(np.isfinite(xy), axis=1)
-            if img is None or not ok.any():
-                continue
-            x0, y0 = np.min(xy[ok], axis=0)
-            x1, y1 = np.max(xy[ok], axis=0)
-            pw, ph = 0.25 * (x1 - x0) + 10, 0.15 * (y1 - y0) + 10
-            masked = img.copy()
-            masked[max(0, int(y0 - ph)):int(y1 + ph), max(0, int(x0 - pw)):int(x1 + pw)] = 127
-            lm = probe_pose.process(masked)
-            if lm is None:
-                continue
-            h = np.ptp(lm[:, 1])
-            if np.median(lm[:, 3]) > 0.7 and h > 0.35 * (y1 - y0):
-                found += 1
-    finally:
-        probe_pose.close()
-    return found, len(pick)
 
 
 def analyze(path: str | Path, options: AnalysisOptions | None = None,
@@ -209,32 +108,14 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
             pose.close()
     if meta.n_frames_est and len(ts) < 0.9 * min(meta.n_frames_est, n_est):
         decoded_all = False
-    if len(ts) < 3 or (ts[-1] - ts[0]) < MIN_SECONDS:
-        dur = (ts[-1] - ts[0]) if len(ts) > 1 else 0.0
-        if not decoded_all:
-            raise FormCheckError("truncated", "This video is damaged: only the first "
-                                 f"{dur:.1f} s could be read.", "Export or upload the clip again.")
-        raise FormCheckError("too_short", f"This clip is only {dur:.1f} s long.",
-                             "We need at least 6 steady steps: film 10-20 s of running.")
+    check_duration(ts, "clip", decoded_all)
     raw = from_raw(np.array(ts), lms, size[0], size[1])
     clip = stats.stats()
     clip.time_scale = scale
     clip.capture_fps_given = bool(opts.capture_fps)
     clip.decoded_all = decoded_all
-    det = float(raw.detected.mean())
-    if det < 0.2:
-        if clip.brightness < 35:
-            raise FormCheckError("too_dark", "This clip is too dark to see the runner.",
-                                 "Film in daylight or a well-lit room, with the light behind the camera.")
-        raise FormCheckError("no_person", "We could not find a runner in this clip.",
-                             FILMING_HINT)
-    prog("Checking for other people", 0.81)
-    clip.second_person_frames, clip.second_person_probed = probe_second_person(frames, raw)
-    source = SourceInfo(
-        filename=meta.filename, size_bytes=meta.size_bytes, fps_nominal=round(meta.fps_nominal, 3),
-        width=size[0], height=size[1], orig_width=meta.width, orig_height=meta.height,
-        rotation=meta.rotation, codec=meta.codec, capture_fps=opts.capture_fps, time_scale=scale,
-        **SourceInfo.timing(raw))
+    admit(raw, frames, clip, "clip", prog)
+    source = clip_source(meta, size, raw, opts.capture_fps, scale)
     return build_report(raw, frames, source, opts, clip, out_dir, prog)
 
 

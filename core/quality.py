@@ -10,12 +10,12 @@ motion, a second-person probe), so this stage never decodes the video again.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
+from .admission import ClipStats, second_person_seen
 from .events import GaitEvents
 from .landmarks import Track
+from .pose import LM
 from .report import Quality, QualityCheck
 from .spec import GROUP_MISSING, LANDMARK_GROUPS, MIN_IN_VIEW, TIMING_FPS, metrics_for_view
 from .view import ViewResult
@@ -26,25 +26,11 @@ MIN_STEPS = 6
 # keeps trunk lean, elbow angle, head position and shoulder shrug: four), else it is refused.
 MIN_MEASURES_LEFT = 4
 SLOW_MOTION_SPM = 70.0  # no human gait is this slow in real time
-WALKING_SPM = 140.0
-MAX_SPM = 240.0
+WALKING_SPM = 140.0  # below this (at real time) the steps are a walking rhythm
+MAX_SPM = 240.0  # faster than any runner: a sped-up clip or a wrong capture rate
 
-BODY_POINTS = [11, 12, 23, 24, 25, 26, 27, 28]  # shoulders, hips, knees, ankles
-
-
-@dataclass
-class ClipStats:
-    """Cheap facts collected during the single decode pass."""
-
-    brightness: float = 128.0  # median luma 0..255
-    scene_cuts: int = 0
-    camera_shift_pct: float = 0.0  # total background drift, % of frame width
-    second_person_frames: int = 0
-    second_person_probed: int = 0
-    time_scale: float = 1.0
-    capture_fps_given: bool = False
-    decoded_all: bool = True
-    extra: dict = field(default_factory=dict)
+# shoulders, hips, knees and ankles, left and right: the body that must be in the picture
+BODY_POINTS = [LM[f"{s}_{p}"] for p in ("shoulder", "hip", "knee", "ankle") for s in "lr"]
 
 
 def body_in_frame_fraction(track: Track, margin: float = 0.01) -> float:
@@ -148,9 +134,9 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats) 
         f"The runner fills {size:.0%} of the frame height.",
         "Move the camera closer (the runner should fill half to three quarters of the height).",
         size)
-    add("single", "One runner", clip.second_person_frames < max(2, clip.second_person_probed // 2),
-        "fail", "A second person is in the picture." if clip.second_person_frames >=
-        max(2, clip.second_person_probed // 2) else "Only one person was found.",
+    two = second_person_seen(clip)
+    add("single", "One runner", not two,
+        "fail", "A second person is in the picture." if two else "Only one person was found.",
         "Film one runner at a time, with nobody else in the picture.")
     add("light", "Enough light", clip.brightness >= 45, "fail" if clip.brightness < 25 else "warn",
         f"Average brightness {clip.brightness:.0f}/255.",

@@ -35,8 +35,8 @@ from .landmarks import Track, clean, from_raw
 from .metrics import compute_metrics
 from .pose import MediaPipePose, PoseBackend
 from .quality import ClipStats, assess
-from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Findings, SourceInfo,
-                     to_jsonable)
+from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Events, Findings, GaitEvent,
+                     Media, Options, Report, Series, SourceInfo, ViewInfo)
 from .video import iter_frames, probe
 from .view import apply_override, detect_view
 
@@ -153,40 +153,37 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
     out.mkdir(parents=True, exist_ok=True)
     media = _write_media(track, frames, view, events, metrics, findings, out, opts, source, prog)
     series = _series(track, mo.series, events)
-    report = {
-        "version": REPORT_VERSION,
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "engine": ENGINE_VERSION,
-        "status": status,
-        "source": source,
-        "options": {"height_cm": opts.height_cm, "length_unit": opts.length_unit, "view": opts.view,
-                    "capture_fps": opts.capture_fps},
-        "quality": quality,
-        "view": {"view": view.view, "facing": view.facing, "confidence": view.confidence,
-                 "source": view.source, "detail": view.detail, "auto_view": view.auto_view},
-        "events": {
-            "initial_contacts": [{"frame": e.frame, "t": round(e.t, 4), "foot": e.foot, "kind": "IC"}
-                                 for e in events.ics],
-            "toe_offs": [{"frame": e.frame, "t": round(e.t, 4), "foot": e.foot, "kind": "TO"}
-                         for e in events.tos],
-            "method": events.method,
-            "cadence_events": events.cadence_events,
-            "cadence_spectral": events.cadence_spectral,
-        },
-        "strides": mo.strides if status != "refused" else [],
-        "series": series,
-        "metrics": metrics,
-        "not_measured": not_measured,
-        "findings": findings,
-        "media": media,
-        "cleaning": {k: v for k, v in track.notes.items()},
-        "disclaimer": DISCLAIMER,
-    }
+    report = Report(
+        version=REPORT_VERSION,
+        created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        engine=ENGINE_VERSION,
+        status=status,
+        source=source,
+        options=Options(opts.height_cm, opts.length_unit, opts.view, opts.capture_fps),
+        quality=quality,
+        view=ViewInfo(view.view, view.facing, view.confidence, view.source, view.detail,
+                      view.auto_view),
+        events=Events(
+            initial_contacts=[GaitEvent(e.frame, round(e.t, 4), e.foot, "IC") for e in events.ics],
+            toe_offs=[GaitEvent(e.frame, round(e.t, 4), e.foot, "TO") for e in events.tos],
+            method=events.method,
+            cadence_events=events.cadence_events,
+            cadence_spectral=events.cadence_spectral,
+        ),
+        strides=mo.strides if status != "refused" else [],
+        series=series,
+        metrics=metrics,
+        not_measured=not_measured,
+        findings=findings,
+        media=media,
+        cleaning=dict(track.notes),
+        disclaimer=DISCLAIMER,
+    )
     prog("Done", 1.0)
-    return to_jsonable(report)
+    return report.to_json()
 
 
-def _series(track: Track, channels: dict, events) -> dict:
+def _series(track: Track, channels: dict, events) -> Series:
     """Per-frame channels for charts, rounded (None for unknown)."""
     step = max(1, int(round(track.fps / 60)))  # at most ~60 samples per second
     idx = np.arange(0, track.n, step)
@@ -194,14 +191,12 @@ def _series(track: Track, channels: dict, events) -> dict:
           for k, a in channels.items()}
     units = {k: ("% leg" if k.startswith(("hip_height", "foot_fwd", "shoulder_sway")) else "deg")
              for k in channels}
-    return {"t": [round(float(x), 4) for x in track.t[idx]], "frame": [int(i) for i in idx],
-            "channels": ch, "units": units}
+    return Series([round(float(x), 4) for x in track.t[idx]], [int(i) for i in idx], ch, units)
 
 
 def _write_media(track: Track, frames: FrameStore | None, view, events, metrics, findings, out: Path,
-                 opts: AnalysisOptions, source: SourceInfo, prog: Progress) -> dict:
-    media: dict = {"evidence": {}, "evidence_frames": {}, "video": None, "thumbnail": None,
-                   "face_boxes": {}}
+                 opts: AnalysisOptions, source: SourceInfo, prog: Progress) -> Media:
+    media = Media()
     if frames is None or not frames.jpeg:
         return media
     fwd = _fwd(view)
@@ -223,13 +218,13 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
                                      caption, m.status, foot)
         rel = f"evidence/{m.id}.jpg"
         cv2.imwrite(str(out / rel), ev, [cv2.IMWRITE_JPEG_QUALITY, 85])
-        media["evidence"][m.id] = rel
-        media["evidence_frames"][m.id] = int(k)
+        media.evidence[m.id] = rel
+        media.evidence_frames[m.id] = int(k)
     for fx in findings.fixes:
         lead = fx.metrics[0]
-        if lead in media["evidence"]:
+        if lead in media.evidence:
             fx.evidence_key = lead
-            fx.evidence_frame = media["evidence_frames"][lead]
+            fx.evidence_frame = media.evidence_frames[lead]
     # thumbnail: the middle detected frame with skeleton
     det = [i for i in frames.indices() if track.detected[i]] or frames.indices()
     mid = det[len(det) // 2]
@@ -238,12 +233,12 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
     sc = 360 / max(h, w)
     cv2.imwrite(str(out / "thumb.jpg"), cv2.resize(th, (int(w * sc), int(h * sc))),
                 [cv2.IMWRITE_JPEG_QUALITY, 80])
-    media["thumbnail"] = "thumb.jpg"
-    media["thumbnail_frame"] = int(mid)
+    media.thumbnail = "thumb.jpg"
+    media.thumbnail_frame = int(mid)
     for i in frames.indices():
         fb = annotate.face_box(track.xy[i]) if track.detected[i] else None
         if fb:
-            media["face_boxes"][str(i)] = fb
+            media.face_boxes[str(i)] = fb
     if opts.write_video and metrics:  # a refused clip shows reasons, not a video
         idx = frames.indices()
         n = len(idx)
@@ -258,8 +253,8 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
                 yield img
         fps = track.fps / frames.step
         annotate.write_video(gen(), fps, out / "annotated.mp4")
-        media["video"] = "annotated.mp4"
-        media["video_frames"] = idx
+        media.video = "annotated.mp4"
+        media.video_frames = idx
     return media
 
 

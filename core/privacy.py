@@ -5,7 +5,8 @@ applied to. :func:`blur_box` pads it (the pose model's head box is tight and hai
 and chin matter for recognition), pixelates the padded region into a handful of blocks
 and smooths the blocks, which is not reversible the way a plain Gaussian blur can be.
 
-``face_boxes`` mappings are keyed by frame index (``int`` or, as in a report's JSON, a
+Boxes come from a report's :class:`core.report.Media` (``Media.of(report)``, the one
+reader of ``report["media"]``) or from a mapping keyed by frame index (``int`` or, as in a report's JSON, a
 decimal ``str``); frames without a box use the box of the nearest frame that has one
 (:func:`box_for_frame`).
 """
@@ -20,6 +21,8 @@ from pathlib import Path
 import av
 import cv2
 import numpy as np
+
+from .report import Media
 
 Box = Sequence[float]
 
@@ -123,8 +126,11 @@ def blur_video(
     return n
 
 
-def usable_boxes(face_boxes: Mapping[int | str, Box] | None) -> dict[int, Box]:
-    """The well-formed boxes of ``face_boxes`` keyed by ``int`` frame index (others dropped)."""
+def usable_boxes(face_boxes: Media | Mapping[int | str, Box] | None) -> dict[int, Box]:
+    """The well-formed boxes of ``face_boxes`` (a report's :class:`core.report.Media`, or a
+    mapping as in its JSON) keyed by ``int`` frame index (others dropped)."""
+    if isinstance(face_boxes, Media):
+        face_boxes = face_boxes.face_boxes_by_frame()
     boxes: dict[int, Box] = {}
     for key, box in (face_boxes or {}).items():
         try:

@@ -1,7 +1,11 @@
 """The report: one versioned, JSON-serialisable object that the UI, the store and the CLI share.
 
-A report is a plain ``dict`` (what :func:`json.dumps` writes and the store keeps) built from the
-dataclasses below. Its top-level keys (schema ``REPORT_VERSION``):
+In code a report is a :class:`Report` (dataclasses below); on disk and in the store it is the
+plain ``dict`` of :meth:`Report.to_json` (what :func:`json.dumps` writes).
+:meth:`Report.from_json` (and :func:`load_report` for code that keeps dicts) checks the
+version and migrates reports stored by earlier versions (:data:`MIGRATIONS`). Media paths
+are read through one type, :class:`Media` (``Media.of(report_dict)``). Top-level keys
+(schema ``REPORT_VERSION``):
 
 ``version``     schema version string.
 ``created``     ISO-8601 UTC time of the analysis.
@@ -10,15 +14,17 @@ dataclasses below. Its top-level keys (schema ``REPORT_VERSION``):
                 held back) or ``"refused"`` (capture gate failed: no scores, only reasons).
 ``source``      :class:`SourceInfo` as a dict: file name, size, duration, fps, resolution,
                 rotation, capture fps and time scale.
-``options``     what the runner asked for: ``height_cm``, ``view`` override, ``capture_fps``.
+``options``     :class:`Options`, what the runner asked for: ``height_cm``, ``length_unit``
+                (cm or in), ``view`` override, ``capture_fps``.
 ``quality``     :class:`Quality`: ``ok``, ``summary``, ``checks`` (list of :class:`QualityCheck`)
                 and ``tips`` on how to film better.
 ``view``        :class:`ViewInfo`: ``view`` (side/front/back/unsure), ``facing`` (left/right/None),
                 ``confidence``, ``source`` (auto/user), ``detail``.
-``events``      ``initial_contacts`` and ``toe_offs``: lists of :class:`GaitEvent` dicts.
+``events``      :class:`Events`: ``initial_contacts`` and ``toe_offs`` (lists of
+                :class:`GaitEvent`), ``method``, ``cadence_events``, ``cadence_spectral``.
 ``strides``     per-stride table: list of flat dicts (one row per initial contact) with
                 ``foot``, ``ic_frame``, ``t`` and one column per per-stride metric.
-``series``      time series for charts: ``t`` (s), ``frame`` and ``channels`` ({name: list of
+``series``      :class:`Series`, time series for charts: ``t`` (s), ``frame`` and ``channels`` ({name: list of
                 float|None}), ``units`` ({name: unit}).
 ``metrics``     list of :class:`MetricResult` dicts (only metrics valid for the view and
                 measured).
@@ -27,12 +33,13 @@ dataclasses below. Its top-level keys (schema ``REPORT_VERSION``):
 ``findings``    :class:`Findings`: ``overall`` and ``areas`` scores, up to three ranked ``fixes``
                 (every area rated "work on this" has one), ``more_fixes`` (the advice for every
                 other judged problem, ranked on) and ``strengths``.
-``media``       ``evidence`` ({metric id: relative path}), ``evidence_frames`` ({metric id:
+``media``       :class:`Media`: ``evidence`` ({metric id: relative path}), ``evidence_frames`` ({metric id:
                 frame}), ``video`` (relative path or None; none for a refused clip),
                 ``video_frames`` (clip frame shown by each video frame), ``thumbnail`` and
                 ``thumbnail_frame``, ``face_boxes`` ({frame: [x0, y0, x1, y1]} for blurring
                 faces when sharing); paths are relative to the media folder handed to the
                 pipeline (or the store).
+``cleaning``    what landmark cleaning did (swaps fixed, outliers, leg length, cut-off).
 ``disclaimer``  the training-aid sentence.
 
 Numbers shown to a runner always come with ``confidence`` (high/medium/low) and a ``caveat``.
@@ -40,7 +47,10 @@ Numbers shown to a runner always come with ``confidence`` (high/medium/low) and 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import math
+import types
+import typing
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -48,7 +58,7 @@ import numpy as np
 if TYPE_CHECKING:
     from .landmarks import Track
 
-REPORT_VERSION = "1.0"
+REPORT_VERSION = "1.1"  # 1.1: side_diff, findings.more_fixes, options.length_unit (see MIGRATIONS)
 ENGINE_VERSION = "0.1.0"
 
 DISCLAIMER = (
@@ -187,10 +197,113 @@ class Findings:
     more_fixes: list[Fix] = field(default_factory=list)  # every other judged problem's advice
 
 
+@dataclass
+class Options:
+    """What the runner asked for (core.pipeline.AnalysisOptions' part kept in the report)."""
+
+    height_cm: float | None = None
+    length_unit: str = "cm"  # how the runner gave their height: "cm" or "in"
+    view: str = "auto"
+    capture_fps: float | None = None
+
+
+@dataclass
+class Events:
+    initial_contacts: list[GaitEvent] = field(default_factory=list)
+    toe_offs: list[GaitEvent] = field(default_factory=list)
+    method: str = ""
+    cadence_events: float | None = None  # steps/min from the contacts
+    cadence_spectral: float | None = None  # steps/min from the hips' bounce
+
+
+@dataclass
+class Series:
+    t: list[float] = field(default_factory=list)
+    frame: list[int] = field(default_factory=list)
+    channels: dict[str, list[float | None]] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+
+
+Box = list  # [x0, y0, x1, y1] in pixels of the working resolution
+
+
+@dataclass
+class Media:
+    """The report's pictures and video, named relative to its media folder.
+
+    The one reader of ``report["media"]``: :meth:`of` decodes any stored shape (missing or
+    malformed parts read as empty), :meth:`files` lists every file it names (what a store
+    copies and serves), :meth:`evidence_for` and :meth:`face_box` answer by metric and frame.
+    """
+
+    evidence: dict[str, str] = field(default_factory=dict)  # metric id -> relative path
+    evidence_frames: dict[str, int] = field(default_factory=dict)  # metric id -> clip frame
+    video: str | None = None  # annotated video (none for a refused clip or a viewer without it)
+    thumbnail: str | None = None
+    face_boxes: dict[str, Box] = field(default_factory=dict)  # str(frame) -> head box
+    thumbnail_frame: int | None = None
+    video_frames: list[int] | None = None  # clip frame shown by each video frame
+
+    @classmethod
+    def of(cls, report_or_media: dict | None) -> "Media":
+        """The media of a report dict (or a bare media dict); never raises."""
+        m = report_or_media or {}
+        if isinstance(m, dict) and "media" in m and "evidence" not in m:
+            m = m.get("media") or {}
+        if not isinstance(m, dict):
+            m = {}
+
+        def mapping(v: Any) -> dict:
+            return dict(v) if isinstance(v, dict) else {}
+
+        ev = {str(k): v for k, v in mapping(m.get("evidence")).items() if isinstance(v, str)}
+        evf = {str(k): int(v) for k, v in mapping(m.get("evidence_frames")).items()
+               if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        vf = m.get("video_frames")
+        tf = m.get("thumbnail_frame")
+        return cls(ev, evf, m.get("video") if isinstance(m.get("video"), str) else None,
+                   m.get("thumbnail") if isinstance(m.get("thumbnail"), str) else None,
+                   {str(k): v for k, v in mapping(m.get("face_boxes")).items()},
+                   int(tf) if isinstance(tf, (int, float)) and not isinstance(tf, bool) else None,
+                   [int(x) for x in vf] if isinstance(vf, list) else None)
+
+    def files(self) -> list[str]:
+        """Every file named (evidence stills, video, thumbnail), each once, in that order."""
+        refs = [*self.evidence.values(), self.video, self.thumbnail]
+        return list(dict.fromkeys(r for r in refs if r))
+
+    def evidence_for(self, metric_id: str) -> tuple[str | None, int | None]:
+        """(relative path, clip frame) of a metric's evidence still."""
+        return self.evidence.get(metric_id), self.evidence_frames.get(metric_id)
+
+    def face_boxes_by_frame(self) -> dict[int, Box]:
+        """Head boxes keyed by ``int`` clip frame (malformed keys dropped)."""
+        out: dict[int, Box] = {}
+        for k, v in self.face_boxes.items():
+            try:
+                out[int(k)] = v
+            except (TypeError, ValueError):
+                continue
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape (``thumbnail_frame`` / ``video_frames`` only when known)."""
+        d: dict[str, Any] = {"evidence": dict(self.evidence),
+                             "evidence_frames": dict(self.evidence_frames), "video": self.video,
+                             "thumbnail": self.thumbnail, "face_boxes": dict(self.face_boxes)}
+        if self.thumbnail_frame is not None:
+            d["thumbnail_frame"] = self.thumbnail_frame
+        if self.video_frames is not None:
+            d["video_frames"] = list(self.video_frames)
+        return d
+
+
 def to_jsonable(obj: Any) -> Any:
     """Dataclasses, numpy scalars and arrays to plain JSON types (NaN -> None)."""
-    import math
-
+    if isinstance(obj, Media):
+        return to_jsonable(obj.to_dict())
+    if isinstance(obj, Report):
+        return obj.to_json()
     if hasattr(obj, "__dataclass_fields__"):
         return to_jsonable(asdict(obj))
     if isinstance(obj, dict):
@@ -214,16 +327,6 @@ def dumps(report: dict) -> str:
     return json.dumps(to_jsonable(report), indent=1, allow_nan=False)
 
 
-def loads(text: str) -> dict:
-    """Parse report JSON, checking that it is a FormCheck report of a known major version."""
-    data = json.loads(text)
-    if not isinstance(data, dict) or "version" not in data:
-        raise ValueError("not a FormCheck report")
-    if str(data["version"]).split(".")[0] != REPORT_VERSION.split(".")[0]:
-        raise ValueError(f"report version {data['version']} is not supported")
-    return data
-
-
 def strides_csv(report: dict) -> str:
     """The per-stride table as CSV text (header from the union of row keys)."""
     import csv
@@ -241,3 +344,128 @@ def strides_csv(report: dict) -> str:
     for r in rows:
         w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in cols})
     return buf.getvalue()
+
+
+# ----------------------------------------------------------------------------- the typed report
+class ReportVersionError(ValueError):
+    """Not a FormCheck report, or one of a version this code cannot read."""
+
+
+@dataclass
+class Report:
+    version: str
+    created: str
+    engine: str
+    status: str  # ok | limited | refused
+    source: SourceInfo
+    options: Options
+    quality: Quality
+    view: ViewInfo
+    events: Events
+    strides: list[dict[str, Any]]
+    series: Series
+    metrics: list[MetricResult]
+    not_measured: list[dict[str, Any]]
+    findings: Findings
+    media: Media
+    cleaning: dict[str, Any] = field(default_factory=dict)
+    disclaimer: str = DISCLAIMER
+    other: dict[str, Any] = field(default_factory=dict)  # keys of a newer minor version, kept
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as plain JSON types, in the documented key order."""
+        out = {f.name: to_jsonable(getattr(self, f.name)) for f in fields(self) if f.name != "other"}
+        out.update(to_jsonable(self.other))
+        return out
+
+    def dumps(self) -> str:
+        return dumps(self.to_json())
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Report":
+        """A stored report dict: version checked, migrated to :data:`REPORT_VERSION`, typed.
+
+        Raises :class:`ReportVersionError` for anything that is not a FormCheck report of a
+        major version this code knows."""
+        data = load_report(data)
+        names = {f.name for f in fields(cls)}
+        kw = {k: _typed(_HINTS[k], v) for k, v in data.items() if k in names and k != "other"}
+        kw["other"] = {k: v for k, v in data.items() if k not in names}
+        kw.setdefault("media", Media())
+        kw["media"] = Media.of(data.get("media"))
+        return cls(**kw)
+
+
+def _migrate_1_0(d: dict[str, Any]) -> dict[str, Any]:
+    """1.0 -> 1.1: reports stored before left/right differences were shown as such
+    (``side_diff``; ``asymmetry_pct`` only for a % that means something), before the advice
+    for every other judged problem (``findings.more_fixes``) and before the length unit
+    (``options.length_unit``)."""
+    from .spec import BY_ID, side_difference
+
+    for m in d.get("metrics") or []:
+        if not isinstance(m, dict) or "side_diff" in m:
+            continue
+        spec = BY_ID.get(m.get("id"))
+        sides = side_difference(spec, m.get("left"), m.get("right")) if spec else None
+        m["side_diff"] = None if sides is None else {
+            "value": sides.value, "unit": sides.unit, "status": sides.status, "text": sides.text}
+        m["asymmetry_pct"] = sides.value if sides is not None and sides.unit == "%" else None
+    if isinstance(d.get("findings"), dict):
+        d["findings"].setdefault("more_fixes", [])
+    if isinstance(d.get("options"), dict):
+        d["options"].setdefault("length_unit", "cm")
+    return d
+
+
+# from-version -> (to-version, migration); applied in turn until REPORT_VERSION
+MIGRATIONS: dict[str, tuple[str, Any]] = {"1.0": ("1.1", _migrate_1_0)}
+
+
+def load_report(data: Any) -> dict[str, Any]:
+    """A stored report (dict or JSON text) in the current JSON shape: version checked and
+    migrated (a deep copy; the argument is not changed). What a store calls on load.
+
+    Raises :class:`ReportVersionError` for data that is not a FormCheck report, a version
+    of another major number, or a newer minor version than this code (opened as is: its
+    extra keys are kept, so nothing is lost)."""
+    if isinstance(data, (str, bytes)):
+        try:
+            data = json.loads(data)
+        except ValueError as e:
+            raise ReportVersionError("not a FormCheck report") from e
+    if not isinstance(data, dict) or "version" not in data:
+        raise ReportVersionError("not a FormCheck report")
+    version = str(data["version"])
+    if version.split(".")[0] != REPORT_VERSION.split(".")[0]:
+        raise ReportVersionError(f"report version {version} is not supported")
+    d = json.loads(json.dumps(data))  # deep copy, plain JSON types
+    while version in MIGRATIONS:
+        version, step = MIGRATIONS[version]
+        d = step(d)
+        d["version"] = version
+    return d
+
+
+def _typed(tp: Any, v: Any) -> Any:
+    """JSON value ``v`` as type ``tp`` (dataclasses built recursively; unknown keys of a
+    dataclass dropped, missing ones left to their defaults)."""
+    if v is None:
+        return None
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _typed(inner[0], v) if len(inner) == 1 else v
+    if is_dataclass(tp) and isinstance(v, dict):
+        if tp is Media:
+            return Media.of(v)
+        hints = typing.get_type_hints(tp)
+        return tp(**{f.name: _typed(hints[f.name], v[f.name]) for f in fields(tp) if f.name in v})
+    if origin is list and isinstance(v, list):
+        return [_typed(args[0], x) for x in v] if args else list(v)
+    if origin is dict and isinstance(v, dict):
+        return {k: _typed(args[1], x) for k, x in v.items()} if args else dict(v)
+    return v
+
+
+_HINTS = typing.get_type_hints(Report)

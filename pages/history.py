@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.report import Media
 from ui import guard, owner, session, text
 from ui.format import when
 from ui.theme import esc, status_md
@@ -20,7 +21,7 @@ def row(item) -> None:
         pic, words, action = st.columns([1, 4, 1.3], vertical_alignment="center")
         with pic:
             stored = store.get(item.id, session.proof(item.id))
-            thumb_rel = ((stored.report.get("media") or {}).get("thumbnail")) if stored else None
+            thumb_rel = Media.of(stored.report).thumbnail if stored else None
             thumb = stored.media_file(thumb_rel) if thumb_rel else None
             if thumb:
                 st.image(str(thumb), width=72)

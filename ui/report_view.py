@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.findings import measure_counts, overall_scope
-from core.report import DISCLAIMER, dumps, strides_csv
+from core.report import DISCLAIMER, Media, dumps, strides_csv
 from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_MISSING
 from core.store import ReportStore, StoredReport
 
@@ -115,7 +115,7 @@ def refused(op: Opened) -> None:
     with st.expander("The full filming guide"):
         for icon, line in text.FILMING_GUIDE:
             st.markdown(f"{icon} {line}")
-    thumb = op.media((op.report.get("media") or {}).get("thumbnail"))
+    thumb = op.media(Media.of(op.report).thumbnail)
     if thumb:
         st.image(str(thumb), caption="What we saw in the middle of the clip", width=220)
 
@@ -190,7 +190,7 @@ def scores(op: Opened) -> None:
 def fixes(op: Opened) -> None:
     f = op.report.get("findings") or {}
     items = f.get("fixes") or []
-    evidence = (op.report.get("media") or {}).get("evidence") or {}
+    evidence = Media.of(op.report).evidence
     if not items:
         st.success("Nothing stands out that needs fixing in this clip. Keep it up.",
                    icon=":material/thumb_up:")
@@ -354,12 +354,11 @@ def chart_section(op: Opened) -> None:
 
 def frames_and_video(op: Opened) -> None:
     r = op.report
-    media = r.get("media") or {}
-    evidence = media.get("evidence") or {}
-    ev_frames = media.get("evidence_frames") or {}
+    media = Media.of(r)
+    evidence, ev_frames = media.evidence, media.evidence_frames
     items = sorted((k for k in evidence if op.media(evidence[k])),
                    key=lambda k: (ev_frames.get(k, 0), k))
-    video = op.media(media.get("video"))
+    video = op.media(media.video)
     if not items and not video:
         return
     st.header("See it", divider="gray", anchor=False)
@@ -432,7 +431,7 @@ def downloads(op: Opened) -> None:
         items.append(dict(label="Strides (CSV)", data=strides_csv(r),
                           file_name=f"formcheck-{day}-strides.csv", mime="text/csv",
                           icon=":material/table:"))
-    video = op.media((r.get("media") or {}).get("video"))
+    video = op.media(Media.of(r).video)
     if video:
         items.append(dict(label=f"Video (MP4, {megabytes(video.stat().st_size)})",
                           data=lambda: video.read_bytes(), file_name=f"formcheck-{day}.mp4",

@@ -47,7 +47,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import annotate
+from . import annotate, signal
 from .errors import FormCheckError
 from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_duration,
                         recording_source)
@@ -249,13 +249,9 @@ def uniform_track(t: np.ndarray, landmarks: list[np.ndarray | None], width: int,
     ok = (grid >= tv[0]) & (grid <= tv[-1]) & (tv[k] - tv[k - 1] <= MAX_GAP_S)
     xy = np.full((len(grid), N_LANDMARKS, 2), np.nan)
     vis = np.zeros((len(grid), N_LANDMARKS))
-    src_xy = raw.xy[det].reshape(len(det), -1)
-    src_vis = raw.vis[det]
-    flat = xy.reshape(len(grid), -1)
-    for j in range(src_xy.shape[1]):
-        flat[ok, j] = np.interp(grid[ok], tv, src_xy[:, j])
-    for j in range(N_LANDMARKS):
-        vis[ok, j] = np.interp(grid[ok], tv, src_vis[:, j])
+    if ok.any():  # every landmark and its visibility at once, linear in time
+        xy[ok] = signal.resample_linear(tv, raw.xy[det], grid[ok])
+        vis[ok] = signal.resample_linear(tv, raw.vis[det], grid[ok])
     return Track(grid, xy, vis, ok, width, height)
 
 

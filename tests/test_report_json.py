@@ -1,6 +1,9 @@
 """The typed report: to_json/from_json round trips, the version check, the migration of
 reports stored before this version (a real report made by the code at commit 1564101,
-``tests/fixtures/report_v1.0.json``) and the one Media accessor. No pose model: fresh
+``tests/fixtures/report_v1.0.json``: that commit's tree, exported with ``git archive``, ran
+``python -m core analyze assets/sample/sample_good_side.mp4 --no-video``; its chart series
+and face boxes were cut to their first 60 entries to keep the file small, nothing else was
+changed) and the one Media accessor. No pose model: fresh
 reports come from core.pipeline.build_report on an exact-truth landmark track."""
 from __future__ import annotations
 

@@ -26,8 +26,8 @@ import cv2
 import numpy as np
 
 from . import annotate
-from .admission import (MAX_KEPT_FRAMES, ClipStatsCollector, FrameStore, Progress,  # noqa: F401
-                        admit, check_duration, clip_source, probe_second_person)
+from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_duration,
+                        clip_source)
 from .errors import FormCheckError
 from .events import detect_events
 from .findings import area_scores, build_findings
@@ -41,6 +41,10 @@ from .video import iter_frames, probe
 from .view import apply_override, detect_view
 
 VIEW_CHOICES = ("auto", "side", "side_left", "side_right", "front", "back")
+SERIES_MAX_HZ = 60  # chart series keep at most ~60 samples per second
+EVIDENCE_JPEG_QUALITY = 85
+THUMB_SIDE = 360  # px, the thumbnail's longer side
+THUMB_JPEG_QUALITY = 80
 
 
 LENGTH_UNITS = ("cm", "in")  # how centimetre values are shown back to the runner
@@ -185,7 +189,7 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
 
 def _series(track: Track, channels: dict, events) -> Series:
     """Per-frame channels for charts, rounded (None for unknown)."""
-    step = max(1, int(round(track.fps / 60)))  # at most ~60 samples per second
+    step = max(1, int(round(track.fps / SERIES_MAX_HZ)))
     idx = np.arange(0, track.n, step)
     ch = {k: [None if not np.isfinite(v) else round(float(v), 2) for v in np.asarray(a)[idx]]
           for k, a in channels.items()}
@@ -217,7 +221,7 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
         ev = annotate.evidence_image(img, track.xy[k], track.vis[k], m.id, fwd, m.display,
                                      caption, m.status, foot)
         rel = f"evidence/{m.id}.jpg"
-        cv2.imwrite(str(out / rel), ev, [cv2.IMWRITE_JPEG_QUALITY, 85])
+        cv2.imwrite(str(out / rel), ev, [cv2.IMWRITE_JPEG_QUALITY, EVIDENCE_JPEG_QUALITY])
         media.evidence[m.id] = rel
         media.evidence_frames[m.id] = int(k)
     for fx in findings.fixes:
@@ -230,9 +234,9 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
     mid = det[len(det) // 2]
     th = annotate.draw_skeleton(frames.get(mid), track.xy[mid])
     h, w = th.shape[:2]
-    sc = 360 / max(h, w)
+    sc = THUMB_SIDE / max(h, w)
     cv2.imwrite(str(out / "thumb.jpg"), cv2.resize(th, (int(w * sc), int(h * sc))),
-                [cv2.IMWRITE_JPEG_QUALITY, 80])
+                [cv2.IMWRITE_JPEG_QUALITY, THUMB_JPEG_QUALITY])
     media.thumbnail = "thumb.jpg"
     media.thumbnail_frame = int(mid)
     for i in frames.indices():

@@ -45,6 +45,10 @@ class Track:
         """(N, 2) positions of landmark ``name`` (see :data:`core.pose.LM`)."""
         return self.xy[:, LM[name]]
 
+    def v(self, name: str) -> np.ndarray:
+        """(N,) visibility 0..1 of landmark ``name`` (see :data:`core.pose.LM`)."""
+        return self.vis[:, LM[name]]
+
     def mid(self, a: str, b: str) -> np.ndarray:
         return (self.p(a) + self.p(b)) / 2.0
 

@@ -1,0 +1,216 @@
+"""Where a stored report's media live: one interface over a local folder and S3 (fsspec).
+
+:class:`MediaStore` names every file by a *key* ``<report id>/<relative path>`` under its
+root URL: a folder (``/srv/formcheck/media``, ``file:///...``) or an S3 prefix
+(``s3://bucket/prefix``, through s3fs; the endpoint for an S3-compatible server comes from
+``FORMCHECK_S3_ENDPOINT_URL``, keys from the usual ``AWS_*`` variables). The store writes,
+reads and deletes media only through it, and the UI reads them as bytes or as a local path
+(:meth:`MediaStore.local_path`: the file itself in a folder, a private cached copy for S3).
+
+Crash safety (the store's rule: media first, row after, sweep orphans): :meth:`publish`
+writes a whole folder of files under one prefix. In a folder it is written into a ``.tmp-*``
+folder, flushed to disk and renamed into place, so it appears whole or not at all; on S3 the
+objects are uploaded under the final prefix (S3 has no rename) and a prefix whose row never
+appeared is swept later (:meth:`entries` gives every top-level name with its age).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import fsspec
+
+S3_ENDPOINT_ENV = "FORMCHECK_S3_ENDPOINT_URL"
+TMP_PREFIX = ".tmp-"
+_CACHE_ENV = "FORMCHECK_MEDIA_CACHE"
+
+
+class MediaStore:
+    """Media files under one root URL (a folder or ``s3://bucket/prefix``)."""
+
+    def __init__(self, url: str | os.PathLike[str], *, endpoint_url: str | None = None,
+                 key: str | None = None, secret: str | None = None,
+                 cache_dir: str | Path | None = None) -> None:
+        text = os.fspath(url)
+        self.url = text
+        self.local = "://" not in text or text.startswith("file://")
+        if self.local:
+            # absolute: a later change of the working folder must not move the media
+            self.root = Path(text[len("file://"):] if text.startswith("file://") else text).absolute()
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.fs = fsspec.filesystem("file")
+            self._base = str(self.root)
+        else:
+            protocol, _, rest = text.partition("://")
+            if protocol not in ("s3", "s3a"):
+                raise ValueError(f"unsupported media URL scheme: {protocol}")
+            endpoint = endpoint_url or os.environ.get(S3_ENDPOINT_ENV) or None
+            options: dict[str, Any] = {"client_kwargs": {"endpoint_url": endpoint}} if endpoint else {}
+            if key and secret:  # else botocore's own chain (AWS_* variables, profiles, roles)
+                options.update(key=key, secret=secret)
+            # no listing cache: another process may add or remove reports at any time
+            self.fs = fsspec.filesystem("s3", use_listings_cache=False, skip_instance_cache=True,
+                                        **options)
+            self._base = rest.strip("/")
+            if not self._base:
+                raise ValueError("an S3 media URL needs a bucket: s3://bucket/prefix")
+            self.root = None
+            self.fs.info(self._base.split("/")[0])  # the bucket must exist (fails early)
+        cache = cache_dir or os.environ.get(_CACHE_ENV)
+        self._cache = Path(cache) if cache else None
+
+    # --- names -----------------------------------------------------------------------------
+
+    def _path(self, key: str) -> str:
+        return f"{self._base}/{key}" if key else self._base
+
+    def location(self, prefix: str) -> Path | str:
+        """Where a report's media live: a Path in a folder, else an ``s3://`` URL."""
+        return self.root / prefix if self.local else f"s3://{self._path(prefix)}"
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def exists(self, key: str) -> bool:
+        if self.local:
+            return (self.root / key).is_file()
+        return self.fs.isfile(self._path(key))
+
+    def read_bytes(self, key: str) -> bytes | None:
+        """The file's bytes, or None when there is no such file."""
+        try:
+            if self.local:
+                return (self.root / key).read_bytes()
+            return self.fs.cat_file(self._path(key))
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
+    def local_path(self, key: str) -> Path | None:
+        """A local file with the key's content, or None when there is no such file.
+
+        In a folder this is the stored file itself. On S3 it is a private cached copy named
+        after the object's ETag, so a rewritten object (a new share variant) is fetched anew.
+        """
+        if self.local:
+            path = self.root / key
+            return path if path.is_file() else None
+        try:
+            info = self.fs.info(self._path(key))
+        except FileNotFoundError:
+            return None
+        if info.get("type") != "file":
+            return None
+        tag = f"{key}\0{info.get('ETag') or info.get('size')}\0{info.get('LastModified')}"
+        name = hashlib.sha256(f"{self.url}\0{tag}".encode()).hexdigest()
+        cached = self._cache_dir() / name / Path(key).name
+        if not cached.is_file():
+            cached.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            tmp = cached.with_name(f"{TMP_PREFIX}{os.getpid()}-{cached.name}")
+            try:
+                self.fs.get_file(self._path(key), str(tmp))
+            except FileNotFoundError:
+                return None
+            os.replace(tmp, cached)
+        return cached
+
+    def _cache_dir(self) -> Path:
+        if self._cache is None:
+            self._cache = Path(tempfile.gettempdir()) / f"formcheck-media-cache-{os.getuid()}"
+        self._cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return self._cache
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def staging(self) -> Path:
+        """A fresh local folder to assemble files in before :meth:`publish` (inside the
+        media root for a folder, so the publish is a rename on the same disk)."""
+        base = self.root if self.local else None
+        return Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=base))
+
+    def publish(self, folder: Path, prefix: str) -> None:
+        """Move the files of the local ``folder`` (from :meth:`staging`) to ``prefix``, which
+        must not exist yet; ``folder`` is gone afterwards, also on failure."""
+        try:
+            if self.local:
+                _fsync_tree(folder)
+                os.rename(folder, self.root / prefix)
+                _fsync((self.root / prefix).parent)
+                return
+            files = [p for p in sorted(folder.rglob("*")) if p.is_file()]
+            if files:
+                self.fs.put([str(p) for p in files],
+                            [self._path(f"{prefix}/{p.relative_to(folder).as_posix()}")
+                             for p in files])
+        except BaseException:
+            if not self.local:
+                self.delete(prefix)
+            raise
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def write_bytes(self, key: str, data: bytes) -> None:
+        """Overwrite one file (maintenance and tests; reports are written by :meth:`publish`)."""
+        if self.local:
+            (self.root / key).parent.mkdir(parents=True, exist_ok=True)
+            (self.root / key).write_bytes(data)
+        else:
+            self.fs.pipe_file(self._path(key), data)
+
+    def delete(self, prefix: str) -> None:
+        """Remove everything under ``prefix`` (a report or its shared copies); missing is fine."""
+        if self.local:
+            shutil.rmtree(self.root / prefix, ignore_errors=True)
+            return
+        with contextlib.suppress(FileNotFoundError):
+            paths = self.fs.find(self._path(prefix))
+            if paths:
+                self.fs.rm(paths)
+
+    # --- listing ---------------------------------------------------------------------------
+
+    def entries(self) -> dict[str, float]:
+        """Every top-level name under the root with the time (epoch s) of its newest change."""
+        if self.local:
+            found: dict[str, float] = {}
+            with os.scandir(self.root) as it:
+                for entry in it:
+                    with contextlib.suppress(FileNotFoundError):
+                        found[entry.name] = entry.stat(follow_symlinks=False).st_mtime
+            return found
+        found = {}
+        try:
+            listing: Iterable[dict[str, Any]] = self.fs.find(self._base, detail=True).values()
+        except FileNotFoundError:
+            return found
+        for info in listing:
+            rel = info["name"][len(self._base) + 1:]
+            top = rel.split("/", 1)[0]
+            modified = info.get("LastModified")
+            when = modified.timestamp() if modified is not None else time.time()
+            found[top] = max(found.get(top, 0.0), when)
+        return found
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file or directory to disk (POSIX; a no-op elsewhere)."""
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    """Flush every file and folder under ``root`` (deepest first)."""
+    for dirpath, _dirs, files in os.walk(root, topdown=False):
+        for name in files:
+            _fsync(Path(dirpath, name))
+        _fsync(Path(dirpath))

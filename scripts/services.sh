@@ -156,7 +156,11 @@ cmd=${1:-}; shift || true
 services=("$@"); [ ${#services[@]} -gt 0 ] || services=("${ALL_SERVICES[@]}")
 case "$cmd" in
   start) for s in "${services[@]}"; do "start_$s"; done; write_env ;;
-  stop) for s in "${services[@]}"; do "stop_$s"; done; write_env >/dev/null ;;
+  stop)
+    for s in "${services[@]}"; do "stop_$s"; done
+    write_env >/dev/null
+    [ -s "$STATE/env.sh" ] || rm -rf "$STATE"  # nothing left running: no trace left
+    ;;
   env) write_env ;;
   *) echo "usage: $0 start|stop|env [${ALL_SERVICES[*]}]" >&2; exit 2 ;;
 esac

@@ -154,6 +154,19 @@ class MediaStore:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
+    def put_file(self, src: str | Path, key: str) -> None:
+        """Store the local file ``src`` at ``key`` (e.g. an uploaded clip for a worker),
+        replacing what was there; in a folder the file appears whole or not at all."""
+        if self.local:
+            dst = self.root / key
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dst.with_name(f"{TMP_PREFIX}{os.getpid()}-{dst.name}")
+            shutil.copyfile(src, tmp)
+            _fsync(tmp)
+            os.replace(tmp, dst)
+        else:
+            self.fs.put_file(str(src), self._path(key))
+
     def write_bytes(self, key: str, data: bytes) -> None:
         """Overwrite one file (maintenance and tests; reports are written by :meth:`publish`)."""
         if self.local:

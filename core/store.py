@@ -383,6 +383,19 @@ def media_url() -> str | None:
     return setting(MEDIA_URL_ENV)
 
 
+def open_media(url: str | os.PathLike[str] | None = None) -> MediaStore:
+    """The configured media storage on its own (``FORMCHECK_MEDIA_URL``, else ``media/`` in
+    the data folder), e.g. for a worker that reads uploaded clips. Friendly errors."""
+    target = os.fspath(url) if url is not None else media_url()
+    target = target or str(Path(setting(DATA_DIR_ENV) or DEFAULT_DATA_DIR) / MEDIA_DIR_NAME)
+    try:
+        return _friendly(MediaStore)(target, endpoint_url=setting(S3_ENDPOINT_ENV),
+                                     key=setting("AWS_ACCESS_KEY_ID"),
+                                     secret=setting("AWS_SECRET_ACCESS_KEY"))
+    except ValueError as e:
+        raise StoreError("store_unsupported") from e
+
+
 def open_store(
     url_or_path: str | os.PathLike[str] | None = None, *, media: str | os.PathLike[str] | None = None
 ) -> ReportStore:
@@ -582,15 +595,7 @@ class SQLStore:
                 raise StoreError("store_unsupported")
             self.db_path = Path(database)
             self.db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if isinstance(media, MediaStore):
-            self.media = media
-        else:
-            try:
-                self.media = MediaStore(media, endpoint_url=setting(S3_ENDPOINT_ENV),
-                                        key=setting("AWS_ACCESS_KEY_ID"),
-                                        secret=setting("AWS_SECRET_ACCESS_KEY"))
-            except ValueError as e:
-                raise StoreError("store_unsupported") from e
+        self.media = media if isinstance(media, MediaStore) else open_media(media)
         self.media_root: Path | None = self.media.root
         self._engines: dict[int, sa.Engine] = {}
         if self.dialect == "sqlite":

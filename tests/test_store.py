@@ -995,3 +995,29 @@ def test_unreachable_servers_give_a_friendly_error(
     with pytest.raises(StoreError) as caught:
         open_store(tmp_path / "data", media="s3://no-such-bucket-here/media")
     assert caught.value.code in ("store_unreachable", "storage_failed")
+
+
+@pytest.mark.parametrize("kind", ["folder", "s3"])
+def test_media_interface_round_trip(
+    kind: str, tmp_path: Path, media_src: Path, request: pytest.FixtureRequest
+) -> None:
+    """The interface the store (and the job queue, for uploaded clips) uses on either kind."""
+    if kind == "folder":
+        cleanup = contextlib.nullcontext(str(tmp_path / "media"))
+    else:
+        env = request.getfixturevalue("s3_env")
+        cleanup = s3_prefix(env["FORMCHECK_TEST_MEDIA_URL"])
+    with cleanup as url:
+        media = store_mod.open_media(url)
+        assert media.local == (kind == "folder")
+        media.put_file(media_src / FILES[3], "clips/abc/clip.mp4")
+        assert media.exists("clips/abc/clip.mp4") and not media.exists("clips/abc/other.mp4")
+        assert media.read_bytes("clips/abc/clip.mp4") == (media_src / FILES[3]).read_bytes()
+        assert media.read_bytes("clips/abc/other.mp4") is None
+        local = media.local_path("clips/abc/clip.mp4")
+        assert local is not None and local.read_bytes() == (media_src / FILES[3]).read_bytes()
+        media.write_bytes("clips/abc/clip.mp4", b"replaced")  # a changed object is fetched anew
+        assert media.local_path("clips/abc/clip.mp4").read_bytes() == b"replaced"
+        assert set(media.entries()) == {"clips"}
+        media.delete("clips")
+        assert media.entries() == {} and media.local_path("clips/abc/clip.mp4") is None

@@ -55,9 +55,9 @@ class MediaStore:
             options: dict[str, Any] = {"client_kwargs": {"endpoint_url": endpoint}} if endpoint else {}
             if key and secret:  # else botocore's own chain (AWS_* variables, profiles, roles)
                 options.update(key=key, secret=secret)
-            # no listing cache: another process may add or remove reports at any time
-            self.fs = fsspec.filesystem("s3", use_listings_cache=False, skip_instance_cache=True,
-                                        **options)
+            # no listing cache: another process may add or remove reports at any time (the
+            # filesystem object itself is shared per process and settings: it is costly)
+            self.fs = fsspec.filesystem("s3", use_listings_cache=False, **options)
             self._base = rest.strip("/")
             if not self._base:
                 raise ValueError("an S3 media URL needs a bucket: s3://bucket/prefix")

@@ -117,12 +117,14 @@ def s3_env(services: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[st
 
 
 @contextlib.contextmanager
-def pg_database(admin_url: str) -> Iterator[str]:
-    """A fresh, empty PostgreSQL database on the test server; dropped afterwards."""
+def pg_database(admin_url: str, template: str | None = None) -> Iterator[str]:
+    """A fresh PostgreSQL database on the test server (empty, or a copy of ``template``);
+    dropped afterwards."""
     name = f"fc_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"'
+                             + (f' TEMPLATE "{template}"' if template else ""))
     try:
         yield admin_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
@@ -140,6 +142,21 @@ def s3_prefix(media_url: str) -> Iterator[str]:
     media.delete("")
 
 
+@pytest.fixture(scope="session")
+def pg_template(services: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[str]:
+    """A database migrated to the newest schema once, copied for each test (faster than
+    migrating every test's database; the migration tests start from empty ones)."""
+    with pg_database(services["FORMCHECK_TEST_DATABASE_URL"]) as url:
+        SQLStore(url, MediaStore(tmp_path_factory.mktemp("template-media"))).engine.dispose()
+        yield url.rsplit("/", 1)[1]
+
+
+# tests that must see a database without any schema (migrating concurrently, refusing)
+FRESH_DATABASE = {"test_concurrent_saves_lose_nothing",
+                  "test_alembic_revision_from_a_newer_version_is_refused"}
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], SQLStore]]:
     """``open()``: a new store object on this test's database and media (open it as often
@@ -148,6 +165,8 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable
         yield lambda: SQLiteStore(tmp_path / "data" / "formcheck.db", tmp_path / "data" / "media")
         return
     env = request.getfixturevalue("s3_env")
+    fresh = request.node.originalname in FRESH_DATABASE
+    template = None if fresh else request.getfixturevalue("pg_template")
     opened: list[SQLStore] = []
 
     def opener(db: str, media: str) -> Callable[[], SQLStore]:
@@ -156,7 +175,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable
             return opened[-1]
         return open_
 
-    with pg_database(env["FORMCHECK_TEST_DATABASE_URL"]) as db:
+    with pg_database(env["FORMCHECK_TEST_DATABASE_URL"], template) as db:
         try:
             if request.param == "postgres":
                 yield opener(db, str(tmp_path / "data" / "media"))

@@ -6,7 +6,6 @@ and store-s3-shared.png.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -30,6 +31,9 @@ import fsspec
 S3_ENDPOINT_ENV = "FORMCHECK_S3_ENDPOINT_URL"
 TMP_PREFIX = ".tmp-"
 _CACHE_ENV = "FORMCHECK_MEDIA_CACHE"
+_CACHE_MAX_AGE_S = 24 * 3600.0
+_SAFE_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,199}")
+_evicted: set[str] = set()
 
 
 class MediaStore:
@@ -69,24 +73,27 @@ class MediaStore:
     # --- names -----------------------------------------------------------------------------
 
     def _path(self, key: str) -> str:
-        return f"{self._base}/{key}" if key else self._base
+        return f"{self._base}/{_checked(key)}" if key else self._base
+
+    def _local(self, key: str) -> Path:
+        return self.root / _checked(key) if key else self.root
 
     def location(self, prefix: str) -> Path | str:
         """Where a report's media live: a Path in a folder, else an ``s3://`` URL."""
-        return self.root / prefix if self.local else f"s3://{self._path(prefix)}"
+        return self._local(prefix) if self.local else f"s3://{self._path(prefix)}"
 
     # --- reading ---------------------------------------------------------------------------
 
     def exists(self, key: str) -> bool:
         if self.local:
-            return (self.root / key).is_file()
+            return (self._local(key)).is_file()
         return self.fs.isfile(self._path(key))
 
     def read_bytes(self, key: str) -> bytes | None:
         """The file's bytes, or None when there is no such file."""
         try:
             if self.local:
-                return (self.root / key).read_bytes()
+                return (self._local(key)).read_bytes()
             return self.fs.cat_file(self._path(key))
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
@@ -98,7 +105,7 @@ class MediaStore:
         after the object's ETag, so a rewritten object (a new share variant) is fetched anew.
         """
         if self.local:
-            path = self.root / key
+            path = self._local(key)
             return path if path.is_file() else None
         try:
             info = self.fs.info(self._path(key))
@@ -106,9 +113,9 @@ class MediaStore:
             return None
         if info.get("type") != "file":
             return None
-        tag = f"{key}\0{info.get('ETag') or info.get('size')}\0{info.get('LastModified')}"
-        name = hashlib.sha256(f"{self.url}\0{tag}".encode()).hexdigest()
-        cached = self._cache_dir() / name / Path(key).name
+        tag = hashlib.sha256(f"{info.get('ETag') or info.get('size')}\0{info.get('LastModified')}"
+                             .encode()).hexdigest()[:16]
+        cached = self._cache_of(key) / tag / Path(key).name
         if not cached.is_file():
             cached.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             tmp = cached.with_name(f"{TMP_PREFIX}{os.getpid()}-{cached.name}")
@@ -119,11 +126,22 @@ class MediaStore:
             os.replace(tmp, cached)
         return cached
 
-    def _cache_dir(self) -> Path:
+    def _cache_of(self, key: str) -> Path:
+        """The private local cache folder of one key or prefix (S3), so deleting a prefix
+        drops this machine's cached copies too. Copies fetched over a day ago are removed
+        when a process first uses the cache (they are fetched again when needed)."""
         if self._cache is None:
             self._cache = Path(tempfile.gettempdir()) / f"formcheck-media-cache-{os.getuid()}"
-        self._cache.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return self._cache
+        root = self._cache / hashlib.sha256(self.url.encode()).hexdigest()[:16]
+        if not root.is_dir():
+            root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _evict_once(self._cache)
+        if not key:
+            return root
+        parts = key.split("/")
+        if all(_SAFE_PART.fullmatch(p) for p in parts):
+            return root.joinpath(*parts)
+        return root / "_" / hashlib.sha256(key.encode()).hexdigest()
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -139,8 +157,8 @@ class MediaStore:
         try:
             if self.local:
                 _fsync_tree(folder)
-                os.rename(folder, self.root / prefix)
-                _fsync((self.root / prefix).parent)
+                os.rename(folder, self._local(prefix))
+                _fsync(self._local(prefix).parent)
                 return
             files = [p for p in sorted(folder.rglob("*")) if p.is_file()]
             if files:
@@ -158,7 +176,7 @@ class MediaStore:
         """Store the local file ``src`` at ``key`` (e.g. an uploaded clip for a worker),
         replacing what was there; in a folder the file appears whole or not at all."""
         if self.local:
-            dst = self.root / key
+            dst = self._local(key)
             dst.parent.mkdir(parents=True, exist_ok=True)
             tmp = dst.with_name(f"{TMP_PREFIX}{os.getpid()}-{dst.name}")
             shutil.copyfile(src, tmp)
@@ -170,20 +188,22 @@ class MediaStore:
     def write_bytes(self, key: str, data: bytes) -> None:
         """Overwrite one file (maintenance and tests; reports are written by :meth:`publish`)."""
         if self.local:
-            (self.root / key).parent.mkdir(parents=True, exist_ok=True)
-            (self.root / key).write_bytes(data)
+            (self._local(key)).parent.mkdir(parents=True, exist_ok=True)
+            (self._local(key)).write_bytes(data)
         else:
             self.fs.pipe_file(self._path(key), data)
 
     def delete(self, prefix: str) -> None:
-        """Remove everything under ``prefix`` (a report or its shared copies); missing is fine."""
+        """Remove everything under ``prefix`` (a report or its shared copies; ``""``: all of
+        the root, for tests); missing is fine."""
         if self.local:
-            shutil.rmtree(self.root / prefix, ignore_errors=True)
+            shutil.rmtree(self._local(prefix), ignore_errors=True)
             return
         with contextlib.suppress(FileNotFoundError):
             paths = self.fs.find(self._path(prefix))
             if paths:
                 self.fs.rm(paths)
+        shutil.rmtree(self._cache_of(prefix), ignore_errors=True)  # this machine's copies too
 
     # --- listing ---------------------------------------------------------------------------
 
@@ -208,6 +228,26 @@ class MediaStore:
             when = modified.timestamp() if modified is not None else time.time()
             found[top] = max(found.get(top, 0.0), when)
         return found
+
+
+def _checked(key: str) -> str:
+    """``key`` if it is a plain relative name (``a/b.jpg``): no ``..``, no absolute path."""
+    parts = key.split("/")
+    if key.startswith("/") or any(p in ("", ".", "..") or "\\" in p for p in parts):
+        raise ValueError(f"not a plain media key: {key!r}")
+    return key
+
+
+def _evict_once(cache: Path) -> None:
+    """Remove cached copies not fetched for a day (once per process and cache folder)."""
+    if str(cache) in _evicted:
+        return
+    _evicted.add(str(cache))
+    cutoff = time.time() - _CACHE_MAX_AGE_S
+    for path in list(cache.rglob("*")):
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
 
 
 def _fsync(path: Path) -> None:

@@ -1038,5 +1038,10 @@ def test_media_interface_round_trip(
         media.write_bytes("clips/abc/clip.mp4", b"replaced")  # a changed object is fetched anew
         assert media.local_path("clips/abc/clip.mp4").read_bytes() == b"replaced"
         assert set(media.entries()) == {"clips"}
+        cached = media.local_path("clips/abc/clip.mp4")
         media.delete("clips")
         assert media.entries() == {} and media.local_path("clips/abc/clip.mp4") is None
+        assert not cached.exists()  # no copy of deleted media stays on this machine
+        for bad in ("../outside", "/etc/passwd", "a//b", "a/./b"):
+            with pytest.raises(ValueError):
+                media.exists(bad)

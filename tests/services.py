@@ -5,11 +5,12 @@ own ``scripts/services.sh``.
 ``FORMCHECK_TEST_MEDIA_URL``, ``FORMCHECK_S3_ENDPOINT_URL``, AWS keys). When they are in the
 environment already (``scripts/test.sh`` started the services) they are used as they are;
 otherwise the script starts them for this test session and :func:`stop_started` stops them
-at its end. When they cannot be started, the tests that need them skip with a loud message,
+when the test process exits. When they cannot be started, the tests that need them skip with a loud message,
 except in CI (``CI`` set), where they fail.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import subprocess
 import sys
@@ -52,6 +53,7 @@ def _start() -> tuple[dict[str, str], str | None]:
     if done.returncode != 0:
         return {}, f"scripts/services.sh start failed:\n{done.stderr[-2000:]}"
     _started.append(state)
+    atexit.register(stop_started)
     return _parse(done.stdout), None
 
 
@@ -69,7 +71,7 @@ def service_env() -> dict[str, str]:
 
 
 def stop_started() -> None:
-    """Stop what :func:`service_env` started (called at the end of the test session)."""
+    """Stop what :func:`service_env` started (at the exit of the test process)."""
     while _started:
         state = _started.pop()
         subprocess.run(["bash", str(SCRIPT), "stop"], capture_output=True, timeout=120,

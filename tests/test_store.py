@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from core import store as store_mod
 from core.media import MediaStore
 from core.store import Proof, SQLStore, SQLiteStore, StoreError, open_store
-from tests.services import service_env, stop_started
+from tests.services import service_env
 
 HEAD = (40, 24, 64, 48)  # the runner's head box in every picture and frame
 OWNER = store_mod._token()  # the browser token of the runner of these tests
@@ -101,11 +101,10 @@ def make_report(name: str = "run.mp4", score: int | None = 72, fixes: bool = Tru
 
 
 @pytest.fixture(scope="session")
-def services() -> Iterator[dict[str, str]]:
-    """The PostgreSQL and S3 test servers (started through scripts/services.sh)."""
-    env = service_env()
-    yield env
-    stop_started()
+def services() -> dict[str, str]:
+    """The PostgreSQL and S3 test servers (started through scripts/services.sh, stopped when
+    the test process exits)."""
+    return service_env()
 
 
 @pytest.fixture

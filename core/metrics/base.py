@@ -18,16 +18,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from ..events import Event, GaitEvents
-from ..landmarks import Track
-from ..quality import in_view_fractions
-from ..report import MetricResult
 from ..spec import GROUP_MISSING, MIN_IN_VIEW, MIN_TIMING_FPS, MetricSpec, side_difference
-from ..view import ViewResult
+
+if TYPE_CHECKING:  # the registry imports only core.spec at load time (core.spec and other
+    # stages may read the registry while they load)
+    from ..events import Event, GaitEvents
+    from ..landmarks import Track
+    from ..report import MetricResult
+    from ..view import ViewResult
 
 LEG_PER_HEIGHT = 0.49
 
@@ -206,6 +208,7 @@ class Context:
         self.results: list[MetricResult] = []
         self.nm: list[dict] = []
         self.view_conf = view.confidence
+        from ..quality import in_view_fractions
         self.in_view = in_view_fractions(track)
         self.fwd = 1.0 if view.facing != "left" else -1.0
         self.vals: dict[str, dict[str, list[float]]] = {}
@@ -302,6 +305,7 @@ class Context:
         if value is None:
             self.missing(mid, "Not enough clean strides to measure it.")
             return
+        from ..report import MetricResult
         value = float(value)
         # one rounding (spec.shown) for the number shown and the status judged
         st = status or spec.status(value)

@@ -66,7 +66,9 @@ def swing_summary(ctx: Context) -> None:
     tr, fwd, near = ctx.tr, ctx.fwd, ctx.near_arm
     sh, el = tr.p(f"{near}_shoulder"), tr.p(f"{near}_elbow")
     wrist = ctx.pct(fwd * (tr.p(f"{near}_wrist")[:, 0] - sh[:, 0]))
-    upper = from_vertical_deg(sh, el, -fwd) - ctx.trunk  # + = elbow ahead of the trunk line
+    # + = elbow ahead of the trunk line. Below the shoulder a forward-leaning trunk line points
+    # back (toward the hips) by the lean, so the arm's angle to it is from-vertical PLUS lean.
+    upper = from_vertical_deg(sh, el, -fwd) + ctx.trunk
     ics = [e for e in ctx.ev.ics if e.foot == "L"] or ctx.ev.ics
     travel, fronts, backs, frames = [], [], [], []
     for a, c in zip(ics[:-1], ics[1:]):

@@ -44,11 +44,6 @@ def test_arm_swing_balance_and_size_upright(mean, amp):
     _check_swing(_swing_case(mean, amp, lean=0.0), mean, amp)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Known bug, kept for a follow-up (no behaviour change in the registry refactor): "
-    "arms.swing_summary takes the upper arm against the trunk line as its angle from "
-    "vertical MINUS the trunk lean, but the trunk line below the shoulder leans back, so it "
-    "should be PLUS: a runner leaning 7 deg reads 14 deg more swing behind than there is."))
 @pytest.mark.parametrize("mean, amp", [(-5.0, 30.0), (10.0, 25.0)])
 def test_arm_swing_balance_with_trunk_lean(mean, amp):
     _check_swing(_swing_case(mean, amp, lean=7.0), mean, amp)

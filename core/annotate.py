@@ -108,65 +108,16 @@ def _mid(xy: np.ndarray, a: str, b: str) -> tuple[int, int] | None:
 
 def draw_measure(img: np.ndarray, metric_id: str, xy: np.ndarray, fwd: float, text: str,
                  foot: str | None = None) -> np.ndarray:
-    """Draw how ``metric_id`` is measured on this frame, with ``text`` as its label."""
-    s = _scale(img)
-    th = max(2, int(2 * s), _font(img)[1])
-    c = COL["M"]
-    hip = _mid(xy, "l_hip", "r_hip")
-    sh = _mid(xy, "l_shoulder", "r_shoulder")
-    f = (foot or "L").lower()
-    if metric_id in ("overstride", "foot_strike", "shank_angle_ic", "knee_flexion_ic") and hip:
-        ank = _pt(xy, f"{f}_ankle")
-        if ank:
-            cv2.line(img, (hip[0], hip[1]), (hip[0], ank[1]), c, th, cv2.LINE_AA)
-            cv2.line(img, (hip[0], ank[1]), ank, c, th, cv2.LINE_AA)
-            cv2.circle(img, ank, int(6 * s), c, th, cv2.LINE_AA)
-            if metric_id == "shank_angle_ic":
-                kn = _pt(xy, f"{f}_knee")
-                if kn:
-                    cv2.line(img, kn, (kn[0], ank[1]), (200, 200, 200), 1, cv2.LINE_AA)
-                    cv2.line(img, kn, ank, c, th, cv2.LINE_AA)
-            _label(img, text, (min(hip[0], ank[0]), ank[1] + int(22 * s)))
-            return img
-    if metric_id in ("trunk_lean", "waist_lean", "hips_behind", "head_position") and hip and sh:
-        top = (hip[0], hip[1] - int(1.15 * abs(hip[1] - sh[1])))
-        cv2.line(img, hip, top, (200, 200, 200), max(1, th - 1), cv2.LINE_AA)
-        cv2.line(img, hip, sh, c, th, cv2.LINE_AA)
-        _label(img, text, (sh[0] + int(10 * s * fwd), sh[1] - int(14 * s)))
-        return img
-    if metric_id in ("elbow_angle", "arm_swing"):
-        side = f  # the measured (near) arm, passed in as ``foot``
-        pts = [_pt(xy, f"{side}_{n}") for n in ("shoulder", "elbow", "wrist")]
-        if all(pts):
-            cv2.line(img, pts[0], pts[1], c, th, cv2.LINE_AA)
-            cv2.line(img, pts[1], pts[2], c, th, cv2.LINE_AA)
-            cv2.circle(img, pts[1], int(10 * s), c, th, cv2.LINE_AA)
-            _label(img, text, (pts[1][0] + int(12 * s), pts[1][1]))
-            return img
-    if metric_id in ("pelvic_drop", "shoulder_level", "lateral_sway", "trunk_rotation"):
-        a, b = ("l_hip", "r_hip") if metric_id == "pelvic_drop" else ("l_shoulder", "r_shoulder")
-        pa, pb = _pt(xy, a), _pt(xy, b)
-        if pa and pb:
-            cv2.line(img, pa, pb, c, th, cv2.LINE_AA)
-            cv2.line(img, (pa[0], pa[1]), (pb[0], pa[1]), (200, 200, 200), 1, cv2.LINE_AA)
-            _label(img, text, (min(pa[0], pb[0]), min(pa[1], pb[1]) - int(16 * s)))
-            return img
-    if metric_id in ("step_width", "arm_crossover", "foot_turnout") and hip:
-        y1 = img.shape[0] - 1
-        cv2.line(img, hip, (hip[0], y1), c, max(1, th - 1), cv2.LINE_AA)
-        ank = _pt(xy, f"{f}_ankle")
-        if ank:
-            cv2.line(img, (hip[0], ank[1]), ank, c, th, cv2.LINE_AA)
-        _label(img, text, (hip[0] + int(8 * s), (ank or hip)[1] - int(16 * s)))
-        return img
-    if metric_id in ("knee_flexion_mid", "hip_extension", "knee_drive"):
-        pts = [_pt(xy, f"{f}_{n}") for n in ("hip", "knee", "ankle")]
-        if all(pts):
-            cv2.line(img, pts[0], pts[1], c, th, cv2.LINE_AA)
-            cv2.line(img, pts[1], pts[2], c, th, cv2.LINE_AA)
-            _label(img, text, (pts[1][0] + int(12 * s), pts[1][1]))
-            return img
-    _label(img, text, (int(10 * s), int(24 * s)))
+    """Draw how ``metric_id`` is measured on this frame, with ``text`` as its label: the
+    metric's own drawing (:attr:`core.metrics.Metric.draw`), or the label alone when it has
+    none or the points it needs are missing."""
+    from .metrics import BY_ID  # the registry's modules draw with this module's helpers
+
+    m = BY_ID.get(metric_id)
+    limb = (foot or "L").lower()  # the landing foot, or the near arm
+    if m is None or m.draw is None or not m.draw(img, xy, fwd, text, limb):
+        s = _scale(img)
+        _label(img, text, (int(10 * s), int(24 * s)))
     return img
 
 

@@ -7,6 +7,9 @@ Contract:
         one drill with a dose (from :mod:`core.coaching`); ``more_fixes``: the advice for every
         other judged problem, ranked on; plus strengths.
 
+Which fix a metric's problem leads to is declared by the metric itself (``advice`` in its
+module of :mod:`core.metrics`); this module only adds the composite rules.
+
 Scoring: each judged metric scores good 100 / watch 65 / fix 30, weighted by its importance
 (:attr:`MetricSpec.weight`) and confidence (high 1, medium 0.75, low 0.4). Composite patterns
 outrank single metrics: overstriding = overstride + low cadence (+ heel strike); sitting back
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 from .coaching import ADVICE, STRENGTHS
 from .report import AreaScore, Findings, Fix, MetricResult
+from .metrics import BY_ID as REGISTRY_BY_ID, REGISTRY
 from .spec import AREA_LABELS, AREAS, BY_ID, side_difference
 
 POINTS = {"good": 100, "watch": 65, "fix": 30}
@@ -82,10 +86,24 @@ def area_scores(metrics: list[MetricResult]) -> list[AreaScore]:
     return out
 
 
-def _candidates(by: dict[str, MetricResult]) -> list[tuple[float, str, list[str]]]:
-    """(severity, advice key, metric ids) for every problem seen."""
-    c: list[tuple[float, str, list[str]]] = []
+# Composite patterns (several metrics telling one story): a bonus on their severity, or a
+# share of it. Which advice a metric leads to is declared by the metric (Metric.advice).
+COMPOSITE_BONUS = {"overstriding": 1.0, "waist_bend": 1.0}  # when more than one metric
+SEVERITY_SHARE = {"long_contact": 0.8}  # contact time and duty factor tell one story, softly
+REACH = "overstriding"  # the foot (or shin) reaching out ahead at landing
 
+
+def advice_key(mid: str, below: bool) -> str | None:
+    """The advice (:data:`core.coaching.ADVICE` key) for metric ``mid`` outside its good
+    band, below it (``below``) or above it, as the metric declares (:attr:`Metric.advice`)."""
+    adv = REGISTRY_BY_ID[mid].advice
+    return adv.get("any") or adv.get("low" if below else "high")
+
+
+def _candidates(by: dict[str, MetricResult]) -> list[tuple[float, str, list[str]]]:
+    """(severity, advice key, metric ids) for every problem seen: each metric rated watch or
+    fix goes to the advice it declares; metrics sharing an advice make one candidate.
+    Overstriding: the foot or shin reaching out (+ a low cadence, + a heel strike)."""
     def bad(mid: str) -> bool:
         return mid in by and by[mid].status in SEV
 
@@ -94,52 +112,24 @@ def _candidates(by: dict[str, MetricResult]) -> list[tuple[float, str, list[str]
                    for m in mids if m in by)
 
     def below(mid: str) -> bool:  # judged as shown, like the status
-        return BY_ID[mid].shown(by[mid].value) < BY_ID[mid].good_lo
+        lo = BY_ID[mid].good_lo
+        return lo is not None and BY_ID[mid].shown(by[mid].value) < lo
 
-    cad = by.get("cadence")
-    cad_low = cad is not None and cad.status in SEV and below("cadence")
-    reach = [m for m in ("overstride", "shank_angle_ic") if bad(m)]
-    if reach:  # the foot, or the shin, reaching out ahead of the body at landing
-        mids = reach + (["cadence"] if cad_low else [])
-        if bad("foot_strike"):
-            mids.append("foot_strike")
-        c.append((sev(*mids) + (1.0 if len(mids) > 1 else 0.0), "overstriding", mids))
-    elif cad_low:
-        c.append((sev("cadence"), "low_cadence", ["cadence"]))
-    if cad is not None and cad.status in SEV and not below("cadence"):
-        c.append((sev("cadence"), "high_cadence", ["cadence"]))
-    # a straight knee at landing and a stiff leg in midstance are different stories
-    for mid, key in (("knee_flexion_ic", "stiff_landing"), ("knee_flexion_mid", "stiff_stance")):
-        if bad(mid) and below(mid):
-            c.append((sev(mid), key, [mid]))
-    deep = [m for m in ("knee_flexion_ic", "knee_flexion_mid") if bad(m) and not below(m)]
-    if deep:
-        c.append((sev(*deep), "deep_knee", deep))
-    if bad("contact_time") or bad("duty_factor"):
-        c.append((sev("contact_time", "duty_factor") * 0.8, "long_contact",
-                  [m for m in ("contact_time", "duty_factor") if bad(m)]))
-    if bad("step_width"):
-        narrow = below("step_width")
-        c.append((sev("step_width"), "crossover" if narrow else "wide_steps", ["step_width"]))
-    if bad("foot_turnout"):
-        c.append((sev("foot_turnout"), "turnout", ["foot_turnout"]))
-    if bad("waist_lean") or bad("hips_behind"):
-        mids = [m for m in ("waist_lean", "hips_behind") if bad(m)]
-        c.append((sev(*mids) + (1.0 if len(mids) == 2 else 0.0), "waist_bend", mids))
-    if bad("trunk_lean"):
-        key = "too_upright" if below("trunk_lean") else "too_much_lean"
-        c.append((sev("trunk_lean"), key, ["trunk_lean"]))
-    for mid, key in (("hip_extension", "weak_push_off"), ("knee_drive", "low_knee_drive"),
-                     ("vertical_oscillation", "bounce"), ("pelvic_drop", "pelvic_drop"),
-                     ("lateral_sway", "sway"), ("trunk_rotation", "rotation"),
-                     ("arm_swing", "arm_swing"), ("arm_crossover", "arm_crossover"),
-                     ("shoulder_elevation", "shrug"), ("shoulder_level", "shoulder_level"),
-                     ("head_position", "head_forward")):
-        if bad(mid):
-            c.append((sev(mid), key, [mid]))
-    if bad("elbow_angle"):
-        key = "bent_elbows" if below("elbow_angle") else "straight_arms"
-        c.append((sev("elbow_angle"), key, ["elbow_angle"]))
+    groups: dict[str, list[str]] = {}
+    for m in REGISTRY:
+        if bad(m.id) and advice_key(m.id, below(m.id)):
+            groups.setdefault(advice_key(m.id, below(m.id)), []).append(m.id)
+    # a heel strike is a problem only with a reaching foot, and a low cadence then joins it
+    strike = [m for m in groups.get(REACH, []) if BY_ID[m].kind == "custom"]
+    reach = [m for m in groups.pop(REACH, []) if m not in strike]
+    low_cad = groups.get(advice_key("cadence", True), [])
+    c: list[tuple[float, str, list[str]]] = []
+    if reach:
+        groups.pop(advice_key("cadence", True), None)
+        groups = {REACH: reach + low_cad + strike, **groups}
+    for key, mids in groups.items():
+        bonus = COMPOSITE_BONUS.get(key, 0.0) if len(mids) > 1 else 0.0
+        c.append((sev(*mids) * SEVERITY_SHARE.get(key, 1.0) + bonus, key, mids))
     return c
 
 

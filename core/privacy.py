@@ -9,12 +9,17 @@ Boxes come from a report's :class:`core.report.Media` (``Media.of(report)``, the
 reader of ``report["media"]``) or from a mapping keyed by frame index (``int`` or, as in a report's JSON, a
 decimal ``str``); frames without a box use the box of the nearest frame that has one
 (:func:`box_for_frame`).
+
+:func:`make_shared_variants` makes the copies a share-link viewer sees; every report store
+calls it (it works on local files, the store moves them where it keeps media), so no storage
+backend carries privacy logic of its own.
 """
 from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Mapping, Sequence
+import shutil
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -168,3 +173,77 @@ def _check_box(box: Box) -> tuple[float, float, float, float]:
     if not all(math.isfinite(v) for v in (x0, y0, x1, y1)) or x1 <= x0 or y1 <= y0:
         raise ValueError("a box needs finite corners with x1 > x0 and y1 > y0")
     return x0, y0, x1, y1
+
+
+def make_shared_variants(
+    media: Mapping[str, object] | None,
+    source: Callable[[str], Path | None],
+    dst: str | Path,
+    blur: bool,
+    include_video: bool,
+) -> dict:
+    """Write the copies a share-link viewer may see of a report's media into ``dst``.
+
+    Every report store calls this one function, whatever it keeps media in: ``media`` is the
+    report's ``media`` block, ``source(rel)`` gives a local file with the original of a
+    relative media path (None when missing), and ``dst`` is a local folder that the store
+    publishes afterwards. With ``blur`` the evidence pictures, the thumbnail and (with
+    ``include_video``) the annotated video get the runner's head blurred from
+    ``media["face_boxes"]``; a picture whose frame or head box is unknown is left out rather
+    than shown unblurred, and so is the video when no frame has a box. Without ``blur`` the
+    originals are copied as they are.
+
+    Returns:
+        The viewer's ``media`` block: only the files that were written.
+
+    Raises:
+        ValueError: a picture or the video is damaged (not readable).
+        FileNotFoundError: an original is missing.
+        OSError: ``dst`` could not be written.
+    """
+    media = dict(media) if isinstance(media, Mapping) else {}
+    out = Path(dst)
+    boxes = usable_boxes(media.get("face_boxes")) if blur else {}  # type: ignore[arg-type]
+    frames = media.get("evidence_frames")
+    frames = frames if isinstance(frames, dict) else {}
+
+    def original(rel: str) -> Path:
+        path = source(rel)
+        if path is None:
+            raise FileNotFoundError(rel)
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def publish_image(rel: object, frame: object) -> str | None:
+        if not isinstance(rel, str):
+            return None
+        if not blur:
+            shutil.copyfile(original(rel), out / rel)
+            return rel
+        box = box_for_frame(boxes, frame) if isinstance(frame, int) else None
+        if box is None:
+            return None
+        blur_image_file(original(rel), out / rel, box)
+        return rel
+
+    evidence: dict[str, str] = {}
+    listed = media.get("evidence")
+    for key, rel in (listed.items() if isinstance(listed, dict) else ()):
+        if (published := publish_image(rel, frames.get(key))) is not None:
+            evidence[key] = published
+    video = media.get("video") if include_video and isinstance(media.get("video"), str) else None
+    if video is not None and not blur:
+        shutil.copyfile(original(video), out / video)
+    elif video is not None and boxes:
+        ids = media.get("video_frames")
+        blur_video(original(video), out / video, boxes,
+                   frame_ids=ids if isinstance(ids, list) else None)
+    else:
+        video = None
+    return {
+        **media,
+        "evidence": evidence,
+        "evidence_frames": {k: v for k, v in frames.items() if k in evidence},
+        "video": video,
+        "thumbnail": publish_image(media.get("thumbnail"), media.get("thumbnail_frame")),
+    }

@@ -1,48 +1,54 @@
-"""Saved reports: a small storage interface and its default SQLite + local-folder backend.
+"""Saved reports: a small storage interface and its one backend, SQLAlchemy Core + media URLs.
 
 Everything outside this module talks to a :class:`ReportStore`; :func:`open_store` returns
-the configured one. The default :class:`SQLiteStore` keeps
+the configured one, a :class:`SQLStore` that keeps
 
-* one SQLite database (WAL mode; schema in :data:`MIGRATIONS`), one row per report with the
-  report JSON, summary columns for listings, the *hash* of the owner's delete key, the
-  analysis cache key of the clip, the expiry time and the share state, and a table
-  ``report_owners`` with the *hashes* of the browser tokens that own each report;
-* the report's media (evidence pictures, annotated video, thumbnail) under
-  ``media_root/<id>/`` at the relative paths the report names, and the variants that
-  share-link viewers may see under ``media_root/<id>/shared/``.
+* the rows in one SQL database through SQLAlchemy Core: SQLite (the embedded default,
+  ``./data/formcheck.db``, WAL mode) or PostgreSQL (``postgresql+psycopg://...``). The
+  schema is migrated by Alembic (``core/migrations``) when the store opens; a database made
+  before Alembic (its ``schema_version`` table, versions 1-3) is taken over at its version.
+  One row per report with the report JSON, summary columns for listings, the *hash* of the
+  owner's delete key, the analysis cache key of the clip, the expiry time and the share
+  state, and a table ``report_owners`` with the *hashes* of the browser tokens that own
+  each report;
+* the report's media (evidence pictures, annotated video, thumbnail) through one
+  :class:`core.media.MediaStore` (a folder, or ``s3://bucket/prefix``) under ``<id>/`` at
+  the relative paths the report names, and the variants that share-link viewers may see
+  under ``<id>/shared/``, made by :func:`core.privacy.make_shared_variants` (privacy lives
+  there, not in a backend).
 
 Private by default. A report ``id``, its ``delete_key``, its ``share_id`` and a browser's
 ``owner`` token are independent ``secrets.token_urlsafe(24)`` values (192 bits); only
 hashes of delete keys and owner tokens are stored. The id alone opens nothing: the owner
-view (:meth:`SQLiteStore.get` without ``viewer``) and every change (share, expiry, delete)
+view (:meth:`SQLStore.get` without ``viewer``) and every change (share, expiry, delete)
 need a :class:`Proof` of ownership, the token of a browser that owns the report or its
-delete key. Reports are listed only per owner (:meth:`SQLiteStore.list`); a delete key
-brought to another browser makes that browser an owner too (:meth:`SQLiteStore.claim`).
-Reports saved before owners existed have none: their delete key still claims them, their
-share links keep working. The ``share_id`` opens the share-link view, which only ever
-returns the shared variants, so a viewer never learns the owner's ``id``. A *sample* report
-(the demo clip, not a runner's run) has no owner, is never listed and opens read-only for
-anyone through :meth:`SQLiteStore.get_sample`. Every identifier is checked against a strict
-pattern before any database or file access, and all SQL is parameterised.
+delete key (compared in constant time). Reports are listed only per owner
+(:meth:`SQLStore.list`); a delete key brought to another browser makes that browser an
+owner too (:meth:`SQLStore.claim`). Reports saved before owners existed have none: their
+delete key still claims them, their share links keep working. The ``share_id`` opens the
+share-link view, which only ever returns the shared variants, so a viewer never learns the
+owner's ``id``. A *sample* report (the demo clip, not a runner's run) has no owner, is never
+listed and opens read-only for anyone through :meth:`SQLStore.get_sample`. Every identifier
+is checked against a strict pattern before any database or media access, and all SQL is
+parameterised.
 
-Crash safety: media are written into a ``.tmp-*`` folder of ``media_root``, flushed to
-disk and renamed into place *before* the database row is inserted, and the folder is
-removed if the insert fails. So a row never exists without its media; an interrupted save
-can at most leave a folder without a row, which :meth:`SQLiteStore.purge_expired` sweeps
-once it is an hour old. Deleting removes the row first (the links die at once), then
-the folder.
+Crash safety: media are written and published (:meth:`core.media.MediaStore.publish`)
+*before* the database row is inserted, and removed if the insert fails. So a row never
+exists without its media; an interrupted save can at most leave media without a row, which
+:meth:`SQLStore.purge_expired` sweeps once they are an hour old. Deleting removes the row
+first (the links die at once), then the media.
 
-Replacing the backend (e.g. PostgreSQL + an object store): implement :class:`ReportStore`
-with the same table (``report_json`` as JSONB, times as TIMESTAMPTZ) and the same ordered
-:data:`MIGRATIONS` semantics (a ``schema_version`` table, all pending steps in one
-transaction); upload media under the final ``<id>/`` prefix first and insert the row
-afterwards (delete the prefix if the insert fails, and sweep prefixes without a row);
-``media_path`` becomes a signed URL or a local cache path; add its URL scheme to
-:func:`open_store`. Released migrations are never edited, only appended.
+Loading checks the report's schema version (:func:`check_report_version`): older reports
+open as they are, a report written by a newer FormCheck gives ``report_too_new``.
+
+Configuration (:func:`setting`: the environment, else ``.streamlit/secrets.toml``):
+``FORMCHECK_DATABASE_URL`` (default: SQLite in ``$FORMCHECK_DATA_DIR``, default ``./data``),
+``FORMCHECK_MEDIA_URL`` (default: ``media/`` beside the SQLite file, or in the data folder),
+``FORMCHECK_S3_ENDPOINT_URL`` and ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` for S3.
+Released migrations are never edited, only appended.
 """
 from __future__ import annotations
 
-import contextlib
 import errno
 import functools
 import hashlib
@@ -54,23 +60,34 @@ import secrets
 import shutil
 import sqlite3
 import stat
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.pool import NullPool
+
 from core import privacy
 from core.errors import FormCheckError
-from core.report import to_jsonable
+from core.media import MediaStore
+from core.report import REPORT_VERSION, to_jsonable
 
 DATA_DIR_ENV = "FORMCHECK_DATA_DIR"
+DATABASE_URL_ENV = "FORMCHECK_DATABASE_URL"
+MEDIA_URL_ENV = "FORMCHECK_MEDIA_URL"
+S3_ENDPOINT_ENV = "FORMCHECK_S3_ENDPOINT_URL"
 DEFAULT_DATA_DIR = "./data"
 DB_NAME = "formcheck.db"
 MEDIA_DIR_NAME = "media"
 SHARED_DIR = "shared"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# the Alembic revision of each store schema version made before Alembic (schema_version)
+LEGACY_REVISIONS = ("0001_reports", "0002_expiry_share", "0003_owners_clip_keys")
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")  # secrets.token_urlsafe(24)
 _CLIP_KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,128}")  # e.g. a SHA-256 hex digest
@@ -78,7 +95,10 @@ _PART_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,99}")  # one media path com
 _TMP_PREFIX = ".tmp-"
 _STALE_AFTER_S = 3600.0  # leftovers older than this are swept
 _DB_TIMEOUT_S = 30.0  # how long a call waits for another writer
+_CONNECT_TIMEOUT_S = 10  # how long opening a server database may take
+_MIGRATION_LOCK = 0x466F726D  # PostgreSQL advisory lock held while migrating ("Form")
 _DUMMY_HASH = hashlib.sha256(b"no such report").hexdigest()
+_SECRETS_FILES = (Path(".streamlit/secrets.toml"), Path.home() / ".streamlit/secrets.toml")
 
 _MESSAGES = {
     "storage_full": (
@@ -94,13 +114,26 @@ _MESSAGES = {
         "The report store could not complete this step.",
         "Try again; if it keeps failing, restart FormCheck.",
     ),
+    "store_unreachable": (
+        "FormCheck cannot reach its report database or media storage.",
+        f"Check {DATABASE_URL_ENV} / {MEDIA_URL_ENV} and that those servers are running.",
+    ),
     "store_too_new": (
         "The saved reports were written by a newer version of FormCheck.",
         "Update FormCheck to open them.",
     ),
+    "report_too_new": (
+        "This report was made by a newer version of FormCheck.",
+        "Update FormCheck to open it.",
+    ),
+    "report_unreadable": (
+        "This saved report cannot be read: it is damaged.",
+        "Run the analysis again.",
+    ),
     "store_unsupported": (
-        "This kind of report store is not supported yet.",
-        "Give a folder path or a sqlite:/// URL.",
+        "This kind of report store is not supported.",
+        "Give a folder path, a sqlite:/// or postgresql+psycopg:// URL, and a folder or "
+        "s3:// URL for media.",
     ),
     "share_failed": (
         "The copy for the share link could not be made: a picture or the video is damaged.",
@@ -174,31 +207,55 @@ class ShareOptions:
 @dataclass(frozen=True)
 class StoredReport:
     """A loaded report. For a share-link viewer ``id`` is the share id, ``report["media"]``
-    names only the shared variants and ``media_dir`` is their folder."""
+    names only the shared variants and ``media_dir`` is their location (a folder Path, or
+    an ``s3://`` URL when media live in S3)."""
 
     id: str
     report: dict[str, Any]
     created: datetime
     expires_at: datetime | None
     share: ShareOptions | None
-    media_dir: Path
+    media_dir: Path | str
     clip_key: str | None = None  # the analysis cache key it was saved with (owner view only)
     sample: bool = False  # the demo clip's report: nobody's run, read-only for everyone
+    media_store: MediaStore | None = field(default=None, repr=False, compare=False)
+    media_prefix: str = ""  # where media_dir is inside media_store
 
     @property
     def shared(self) -> bool:
         return self.share is not None
 
+    def _key(self, rel_path: str) -> str | None:
+        """The media key of ``rel_path`` if this loaded report names it, else None."""
+        if rel_path not in _referenced(self.report.get("media")):
+            return None
+        return f"{self.media_prefix}/{rel_path}"
+
     def media_file(self, rel_path: str) -> Path | None:
-        """The file of ``rel_path`` if this loaded report names it (no database round trip).
+        """A local file of ``rel_path`` if this loaded report names it (no database round
+        trip): the stored file in a media folder, a private cached copy for S3.
 
         Only paths listed in the report's media resolve, so a share-link viewer cannot reach
         the owner's originals nor a video that was not shared.
         """
-        if rel_path not in _referenced(self.report.get("media")):
+        key = self._key(rel_path)
+        if key is None:
             return None
-        path = self.media_dir / rel_path
-        return path if path.is_file() else None
+        if self.media_store is None:
+            path = Path(self.media_dir) / rel_path
+            return path if path.is_file() else None
+        return _media_call(self.media_store.local_path, key)
+
+    def media_bytes(self, rel_path: str) -> bytes | None:
+        """The bytes of ``rel_path`` if this loaded report names it (st.image / st.video
+        take bytes), else None."""
+        key = self._key(rel_path)
+        if key is None:
+            return None
+        if self.media_store is None:
+            path = self.media_file(rel_path)
+            return path.read_bytes() if path else None
+        return _media_call(self.media_store.read_bytes, key)
 
 
 @dataclass(frozen=True)
@@ -296,119 +353,275 @@ class ReportStore(Protocol):
         ...
 
 
-def open_store(url_or_path: str | os.PathLike[str] | None = None) -> ReportStore:
-    """Open (creating on first use) the configured store.
+# --- configuration ------------------------------------------------------------------------
 
-    ``None`` means the folder ``$FORMCHECK_DATA_DIR`` (default ``./data``); a folder path
-    means ``formcheck.db`` and ``media/`` inside it; ``sqlite:///path/to/file.db`` names the
-    database file, with ``media/`` beside it (``sqlite:////abs/path.db`` for absolute paths).
+
+def setting(name: str) -> str | None:
+    """A setting from the environment, else from ``.streamlit/secrets.toml`` (the app's
+    folder, then the home folder), else None. Empty values count as unset."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    for path in _SECRETS_FILES:
+        try:
+            with open(path, "rb") as f:
+                value = tomllib.load(f).get(name)
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def database_url() -> str:
+    """The configured database: ``FORMCHECK_DATABASE_URL``, else the data folder."""
+    return setting(DATABASE_URL_ENV) or setting(DATA_DIR_ENV) or DEFAULT_DATA_DIR
+
+
+def media_url() -> str | None:
+    """The configured media location (``FORMCHECK_MEDIA_URL``), or None for the default."""
+    return setting(MEDIA_URL_ENV)
+
+
+def open_media(url: str | os.PathLike[str] | None = None) -> MediaStore:
+    """The configured media storage on its own (``FORMCHECK_MEDIA_URL``, else ``media/`` in
+    the data folder), e.g. for a worker that reads uploaded clips. Friendly errors."""
+    target = os.fspath(url) if url is not None else media_url()
+    target = target or str(Path(setting(DATA_DIR_ENV) or DEFAULT_DATA_DIR) / MEDIA_DIR_NAME)
+    try:
+        return _friendly(MediaStore)(target, endpoint_url=setting(S3_ENDPOINT_ENV),
+                                     key=setting("AWS_ACCESS_KEY_ID"),
+                                     secret=setting("AWS_SECRET_ACCESS_KEY"))
+    except ValueError as e:
+        raise StoreError("store_unsupported") from e
+
+
+def open_store(
+    url_or_path: str | os.PathLike[str] | None = None, *, media: str | os.PathLike[str] | None = None
+) -> ReportStore:
+    """Open (creating and migrating on first use) the configured store.
+
+    ``url_or_path``: None means the configuration (:func:`database_url`); a folder path
+    means ``formcheck.db`` inside it; ``sqlite:///path/to/file.db`` names a SQLite file
+    (``sqlite:////abs/path.db`` for absolute paths); ``postgresql+psycopg://user:pw@host/db``
+    (or ``postgresql://``) a PostgreSQL database. ``media``: a folder or ``s3://bucket/prefix``;
+    None means ``FORMCHECK_MEDIA_URL``, else ``media/`` beside the SQLite file (in the data
+    folder for PostgreSQL).
     """
     target = os.fspath(url_or_path) if url_or_path is not None else None
-    target = target or os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR
+    target = target or database_url()
+    media_target = os.fspath(media) if media is not None else media_url()
     if target.startswith("sqlite:///"):
-        db_path = Path(target[len("sqlite:///") :])
-        return SQLiteStore(db_path, db_path.parent / MEDIA_DIR_NAME)
+        db_path = Path(target[len("sqlite:///"):])
+        return SQLiteStore(db_path, media_target or db_path.parent / MEDIA_DIR_NAME)
+    if target.startswith(("postgresql://", "postgresql+psycopg://")):
+        url = "postgresql+psycopg://" + target.split("://", 1)[1]
+        folder = Path(setting(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
+        return SQLStore(url, media_target or folder / MEDIA_DIR_NAME)
     if "://" in target:
         raise StoreError("store_unsupported")
     folder = Path(target)
-    return SQLiteStore(folder / DB_NAME, folder / MEDIA_DIR_NAME)
+    return SQLiteStore(folder / DB_NAME, media_target or folder / MEDIA_DIR_NAME)
 
 
 # --- schema -------------------------------------------------------------------------------
 
-
-def _m1_reports(conn: sqlite3.Connection) -> None:
-    conn.execute(
-        """CREATE TABLE reports (
-            id              TEXT PRIMARY KEY,
-            delete_key_hash TEXT NOT NULL,
-            report_json     TEXT NOT NULL,
-            created         TEXT NOT NULL,
-            saved_at        TEXT NOT NULL,
-            filename        TEXT,
-            view            TEXT,
-            overall_score   INTEGER,
-            top_finding     TEXT,
-            status          TEXT
-        )"""
-    )
-    conn.execute("CREATE INDEX reports_by_saved_at ON reports (saved_at)")
-
-
-def _m2_expiry_and_share_links(conn: sqlite3.Connection) -> None:
-    for sql in (
-        "ALTER TABLE reports ADD COLUMN expires_at TEXT",
-        "ALTER TABLE reports ADD COLUMN share_id TEXT",
-        "ALTER TABLE reports ADD COLUMN shared_at TEXT",
-        "ALTER TABLE reports ADD COLUMN share_blur INTEGER NOT NULL DEFAULT 1",
-        "ALTER TABLE reports ADD COLUMN share_video INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE reports ADD COLUMN share_media TEXT",
-        "CREATE UNIQUE INDEX reports_by_share_id ON reports (share_id)",
-        "CREATE INDEX reports_by_expires_at ON reports (expires_at)",
-    ):
-        conn.execute(sql)
-
-
-def _m3_owners_and_clip_keys(conn: sqlite3.Connection) -> None:
-    for sql in (
-        """CREATE TABLE report_owners (
-            report_id  TEXT NOT NULL,
-            owner_hash TEXT NOT NULL,
-            added_at   TEXT NOT NULL,
-            PRIMARY KEY (report_id, owner_hash)
-        )""",
-        "CREATE INDEX report_owners_by_owner ON report_owners (owner_hash)",
-        "ALTER TABLE reports ADD COLUMN clip_key TEXT",
-        "ALTER TABLE reports ADD COLUMN sample INTEGER NOT NULL DEFAULT 0",
-        "CREATE INDEX reports_by_clip_key ON reports (clip_key)",
-        "CREATE INDEX reports_by_delete_key_hash ON reports (delete_key_hash)",
-    ):
-        conn.execute(sql)
-
-
-# Ordered schema steps: MIGRATIONS[i] takes the database from version i to i + 1.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _m1_reports,
-    _m2_expiry_and_share_links,
-    _m3_owners_and_clip_keys,
+_meta = sa.MetaData()
+reports = sa.Table(
+    "reports", _meta,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("delete_key_hash", sa.Text, nullable=False),
+    sa.Column("report_json", sa.Text, nullable=False),
+    sa.Column("created", sa.Text, nullable=False),
+    sa.Column("saved_at", sa.Text, nullable=False),
+    sa.Column("filename", sa.Text),
+    sa.Column("view", sa.Text),
+    sa.Column("overall_score", sa.Integer),
+    sa.Column("top_finding", sa.Text),
+    sa.Column("status", sa.Text),
+    sa.Column("expires_at", sa.Text),
+    sa.Column("share_id", sa.Text),
+    sa.Column("shared_at", sa.Text),
+    sa.Column("share_blur", sa.Integer, nullable=False),
+    sa.Column("share_video", sa.Integer, nullable=False),
+    sa.Column("share_media", sa.Text),
+    sa.Column("clip_key", sa.Text),
+    sa.Column("sample", sa.Integer, nullable=False),
 )
-SCHEMA_VERSION = len(MIGRATIONS)
+report_owners = sa.Table(
+    "report_owners", _meta,
+    sa.Column("report_id", sa.Text, primary_key=True),
+    sa.Column("owner_hash", sa.Text, primary_key=True),
+    sa.Column("added_at", sa.Text, nullable=False),
+)
+_R_ = reports.c
+_NEWEST = (_R_.saved_at.desc(), _R_.id.desc())
 
 
-# --- the SQLite store ---------------------------------------------------------------------
+def _alembic_config(connection: sa.Connection) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def migrate(engine: sa.Engine) -> str:
+    """Bring the database to the newest schema (Alembic ``head``) in one transaction.
+
+    Holds a lock while it works (SQLite: the write lock of ``BEGIN IMMEDIATE``; PostgreSQL:
+    an advisory lock), so stores opened at the same moment migrate once. A database made
+    before Alembic is stamped at its ``schema_version`` first. Returns the revision.
+
+    Raises:
+        StoreError: ``store_too_new`` when the database was migrated by a newer FormCheck.
+    """
+    from alembic import command
+
+    with engine.begin() as conn:
+        current, head = prepare_migration(conn)
+        if current != head:
+            command.upgrade(_alembic_config(conn), "head")
+        return head
+
+
+def prepare_migration(conn: sa.Connection) -> tuple[str | None, str]:
+    """Take the migration lock in ``conn``'s transaction, take over a database made before
+    Alembic (stamp its ``schema_version``), refuse one from a newer FormCheck; returns the
+    current and the head revision (also used by ``core/migrations/env.py``)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+    script = ScriptDirectory.from_config(_alembic_config(conn))
+    context = MigrationContext.configure(conn)
+    current = context.get_current_revision()
+    if current is None and sa.inspect(conn).has_table("schema_version"):
+        legacy = conn.execute(
+            sa.text("SELECT COALESCE(MAX(version), 0) FROM schema_version")).scalar_one()
+        if legacy > len(LEGACY_REVISIONS):
+            raise StoreError("store_too_new")
+        if legacy:
+            current = LEGACY_REVISIONS[legacy - 1]
+            context.stamp(script, current)
+    if current is not None:
+        try:
+            known = script.get_revision(current) is not None
+        except CommandError:
+            known = False
+        if not known:
+            raise StoreError("store_too_new")
+    return current, script.get_current_head()
+
+
+def check_report_version(data: Any) -> dict[str, Any]:
+    """The stored report ``data`` if this FormCheck can show it.
+
+    Reports of the current schema major version and older open as they are (a report
+    without a version is from before versions existed); a newer major version was written
+    by a newer FormCheck. One small function, so a typed report's ``from_json`` (with its
+    migrations of older reports) can take over here.
+
+    Raises:
+        StoreError: ``report_too_new`` or ``report_unreadable``.
+    """
+    if not isinstance(data, dict):
+        raise StoreError("report_unreadable")
+    version = data.get("version", "1.0")
+    try:
+        major = int(str(version).split(".")[0])
+    except ValueError as e:
+        raise StoreError("report_unreadable") from e
+    if major > int(REPORT_VERSION.split(".")[0]):
+        raise StoreError("report_too_new")
+    return data
+
+
+# --- the store ----------------------------------------------------------------------------
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
 def _friendly(fn: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Turn low-level OS and SQLite failures into a :class:`StoreError`."""
+    """Turn low-level OS, database and object-store failures into a :class:`StoreError`."""
 
     @functools.wraps(fn)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
             return fn(*args, **kwargs)
+        except StoreError:
+            raise
         except OSError as e:
             raise StoreError(_os_error_code(e)) from e
         except sqlite3.Error as e:
             raise StoreError(_sqlite_error_code(e)) from e
+        except sa_exc.DBAPIError as e:
+            raise StoreError(_dbapi_error_code(e)) from e
+        except sa_exc.SQLAlchemyError as e:
+            raise StoreError("storage_failed") from e
+        except Exception as e:
+            if _is_remote_error(e):
+                raise StoreError("store_unreachable") from e
+            raise
 
     return wrapper
 
 
-class SQLiteStore:
-    """:class:`ReportStore` on one SQLite file and a media folder (safe across threads and
-    processes: every call uses its own connection, writers take ``BEGIN IMMEDIATE``)."""
+def _media_call(fn: Callable[[str], _R], key: str) -> _R:
+    """A media read for the UI: storage failures become a friendly :class:`StoreError`."""
+    return _friendly(fn)(key)
+
+
+class SQLStore:
+    """:class:`ReportStore` on a SQL database (SQLAlchemy Core: SQLite or PostgreSQL) and a
+    :class:`core.media.MediaStore` (a folder or S3). Safe across threads and processes:
+    SQLite gets a connection per call and writers take ``BEGIN IMMEDIATE``; PostgreSQL uses
+    a connection pool per process (made again after a fork)."""
 
     @_friendly
-    def __init__(self, db_path: str | Path, media_root: str | Path) -> None:
-        self.db_path = Path(db_path)
-        self.media_root = Path(media_root)
-        self.db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.media_root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with self._db() as conn:
-            _use_wal(conn)
-            _migrate(conn)
+    def __init__(self, url: str, media: str | os.PathLike[str] | MediaStore) -> None:
+        self.url = url
+        self.dialect = sa.engine.make_url(url).get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise StoreError("store_unsupported")
+        self.db_path: Path | None = None
+        if self.dialect == "sqlite":
+            database = sa.engine.make_url(url).database
+            if not database or database == ":memory:":
+                raise StoreError("store_unsupported")
+            self.db_path = Path(database)
+            self.db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.media = media if isinstance(media, MediaStore) else open_media(media)
+        self.media_root: Path | None = self.media.root
+        self._engines: dict[int, sa.Engine] = {}
+        if self.dialect == "sqlite":
+            with self._engine().connect() as conn:
+                _use_wal(conn)
+        migrate(self._engine())
+
+    def _engine(self) -> sa.Engine:
+        """This process's engine (a pool must not cross a fork into a worker process)."""
+        pid = os.getpid()
+        engine = self._engines.get(pid)
+        if engine is None:
+            engine = self._engines[pid] = _make_engine(self.url)
+        return engine
+
+    @property
+    def engine(self) -> sa.Engine:
+        return self._engine()
+
+    def _read(self) -> Any:
+        """A connection for reads (SQLite: a deferred transaction that takes no write lock)."""
+        return self._engine().connect().execution_options(fc_read=True)
+
+    def _write(self) -> Any:
+        """A write transaction: committed on success, rolled back on error."""
+        return self._engine().begin()
 
     @_friendly
     def save(
@@ -424,12 +637,13 @@ class SQLiteStore:
         """Store ``report`` and copies of its media; earlier reports are never touched.
 
         The files named in ``report["media"]`` (evidence, video, thumbnail) are taken from
-        ``media_dir`` and must be regular files inside it: no absolute paths, ``..``, hidden
-        names or symlinks. ``expire_days`` (> 0) makes the report expire; None keeps it.
-        ``owner`` is the browser token of the runner (only its hash is stored; the report
-        is then listed and opened for that browser); ``clip_key`` (the analysis cache key:
-        clip digest + options) lets :meth:`find_clip` find it again. ``sample=True`` stores
-        the demo clip's report: no owner, never listed, read-only through :meth:`get_sample`.
+        the local folder ``media_dir`` and must be regular files inside it: no absolute
+        paths, ``..``, hidden names or symlinks. ``expire_days`` (> 0) makes the report
+        expire; None keeps it. ``owner`` is the browser token of the runner (only its hash
+        is stored; the report is then listed and opened for that browser); ``clip_key`` (the
+        analysis cache key: clip digest + options) lets :meth:`find_clip` find it again.
+        ``sample=True`` stores the demo clip's report: no owner, never listed, read-only
+        through :meth:`get_sample`.
         """
         if expire_days is not None and not expire_days > 0:
             raise ValueError("expire_days must be positive or None")
@@ -442,40 +656,33 @@ class SQLiteStore:
         report_id, delete_key = _token(), _token()
         now = _now()
         expires = _iso(now + timedelta(days=expire_days)) if expire_days is not None else None
-        final = self.media_root / report_id
-        tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=self.media_root))
+        staging = self.media.staging()
         try:
             for rel, src in sources:
-                _copy_file(src, tmp / rel)
-            _fsync_tree(tmp)
-            os.rename(tmp, final)
+                _copy_file(src, staging / rel)
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(staging, ignore_errors=True)
             raise
+        self.media.publish(staging, report_id)  # media first ...
         try:
-            _fsync(self.media_root)
-            with self._db() as conn, _transaction(conn):
-                conn.execute(
-                    """INSERT INTO reports (id, delete_key_hash, report_json, created, saved_at,
-                        expires_at, clip_key, sample, filename, view, overall_score,
-                        top_finding, status)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (
-                        report_id,
-                        _hash_key(delete_key),
-                        text,
-                        _iso(_parse_time(data.get("created")) or now),
-                        _iso(now),
-                        expires,
-                        clip_key,
-                        int(sample),
-                        *_summary(data),
-                    ),
-                )
+            with self._write() as conn:  # ... the row after
+                conn.execute(reports.insert().values(
+                    id=report_id,
+                    delete_key_hash=_hash_key(delete_key),
+                    report_json=text,
+                    created=_iso(_parse_time(data.get("created")) or now),
+                    saved_at=_iso(now),
+                    expires_at=expires,
+                    clip_key=clip_key,
+                    sample=int(sample),
+                    share_blur=1,
+                    share_video=0,
+                    **_summary(data),
+                ))
                 if owner is not None:
                     _add_owner(conn, report_id, owner)
         except BaseException:
-            shutil.rmtree(final, ignore_errors=True)
+            self.media.delete(report_id)
             raise
         return SavedReport(report_id, delete_key)
 
@@ -488,16 +695,18 @@ class SQLiteStore:
         The owner view needs ``proof`` (a :class:`Proof` or a delete key): None when it does
         not prove ownership of this report, exactly as for an unknown id. Share-link viewers
         need no proof and get only the shared variant.
+
+        Raises:
+            StoreError: ``report_too_new`` for a report written by a newer FormCheck.
         """
         if not viewer and proof is None:
             raise TypeError("the owner view of a report needs a proof of ownership")
         if viewer:
             if not _is_token(report_id):
                 return None
-            with self._db() as conn:
+            with self._read() as conn:
                 row = conn.execute(
-                    "SELECT * FROM reports WHERE share_id = ?", (report_id,)
-                ).fetchone()
+                    sa.select(reports).where(_R_.share_id == report_id)).mappings().first()
             if row is None or _expired(row, _now()):
                 return None
         else:
@@ -511,17 +720,20 @@ class SQLiteStore:
         """The live sample report with this id (read-only, for anyone); None for any other."""
         if not _is_token(report_id):
             return None
-        with self._db() as conn:
-            row = conn.execute(
-                "SELECT * FROM reports WHERE id = ? AND sample = 1", (report_id,)
-            ).fetchone()
+        with self._read() as conn:
+            row = conn.execute(sa.select(reports).where(
+                _R_.id == report_id, _R_.sample == 1)).mappings().first()
         if row is None or _expired(row, _now()):
             return None
         return self._stored(report_id, row, viewer=False)
 
-    def _stored(self, report_id: str, row: sqlite3.Row, viewer: bool) -> StoredReport:
-        report = json.loads(row["report_json"])
-        folder = self.media_root / row["id"]
+    def _stored(self, report_id: str, row: Any, viewer: bool) -> StoredReport:
+        try:
+            report = json.loads(row["report_json"])
+        except ValueError as e:
+            raise StoreError("report_unreadable") from e
+        report = check_report_version(report)
+        prefix = row["id"]
         if viewer:
             report["media"] = json.loads(row["share_media"])
             # a link viewer learns nothing the owner did not choose to show: no file name
@@ -529,16 +741,18 @@ class SQLiteStore:
             report["media"].pop("face_boxes", None)
             if isinstance(report.get("source"), dict):
                 report["source"]["filename"] = None
-            folder = folder / SHARED_DIR
+            prefix = f"{prefix}/{SHARED_DIR}"
         return StoredReport(
             id=report_id,
             report=report,
             created=datetime.fromisoformat(row["created"]),
             expires_at=_stored_time(row["expires_at"]),
             share=_share_options(row),
-            media_dir=folder,
+            media_dir=self.media.location(prefix),
             clip_key=None if viewer else row["clip_key"],
             sample=bool(row["sample"]),
+            media_store=self.media,
+            media_prefix=prefix,
         )
 
     @_friendly
@@ -550,14 +764,15 @@ class SQLiteStore:
         """
         if not _is_token(owner):
             return []
-        with self._db() as conn:
-            rows = conn.execute(
-                """SELECT r.* FROM reports r JOIN report_owners o ON o.report_id = r.id
-                   WHERE o.owner_hash = ? AND r.sample = 0
-                     AND (r.expires_at IS NULL OR r.expires_at > ?)
-                   ORDER BY r.saved_at DESC, r.rowid DESC LIMIT ?""",
-                (_hash_key(owner), _iso(_now()), max(0, int(limit))),
-            ).fetchall()
+        query = (
+            sa.select(reports)
+            .join(report_owners, report_owners.c.report_id == _R_.id)
+            .where(report_owners.c.owner_hash == _hash_key(owner), _R_.sample == 0, _live())
+            .order_by(*_NEWEST)
+            .limit(max(0, int(limit)))
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).mappings().all()
         return [
             ReportSummary(
                 id=r["id"],
@@ -579,29 +794,26 @@ class SQLiteStore:
         the same clip with the same options opens the existing report), or None."""
         if not (_is_token(owner) and _is_clip_key(clip_key)):
             return None
-        with self._db() as conn:
-            row = conn.execute(
-                """SELECT r.id FROM reports r JOIN report_owners o ON o.report_id = r.id
-                   WHERE o.owner_hash = ? AND r.clip_key = ? AND r.sample = 0
-                     AND (r.expires_at IS NULL OR r.expires_at > ?)
-                   ORDER BY r.saved_at DESC, r.rowid DESC LIMIT 1""",
-                (_hash_key(owner), clip_key, _iso(_now())),
-            ).fetchone()
-        return row["id"] if row else None
+        query = (
+            sa.select(_R_.id)
+            .join(report_owners, report_owners.c.report_id == _R_.id)
+            .where(report_owners.c.owner_hash == _hash_key(owner), _R_.clip_key == clip_key,
+                   _R_.sample == 0, _live())
+            .order_by(*_NEWEST)
+            .limit(1)
+        )
+        with self._read() as conn:
+            return conn.execute(query).scalar()
 
     @_friendly
     def find_sample(self, clip_key: str) -> str | None:
         """The id of the newest live sample report saved with ``clip_key``, or None."""
         if not _is_clip_key(clip_key):
             return None
-        with self._db() as conn:
-            row = conn.execute(
-                """SELECT id FROM reports WHERE clip_key = ? AND sample = 1
-                     AND (expires_at IS NULL OR expires_at > ?)
-                   ORDER BY saved_at DESC, rowid DESC LIMIT 1""",
-                (clip_key, _iso(_now())),
-            ).fetchone()
-        return row["id"] if row else None
+        query = (sa.select(_R_.id).where(_R_.clip_key == clip_key, _R_.sample == 1, _live())
+                 .order_by(*_NEWEST).limit(1))
+        with self._read() as conn:
+            return conn.execute(query).scalar()
 
     @_friendly
     def find_by_key(self, delete_key: str) -> str | None:
@@ -612,11 +824,9 @@ class SQLiteStore:
         """
         if not _is_token(delete_key):
             return None
-        with self._db() as conn:
-            row = conn.execute(
-                "SELECT * FROM reports WHERE delete_key_hash = ? AND sample = 0",
-                (_hash_key(delete_key),),
-            ).fetchone()
+        with self._read() as conn:
+            row = conn.execute(sa.select(reports).where(
+                _R_.delete_key_hash == _hash_key(delete_key), _R_.sample == 0)).mappings().first()
         if row is None or _expired(row, _now()) or not _key_matches(row, delete_key):
             return None
         return row["id"]
@@ -634,8 +844,8 @@ class SQLiteStore:
         report_id = self.find_by_key(delete_key)
         if report_id is None:
             return None
-        with self._db() as conn, _transaction(conn):
-            if conn.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone() is None:
+        with self._write() as conn:
+            if conn.execute(sa.select(_R_.id).where(_R_.id == report_id)).first() is None:
                 return None  # deleted meanwhile
             _add_owner(conn, report_id, owner)
         return report_id
@@ -647,13 +857,14 @@ class SQLiteStore:
     ) -> str | None:
         """Publish the report for share-link viewers and return the new share id.
 
-        The viewer's copies are built in ``<id>/shared/``: with ``blur_faces`` the evidence
-        pictures, thumbnail and (with ``include_video``) the annotated video get the runner's
-        head blurred from ``media.face_boxes``; a picture whose frame or head box is unknown
-        is left out rather than shown unblurred. Without ``include_video`` the viewer's
-        report has ``media.video = None``. Any earlier share link is withdrawn first, so a
-        failure leaves the report unshared. None when the id is unknown or ``proof`` (an
-        owner's browser token or the delete key) does not prove ownership.
+        The viewer's copies are made by :func:`core.privacy.make_shared_variants` and
+        published under ``<id>/shared/``: with ``blur_faces`` the evidence pictures,
+        thumbnail and (with ``include_video``) the annotated video get the runner's head
+        blurred from ``media.face_boxes``; a picture whose frame or head box is unknown is
+        left out rather than shown unblurred. Without ``include_video`` the viewer's report
+        has ``media.video = None``. Any earlier share link is withdrawn first, so a failure
+        leaves the report unshared. None when the id is unknown or ``proof`` (an owner's
+        browser token or the delete key) does not prove ownership.
 
         Raises:
             StoreError: ``share_failed`` for damaged media, or a storage failure.
@@ -662,33 +873,27 @@ class SQLiteStore:
         if row is None:
             return None
         self._withdraw(report_id)
-        folder = self.media_root / report_id
-        tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=self.media_root))
+        staging = self.media.staging()
         try:
             report = json.loads(row["report_json"])
-            media = _build_shared(report, folder, tmp, blur_faces, include_video)
-            _fsync_tree(tmp)
-            os.rename(tmp, folder / SHARED_DIR)
-            _fsync(folder)
+            media = privacy.make_shared_variants(
+                report.get("media"), lambda rel: self.media.local_path(f"{report_id}/{rel}"),
+                staging, blur_faces, include_video)
         except BaseException as e:
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(staging, ignore_errors=True)
             if isinstance(e, ValueError):  # a damaged picture or video (PyAV, OpenCV)
                 raise StoreError("share_failed") from e
             raise
+        self.media.publish(staging, f"{report_id}/{SHARED_DIR}")
         share_id = _token()
-        with self._db() as conn, _transaction(conn):
-            updated = conn.execute(
-                """UPDATE reports SET share_id = ?, shared_at = ?, share_blur = ?, share_video = ?,
-                       share_media = ? WHERE id = ?""",
-                (
-                    share_id,
-                    _iso(_now()),
-                    int(blur_faces),
-                    int(include_video),
-                    json.dumps(media),
-                    report_id,
-                ),
-            ).rowcount
+        with self._write() as conn:
+            updated = conn.execute(reports.update().where(_R_.id == report_id).values(
+                share_id=share_id,
+                shared_at=_iso(_now()),
+                share_blur=int(blur_faces),
+                share_video=int(include_video),
+                share_media=json.dumps(media),
+            )).rowcount
         return share_id if updated else None
 
     @_friendly
@@ -704,8 +909,8 @@ class SQLiteStore:
         if self._owned_row(report_id, _proof(proof)) is None:
             return False
         when = None if days is None else _iso(_now() + timedelta(days=days))
-        with self._db() as conn, _transaction(conn):
-            conn.execute("UPDATE reports SET expires_at = ? WHERE id = ?", (when, report_id))
+        with self._write() as conn:
+            conn.execute(reports.update().where(_R_.id == report_id).values(expires_at=when))
         return True
 
     @_friendly
@@ -723,40 +928,40 @@ class SQLiteStore:
         every owner.
 
         False when the id is unknown or ``proof`` is neither this report's delete key
-        (compared in constant time) nor the token of one of its owners. A folder that
-        cannot be removed now is swept by :meth:`purge_expired`.
+        (compared in constant time) nor the token of one of its owners. Media that cannot
+        be removed now are swept by :meth:`purge_expired`.
         """
         proof = _proof(proof)
         if not _is_token(report_id):
             return False
-        with self._db() as conn, _transaction(conn):
-            row = conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+        with self._write() as conn:
+            row = conn.execute(sa.select(reports).where(_R_.id == report_id)
+                               .with_for_update()).mappings().first()
             if not _proves(conn, row, proof):
                 return False
-            conn.execute("DELETE FROM report_owners WHERE report_id = ?", (report_id,))
-            conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
-        shutil.rmtree(self.media_root / report_id, ignore_errors=True)
+            conn.execute(report_owners.delete().where(report_owners.c.report_id == report_id))
+            conn.execute(reports.delete().where(_R_.id == report_id))
+        self.media.delete(report_id)
         return True
 
     @_friendly
     def purge_expired(self, now: datetime | None = None) -> int:
         """Delete the reports expired at ``now`` (default: the current time).
 
-        Also removes leftovers of interrupted saves and deletes (media folders without a
-        row, temporary folders) that are more than an hour old. Returns the number of
-        expired reports deleted.
+        Also removes leftovers of interrupted saves and deletes (media without a row,
+        temporary folders) that are more than an hour older than ``now``. Returns the number
+        of expired reports deleted.
         """
-        cutoff = _iso(_utc(now) if now else _now())
-        with self._db() as conn, _transaction(conn):
-            expired = conn.execute(
-                "SELECT id FROM reports WHERE expires_at IS NOT NULL AND expires_at <= ?", (cutoff,)
-            )
-            ids = [r["id"] for r in expired]
-            conn.executemany("DELETE FROM report_owners WHERE report_id = ?", [(i,) for i in ids])
-            conn.executemany("DELETE FROM reports WHERE id = ?", [(i,) for i in ids])
+        when = _utc(now) if now else _now()
+        with self._write() as conn:
+            ids = list(conn.execute(sa.select(_R_.id).where(
+                _R_.expires_at.is_not(None), _R_.expires_at <= _iso(when))).scalars())
+            if ids:
+                conn.execute(report_owners.delete().where(report_owners.c.report_id.in_(ids)))
+                conn.execute(reports.delete().where(_R_.id.in_(ids)))
         for report_id in ids:
-            shutil.rmtree(self.media_root / report_id, ignore_errors=True)
-        self._sweep()
+            self.media.delete(report_id)
+        self._sweep(when.timestamp())
         return len(ids)
 
     @_friendly
@@ -764,7 +969,8 @@ class SQLiteStore:
         self, report_id: str, rel_path: str, proof: Credential | None = None, *,
         viewer: bool = False,
     ) -> Path | None:
-        """The file of ``rel_path`` if the report (as :meth:`get` sees it) names it, else None.
+        """A local file of ``rel_path`` if the report (as :meth:`get` sees it) names it,
+        else None (for S3 media a private cached copy).
 
         Only paths listed in the report's media are served, so a share-link viewer cannot
         reach the owner's originals nor a video that was not shared.
@@ -774,97 +980,84 @@ class SQLiteStore:
 
     # --- internals ---
 
-    @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.db_path, timeout=_DB_TIMEOUT_S, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        try:
-            yield conn
-        finally:
-            conn.close()
-
-    def _owned_row(self, report_id: str, proof: Proof) -> sqlite3.Row | None:
+    def _owned_row(self, report_id: str, proof: Proof) -> Any:
         """The live row of ``report_id`` if ``proof`` proves ownership of it."""
         if not _is_token(report_id):
             return None
-        with self._db() as conn:
-            row = conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+        with self._read() as conn:
+            row = conn.execute(sa.select(reports).where(_R_.id == report_id)).mappings().first()
             if not _proves(conn, row, proof) or _expired(row, _now()):
                 return None
         return row
 
     def _withdraw(self, report_id: str) -> None:
         """Kill the share link (row first), then remove the shared copies."""
-        with self._db() as conn, _transaction(conn):
-            conn.execute(
-                """UPDATE reports SET share_id = NULL, shared_at = NULL, share_media = NULL
-                   WHERE id = ?""",
-                (report_id,),
-            )
-        shutil.rmtree(self.media_root / report_id / SHARED_DIR, ignore_errors=True)
+        with self._write() as conn:
+            conn.execute(reports.update().where(_R_.id == report_id).values(
+                share_id=None, shared_at=None, share_media=None))
+        self.media.delete(f"{report_id}/{SHARED_DIR}")
 
-    def _sweep(self) -> None:
-        """Remove stale temporary folders and media folders that have no row."""
-        with self._db() as conn:
-            known = {r["id"] for r in conn.execute("SELECT id FROM reports")}
-        cutoff = time.time() - _STALE_AFTER_S
-        with os.scandir(self.media_root) as entries:
-            for entry in entries:
-                orphan = _is_token(entry.name) and entry.name not in known
-                if not (orphan or entry.name.startswith(_TMP_PREFIX)):
-                    continue
-                with contextlib.suppress(FileNotFoundError):  # a concurrent sweep was faster
-                    if entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                        shutil.rmtree(entry.path, ignore_errors=True)
+    def _sweep(self, now_ts: float) -> None:
+        """Remove stale temporary folders and media without a row (older than an hour)."""
+        with self._read() as conn:
+            known = set(conn.execute(sa.select(_R_.id)).scalars())
+        cutoff = now_ts - _STALE_AFTER_S
+        for name, modified in self.media.entries().items():
+            orphan = _is_token(name) and name not in known
+            if (orphan or name.startswith(_TMP_PREFIX)) and modified < cutoff:
+                self.media.delete(name)
+
+
+class SQLiteStore(SQLStore):
+    """The embedded default: a SQLite file and a media folder (or media URL)."""
+
+    def __init__(self, db_path: str | Path, media_root: str | os.PathLike[str] | MediaStore) -> None:
+        super().__init__(f"sqlite:///{Path(db_path).absolute()}", media_root)
 
 
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _use_wal(conn: sqlite3.Connection) -> None:
-    """Switch the database to WAL mode (a persistent setting of the file).
+def _make_engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, poolclass=NullPool,
+                                  connect_args={"timeout": _DB_TIMEOUT_S})
+
+        @sa.event.listens_for(engine, "connect")
+        def _no_implicit_transactions(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # transactions are begun below, explicitly
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn: sa.Connection) -> None:
+            # writers take the write lock at once, so two writers never deadlock
+            read = conn.get_execution_options().get("fc_read")
+            conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True,
+                            connect_args={"connect_timeout": _CONNECT_TIMEOUT_S})
+
+
+def _use_wal(conn: sa.Connection) -> None:
+    """Switch a SQLite database to WAL mode (a persistent setting of the file).
 
     SQLite answers "busy" at once, without waiting, while another connection switches a
     new file at the same moment, so this retries for up to the connection timeout.
     """
+    raw = conn.connection.dbapi_connection
     deadline = time.monotonic() + _DB_TIMEOUT_S
-    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+    while raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
+            raw.execute("PRAGMA journal_mode=WAL")
         except sqlite3.OperationalError as e:
             if _sqlite_error_code(e) != "storage_busy" or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
 
 
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Apply the pending :data:`MIGRATIONS` in one transaction."""
-    with _transaction(conn):
-        conn.execute(
-            """CREATE TABLE IF NOT EXISTS schema_version (
-                version    INTEGER PRIMARY KEY,
-                applied_at TEXT NOT NULL
-            )"""
-        )
-        current = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
-        if current > SCHEMA_VERSION:
-            raise StoreError("store_too_new")
-        for version in range(current + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[version - 1](conn)
-            conn.execute("INSERT INTO schema_version VALUES (?, ?)", (version, _iso(_now())))
-
-
-@contextlib.contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A write transaction (``BEGIN IMMEDIATE``): committed on success, rolled back on error."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+def _live() -> Any:
+    """Rows not expired now."""
+    return sa.or_(_R_.expires_at.is_(None), _R_.expires_at > _iso(_now()))
 
 
 def _token() -> str:
@@ -881,7 +1074,7 @@ def _hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("ascii")).hexdigest()
 
 
-def _key_matches(row: sqlite3.Row | None, key: str) -> bool:
+def _key_matches(row: Any, key: str) -> bool:
     stored = row["delete_key_hash"] if row is not None else _DUMMY_HASH
     return hmac.compare_digest(stored, _hash_key(key)) and row is not None
 
@@ -890,24 +1083,28 @@ def _is_clip_key(value: object) -> bool:
     return isinstance(value, str) and _CLIP_KEY_RE.fullmatch(value) is not None
 
 
-def _add_owner(conn: sqlite3.Connection, report_id: str, owner: str) -> None:
-    conn.execute(
-        "INSERT OR IGNORE INTO report_owners (report_id, owner_hash, added_at) VALUES (?, ?, ?)",
-        (report_id, _hash_key(owner), _iso(_now())),
-    )
+def _add_owner(conn: sa.Connection, report_id: str, owner: str) -> None:
+    """Add an owner row; one that exists already is kept (INSERT ... ON CONFLICT DO NOTHING)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    conn.execute(insert(report_owners).values(
+        report_id=report_id, owner_hash=_hash_key(owner), added_at=_iso(_now()),
+    ).on_conflict_do_nothing())
 
 
-def _proves(conn: sqlite3.Connection, row: sqlite3.Row | None, proof: Proof) -> bool:
+def _proves(conn: sa.Connection, row: Any, proof: Proof) -> bool:
     """Whether ``proof`` proves ownership of ``row``: its delete key (compared in constant
     time) or the token of one of its owners (looked up by hash). Sample rows have no owner
     and their key was never handed out."""
     by_key = _is_token(proof.delete_key) and _key_matches(row, proof.delete_key)
     if by_key or row is None or not _is_token(proof.owner):
         return by_key and row is not None and not row["sample"]
-    return conn.execute(
-        "SELECT 1 FROM report_owners WHERE report_id = ? AND owner_hash = ?",
-        (row["id"], _hash_key(proof.owner)),
-    ).fetchone() is not None
+    return conn.execute(sa.select(sa.literal(1)).where(
+        report_owners.c.report_id == row["id"],
+        report_owners.c.owner_hash == _hash_key(proof.owner),
+    )).first() is not None
 
 
 def _serialise(report: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -921,7 +1118,7 @@ def _serialise(report: dict[str, Any]) -> tuple[dict[str, Any], str]:
         raise StoreError("bad_report") from e
 
 
-def _summary(data: dict[str, Any]) -> tuple[Any, ...]:
+def _summary(data: dict[str, Any]) -> dict[str, Any]:
     """Listing columns: file name, view, overall score, top fix title, status."""
 
     def dig(*keys: str | int) -> Any:
@@ -937,13 +1134,14 @@ def _summary(data: dict[str, Any]) -> tuple[Any, ...]:
         return value if isinstance(value, str) else None
 
     score = dig("findings", "overall_score")
-    return (
-        text(dig("source", "filename")),
-        text(dig("view", "view")),
-        round(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None,
-        text(dig("findings", "fixes", 0, "title")),
-        text(dig("status")),
-    )
+    return {
+        "filename": text(dig("source", "filename")),
+        "view": text(dig("view", "view")),
+        "overall_score": (round(score) if isinstance(score, (int, float))
+                          and not isinstance(score, bool) else None),
+        "top_finding": text(dig("findings", "fixes", 0, "title")),
+        "status": text(dig("status")),
+    }
 
 
 def _referenced(media: Any) -> list[str]:
@@ -1006,73 +1204,7 @@ def _copy_file(src: Path, dst: Path) -> None:
         shutil.copyfileobj(fin, fout, 1 << 20)
 
 
-def _build_shared(
-    report: dict[str, Any], folder: Path, dst: Path, blur: bool, include_video: bool
-) -> dict[str, Any]:
-    """Write the viewer's copies of the media in ``folder`` into ``dst``.
-
-    Returns the viewer's ``media`` block: only the files that were written.
-    """
-    media = report.get("media") if isinstance(report.get("media"), dict) else {}
-    boxes = privacy.usable_boxes(media.get("face_boxes")) if blur else {}
-    frames = media.get("evidence_frames") if isinstance(media.get("evidence_frames"), dict) else {}
-
-    def publish_image(rel: Any, frame: Any) -> str | None:
-        if not isinstance(rel, str):
-            return None
-        if not blur:
-            _copy_file(folder / rel, dst / rel)
-            return rel
-        box = privacy.box_for_frame(boxes, frame) if isinstance(frame, int) else None
-        if box is None:
-            return None
-        (dst / rel).parent.mkdir(parents=True, exist_ok=True)
-        privacy.blur_image_file(folder / rel, dst / rel, box)
-        return rel
-
-    evidence: dict[str, str] = {}
-    for key, rel in (media.get("evidence") or {}).items():
-        if (published := publish_image(rel, frames.get(key))) is not None:
-            evidence[key] = published
-    video = media.get("video") if include_video and isinstance(media.get("video"), str) else None
-    if video is not None and not blur:
-        _copy_file(folder / video, dst / video)
-    elif video is not None and boxes:
-        (dst / video).parent.mkdir(parents=True, exist_ok=True)
-        ids = media.get("video_frames")
-        privacy.blur_video(folder / video, dst / video, boxes,
-                           frame_ids=ids if isinstance(ids, list) else None)
-    else:
-        video = None
-    return {
-        **media,
-        "evidence": evidence,
-        "evidence_frames": {k: v for k, v in frames.items() if k in evidence},
-        "video": video,
-        "thumbnail": publish_image(media.get("thumbnail"), media.get("thumbnail_frame")),
-    }
-
-
-def _fsync(path: Path) -> None:
-    """Flush a file or directory to disk (POSIX; a no-op elsewhere)."""
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(root: Path) -> None:
-    """Flush every file and folder under ``root`` (deepest first)."""
-    for dirpath, _dirs, files in os.walk(root, topdown=False):
-        for name in files:
-            _fsync(Path(dirpath, name))
-        _fsync(Path(dirpath))
-
-
-def _share_options(row: sqlite3.Row) -> ShareOptions | None:
+def _share_options(row: Any) -> ShareOptions | None:
     if row["share_id"] is None:
         return None
     return ShareOptions(
@@ -1083,7 +1215,7 @@ def _share_options(row: sqlite3.Row) -> ShareOptions | None:
     )
 
 
-def _expired(row: sqlite3.Row, now: datetime) -> bool:
+def _expired(row: Any, now: datetime) -> bool:
     return row["expires_at"] is not None and row["expires_at"] <= _iso(now)
 
 
@@ -1125,8 +1257,10 @@ _UNWRITABLE_ERRNOS = {
 def _os_error_code(e: OSError) -> str:
     if e.errno in _FULL_ERRNOS:
         return "storage_full"
-    if e.errno in _UNWRITABLE_ERRNOS:
+    if e.errno in _UNWRITABLE_ERRNOS or isinstance(e, PermissionError):
         return "storage_unwritable"
+    if isinstance(e, (ConnectionError, TimeoutError)):
+        return "store_unreachable"
     return "storage_failed"
 
 
@@ -1139,3 +1273,25 @@ def _sqlite_error_code(e: sqlite3.Error) -> str:
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return "storage_busy"
     return "storage_failed"
+
+
+def _dbapi_error_code(e: sa_exc.DBAPIError) -> str:
+    """A friendly code for a driver error (SQLite's or psycopg's, wrapped by SQLAlchemy)."""
+    orig = e.orig
+    if isinstance(orig, sqlite3.Error):
+        return _sqlite_error_code(orig)
+    state = getattr(orig, "sqlstate", None) or ""
+    if state == "53100":  # disk_full
+        return "storage_full"
+    if state in ("42501", "25006"):  # insufficient_privilege, read_only_sql_transaction
+        return "storage_unwritable"
+    if state in ("40001", "40P01", "55P03", "57014"):  # serialization, deadlock, lock, timeout
+        return "storage_busy"
+    if not state and isinstance(e, sa_exc.OperationalError) or state.startswith("08"):
+        return "store_unreachable"  # no connection to the server
+    return "storage_failed"
+
+
+def _is_remote_error(e: Exception) -> bool:
+    """An object-store client failure (botocore, aiohttp), for media on S3."""
+    return type(e).__module__.split(".")[0] in ("botocore", "aiobotocore", "aiohttp", "s3fs")

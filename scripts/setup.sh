@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything FormCheck needs on a fresh Debian/Ubuntu machine (idempotent):
-# system packages (ffmpeg; chromium for the browser tests), a virtualenv in .venv, and the
+# system packages (ffmpeg; chromium and postgresql for the tests), a virtualenv in .venv, and the
 # pinned Python packages. Usage: scripts/setup.sh [--dev]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +8,11 @@ DEV=0; [ "${1:-}" = "--dev" ] && DEV=1
 
 need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
-if [ "$DEV" = 1 ]; then command -v chromium >/dev/null 2>&1 || need+=(chromium); fi
+if [ "$DEV" = 1 ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  # PostgreSQL for the store tests (scripts/services.sh starts a throwaway cluster)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   echo "setup: installing system packages: ${need[*]}"

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Install everything (including Chromium and ffmpeg), then run the whole test suite.
+# Install everything (including Chromium, ffmpeg and PostgreSQL), start the throwaway test
+# services (scripts/services.sh: PostgreSQL, an S3 server), run the whole test suite, stop them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
-exec .venv/bin/python -m pytest -q "$@"
+export FORMCHECK_SERVICES_DIR=${FORMCHECK_SERVICES_DIR:-$(mktemp -d /tmp/formcheck-services.XXXXXX)}
+trap 'bash scripts/services.sh stop >/dev/null 2>&1 || true' EXIT
+eval "$(bash scripts/services.sh start)"
+.venv/bin/python -m pytest -q "$@"

@@ -91,3 +91,28 @@ def test_advice_is_written_in_our_own_words():
         w = words(" ".join([adv.title, adv.why, adv.cue, adv.drill_name, adv.drill_how, adv.dose]))
         copied = [" ".join(w[i:i + 8]) for i in range(len(w) - 7) if tuple(w[i:i + 8]) in runs]
         assert not copied, (key, copied)
+
+
+def test_advice_keys_come_from_the_registry():
+    """Each metric declares its advice (core.metrics: Metric.advice): every judged metric
+    has some, every key it names exists, and no advice is unreachable."""
+    from core.coaching import STRENGTHS
+    from core.metrics import REGISTRY
+
+    used = {key for m in REGISTRY for key in m.advice.values()}
+    assert used == set(ADVICE)
+    for m in REGISTRY:
+        assert bool(m.advice) == (m.spec.kind != "info"), m.id
+    assert set(STRENGTHS) <= {m.id for m in REGISTRY}
+
+
+def test_a_low_cadence_joins_a_reaching_foot_and_stands_alone_without_one():
+    by = {s.id: s for s in METRICS}
+    base = [_result(s, _good_value(s)) for s in METRICS if s.kind == "range"
+            and s.id not in ("cadence", "overstride")]
+    alone = build_findings(base + [_result(by["cadence"], 150.0),
+                                   _result(by["overstride"], 4.0)])
+    assert [(f.id, f.metrics) for f in alone.fixes] == [("low_cadence", ["cadence"])]
+    both = build_findings(base + [_result(by["cadence"], 150.0),
+                                  _result(by["overstride"], 20.0)])
+    assert [(f.id, f.metrics) for f in both.fixes] == [("overstriding", ["overstride", "cadence"])]

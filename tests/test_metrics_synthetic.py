@@ -182,13 +182,15 @@ def test_cadence_survives_slow_drift_of_the_hips(sway):
 
 
 def test_arm_swing_balance_from_the_upper_arm():
-    # generator: upper arm swings 5 +- 30 deg from vertical, trunk leans 8 deg, so against the
-    # trunk line it reaches 27 deg forward and 33 deg back: 45 % of the arc in front
+    # generator: upper arm swings 5 +- 30 deg from vertical, trunk leans 8 deg. Below the
+    # shoulder the trunk line leans back by the lean, so against it the arm swings 13 +- 30:
+    # 43 deg forward, 17 back, 72 % in front (tests/metrics/test_arms.py checks the same on
+    # the 3-D model's exact joints).
     _, _, _, m = run(Gait(trunk_lean=8.0))
     a = m["arm_swing"]
-    assert a.extra["front_share_pct"] == pytest.approx(45.0, abs=2.0)
-    assert a.extra["upper_arm_front_deg"] + a.extra["upper_arm_back_deg"] == pytest.approx(60, abs=2)
-    assert a.status == "good"
+    assert a.extra["upper_arm_front_deg"] == pytest.approx(43.0, abs=2.0)
+    assert a.extra["upper_arm_back_deg"] == pytest.approx(17.0, abs=2.0)
+    assert a.extra["front_share_pct"] == pytest.approx(72.0, abs=2.0)
 
 
 @pytest.mark.parametrize("hold_s, holds", [(0.05, True), (0.0, False)])

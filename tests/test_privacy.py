@@ -122,3 +122,57 @@ def test_blur_video_maps_video_frames_to_clip_frames(tmp_path: Path) -> None:
     for n, (b, a) in enumerate(zip(before, after)):
         hit = left if frame_ids[n] < 8 else right
         assert region(a, hit).std() < 0.4 * region(b, hit).std(), n
+
+
+def _originals(folder: Path) -> dict:
+    """A report media block with two evidence pictures, a thumbnail and a video in ``folder``."""
+    (folder / "evidence").mkdir(parents=True)
+    for seed, rel in enumerate(("evidence/ic.jpg", "evidence/to.jpg", "thumb.jpg")):
+        cv2.imwrite(str(folder / rel), noise_image(seed=seed), [cv2.IMWRITE_JPEG_QUALITY, 95])
+    write_video(folder / "annotated.mp4", n_frames=6)
+    return {
+        "evidence": {"ic": "evidence/ic.jpg", "to": "evidence/to.jpg"},
+        "evidence_frames": {"ic": 2},  # "to" has no frame: it cannot be blurred
+        "video": "annotated.mp4",
+        "thumbnail": "thumb.jpg",
+        "thumbnail_frame": 0,
+        "face_boxes": {"0": list(BOX), "3": list(BOX)},
+    }
+
+
+def test_shared_variants_blur_and_leave_out_what_cannot_be_blurred(tmp_path: Path) -> None:
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    media = _originals(src)
+    asked: list[str] = []
+
+    def source(rel: str) -> Path:
+        asked.append(rel)
+        return src / rel
+
+    shared = privacy.make_shared_variants(media, source, dst, blur=True, include_video=True)
+    assert shared["evidence"] == {"ic": "evidence/ic.jpg"} and shared["evidence_frames"] == {"ic": 2}
+    assert shared["thumbnail"] == "thumb.jpg" and shared["video"] == "annotated.mp4"
+    assert "evidence/to.jpg" not in asked and not (dst / "evidence/to.jpg").exists()
+    for rel in ("evidence/ic.jpg", "thumb.jpg"):
+        before, after = cv2.imread(str(src / rel)), cv2.imread(str(dst / rel))
+        assert region(after).std() < 0.35 * region(before).std()
+    frames, _ = read_video(dst / "annotated.mp4")
+    assert len(frames) == 6
+
+    plain = privacy.make_shared_variants(media, source, tmp_path / "plain", blur=False,
+                                         include_video=False)
+    assert plain["evidence"] == media["evidence"] and plain["video"] is None
+    assert (tmp_path / "plain/evidence/to.jpg").read_bytes() == (src / "evidence/to.jpg").read_bytes()
+    assert not (tmp_path / "plain/annotated.mp4").exists()
+
+
+def test_shared_variants_report_damaged_or_missing_originals(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    media = _originals(src)
+    (src / "annotated.mp4").write_bytes(b"\x00 not a video" * 50)
+    with pytest.raises(ValueError):
+        privacy.make_shared_variants(media, lambda rel: src / rel, tmp_path / "a",
+                                     blur=True, include_video=True)
+    with pytest.raises(FileNotFoundError):
+        privacy.make_shared_variants(media, lambda rel: None, tmp_path / "b",
+                                     blur=False, include_video=False)

@@ -14,7 +14,7 @@ import streamlit as st
 from core.findings import measure_counts, overall_scope
 from core.report import DISCLAIMER, Media, dumps, strides_csv
 from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_MISSING
-from core.store import ReportStore, StoredReport
+from core.store import ReportStore, StoredReport, StoreError
 
 from . import charts, text
 from .format import band, left_right, length, megabytes, metric_label, number, seconds, sides, when
@@ -38,10 +38,19 @@ class Opened:
         return self.stored.id
 
     def media(self, rel: str | None) -> Path | None:
+        """A local file of the report's media path ``rel`` for st.image / st.video, or None.
+
+        Media in a folder are served from the store's own file; media in S3 from a private
+        cached copy (:meth:`core.store.StoredReport.media_file`). A picture that cannot be
+        fetched now is left out of the page rather than breaking it.
+        """
         if not rel:
             return None
         if rel not in self._paths:
-            self._paths[rel] = self.stored.media_file(rel)
+            try:
+                self._paths[rel] = self.stored.media_file(rel)
+            except StoreError:
+                self._paths[rel] = None
         return self._paths[rel]
 
 

@@ -1,6 +1,7 @@
 """The report store, this browser's identity, and what this session has open.
 
-The store (:mod:`core.store`) is opened once per data folder. Reports are private to the
+The store (:mod:`core.store`) is opened once per configured location (database URL and
+media URL, see :func:`core.store.open_store`; default the ``./data`` folder). Reports are private to the
 browser that made them: every browser gets a random 192-bit token (the ``fc_browser``
 cookie, see :func:`browser_token`), the store keeps only its hash as the report's owner,
 lists reports per owner and opens the owner view only with a :class:`core.store.Proof` of
@@ -12,13 +13,12 @@ open on the Report page and a one-shot flash message.
 """
 from __future__ import annotations
 
-import os
 import secrets
 from functools import lru_cache
 
 import streamlit as st
 
-from core.store import DATA_DIR_ENV, DEFAULT_DATA_DIR, Proof, ReportStore, open_store
+from core.store import Proof, ReportStore, database_url, media_url, open_store
 
 OWNED = "fc_owned"  # {report id: delete key} shown in this session
 CURRENT = "fc_current"  # report id shown on the Report page (owner view)
@@ -35,16 +35,17 @@ HISTORY_PAGE = "pages/history.py"
 
 
 @lru_cache(maxsize=4)
-def _open(target: str) -> ReportStore:
+def _open(database: str, media: str | None) -> ReportStore:
     """Open the store once per process, deleting reports whose expiry has passed."""
-    s = open_store(target)
+    s = open_store(database, media=media)
     s.purge_expired()
     return s
 
 
 def store() -> ReportStore:
-    """The store of ``$FORMCHECK_DATA_DIR`` (default ``./data``), opened once."""
-    return _open(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
+    """The configured store (``FORMCHECK_DATABASE_URL`` / ``FORMCHECK_MEDIA_URL``, default
+    ``$FORMCHECK_DATA_DIR`` or ``./data``), opened once."""
+    return _open(database_url(), media_url())
 
 
 # --- this browser --------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Wording used by the pages: filming guide, labels and the method page's prose."""
 from __future__ import annotations
 
+from core.metrics import BY_ID as METRIC_REGISTRY
+
 APP_NAME = "FormCheck"
 TAGLINE = "Film 15 seconds of running, get three things to work on."
 
@@ -36,40 +38,34 @@ STATUS_ICONS = {"good": ":material/check_circle:", "watch": ":material/visibilit
 CONFIDENCE_LABELS = {"high": "high confidence", "medium": "medium confidence",
                      "low": "low confidence"}
 
-# Chart groups over report["series"]["channels"]: label, channels, spec metric whose good
-# band is drawn, and what the band means on this chart.
-ANGLE_GROUPS: dict[str, dict] = {
-    "knee": {"label": "Knee bend", "channels": ["knee_flex_L", "knee_flex_R"],
+# Chart groups over report["series"]["channels"]: label, the metric whose chart channels
+# (core.metrics: Metric.channels) it plots, the metric whose good band is drawn, and what the
+# band means on this chart.
+_ANGLE_GROUPS: dict[str, dict] = {
+    "knee": {"label": "Knee bend", "metric": "knee_flexion_mid",
              "band": "knee_flexion_mid", "band_note": "good peak knee bend while on the ground"},
-    "foot": {"label": "Foot ahead of hips", "channels": ["foot_fwd_L", "foot_fwd_R"],
+    "foot": {"label": "Foot ahead of hips", "metric": "overstride",
              "band": "overstride", "band_note": "good overstride at the moment of landing"},
-    "thigh": {"label": "Thigh angle", "channels": ["thigh_L", "thigh_R"], "band": None,
-              "band_note": ""},
-    "trunk": {"label": "Trunk lean", "channels": ["trunk_lean"], "band": "trunk_lean",
+    "thigh": {"label": "Thigh angle", "metric": "knee_drive", "band": None, "band_note": ""},
+    "trunk": {"label": "Trunk lean", "metric": "trunk_lean", "band": "trunk_lean",
               "band_note": "good trunk lean"},
-    "elbow": {"label": "Elbow angle", "channels": ["elbow"], "band": "elbow_angle",
+    "elbow": {"label": "Elbow angle", "metric": "elbow_angle", "band": "elbow_angle",
               "band_note": "good elbow angle"},
-    "bounce": {"label": "Hip height (bounce)", "channels": ["hip_height"], "band": None,
+    "bounce": {"label": "Hip height (bounce)", "metric": "vertical_oscillation", "band": None,
                "band_note": ""},
-    "pelvis": {"label": "Pelvic tilt", "channels": ["pelvic_tilt"], "band": None,
-               "band_note": ""},
-    "sway": {"label": "Shoulder sway", "channels": ["shoulder_sway"], "band": None,
-             "band_note": ""},
+    "pelvis": {"label": "Pelvic tilt", "metric": "pelvic_drop", "band": None, "band_note": ""},
+    "sway": {"label": "Shoulder sway", "metric": "lateral_sway", "band": None, "band_note": ""},
 }
+ANGLE_GROUPS: dict[str, dict] = {
+    k: {**g, "channels": [c.name for c in METRIC_REGISTRY[g["metric"]].channels]}
+    for k, g in _ANGLE_GROUPS.items()}
 
-# Per-stride table columns (report["strides"]) and the metric whose band applies.
-STRIDE_COLUMNS: dict[str, str] = {
-    "overstride_pct_leg": "overstride",
-    "contact_ms": "contact_time",
-    "knee_flex_ic_deg": "knee_flexion_ic",
-    "knee_flex_mid_deg": "knee_flexion_mid",
-    "shank_deg": "shank_angle_ic",
-    "step_width_pct_leg": "step_width",
-    "pelvic_drop_deg": "pelvic_drop",
-    "foot_turnout_deg": "foot_turnout",
-}
-STRIDE_CHART_ORDER = ["overstride_pct_leg", "contact_ms", "knee_flex_ic_deg",
-                      "step_width_pct_leg", "pelvic_drop_deg"]
+# Per-stride table columns (report["strides"]) offered in the stride chart, each with the
+# metric whose band applies, in the picker's order (core.metrics: Metric.column, .stride_chart).
+_CHARTED = sorted((m for m in METRIC_REGISTRY.values() if m.stride_chart is not None),
+                  key=lambda m: m.stride_chart)
+STRIDE_COLUMNS: dict[str, str] = {m.column: m.id for m in _CHARTED}
+STRIDE_CHART_ORDER = list(STRIDE_COLUMNS)
 
 PIPELINE_STAGES: list[tuple[str, str]] = [
     ("Read the video", "Every frame is decoded with its real timestamp (phones film at a "

@@ -1,0 +1,134 @@
+"""Arms: elbow angle and arm swing (side view, near arm); arm crossover (front/back)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..spec import MetricSpec
+from . import draw
+from .base import Channel, Context, Metric, Stride, angle_deg, from_vertical_deg
+from .step import own_side
+
+_SIDE = ("side",)
+_FB = ("front", "back")
+ARM_ARC_SMALL_DEG = 30.0  # upper-arm swing below this is "very small" (watch)
+ARM_ARC_TINY_DEG = 20.0  # ... below this: fix
+FRONT_SHARE_WATCH = (20, 70)  # % of the swing in front: outside this range, watch
+FRONT_SHARE_FIX = 85  # over this % in front: fix
+CROSS_MARGIN = 0.03  # a wrist this far (share of leg length) past the midline crosses it
+
+ELBOW = MetricSpec(
+    "elbow_angle", "Elbow angle", "shoulders", _SIDE, "deg", "75-105 deg", "< 60 or > 120 deg",
+    "Shoulder-elbow-wrist angle, median over the clip (near arm).",
+    good_lo=75, good_hi=105, fix_below=60, fix_above=120, weight=1.2, needs=("trunk", "arm"))
+ARM_SWING = MetricSpec(
+    "arm_swing", "Arm swing", "shoulders", _SIDE, "% leg", "even front and back",
+    "mostly in front, or very small",
+    "Forward-and-back travel of the wrist relative to the shoulder, and how much of "
+    "it is in front of the body.", kind="custom", weight=1.0, needs=("trunk", "arm", "feet"))
+CROSSOVER = MetricSpec(
+    "arm_crossover", "Arm crossover", "shoulders", _FB, "% strides", "none", "any, repeatedly",
+    "Share of strides in which a wrist crosses the body midline.",
+    good_hi=10, fix_above=30, weight=1.0, needs=("trunk", "arm", "feet"))
+
+
+def elbow_series(ctx: Context) -> np.ndarray:
+    a = ctx.near_arm
+    return ctx.memo("elbow", lambda: angle_deg(ctx.tr.p(f"{a}_shoulder"), ctx.tr.p(f"{a}_elbow"),
+                                               ctx.tr.p(f"{a}_wrist")))
+
+
+def elbow_summary(ctx: Context) -> None:
+    elbow = elbow_series(ctx)
+    ctx.clip_median("elbow_angle", elbow, ctx.tr.detected & np.isfinite(elbow),
+                    "Near arm, median over the clip; a forearm pointing at the camera reads wider.",
+                    extra={"arm": ctx.near_arm.upper()})
+
+
+def swing_status(share: float, arc: float) -> tuple[str, str]:
+    """(status, description) of a swing with ``share`` % of its ``arc`` (deg) in front."""
+    if share > FRONT_SHARE_FIX or arc < ARM_ARC_TINY_DEG:
+        st = "fix"
+    elif share > FRONT_SHARE_WATCH[1] or share < FRONT_SHARE_WATCH[0] or arc < ARM_ARC_SMALL_DEG:
+        st = "watch"
+    else:
+        st = "good"
+    desc = ("very small" if arc < ARM_ARC_SMALL_DEG else "mostly in front"
+            if share > FRONT_SHARE_WATCH[1] else "mostly behind"
+            if share < FRONT_SHARE_WATCH[0] else "even front and back")
+    return st, desc
+
+
+def swing_summary(ctx: Context) -> None:
+    """Size: wrist travel relative to the shoulder (% leg). Balance: the upper arm's pendulum
+    against the trunk line, forward vs backward (a bent elbow keeps the wrist ahead of the
+    shoulder all the time, so the wrist cannot tell front from back). Per stride of the left
+    foot (contact to contact)."""
+    tr, fwd, near = ctx.tr, ctx.fwd, ctx.near_arm
+    sh, el = tr.p(f"{near}_shoulder"), tr.p(f"{near}_elbow")
+    wrist = ctx.pct(fwd * (tr.p(f"{near}_wrist")[:, 0] - sh[:, 0]))
+    # + = elbow ahead of the trunk line. Below the shoulder a forward-leaning trunk line points
+    # back (toward the hips) by the lean, so the arm's angle to it is from-vertical PLUS lean.
+    upper = from_vertical_deg(sh, el, -fwd) + ctx.trunk
+    ics = [e for e in ctx.ev.ics if e.foot == "L"] or ctx.ev.ics
+    travel, fronts, backs, frames = [], [], [], []
+    for a, c in zip(ics[:-1], ics[1:]):
+        seg, up = wrist[a.frame:c.frame + 1], upper[a.frame:c.frame + 1]
+        if np.isfinite(seg).sum() < 3 or np.isfinite(up).sum() < 3:
+            continue
+        travel.append(float(np.nanmax(seg) - np.nanmin(seg)))
+        fronts.append(max(0.0, float(np.nanmax(up))))
+        backs.append(max(0.0, -float(np.nanmin(up))))
+        frames.append(a.frame + int(np.nanargmax(up)))
+    if len(travel) < 2:
+        ctx.missing("arm_swing", "Not enough strides with the arm in view.")
+        return
+    size = float(np.median(travel))
+    f, k = float(np.median(fronts)), float(np.median(backs))
+    arc = f + k
+    share = f / arc * 100 if arc > 0 else 50.0
+    share, arc = round(share), round(arc)  # judged as shown
+    st, desc = swing_status(share, arc)
+    ctx.add("arm_swing", round(size, 1),
+            caveat="Near arm: the upper arm's swing against the trunk line sets the balance, "
+                   "the wrist's travel the size.",
+            confidence=ctx.conf(len(travel), "medium"), n=len(travel), status=st,
+            evidence=frames[:1], display=f"{desc} ({share:.0f} % of a {arc:.0f}\u00b0 swing in front)",
+            extra={"arm": near.upper(), "front_share_pct": round(share, 1),
+                   "upper_arm_front_deg": round(f, 1), "upper_arm_back_deg": round(k, 1),
+                   "wrist_travel_pct_leg": round(size, 1)})
+
+
+def crossover_stride(ctx: Context, st: Stride):
+    """1 when a wrist passes the body midline during this stride (marked in its row), else 0."""
+    if st.next_ic is None:
+        return None
+    seg = slice(st.i, st.next_ic.frame + 1)
+    for side, foot in (("l", "L"), ("r", "R")):
+        wx = ctx.tr.p(f"{side}_wrist")[seg, 0] - ctx.pelvis[seg, 0]
+        if np.any(own_side(ctx, foot) * wx < -CROSS_MARGIN * ctx.L):
+            st.row["arm_crossover"] = True
+            return 1.0
+    return 0.0
+
+
+def crossover_summary(ctx: Context) -> None:
+    flags = ctx.both("arm_crossover")
+    if len(flags) < 2:
+        ctx.missing("arm_crossover", "Not enough strides.")
+        return
+    pct = sum(flags) / len(flags) * 100
+    ctx.add("arm_crossover", pct, caveat="A wrist passing the middle of the body.",
+            confidence=ctx.conf(len(flags), "medium"), n=len(flags),
+            display=f"{CROSSOVER.fmt(pct)} % of strides")
+
+
+METRICS = (
+    Metric(ELBOW, elbow_summary,
+           channels=(Channel("elbow", "deg", elbow_series, legs=False),),
+           draw=draw.arm, advice={"low": "bent_elbows", "high": "straight_arms"},
+           doc_row="elbow angle"),
+    Metric(ARM_SWING, swing_summary, draw=draw.arm, advice={"any": "arm_swing"},
+           doc_row="arm swing"),
+    Metric(CROSSOVER, crossover_summary, crossover_stride, draw=draw.midline,
+           advice={"any": "arm_crossover"}, doc_row="arm crossover"),
+)

@@ -1,0 +1,100 @@
+"""Hips from the front or back: pelvic drop, side-to-side sway and trunk twist."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..spec import MetricSpec
+from . import draw
+from .base import Channel, Context, Metric, Stride, peak, tilt_deg
+
+_FB = ("front", "back")
+_CONTACTS = ("trunk", "feet")
+TWIST_REF_PCT = 98  # the widest (square-on) shoulders / hips: this percentile of the width
+TWIST_PCT = 90  # the twist shown: this percentile of |shoulder turn - hip turn|
+
+PELVIC_DROP = MetricSpec(
+    "pelvic_drop", "Pelvic drop", "hips", _FB, "deg", "<= 6 deg", "> 10 deg",
+    "Largest downward tilt of the hip line on the swing side during single-leg stance.",
+    good_hi=6, fix_above=10, bilateral=True, signed=True, weight=1.0,
+    source="Each +1 deg raised injury odds (Bramah et al. 2018).", needs=_CONTACTS)
+SWAY = MetricSpec(
+    "lateral_sway", "Side-to-side sway", "hips", _FB, "% leg", "<= 8 %", "> 12 %",
+    "Side-to-side travel of the shoulders within each stride.",
+    good_hi=8, fix_above=12, weight=0.8, needs=_CONTACTS)
+ROTATION = MetricSpec(
+    "trunk_rotation", "Trunk twist", "hips", _FB, "deg", "<= 15 deg", "> 25 deg",
+    "Twisting of the shoulder line against the hip line. Low confidence from a 2-D camera.",
+    good_hi=15, fix_above=25, weight=0.5, needs=("trunk",))
+
+
+def drop_stride(ctx: Context, st: Stride):
+    """Largest tilt of the hip line, swing side down, over the step (this contact to the
+    other foot's next one): it holds the single-leg stance without depending on the
+    toe-off, hard to time from the front."""
+    nxt = next((x for x in ctx.ev.ics if x.foot != st.foot and x.frame > st.i), None)
+    if nxt is None or nxt.frame - st.i < 2:
+        return None
+    o = "r" if st.s == "l" else "l"
+    seg = slice(st.i, nxt.frame)
+    return peak(tilt_deg(ctx.tr.p(f"{o}_hip")[seg], ctx.tr.p(f"{st.s}_hip")[seg]), st.i)
+
+
+def sway_stride(ctx: Context, st: Stride):
+    """Range of the shoulders' sideways position over the stride, drift (a line) removed."""
+    if st.next_ic is None:
+        return None
+    seg = slice(st.i, st.next_ic.frame + 1)
+    sx = ctx.shoulders[seg, 0]
+    if np.isfinite(sx).sum() <= 3:
+        return None
+    tt = ctx.tr.t[seg]
+    ok = np.isfinite(sx)
+    resid = sx[ok] - np.polyval(np.polyfit(tt[ok], sx[ok], 1), tt[ok])
+    return ctx.pct(resid.max() - resid.min())
+
+
+def rotation_summary(ctx: Context) -> None:
+    """Twist from how the shoulders' apparent width changes against the hips': each width
+    against its widest gives a turn angle (arccos), and the twist is their difference."""
+    tr = ctx.tr
+    ws = np.abs(tr.p("l_shoulder")[:, 0] - tr.p("r_shoulder")[:, 0])
+    wh = np.abs(tr.p("l_hip")[:, 0] - tr.p("r_hip")[:, 0])
+    ok = tr.detected & np.isfinite(ws) & np.isfinite(wh)
+    if ok.sum() <= 20:
+        ctx.missing("trunk_rotation", "The shoulders and hips were not seen clearly.")
+        return
+    rs = np.degrees(np.arccos(np.clip(ws / np.percentile(ws[ok], TWIST_REF_PCT), 0, 1)))
+    rh = np.degrees(np.arccos(np.clip(wh / np.percentile(wh[ok], TWIST_REF_PCT), 0, 1)))
+    rot = float(np.percentile(np.abs(rs - rh)[ok], TWIST_PCT))
+    ctx.add("trunk_rotation", rot, caveat="Estimated from how the shoulders' width "
+            "changes against the hips'; a 2-D camera sees this only roughly.",
+            confidence="low", n=int(ok.sum()))
+
+
+def pelvic_tilt(ctx: Context) -> np.ndarray:
+    return tilt_deg(ctx.tr.p("l_hip"), ctx.tr.p("r_hip"))
+
+
+def shoulder_sway(ctx: Context) -> np.ndarray:
+    x = ctx.shoulders[:, 0]
+    return ctx.pct(x - np.nanmedian(x))
+
+
+METRICS = (
+    Metric(PELVIC_DROP, lambda ctx: ctx.stride_median(
+        "pelvic_drop", "The pose model's hip points follow only part of a real pelvic "
+        "tilt (about 15 % in our tests), so this reads low: a large value is meaningful, a "
+        "small one does not rule a drop out.", base="low"),
+        drop_stride, column="pelvic_drop_deg",
+        channels=(Channel("pelvic_tilt", "deg", pelvic_tilt, legs=False),),
+        draw=draw.hip_line, advice={"any": "pelvic_drop"}, stride_chart=5,
+        doc_row="pelvic drop"),
+    Metric(SWAY, lambda ctx: ctx.stride_median(
+        "lateral_sway", "Side-to-side travel of the shoulders within each stride.",
+        base="medium"),
+        sway_stride, column="lateral_sway_pct_leg",
+        channels=(Channel("shoulder_sway", "% leg", shoulder_sway),),
+        draw=draw.shoulder_line, advice={"any": "sway"}, doc_row="lateral trunk sway"),
+    Metric(ROTATION, rotation_summary, draw=draw.shoulder_line, advice={"any": "rotation"},
+           doc_row="trunk rotation"),
+)

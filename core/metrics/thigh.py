@@ -1,0 +1,51 @@
+"""Thigh (side view): hip extension at toe-off and knee drive in swing."""
+from __future__ import annotations
+
+from ..spec import TIMING_FPS, MetricSpec
+from . import draw
+from .base import Channel, Context, Metric, Stride, peak
+
+_SIDE = ("side",)
+_CONTACTS = ("trunk", "feet")
+
+HIP_EXT = MetricSpec(
+    "hip_extension", "Hip extension at toe-off", "hips", _SIDE, "deg", ">= 10 deg", "< 5 deg",
+    "Angle of the thigh behind vertical at toe-off.",
+    good_lo=10, fix_below=5, bilateral=True, signed=True, weight=0.8, needs=_CONTACTS)
+KNEE_DRIVE = MetricSpec(
+    "knee_drive", "Knee drive", "hips", _SIDE, "deg", ">= 20 deg", "< 10 deg",
+    "Largest forward angle of the thigh from vertical during swing.",
+    good_lo=20, fix_below=10, bilateral=True, weight=0.6, needs=_CONTACTS)
+
+
+def hip_ext_stride(ctx: Context, st: Stride):
+    if st.to is None:
+        return None
+    j = st.to.frame
+    return -ctx.thigh[st.s][j], j
+
+
+def knee_drive_stride(ctx: Context, st: Stride):
+    """Highest forward thigh angle from toe-off to the same foot's next contact."""
+    if st.to is None or st.next_ic is None:
+        return None
+    j = st.to.frame
+    return peak(ctx.thigh[st.s][j:st.next_ic.frame + 1], j)
+
+
+def _thigh(s: str):
+    return lambda ctx: ctx.thigh[s]
+
+
+METRICS = (
+    Metric(HIP_EXT, lambda ctx: ctx.stride_median(
+        "hip_extension", "Thigh angle behind vertical at toe-off.",
+        base="medium" if ctx.fps >= TIMING_FPS else "low"),
+        hip_ext_stride, column="hip_ext_to_deg", draw=draw.leg,
+        advice={"low": "weak_push_off"}, doc_row="hip extension at TO"),
+    Metric(KNEE_DRIVE, lambda ctx: ctx.stride_median(
+        "knee_drive", "Highest forward thigh angle in swing.", base="medium"),
+        knee_drive_stride, column="knee_drive_deg",
+        channels=(Channel("thigh_L", "deg", _thigh("l")), Channel("thigh_R", "deg", _thigh("r"))),
+        draw=draw.leg, advice={"low": "low_knee_drive"}, doc_row="knee drive"),
+)

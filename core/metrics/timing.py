@@ -1,0 +1,66 @@
+"""Contact timing (side view): ground contact time, duty factor and flight time."""
+from __future__ import annotations
+
+from ..spec import PRECISE_TIMING_FPS, TIMING_FPS, MetricSpec
+from .base import Context, Metric, Stride
+
+_SIDE = ("side",)
+_CONTACTS = ("trunk", "feet")
+MAX_FLIGHT_MS = 400.0  # a longer "flight" is a missed contact, not a flight
+
+CONTACT = MetricSpec(
+    "contact_time", "Ground contact time", "feet", _SIDE, "ms", "<= 250 ms", "> 300 ms",
+    "Time from initial contact to toe-off of the same foot.",
+    good_hi=250, fix_above=300, bilateral=True, weight=0.7, needs=_CONTACTS)
+DUTY = MetricSpec(
+    "duty_factor", "Duty factor", "feet", _SIDE, "%", "<= 40 %", "> 48 %",
+    "Contact time as a share of stride time.", good_hi=40, fix_above=48, weight=0.5,
+    needs=_CONTACTS)
+FLIGHT = MetricSpec(
+    "flight_time", "Flight time", "feet", _SIDE, "ms", "informational", "",
+    "Time with both feet off the ground: initial contact of one foot minus toe-off "
+    "of the other.", kind="info", weight=0.0, needs=_CONTACTS)
+
+
+def caveat(ctx: Context) -> str:
+    if ctx.fps < TIMING_FPS:
+        return (f"Only approximate at this frame rate (one frame is {1000 / ctx.fps:.0f} ms); "
+                "film at 60 fps or more for timing.")
+    return "From detected contact and toe-off frames."
+
+
+def contact_stride(ctx: Context, st: Stride):
+    return None if st.to is None else (st.to.t - st.ic.t) * 1000
+
+
+def duty_stride(ctx: Context, st: Stride):
+    if st.to is None or st.next_ic is None:
+        return None
+    return (st.to.t - st.ic.t) / (st.next_ic.t - st.ic.t) * 100
+
+
+def flight_stride(ctx: Context, st: Stride):
+    if st.prev_other_to is None:
+        return None
+    ft = (st.ic.t - st.prev_other_to.t) * 1000
+    return ft if 0 <= ft < MAX_FLIGHT_MS else None
+
+
+def _base(ctx: Context, precise: str) -> str:
+    return "low" if ctx.fps < TIMING_FPS else precise
+
+
+METRICS = (
+    Metric(CONTACT, lambda ctx: ctx.stride_median(
+        "contact_time", caveat(ctx),
+        base=_base(ctx, "high" if ctx.fps >= PRECISE_TIMING_FPS else "medium")),
+        contact_stride, column="contact_ms", advice={"any": "long_contact"}, timing=True,
+        stride_chart=2, doc_row="ground contact time"),
+    Metric(DUTY, lambda ctx: ctx.stride_median("duty_factor", caveat(ctx),
+                                               base=_base(ctx, "medium")),
+           duty_stride, column="duty_factor_pct", advice={"any": "long_contact"}, timing=True,
+           doc_row="duty factor"),
+    Metric(FLIGHT, lambda ctx: ctx.stride_median("flight_time", caveat(ctx),
+                                                 base=_base(ctx, "medium")),
+           flight_stride, column="flight_ms", timing=True, doc_row="flight time"),
+)

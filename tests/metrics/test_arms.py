@@ -1,0 +1,88 @@
+"""Elbow angle, arm swing (side view) and arm crossover (front/back) (core/metrics/arms.py)
+against the model's truth and definitions worked out on its world joints. Tolerances: elbow
+0.5 deg (README claims 1 deg through the pose model), swing balance 1 % of the arc and
+1 deg, wrist travel 0.5 % of leg length, crossover exact (a count)."""
+import numpy as np
+import pytest
+
+from model_track import PLANAR, LM, RunnerParams, build, frame_of, sagittal
+
+
+@pytest.mark.parametrize("view", ["side", "side_l"])
+@pytest.mark.parametrize("elbow", [60.0, 90.0, 130.0])
+def test_elbow_angle(view, elbow):
+    case = build(PLANAR.with_(elbow_angle_deg=elbow), view=view)
+    m = case.metrics()["elbow_angle"]
+    assert m.value == pytest.approx(case.motion.truth["elbow_angle_deg"], abs=0.5)
+    assert m.extra["arm"] in ("L", "R")
+
+
+def _swing_case(mean: float, amp: float, lean: float):
+    return build(PLANAR.with_(arm_swing_mean_deg=mean, arm_swing_amp_deg=amp,
+                              trunk_lean_deg=lean))
+
+
+def _check_swing(case, mean: float, amp: float) -> None:
+    """The upper arm swings ``mean +- amp`` about the trunk line: ``mean + amp`` in front,
+    ``amp - mean`` behind; the wrist's travel is its forward range against the shoulder."""
+    m = case.metrics()["arm_swing"]
+    front, back = max(0.0, mean + amp), max(0.0, amp - mean)
+    assert m.extra["upper_arm_front_deg"] == pytest.approx(front, abs=1.0)
+    assert m.extra["upper_arm_back_deg"] == pytest.approx(back, abs=1.0)
+    assert m.extra["front_share_pct"] == pytest.approx(round(front / (front + back) * 100), abs=1.0)
+    arm = m.extra["arm"].lower()
+    fwd, X = case.motion.forward, case.X
+    rel = sagittal(X[:, LM[f"{arm}_wrist"]] - X[:, LM[f"{arm}_shoulder"]], fwd)[:, 0]
+    ics = [frame_of(case, e.t) for e in case.motion.events if e.kind == "ic" and e.side == "l"]
+    travel = np.median([np.ptp(rel[a:b + 1]) for a, b in zip(ics[:-1], ics[1:])])
+    assert m.value == pytest.approx(travel / case.leg_m * 100, abs=0.5)
+    assert m.status == ("watch" if front + back < 30 else "good")
+
+
+@pytest.mark.parametrize("mean, amp", [(-5.0, 30.0), (10.0, 25.0), (0.0, 12.0)])
+def test_arm_swing_balance_and_size_upright(mean, amp):
+    _check_swing(_swing_case(mean, amp, lean=0.0), mean, amp)
+
+
+@pytest.mark.parametrize("mean, amp", [(-5.0, 30.0), (10.0, 25.0)])
+def test_arm_swing_balance_with_trunk_lean(mean, amp):
+    _check_swing(_swing_case(mean, amp, lean=7.0), mean, amp)
+
+
+def _cross(strides_with: set[int]):
+    """Carry the left wrist 10 cm past the body midline a quarter stride after the right
+    foot's contacts numbered in ``strides_with``; the edit keeps the frames it moved."""
+    moved: list[int] = []
+
+    def edit(X, motion):
+        right = np.cross(motion.forward, [0.0, 1.0, 0.0])
+        ics = [e.t for e in motion.events if e.kind == "ic" and e.side == "r"]
+        T = motion.params.stride_time
+        for k, t in enumerate(ics):
+            f = int(round((t + T / 4) * motion.fps))
+            if k in strides_with and f < len(X):
+                mid = (X[f, LM["l_hip"]] + X[f, LM["r_hip"]]) / 2
+                off = (X[f, LM["l_wrist"]] - mid) @ right
+                X[f, LM["l_wrist"]] += (0.10 - off) * right  # 10 cm to the runner's right
+                moved.append(f)
+    edit.moved = moved
+    return edit
+
+
+@pytest.mark.parametrize("view", ["front", "back"])
+def test_arm_crossover_share_of_strides(view):
+    """Share of strides (contact to the same foot's next contact) holding a crossing frame."""
+    params = RunnerParams(cadence_spm=180.0)
+    m0 = build(params, view=view).metrics()["arm_crossover"]
+    assert m0.value == 0.0 and m0.status == "good"
+    edit = _cross({1, 3})
+    case = build(params, view=view, edit=edit)
+    m = case.metrics()["arm_crossover"]
+    ics = case.events.ics
+    windows = [(e.frame, nxt.frame) for k, e in enumerate(ics)
+               for nxt in [next((x for x in ics[k + 1:] if x.foot == e.foot), None)] if nxt]
+    crossed = sum(any(a <= f <= b for f in edit.moved) for a, b in windows)
+    assert crossed == 4 and m.n == len(windows)
+    assert m.value == pytest.approx(crossed / len(windows) * 100, abs=1e-9)
+    assert m.status in ("watch", "fix")
+    assert sum(1 for r in case.strides if r.get("arm_crossover")) == crossed

@@ -1,0 +1,123 @@
+"""The metric registry (core/metrics/) against the contract ``shared/spec/METRICS.md``, and
+its own consistency: every id defined once, with a value test in this folder."""
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+from core import metrics
+from core.metrics import BY_ID, FAMILIES, REGISTRY
+
+CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "spec" / "METRICS.md"
+HERE = Path(__file__).resolve().parent
+
+
+def _rows() -> dict[str, dict[str, str]]:
+    """The contract's metric tables: row name -> {view, definition, good, fix}."""
+    if not CONTRACT.is_file():
+        pytest.skip(f"the metrics contract {CONTRACT} is missing (../shared beside the checkout)")
+    rows = {}
+    for line in CONTRACT.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[0] not in ("metric", "") and not set(cells[0]) <= set("-"):
+            rows[cells[0]] = dict(zip(("view", "definition", "good", "fix"), cells[1:5]))
+    return rows
+
+
+def _views(text: str) -> set[str]:
+    return {v for v in ("any", "side", "front", "back") if re.search(rf"\b{v}\b", text)}
+
+
+_NUM = r"(-?\d+(?:\.\d+)?)"
+
+
+def _good_band(text: str) -> tuple[float | None, float | None] | None:
+    """(low, high) of a numeric good band ("165–185 spm", "≤ 8 %", "≥ 10°"); None if words."""
+    t = text.replace("\u2013", "-")
+    if m := re.match(rf"{_NUM}\s*-\s*{_NUM}", t):
+        return float(m[1]), float(m[2])
+    if m := re.match(rf"\u2264\s*{_NUM}", t):
+        return None, float(m[1])
+    if m := re.match(rf"\u2265\s*{_NUM}", t):
+        return float(m[1]), None
+    return None
+
+
+def _fix_band(text: str) -> tuple[float | None, float | None] | None:
+    """(fix below, fix above) of "< 160 or > 195", "> 15 %", "< 5° (...)"; None if words."""
+    below = re.search(rf"<\s*{_NUM}", text)
+    above = re.search(rf">\s*{_NUM}", text)
+    if not below and not above:
+        return None
+    return (float(below[1]) if below else None, float(above[1]) if above else None)
+
+
+def test_every_contract_row_has_its_metric_and_back():
+    rows = _rows()
+    named = {m.doc_row for m in REGISTRY}
+    assert set(rows) == named, (set(rows) ^ named)
+
+
+@pytest.mark.parametrize("metric", REGISTRY, ids=[m.id for m in REGISTRY])
+def test_views_and_bands_agree_with_the_contract(metric):
+    row = _rows()[metric.doc_row]
+    spec = metric.spec
+    owner = next(m for m in REGISTRY if m.doc_row == metric.doc_row)
+    if owner is not metric:
+        # a second metric on a shared row (shoulder level on the shrug row): the row's text
+        # names it and its views
+        assert spec.label.lower() in row["definition"].lower()
+        assert set(spec.views) <= _views(row["definition"])
+        return
+    assert set(spec.views) == _views(row["view"])
+    good = _good_band(row["good"])
+    if good is not None:
+        assert (spec.good_lo, spec.good_hi) == good
+    else:
+        assert spec.kind != "range" or not re.search(r"\d", row["good"]), row["good"]
+    fix = _fix_band(row["fix"])
+    if fix is not None:
+        assert (spec.fix_below, spec.fix_above) == fix
+
+
+def test_every_metric_id_is_defined_in_one_module():
+    for m in REGISTRY:
+        homes = [f.__name__ for f in FAMILIES if f'MetricSpec(\n    "{m.id}"' in inspect.getsource(f)
+                 or f'MetricSpec("{m.id}"' in inspect.getsource(f)]
+        assert len(homes) == 1, (m.id, homes)
+
+
+def test_every_metric_id_has_a_value_test():
+    sources = {p.name: p.read_text(encoding="utf-8") for p in HERE.glob("test_*.py")
+               if p.name != Path(__file__).name}
+    for m in REGISTRY:
+        tests = [name for name, src in sources.items()
+                 if f'["{m.id}"]' in src and ".value == pytest.approx(" in src]
+        assert tests, f"{m.id} has no value test in {HERE}"
+
+
+def test_names_derived_from_the_registry_are_unique():
+    columns = [m.column for m in REGISTRY if m.column]
+    channels = [c.name for m in REGISTRY for c in m.channels]
+    ranks = [m.stride_chart for m in REGISTRY if m.stride_chart is not None]
+    assert len(columns) == len(set(columns))
+    assert len(channels) == len(set(channels))
+    assert len(ranks) == len(set(ranks))
+    assert all(m.spec.needs for m in REGISTRY)
+    assert len(BY_ID) == len(REGISTRY) == 26
+
+
+def test_spec_and_ui_read_the_registry():
+    from core.spec import BY_ID as SPEC_BY_ID, METRICS
+    from ui.text import ANGLE_GROUPS, STRIDE_COLUMNS
+
+    assert [s.id for s in METRICS] == [m.id for m in REGISTRY]
+    assert all(SPEC_BY_ID[m.id] is m.spec for m in REGISTRY)
+    for column, mid in STRIDE_COLUMNS.items():
+        assert BY_ID[mid].column == column
+    owned = {c.name for m in REGISTRY for c in m.channels}
+    assert {c for g in ANGLE_GROUPS.values() for c in g["channels"]} <= owned
+    assert metrics.TIMING_METRICS == tuple(m.id for m in REGISTRY if m.timing)

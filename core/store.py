@@ -75,7 +75,7 @@ from sqlalchemy.pool import NullPool
 from core import privacy
 from core.errors import FormCheckError
 from core.media import MediaStore
-from core.report import REPORT_VERSION, to_jsonable
+from core.report import REPORT_VERSION, ReportVersionError, load_report, to_jsonable
 
 DATA_DIR_ENV = "FORMCHECK_DATA_DIR"
 DATABASE_URL_ENV = "FORMCHECK_DATABASE_URL"
@@ -522,8 +522,8 @@ def check_report_version(data: Any) -> dict[str, Any]:
 
     Reports of the current schema major version and older open as they are (a report
     without a version is from before versions existed); a newer major version was written
-    by a newer FormCheck. One small function, so a typed report's ``from_json`` (with its
-    migrations of older reports) can take over here.
+    by a newer FormCheck. Older reports are brought to today's JSON shape by
+    :func:`core.report.load_report` (the typed report's migrations).
 
     Raises:
         StoreError: ``report_too_new`` or ``report_unreadable``.
@@ -537,7 +537,10 @@ def check_report_version(data: Any) -> dict[str, Any]:
         raise StoreError("report_unreadable") from e
     if major > int(REPORT_VERSION.split(".")[0]):
         raise StoreError("report_too_new")
-    return data
+    try:  # older reports are migrated to today's shape (core.report.MIGRATIONS)
+        return load_report({**data, "version": str(version)})
+    except ReportVersionError as e:
+        raise StoreError("report_unreadable") from e
 
 
 # --- the store ----------------------------------------------------------------------------

@@ -33,6 +33,7 @@ import sqlalchemy as sa
 
 from core import store as store_mod
 from core.media import MediaStore
+from core.report import REPORT_VERSION
 from core.store import Proof, SQLStore, SQLiteStore, StoreError, open_store
 from tests.services import service_env
 
@@ -76,7 +77,7 @@ def media_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def make_report(name: str = "run.mp4", score: int | None = 72, fixes: bool = True) -> dict:
     return {
-        "version": "1.0",
+        "version": REPORT_VERSION,
         "created": "2025-03-01T08:30:00+00:00",
         "status": "ok",
         "source": {"filename": name},
@@ -754,7 +755,10 @@ def test_old_reports_open_and_newer_ones_are_refused(store: SQLStore, media_src:
     old = make_report()
     del old["version"]  # saved before reports had a version
     legacy = store.save(old, media_src, owner=OWNER)
-    assert store.get(legacy.id, legacy.delete_key).report == old
+    opened = store.get(legacy.id, legacy.delete_key).report  # migrated to today's shape
+    assert opened["version"] == REPORT_VERSION and opened["source"] == old["source"]
+    assert opened["findings"]["fixes"] == old["findings"]["fixes"]
+    assert opened["findings"]["more_fixes"] == [] and opened["media"] == old["media"]
     newer = make_report()
     newer["version"] = "2.0"
     saved = store.save(newer, media_src, owner=OWNER)
@@ -834,7 +838,8 @@ def test_v1_database_is_migrated(tmp_path: Path) -> None:
     assert sql(s, "SELECT version_num FROM alembic_version") == [(store_mod.LEGACY_REVISIONS[-1],)]
     assert sql(s, "PRAGMA journal_mode") == [("wal",)]
     stored = s.get(report_id, key)
-    assert stored.report == {"version": "1.0"} and stored.expires_at is None and not stored.shared
+    assert stored.report["version"] == REPORT_VERSION  # migrated from 1.0 on load
+    assert stored.expires_at is None and not stored.shared
     # an old report has no owner: listed nowhere until its delete key claims it
     assert s.list(OWNER) == [] and s.get(report_id, Proof(owner=OWNER)) is None
     assert s.claim(key, OWNER) == report_id

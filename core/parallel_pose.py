@@ -31,6 +31,7 @@ import multiprocessing as mp
 import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -241,11 +242,20 @@ def pose_pass(meta, scale: float, max_side: int, max_seconds: float, frames, sta
     size = working_size(meta, max_side)
     jobs = [ChunkJob(meta.path, meta.rotation, size, t0, s, e, wu, scale, max_seconds,
                      meta.fps_nominal, frames.step) for s, e, wu in plan(vt_len, n)]
-    pool = _pool(n - 1)
-    futures: list[Future] = [pool.submit(_chunk, j) for j in jobs[1:]]
+    try:
+        pool = _pool(n - 1)
+        futures: list[Future] = [pool.submit(_chunk, j) for j in jobs[1:]]
+    except (BrokenProcessPool, RuntimeError, OSError, AssertionError):  # no helpers here: one loop
+        log.warning("no helper processes for the pose pass; using one", exc_info=True)
+        shutdown()
+        return None
     try:
         first = _chunk(jobs[0], lambda f: progress(PROGRESS_STAGE, min(0.8, 0.02 + 0.78 * f)))
         results = [first] + [f.result() for f in futures]
+    except BrokenProcessPool:
+        log.warning("a pose helper process died; this clip runs in one process", exc_info=True)
+        shutdown()
+        return None
     except BaseException:
         for f in futures:
             f.cancel()

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     w.add_argument("--parent", type=int, help="exit when this process (the app) is gone")
     w.add_argument("--concurrency", type=int, default=1,
                    help="Celery: jobs at once per worker (each uses every core for its clip)")
-    w.add_argument("--once", action="store_true", help="embedded: stop when the queue is empty")
+    w.add_argument("--once", action="store_true", help="embedded: stop when no job is queued or running")
     args = ap.parse_args(argv)
     if args.cmd == "worker":
         return worker(args)

@@ -8,6 +8,7 @@ once its heartbeat lease has run out, goes to the next free worker.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import subprocess
@@ -43,7 +44,10 @@ class EmbeddedPool:
         with self.lock:
             self.procs = [p for p in self.procs if p.poll() is None]
             while len(self.procs) < self.n:
-                env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+                from .state import DATA_DIR_ENV, data_dir
+
+                env = {**os.environ, "PYTHONUNBUFFERED": "1",
+                       DATA_DIR_ENV: str(data_dir().resolve())}
                 self.procs.append(subprocess.Popen(
                     [sys.executable, "-m", "core", "worker", "--embedded",
                      "--parent", str(os.getpid())],
@@ -70,15 +74,29 @@ _POOL: EmbeddedPool | None = None
 _POOL_LOCK = threading.Lock()
 
 
-def pool() -> EmbeddedPool:
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = EmbeddedPool()
-            import atexit
+_POOL_FOR: tuple | None = None
 
-            atexit.register(_POOL.stop)
+
+def pool() -> EmbeddedPool:
+    """This process's pool, for the current data folder and database (a change of either,
+    as between tests, stops the old workers and starts new ones)."""
+    global _POOL, _POOL_FOR
+    from .state import data_dir, database_url
+
+    key = (database_url(), str(data_dir().resolve()), default_workers())
+    with _POOL_LOCK:
+        if _POOL is not None and _POOL_FOR != key:
+            _POOL.stop()
+            _POOL = None
+        if _POOL is None:
+            _POOL, _POOL_FOR = EmbeddedPool(), key
         return _POOL
+
+
+@atexit.register
+def _stop_pool() -> None:
+    if _POOL is not None:
+        _POOL.stop()
 
 
 def serve(parent: int | None = None, once: bool = False) -> int:
@@ -94,8 +112,10 @@ def serve(parent: int | None = None, once: bool = False) -> int:
         tab.requeue_stale()
         job = tab.claim(me)
         if job is None:
-            if once:
-                return 0
+            if once:  # until nothing is queued or running (a dead worker's job comes back)
+                counts = tab.counts()
+                if not counts.get("queued") and not counts.get("running"):
+                    return 0
             if not warmed:
                 parallel_pose.warm_up()
                 warmed = True

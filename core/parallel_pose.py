@@ -30,6 +30,7 @@ import math
 import multiprocessing as mp
 import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -57,7 +58,16 @@ def processes() -> int:
     return max(1, min(n, 16))
 
 
+def _exit_with_parent(parent: int) -> None:
+    """A helper never outlives the process it works for (even one killed with SIGKILL)."""
+    while True:
+        if os.getppid() != parent:
+            os._exit(0)
+        time.sleep(1.0)
+
+
 def _init_worker() -> None:
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ["FORMCHECK_POSE_PROCESSES"] = "1"

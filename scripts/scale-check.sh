@@ -20,10 +20,16 @@ WORKERS=()
 
 cleanup() {
   for pid in "${WORKERS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  sleep 1
+  for _ in $(seq 1 20); do
+    alive=0
+    for pid in "${WORKERS[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
   for pid in "${WORKERS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
   redis_stop "$WORK/redis"
   rm -rf "$WORK"
+  WORKERS=()
 }
 trap cleanup EXIT
 
@@ -32,6 +38,14 @@ echo "scale check: redis on $PORT, data in $FORMCHECK_DATA_DIR"
 for i in 1 2; do
   setsid nice -n 5 $PY -m core worker >"$WORK/worker$i.log" 2>&1 &
   WORKERS+=($!)
+  disown
 done
 echo "scale check: workers ${WORKERS[*]}"
-$PY scripts/scale_check.py --kill-one "${WORKERS[@]}"
+rc=0
+$PY scripts/scale_check.py --kill-one "${WORKERS[@]}" >"$WORK/result.txt" || rc=$?
+last=$(tail -n 1 "$WORK/result.txt")
+head -n -1 "$WORK/result.txt"
+cleanup
+echo "scale check: stopped the workers and redis"
+echo "$last"
+exit "$rc"

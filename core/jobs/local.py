@@ -103,6 +103,12 @@ def serve(parent: int | None = None, once: bool = False) -> int:
     """The embedded worker loop (``python -m core worker --embedded``)."""
     from .. import parallel_pose
 
+    import signal
+
+    def _term(*_a) -> None:  # stop like Ctrl-C: atexit handlers stop the pose helpers
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _term)
     tab = table()
     me = worker_name()
     warmed = False

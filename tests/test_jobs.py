@@ -121,6 +121,11 @@ def test_a_worker_killed_mid_job_leaves_it_to_the_next(jobs_env):
     assert store.find_clip(OWNER, "s" * 64) == done.report_id  # saved for the owner
     assert stored.media_file(stored.report["media"]["video"]) is not None
     assert jobs.take_delete_key(job.id) is None  # handed over once
+    # A re-upload of the same clip with the same options in the same browser reuses it.
+    again = jobs.submit_clip(SIDE_CLIP.read_bytes(), SIDE_CLIP.name, {"write_video": True},
+                             "s" * 64, owner=OWNER)
+    assert (again.id, again.state, again.report_id) == (job.id, jobs.DONE, done.report_id)
+    assert not Path(job.clip_path).exists()  # nothing stored again for it
 
 
 @pytest.fixture

@@ -85,8 +85,8 @@ def submit_clip(source: bytes | Path, filename: str | None, options: dict, clip_
     jid = job_id_for(clip_key, owner, sample)
     tab = table()
     existing = tab.get(jid)
-    if existing is not None and existing.active:
-        return existing
+    if existing is not None and (existing.active or _still_stored(existing, owner)):
+        return existing  # queued, running, or done with its report still in the store
     if isinstance(source, (bytes, bytearray)):
         folder = clips_dir() / jid
         folder.mkdir(parents=True, exist_ok=True)
@@ -101,6 +101,20 @@ def submit_clip(source: bytes | Path, filename: str | None, options: dict, clip_
     if added:
         _dispatch(jid)
     return job
+
+
+def _still_stored(job: Job, owner: str | None) -> bool:
+    if job.state != DONE or not job.report_id:
+        return False
+    from ..store import open_store
+
+    try:
+        store = open_store()
+        if job.sample:
+            return store.find_sample(job.clip_key) == job.report_id
+        return bool(owner) and store.find_clip(owner, job.clip_key) == job.report_id
+    except Exception:  # noqa: BLE001 - when in doubt, analyse again
+        return False
 
 
 def _dispatch(jid: str) -> None:

@@ -138,6 +138,12 @@ class JobTable:
                options: dict, owner: str | None, sample: bool) -> tuple[Job, bool]:
         """Add a queued job, or return the existing one of ``job_id``: (job, added). A job
         that failed or whose report is gone may be submitted again (it is queued afresh)."""
+        try:
+            return self._submit(job_id, clip_key, clip_path, filename, options, owner, sample)
+        except sa.exc.IntegrityError:  # the same job submitted at the same moment elsewhere
+            return self.get(job_id), False
+
+    def _submit(self, job_id, clip_key, clip_path, filename, options, owner, sample):
         now = _now()
         with self.engine.begin() as c:
             row = c.execute(sa.select(jobs).where(jobs.c.id == job_id)).mappings().first()

@@ -92,9 +92,13 @@ def warm_up(n: int | None = None) -> None:
     """Start the helper processes now (a worker does this before its first job)."""
     n = (n or processes()) - 1
     if n >= 1:
-        pool = _pool(n)
-        for f in [pool.submit(_ping) for _ in range(n)]:
-            f.result()
+        try:
+            pool = _pool(n)
+            for f in [pool.submit(_ping) for _ in range(n)]:
+                f.result()
+        except (BrokenProcessPool, RuntimeError, OSError, AssertionError):
+            log.warning("pose helpers did not start; the next clip tries again", exc_info=True)
+            shutdown()
 
 
 def _ping() -> int:

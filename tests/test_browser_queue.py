@@ -3,7 +3,8 @@
 Starts ``streamlit run app.py`` (its own data folder; the embedded worker pool, one worker
 per core), opens three Playwright contexts (three browsers) and presses "Analyse my run" in
 all of them together. Every session gets its own report; while the workers are busy the
-waiting session shows its place in the queue. Screenshot: test-artifacts/queue-waiting.png.
+waiting session shows its place in the queue. Screenshots: test-artifacts/queue-waiting.png
+(a waiting session) and queue-running.png (a session's stage progress).
 """
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def test_three_sessions_upload_at_once_all_get_reports_waiting_ones_see_their_pl
 
         seen_places: dict[int, str] = {}
         done: set[int] = set()
-        shot = False
+        shot = shot_running = False
         end = time.monotonic() + TIMEOUT_S
         while len(done) < len(pages) and time.monotonic() < end:
             for i, page in enumerate(pages):
@@ -74,6 +75,10 @@ def test_three_sessions_upload_at_once_all_get_reports_waiting_ones_see_their_pl
                     if not shot:
                         page.screenshot(path=str(ARTIFACTS / "queue-waiting.png"))
                         shot = True
+                stage = page.get_by_text(re.compile(r"Finding the runner in each frame…"))
+                if not shot_running and stage.count():
+                    page.screenshot(path=str(ARTIFACTS / "queue-running.png"))
+                    shot_running = True
                 err = page.locator('[data-testid="stAlert"]').filter(
                     has_text=re.compile("went wrong|could not|cannot"))
                 assert err.count() == 0, err.first.inner_text()

@@ -91,6 +91,19 @@ def test_queued_jobs_and_their_order_survive_an_app_restart(jobs_env):
     assert [jobs.status(i).state for i in ids] == [jobs.FAILED] * 3
 
 
+def test_a_job_whose_workers_keep_dying_is_failed_in_words_and_its_clip_removed(jobs_env):
+    job = jobs.submit_clip(b"whatever kills workers" * 40, "k.mp4", {}, "d" * 64, owner=OWNER)
+    tab = jobs.table()
+    for attempt in range(1, state.MAX_ATTEMPTS + 1):
+        claimed = tab.claim(f"host:{1000 + attempt}")  # a worker takes it, then goes silent
+        assert claimed.id == job.id and claimed.attempts == attempt
+        jobs.requeue_stale(tab, lease_s=-1)  # its lease has run out
+    ended = jobs.status(job.id)
+    assert ended.state == jobs.FAILED and ended.code == "worker_lost"
+    assert ended.message and ended.hint and ended.owner is None
+    assert not Path(job.clip_path).exists()
+
+
 @pytest.mark.slow
 def test_a_worker_killed_mid_job_leaves_it_to_the_next(jobs_env):
     if not SIDE_CLIP.is_file():

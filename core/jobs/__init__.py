@@ -140,10 +140,22 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def requeue_stale(tab: JobTable, lease_s: float | None = None) -> list[str]:
+    """Hand jobs of silent (killed) workers on; remove the clips of those given up on."""
+    back = tab.requeue_stale() if lease_s is None else tab.requeue_stale(lease_s)
+    while tab.ended_clips:
+        _remove_clip_path(tab.ended_clips.pop())
+    return back
+
+
 def _remove_clip(job: Job) -> None:
-    if not job.clip_path:
+    _remove_clip_path(job.clip_path)
+
+
+def _remove_clip_path(path: str | None) -> None:
+    if not path:
         return
-    clip = Path(job.clip_path)
+    clip = Path(path)
     try:
         inside = clip.resolve().is_relative_to(clips_dir().resolve())
     except OSError:

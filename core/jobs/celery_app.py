@@ -17,7 +17,7 @@ import time
 from celery import Celery
 from celery.signals import worker_process_init
 
-from . import broker_url, run_job, table, worker_name
+from . import broker_url, requeue_stale, run_job, table, worker_name
 from .state import DONE, FAILED, LEASE_S, RUNNING
 
 log = logging.getLogger("formcheck.jobs")
@@ -56,7 +56,7 @@ def analyse_task(self, job_id: str) -> str:
             time.sleep(1.0)  # another worker holds it (a duplicate delivery): wait for its
             continue         # result, or for its lease to run out if it was killed
         if job.state == RUNNING:
-            tab.requeue_stale()
+            requeue_stale(tab)
         claimed = tab.claim(me, job_id)
         if claimed is None:
             time.sleep(0.5)

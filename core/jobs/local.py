@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import run_job, table, worker_name
+from . import requeue_stale, run_job, table, worker_name
 
 log = logging.getLogger("formcheck.jobs")
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,7 +115,7 @@ def serve(parent: int | None = None, once: bool = False) -> int:
     while True:
         if parent and not _alive(parent):
             return 0
-        tab.requeue_stale()
+        requeue_stale(tab)
         job = tab.claim(me)
         if job is None:
             if once:  # until nothing is queued or running (a dead worker's job comes back)

@@ -132,6 +132,7 @@ class JobTable:
     def __init__(self, url: str | None = None) -> None:
         self.url = url or database_url()
         self.engine = _engine(self.url)
+        self.ended_clips: list[str | None] = []  # clips of jobs failed by requeue_stale
 
     # --- app side ------------------------------------------------------------------------
     def submit(self, job_id: str, *, clip_key: str, clip_path: str | None, filename: str | None,
@@ -240,16 +241,17 @@ class JobTable:
         (or fail after :data:`MAX_ATTEMPTS`). Returns the ids requeued."""
         cutoff = _now() - lease_s
         with self.engine.begin() as c:
-            stale = c.execute(sa.select(jobs.c.id, jobs.c.attempts).where(
+            stale = c.execute(sa.select(jobs.c.id, jobs.c.attempts, jobs.c.clip_path).where(
                 jobs.c.state == RUNNING, jobs.c.heartbeat < cutoff)).all()
             back = []
-            for jid, attempts in stale:
+            for jid, attempts, clip_path in stale:
                 if attempts >= MAX_ATTEMPTS:
+                    self.ended_clips.append(clip_path)
                     c.execute(jobs.update().where(jobs.c.id == jid).values(
                         state=FAILED, code="worker_lost",
                         message="The analysis stopped several times on our side.",
                         hint="Please try again later, or with a shorter clip.",
-                        owner=None, finished=_now()))
+                        owner=None, clip_path=None, finished=_now()))
                 else:
                     c.execute(jobs.update().where(jobs.c.id == jid, jobs.c.state == RUNNING,
                                                   jobs.c.heartbeat < cutoff)

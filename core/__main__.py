@@ -58,7 +58,17 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--media-dir", help="keep all media (evidence stills, video) in this folder")
     a.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
+    w = sub.add_parser("worker", help="run analysis jobs (Celery when FORMCHECK_BROKER_URL is "
+                                      "set, else the embedded queue in the data folder)")
+    w.add_argument("--embedded", action="store_true",
+                   help="use the jobs table as the queue even if a broker is configured")
+    w.add_argument("--parent", type=int, help="exit when this process (the app) is gone")
+    w.add_argument("--concurrency", type=int, default=1,
+                   help="Celery: jobs at once per worker (each uses every core for its clip)")
+    w.add_argument("--once", action="store_true", help="embedded: stop when no job is queued or running")
     args = ap.parse_args(argv)
+    if args.cmd == "worker":
+        return worker(args)
 
     media_dir = Path(args.media_dir) if args.media_dir else Path(tempfile.mkdtemp(prefix="formcheck_"))
     opts = AnalysisOptions(height_cm=args.height, view=args.view, capture_fps=args.capture_fps,
@@ -91,6 +101,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Media: {media_dir}")
     elif not args.media_dir:
         shutil.rmtree(media_dir, ignore_errors=True)
+    return 0
+
+
+def worker(args) -> int:
+    from . import jobs
+
+    if args.embedded or not jobs.broker_url():
+        from .jobs.local import serve
+
+        try:
+            return serve(parent=args.parent, once=args.once)
+        except KeyboardInterrupt:
+            return 0
+    from .jobs.celery_app import app
+
+    app.worker_main(["worker", "--loglevel", "INFO", "--concurrency", str(args.concurrency),
+                     "--pool", "prefork", "--without-gossip", "--without-mingle"])
     return 0
 
 

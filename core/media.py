@@ -89,6 +89,16 @@ class MediaStore:
             return (self._local(key)).is_file()
         return self.fs.isfile(self._path(key))
 
+    def any_under(self, prefix: str) -> bool:
+        """Whether any file is stored under ``prefix`` (e.g. a job's uploaded clip)."""
+        if self.local:
+            folder = self._local(prefix)
+            return folder.is_dir() and any(p.is_file() for p in folder.rglob("*"))
+        try:
+            return bool(self.fs.find(self._path(prefix)))
+        except FileNotFoundError:
+            return False
+
     def read_bytes(self, key: str) -> bytes | None:
         """The file's bytes, or None when there is no such file."""
         try:

@@ -25,7 +25,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import annotate
+from . import annotate, parallel_pose
 from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_duration,
                         clip_source)
 from .errors import FormCheckError
@@ -75,6 +75,13 @@ class AnalysisOptions:
                                  "Enter the slow-motion rate your phone filmed at, e.g. 240.")
 
 
+class _NoPose:
+    """Stands in for the pose backend when :mod:`core.parallel_pose` already did the pass."""
+
+    def close(self) -> None:
+        pass
+
+
 def analyze(path: str | Path, options: AnalysisOptions | None = None,
             out_dir: str | Path | None = None, progress: Progress | None = None,
             backend: PoseBackend | None = None) -> dict:
@@ -93,13 +100,19 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     stats = ClipStatsCollector()
     ts: list[float] = []
     lms: list[np.ndarray | None] = []
-    pose = backend or MediaPipePose()
     n_est = max(1, min(meta.n_frames_est, int(opts.max_seconds / max(scale, 1e-6) * (meta.fps_nominal or 30)) + 1))
     size = (0, 0)
     decoded_all = True
+    # both cores: decode + pose in chunks over processes (None: too short to split, or a backend given)
+    split = None if backend is not None else parallel_pose.pose_pass(
+        meta, scale, opts.max_side, opts.max_seconds, frames, stats, prog, n_est)
+    if split is not None:
+        ts, lms, size = split
+    pose = backend or (_NoPose() if split is not None else MediaPipePose())
     try:
-        for fr in iter_frames(meta, max_side=opts.max_side, time_scale=scale,
-                              max_seconds=opts.max_seconds):
+        for fr in ([] if split is not None else
+                   iter_frames(meta, max_side=opts.max_side, time_scale=scale,
+                               max_seconds=opts.max_seconds)):
             size = (fr.image.shape[1], fr.image.shape[0])
             ts.append(fr.t)
             lms.append(pose.process(fr.image, fr.t))

@@ -1,6 +1,8 @@
 """Analyze (home): filming guide, upload and options, progress, then off to the Report."""
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from core.errors import FormCheckError
@@ -58,6 +60,10 @@ def upload_limit_mb() -> int:
     return int(st.get_option("server.maxUploadSize"))
 
 
+JOB = "fc_job"  # the job this session waits for (survives a rerun of the page)
+POLL_S = 0.5
+
+
 def run_and_open(job) -> None:
     """Run ``job(progress)`` with a progress bar, save the report, open it."""
     bar = st.progress(0.0, text="Starting…")
@@ -74,6 +80,45 @@ def run_and_open(job) -> None:
     analysis.open_saved(result, report_id)
 
 
+def queue_text(job) -> str:
+    if job.position <= 0:
+        return "Your clip is next in the queue…"
+    ahead = "1 analysis" if job.position == 1 else f"{job.position} analyses"
+    return f"Waiting in the queue: {ahead} ahead of yours (place {job.position + 1})…"
+
+
+def wait_and_open(job_id: str) -> None:
+    """Show the job's place in the queue, then its stage progress; open its report."""
+    st.session_state[JOB] = job_id
+    place = st.empty()
+    bar = st.progress(0.0, text="Sending your clip…")
+    try:
+        while True:
+            job = analysis.job_status(job_id)
+            if job is None:
+                raise FormCheckError("job_gone", "This analysis is no longer in the queue.",
+                                     "Upload the clip again.")
+            if job.state == "queued":
+                place.info(queue_text(job), icon=":material/hourglass_top:")
+                bar.progress(0.0, text="Waiting for a free worker…")
+            elif job.state == "running":
+                place.empty()
+                bar.progress(min(1.0, max(0.0, job.fraction)), text=f"{job.stage}…")
+            elif job.state == "failed":
+                st.session_state.pop(JOB, None)
+                raise FormCheckError(job.code or "failed", job.message or "This did not work.",
+                                     job.hint or "")
+            else:
+                st.session_state.pop(JOB, None)
+                bar.progress(1.0, text="Opening your report…")
+                analysis.open_job(job)
+                return
+            time.sleep(POLL_S)
+    finally:
+        place.empty()
+        bar.empty()
+
+
 def analyse_upload(upload, options: AnalysisOptions) -> None:
     limit = upload_limit_mb()
     if upload.size > limit * 1024 * 1024:
@@ -85,13 +130,18 @@ def analyse_upload(upload, options: AnalysisOptions) -> None:
         session.flash("info", "You analysed this clip with these options before: here is "
                               "that report.")
         session.open_report(rid)
-    run_and_open(lambda progress: analysis.analyse_upload(data, upload.name, options, progress))
+    key = analysis.clip_key(analysis.digest_bytes(data), options)
+    if analysis.cached(key) is not None:  # already analysed in this process: no job needed
+        run_and_open(lambda progress: analysis.analyse_upload(data, upload.name, options, progress))
+        return
+    wait_and_open(analysis.submit_upload(data, upload.name, options))
 
 
 def main() -> None:
     st.title("Check your running form")
     st.caption(text.TAGLINE)
     session.show_flash()
+    analysis.resume_jobs()
     filming_guide()
     upload = st.file_uploader(
         "Upload a running clip", type=analysis.UPLOAD_TYPES, max_upload_size=upload_limit_mb(),
@@ -113,7 +163,10 @@ def main() -> None:
             analyse_upload(upload, options)
     elif try_sample and sample:
         with guard.friendly_errors("analysing the sample clip"):
-            run_and_open(lambda progress: analysis.analyse_sample(options, progress))
+            wait_and_open(analysis.submit_sample(options))
+    elif st.session_state.get(JOB):  # the page was rerun while this session's job runs
+        with guard.friendly_errors("analysing your clip"):
+            wait_and_open(st.session_state[JOB])
     st.caption(f":material/health_and_safety: {DISCLAIMER}")
     session.keep_browser_cookie()
 

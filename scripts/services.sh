@@ -5,18 +5,18 @@
 #   scripts/services.sh stop  [SERVICE...]   stop and remove everything this script started
 #   scripts/services.sh env                  print the env lines of the running services
 #
-# SERVICES: postgres (Debian's postgresql, a fresh cluster in a temp folder) and s3 (moto's
+# SERVICES: postgres (Debian's postgresql, a fresh cluster in a temp folder), s3 (moto's
 # server mode from PyPI: an S3-compatible emulator; no real S3 server installs from apt or
-# PyPI here). Each service is one start_X / stop_X pair of functions: add another (e.g.
-# redis) by writing its pair and listing it in ALL_SERVICES. State lives in
+# PyPI here) and redis (Debian's redis-server: the jobs broker). Each service is one
+# start_X / stop_X / env_X set of functions, listed in ALL_SERVICES. State lives in
 # $FORMCHECK_SERVICES_DIR (default /tmp/formcheck-services); `start` writes env.sh there with
 # FORMCHECK_TEST_DATABASE_URL, FORMCHECK_TEST_MEDIA_URL, FORMCHECK_S3_ENDPOINT_URL and the
-# emulator's AWS keys, and prints the same lines. Starting a running service does nothing.
+# emulator's AWS keys and FORMCHECK_TEST_BROKER_URL, and prints the same lines. Starting a running service does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 STATE=${FORMCHECK_SERVICES_DIR:-/tmp/formcheck-services}
-ALL_SERVICES=(postgres s3)
+ALL_SERVICES=(postgres s3 redis)
 mkdir -p "$STATE"
 chmod 755 "$STATE"
 
@@ -142,6 +142,41 @@ env_s3() {
   echo "export AWS_ACCESS_KEY_ID=testing"
   echo "export AWS_SECRET_ACCESS_KEY=testing"
   echo "export AWS_DEFAULT_REGION=us-east-1"
+}
+
+# --- Redis (the jobs broker) ------------------------------------------------------------------
+
+start_redis() {
+  local dir="$STATE/redis"
+  if [ -f "$dir/redis.pid" ] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then
+    log "redis already running on port $(cat "$dir/port")"; return
+  fi
+  command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  rm -rf "$dir"; mkdir -p "$dir"
+  local port; port=$(free_port)
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no \
+    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
+  echo "$port" >"$dir/port"
+  if ! wait_for 20 bash -c "redis-cli -p $port ping | grep -q PONG"; then
+    cat "$dir/redis.log" >&2; return 1
+  fi
+  log "redis on 127.0.0.1:$port"
+}
+
+stop_redis() {
+  local dir="$STATE/redis"
+  [ -d "$dir" ] || return 0
+  if [ -f "$dir/redis.pid" ]; then
+    local pid; pid=$(cat "$dir/redis.pid")
+    kill "$pid" 2>/dev/null && wait_for 10 bash -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$dir"
+  log "redis stopped"
+}
+
+env_redis() {
+  local port; port=$(cat "$STATE/redis/port" 2>/dev/null) || return 0
+  echo "export FORMCHECK_TEST_BROKER_URL=redis://127.0.0.1:$port/0"
 }
 
 # --------------------------------------------------------------------------------------------

@@ -9,6 +9,13 @@ sessions; an evicted or deleted result's media folder is removed. At most
 The uploaded clip itself is written to a private temporary folder only for the duration of
 the analysis and deleted right after.
 
+Jobs: the Analyze page does not run the engine in the Streamlit server. :func:`submit_upload`
+and :func:`submit_sample` store the clip and enqueue a job (:mod:`core.jobs`: an embedded
+worker pool beside the app by default, Celery workers with ``FORMCHECK_BROKER_URL``); the
+page polls :func:`job_status` for the queue position and stage progress and, when the job is
+done, :func:`open_job` opens the report the worker saved for this browser. A result already
+in this process's cache (below) is saved directly without a job.
+
 Saving: an upload's report is stored for this browser (:func:`ui.session.browser_token`)
 with its cache key, so the same clip with the same options in the same browser opens the
 existing report instead of adding a copy (:func:`find_saved`, :func:`save`). The sample
@@ -33,9 +40,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from core import pipeline
+from core import jobs, pipeline
 from core.errors import FormCheckError
 from core.pipeline import AnalysisOptions
+from core.video import probe
 
 from . import session
 
@@ -250,3 +258,69 @@ def forget_report(report_id: str, key: str | None) -> None:
     if key:
         drop(key)
     session.forget(report_id)
+
+
+# --- jobs --------------------------------------------------------------------------------
+
+def options_dict(options: AnalysisOptions) -> dict:
+    return {"height_cm": options.height_cm, "length_unit": options.length_unit,
+            "view": options.view, "capture_fps": options.capture_fps,
+            "write_video": options.write_video}
+
+
+def submit_upload(data: bytes, filename: str | None, options: AnalysisOptions) -> str:
+    """Store the upload and queue its analysis for this browser; returns the job id (the
+    same clip with the same options in the same browser gives the same job)."""
+    options.validate()
+    key = clip_key(digest_bytes(data), options)
+    name = safe_filename(filename)
+    check = Path(tempfile.mkdtemp(prefix="check-", dir=_ROOT))
+    try:  # junk is refused at once, in words, before it queues behind other runners
+        (check / name).write_bytes(data)
+        probe(check / name)
+    finally:
+        shutil.rmtree(check, ignore_errors=True)
+    return jobs.submit_clip(data, name, options_dict(options), key,
+                            owner=session.browser_token()).id
+
+
+def submit_sample(options: AnalysisOptions) -> str:
+    """Queue the sample clip's analysis (nobody's run: stored as the unowned sample)."""
+    options.validate()
+    path = sample_clip()
+    if path is None:
+        raise FormCheckError("no_sample", "The sample clip could not be prepared.",
+                             "Upload a clip of your own instead.")
+    return jobs.submit_clip(path, path.name, options_dict(options),
+                            clip_key(digest_file(path), options), owner=None, sample=True).id
+
+
+def job_status(job_id: str) -> jobs.Job | None:
+    return jobs.status(job_id)
+
+
+def resume_jobs() -> None:
+    """Embedded mode: make sure workers run while jobs wait (e.g. after an app restart)."""
+    if jobs.broker_url():
+        return
+    try:
+        counts = jobs.table().counts()
+    except Exception:  # noqa: BLE001 - the page works without the queue's numbers
+        log.warning("job table not readable", exc_info=True)
+        return
+    if counts.get(jobs.QUEUED) or counts.get(jobs.RUNNING):
+        from core.jobs.local import pool
+
+        pool().ensure()
+
+
+def open_job(job: jobs.Job) -> None:
+    """Open the report a finished job saved: the sample read-only, an own run as owner
+    (its delete key is handed to this session once)."""
+    if job.sample:
+        session.open_sample(job.report_id)
+        return
+    key = jobs.take_delete_key(job.id)
+    if key:
+        session.remember(job.report_id, key)
+    session.open_report(job.report_id)

@@ -1,0 +1,189 @@
+"""Analysis jobs through real worker processes (``python -m core worker``), no mocks.
+
+Embedded queue (jobs table in a fresh data folder): bad input fails with the same friendly
+message as the engine gives directly and is not retried; queued jobs and their order survive
+a restart of the app; a worker SIGKILLed mid-job leaves its job to the next worker, which
+saves the report (with its media) for the owner and deletes the stored clip. With Redis
+installed, the same bad-input rule is checked through Celery.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SIDE_CLIP
+
+from core import jobs
+from core.errors import FormCheckError
+from core.jobs import state
+from core.video import probe
+
+OWNER = "A" * 32  # a browser token (32 url-safe characters)
+
+
+@pytest.fixture
+def jobs_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMCHECK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FORMCHECK_WORKERS", "0")  # workers are started by the test
+    monkeypatch.delenv("FORMCHECK_BROKER_URL", raising=False)
+    monkeypatch.setenv("FORMCHECK_SECRETS", str(tmp_path / "no-secrets.toml"))
+    monkeypatch.setenv("FORMCHECK_JOB_LEASE_S", "4")
+    return tmp_path
+
+
+def worker(env_extra: dict | None = None, *args: str) -> subprocess.Popen:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.Popen([sys.executable, "-m", "core", "worker", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def wait_for(pred, timeout: float, what: str):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = pred()
+        if value:
+            return value
+        time.sleep(0.3)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def friendly(path: Path) -> FormCheckError:
+    with pytest.raises(FormCheckError) as e:
+        probe(path)
+    return e.value
+
+
+def test_bad_input_fails_with_the_friendly_message_and_is_not_retried(jobs_env):
+    junk = b"this is not a video at all" * 40
+    job = jobs.submit_clip(junk, "holiday.mp4", {}, "k" * 64, owner=OWNER)
+    assert job.state == jobs.QUEUED and Path(job.clip_path).is_file()
+    expected = friendly(Path(job.clip_path))
+    proc = worker(None, "--embedded", "--once")
+    out = proc.communicate(timeout=120)[0].decode(errors="replace")
+    assert proc.returncode == 0, out
+    assert "Traceback" not in out
+    done = jobs.status(job.id)
+    assert done.state == jobs.FAILED
+    assert (done.code, done.message, done.hint) == (expected.code, expected.message, expected.hint)
+    assert done.attempts == 1 and done.owner is None
+    assert not Path(job.clip_path).exists()  # the clip is kept only until its job ends
+
+
+def test_queued_jobs_and_their_order_survive_an_app_restart(jobs_env):
+    ids = [jobs.submit_clip(f"not a video {i}".encode() * 50, f"c{i}.mp4", {}, f"{i}" * 64,
+                            owner=OWNER).id for i in range(3)]
+    again = jobs.submit_clip(b"not a video 0" * 50, "c0.mp4", {}, "0" * 64, owner=OWNER)
+    assert again.id == ids[0]  # the same clip and options: the same job, not a second one
+    state._ENGINES.clear()  # a fresh app process: nothing but the database
+    fresh = state.JobTable()
+    assert [fresh.get(i).position for i in ids] == [0, 1, 2]
+    assert all(fresh.get(i).state == state.QUEUED for i in ids)
+    proc = worker(None, "--embedded", "--once")
+    proc.communicate(timeout=180)
+    assert [jobs.status(i).state for i in ids] == [jobs.FAILED] * 3
+
+
+def test_a_job_whose_workers_keep_dying_is_failed_in_words_and_its_clip_removed(jobs_env):
+    job = jobs.submit_clip(b"whatever kills workers" * 40, "k.mp4", {}, "d" * 64, owner=OWNER)
+    tab = jobs.table()
+    for attempt in range(1, state.MAX_ATTEMPTS + 1):
+        claimed = tab.claim(f"host:{1000 + attempt}")  # a worker takes it, then goes silent
+        assert claimed.id == job.id and claimed.attempts == attempt
+        jobs.requeue_stale(tab, lease_s=-1)  # its lease has run out
+    ended = jobs.status(job.id)
+    assert ended.state == jobs.FAILED and ended.code == "worker_lost"
+    assert ended.message and ended.hint and ended.owner is None
+    assert not Path(job.clip_path).exists()
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_job_leaves_it_to_the_next(jobs_env):
+    if not SIDE_CLIP.is_file():
+        pytest.skip("shared clip missing")
+    from core.store import open_store
+
+    job = jobs.submit_clip(SIDE_CLIP.read_bytes(), SIDE_CLIP.name, {"write_video": True},
+                           "s" * 64, owner=OWNER)
+    first = worker(None, "--embedded")
+    try:
+        wait_for(lambda: (j := jobs.status(job.id)).state == jobs.RUNNING and j.fraction > 0.1,
+                 180, "the first worker to be mid-job")
+        os.killpg(first.pid, signal.SIGKILL)  # the worker and its pose helpers
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    assert jobs.status(job.id).state == jobs.RUNNING  # nobody has it now: lease runs out
+    second = worker(None, "--embedded", "--once")
+    out = second.communicate(timeout=300)[0].decode(errors="replace")
+    done = jobs.status(job.id)
+    assert done.state == jobs.DONE, (done, out[-2000:])
+    assert done.attempts == 2
+    assert not Path(job.clip_path).exists()
+    store = open_store()
+    stored = store.get(done.report_id, jobs.take_delete_key(job.id))
+    assert stored is not None and stored.report["status"] in ("ok", "limited")
+    assert store.find_clip(OWNER, "s" * 64) == done.report_id  # saved for the owner
+    assert stored.media_file(stored.report["media"]["video"]) is not None
+    assert jobs.take_delete_key(job.id) is None  # handed over once
+    # A re-upload of the same clip with the same options in the same browser reuses it.
+    again = jobs.submit_clip(SIDE_CLIP.read_bytes(), SIDE_CLIP.name, {"write_video": True},
+                             "s" * 64, owner=OWNER)
+    assert (again.id, again.state, again.report_id) == (job.id, jobs.DONE, done.report_id)
+    assert not Path(job.clip_path).exists()  # nothing stored again for it
+
+
+@pytest.fixture
+def redis_url(jobs_env):
+    exe = shutil.which("redis-server")
+    if exe is None:
+        pytest.skip("redis-server not installed (scripts/services.sh redis installs it)")
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    import redis
+
+    wait_for(lambda: _ping(redis, url), 20, "redis")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _ping(redis, url) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url).ping())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def test_bad_input_through_celery_is_failed_friendly_and_not_retried(redis_url, monkeypatch):
+    monkeypatch.setenv("FORMCHECK_BROKER_URL", redis_url)
+    for mod in [m for m in sys.modules if m.startswith("core.jobs.celery_app")]:
+        del sys.modules[mod]
+    job = jobs.submit_clip(b"RIFF....AVI not really" * 30, "x.avi", {}, "c" * 64, owner=OWNER)
+    expected = friendly(Path(job.clip_path))
+    proc = worker({"FORMCHECK_BROKER_URL": redis_url})
+    try:
+        done = wait_for(lambda: (j := jobs.status(job.id)).state == jobs.FAILED and j, 120,
+                        "the Celery worker to fail the job")
+        assert (done.message, done.hint) == (expected.message, expected.hint)
+        time.sleep(2)  # a retry would show as a second attempt
+        assert jobs.status(job.id).attempts == 1
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    for mod in [m for m in sys.modules if m.startswith("core.jobs.celery_app")]:
+        del sys.modules[mod]

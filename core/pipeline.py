@@ -363,6 +363,8 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
         fb = annotate.face_box(track.xy[i]) if track.detected[i] else None
         if fb:
             media["face_boxes"][str(i)] = fb
+    from .reference import add_media as add_reference  # phases + good-form reference stills
+    add_reference(media, track, frames, view, events, metrics, out)
     if opts.write_video and metrics:  # a refused clip shows reasons, not a video
         idx = frames.indices()
         n = len(idx)

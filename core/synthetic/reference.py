@@ -4,7 +4,7 @@
 plus the body proportions measured on the runner: the thigh and shank lengths and the trunk
 length as fractions of the leg length (hip -> knee -> ankle). :func:`reference_params` builds
 one from those proportions, the runner's facing and cadence (their own, or +5 % when it is
-below the good band); :func:`render_phases` draws the reference at initial contact,
+below the good band, kept inside it); :func:`render_phases` draws the reference at initial contact,
 midstance and toe-off for a camera of a given picture size.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from .render import VIEW_FACING, Camera, Renderer
 
 LOW_CADENCE = 165.0  # below the good band: the reference runs 5 % quicker (coaching rule)
 CADENCE_STEP_UP = 1.05
+TARGET_MIN, TARGET_MAX = 168.0, 182.0  # the good band 165-185, with a margin for measuring
 _DEFAULT = Body.from_height(1.75)
 DEFAULT_THIGH_FRAC = _DEFAULT.thigh / _DEFAULT.leg_length  # ~0.50
 DEFAULT_TRUNK_FRAC = _DEFAULT.trunk_len / _DEFAULT.leg_length  # ~0.59
@@ -45,12 +46,13 @@ class ReferenceParams(RunnerParams):
 
 
 def target_cadence(cadence: float | None) -> float:
-    """The reference's cadence: the runner's own, or 5 % more when it is low (below 165);
-    the good-form default (178) when unknown."""
+    """The reference's cadence: the runner's own, or 5 % more when it is low (below 165),
+    kept inside the good band with a margin (168-182: a good-form reference that measured
+    outside the band would teach nothing); the good-form default (178) when unknown."""
     if cadence is None or not np.isfinite(cadence):
         return RunnerParams().cadence_spm
     c = float(cadence) * (CADENCE_STEP_UP if cadence < LOW_CADENCE else 1.0)
-    return float(np.clip(c, 120.0, 220.0))
+    return float(np.clip(c, TARGET_MIN, TARGET_MAX))
 
 
 def reference_params(thigh_frac: float | None = None, trunk_frac: float | None = None,

@@ -24,6 +24,7 @@ PAGES = (
     PageSpec("live.py", "Live", ":material/videocam:"),
     PageSpec("report.py", "Report", ":material/insights:"),
     PageSpec("history.py", "History", ":material/history:"),
+    PageSpec("compare.py", "Compare", ":material/compare:"),
     PageSpec("method.py", "Method", ":material/menu_book:"),
 )
 OPTIONAL = {"live.py"}
@@ -31,6 +32,6 @@ OPTIONAL = {"live.py"}
 
 def page_specs(pages_dir: Path) -> list[PageSpec]:
     """The pages to show: every required page, plus optional ones whose file exists."""
-    hide = {"history.py"} if os.environ.get("FORMCHECK_HISTORY", "on").lower() == "off" else set()
+    hide = {"history.py", "compare.py"} if os.environ.get("FORMCHECK_HISTORY", "on").lower() == "off" else set()
     return [p for p in PAGES if p.file not in hide
             and (p.file not in OPTIONAL or (pages_dir / p.file).is_file())]

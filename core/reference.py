@@ -116,7 +116,7 @@ def _text(img, text: str, org, scale: float, color=(255, 255, 255)) -> None:
 def draw_measures(img: np.ndarray, hip, shoulder, knee, ankle, m: dict[str, float],
                   color, side: bool) -> None:
     """Draw the hips' vertical, the foot-ahead arrow, the shin and the trunk line."""
-    s = max(0.5, img.shape[0] / 540)
+    s = max(0.6, img.shape[1] / 480)
     p = lambda v: (int(round(v[0])), int(round(v[1])))  # noqa: E731
     th = max(2, int(2 * s))
     cv2.line(img, p(shoulder), p(hip), color, th + 1, cv2.LINE_AA)
@@ -129,7 +129,7 @@ def draw_measures(img: np.ndarray, hip, shoulder, knee, ankle, m: dict[str, floa
 
 
 def _label_block(img, lines: list[str], x0: int, scale: float, color) -> None:
-    y = int(34 * scale)
+    y = int(30 * scale)
     for i, line in enumerate(lines):
         _text(img, line, (x0 + int(10 * scale), y + int(i * 30 * scale)), (0.75 if i == 0 else 0.6) * scale,
               color if i == 0 else (255, 255, 255))
@@ -218,7 +218,7 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
         m_ref = measures(rp["hip"], rp["shoulder"], rp["knee"], rp["ankle"], ref_leg, fwd)
         ref_img = r["image"].copy()
         draw_measures(ref_img, rp["hip"], rp["shoulder"], rp["knee"], rp["ankle"], m_ref, _REF, side)
-        scale = max(0.5, track.height / 540)
+        scale = max(0.6, track.width / 480)  # shown ~350-700 px wide: text by width
 
         # the runner's numbers are the report's own (medians over strides), so the still
         # never contradicts the headline; the lines are drawn from this frame

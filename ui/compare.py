@@ -79,6 +79,12 @@ def _limit_layer(limit: float, label: str) -> alt.Chart:
         y="limit:Q", tooltip=alt.Tooltip("band:N", title="Band"))
 
 
+def _ticks(times: pd.Series) -> list[str]:
+    """Axis labels of sessions in time order: the day, with the time when a day has more."""
+    days = [t.strftime("%d %b") for t in times]
+    return [f"{d} {t:%H:%M}" if days.count(d) > 1 else d for d, t in zip(days, times)]
+
+
 def trend_chart(df: pd.DataFrame, trend_id: str, height: int = 200) -> alt.Chart | None:
     """``trend_id`` over the sessions in ``df`` (from :func:`trend_rows`), good band shaded
     (a dashed line for a one-sided limit); None without data."""
@@ -95,8 +101,9 @@ def trend_chart(df: pd.DataFrame, trend_id: str, height: int = 200) -> alt.Chart
         bands, title = [_limit_layer(80, "Good: 80 and up")], "score (0-100)"
     else:
         bands, title = _band_layers(mid, "good"), _unit_title(BY_ID[mid].unit)
+    d = d.assign(tick=_ticks(d["when"]))
     line = alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=70, filled=True), color="#2B6CB0").encode(
-        x=alt.X("when:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0, tickCount=5)),
+        x=alt.X("tick:N", title=None, sort=list(d["tick"]), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
         tooltip=[alt.Tooltip("session:N", title="Session"), alt.Tooltip("value:Q", title="Value"),
                  alt.Tooltip("view:N", title="View")])
@@ -196,11 +203,14 @@ def trends_section(sessions: list[tuple[Any, dict]]) -> None:
         st.caption("Trends appear once two clips of yours are analysed and saved.")
         return
     views = [v for v in VIEW_FILTERS if v in set(df["view"])]
-    left, right = st.columns([1, 2])
-    with left:
-        view = st.selectbox("View", views, format_func=VIEW_FILTERS.get, key="fc_trend_view",
-                            help="Compare like with like: a side view measures other things "
-                                 "than a back view.") if len(views) > 1 else (views[0] if views else None)
+    if len(views) > 1:
+        left, right = st.columns([1, 2])
+        with left:
+            view = st.selectbox("View", views, format_func=VIEW_FILTERS.get, key="fc_trend_view",
+                                help="Compare like with like: a side view measures other things "
+                                     "than a back view.")
+    else:
+        right, view = st.container(), (views[0] if views else None)
     d = df[df["view"] == view] if view else df
     options = {k: v for k, v in trend_options().items() if k in set(d["id"])}
     default = [k for k in (*TREND_METRICS, "score:overall") if k in options]
@@ -223,9 +233,9 @@ def trends_section(sessions: list[tuple[Any, dict]]) -> None:
 def _table(result: dict) -> pd.DataFrame:
     rows = []
     for r in result["metrics"]:
-        rows.append({"Measure": r["label"], "Before": r["before_text"], "After": r["after_text"],
-                     "Change": "" if r["delta"] is None else f"{r['delta']:+g}",
-                     "Verdict": WORD_TEXT.get(r["word"], "-"), "Why": r["note"]})
+        rows.append({"Measure": r["label"], "Verdict": WORD_TEXT.get(r["word"], "-"),
+                     "Before": r["before_text"], "After": r["after_text"],
+                     "Change": "" if r["delta"] is None else f"{r['delta']:+g}", "Why": r["note"]})
     return pd.DataFrame(rows)
 
 
@@ -272,3 +282,29 @@ def compare_view(before, after) -> None:
                   width="stretch")
     else:
         st.caption("The skeleton overlay needs two reports made with this version of FormCheck.")
+
+
+def reference_section(op) -> None:
+    """The report's "Good form for you": the runner's frame beside their reference runner
+    at landing, midstance and toe-off (the ``reference_<phase>`` stills; a shared report
+    shows its blurred copies). Nothing when the report has none."""
+    import streamlit as st
+
+    media = op.report.get("media") or {}
+    evidence = media.get("evidence") or {}
+    ref = media.get("reference") or {}
+    stills = {ph: op.media(evidence.get(REFERENCE_KEY.format(phase=ph))) for ph in PHASES}
+    stills = {ph: p for ph, p in stills.items() if p}
+    if not stills:
+        return
+    st.header("Good form for you", divider="gray", anchor=False)
+    own, target = ref.get("own_cadence"), ref.get("cadence")
+    pace = (f"at {target:.0f} steps/min" + (f" (yours: {own:.0f}; a little quicker helps)"
+                                            if own and target and target > own + 1 else ""))
+    st.caption("Left: you. Right: the same body proportions and direction, running with good "
+               f"form {pace}, drawn by FormCheck's synthetic runner. White line: below the "
+               "hips; the arrow shows how far the foot lands ahead of them.")
+    phase = st.segmented_control("Moment", list(stills), format_func=PHASE_LABELS.get,
+                                 default=next(iter(stills)), key=f"fc_ref_{op.id}") or next(iter(stills))
+    st.image(str(stills[phase]), width="stretch",
+             caption=f"{PHASE_LABELS[phase]}: you (left) and good form for you (right)")

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from core import compare as cmp
@@ -104,3 +105,54 @@ def test_overstrider_to_sample_clip(tmp_path):
     text = subprocess.run([sys.executable, "-m", "core", "compare", *paths], cwd=ROOT,
                           capture_output=True, text=True).stdout
     assert "158 steps/min" in text and "178 steps/min" in text
+
+
+def _phases(shift: float, scale: float, facing: str = "right", ahead: float = 0.3) -> dict:
+    """A stick runner: pelvis at (shift, 300), leg ``scale`` px, stance ankle ``ahead`` legs
+    in front (mirrored when facing left)."""
+    from core.reference import BODY
+    fwd = -1 if facing == "left" else 1
+    pts = {i: None for i in BODY}
+    base = {11: (0, -0.6), 12: (0, -0.6), 23: (0, 0), 24: (0, 0), 25: (ahead / 2, 0.5),
+            26: (-0.1, 0.5), 27: (ahead, 1.0), 28: (-0.3, 0.8)}
+    for i, (x, y) in base.items():
+        pts[i] = [shift + fwd * x * scale, 300 + y * scale]
+    xy = [pts[i] for i in BODY]
+    return {"leg_px": scale, "facing": facing, "width": 960, "height": 540,
+            "frames": {ph: {"frame": 1, "xy": xy} for ph in ("contact", "midstance", "toe_off")}}
+
+
+def test_overlay_aligns_pelvis_and_leg_length():
+    from ui import compare as ui_cmp
+    a = ui_cmp.normalised(_phases(500, 200), "contact")
+    b = ui_cmp.normalised(_phases(120, 90, facing="left"), "contact")
+    for i in (23, 24, 27, 11):  # same body at another place, size and facing: same points
+        assert a.pts[i] == pytest.approx(b.pts[i])
+    assert a.pts[27] == pytest.approx([0.3, 1.0])
+    png = ui_cmp.overlay_png(_phases(500, 200), _phases(300, 150, ahead=0.05), "contact")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert ui_cmp.overlay_png(_phases(500, 200), None, "contact") is None
+    assert ui_cmp.normalised({"leg_px": 0, "frames": {}}, "contact") is None
+
+
+def test_trend_rows_and_charts():
+    from ui import compare as ui_cmp
+    side = {"value": 12.0, "unit": "%", "status": "watch"}
+    r1 = _report([_m("cadence", 158), _m("contact_time", 273, side=side)], overall=70)
+    r2 = _report([_m("cadence", 176), _m("contact_time", 240)], overall=90)
+    refused = {**_report([]), "status": "refused"}
+    df = ui_cmp.trend_rows([("2026-01-01T08:00:00+00:00", r1), ("2026-01-20T08:00:00+00:00", r2),
+                            ("2026-01-21T08:00:00+00:00", refused)])
+    cad = df[df["id"] == "cadence"]
+    assert list(cad["value"]) == [158, 176] and set(df["view"]) == {"side"}
+    assert list(df[df["id"] == "contact_time:sides"]["value"]) == [12.0]
+    assert list(df[df["id"] == "score:overall"]["value"]) == [70, 90]
+    spec = ui_cmp.trend_chart(df, "cadence").to_dict()
+    layers = spec["layer"]
+    assert layers[0]["mark"]["type"] == "rect"  # the good band 165-185, shaded
+    bands = [row for rows in spec["datasets"].values() for row in rows if "lo" in row]
+    assert [(b["lo"], b["hi"]) for b in bands] == [(165, 185)]
+    assert ui_cmp.trend_chart(df, "trunk_lean") is None
+    assert ui_cmp._ticks(pd.Series(pd.to_datetime(["2026-01-01 08:00", "2026-01-01 09:30",
+                                                   "2026-01-02 08:00"]))) == \
+        ["01 Jan 08:00", "01 Jan 09:30", "02 Jan"]

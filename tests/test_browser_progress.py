@@ -4,7 +4,9 @@ History shows trends -> two sessions ticked -> Compare shows the deltas, the run
 side and the aligned skeletons.
 
 Screenshots in ``test-artifacts/``: progress-report-reference{,-phone}.png,
-progress-history{,-phone}.png, progress-compare{,-phone}.png (1400 wide and 390x844).
+progress-history{,-phone}.png, progress-compare{,-phone}.png, progress-compare-shared{,-phone}.png
+(1400 wide and 390x844). Last, the comparison is shared by link and opened in a second
+browser (read-only, no file names; a wrong token reads "not found").
 """
 from __future__ import annotations
 
@@ -141,4 +143,26 @@ def test_two_uploads_trends_and_compare(server, browser):
     page.locator('[data-testid="stButtonGroup"]').get_by_text("Toe-off").click()
     _wait_idle(page)
     expect(page.get_by_text("After · toe-off")).to_be_visible()
+
+    # A comparison shared by link: another browser sees it read-only, without file names.
+    page.get_by_text("Share this comparison").click()
+    page.get_by_role("button", name="Create comparison link").click()
+    link_el = page.locator('[data-testid="stCode"] code').filter(has_text="?c=")
+    expect(link_el).to_be_visible(timeout=120_000)
+    link = link_el.inner_text().strip()
+    stranger = browser.new_context(viewport=DESKTOP)
+    other = stranger.new_page()
+    other.set_default_timeout(60_000)
+    other.goto(link)
+    expect(other.get_by_role("heading", name="Shared running-form comparison", exact=True)
+           ).to_be_visible()
+    _wait_idle(other)
+    expect(other.get_by_text("better ·")).to_be_visible()
+    expect(other.get_by_text("Both skeletons, pelvis on pelvis")).to_be_visible()
+    expect(other.get_by_text("Share this comparison")).to_have_count(0)
+    expect(other.get_by_text(BEFORE.name)).to_have_count(0)
+    _shots(other, "compare-shared")
+    other.goto(link.replace("?c=", "?c=x"))
+    expect(other.get_by_text("could not be found")).to_be_visible()
+    stranger.close()
     ctx.close()

@@ -308,3 +308,21 @@ def reference_section(op) -> None:
                                  default=next(iter(stills)), key=f"fc_ref_{op.id}") or next(iter(stills))
     st.image(str(stills[phase]), width="stretch",
              caption=f"{PHASE_LABELS[phase]}: you (left) and good form for you (right)")
+
+
+def comparison_url(token: str) -> str:
+    """Absolute link to the shared comparison ``token`` (relative when the URL is unknown)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import streamlit as st
+
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001 - no browser context (tests, bare mode)
+        url = ""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    path = (path.rsplit("/", 1)[0] if path.count("/") > 1 else "") + "/compare"
+    if not parts.scheme:
+        return f"{path}?c={token}"
+    return urlunsplit((parts.scheme, parts.netloc, path, f"c={token}", ""))

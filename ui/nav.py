@@ -32,6 +32,6 @@ OPTIONAL = {"live.py"}
 
 def page_specs(pages_dir: Path) -> list[PageSpec]:
     """The pages to show: every required page, plus optional ones whose file exists."""
-    hide = {"history.py", "compare.py"} if os.environ.get("FORMCHECK_HISTORY", "on").lower() == "off" else set()
+    hide = {"history.py"} if os.environ.get("FORMCHECK_HISTORY", "on").lower() == "off" else set()
     return [p for p in PAGES if p.file not in hide
             and (p.file not in OPTIONAL or (pages_dir / p.file).is_file())]

@@ -284,6 +284,21 @@ def compare_view(before, after) -> None:
         st.caption("The skeleton overlay needs two reports made with this version of FormCheck.")
 
 
+# the fixes a reference still shows: the phase to look at and what good looks like there
+FIX_PHASE = {
+    "overstriding": ("contact", "landing under your hips"),
+    "low_cadence": ("contact", "a quicker, shorter step"),
+    "stiff_landing": ("contact", "a softly bent knee at landing"),
+    "deep_knee": ("midstance", "staying tall over the landing leg"),
+    "stiff_stance": ("midstance", "a springy knee in midstance"),
+    "waist_bend": ("midstance", "leaning from the ankles, not the waist"),
+    "too_upright": ("midstance", "a slight forward lean"),
+    "too_much_lean": ("midstance", "a slight forward lean"),
+    "weak_push_off": ("toe_off", "a hip that extends behind you"),
+    "long_contact": ("toe_off", "a quick push-off"),
+}
+
+
 def reference_section(op) -> None:
     """The report's "Good form for you": the runner's frame beside their reference runner
     at landing, midstance and toe-off (the ``reference_<phase>`` stills; a shared report
@@ -301,13 +316,41 @@ def reference_section(op) -> None:
     own, target = ref.get("own_cadence"), ref.get("cadence")
     pace = (f"at {target:.0f} steps/min" + (f" (yours: {own:.0f}; a little quicker helps)"
                                             if own and target and target > own + 1 else ""))
-    st.caption("Left: you. Right: the same body proportions and direction, running with good "
+    st.caption("Beside you: a runner with your body proportions, facing your way, running with good "
                f"form {pace}, drawn by FormCheck's synthetic runner. White line: below the "
                "hips; the arrow shows how far the foot lands ahead of them.")
+    fixes = [f for f in ((op.report.get("findings") or {}).get("fixes") or []) if f.get("id") in FIX_PHASE]
+    for fx in fixes:
+        ph, what = FIX_PHASE[fx["id"]]
+        if ph in stills:
+            st.markdown(f":material/arrow_forward: **{fx.get('title')}** (fix {fx.get('rank')}): "
+                        f"the {PHASE_LABELS[ph].lower()} below is what {what} looks like for you.")
+    first = next((FIX_PHASE[f["id"]][0] for f in fixes if FIX_PHASE[f["id"]][0] in stills),
+                 next(iter(stills)))
     phase = st.segmented_control("Moment", list(stills), format_func=PHASE_LABELS.get,
-                                 default=next(iter(stills)), key=f"fc_ref_{op.id}") or next(iter(stills))
-    st.image(str(stills[phase]), width="stretch",
-             caption=f"{PHASE_LABELS[phase]}: you (left) and good form for you (right)")
+                                 default=first, key=f"fc_ref_{op.id}") or first
+    halves = _halves(stills[phase], (media.get("phases") or {}).get("width"))
+    if halves is None:
+        st.image(str(stills[phase]), width="stretch",
+                 caption=f"{PHASE_LABELS[phase]}: you (left) and good form for you (right)")
+        return
+    left, right = st.columns(2)  # side by side on a desktop, one above the other on a phone
+    left.image(halves[0], width="stretch", caption=f"{PHASE_LABELS[phase]}: you")
+    right.image(halves[1], width="stretch", caption=f"{PHASE_LABELS[phase]}: good form for you")
+
+
+def _halves(path, width) -> tuple[bytes, bytes] | None:
+    """The runner's and the reference's halves of a ``reference_<phase>`` still (JPEG)."""
+    img = cv2.imread(str(path))
+    if img is None or not isinstance(width, int) or img.shape[1] != 2 * width:
+        return None
+    out = []
+    for part in (img[:, :width], img[:, width:]):
+        ok, buf = cv2.imencode(".jpg", part, [cv2.IMWRITE_JPEG_QUALITY, 88])
+        if not ok:
+            return None
+        out.append(buf.tobytes())
+    return out[0], out[1]
 
 
 def comparison_url(token: str) -> str:

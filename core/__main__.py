@@ -1,5 +1,7 @@
 """Command line: ``python -m core analyze CLIP [--height CM] [--view V] [--capture-fps N]
-[--out report.json] [--video annotated.mp4] [--media-dir DIR] [--quiet]``.
+[--out report.json] [--video annotated.mp4] [--media-dir DIR] [--quiet]``, and
+``python -m core compare BEFORE.json AFTER.json [--json]`` (metric by metric, see
+:mod:`core.compare`).
 
 Runs the same engine as the app, shows a progress bar on stderr and prints a readable summary.
 Exit codes: 0 report written (also for a clip the capture gate refused: its reasons are
@@ -66,9 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     w.add_argument("--concurrency", type=int, default=1,
                    help="Celery: jobs at once per worker (each uses every core for its clip)")
     w.add_argument("--once", action="store_true", help="embedded: stop when no job is queued or running")
+    c = sub.add_parser("compare", help="compare two reports (before / after)")
+    c.add_argument("before", help="report JSON of the earlier run")
+    c.add_argument("after", help="report JSON of the later run")
+    c.add_argument("--json", action="store_true", help="print the comparison as JSON")
     args = ap.parse_args(argv)
     if args.cmd == "worker":
         return worker(args)
+    if args.cmd == "compare":
+        return compare_cmd(args.before, args.after, args.json)
 
     media_dir = Path(args.media_dir) if args.media_dir else Path(tempfile.mkdtemp(prefix="formcheck_"))
     opts = AnalysisOptions(height_cm=args.height, view=args.view, capture_fps=args.capture_fps,
@@ -118,6 +126,38 @@ def worker(args) -> int:
 
     app.worker_main(["worker", "--loglevel", "INFO", "--concurrency", str(args.concurrency),
                      "--pool", "prefork", "--without-gossip", "--without-mingle"])
+    return 0
+
+
+def compare_cmd(before: str, after: str, as_json: bool = False) -> int:
+    """Print the comparison of two report files; exit 2 with a friendly message for a file
+    that is missing or not a FormCheck report."""
+    import json
+
+    from .compare import compare, table_text
+    from .report import load_report
+
+    reports = []
+    for path in (before, after):
+        try:
+            reports.append(load_report(Path(path).read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            print(f"Can't compare: {path} does not exist.", file=sys.stderr)
+            return 2
+        except (OSError, UnicodeDecodeError, ValueError) as e:
+            why = str(e) if "version" in str(e) else "not a FormCheck report JSON"
+            print(f"Can't compare: {path} is {why}." if "version" not in why
+                  else f"Can't compare: {path}: {why}.", file=sys.stderr)
+            return 2
+    try:
+        result = compare(*reports)
+    except Exception as e:  # a damaged report must not end in a traceback
+        print(f"Can't compare these reports: they look damaged ({type(e).__name__}).",
+              file=sys.stderr)
+        if os.environ.get("FORMCHECK_DEBUG"):
+            raise
+        return 2
+    print(json.dumps(result, indent=1) if as_json else table_text(result))
     return 0
 
 

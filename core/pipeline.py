@@ -256,6 +256,11 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
         fb = annotate.face_box(track.xy[i]) if track.detected[i] else None
         if fb:
             media.face_boxes[str(i)] = fb
+    # phases + good-form reference stills (core.reference works on the JSON shape of media)
+    from .reference import add_media as add_reference
+    shape = media.to_dict()
+    add_reference(shape, track, frames, view, events, metrics, out)
+    media = Media.of(shape)
     if opts.write_video and metrics:  # a refused clip shows reasons, not a video
         idx = frames.indices()
         n = len(idx)

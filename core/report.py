@@ -243,6 +243,8 @@ class Media:
     face_boxes: dict[str, Box] = field(default_factory=dict)  # str(frame) -> head box
     thumbnail_frame: int | None = None
     video_frames: list[int] | None = None  # clip frame shown by each video frame
+    phases: dict | None = None  # landmarks at contact / midstance / toe-off (core.reference)
+    reference: dict | None = None  # the good-form reference runner's settings (core.reference)
 
     @classmethod
     def of(cls, report_or_media: dict | None) -> "Media":
@@ -265,7 +267,9 @@ class Media:
                    m.get("thumbnail") if isinstance(m.get("thumbnail"), str) else None,
                    {str(k): v for k, v in mapping(m.get("face_boxes")).items()},
                    int(tf) if isinstance(tf, (int, float)) and not isinstance(tf, bool) else None,
-                   [int(x) for x in vf] if isinstance(vf, list) else None)
+                   [int(x) for x in vf] if isinstance(vf, list) else None,
+                   m.get("phases") if isinstance(m.get("phases"), dict) else None,
+                   m.get("reference") if isinstance(m.get("reference"), dict) else None)
 
     def files(self) -> list[str]:
         """Every file named (evidence stills, video, thumbnail), each once, in that order."""
@@ -295,6 +299,10 @@ class Media:
             d["thumbnail_frame"] = self.thumbnail_frame
         if self.video_frames is not None:
             d["video_frames"] = list(self.video_frames)
+        if self.phases is not None:
+            d["phases"] = self.phases
+        if self.reference is not None:
+            d["reference"] = self.reference
         return d
 
 

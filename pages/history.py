@@ -1,4 +1,6 @@
-"""History: this browser's saved reports, newest first, each with Open and Delete.
+"""History: this browser's saved reports, newest first, each with Open and Delete; trends of
+the main measures over the sessions (:func:`ui.compare.trends_section`) and two sessions picked
+to compare (``pages/compare.py``).
 
 Only the reports this browser made (or claimed with a delete key) are listed: another
 browser's History shows none of them. A report made in another browser opens here with its
@@ -9,18 +11,25 @@ from __future__ import annotations
 import streamlit as st
 
 from core.report import Media
-from ui import guard, owner, session, text
+from core.store import StoreError
+from ui import compare, guard, owner, session, text
 from ui.format import when
 from ui.theme import esc, status_md
 
 
-def row(item) -> None:
-    store = session.store()
+PICK = "fc_pick_{id}"
+
+
+def picked(items) -> list[str]:
+    """Ids of the rows ticked for comparing, in list order."""
+    return [i.id for i in items if st.session_state.get(PICK.format(id=i.id))]
+
+
+def row(item, stored) -> None:
     flag = f"fc_history_delete_{item.id}"
     with st.container(border=True):
         pic, words, action = st.columns([1, 4, 1.3], vertical_alignment="center")
         with pic:
-            stored = store.get(item.id, session.proof(item.id))
             thumb_rel = Media.of(stored.report).thumbnail if stored else None
             thumb = stored.media_file(thumb_rel) if thumb_rel else None
             if thumb:
@@ -43,6 +52,8 @@ def row(item) -> None:
                 session.open_report(item.id)
             if not st.session_state.get(flag):
                 owner.ask_delete(flag, "Delete", width="stretch")
+            if item.status != "refused":
+                st.checkbox("Compare", key=PICK.format(id=item.id))
         if owner.confirm_delete(item.id, stored.clip_key if stored else None, flag):
             session.flash("success", "The report, its media and its share link were deleted.")
             st.rerun()
@@ -68,6 +79,15 @@ def claim_box() -> None:
             session.open_report(rid)
 
 
+def _load(store, report_id: str):
+    """One row's report, or None when it cannot be opened here (e.g. written by a newer
+    FormCheck): that row shows without a picture instead of the page failing."""
+    try:
+        return store.get(report_id, session.proof(report_id))
+    except StoreError:
+        return None
+
+
 def main() -> None:
     st.title("History")
     session.keep_browser_cookie()
@@ -79,9 +99,28 @@ def main() -> None:
     else:
         st.caption(f"{len(items)} saved report{'s' if len(items) != 1 else ''} in this browser, "
                    "newest first. Only this browser sees them.")
+        store = session.store()
+        loaded = {item.id: _load(store, item.id) for item in items}
+        compare.trends_section([(s.created, s.report) for s in loaded.values() if s is not None])
+        if len(items) >= 2:
+            compare_bar(items)
         for item in items:
-            row(item)
+            row(item, loaded[item.id])
     claim_box()
+
+
+def compare_bar(items) -> None:
+    """Tick two sessions below, then compare them."""
+    ids = picked(items)
+    left, right = st.columns([3, 1.3], vertical_alignment="center")
+    left.markdown("**Compare two sessions**  \n" + (
+        "Tick *Compare* on two sessions below." if len(ids) < 2 else
+        "Ready: the two ticked sessions." if len(ids) == 2 else
+        f"{len(ids)} ticked: untick all but two."))
+    if right.button("Compare the two", icon=":material/compare:", disabled=len(ids) != 2,
+                    width="stretch", key="fc_compare_go", type="primary"):
+        st.session_state[compare.COMPARE_STATE] = ids
+        st.switch_page(compare.COMPARE_PAGE)
 
 
 with guard.friendly_errors():

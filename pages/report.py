@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import guard, owner, report_view, session, text
+from ui import compare, guard, owner, report_view, session, text
 
 
 def load() -> report_view.Opened | None:
@@ -55,6 +55,7 @@ def main() -> None:
     else:
         report_view.scores(op)
         report_view.fixes(op)
+        compare.reference_section(op)
         report_view.metrics_by_area(op)
         report_view.chart_section(op)
         report_view.frames_and_video(op)

@@ -885,7 +885,7 @@ def test_todays_v3_database_and_its_reports_open_with_the_new_store(
             mp.delenv(name, raising=False)
         s = open_store()
         assert s.db_path.resolve() == db.resolve()
-    assert sql(s, "SELECT version_num FROM alembic_version") == [("0003_owners_clip_keys",)]
+    assert sql(s, "SELECT version_num FROM alembic_version") == [("0004_comparisons",)]
     [summary] = s.list(OWNER)
     assert (summary.id, summary.filename, summary.score, summary.shared) == (
         rid, "legacy.mp4", 72, True)
@@ -916,7 +916,7 @@ def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
 def test_alembic_revision_from_a_newer_version_is_refused(backend: Callable[[], SQLStore]) -> None:
     s = backend()
     head = sql(s, "SELECT version_num FROM alembic_version")
-    assert head == [("0003_owners_clip_keys",)]
+    assert head == [("0004_comparisons",)]
     sql(s, "UPDATE alembic_version SET version_num = 'ffff_from_the_future'")
     with pytest.raises(StoreError) as caught:
         backend()
@@ -936,7 +936,7 @@ def test_alembic_command_line_upgrades_a_server_database(services: dict[str, str
         engine = sa.create_engine(url)
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [
-                ("0003_owners_clip_keys",)]
+                ("0004_comparisons",)]
             assert sa.inspect(conn).has_table("report_owners")
         engine.dispose()
 

@@ -1,4 +1,4 @@
-"""The app's pages, in navigation order (Live only when ``pages/live.py`` exists).
+"""The app's pages, in navigation order (Live and Compare only when their files exist).
 
 History lists only this browser's own reports (see :mod:`ui.session`).
 ``FORMCHECK_HISTORY=off`` hides the page altogether (reports and share links still work).
@@ -24,9 +24,10 @@ PAGES = (
     PageSpec("live.py", "Live", ":material/videocam:"),
     PageSpec("report.py", "Report", ":material/insights:"),
     PageSpec("history.py", "History", ":material/history:"),
+    PageSpec("compare.py", "Compare", ":material/compare:"),
     PageSpec("method.py", "Method", ":material/menu_book:"),
 )
-OPTIONAL = {"live.py"}
+OPTIONAL = {"live.py", "compare.py"}
 
 
 def page_specs(pages_dir: Path) -> list[PageSpec]:

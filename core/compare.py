@@ -1,0 +1,273 @@
+"""Compare two reports of the same runner (before / after): metric by metric, area by area.
+
+Contract:
+    compare(before, after) -> dict (JSON-serialisable)
+        ``metrics``: one row per metric in contract order (see :class:`Row`), then one row per
+        left/right difference (``id`` ``"<metric>:sides"``); ``areas``: one row per area
+        score plus ``overall``; ``views``: the two views and ``same_view``; ``notes``.
+    table_text(result) -> str: the same table as plain text (the CLI prints it).
+
+The plain word of each row (``better`` / ``worse`` / ``same``) is judged **against the good
+band and the metric's own spread**:
+
+* distance outside the good band before and after (0 inside; values as shown, rounded by
+  :meth:`core.spec.MetricSpec.shown`); the change counts only when that distance moved by
+  more than the noise;
+* noise = the larger of a per-unit floor (about what the pose model and one frame of timing
+  move a value by) and twice the standard error of the difference, from each report's
+  spread (interquartile range over strides, sd ~ IQR / 1.349) and its number of strides n;
+* inside the band on both sides a change is ``same`` ("both in the good range"); for
+  metrics without numeric bands (foot strike, arm swing) the status is compared; metrics
+  shown for information only get no word.
+
+Left/right differences: lower is better, judged against the "worth a look" limit of
+:func:`core.spec.side_difference`. Area scores (0-100): a change of more than
+:data:`SCORE_NOISE` points counts.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .spec import (AREA_LABELS, ASYMMETRY_WATCH_DIFF, ASYMMETRY_WATCH_PCT, BY_ID, METRICS,
+                   MetricSpec)
+
+BETTER, WORSE, SAME = "better", "worse", "same"
+# smallest change that is more than measuring noise, per unit (one frame of timing at 60 fps
+# is ~17 ms; the pose model's points wobble by a degree or a per cent of leg length)
+NOISE_FLOOR = {"steps/min": 2.0, "deg": 2.0, "% leg": 2.0, "ms": 15.0, "%": 3.0, "cm": 2.0}
+SCORE_NOISE = 5  # area / overall score points
+_STATUS_RANK = {"good": 0, "watch": 1, "fix": 2}
+# the metrics charted on History (trends) and leading the table
+TREND_METRICS = ("cadence", "overstride", "trunk_lean", "contact_time")
+
+
+@dataclass
+class Row:
+    id: str
+    label: str
+    area: str
+    unit: str
+    before: float | None
+    after: float | None
+    before_text: str
+    after_text: str
+    delta: float | None  # after - before (as shown)
+    noise: float | None  # the change that still counts as noise
+    before_status: str
+    after_status: str
+    word: str  # better | worse | same | "" (not judged / not in both)
+    note: str  # why: "into the good range", "within noise (+-3)", ...
+    band: str
+
+
+def _num(v: Any) -> float | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    return float(v) if math.isfinite(v) else None
+
+
+def band_distance(spec: MetricSpec, value: float | None) -> float | None:
+    """How far ``value`` (as shown) lies outside the good band (0 inside it)."""
+    if value is None:
+        return None
+    v = spec.shown(value)
+    if spec.good_lo is not None and v < spec.good_lo:
+        return spec.good_lo - v
+    if spec.good_hi is not None and v > spec.good_hi:
+        return v - spec.good_hi
+    return 0.0
+
+
+def noise(spec_unit: str, a: dict | None, b: dict | None) -> float:
+    """The change of a metric that is still measuring noise (see the module docstring)."""
+    floor = NOISE_FLOOR.get(spec_unit, 2.0)
+    var = 0.0
+    for m in (a, b):
+        spread, n = _num((m or {}).get("spread")), (m or {}).get("n") or 0
+        if spread is not None and isinstance(n, int) and n >= 2:
+            var += (spread / 1.349) ** 2 / n
+    return max(floor, 2.0 * math.sqrt(var))
+
+
+def _fmt(spec: MetricSpec, m: dict | None) -> str:
+    if m is None:
+        return "-"
+    v = _num(m.get("value"))
+    if spec.kind == "custom" or v is None:
+        return str(m.get("display") or "-")
+    return f"{spec.fmt(v)} {spec.unit}".strip()
+
+
+def _metric_row(spec: MetricSpec, a: dict | None, b: dict | None) -> Row:
+    va, vb = _num((a or {}).get("value")), _num((b or {}).get("value"))
+    sa = (a or {}).get("status") or "-"
+    sb = (b or {}).get("status") or "-"
+    delta = (spec.shown(vb - va) if spec.kind != "custom" else None) if None not in (va, vb) else None
+    row = Row(spec.id, spec.label, spec.area, spec.unit, va, vb, _fmt(spec, a), _fmt(spec, b),
+              delta, None, sa, sb, "", "", spec.good)
+    if a is None or b is None:
+        row.note = "measured after only" if a is None else "measured before only"
+        if a is None and b is None:
+            row.note = "not measured"
+        return row
+    if spec.kind == "info":
+        row.note = "shown for information"
+        return row
+    if spec.kind == "custom" or va is None or vb is None:
+        ra, rb = _STATUS_RANK.get(sa), _STATUS_RANK.get(sb)
+        if ra is None or rb is None:
+            row.note = "not judged"
+        elif rb < ra:
+            row.word, row.note = BETTER, f"{sa} -> {sb}"
+        elif rb > ra:
+            row.word, row.note = WORSE, f"{sa} -> {sb}"
+        else:
+            row.word, row.note = SAME, f"still {sb}"
+        return row
+    nz = noise(spec.unit, a, b)
+    row.noise = round(nz, 2)
+    da, db = band_distance(spec, va), band_distance(spec, vb)
+    gain = da - db  # > 0: closer to (or into) the good band
+    if da == 0 and db == 0:
+        row.word, row.note = SAME, "both in the good range"
+    elif abs(gain) <= nz:
+        row.word = SAME
+        edge = "at the edge of the good range, " if 0 in (da, db) else ""
+        row.note = edge + f"within noise (+/-{nz:.{max(spec.digits, 0)}f} {spec.unit})".replace(" )", ")")
+    elif gain > 0:
+        row.word = BETTER
+        row.note = "into the good range" if db == 0 else "closer to the good range"
+    else:
+        row.word = WORSE
+        row.note = "out of the good range" if da == 0 else "further from the good range"
+    return row
+
+
+def _sides_row(spec: MetricSpec, a: dict | None, b: dict | None) -> Row | None:
+    sa, sb = (a or {}).get("side_diff"), (b or {}).get("side_diff")
+    if not isinstance(sa, dict) and not isinstance(sb, dict):
+        return None
+    va = _num(sa.get("value")) if isinstance(sa, dict) else None
+    vb = _num(sb.get("value")) if isinstance(sb, dict) else None
+    unit = (sb or sa or {}).get("unit") or spec.unit
+    watch = ASYMMETRY_WATCH_PCT if unit == "%" else ASYMMETRY_WATCH_DIFF.get(unit, 6.0)
+    row = Row(f"{spec.id}:sides", f"{spec.label}, left vs right", spec.area, unit, va, vb,
+              "-" if va is None else f"{va:g} {unit} apart",
+              "-" if vb is None else f"{vb:g} {unit} apart",
+              None if None in (va, vb) else round(vb - va, 1), None,
+              (sa or {}).get("status", "-") if isinstance(sa, dict) else "-",
+              (sb or {}).get("status", "-") if isinstance(sb, dict) else "-",
+              "", "", f"<= {watch:g} {unit}")
+    if va is None or vb is None:
+        row.note = "compared on one side only"
+        return row
+    nz = NOISE_FLOOR.get(unit, 2.0)
+    row.noise = nz
+    da, db = max(0.0, va - watch), max(0.0, vb - watch)
+    if da == 0 and db == 0:
+        row.word, row.note = SAME, "even enough both times"
+    elif abs(da - db) <= nz:
+        row.word, row.note = SAME, f"within noise (+/-{nz:g} {unit})"
+    elif db < da:
+        row.word, row.note = BETTER, "more even"
+    else:
+        row.word, row.note = WORSE, "less even"
+    return row
+
+
+def _area_rows(before: dict, after: dict) -> list[dict]:
+    fa, fb = before.get("findings") or {}, after.get("findings") or {}
+    by_a = {x.get("area"): x for x in fa.get("areas") or []}
+    by_b = {x.get("area"): x for x in fb.get("areas") or []}
+    rows = []
+    items = [(k, AREA_LABELS[k], (by_a.get(k) or {}).get("score"), (by_b.get(k) or {}).get("score"))
+             for k in AREA_LABELS]
+    items.append(("overall", "Overall", fa.get("overall_score"), fb.get("overall_score")))
+    for key, label, sa, sb in items:
+        sa, sb = _num(sa), _num(sb)
+        if sa is None or sb is None:
+            word, note, delta = "", "not scored in both", None
+        else:
+            delta = sb - sa
+            word = BETTER if delta > SCORE_NOISE else WORSE if delta < -SCORE_NOISE else SAME
+            note = "" if word != SAME else f"within {SCORE_NOISE} points"
+        rows.append({"id": key, "label": label, "before": sa, "after": sb, "delta": delta,
+                     "word": word, "note": note})
+    return rows
+
+
+def compare(before: dict, after: dict) -> dict:
+    """Compare two report dicts (see the module docstring). Refused reports have no metrics:
+    their rows say "not measured"."""
+    ma = {m.get("id"): m for m in before.get("metrics") or [] if isinstance(m, dict)}
+    mb = {m.get("id"): m for m in after.get("metrics") or [] if isinstance(m, dict)}
+    rows: list[Row] = []
+    sides: list[Row] = []
+    for spec in METRICS:
+        a, b = ma.get(spec.id), mb.get(spec.id)
+        if a is None and b is None:
+            continue
+        rows.append(_metric_row(spec, a, b))
+        if spec.bilateral and (s := _sides_row(spec, a, b)) is not None:
+            sides.append(s)
+    va, vb = (before.get("view") or {}).get("view"), (after.get("view") or {}).get("view")
+    notes = []
+    if va != vb:
+        notes.append(f"The two clips were filmed from different views ({va} / {vb}): only "
+                     "the metrics measured in both are compared.")
+    for r, label in ((before, "before"), (after, "after")):
+        if r.get("status") == "refused":
+            notes.append(f"The {label} clip was not scored (it needs re-filming).")
+    return {
+        "before": {"created": before.get("created"), "filename": (before.get("source") or {}).get("filename")},
+        "after": {"created": after.get("created"), "filename": (after.get("source") or {}).get("filename")},
+        "views": {"before": va, "after": vb, "same_view": va == vb},
+        "metrics": [asdict(r) for r in rows + sides],
+        "areas": _area_rows(before, after),
+        "notes": notes,
+    }
+
+
+def row(result: dict, metric_id: str) -> dict | None:
+    """The metric row ``metric_id`` of a :func:`compare` result."""
+    return next((r for r in result["metrics"] if r["id"] == metric_id), None)
+
+
+WORD_MARK = {BETTER: "+", WORSE: "-", SAME: "=", "": " "}
+
+
+def _delta_text(r: dict) -> str:
+    d = r.get("delta")
+    if d is None:
+        return ""
+    spec = BY_ID.get(r["id"])
+    digits = spec.digits if spec is not None else 1
+    return f"{d:+.{digits}f}"
+
+
+def table_text(result: dict) -> str:
+    """The comparison as a plain-text table (what ``python -m core compare`` prints)."""
+    b, a = result["before"], result["after"]
+    lines = [f"Before: {b.get('filename') or '-'} ({(b.get('created') or '')[:10]})",
+             f"After:  {a.get('filename') or '-'} ({(a.get('created') or '')[:10]})", ""]
+    lines += [f"Note: {n}" for n in result["notes"]]
+    if result["notes"]:
+        lines.append("")
+    w = max([len(r["label"]) for r in result["metrics"]] + [10])
+    head = f"  {'metric':<{w}}  {'before':>18}  {'after':>18}  {'change':>7}  {'word':<7} why"
+    lines += [head, "  " + "-" * (len(head) + 10)]
+    for r in result["metrics"]:
+        lines.append(f"{WORD_MARK.get(r['word'], ' ')} {r['label']:<{w}}  {r['before_text'][:18]:>18}  "
+                     f"{r['after_text'][:18]:>18}  {_delta_text(r):>7}  {r['word']:<7} {r['note']}")
+    lines += ["", "  Scores (0-100)"]
+    for r in result["areas"]:
+        fmt = lambda v: "-" if v is None else f"{v:.0f}"  # noqa: E731
+        d = "" if r["delta"] is None else f"{r['delta']:+.0f}"
+        lines.append(f"{WORD_MARK.get(r['word'], ' ')} {r['label']:<{w}}  {fmt(r['before']):>18}  "
+                     f"{fmt(r['after']):>18}  {d:>7}  {r['word']:<7} {r['note']}")
+    counts = {k: sum(1 for r in result["metrics"] if r["word"] == k) for k in (BETTER, WORSE, SAME)}
+    lines += ["", f"{counts[BETTER]} better, {counts[WORSE]} worse, {counts[SAME]} the same "
+              "(within noise or both in the good range)."]
+    return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""Comparison links: a before/after comparison shown read-only to anyone with the link.
+
+Contract:
+    share_comparison(store, before_id, after_id, proof_before, proof_after) -> str | None
+        The link token (``?c=<token>`` on the Compare page), or None when a proof does not
+        prove ownership of its report. Both reports are published through their own share
+        links first when they are not yet (faces blurred, no video: the store's defaults), so
+        a comparison viewer sees exactly what a report's link viewer sees and nothing else.
+    open_comparison(store, token) -> (before, after) | None
+        Both reports as link viewers see them (:meth:`ReportStore.get` with ``viewer=True``),
+        older first; None for an unknown token, or when either report was deleted, expired
+        or unshared since (withdrawing a report's share link withdraws its comparisons too).
+
+The ``comparisons`` table (Alembic revision ``0004_comparisons``) keeps only the token and the
+two report ids; the ids are never shown to a viewer.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from .store import Proof, StoredReport, reports
+
+comparisons = sa.Table(
+    "comparisons", sa.MetaData(),
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("before_id", sa.Text, nullable=False),
+    sa.Column("after_id", sa.Text, nullable=False),
+    sa.Column("created", sa.Text, nullable=False),
+)
+
+
+def _is_token(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 32 and all(
+        c.isascii() and (c.isalnum() or c in "-_") for c in value)
+
+
+def share_comparison(store, before_id: str, after_id: str, proof_before: Proof,
+                     proof_after: Proof) -> str | None:
+    """Publish both reports (if not yet) and return a new comparison token (module doc)."""
+    if before_id == after_id:
+        return None
+    for rid, proof in ((before_id, proof_before), (after_id, proof_after)):
+        stored = store.get(rid, proof)
+        if stored is None:
+            return None
+        if stored.share is None and store.share(rid, proof) is None:
+            return None
+    token = secrets.token_urlsafe(24)
+    with store.engine.begin() as conn:
+        conn.execute(comparisons.insert().values(
+            id=token, before_id=before_id, after_id=after_id,
+            created=datetime.now(timezone.utc).isoformat()))
+    return token
+
+
+def open_comparison(store, token: str) -> tuple[StoredReport, StoredReport] | None:
+    """The two reports of comparison ``token`` as link viewers see them (module doc)."""
+    if not _is_token(token):
+        return None
+    with store.engine.connect().execution_options(fc_read=True) as conn:
+        row = conn.execute(sa.select(comparisons).where(comparisons.c.id == token)).mappings().first()
+        if row is None:
+            return None
+        shares = dict(conn.execute(sa.select(reports.c.id, reports.c.share_id).where(
+            reports.c.id.in_([row["before_id"], row["after_id"]]))).all())
+    out = []
+    for rid in (row["before_id"], row["after_id"]):
+        share_id = shares.get(rid)
+        stored = store.get(share_id, viewer=True) if share_id else None
+        if stored is None:
+            return None
+        out.append(stored)
+    before, after = sorted(out, key=lambda s: s.created)
+    return before, after

@@ -1,0 +1,248 @@
+"""Your good-form reference, and the gait phases the compare view aligns on.
+
+Contract:
+    add_media(media, track, frames, view, events, metrics, out) -> None
+        Called once from the pipeline's media writing. Adds to ``media`` (the report's media
+        block, see :mod:`core.report`):
+
+        ``phases``     the runner at one stride's initial ``contact``, ``midstance`` (half way
+                       to toe-off) and ``toe_off``: ``{"foot", "facing", "leg_px", "width",
+                       "height", "frames": {phase: {"frame", "xy"}}}``; ``xy`` holds the
+                       body landmarks 11-32 (shoulders to toes, pixels, None when unknown),
+                       never the face points 0-10, so a shared report reveals no face
+                       position. The compare view overlays two runners from these.
+        ``reference``  what the reference runner is: ``{"cadence", "own_cadence",
+                       "thigh_frac", "trunk_frac", "view", "phases": {phase: measures}}``
+                       (None when there is no reference: view unsure, no stride).
+        ``evidence["reference_<phase>"]`` one still per phase: the runner's own frame (left,
+                       at its original pixel position, so the face box of that frame still
+                       blurs it when shared) beside the reference runner drawn by
+                       :mod:`core.synthetic` (right), with the differences that matter drawn
+                       on both: the foot ahead of the hips, the shin angle and the lean.
+                       ``evidence_frames`` gets the runner's frame, as for every still.
+
+The reference has the runner's thigh/shank split and trunk length as fractions of the leg
+(medians over the clip), faces the same way and runs at the runner's cadence, or 5 % quicker
+when it is below the good band, with good form (:mod:`core.synthetic.reference`).
+Any failure here leaves the report without a reference rather than failing the analysis.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from .pose import LM
+
+log = logging.getLogger(__name__)
+
+BODY = tuple(range(11, 33))  # shoulders .. toes: no face points
+PHASES = ("contact", "midstance", "toe_off")
+PHASE_LABELS = {"contact": "Landing", "midstance": "Midstance", "toe_off": "Toe-off"}
+REFERENCE_KEY = "reference_{phase}"
+_YOU, _REF, _LINE = (60, 200, 255), (120, 220, 120), (255, 255, 255)
+
+
+def _nanmed(v: np.ndarray) -> float | None:
+    v = v[np.isfinite(v)]
+    return float(np.median(v)) if len(v) else None
+
+
+def proportions(track) -> dict[str, float | None]:
+    """Median thigh / (thigh + shank) and trunk / leg over the clip (both sides)."""
+    d = lambda a, b: np.linalg.norm(track.p(a) - track.p(b), axis=1)  # noqa: E731
+    thigh = np.concatenate([d("l_hip", "l_knee"), d("r_hip", "r_knee")])
+    shank = np.concatenate([d("l_knee", "l_ankle"), d("r_knee", "r_ankle")])
+    trunk = np.linalg.norm(track.mid("l_hip", "r_hip") - track.mid("l_shoulder", "r_shoulder"), axis=1)
+    th, sh, tr = _nanmed(thigh), _nanmed(shank), _nanmed(trunk)
+    if not (th and sh):
+        return {"thigh_frac": None, "trunk_frac": None, "leg_px": None}
+    leg = th + sh
+    return {"thigh_frac": th / leg, "trunk_frac": (tr / leg) if tr else None, "leg_px": leg}
+
+
+def pick_stride(track, events) -> dict[str, Any] | None:
+    """One stance (contact -> toe-off of the same foot) near the middle of the clip with the
+    body landmarks known: ``{"foot", "contact", "midstance", "toe_off"}`` frames."""
+    ics = sorted(events.ics, key=lambda e: e.frame)
+    tos = sorted(events.tos, key=lambda e: e.frame)
+    mid = track.n / 2
+    best = None
+    for e in ics:
+        nxt = [o.frame for o in ics if o.foot == e.foot and o.frame > e.frame]
+        to = next((o.frame for o in tos if o.foot == e.foot and o.frame > e.frame
+                   and (not nxt or o.frame < nxt[0])), None)
+        if to is None or to - e.frame < 2:
+            continue
+        frames = {"contact": int(e.frame), "midstance": int(round((e.frame + to) / 2)),
+                  "toe_off": int(to)}
+        if not all(np.isfinite(track.xy[f][list(BODY)]).all() for f in frames.values()):
+            continue
+        score = abs(e.frame - mid)
+        if best is None or score < best[0]:
+            best = (score, {"foot": e.foot, **frames})
+    return best[1] if best else None
+
+
+def _phase_points(track, frame: int) -> list[list[float] | None]:
+    out = []
+    for i in BODY:
+        x, y = track.xy[frame, i]
+        out.append([round(float(x), 1), round(float(y), 1)] if np.isfinite(x) and np.isfinite(y) else None)
+    return out
+
+
+def measures(hip: np.ndarray, shoulder: np.ndarray, knee: np.ndarray, ankle: np.ndarray,
+             leg_px: float, fwd: float) -> dict[str, float]:
+    """Foot ahead of the hips (% leg), shin from vertical (deg, + = foot ahead of the knee)
+    and trunk lean (deg, + = forward), from image points (y down)."""
+    ahead = (ankle[0] - hip[0]) * fwd / leg_px * 100.0
+    shin = np.degrees(np.arctan2((ankle[0] - knee[0]) * fwd, ankle[1] - knee[1]))
+    lean = np.degrees(np.arctan2((shoulder[0] - hip[0]) * fwd, hip[1] - shoulder[1]))
+    return {"foot_ahead": round(float(ahead), 1), "shin": round(float(shin), 1),
+            "lean": round(float(lean), 1)}
+
+
+def _text(img, text: str, org, scale: float, color=(255, 255, 255)) -> None:
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), max(3, int(5 * scale)),
+                cv2.LINE_AA)
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, color, max(1, int(2 * scale)),
+                cv2.LINE_AA)
+
+
+def draw_measures(img: np.ndarray, hip, shoulder, knee, ankle, m: dict[str, float],
+                  color, side: bool) -> None:
+    """Draw the hips' vertical, the foot-ahead arrow, the shin and the trunk line."""
+    s = max(0.6, img.shape[1] / 480)
+    p = lambda v: (int(round(v[0])), int(round(v[1])))  # noqa: E731
+    th = max(2, int(2 * s))
+    cv2.line(img, p(shoulder), p(hip), color, th + 1, cv2.LINE_AA)
+    if side:
+        top, bot = p((hip[0], shoulder[1] - 20 * s)), p((hip[0], ankle[1] + 10 * s))
+        cv2.line(img, top, bot, _LINE, max(1, th - 1), cv2.LINE_AA)
+        cv2.line(img, p(knee), p(ankle), color, th + 1, cv2.LINE_AA)
+        cv2.arrowedLine(img, p((hip[0], ankle[1])), p(ankle), color, th, cv2.LINE_AA, tipLength=0.25)
+        cv2.circle(img, p(ankle), int(5 * s), color, -1, cv2.LINE_AA)
+
+
+def _label_block(img, lines: list[str], x0: int, scale: float, color) -> None:
+    y = int(30 * scale)
+    for i, line in enumerate(lines):
+        _text(img, line, (x0 + int(10 * scale), y + int(i * 30 * scale)), (0.75 if i == 0 else 0.6) * scale,
+              color if i == 0 else (255, 255, 255))
+
+
+def composite(you: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """``you`` unchanged at the left (same pixel positions), ``ref`` at the right, same height."""
+    h, w = you.shape[:2]
+    if ref.shape[:2] != (h, w):
+        ref = cv2.resize(ref, (w, h), interpolation=cv2.INTER_AREA)
+    return np.hstack([you, ref])
+
+
+def _runner_view_key(view) -> str | None:
+    if view.view == "side":
+        return "side_l" if view.facing == "left" else "side"
+    return view.view if view.view in ("front", "back") else None
+
+
+def add_media(media: dict, track, frames, view, events, metrics, out: str | Path) -> None:
+    """Add ``phases``, ``reference`` and the ``reference_<phase>`` stills (module docstring)."""
+    try:
+        _add_media(media, track, frames, view, events, metrics, Path(out))
+    except Exception:  # noqa: BLE001 - the reference is an extra: never fail the analysis
+        log.exception("reference stills failed")
+        media["reference"] = None
+        for phase in PHASES:
+            media["evidence"].pop(REFERENCE_KEY.format(phase=phase), None)
+            media["evidence_frames"].pop(REFERENCE_KEY.format(phase=phase), None)
+
+
+def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> None:
+    media.setdefault("reference", None)
+    if not metrics:  # a refused clip: reasons, no pictures of form
+        return
+    stride = pick_stride(track, events)
+    if stride is None:
+        return
+    props = proportions(track)
+    fwd = -1.0 if view.facing == "left" else 1.0
+    media["phases"] = {
+        "foot": stride["foot"], "facing": view.facing, "view": view.view,
+        "leg_px": round(props["leg_px"], 2) if props["leg_px"] else None,
+        "width": int(track.width), "height": int(track.height),
+        "landmarks": [k for k, v in sorted(LM.items(), key=lambda kv: kv[1]) if v in BODY],
+        "frames": {ph: {"frame": stride[ph], "xy": _phase_points(track, stride[ph])} for ph in PHASES},
+    }
+    vkey = _runner_view_key(view)
+    if vkey is None or frames is None:
+        return
+    from .synthetic.reference import reference_params, render_phases
+
+    by_id = {m.id: m.value for m in metrics}
+    cadence = by_id.get("cadence")
+    params = reference_params(props["thigh_frac"], props["trunk_frac"], cadence, vkey)
+    foot = stride["foot"]
+    rendered = render_phases(params, track.width, track.height, foot=foot)
+    side = view.view == "side"
+    s = foot.lower()
+    leg_px = float(props["leg_px"])
+    info = {"cadence": round(params.cadence_spm, 1),
+            "own_cadence": None if cadence is None else round(float(cadence), 1),
+            "thigh_frac": round(params.thigh_frac, 3), "trunk_frac": round(params.trunk_frac, 3),
+            "view": vkey, "foot": foot, "phases": {}}
+    (out / "evidence").mkdir(exist_ok=True)
+    for ph in PHASES:
+        f = stride[ph]
+        img = frames.get(f)
+        if img is None:
+            continue
+        you = img.copy()
+        xy = track.xy[f]
+        pts = {"hip": (xy[LM["l_hip"]] + xy[LM["r_hip"]]) / 2,
+               "shoulder": (xy[LM["l_shoulder"]] + xy[LM["r_shoulder"]]) / 2,
+               "knee": xy[LM[f"{s}_knee"]], "ankle": xy[LM[f"{s}_ankle"]]}
+        m_you = measures(pts["hip"], pts["shoulder"], pts["knee"], pts["ankle"], leg_px, fwd)
+        from .annotate import draw_skeleton
+        draw_skeleton(you, xy, track.vis[f])
+        draw_measures(you, pts["hip"], pts["shoulder"], pts["knee"], pts["ankle"], m_you, _YOU, side)
+        r = rendered[ph]
+        uv = {k: np.array(v) for k, v in r["uv"].items()}
+        ref_leg = float(np.linalg.norm(uv[f"{s}_hip"] - uv[f"{s}_knee"])
+                        + np.linalg.norm(uv[f"{s}_knee"] - uv[f"{s}_ankle"]))
+        rp = {"hip": uv["pelvis_c"], "shoulder": uv["shoulder_c"], "knee": uv[f"{s}_knee"],
+              "ankle": uv[f"{s}_ankle"]}
+        m_ref = measures(rp["hip"], rp["shoulder"], rp["knee"], rp["ankle"], ref_leg, fwd)
+        ref_img = r["image"].copy()
+        draw_measures(ref_img, rp["hip"], rp["shoulder"], rp["knee"], rp["ankle"], m_ref, _REF, side)
+        scale = max(0.6, track.width / 480)  # shown ~350-700 px wide: text by width
+
+        # the runner's numbers are the report's own (medians over strides), so the still
+        # never contradicts the headline; the lines are drawn from this frame
+        med = {"foot_ahead": by_id.get("overstride"), "shin": by_id.get("shank_angle_ic"),
+               "lean": by_id.get("trunk_lean")}
+        shown_you = {k: (v if v is not None else m_you[k]) for k, v in med.items()}
+
+        def lines(who: str, m: dict) -> list[str]:
+            rows = [who]
+            if side:
+                if ph == "contact":
+                    rows.append(f"foot {m['foot_ahead']:.0f}% leg ahead of hips")
+                    rows.append(f"shin {m['shin']:.0f} deg")
+                rows.append(f"lean {m['lean']:.0f} deg")
+            return rows
+
+        _label_block(you, lines(f"You - {PHASE_LABELS[ph].lower()}", shown_you), 0, scale, _YOU)
+        _label_block(ref_img, lines(f"Good form for you - {params.cadence_spm:.0f} spm", m_ref), 0,
+                     scale, _REF)
+        key = REFERENCE_KEY.format(phase=ph)
+        rel = f"evidence/{key}.jpg"
+        cv2.imwrite(str(out / rel), composite(you, ref_img), [cv2.IMWRITE_JPEG_QUALITY, 85])
+        media["evidence"][key] = rel
+        media["evidence_frames"][key] = int(f)
+        info["phases"][ph] = {"you": m_you, "you_median": shown_you, "reference": m_ref,
+                              "frame": int(f)}
+    media["reference"] = info

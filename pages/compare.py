@@ -1,0 +1,73 @@
+"""Compare: two of this browser's reports side by side (picked on History), or, with
+``?c=<token>``, a comparison shared by link (read-only, the reports' shared copies).
+
+The owner view opens both reports only with this session's proof of ownership, as on the
+Report page; anything else reads as "not found".
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.compare_share import open_comparison, share_comparison
+from ui import compare, guard, session, text
+
+LINK_PARAM = "c"
+
+
+def shared(token: str) -> None:
+    st.title("Shared running-form comparison")
+    pair = open_comparison(session.store(), token)
+    if pair is None:
+        st.warning(text.NOT_FOUND, icon=":material/search_off:")
+        return
+    compare.compare_view(*pair)
+    st.page_link(session.ANALYZE_PAGE, label="Check your own running form",
+                 icon=":material/directions_run:")
+
+
+def share_box(before, after) -> None:
+    """Create a link to this comparison (publishes both reports' shared copies)."""
+    with st.expander("Share this comparison", icon=":material/share:"):
+        st.caption("Anyone with the link sees this comparison read-only: both reports as their "
+                   "share links show them (faces blurred, no video, no file names). Unsharing "
+                   "or deleting either report ends the link.")
+        if st.button("Create comparison link", icon=":material/link:", key="fc_compare_share"):
+            token = share_comparison(session.store(), before.id, after.id,
+                                     session.proof(before.id), session.proof(after.id))
+            if token is None:
+                st.error(text.NOT_FOUND, icon=":material/search_off:")
+            else:
+                st.session_state["fc_compare_link"] = token
+        token = st.session_state.get("fc_compare_link")
+        if token:
+            url = compare.comparison_url(token)
+            st.code(url, language=None)
+
+
+def main() -> None:
+    session.keep_browser_cookie()
+    token = st.query_params.get(LINK_PARAM)
+    if token is not None:
+        shared(token)
+        return
+    st.title("Compare")
+    ids = st.session_state.get(compare.COMPARE_STATE) or []
+    store = session.store()
+    stored = [store.get(i, session.proof(i)) for i in ids[:2]]
+    if len(ids) != 2 or any(s is None for s in stored):
+        if ids:
+            st.warning(text.NOT_FOUND, icon=":material/search_off:")
+        st.info("Pick two sessions on History to compare them.", icon=":material/info:")
+        st.page_link(session.HISTORY_PAGE, label="Open your history", icon=":material/history:")
+        return
+    before, after = sorted(stored, key=lambda s: s.created)
+    if st.session_state.get("fc_compare_link_for") != ids:
+        st.session_state["fc_compare_link_for"] = list(ids)
+        st.session_state.pop("fc_compare_link", None)
+    compare.compare_view(before, after)
+    share_box(before, after)
+    st.page_link(session.HISTORY_PAGE, label="Back to your history", icon=":material/history:")
+
+
+with guard.friendly_errors():
+    main()

@@ -1,0 +1,158 @@
+"""Before/after comparison (core.compare) and its CLI (``python -m core compare``)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from core import compare as cmp
+from core.report import dumps
+from core.spec import BY_ID
+from tests.engine_cache import SYNTH, report_for
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "assets" / "sample" / "sample_good_side.mp4"
+OVERSTRIDER = SYNTH / "syn_side_overstride_30.mp4"
+
+
+def _m(mid: str, value, spread=None, n=12, status=None, side=None) -> dict:
+    spec = BY_ID[mid]
+    return {"id": mid, "value": value, "spread": spread, "n": n, "display": str(value),
+            "status": status or spec.status(value), "side_diff": side}
+
+
+def _report(metrics: list[dict], areas=(80, 80, 80), overall=80, view="side") -> dict:
+    return {"version": "1.0", "created": "2026-01-01T00:00:00+00:00", "status": "ok",
+            "source": {"filename": "x.mp4"}, "view": {"view": view},
+            "metrics": metrics,
+            "findings": {"overall_score": overall, "areas": [
+                {"area": a, "score": s} for a, s in zip(("shoulders", "hips", "feet"), areas)]}}
+
+
+def test_word_is_judged_against_band_and_spread():
+    before = _report([_m("cadence", 158), _m("overstride", 20.0, spread=2, n=14),
+                      _m("trunk_lean", 6.0, spread=1), _m("contact_time", 260, spread=40, n=4),
+                      _m("vertical_oscillation", 10.0, spread=1)])
+    after = _report([_m("cadence", 159), _m("overstride", 12.0, spread=2, n=14),
+                     _m("trunk_lean", 11.0, spread=1), _m("contact_time", 290, spread=40, n=4),
+                     _m("vertical_oscillation", 16.0, spread=1)], areas=(80, 90, 70), overall=82)
+    res = cmp.compare(before, after)
+    rows = {r["id"]: r for r in res["metrics"]}
+    assert rows["cadence"]["word"] == "same" and "noise" in rows["cadence"]["note"]
+    assert rows["overstride"]["word"] == "better" and rows["overstride"]["delta"] == -8
+    assert rows["overstride"]["note"] == "closer to the good range"
+    assert rows["trunk_lean"]["word"] == "same" and "good range" in rows["trunk_lean"]["note"]
+    # +30 ms looks worse, but with a 40 ms spread over 4 strides it is within noise
+    assert rows["contact_time"]["word"] == "same"
+    assert rows["contact_time"]["noise"] > 30
+    assert rows["vertical_oscillation"]["word"] == "worse"
+    areas = {r["id"]: r for r in res["areas"]}
+    assert [areas[k]["word"] for k in ("shoulders", "hips", "feet", "overall")] == \
+        ["same", "better", "worse", "same"]
+
+
+def test_sides_and_missing_and_views():
+    side = lambda v: {"value": v, "unit": "deg", "status": "good" if v <= 6 else "watch"}  # noqa: E731
+    before = _report([_m("knee_flexion_ic", 20, side=side(12))], view="side")
+    after = _report([_m("knee_flexion_ic", 21, side=side(2)), _m("cadence", 170)], view="back")
+    res = cmp.compare(before, after)
+    sides = cmp.row(res, "knee_flexion_ic:sides")
+    assert sides["word"] == "better" and sides["delta"] == -10
+    assert cmp.row(res, "cadence")["note"] == "measured after only"
+    assert not res["views"]["same_view"] and res["notes"]
+    text = cmp.table_text(res)
+    assert "Knee bend at landing, left vs right" in text and "better" in text
+
+
+def test_cli_friendly_errors(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    good = tmp_path / "good.json"
+    good.write_text(dumps(_report([_m("cadence", 170)])))
+    for args in ([str(bad), str(good)], [str(tmp_path / "missing.json"), str(good)]):
+        p = subprocess.run([sys.executable, "-m", "core", "compare", *args], cwd=ROOT,
+                           capture_output=True, text=True)
+        assert p.returncode == 2
+        assert "Can't compare" in p.stderr and "Traceback" not in p.stderr
+
+
+@pytest.mark.slow
+def test_overstrider_to_sample_clip(tmp_path):
+    """Acceptance: the shared overstrider render -> the sample clip: cadence 158 -> 178 and
+    overstride moves into the good band, through the CLI on the real reports."""
+    if not (OVERSTRIDER.is_file() and SAMPLE.is_file()):
+        pytest.skip("needs ../shared/synthetic and assets/sample")
+    paths = []
+    for name, clip in (("before", OVERSTRIDER), ("after", SAMPLE)):
+        path = tmp_path / f"{name}.json"
+        path.write_text(dumps(report_for(str(clip))))
+        paths.append(str(path))
+    p = subprocess.run([sys.executable, "-m", "core", "compare", *paths, "--json"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    res = json.loads(p.stdout)
+    cad = cmp.row(res, "cadence")
+    assert (round(cad["before"]), round(cad["after"])) == (158, 178)
+    assert cad["word"] == "better"
+    ov = cmp.row(res, "overstride")
+    spec = BY_ID["overstride"]
+    assert spec.status(ov["before"]) == "fix" and spec.status(ov["after"]) == "good"
+    assert ov["word"] == "better" and ov["note"] == "into the good range"
+    text = subprocess.run([sys.executable, "-m", "core", "compare", *paths], cwd=ROOT,
+                          capture_output=True, text=True).stdout
+    assert "158 steps/min" in text and "178 steps/min" in text
+
+
+def _phases(shift: float, scale: float, facing: str = "right", ahead: float = 0.3) -> dict:
+    """A stick runner: pelvis at (shift, 300), leg ``scale`` px, stance ankle ``ahead`` legs
+    in front (mirrored when facing left)."""
+    from core.reference import BODY
+    fwd = -1 if facing == "left" else 1
+    pts = {i: None for i in BODY}
+    base = {11: (0, -0.6), 12: (0, -0.6), 23: (0, 0), 24: (0, 0), 25: (ahead / 2, 0.5),
+            26: (-0.1, 0.5), 27: (ahead, 1.0), 28: (-0.3, 0.8)}
+    for i, (x, y) in base.items():
+        pts[i] = [shift + fwd * x * scale, 300 + y * scale]
+    xy = [pts[i] for i in BODY]
+    return {"leg_px": scale, "facing": facing, "width": 960, "height": 540,
+            "frames": {ph: {"frame": 1, "xy": xy} for ph in ("contact", "midstance", "toe_off")}}
+
+
+def test_overlay_aligns_pelvis_and_leg_length():
+    from ui import compare as ui_cmp
+    a = ui_cmp.normalised(_phases(500, 200), "contact")
+    b = ui_cmp.normalised(_phases(120, 90, facing="left"), "contact")
+    for i in (23, 24, 27, 11):  # same body at another place, size and facing: same points
+        assert a.pts[i] == pytest.approx(b.pts[i])
+    assert a.pts[27] == pytest.approx([0.3, 1.0])
+    png = ui_cmp.overlay_png(_phases(500, 200), _phases(300, 150, ahead=0.05), "contact")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert ui_cmp.overlay_png(_phases(500, 200), None, "contact") is None
+    assert ui_cmp.normalised({"leg_px": 0, "frames": {}}, "contact") is None
+
+
+def test_trend_rows_and_charts():
+    from ui import compare as ui_cmp
+    side = {"value": 12.0, "unit": "%", "status": "watch"}
+    r1 = _report([_m("cadence", 158), _m("contact_time", 273, side=side)], overall=70)
+    r2 = _report([_m("cadence", 176), _m("contact_time", 240)], overall=90)
+    refused = {**_report([]), "status": "refused"}
+    df = ui_cmp.trend_rows([("2026-01-01T08:00:00+00:00", r1), ("2026-01-20T08:00:00+00:00", r2),
+                            ("2026-01-21T08:00:00+00:00", refused)])
+    cad = df[df["id"] == "cadence"]
+    assert list(cad["value"]) == [158, 176] and set(df["view"]) == {"side"}
+    assert list(df[df["id"] == "contact_time:sides"]["value"]) == [12.0]
+    assert list(df[df["id"] == "score:overall"]["value"]) == [70, 90]
+    spec = ui_cmp.trend_chart(df, "cadence").to_dict()
+    layers = spec["layer"]
+    assert layers[0]["mark"]["type"] == "rect"  # the good band 165-185, shaded
+    bands = [row for rows in spec["datasets"].values() for row in rows if "lo" in row]
+    assert [(b["lo"], b["hi"]) for b in bands] == [(165, 185)]
+    assert ui_cmp.trend_chart(df, "trunk_lean") is None
+    assert ui_cmp._ticks(pd.Series(pd.to_datetime(["2026-01-01 08:00", "2026-01-01 09:30",
+                                                   "2026-01-02 08:00"]))) == \
+        ["01 Jan 08:00", "01 Jan 09:30", "02 Jan"]

@@ -1,0 +1,54 @@
+"""The good-form reference runner (core.synthetic.reference, core.reference): its own
+measured cadence, lean and overstride, through the whole engine, fall in the good bands."""
+from __future__ import annotations
+
+import pytest
+
+from core.pipeline import AnalysisOptions, analyze
+from core.spec import BY_ID
+from core.synthetic import write_clip
+from core.synthetic.reference import ReferenceParams, reference_params, target_cadence
+from tests.engine_cache import SYNTH, metric, report_for
+
+OVERSTRIDER = SYNTH / "syn_side_overstride_30.mp4"
+
+
+def test_target_cadence_and_proportions():
+    assert target_cadence(158) == pytest.approx(168.0)  # 158 x 1.05 = 165.9, kept in band
+    assert target_cadence(150) == pytest.approx(168.0)
+    assert target_cadence(164) == pytest.approx(172.2)
+    assert target_cadence(175) == 175
+    assert target_cadence(None) == 178
+    p = reference_params(thigh_frac=0.55, trunk_frac=0.7, cadence=170, view="side_l")
+    b = p.body
+    assert b.thigh / b.leg_length == pytest.approx(0.55)
+    assert b.trunk_len / b.leg_length == pytest.approx(0.7)
+    assert p.facing_deg == 180 and p.cadence_spm == 170
+    # out-of-range measurements are clipped to a human body, never an error
+    q = reference_params(thigh_frac=0.9, trunk_frac=float("nan"), cadence=float("nan"))
+    assert 0.4 <= q.thigh_frac <= 0.6 and q.cadence_spm == 178
+    with pytest.raises(ValueError):
+        ReferenceParams(thigh_frac=0.9)
+
+
+@pytest.mark.slow
+def test_reference_runner_measures_good(tmp_path):
+    """Build the reference of the shared overstrider (158 spm, 31 % leg overstride) from its
+    report, render it, run the engine on it: cadence, trunk lean and overstride are good."""
+    if not OVERSTRIDER.is_file():
+        pytest.skip("needs ../shared/synthetic")
+    report = report_for(str(OVERSTRIDER))
+    ref = report["media"]["reference"]
+    assert ref is not None and ref["own_cadence"] == pytest.approx(158, abs=1)
+    assert ref["cadence"] == pytest.approx(168.0)
+    assert {"reference_contact", "reference_midstance", "reference_toe_off"} <= set(
+        report["media"]["evidence"])
+    assert set(report["media"]["phases"]["frames"]) == {"contact", "midstance", "toe_off"}
+    params = reference_params(ref["thigh_frac"], ref["trunk_frac"], ref["own_cadence"], ref["view"])
+    clip = write_clip(tmp_path / "reference.mp4", params, view=ref["view"], fps=60.0, seconds=6.0)
+    measured = analyze(str(clip.video), AnalysisOptions(write_video=False), tmp_path / "media")
+    for mid in ("cadence", "trunk_lean", "overstride"):
+        m = metric(measured, mid)
+        assert m is not None, mid
+        assert BY_ID[mid].status(m["value"]) == "good", (mid, m["value"])
+    assert metric(measured, "cadence")["value"] == pytest.approx(168, abs=2)

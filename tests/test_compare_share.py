@@ -1,0 +1,41 @@
+"""Comparison links (core.compare_share): owners only, viewers see the shared copies, and a
+link dies with either report's share link."""
+from __future__ import annotations
+
+import secrets
+
+from core.compare_share import open_comparison, share_comparison
+from core.store import Proof, open_store
+
+
+def _report(created: str, cadence: float) -> dict:
+    return {"version": "1.0", "created": created, "status": "ok",
+            "source": {"filename": "my-name.mp4"}, "view": {"view": "side"},
+            "metrics": [{"id": "cadence", "value": cadence, "status": "good", "n": 10}],
+            "findings": {"overall_score": 80, "areas": []},
+            "media": {"evidence": {}, "evidence_frames": {}, "video": None, "thumbnail": None,
+                      "face_boxes": {}}}
+
+
+def test_comparison_link(tmp_path):
+    store = open_store(str(tmp_path / "data"))
+    owner, stranger = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    a = store.save(_report("2026-01-01T08:00:00+00:00", 158), None, owner=owner)
+    b = store.save(_report("2026-01-20T08:00:00+00:00", 176), None, owner=owner)
+    mine, theirs = Proof(owner=owner), Proof(owner=stranger)
+    assert share_comparison(store, a.id, b.id, theirs, theirs) is None  # not the owner
+    assert share_comparison(store, a.id, a.id, mine, mine) is None
+    assert store.get(a.id, mine).share is None  # nothing was published by the refusals
+    token = share_comparison(store, b.id, a.id, mine, mine)
+    assert token and len(token) == 32
+    before, after = open_comparison(store, token)
+    assert [s.report["metrics"][0]["value"] for s in (before, after)] == [158, 176]
+    assert before.id != a.id and before.report["source"]["filename"] is None  # viewer copies
+    assert open_comparison(store, "x" * 32) is None and open_comparison(store, a.id) is None
+    # unsharing either report withdraws the comparison; so does deleting it
+    assert store.unshare(a.id, mine)
+    assert open_comparison(store, token) is None
+    token2 = share_comparison(store, a.id, b.id, mine, mine)
+    assert open_comparison(store, token2) is not None
+    assert store.delete(b.id, b.delete_key)
+    assert open_comparison(store, token2) is None

@@ -1,0 +1,371 @@
+"""Progress you can see: trends over the stored sessions (History) and the compare view.
+
+Pure helpers (no Streamlit): :func:`trend_rows` (one row per session and measure),
+:func:`trend_chart` (Altair, good band shaded), :func:`overlay_png` (two runners' skeletons at
+one gait phase, aligned at the pelvis and scaled by leg length, drawn with OpenCV) and
+:func:`runner_still` (the runner's own frame at a phase, cut from the report's
+``reference_<phase>`` still). Streamlit sections: :func:`trends_section`,
+:func:`compare_view`. The comparison itself is :func:`core.compare.compare`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import cv2
+import numpy as np
+import pandas as pd
+
+from core.compare import BETTER, SAME, WORSE, compare
+from core.reference import BODY, PHASE_LABELS, PHASES, REFERENCE_KEY
+from core.spec import AREA_LABELS, ASYMMETRY_WATCH_DIFF, ASYMMETRY_WATCH_PCT, BY_ID
+
+from .charts import BAND_COLOR, _band_layers, _unit_title
+from .format import when
+
+COMPARE_STATE = "fc_compare"  # [before id, after id] for pages/compare.py
+COMPARE_PAGE = "pages/compare.py"
+# what History charts, in this order: the headline metrics, the left/right differences, scores
+TREND_METRICS = ("cadence", "overstride", "trunk_lean", "contact_time")
+TREND_SIDES = ("contact_time", "overstride", "knee_flexion_ic", "hip_extension", "shank_angle_ic")
+WORD_ICONS = {BETTER: ":material/trending_up:", WORSE: ":material/trending_down:",
+              SAME: ":material/trending_flat:"}
+WORD_TEXT = {BETTER: "better", WORSE: "worse", SAME: "same"}
+COLORS = {"before": (40, 130, 230), "after": (200, 120, 40)}  # BGR: orange-ish / blue-ish
+VIEW_FILTERS = {"side": "Side", "front": "Front", "back": "Back"}
+
+
+# ------------------------------------------------------------------------------- trends
+def trend_options() -> dict[str, str]:
+    """{trend id: label}: metrics, their left/right differences, then the area scores."""
+    out = {mid: BY_ID[mid].label for mid in TREND_METRICS}
+    out.update({f"{mid}:sides": f"{BY_ID[mid].label}, left vs right" for mid in TREND_SIDES})
+    out.update({f"score:{a}": f"{label} score" for a, label in AREA_LABELS.items()})
+    out["score:overall"] = "Overall score"
+    return out
+
+
+def trend_rows(sessions: list[tuple[Any, dict]]) -> pd.DataFrame:
+    """One row per (session, trend id) with a value: ``when`` (datetime), ``session``
+    (label), ``view``, ``id``, ``value``, ``unit``. ``sessions``: (created, report) pairs."""
+    rows = []
+    for created, r in sessions:
+        if not isinstance(r, dict) or r.get("status") == "refused":
+            continue
+        view = (r.get("view") or {}).get("view")
+        base = {"when": pd.Timestamp(created), "session": when(created), "view": view}
+        metrics = {m.get("id"): m for m in r.get("metrics") or [] if isinstance(m, dict)}
+        for mid in TREND_METRICS:
+            v = (metrics.get(mid) or {}).get("value")
+            if isinstance(v, (int, float)):
+                rows.append({**base, "id": mid, "value": BY_ID[mid].shown(v), "unit": BY_ID[mid].unit})
+        for mid in TREND_SIDES:
+            sd = (metrics.get(mid) or {}).get("side_diff")
+            if isinstance(sd, dict) and isinstance(sd.get("value"), (int, float)):
+                rows.append({**base, "id": f"{mid}:sides", "value": sd["value"], "unit": sd.get("unit")})
+        f = r.get("findings") or {}
+        for a in f.get("areas") or []:
+            if isinstance(a.get("score"), (int, float)):
+                rows.append({**base, "id": f"score:{a.get('area')}", "value": a["score"], "unit": "points"})
+        if isinstance(f.get("overall_score"), (int, float)):
+            rows.append({**base, "id": "score:overall", "value": f["overall_score"], "unit": "points"})
+    return pd.DataFrame(rows, columns=["when", "session", "view", "id", "value", "unit"])
+
+
+def _limit_layer(limit: float, label: str) -> alt.Chart:
+    df = pd.DataFrame([{"limit": limit, "band": label}])
+    return alt.Chart(df).mark_rule(color=BAND_COLOR, strokeDash=[6, 4], size=2).encode(
+        y="limit:Q", tooltip=alt.Tooltip("band:N", title="Band"))
+
+
+def _ticks(times: pd.Series) -> list[str]:
+    """Axis labels of sessions in time order: the day, with the time when a day has more."""
+    days = [t.strftime("%d %b") for t in times]
+    return [f"{d} {t:%H:%M}" if days.count(d) > 1 else d for d, t in zip(days, times)]
+
+
+def trend_chart(df: pd.DataFrame, trend_id: str, height: int = 200) -> alt.Chart | None:
+    """``trend_id`` over the sessions in ``df`` (from :func:`trend_rows`), good band shaded
+    (a dashed line for a one-sided limit); None without data."""
+    d = df[df["id"] == trend_id].sort_values("when")
+    if d.empty:
+        return None
+    unit = str(d["unit"].iloc[0] or "")
+    mid = trend_id.split(":")[0]
+    if trend_id.endswith(":sides"):
+        watch = ASYMMETRY_WATCH_PCT if unit == "%" else ASYMMETRY_WATCH_DIFF.get(unit, 6.0)
+        bands = [_limit_layer(watch, f"Even enough: up to {watch:g} {unit} apart")]
+        title = f"{unit} apart" if unit else ""
+    elif trend_id.startswith("score:"):
+        bands, title = [_limit_layer(80, "Good: 80 and up")], "score (0-100)"
+    else:
+        bands, title = _band_layers(mid, "good"), _unit_title(BY_ID[mid].unit)
+    d = d.assign(tick=_ticks(d["when"]))
+    line = alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=70, filled=True), color="#2B6CB0").encode(
+        x=alt.X("tick:N", title=None, sort=list(d["tick"]), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("session:N", title="Session"), alt.Tooltip("value:Q", title="Value"),
+                 alt.Tooltip("view:N", title="View")])
+    return alt.layer(*bands, line).properties(height=height)
+
+
+# ------------------------------------------------------------------------------- overlay
+_EDGES = ((11, 12), (11, 13), (13, 15), (12, 14), (14, 16), (11, 23), (12, 24), (23, 24),
+          (23, 25), (25, 27), (27, 29), (29, 31), (27, 31), (24, 26), (26, 28), (28, 30),
+          (30, 32), (28, 32))
+
+
+@dataclass
+class Pose2D:
+    """One runner at one phase: body points normalised (pelvis at 0, leg length 1, facing +x)."""
+
+    pts: dict[int, np.ndarray]
+
+
+def normalised(phases: dict | None, phase: str) -> Pose2D | None:
+    """The runner of ``media["phases"]`` at ``phase``, aligned at the pelvis, scaled by
+    leg length and turned to face image-right; None when missing."""
+    if not isinstance(phases, dict) or not phases.get("leg_px"):
+        return None
+    fr = ((phases.get("frames") or {}).get(phase) or {}).get("xy")
+    if not isinstance(fr, list) or len(fr) != len(BODY):
+        return None
+    raw = {i: np.array(p, float) for i, p in zip(BODY, fr) if isinstance(p, list) and len(p) == 2}
+    if 23 not in raw or 24 not in raw:
+        return None
+    pelvis = (raw[23] + raw[24]) / 2
+    fwd = -1.0 if phases.get("facing") == "left" else 1.0
+    leg = float(phases["leg_px"])
+    return Pose2D({i: np.array([(p[0] - pelvis[0]) * fwd, p[1] - pelvis[1]]) / leg
+                   for i, p in raw.items()})
+
+
+def overlay_png(a: dict | None, b: dict | None, phase: str, size: int = 480,
+                labels: tuple[str, str] = ("Before", "After")) -> bytes | None:
+    """Both runners' skeletons at ``phase`` on one canvas (PNG bytes): pelvis on pelvis,
+    each scaled by its own leg length, both facing right. None when either is missing."""
+    pa, pb = normalised(a, phase), normalised(b, phase)
+    if pa is None or pb is None:
+        return None
+    img = np.full((size, size, 3), 250, np.uint8)
+    unit = size * 0.36  # one leg length in pixels
+    origin = np.array([size * 0.5, size * 0.42])
+    cv2.line(img, (int(origin[0]), 10), (int(origin[0]), size - 40), (190, 190, 190), 1, cv2.LINE_AA)
+    ground = int(origin[1] + unit * 1.02)
+    cv2.line(img, (20, ground), (size - 20, ground), (190, 190, 190), 1, cv2.LINE_AA)
+    for pose, key in ((pa, "before"), (pb, "after")):
+        col = COLORS[key]
+        pix = {i: tuple(int(round(v)) for v in origin + p * unit) for i, p in pose.pts.items()}
+        for i, j in _EDGES:
+            if i in pix and j in pix:
+                cv2.line(img, pix[i], pix[j], col, 4, cv2.LINE_AA)
+        for i, p in pix.items():
+            if 17 <= i <= 22:  # finger points: no joint to mark
+                continue
+            cv2.circle(img, p, 4, (255, 255, 255), -1, cv2.LINE_AA)
+            cv2.circle(img, p, 4, col, 1, cv2.LINE_AA)
+    for k, (key, text) in enumerate(zip(("before", "after"), labels)):
+        y = size - 14 - 22 * (1 - k)
+        cv2.line(img, (16, y - 5), (46, y - 5), COLORS[key], 4, cv2.LINE_AA)
+        cv2.putText(img, text, (54, y), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (40, 40, 40), 1, cv2.LINE_AA)
+    cv2.putText(img, PHASE_LABELS.get(phase, phase), (16, 28), cv2.FONT_HERSHEY_SIMPLEX, 0.7,
+                (40, 40, 40), 2, cv2.LINE_AA)
+    ok, buf = cv2.imencode(".png", img)
+    return buf.tobytes() if ok else None
+
+
+def runner_still(stored, phase: str) -> bytes | None:
+    """The runner's own frame at ``phase`` (PNG): the left part of the report's
+    ``reference_<phase>`` still (that is the runner's frame at its own pixel positions,
+    blurred in a shared copy); None when the report has none."""
+    media = stored.report.get("media") or {}
+    rel = (media.get("evidence") or {}).get(REFERENCE_KEY.format(phase=phase))
+    width = (media.get("phases") or {}).get("width")
+    data = stored.media_bytes(rel) if rel else None
+    if not data or not isinstance(width, int):
+        return None
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if img is None or img.shape[1] < width:
+        return None
+    ok, buf = cv2.imencode(".jpg", img[:, :width], [cv2.IMWRITE_JPEG_QUALITY, 85])
+    return buf.tobytes() if ok else None
+
+
+# ------------------------------------------------------------------------------- Streamlit
+def trends_section(sessions: list[tuple[Any, dict]]) -> None:
+    """History's trends: one chart per chosen measure over the stored sessions."""
+    import streamlit as st
+
+    df = trend_rows(sessions)
+    st.subheader("Trends", anchor=False)
+    if df.empty or df["when"].nunique() < 2:
+        st.caption("Trends appear once two clips of yours are analysed and saved.")
+        return
+    views = [v for v in VIEW_FILTERS if v in set(df["view"])]
+    if len(views) > 1:
+        left, right = st.columns([1, 2])
+        with left:
+            view = st.selectbox("View", views, format_func=VIEW_FILTERS.get, key="fc_trend_view",
+                                help="Compare like with like: a side view measures other things "
+                                     "than a back view.")
+    else:
+        right, view = st.container(), (views[0] if views else None)
+    d = df[df["view"] == view] if view else df
+    options = {k: v for k, v in trend_options().items() if k in set(d["id"])}
+    default = [k for k in (*TREND_METRICS, "score:overall") if k in options]
+    with right:
+        chosen = st.multiselect("Measures", list(options), default=default, format_func=options.get,
+                                key=f"fc_trend_pick_{view}")
+    n = d["when"].nunique()
+    st.caption(f"{n} session{'s' if n != 1 else ''} ({VIEW_FILTERS.get(view, 'any')} view). "
+               "Green: the good range (dashed: its limit).")
+    cols = st.columns(2)
+    for i, tid in enumerate(chosen):
+        chart = trend_chart(d, tid)
+        if chart is None:
+            continue
+        with cols[i % 2]:
+            st.markdown(f"**{options[tid]}**")
+            st.altair_chart(chart, width="stretch")
+
+
+def _table(result: dict) -> pd.DataFrame:
+    rows = []
+    for r in result["metrics"]:
+        rows.append({"Measure": r["label"], "Verdict": WORD_TEXT.get(r["word"], "-"),
+                     "Before": r["before_text"], "After": r["after_text"],
+                     "Change": "" if r["delta"] is None else f"{r['delta']:+g}", "Why": r["note"]})
+    return pd.DataFrame(rows)
+
+
+def compare_view(before, after) -> None:
+    """The comparison of two stored reports (older first): scores, the table, then the
+    two runners at the same gait phase."""
+    import streamlit as st
+
+    ra, rb = before.report, after.report
+    res = compare(ra, rb)
+    st.caption(f"Before: {when(ra.get('created'))} · After: {when(rb.get('created'))}")
+    for note in res["notes"]:
+        st.warning(note, icon=":material/info:")
+    cols = st.columns(len(res["areas"]))
+    for col, a in zip(cols, res["areas"]):
+        val = "-" if a["after"] is None else f"{a['after']:.0f}"
+        delta = None if a["delta"] is None else f"{a['delta']:+.0f}"
+        col.metric(a["label"], val, delta, delta_color="normal" if a["word"] != SAME else "off")
+    counts = {w: sum(1 for r in res["metrics"] if r["word"] == w) for w in (BETTER, WORSE, SAME)}
+    st.markdown(f"**{counts[BETTER]} better · {counts[WORSE]} worse · {counts[SAME]} the same** "
+                "(a change counts when it is larger than the measuring noise, from each "
+                "measure's spread over your strides, and moves it against its good range).")
+    table = _table(res)
+
+    def colour(v: str) -> str:
+        return {"better": "color: #2F855A; font-weight: 600", "worse": "color: #C53030; font-weight: 600"}.get(v, "")
+
+    st.dataframe(table.style.map(colour, subset=["Verdict"]), hide_index=True, width="stretch")
+    st.subheader("Side by side", anchor=False)
+    phase = st.segmented_control("Gait phase", PHASES, format_func=PHASE_LABELS.get,
+                                 default=PHASES[0], key="fc_compare_phase") or PHASES[0]
+    pa, pb = runner_still(before, phase), runner_still(after, phase)
+    c1, c2 = st.columns(2)
+    for col, pic, label in ((c1, pa, "Before"), (c2, pb, "After")):
+        with col:
+            if pic:
+                st.image(pic, caption=f"{label} · {PHASE_LABELS[phase].lower()}", width="stretch")
+            else:
+                st.caption(f"{label}: no still of this phase in that report.")
+    png = overlay_png((ra.get("media") or {}).get("phases"), (rb.get("media") or {}).get("phases"), phase)
+    if png:
+        mid = st.columns([1, 2, 1])[1]
+        mid.image(png, caption="Both skeletons, pelvis on pelvis, scaled to the same leg length",
+                  width="stretch")
+    else:
+        st.caption("The skeleton overlay needs two reports made with this version of FormCheck.")
+
+
+# the fixes a reference still shows: the phase to look at and what good looks like there
+FIX_PHASE = {
+    "overstriding": ("contact", "landing under your hips"),
+    "low_cadence": ("contact", "a quicker, shorter step"),
+    "stiff_landing": ("contact", "a softly bent knee at landing"),
+    "deep_knee": ("midstance", "staying tall over the landing leg"),
+    "stiff_stance": ("midstance", "a springy knee in midstance"),
+    "waist_bend": ("midstance", "leaning from the ankles, not the waist"),
+    "too_upright": ("midstance", "a slight forward lean"),
+    "too_much_lean": ("midstance", "a slight forward lean"),
+    "weak_push_off": ("toe_off", "a hip that extends behind you"),
+    "long_contact": ("toe_off", "a quick push-off"),
+}
+
+
+def reference_section(op) -> None:
+    """The report's "Good form for you": the runner's frame beside their reference runner
+    at landing, midstance and toe-off (the ``reference_<phase>`` stills; a shared report
+    shows its blurred copies). Nothing when the report has none."""
+    import streamlit as st
+
+    media = op.report.get("media") or {}
+    evidence = media.get("evidence") or {}
+    ref = media.get("reference") or {}
+    stills = {ph: op.media(evidence.get(REFERENCE_KEY.format(phase=ph))) for ph in PHASES}
+    stills = {ph: p for ph, p in stills.items() if p}
+    if not stills:
+        return
+    st.header("Good form for you", divider="gray", anchor=False)
+    own, target = ref.get("own_cadence"), ref.get("cadence")
+    pace = (f"at {target:.0f} steps/min" + (f" (yours: {own:.0f}; a little quicker helps)"
+                                            if own and target and target > own + 1 else ""))
+    st.caption("Beside you: a runner with your body proportions, facing your way, running with good "
+               f"form {pace}, drawn by FormCheck's synthetic runner. White line: below the "
+               "hips; the arrow shows how far the foot lands ahead of them.")
+    fixes = [f for f in ((op.report.get("findings") or {}).get("fixes") or []) if f.get("id") in FIX_PHASE]
+    for fx in fixes:
+        ph, what = FIX_PHASE[fx["id"]]
+        if ph in stills:
+            st.markdown(f":material/arrow_forward: **{fx.get('title')}** (fix {fx.get('rank')}): "
+                        f"the {PHASE_LABELS[ph].lower()} below is what {what} looks like for you.")
+    first = next((FIX_PHASE[f["id"]][0] for f in fixes if FIX_PHASE[f["id"]][0] in stills),
+                 next(iter(stills)))
+    phase = st.segmented_control("Moment", list(stills), format_func=PHASE_LABELS.get,
+                                 default=first, key=f"fc_ref_{op.id}") or first
+    halves = _halves(stills[phase], (media.get("phases") or {}).get("width"))
+    if halves is None:
+        st.image(str(stills[phase]), width="stretch",
+                 caption=f"{PHASE_LABELS[phase]}: you (left) and good form for you (right)")
+        return
+    left, right = st.columns(2)  # side by side on a desktop, one above the other on a phone
+    left.image(halves[0], width="stretch", caption=f"{PHASE_LABELS[phase]}: you")
+    right.image(halves[1], width="stretch", caption=f"{PHASE_LABELS[phase]}: good form for you")
+
+
+def _halves(path, width) -> tuple[bytes, bytes] | None:
+    """The runner's and the reference's halves of a ``reference_<phase>`` still (JPEG)."""
+    img = cv2.imread(str(path))
+    if img is None or not isinstance(width, int) or img.shape[1] != 2 * width:
+        return None
+    out = []
+    for part in (img[:, :width], img[:, width:]):
+        ok, buf = cv2.imencode(".jpg", part, [cv2.IMWRITE_JPEG_QUALITY, 88])
+        if not ok:
+            return None
+        out.append(buf.tobytes())
+    return out[0], out[1]
+
+
+def comparison_url(token: str) -> str:
+    """Absolute link to the shared comparison ``token`` (relative when the URL is unknown)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import streamlit as st
+
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001 - no browser context (tests, bare mode)
+        url = ""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    path = (path.rsplit("/", 1)[0] if path.count("/") > 1 else "") + "/compare"
+    if not parts.scheme:
+        return f"{path}?c={token}"
+    return urlunsplit((parts.scheme, parts.netloc, path, f"c={token}", ""))

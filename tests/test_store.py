@@ -835,7 +835,7 @@ def test_v1_database_is_migrated(tmp_path: Path) -> None:
     (tmp_path / "media" / report_id).mkdir(parents=True)
 
     s = SQLiteStore(db, tmp_path / "media")
-    assert sql(s, "SELECT version_num FROM alembic_version") == [(store_mod.LEGACY_REVISIONS[-1],)]
+    assert sql(s, "SELECT version_num FROM alembic_version") == [("0004_comparisons",)]  # head
     assert sql(s, "PRAGMA journal_mode") == [("wal",)]
     stored = s.get(report_id, key)
     assert stored.report["version"] == REPORT_VERSION  # migrated from 1.0 on load

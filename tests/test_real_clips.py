@@ -54,7 +54,9 @@ def test_contacts_match_labels_within_two_frames():
 def test_front_clip_gives_frontal_metrics():
     r = _r("jacky_run_inplace_front.mp4")
     ids = {m["id"] for m in r["metrics"]}
-    assert {"cadence", "step_width", "pelvic_drop"} <= ids
+    assert {"cadence", "step_width"} <= ids
+    # pelvic drop cannot be read from a video (core/metrics/pelvis.py): listed, with the reason
+    assert any(n["id"] == "pelvic_drop" and "video" in n["reason"] for n in r["not_measured"])
     assert "overstride" not in ids
     assert any(n["id"] == "overstride" and "side" in n["reason"] for n in r["not_measured"])
 

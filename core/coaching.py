@@ -220,7 +220,6 @@ STRENGTHS: dict[str, str] = {
     "trunk_lean": "You lean forward just the right amount.",
     "elbow_angle": "Your elbows are bent about right.",
     "vertical_oscillation": "You move forward without wasted bounce.",
-    "pelvic_drop": "Your hips look level through stance.",
     "step_width": "Your feet land on their own tracks.",
     "contact_time": "You spend little time on the ground.",
     "arm_swing": "Your arms swing forward and back evenly.",

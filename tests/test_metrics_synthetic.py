@@ -95,10 +95,13 @@ def test_facing_left_reads_like_facing_right():
 
 
 @pytest.mark.parametrize("drop", [0.0, 5.0, 10.0])
-def test_pelvic_drop_front(drop):
-    _, _, _, m = run(Gait(view="front", pelvic_drop=drop))
-    assert m["pelvic_drop"].value == pytest.approx(drop, abs=0.7)
-    assert m["pelvic_drop"].confidence == "low"  # honest: the pose model under-reads it
+def test_pelvic_drop_front_is_not_measured(drop):
+    """Held back whatever the track shows: the pose model's hip points do not follow a real
+    drop (core/metrics/pelvis.py), so it is never judged, never "good"."""
+    tr, view, ev, m = run(Gait(view="front", pelvic_drop=drop))
+    assert "pelvic_drop" not in m
+    nm = {n["id"]: n["reason"] for n in compute_metrics(tr, view, ev).not_measured}
+    assert "pelvic_drop" in nm and "video" in nm["pelvic_drop"]
 
 
 def test_step_width_front():

@@ -42,6 +42,18 @@ def test_side_clip_has_full_report_with_evidence():
     assert metric(r, "contact_time")["confidence"] == "low"
 
 
+def test_far_leg_in_side_view_shows_no_side_value_or_asymmetry():
+    """The labels name the right leg as the far one: the pose model sees it poorly, so no
+    bilateral metric shows its value or a left/right difference, and the caveat says why."""
+    r = _r("zzzhushi_male_side_treadmill.mp4", write_video=True)
+    bil = [m for m in r["metrics"] if m["id"] in ("contact_time", "knee_flexion_ic",
+                                                  "knee_flexion_mid", "overstride")]
+    assert len(bil) == 4
+    for m in bil:
+        assert m["left"] is not None and m["right"] is None, m["id"]
+        assert m["side_diff"] is None and "far (right) leg" in m["caveat"], m["id"]
+
+
 def test_contacts_match_labels_within_two_frames():
     name = "zzzhushi_male_side_treadmill.mp4"
     r, lab = _r(name), LABELS[name]
@@ -54,7 +66,9 @@ def test_contacts_match_labels_within_two_frames():
 def test_front_clip_gives_frontal_metrics():
     r = _r("jacky_run_inplace_front.mp4")
     ids = {m["id"] for m in r["metrics"]}
-    assert {"cadence", "step_width", "pelvic_drop"} <= ids
+    assert {"cadence", "step_width"} <= ids
+    # pelvic drop cannot be read from a video (core/metrics/pelvis.py): listed, with the reason
+    assert any(n["id"] == "pelvic_drop" and "video" in n["reason"] for n in r["not_measured"])
     assert "overstride" not in ids
     assert any(n["id"] == "overstride" and "side" in n["reason"] for n in r["not_measured"])
 

@@ -8,7 +8,7 @@ TAGLINE = "Film 15 seconds of running, get three things to work on."
 
 FILMING_GUIDE: list[tuple[str, str]] = [
     (":material/photo_camera:", "**Side view** for most measures (feet, knees, lean, arms). "
-     "Film from **behind or in front** to check the hips (pelvic drop) and arm crossover."),
+     "Film from **behind or in front** to check side-to-side sway, step width and arm crossover."),
     (":material/height:", "Phone on a **tripod or a steady surface at hip height**, "
      "square to the running line, and don't follow the runner."),
     (":material/fit_screen:", "**Whole body in frame** from head to feet for the entire clip; "
@@ -90,10 +90,11 @@ KNOWN_LIMITS: list[str] = [
     "**Foot swaps around contact.** In side view the pose model sometimes swaps the left and "
     "right foot for 1–3 frames around landing. FormCheck repairs these swaps with a Viterbi "
     "pass over the whole clip, but left/right values can still be mixed up on a few strides.",
-    "**Pelvic drop reads low.** The model's hip landmarks follow only part of the true tilt "
-    "of the pelvis: on our rendered runners a true 10° drop read 1.9°, 8° read 2.0° and 6° "
-    "read 2.2° (about 15–35 %). A large value is meaningful; a small one does not rule out a "
-    "real drop, which is why it is always shown with low confidence.",
+    "**Pelvic drop is not measured.** The pose model's hip points do not follow the tilt of "
+    "the pelvis: on our rendered runners seen from behind and in front, a true drop of 0° to "
+    "12° always read about 2–4°, so a number would call dropping hips level. Outlines of the "
+    "body (the segmentation mask's edges at the hips, the waistband line) were tried and did "
+    "not track it either, so the report lists pelvic drop as not measured, with the reason.",
     "**Overstride hangs on the landing frame.** The foot moves backward fast under the body, "
     "so catching the contact one frame late or early changes overstride by about 6 % of leg "
     "length at 60 fps and 11 % at 30 fps. Contacts land within a frame of the truth on almost "

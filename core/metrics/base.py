@@ -36,6 +36,15 @@ LEG_PER_HEIGHT = 0.49
 # MediaPipe landmark indices used for "which side is nearer the camera" (by visibility)
 L_EAR, R_EAR = 7, 8
 L_ELBOW, R_ELBOW, L_WRIST, R_WRIST = 13, 14, 15, 16
+L_KNEE, R_KNEE, L_ANKLE, R_ANKLE = 25, 26, 27, 28
+
+# A side's own value (and the left/right difference) of a bilateral metric is shown only when
+# that leg is seen well: the median over the clip of its knee and ankle visibility (MediaPipe,
+# 0..1) at least this. Measured with the pose model: the near leg in side view 0.975-0.99 and
+# both legs from the front or back 0.945-0.985 (shared renders and real clips), the far leg in
+# side view 0.65-0.875 (its knee 0.56-0.81): a far leg is hidden behind the near one for much
+# of the stride and its points are partly guessed.
+SIDE_VIS_MIN = 0.92
 
 
 # ----------------------------------------------------------------------------- the unit
@@ -256,6 +265,33 @@ class Context:
         left = np.nanmean(vis[:, L_ELBOW] + vis[:, L_WRIST])
         return "l" if left >= np.nanmean(vis[:, R_ELBOW] + vis[:, R_WRIST]) else "r"
 
+    @cached_property
+    def side_vis(self) -> dict[str, float]:
+        """``{"L": v, "R": v}``: how well each leg is seen (median over the detected frames of
+        its knee and ankle visibility, see :data:`SIDE_VIS_MIN`)."""
+        vis, det = self.tr.vis, self.tr.detected
+        out = {}
+        for foot, (k, a) in (("L", (L_KNEE, L_ANKLE)), ("R", (R_KNEE, R_ANKLE))):
+            v = (vis[det, k] + vis[det, a]) / 2 if det.any() else np.array([])
+            out[foot] = float(np.median(v)) if len(v) else 0.0
+        return out
+
+    def sides_shown(self, left: float | None, right: float | None) -> tuple:
+        """The per-side values a bilateral metric may show: a side whose leg is not seen well
+        (:data:`SIDE_VIS_MIN`; in side view usually the far leg) is hidden (None), and with it
+        the left/right difference. Returns (left, right, note for the caveat or "")."""
+        weak = [f for f in ("L", "R") if self.side_vis[f] < SIDE_VIS_MIN]
+        if not weak or (left is None and right is None):
+            return left, right, ""
+        names = {"L": "left", "R": "right"}
+        far = " and ".join(names[f] for f in weak)
+        where = "the far (" + far + ") leg" if self.view.view.startswith("side") and \
+            len(weak) == 1 else "the " + far + " leg" + ("s" if len(weak) == 2 else "")
+        note = (f"Left and right are not compared: {where} is partly hidden from the camera "
+                f"(the pose model's visibility {min(self.side_vis[f] for f in weak):.2f}), so "
+                "its own value is not reliable.")
+        return (None if "L" in weak else left), (None if "R" in weak else right), note
+
     def memo(self, key, fn: Callable[[], object]):
         """``fn()`` computed once per clip under ``key`` (for a family's own geometry)."""
         if key not in self._memo:
@@ -378,9 +414,15 @@ class Context:
         if evidence:  # which foot the evidence frame shows, for the drawing
             foot = "L" if evidence[0] in fr["L"] else "R"
             kw["extra"] = dict(kw.get("extra") or {}, evidence_foot=foot)
+        left, right = self.side(mid, "L"), self.side(mid, "R")
+        if self.by_id[mid].spec.bilateral:
+            left, right, note = self.sides_shown(left, right)
+            if note:
+                caveat = (caveat + " " if caveat else "") + note
+                kw["extra"] = dict(kw.get("extra") or {}, side_visibility={
+                    f: round(v, 2) for f, v in self.side_vis.items()})
         self.add(mid, v, caveat=caveat, confidence=self.conf(len(vals), base), n=len(vals),
-                 left=self.side(mid, "L"), right=self.side(mid, "R"), spread=iqr(vals),
-                 evidence=evidence, **kw)
+                 left=left, right=right, spread=iqr(vals), evidence=evidence, **kw)
 
     def clip_median(self, mid: str, series: np.ndarray, ok: np.ndarray, caveat: str,
                     base: str = "high", with_spread: bool = True, **kw) -> None:

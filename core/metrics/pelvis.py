@@ -14,7 +14,8 @@ TWIST_PCT = 90  # the twist shown: this percentile of |shoulder turn - hip turn|
 
 PELVIC_DROP = MetricSpec(
     "pelvic_drop", "Pelvic drop", "hips", _FB, "deg", "<= 6 deg", "> 10 deg",
-    "Largest downward tilt of the hip line on the swing side during single-leg stance.",
+    "Largest downward tilt of the hip line on the swing side during single-leg stance. "
+    "Not measured from a video: the pose model's hip points do not follow the pelvis's tilt.",
     good_hi=6, fix_above=10, bilateral=True, signed=True, weight=1.0,
     source="Each +1 deg raised injury odds (Bramah et al. 2018).", needs=_CONTACTS)
 SWAY = MetricSpec(
@@ -25,6 +26,23 @@ ROTATION = MetricSpec(
     "trunk_rotation", "Trunk twist", "hips", _FB, "deg", "<= 15 deg", "> 25 deg",
     "Twisting of the shoulder line against the hip line. Low confidence from a 2-D camera.",
     good_hi=15, fix_above=25, weight=0.5, needs=("trunk",))
+
+
+# Held back (issue 17): on rendered runners seen from behind and in front with a true 0, 3, 6,
+# 9 and 12 deg drop, the pose model's hip line read 1.6-2.1 deg (back) and 3.0-3.9 deg
+# (front) whatever the drop: per frame its tilt does not follow the true tilt at all (slope
+# -0.08). The silhouette does not rescue it: the segmentation mask's side edges at hip level
+# (slope 1.9 but +-14 deg of scatter from the swinging arms and legs), the shift between its
+# left and right edge profiles, and the strongest straight edge across the hips (the
+# waistband; slope -0.2) all missed the acceptance (slope 0.7-1.3, within 2 deg). A number
+# that reads "about 2 deg" for any runner would tell a runner whose hips drop that they are
+# level, so the metric is listed as not measured with this reason (the hips area score does
+# not count it). The per-stride hip-line tilt stays in the stride table (pelvic_drop_deg).
+PELVIC_DROP_HELD = (
+    "Not measured: the pose model's hip points do not follow a real pelvic drop (on our "
+    "rendered runners a true 12° drop and no drop both read about 2°), so a video cannot "
+    "tell level hips from dropping ones. A coach or physio watching you from behind, or a "
+    "single-leg squat in front of a mirror, can.")
 
 
 def drop_stride(ctx: Context, st: Stride):
@@ -71,24 +89,15 @@ def rotation_summary(ctx: Context) -> None:
             confidence="low", n=int(ok.sum()))
 
 
-def pelvic_tilt(ctx: Context) -> np.ndarray:
-    return tilt_deg(ctx.tr.p("l_hip"), ctx.tr.p("r_hip"))
-
-
 def shoulder_sway(ctx: Context) -> np.ndarray:
     x = ctx.shoulders[:, 0]
     return ctx.pct(x - np.nanmedian(x))
 
 
 METRICS = (
-    Metric(PELVIC_DROP, lambda ctx: ctx.stride_median(
-        "pelvic_drop", "The pose model's hip points follow only part of a real pelvic "
-        "tilt (about 15 % in our tests), so this reads low: a large value is meaningful, a "
-        "small one does not rule a drop out.", base="low"),
+    Metric(PELVIC_DROP, lambda ctx: ctx.missing("pelvic_drop", PELVIC_DROP_HELD),
         drop_stride, column="pelvic_drop_deg",
-        channels=(Channel("pelvic_tilt", "deg", pelvic_tilt, legs=False),),
-        draw=draw.hip_line, advice={"any": "pelvic_drop"}, stride_chart=5,
-        doc_row="pelvic drop"),
+        draw=draw.hip_line, advice={"any": "pelvic_drop"}, doc_row="pelvic drop"),
     Metric(SWAY, lambda ctx: ctx.stride_median(
         "lateral_sway", "Side-to-side travel of the shoulders within each stride.",
         base="medium"),

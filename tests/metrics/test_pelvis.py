@@ -12,12 +12,28 @@ UPPER = ("l_shoulder", "r_shoulder", "l_elbow", "r_elbow", "l_wrist", "r_wrist",
 
 @pytest.mark.parametrize("view", ["front", "back"])
 @pytest.mark.parametrize("drop", [0.0, 5.0, 12.0])
-def test_pelvic_drop(view, drop):
+def test_pelvic_drop_stride_geometry(view, drop):
+    """On exact hip joints the per-stride hip-line tilt (stride table) reads the true drop:
+    the geometry is right, it is the pose model's hip points that do not follow it."""
     case = build(BASE.with_(pelvic_drop_deg=drop), view=view)
-    m = case.metrics()["pelvic_drop"]
-    assert m.value == pytest.approx(case.motion.truth["pelvic_drop_deg"], abs=0.3)
-    assert m.left == pytest.approx(m.right, abs=0.3)
-    assert m.confidence == "low"
+    case.metrics()
+    rows = [r["pelvic_drop_deg"] for r in case.strides if r.get("pelvic_drop_deg") is not None]
+    assert len(rows) >= 4
+    assert float(np.median(rows)) == pytest.approx(case.motion.truth["pelvic_drop_deg"], abs=0.3)
+
+
+@pytest.mark.parametrize("view", ["front", "back"])
+def test_pelvic_drop_is_held_back_with_the_reason(view):
+    """A 10 deg drop and level hips both read about 2 deg through the pose model, so the
+    report lists pelvic drop as not measured (never "good"), and the hips score ignores it."""
+    from core.metrics import compute_metrics
+
+    case = build(BASE.with_(pelvic_drop_deg=10.0), view=view)
+    out = compute_metrics(case.track, case.view, case.events)
+    assert "pelvic_drop" not in {r.id for r in out.results}
+    why = {n["id"]: n["reason"] for n in out.not_measured}
+    assert "do not follow" in why["pelvic_drop"]
+    assert "pelvic_tilt" not in out.series
 
 
 def _sway(amp_m: float):

@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 WORK=$(mktemp -d /tmp/formcheck-scale-XXXXXX)
-export FORMCHECK_SERVICES_DIR="$WORK/services"
+# the services' own folder: PostgreSQL runs as the postgres user, which must reach it
+export FORMCHECK_SERVICES_DIR=$(mktemp -d /tmp/formcheck-services.XXXXXX)
 export FORMCHECK_DATA_DIR="$WORK/data"
 export FORMCHECK_JOB_LEASE_S=10
 export FORMCHECK_VISIBILITY_TIMEOUT=${FORMCHECK_VISIBILITY_TIMEOUT:-60}
@@ -26,11 +27,13 @@ cleanup() {
   for pid in "${WORKERS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
   WORKERS=()
   bash scripts/services.sh stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+  rm -rf "$WORK" "$FORMCHECK_SERVICES_DIR"
 }
 trap cleanup EXIT
 
-eval "$(bash scripts/services.sh start postgres s3 redis)"
+ENV_LINES=$(bash scripts/services.sh start postgres s3 redis) || {
+  echo "scale check: the services did not start"; exit 1; }
+eval "$ENV_LINES"
 export FORMCHECK_DATABASE_URL="$FORMCHECK_TEST_DATABASE_URL"
 export FORMCHECK_MEDIA_URL="$FORMCHECK_TEST_MEDIA_URL/scale-$(date +%s)"
 export FORMCHECK_BROKER_URL="$FORMCHECK_TEST_BROKER_URL"

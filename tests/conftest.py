@@ -22,6 +22,8 @@ WALKING_CLIP = CLIPS / "sports2d_demo4.mp4"  # walking: the capture gate refuses
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from browser_kit import browser  # noqa: E402,F401 - the module-scoped Chromium fixture
+
 # What the suite reads from ../shared: without it the real-clip, synthetic and coaching tests
 # would only skip, and a run could pass having tested little.
 SHARED_NEEDS = ("clips/labels.json", "clips/zzzhushi_male_side_treadmill.mp4",

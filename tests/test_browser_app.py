@@ -12,17 +12,14 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from conftest import ROOT, SIDE_CLIP
+from browser_kit import ARTIFACTS, playwright_api, wait_idle
+from conftest import SIDE_CLIP
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
 ANALYSIS_TIMEOUT_MS = 300_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-if not CHROMIUM.exists():
-    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = playwright_api()
 
 
 @pytest.fixture(scope="module")
@@ -32,16 +29,6 @@ def server(tmp_path_factory):
         pytest.skip(f"test clip {SIDE_CLIP} not found")
     with running_app(tmp_path_factory.mktemp("browser-app")) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM),
-                              args=["--no-sandbox", "--disable-gpu",
-                                    "--disable-background-networking"])
-        yield b
-        b.close()
 
 
 def _full_screenshot(page, path: Path) -> None:
@@ -59,12 +46,6 @@ def _full_screenshot(page, path: Path) -> None:
         page.wait_for_timeout(1000)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
-
-
-def _wait_idle(page, timeout: int = 60_000) -> None:
-    """Wait until Streamlit has finished running the script (no 'running' status widget)."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
 
 
 def test_upload_report_share_delete(server, browser):
@@ -106,7 +87,7 @@ def test_upload_report_share_delete(server, browser):
     expect(img).to_be_visible()
     img.scroll_into_view_if_needed()  # stills load lazily
     page.wait_for_function("(el) => el.complete && el.naturalWidth > 0", arg=img.element_handle())
-    _wait_idle(page)
+    wait_idle(page)
     _full_screenshot(page, ARTIFACTS / "report.png")
     page.set_viewport_size({"width": 390, "height": 844})  # phone width, same session
     _full_screenshot(page, ARTIFACTS / "report-phone.png")
@@ -130,7 +111,7 @@ def test_upload_report_share_delete(server, browser):
     expect(viewer.get_by_role("button", name="Delete this report…")).to_have_count(0)
     expect(viewer.get_by_text(SIDE_CLIP.name)).to_have_count(0)
     expect(viewer.locator(".vega-embed canvas, .vega-embed svg").first).to_be_visible()
-    _wait_idle(viewer)
+    wait_idle(viewer)
     _full_screenshot(viewer, ARTIFACTS / "report-shared-phone.png")
 
     # Delete it: the owner lands on Analyze, the link dies.

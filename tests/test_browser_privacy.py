@@ -21,21 +21,16 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from conftest import ROOT, SIDE_CLIP
+from browser_kit import ARTIFACTS, DESKTOP, goto, playwright_api, shots, wait_idle
+from conftest import SIDE_CLIP
 
-CHROMIUM = Path("/usr/bin/chromium")
 OPEN = re.compile(r"(^|\s)Open$")  # a button's name may start with its icon's name
 DELETE = re.compile(r"(^|\s)Delete$")
-ARTIFACTS = ROOT / "test-artifacts"
 ANALYSIS_TIMEOUT_MS = 300_000
-DESKTOP = {"width": 1400, "height": 1000}
-PHONE = {"width": 390, "height": 844}
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-if not CHROMIUM.exists():
-    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = playwright_api()
 
 
 @pytest.fixture(scope="module")
@@ -48,43 +43,6 @@ def server(tmp_path_factory):
         yield base, folder / "data"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM),
-                              args=["--no-sandbox", "--disable-gpu",
-                                    "--disable-background-networking"])
-        yield b
-        b.close()
-
-
-def _wait_idle(page, timeout: int = 60_000) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
-
-
-def _shots(page, name: str) -> None:
-    """Desktop and phone screenshots of the whole page (Streamlit scrolls inside stMain)."""
-    for size, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
-        page.set_viewport_size(size)
-        page.wait_for_timeout(800)
-        _wait_idle(page)
-        height = page.evaluate("() => document.querySelector('[data-testid=stMain]')"
-                               ".scrollHeight")
-        page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]),
-                                                                       16000)})
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(ARTIFACTS / f"privacy-{name}{suffix}.png"))
-    page.set_viewport_size(DESKTOP)
-
-
-def _goto(page, base: str, path: str, heading: str) -> None:
-    page.goto(f"{base}/{path}")
-    sync_api.expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(
-        timeout=180_000)
-    _wait_idle(page)
-
-
 def _analyse(page) -> None:
     expect = sync_api.expect
     page.locator("input[type=file]").set_input_files(str(SIDE_CLIP))
@@ -94,7 +52,7 @@ def _analyse(page) -> None:
     analyse.click()
     expect(page.get_by_role("heading", name="Your running form", exact=True)).to_be_visible(
         timeout=ANALYSIS_TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
 
 
 def _report_ids(data: Path) -> list[str]:
@@ -114,7 +72,7 @@ def test_reports_are_private_to_the_browser_that_made_them(server, browser):
         page.set_default_timeout(60_000)
 
     # A analyses a clip and gets the report with its controls and a browser cookie.
-    _goto(a, base, "", "Check your running form")
+    goto(a, base, "", "Check your running form")
     _analyse(a)
     expect(a.get_by_text("Your controls")).to_be_visible()
     cookie = next(c for c in ctx_a.cookies() if c["name"] == "fc_browser")
@@ -126,7 +84,7 @@ def test_reports_are_private_to_the_browser_that_made_them(server, browser):
     delete_key = key_el.inner_text().strip()
     assert re.fullmatch(r"[A-Za-z0-9_-]{32}", delete_key)
     [report_id] = _report_ids(data)
-    _shots(a, "report-owner")
+    shots(a, "privacy-report-owner", settle_ms=800)
 
     # A share link for later: B may see the read-only copy, nothing more.
     a.get_by_role("button", name="Create share link").click()
@@ -135,30 +93,30 @@ def test_reports_are_private_to_the_browser_that_made_them(server, browser):
     link = link_el.inner_text().strip()
 
     # A reloads (a new session, same cookie): History still lists it and opens it.
-    _goto(a, base, "history", "History")
+    goto(a, base, "history", "History")
     a.reload()
     expect(a.get_by_role("heading", name="History", exact=True)).to_be_visible()
     expect(a.get_by_text(SIDE_CLIP.name)).to_be_visible()
     expect(a.get_by_role("button", name=OPEN)).to_have_count(1)
     expect(a.get_by_role("button", name=DELETE)).to_have_count(1)
-    _shots(a, "history-owner")
+    shots(a, "privacy-history-owner", settle_ms=800)
     a.get_by_role("button", name=OPEN).click()
     expect(a.get_by_role("heading", name="Your running form", exact=True)).to_be_visible()
     expect(a.get_by_text("Your controls")).to_be_visible()
 
     # The same clip again in A opens the existing report; no second row.
-    _goto(a, base, "", "Check your running form")
+    goto(a, base, "", "Check your running form")
     _analyse(a)
     expect(a.get_by_text("analysed this clip with these options before")).to_be_visible()
     assert _report_ids(data) == [report_id]
 
     # B: an empty History, nothing of A's on any page.
-    _goto(b, base, "history", "History")
+    goto(b, base, "history", "History")
     expect(b.get_by_text("No saved reports in this browser yet")).to_be_visible()
     expect(b.get_by_text(SIDE_CLIP.name)).to_have_count(0)
     expect(b.get_by_role("button", name=OPEN)).to_have_count(0)
-    _shots(b, "history-stranger")
-    _goto(b, base, "report", "Report")
+    shots(b, "privacy-history-stranger", settle_ms=800)
+    goto(b, base, "report", "Report")
     expect(b.get_by_text("No report is open yet")).to_be_visible()
     for guess in (report_id, delete_key):  # the owner's id or key is no share link
         b.goto(f"{base}/report?r={guess}")
@@ -170,13 +128,13 @@ def test_reports_are_private_to_the_browser_that_made_them(server, browser):
     expect(b.get_by_text(SIDE_CLIP.name)).to_have_count(0)
 
     # B with A's delete key claims the report: it opens with controls and is listed.
-    _goto(b, base, "history", "History")
+    goto(b, base, "history", "History")
     b.get_by_text("Open a report from another browser").click()
     b.get_by_label("Delete key").fill(delete_key)
     b.get_by_role("button", name="Open report").click()
     expect(b.get_by_role("heading", name="Your running form", exact=True)).to_be_visible()
     expect(b.get_by_text("Your controls")).to_be_visible()
-    _goto(b, base, "history", "History")
+    goto(b, base, "history", "History")
     expect(b.get_by_text(SIDE_CLIP.name)).to_be_visible()
 
     # B deletes it from History after a confirm; A's History is empty after a reload.

@@ -15,21 +15,16 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
+from browser_kit import ARTIFACTS, DESKTOP, goto, playwright_api, shots, wait_idle
 from conftest import ROOT, SHARED
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
 BEFORE = SHARED / "synthetic" / "syn_side_overstride_30.mp4"
 AFTER = ROOT / "assets" / "sample" / "sample_good_side.mp4"
 ANALYSIS_TIMEOUT_MS = 300_000
-DESKTOP = {"width": 1400, "height": 1000}
-PHONE = {"width": 390, "height": 844}
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-if not CHROMIUM.exists():
-    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = playwright_api()
 
 
 @pytest.fixture(scope="module")
@@ -41,41 +36,6 @@ def server(tmp_path_factory):
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM),
-                              args=["--no-sandbox", "--disable-gpu",
-                                    "--disable-background-networking"])
-        yield b
-        b.close()
-
-
-def _wait_idle(page, timeout: int = 60_000) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
-
-
-def _shots(page, name: str) -> None:
-    for size, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
-        page.set_viewport_size(size)
-        page.wait_for_timeout(1000)
-        _wait_idle(page)
-        height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-        page.set_viewport_size({"width": size["width"],
-                                "height": min(max(height, size["height"]), 16000)})
-        page.wait_for_timeout(1200)
-        page.screenshot(path=str(ARTIFACTS / f"progress-{name}{suffix}.png"))
-    page.set_viewport_size(DESKTOP)
-
-
-def _goto(page, base: str, path: str, heading: str) -> None:
-    page.goto(f"{base}/{path}")
-    sync_api.expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(
-        timeout=180_000)
-    _wait_idle(page)
-
-
 def _analyse(page, clip: Path) -> None:
     expect = sync_api.expect
     page.locator("input[type=file]").set_input_files(str(clip))
@@ -85,7 +45,7 @@ def _analyse(page, clip: Path) -> None:
     analyse.click()
     expect(page.get_by_role("heading", name="Your running form", exact=True)).to_be_visible(
         timeout=ANALYSIS_TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
 
 
 def test_two_uploads_trends_and_compare(server, browser):
@@ -98,41 +58,41 @@ def test_two_uploads_trends_and_compare(server, browser):
     page.set_default_timeout(60_000)
 
     # 1st upload: the overstrider. Its report shows the reference beside the runner.
-    _goto(page, base, "", "Check your running form")
+    goto(page, base, "", "Check your running form")
     _analyse(page, BEFORE)
     expect(page.get_by_role("heading", name="Good form for you", exact=True)).to_be_visible()
     expect(page.get_by_text("at 168 steps/min (yours: 158")).to_be_visible()
     expect(page.get_by_text("Landing: good form for you")).to_be_visible()
     expect(page.get_by_text("is what landing under your hips looks like for you")).to_be_visible()
     page.get_by_role("heading", name="Good form for you", exact=True).scroll_into_view_if_needed()
-    _shots(page, "report-reference")
+    shots(page, "progress-report-reference")
 
     # 2nd upload: the sample clip (good form).
-    _goto(page, base, "", "Check your running form")
+    goto(page, base, "", "Check your running form")
     _analyse(page, AFTER)
 
     # History: trends over the two sessions, then pick both to compare.
-    _goto(page, base, "history", "History")
+    goto(page, base, "history", "History")
     expect(page.get_by_role("heading", name="Trends", exact=True)).to_be_visible()
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     expect(charts.first).to_be_visible()
     assert charts.count() >= 4  # cadence, overstride, lean, contact time (+ overall score)
     expect(page.get_by_text("Tick Compare on two sessions below.")).to_be_visible()
     expect(page.get_by_role("button", name="Compare the two")).to_be_disabled()
-    _shots(page, "history")
+    shots(page, "progress-history")
     boxes = page.locator('[data-testid="stCheckbox"]')
     expect(boxes).to_have_count(2)
     boxes.nth(0).click()
-    _wait_idle(page)
+    wait_idle(page)
     boxes.nth(1).click()
-    _wait_idle(page)
+    wait_idle(page)
     go = page.get_by_role("button", name="Compare the two")
     expect(go).to_be_enabled()
     go.click()
 
     # Compare: scores with deltas, the verdict counts, frames side by side, the overlay.
     expect(page.get_by_role("heading", name="Compare", exact=True)).to_be_visible()
-    _wait_idle(page)
+    wait_idle(page)
     expect(page.get_by_text("better ·")).to_be_visible()
     feet = page.locator('[data-testid="stMetric"]').filter(has_text="Feet")
     expect(feet.locator('[data-testid="stMetricDelta"]')).to_be_visible()
@@ -140,9 +100,9 @@ def test_two_uploads_trends_and_compare(server, browser):
     expect(page.get_by_text("After · landing")).to_be_visible()
     expect(page.get_by_text("Both skeletons, pelvis on pelvis")).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
-    _shots(page, "compare")
+    shots(page, "progress-compare")
     page.locator('[data-testid="stButtonGroup"]').get_by_text("Toe-off").click()
-    _wait_idle(page)
+    wait_idle(page)
     expect(page.get_by_text("After · toe-off")).to_be_visible()
 
     # A comparison shared by link: another browser sees it read-only, without file names.
@@ -157,12 +117,12 @@ def test_two_uploads_trends_and_compare(server, browser):
     other.goto(link)
     expect(other.get_by_role("heading", name="Shared running-form comparison", exact=True)
            ).to_be_visible()
-    _wait_idle(other)
+    wait_idle(other)
     expect(other.get_by_text("better ·")).to_be_visible()
     expect(other.get_by_text("Both skeletons, pelvis on pelvis")).to_be_visible()
     expect(other.get_by_text("Share this comparison")).to_have_count(0)
     expect(other.get_by_text(BEFORE.name)).to_have_count(0)
-    _shots(other, "compare-shared")
+    shots(other, "progress-compare-shared")
     other.goto(link.replace("?c=", "?c=x"))
     expect(other.get_by_text("could not be found")).to_be_visible()
     stranger.close()

@@ -97,7 +97,7 @@ def database_url() -> str:
     url = os.environ.get(DB_URL_ENV, "").strip()
     if url:
         return url
-    # TODO(store): once core/store.py is on SQLAlchemy, default to the store's own URL
+    # embedded default: the jobs table in its own SQLite file beside the report store's
     return f"sqlite:///{(data_dir() / 'jobs.db').resolve()}"
 
 

@@ -92,6 +92,7 @@ def test_huge_file_refused_before_decoding(tmp_path, monkeypatch):
     assert e.value.code == "too_large" and "limit" in e.value.message
 
 
+@pytest.mark.slow  # the pose model runs over a whole 5 s clip, and over it again masked
 def test_two_people_are_refused(tmp_path):
     from clipgen import two_runners
 

@@ -115,7 +115,11 @@ class ClipStatsCollector:
         self.n = 0
 
     def add(self, img: np.ndarray) -> None:
-        small = cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), (64, 36), interpolation=cv2.INTER_AREA)
+        self.add_thumbnail(cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), (64, 36),
+                                      interpolation=cv2.INTER_AREA))
+
+    def add_thumbnail(self, small: np.ndarray) -> None:
+        """One frame given as its 64x36 grey thumbnail (how parallel pose workers send it)."""
         small = small.astype(np.float32)
         self.luma.append(float(small.mean()))
         if self.prev is not None:

@@ -213,18 +213,6 @@ def _first_time(path: str) -> float | None:
     return None
 
 
-def _feed_stats(stats, small: np.ndarray) -> None:
-    """What ``ClipStatsCollector.add`` does with a frame, from its 64-px grey thumbnail."""
-    small = small.astype(np.float32)
-    stats.luma.append(float(small.mean()))
-    if stats.prev is not None:
-        stats.diffs.append(float(np.abs(small - stats.prev).mean()))
-    if stats.n % 10 == 0:
-        stats.samples.append(small)
-    stats.prev = small
-    stats.n += 1
-
-
 def plan(duration_vt: float, n: int, warmup: float | None = None) -> list[tuple[float, float, float]]:
     """(start, end, warm-up) in video seconds for ``n`` chunks of a clip ``duration_vt`` long.
     The first chunk is a little longer: it needs no warm-up, the others track extra frames."""
@@ -287,7 +275,7 @@ def pose_pass(meta, scale: float, max_side: int, max_seconds: float, frames, sta
             lms.append(lm)
             if jpg is not None:  # every step-th frame (by its timestamp's frame number)
                 frames.jpeg[index] = jpg
-            _feed_stats(stats, small)
+            stats.add_thumbnail(small)
             last_t = t
             index += 1
         if res.broken or (not res.reached_end and res is not results[-1]):

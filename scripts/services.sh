@@ -124,16 +124,18 @@ PY
   log "s3 (moto server) on 127.0.0.1:$port"
 }
 
-stop_s3() {
-  local dir="$STATE/s3"
+stop_by_pid() {  # stop_by_pid NAME: stop the process in $STATE/NAME/pid, remove its folder
+  local dir="$STATE/$1"
   [ -d "$dir" ] || return 0
   if [ -f "$dir/pid" ]; then
     local pid; pid=$(cat "$dir/pid")
     kill "$pid" 2>/dev/null && wait_for 10 bash -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
   fi
   rm -rf "$dir"
-  log "s3 stopped"
+  log "$1 stopped"
 }
+
+stop_s3() { stop_by_pid s3; }
 
 env_s3() {
   local port; port=$(cat "$STATE/s3/port" 2>/dev/null) || return 0
@@ -148,14 +150,14 @@ env_s3() {
 
 start_redis() {
   local dir="$STATE/redis"
-  if [ -f "$dir/redis.pid" ] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then
+  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
     log "redis already running on port $(cat "$dir/port")"; return
   fi
   command -v redis-server >/dev/null 2>&1 || apt_install redis-server
   rm -rf "$dir"; mkdir -p "$dir"
   local port; port=$(free_port)
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no \
-    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
+    --daemonize yes --pidfile "$dir/pid" --logfile "$dir/redis.log" >/dev/null
   echo "$port" >"$dir/port"
   if ! wait_for 20 bash -c "redis-cli -p $port ping | grep -q PONG"; then
     cat "$dir/redis.log" >&2; return 1
@@ -163,16 +165,7 @@ start_redis() {
   log "redis on 127.0.0.1:$port"
 }
 
-stop_redis() {
-  local dir="$STATE/redis"
-  [ -d "$dir" ] || return 0
-  if [ -f "$dir/redis.pid" ]; then
-    local pid; pid=$(cat "$dir/redis.pid")
-    kill "$pid" 2>/dev/null && wait_for 10 bash -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -rf "$dir"
-  log "redis stopped"
-}
+stop_redis() { stop_by_pid redis; }
 
 env_redis() {
   local port; port=$(cat "$STATE/redis/port" 2>/dev/null) || return 0

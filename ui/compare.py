@@ -355,17 +355,6 @@ def _halves(path, width) -> tuple[bytes, bytes] | None:
 
 def comparison_url(token: str) -> str:
     """Absolute link to the shared comparison ``token`` (relative when the URL is unknown)."""
-    from urllib.parse import urlsplit, urlunsplit
+    from .owner import app_url
 
-    import streamlit as st
-
-    try:
-        url = st.context.url or ""
-    except Exception:  # noqa: BLE001 - no browser context (tests, bare mode)
-        url = ""
-    parts = urlsplit(url)
-    path = parts.path.rstrip("/")
-    path = (path.rsplit("/", 1)[0] if path.count("/") > 1 else "") + "/compare"
-    if not parts.scheme:
-        return f"{path}?c={token}"
-    return urlunsplit((parts.scheme, parts.netloc, path, f"c={token}", ""))
+    return app_url("compare", "c", token)

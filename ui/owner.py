@@ -21,19 +21,25 @@ EXPIRE_DAYS = 30
 GONE = "This report is no longer yours to change here: it was deleted or has expired."
 
 
-def share_url(share_id: str) -> str:
-    """Absolute link to the read-only view of ``share_id`` (relative when the URL is unknown)."""
+def app_url(page: str, param: str, value: str) -> str:
+    """Absolute link to ``/<page>?<param>=<value>`` of this app, from the URL the browser is
+    on (relative when it is unknown): what share links of reports and comparisons use."""
     try:
         url = st.context.url or ""
     except Exception:  # noqa: BLE001 - no browser context (tests, bare mode)
         url = ""
     parts = urlsplit(url)
     path = parts.path.rstrip("/")
-    if not path.endswith("/report"):
-        path = (path.rsplit("/", 1)[0] if path.count("/") > 1 else "") + "/report"
+    if not path.endswith(f"/{page}"):
+        path = (path.rsplit("/", 1)[0] if path.count("/") > 1 else "") + f"/{page}"
     if not parts.scheme:
-        return f"{path}?{SHARE_PARAM}={share_id}"
-    return urlunsplit((parts.scheme, parts.netloc, path, f"{SHARE_PARAM}={share_id}", ""))
+        return f"{path}?{param}={value}"
+    return urlunsplit((parts.scheme, parts.netloc, path, f"{param}={value}", ""))
+
+
+def share_url(share_id: str) -> str:
+    """Absolute link to the read-only view of ``share_id`` (relative when the URL is unknown)."""
+    return app_url("report", SHARE_PARAM, share_id)
 
 
 def _show_key(op: Opened) -> None:

@@ -16,7 +16,8 @@ def _r(name, **kw):
 def test_cadence_matches_label(name):
     r = _r(name)
     assert r["status"] in ("ok", "limited")
-    assert metric(r, "cadence")["value"] == pytest.approx(LABELS[name]["cadence_spm"], abs=2.0)
+    # README: within 0.5 steps/min of the hand labels on these two treadmill clips
+    assert metric(r, "cadence")["value"] == pytest.approx(LABELS[name]["cadence_spm"], abs=0.5)
 
 
 @pytest.mark.parametrize("name", [n for n, e in LABELS.items() if e["expected"].startswith("analysable")])

@@ -102,8 +102,8 @@ KNOWN_LIMITS: list[str] = [
     "is right on 12 of 16 clips; the misses are near a band edge or an early forefoot landing. "
     "It is shown with medium confidence at 60 fps and low at 30 fps.",
     "**Timing at 30 fps is approximate.** One frame is 33 ms, so contact time, flight time "
-    "and duty factor can be off by a frame at each end (against hand labels: +32 ms at 30 fps, "
-    "−26 ms at 60 fps). Film at 60 fps or more for timing.",
+    "and duty factor can be off by a frame at each end (against hand labels: +29 ms at 30 fps, "
+    "−24 ms at 60 fps). Film at 60 fps or more for timing.",
     "**One camera, two dimensions.** Twisting, foot turn-out and anything pointing toward the "
     "camera are estimated with low confidence; a camera that is low, high or not square to "
     "the runner skews angles and distances.",

@@ -21,15 +21,8 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from .store import Proof, StoredReport, reports
+from .store import Proof, StoredReport, comparisons, reports
 
-comparisons = sa.Table(
-    "comparisons", sa.MetaData(),
-    sa.Column("id", sa.Text, primary_key=True),
-    sa.Column("before_id", sa.Text, nullable=False),
-    sa.Column("after_id", sa.Text, nullable=False),
-    sa.Column("created", sa.Text, nullable=False),
-)
 
 
 def _is_token(value: object) -> bool:

@@ -454,8 +454,26 @@ report_owners = sa.Table(
     sa.Column("owner_hash", sa.Text, primary_key=True),
     sa.Column("added_at", sa.Text, nullable=False),
 )
+comparisons = sa.Table(
+    # comparison links of core.compare_share (Alembic revision 0004_comparisons); here so a
+    # report's delete and expiry remove the comparisons that name it
+    "comparisons", _meta,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("before_id", sa.Text, nullable=False),
+    sa.Column("after_id", sa.Text, nullable=False),
+    sa.Column("created", sa.Text, nullable=False),
+)
 _R_ = reports.c
 _NEWEST = (_R_.saved_at.desc(), _R_.id.desc())
+
+
+def _forget(conn, ids: list[str]) -> None:
+    """Delete the rows of reports ``ids``: their owners, the comparisons naming them, the
+    reports themselves (media are removed by the caller after the commit)."""
+    conn.execute(report_owners.delete().where(report_owners.c.report_id.in_(ids)))
+    conn.execute(comparisons.delete().where(
+        comparisons.c.before_id.in_(ids) | comparisons.c.after_id.in_(ids)))
+    conn.execute(reports.delete().where(_R_.id.in_(ids)))
 
 
 def _alembic_config(connection: sa.Connection) -> Any:
@@ -942,8 +960,7 @@ class SQLStore:
                                .with_for_update()).mappings().first()
             if not _proves(conn, row, proof):
                 return False
-            conn.execute(report_owners.delete().where(report_owners.c.report_id == report_id))
-            conn.execute(reports.delete().where(_R_.id == report_id))
+            _forget(conn, [report_id])
         self.media.delete(report_id)
         return True
 
@@ -960,8 +977,7 @@ class SQLStore:
             ids = list(conn.execute(sa.select(_R_.id).where(
                 _R_.expires_at.is_not(None), _R_.expires_at <= _iso(when))).scalars())
             if ids:
-                conn.execute(report_owners.delete().where(report_owners.c.report_id.in_(ids)))
-                conn.execute(reports.delete().where(_R_.id.in_(ids)))
+                _forget(conn, ids)
         for report_id in ids:
             self.media.delete(report_id)
         self._sweep(when.timestamp())

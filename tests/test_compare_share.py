@@ -39,3 +39,29 @@ def test_comparison_link(tmp_path):
     assert open_comparison(store, token2) is not None
     assert store.delete(b.id, b.delete_key)
     assert open_comparison(store, token2) is None
+
+
+def test_deleting_or_expiring_a_report_removes_its_comparisons(tmp_path):
+    import sqlalchemy as sa
+    from datetime import datetime, timedelta, timezone
+    from core.store import comparisons
+
+    store = open_store(str(tmp_path / "data"))
+    owner = secrets.token_urlsafe(24)
+    mine = Proof(owner=owner)
+    a, b, c = (store.save(_report(f"2026-01-0{i}T08:00:00+00:00", 160 + i), None, owner=owner)
+               for i in (1, 2, 3))
+    ab = share_comparison(store, a.id, b.id, mine, mine)
+    bc = share_comparison(store, b.id, c.id, mine, mine)
+
+    def rows():
+        with store.engine.connect() as conn:
+            return set(conn.execute(sa.select(comparisons.c.id)).scalars())
+
+    assert rows() == {ab, bc}
+    assert store.delete(a.id, mine)
+    assert rows() == {bc}  # the deleted report's comparison row is gone, the other stays
+    assert open_comparison(store, bc) is not None
+    assert store.set_expiry(c.id, mine, 1)
+    assert store.purge_expired(datetime.now(timezone.utc) + timedelta(days=2)) == 1
+    assert rows() == set()

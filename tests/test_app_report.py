@@ -81,6 +81,9 @@ def test_frame_viewer_and_chart_switch(app, store, side_analysis):
     slider = at.select_slider[0]
     options = slider.options
     assert len(options) >= 2
+    # the good-form reference stills have their own section, not the measured moments
+    assert any(k.startswith("reference_") for k in side_analysis.report["media"]["evidence"])
+    assert not any("reference" in str(o).lower() for o in options), options
     slider.set_value(options[-1] if isinstance(options[-1], str) else slider.options[-1]).run()
     assert not at.exception
     control = at.get("button_group")[0]

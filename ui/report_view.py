@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.findings import measure_counts, overall_scope
+from core.reference import PHASES, REFERENCE_KEY
 from core.report import DISCLAIMER, Media, dumps, strides_csv
 from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_MISSING
 from core.store import ReportStore, StoredReport, StoreError
@@ -365,7 +366,8 @@ def frames_and_video(op: Opened) -> None:
     r = op.report
     media = Media.of(r)
     evidence, ev_frames = media.evidence, media.evidence_frames
-    items = sorted((k for k in evidence if op.media(evidence[k])),
+    reference = {REFERENCE_KEY.format(phase=ph) for ph in PHASES}  # shown by the reference section
+    items = sorted((k for k in evidence if k not in reference and op.media(evidence[k])),
                    key=lambda k: (ev_frames.get(k, 0), k))
     video = op.media(media.video)
     if not items and not video:

@@ -41,7 +41,7 @@ first (the links die at once), then the media.
 Loading checks the report's schema version (:func:`check_report_version`): older reports
 open as they are, a report written by a newer FormCheck gives ``report_too_new``.
 
-Configuration (:func:`setting`: the environment, else ``.streamlit/secrets.toml``):
+Configuration (:func:`core.settings.setting`: the environment, else ``.streamlit/secrets.toml``):
 ``FORMCHECK_DATABASE_URL`` (default: SQLite in ``$FORMCHECK_DATA_DIR``, default ``./data``),
 ``FORMCHECK_MEDIA_URL`` (default: ``media/`` beside the SQLite file, or in the data folder),
 ``FORMCHECK_S3_ENDPOINT_URL`` and ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` for S3.
@@ -61,7 +61,6 @@ import shutil
 import sqlite3
 import stat
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -71,6 +70,8 @@ from typing import Any, ParamSpec, Protocol, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import NullPool
+
+from .settings import setting  # noqa: F401 - also the store's public name for it
 
 from core import privacy
 from core.errors import FormCheckError
@@ -98,7 +99,6 @@ _DB_TIMEOUT_S = 30.0  # how long a call waits for another writer
 _CONNECT_TIMEOUT_S = 10  # how long opening a server database may take
 _MIGRATION_LOCK = 0x466F726D  # PostgreSQL advisory lock held while migrating ("Form")
 _DUMMY_HASH = hashlib.sha256(b"no such report").hexdigest()
-_SECRETS_FILES = (Path(".streamlit/secrets.toml"), Path.home() / ".streamlit/secrets.toml")
 
 _MESSAGES = {
     "storage_full": (
@@ -354,23 +354,6 @@ class ReportStore(Protocol):
 
 
 # --- configuration ------------------------------------------------------------------------
-
-
-def setting(name: str) -> str | None:
-    """A setting from the environment, else from ``.streamlit/secrets.toml`` (the app's
-    folder, then the home folder), else None. Empty values count as unset."""
-    value = os.environ.get(name)
-    if value:
-        return value
-    for path in _SECRETS_FILES:
-        try:
-            with open(path, "rb") as f:
-                value = tomllib.load(f).get(name)
-        except (OSError, tomllib.TOMLDecodeError):
-            continue
-        if isinstance(value, str) and value:
-            return value
-    return None
 
 
 def database_url() -> str:

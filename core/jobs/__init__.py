@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 from ..errors import FormCheckError
+from ..settings import setting
 from .state import ACTIVE, DONE, FAILED, QUEUED, RUNNING, Job, JobTable, data_dir  # noqa: F401
 
 log = logging.getLogger("formcheck.jobs")
@@ -43,23 +44,9 @@ SAMPLE_KEEP_DAYS = 30
 HEARTBEAT_S = 3.0
 
 
-def _secrets() -> dict:
-    path = Path(os.environ.get("FORMCHECK_SECRETS", ".streamlit/secrets.toml"))
-    try:
-        import tomllib
-
-        return tomllib.loads(path.read_text()) if path.is_file() else {}
-    except Exception:  # noqa: BLE001 - a broken secrets file means: not configured
-        log.warning("could not read %s", path, exc_info=True)
-        return {}
-
-
 def broker_url() -> str | None:
     """The Celery broker URL when jobs go to a queue service, else None (embedded)."""
-    url = os.environ.get(BROKER_ENV, "").strip()
-    if not url:
-        url = str(_secrets().get("broker_url", "") or "").strip()
-    return url or None
+    return setting(BROKER_ENV, "broker_url")
 
 
 def table() -> JobTable:

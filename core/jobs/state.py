@@ -1,7 +1,8 @@
 """Job state every worker and the app can see: a ``jobs`` table (SQLAlchemy Core).
 
-Database: ``FORMCHECK_DATABASE_URL`` (the report store's URL, e.g. PostgreSQL, once the store
-moves to SQLAlchemy) or ``sqlite:///$FORMCHECK_DATA_DIR/jobs.db`` (default ``./data``). The
+Database: ``FORMCHECK_DATABASE_URL`` (the report store's URL, e.g. PostgreSQL; read like every
+setting by :func:`core.settings.setting`: environment, else secrets file) or
+``sqlite:///$FORMCHECK_DATA_DIR/jobs.db`` (default ``./data``). The
 table is created on first use; it lives in its own module so the store's schema and
 migrations stay the store's.
 
@@ -25,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from ..settings import setting
 
 DATA_DIR_ENV = "FORMCHECK_DATA_DIR"
 DB_URL_ENV = "FORMCHECK_DATABASE_URL"
@@ -90,11 +93,11 @@ class Job:
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get(DATA_DIR_ENV) or "data")
+    return Path(setting(DATA_DIR_ENV) or "data")
 
 
 def database_url() -> str:
-    url = os.environ.get(DB_URL_ENV, "").strip()
+    url = setting(DB_URL_ENV)
     if url:
         return url
     # embedded default: the jobs table in its own SQLite file beside the report store's

@@ -111,8 +111,8 @@ def _candidates(by: dict[str, MetricResult]) -> list[tuple[float, str, list[str]
         return sum(SEV.get(by[m].status, 0) * BY_ID[m].weight * CONF_W[by[m].confidence]
                    for m in mids if m in by)
 
-    def below(mid: str) -> bool:  # judged as shown, like the status
-        lo = BY_ID[mid].good_lo
+    def below(mid: str) -> bool:  # judged as shown, like the status (against the runner's
+        lo = by[mid].extra.get("band_good_lo", BY_ID[mid].good_lo)  # own band if it has one)
         return lo is not None and BY_ID[mid].shown(by[mid].value) < lo
 
     groups: dict[str, list[str]] = {}

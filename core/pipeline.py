@@ -25,7 +25,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import annotate, parallel_pose
+from . import annotate, parallel_pose, profile
 from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_duration,
                         clip_source)
 from .errors import FormCheckError
@@ -36,7 +36,7 @@ from .metrics import compute_metrics
 from .pose import MediaPipePose, PoseBackend
 from .quality import ClipStats, assess
 from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Events, Findings, GaitEvent,
-                     Media, Options, Report, Series, SourceInfo, ViewInfo)
+                     Media, Options, Profile, Report, Series, SourceInfo, ViewInfo)
 from .video import iter_frames, probe
 from .view import apply_override, detect_view
 
@@ -59,6 +59,15 @@ class AnalysisOptions:
     max_side: int = 960
     write_video: bool = True
     max_seconds: float = 60.0
+    # the runner's optional profile (core.profile; kept in the report as core.report.Profile)
+    speed_mps: float | None = None  # treadmill speed or pace, as m/s
+    speed_given: str = "m/s"  # how it was entered: "m/s", "km/h" or "min/km"
+    sex: str | None = None
+    experience: str | None = None
+
+    def profile(self) -> Profile | None:
+        p = Profile(self.speed_mps, self.speed_given, self.sex, self.experience)
+        return None if p.empty else p
 
     def validate(self) -> None:
         if self.view not in VIEW_CHOICES:
@@ -70,6 +79,7 @@ class AnalysisOptions:
         if self.length_unit not in LENGTH_UNITS:
             raise FormCheckError("bad_option", f"Unknown length unit '{self.length_unit}'.",
                                  "Give your height in cm or in feet and inches.")
+        profile.check(self.speed_mps, self.sex, self.experience)
         if self.capture_fps is not None and not (10 <= self.capture_fps <= 1000):
             raise FormCheckError("bad_option", "Capture frame rate should be 10-1000 fps.",
                                  "Enter the slow-motion rate your phone filmed at, e.g. 240.")
@@ -151,7 +161,7 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
     events = detect_events(track, view)
     quality = assess(track, view, events, clip)
     prog("Measuring", 0.86)
-    mo = compute_metrics(track, view, events, opts.height_cm)
+    mo = compute_metrics(track, view, events, opts.height_cm, speed_mps=opts.speed_mps)
     metrics = mo.results
     not_measured = mo.not_measured
     if not mo.feet_in_view:  # contacts of feet out of the picture are guesses: shown nowhere
@@ -195,6 +205,7 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
         media=media,
         cleaning=dict(track.notes),
         disclaimer=DISCLAIMER,
+        profile=opts.profile(),
     )
     prog("Done", 1.0)
     return report.to_json()

@@ -39,6 +39,8 @@ are read through one type, :class:`Media` (``Media.of(report_dict)``). Top-level
                 ``thumbnail_frame``, ``face_boxes`` ({frame: [x0, y0, x1, y1]} for blurring
                 faces when sharing); paths are relative to the media folder handed to the
                 pipeline (or the store).
+``profile``     :class:`Profile` or None: what the runner told us about themselves (sex,
+                speed and how it was given, experience; height stays in ``options``).
 ``cleaning``    what landmark cleaning did (swaps fixed, outliers, leg length, cut-off).
 ``disclaimer``  the training-aid sentence.
 
@@ -58,7 +60,8 @@ import numpy as np
 if TYPE_CHECKING:
     from .landmarks import Track
 
-REPORT_VERSION = "1.1"  # 1.1: side_diff, findings.more_fixes, options.length_unit (see MIGRATIONS)
+REPORT_VERSION = "1.2"  # 1.1: side_diff, findings.more_fixes, options.length_unit; 1.2: profile
+# (see MIGRATIONS)
 ENGINE_VERSION = "0.1.0"
 
 DISCLAIMER = (
@@ -205,6 +208,26 @@ class Options:
     length_unit: str = "cm"  # how the runner gave their height: "cm" or "in"
     view: str = "auto"
     capture_fps: float | None = None
+
+
+@dataclass
+class Profile:
+    """The runner's optional profile, kept with the report (height is ``Options.height_cm``).
+
+    ``speed_mps``: treadmill speed in m/s, however it was entered; ``speed_given``: how the
+    runner gave it (``"m/s"``, ``"km/h"``, ``"min/km"``) so it is shown back the same way;
+    ``sex``: ``"female"`` / ``"male"`` / None (stored, not used to change any band);
+    ``experience``: ``"new"`` (under a year), ``"regular"`` (1-3 years), ``"experienced"``
+    (more) or None: sets how gently the plan (:mod:`core.plan`) starts."""
+
+    speed_mps: float | None = None
+    speed_given: str = "m/s"
+    sex: str | None = None
+    experience: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.speed_mps is None and self.sex is None and self.experience is None
 
 
 @dataclass
@@ -378,6 +401,7 @@ class Report:
     media: Media
     cleaning: dict[str, Any] = field(default_factory=dict)
     disclaimer: str = DISCLAIMER
+    profile: Profile | None = None  # 1.2: the runner's optional profile
     other: dict[str, Any] = field(default_factory=dict)  # keys of a newer minor version, kept
 
     def to_json(self) -> dict[str, Any]:
@@ -426,8 +450,15 @@ def _migrate_1_0(d: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
+def _migrate_1_1(d: dict[str, Any]) -> dict[str, Any]:
+    """1.1 -> 1.2: reports stored before the runner profile (``profile``: None)."""
+    d.setdefault("profile", None)
+    return d
+
+
 # from-version -> (to-version, migration); applied in turn until REPORT_VERSION
-MIGRATIONS: dict[str, tuple[str, Any]] = {"1.0": ("1.1", _migrate_1_0)}
+MIGRATIONS: dict[str, tuple[str, Any]] = {"1.0": ("1.1", _migrate_1_0),
+                                          "1.1": ("1.2", _migrate_1_1)}
 
 
 def load_report(data: Any) -> dict[str, Any]:

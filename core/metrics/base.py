@@ -208,8 +208,11 @@ class Context:
     geometry (computed once, on first use), the per-stride values, and the results."""
 
     def __init__(self, track: Track, view: ViewResult, events: GaitEvents,
-                 height_cm: float | None, by_id: dict[str, Metric]):
+                 height_cm: float | None, by_id: dict[str, Metric],
+                 speed_mps: float | None = None):
         self.tr, self.view, self.ev = track, view, events
+        self.speed = speed_mps  # the runner's treadmill speed (m/s), None when not given
+        self.height_cm = height_cm
         self.by_id = by_id
         self.L = track.leg_length_px()
         self.cm_per_L = height_cm * LEG_PER_HEIGHT if height_cm else None
@@ -330,7 +333,10 @@ class Context:
     def add(self, mid: str, value: float | None, *, caveat: str, confidence: str, n: int,
             left: float | None = None, right: float | None = None, spread: float | None = None,
             evidence: list[int] | None = None, status: str | None = None, display: str | None = None,
-            extra: dict | None = None) -> None:
+            extra: dict | None = None, band: tuple[str, str] | None = None) -> None:
+        """Add ``mid``'s result. ``status`` and ``band`` (good, fix texts) replace the spec's
+        own judgement and band texts where the metric judges against the runner's own band
+        (cadence with a speed given)."""
         spec = self.by_id[mid].spec
         if not spec.valid_for(self.view.view):
             return  # the contract does not allow it from this view (listed as not measured)
@@ -359,7 +365,8 @@ class Context:
         self.results.append(MetricResult(
             id=mid, label=spec.label, area=spec.area, unit=spec.unit, value=value,
             display=display, status=st, confidence=confidence, caveat=caveat,
-            band_good=spec.good, band_fix=spec.fix, left=left, right=right,
+            band_good=band[0] if band else spec.good, band_fix=band[1] if band else spec.fix,
+            left=left, right=right,
             asymmetry_pct=sides.value if sides is not None and sides.unit == "%" else None,
             side_diff=None if sides is None else {"value": sides.value, "unit": sides.unit,
                                                   "status": sides.status, "text": sides.text},
@@ -446,11 +453,12 @@ class MetricsOutput:
 
 
 def run(registry: tuple[Metric, ...], track: Track, view: ViewResult, events: GaitEvents,
-        height_cm: float | None = None) -> MetricsOutput:
+        height_cm: float | None = None, speed_mps: float | None = None) -> MetricsOutput:
     """Every metric of ``registry`` valid for the view: one pass over the strides (the
-    per-stride table), then each metric's summary, then the chart channels."""
+    per-stride table), then each metric's summary, then the chart channels. ``speed_mps``:
+    the runner's treadmill speed (stride length, vertical ratio, their own cadence band)."""
     by_id = {m.id: m for m in registry}
-    ctx = Context(track, view, events, height_cm, by_id)
+    ctx = Context(track, view, events, height_cm, by_id, speed_mps)
     valid = [m for m in registry if m.spec.valid_for(view.view)]
     rows: list[dict] = []
     per_stride = [m for m in valid if m.stride is not None]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..events import choose_cadence
 from ..spec import MetricSpec
 from .base import Context, Metric
+from .speed import cadence_band
 
 SPEC = MetricSpec(
     "cadence", "Cadence", "feet", ("any",), "steps/min", "165-185", "< 160 or > 195",
@@ -47,9 +48,17 @@ def summarise(ctx: Context) -> None:
         conf = "low"
         caveat = "From foot contacts only."
     ev_frames = [e.frame for e in ev.ics[:2]]
+    extra = {"cadence_events": ce, "cadence_spectral": cs}
+    status = band = None
+    if ctx.speed is not None:  # the runner's own band at their speed (core.metrics.speed)
+        own = cadence_band(SPEC, ctx.speed)
+        status, band = own.spec.status(value), own.texts()
+        extra.update(band_speed_mps=ctx.speed, band_shift=own.shift,
+                     band_good_lo=own.spec.good_lo)
+        caveat += (f" Judged against your own band at your speed (the usual 165-185 moved by "
+                   f"{own.shift:+d} steps/min; see the Method page).")
     ctx.add("cadence", value, caveat=caveat, confidence=conf, n=n, evidence=ev_frames,
-            display=f"{SPEC.fmt(value)} steps/min",
-            extra={"cadence_events": ce, "cadence_spectral": cs})
+            display=f"{SPEC.fmt(value)} steps/min", extra=extra, status=status, band=band)
 
 
 CADENCE = Metric(SPEC, summarise, advice={"low": "low_cadence", "high": "high_cadence"},

@@ -50,8 +50,8 @@ class Case:
     events: GaitEvents
     view: ViewResult
 
-    def metrics(self, height_cm: float | None = None) -> dict:
-        out = compute_metrics(self.track, self.view, self.events, height_cm)
+    def metrics(self, height_cm: float | None = None, speed_mps: float | None = None) -> dict:
+        out = compute_metrics(self.track, self.view, self.events, height_cm, speed_mps=speed_mps)
         self.strides = out.strides
         return {r.id: r for r in out.results}
 

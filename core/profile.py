@@ -1,0 +1,66 @@
+"""The runner's optional profile: speed or pace, sex, experience (height is an analysis option).
+
+Contract:
+    speed_from(value, unit) -> m/s          unit: "m/s", "km/h" or "min/km" (pace)
+    speed_text(speed_mps, unit) -> str      the speed as the runner gave it, e.g. "5:30 min/km"
+    check(speed_mps, sex, experience)       raises FormCheckError (friendly) for values out of range
+
+The profile is stored with the report (:class:`core.report.Profile`). Speed adds stride length
+and vertical ratio and moves the cadence band (:mod:`core.metrics.speed`); experience sets how
+gently the plan starts (:mod:`core.plan`); sex is kept but changes no band (no source we use
+gives a sex-specific band).
+"""
+from __future__ import annotations
+
+from .errors import FormCheckError
+
+SPEED_UNITS = ("m/s", "km/h", "min/km")
+SEXES = ("female", "male")
+EXPERIENCE = {"new": "New to running (under a year)", "regular": "Running 1-3 years",
+              "experienced": "Running more than 3 years"}
+SPEED_MIN, SPEED_MAX = 1.5, 8.0  # m/s: a slow jog (11:07 min/km) to a sprint
+
+
+def speed_from(value: float, unit: str) -> float:
+    """``value`` in ``unit`` as m/s (a pace of ``value`` minutes per km for ``"min/km"``)."""
+    if unit == "m/s":
+        return float(value)
+    if unit == "km/h":
+        return float(value) / 3.6
+    if unit == "min/km":
+        if value <= 0:
+            raise FormCheckError("bad_option", "A pace must be more than 0 minutes per km.",
+                                 "Enter your pace as minutes per km, e.g. 5.5 for 5:30.")
+        return 1000.0 / (float(value) * 60.0)
+    raise FormCheckError("bad_option", f"Unknown speed unit '{unit}'.",
+                         f"Give your speed in one of: {', '.join(SPEED_UNITS)}.")
+
+
+def pace_text(speed_mps: float) -> str:
+    """``"5:30 min/km"`` for 3.03 m/s."""
+    secs = round(1000.0 / speed_mps)
+    return f"{secs // 60}:{secs % 60:02d} min/km"
+
+
+def speed_text(speed_mps: float, unit: str = "m/s") -> str:
+    """The speed as the runner gave it, with the m/s it was analysed at."""
+    if unit == "min/km":
+        return f"{pace_text(speed_mps)} ({speed_mps:.2f} m/s)"
+    if unit == "km/h":
+        return f"{speed_mps * 3.6:.1f} km/h ({speed_mps:.2f} m/s)"
+    return f"{speed_mps:.2f} m/s ({pace_text(speed_mps)})"
+
+
+def check(speed_mps: float | None, sex: str | None, experience: str | None) -> None:
+    """Refuse out-of-range profile values with a friendly message (no traceback)."""
+    if speed_mps is not None and not (SPEED_MIN <= speed_mps <= SPEED_MAX):
+        raise FormCheckError(
+            "bad_option", f"A speed of {speed_mps:.2f} m/s is outside {SPEED_MIN:.1f}-"
+            f"{SPEED_MAX:.0f} m/s (a pace of {pace_text(SPEED_MAX)} to {pace_text(SPEED_MIN)}).",
+            "Enter your treadmill speed (m/s or km/h) or your pace (min/km), or leave it empty.")
+    if sex is not None and sex not in SEXES:
+        raise FormCheckError("bad_option", f"Unknown sex '{sex}'.",
+                             "Choose female or male, or leave it empty.")
+    if experience is not None and experience not in EXPERIENCE:
+        raise FormCheckError("bad_option", f"Unknown experience '{experience}'.",
+                             f"Choose one of: {', '.join(EXPERIENCE)}, or leave it empty.")

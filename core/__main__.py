@@ -1,4 +1,5 @@
-"""Command line: ``python -m core analyze CLIP [--height CM] [--view V] [--capture-fps N]
+"""Command line: ``python -m core analyze CLIP [--height CM] [--speed M/S | --pace MIN/KM]
+[--view V] [--capture-fps N]
 [--out report.json] [--video annotated.mp4] [--media-dir DIR] [--quiet]``, and
 ``python -m core compare BEFORE.json AFTER.json [--json]`` (metric by metric, see
 :mod:`core.compare`).
@@ -19,6 +20,7 @@ from pathlib import Path
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from . import profile  # noqa: E402
 from .errors import FormCheckError  # noqa: E402
 from .pipeline import VIEW_CHOICES, AnalysisOptions, analyze  # noqa: E402
 from .report import dumps  # noqa: E402
@@ -53,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     a = sub.add_parser("analyze", help="analyse a running clip")
     a.add_argument("clip")
     a.add_argument("--height", type=float, help="runner height in cm (adds centimetres)")
+    pace = a.add_mutually_exclusive_group()
+    pace.add_argument("--speed", type=float, help="treadmill speed in m/s (adds stride length, "
+                      "vertical ratio and your own cadence band)")
+    pace.add_argument("--pace", help="pace in min/km, e.g. 5:30 or 5.5 (instead of --speed)")
     a.add_argument("--view", default="auto", choices=VIEW_CHOICES)
     a.add_argument("--capture-fps", type=float, help="real capture rate of a slow-motion clip")
     a.add_argument("--out", help="write the report JSON here")
@@ -79,9 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         return compare_cmd(args.before, args.after, args.json)
 
     media_dir = Path(args.media_dir) if args.media_dir else Path(tempfile.mkdtemp(prefix="formcheck_"))
-    opts = AnalysisOptions(height_cm=args.height, view=args.view, capture_fps=args.capture_fps,
-                           write_video=not args.no_video)
     try:
+        speed, given = _speed(args.speed, args.pace)
+        opts = AnalysisOptions(height_cm=args.height, view=args.view, capture_fps=args.capture_fps,
+                               write_video=not args.no_video, speed_mps=speed, speed_given=given)
         report = analyze(args.clip, opts, media_dir, _bar(args.quiet))
     except FormCheckError as e:
         sys.stderr.write("\n" if not args.quiet else "")
@@ -110,6 +117,21 @@ def main(argv: list[str] | None = None) -> int:
     elif not args.media_dir:
         shutil.rmtree(media_dir, ignore_errors=True)
     return 0
+
+
+def _speed(speed: float | None, pace: str | None) -> tuple[float | None, str]:
+    """(m/s, how it was given) from ``--speed`` or ``--pace`` ("5:30" or "5.5" min/km)."""
+    if pace is None:
+        return speed, "m/s"
+    try:
+        mins, _, secs = pace.strip().partition(":")
+        minutes = float(mins) + (float(secs) / 60 if secs else 0.0)
+        if secs and not 0 <= float(secs) < 60:
+            raise ValueError
+    except ValueError:
+        raise FormCheckError("bad_option", f"'{pace}' is not a pace.",
+                             "Give your pace in minutes per km, e.g. --pace 5:30 or --pace 5.5.")
+    return profile.speed_from(minutes, "min/km"), "min/km"
 
 
 def worker(args) -> int:

@@ -41,6 +41,14 @@ def nothing_open() -> None:
     right.page_link(session.HISTORY_PAGE, label="Open your history", icon=":material/history:")
 
 
+def plan_link(op: report_view.Opened) -> None:
+    """The way to this report's 3-week plan (pages/plan.py), for the owner and for a
+    share-link viewer alike (the viewer's link carries the share id)."""
+    params = {owner.SHARE_PARAM: op.id} if op.viewer and not op.sample else None
+    st.page_link("pages/plan.py", label="Turn these fixes into a 3-week plan",
+                 icon=":material/event_note:", query_params=params)
+
+
 def main() -> None:
     session.keep_browser_cookie()
     op = load()
@@ -55,6 +63,7 @@ def main() -> None:
     else:
         report_view.scores(op)
         report_view.fixes(op)
+        plan_link(op)
         compare.reference_section(op)
         report_view.metrics_by_area(op)
         report_view.chart_section(op)

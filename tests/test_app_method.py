@@ -84,9 +84,11 @@ def test_navigation_includes_live_only_when_its_file_exists(tmp_path):
 
     for name in ("analyze.py", "report.py", "history.py", "method.py"):
         (tmp_path / name).write_text("")
-    assert [p.title for p in page_specs(tmp_path)] == ["Analyze", "Report", "History", "Method"]
+    assert [p.title for p in page_specs(tmp_path)] == ["Analyze", "Report", "Plan", "History",
+                                                       "Method"]
     (tmp_path / "live.py").write_text("")
-    assert [p.title for p in page_specs(tmp_path)] == ["Analyze", "Live", "Report", "History",
+    assert [p.title for p in page_specs(tmp_path)] == ["Analyze", "Live", "Report", "Plan",
+                                                       "History",
                                                        "Method"]
     assert [p.file for p in page_specs(tmp_path) if p.default] == ["analyze.py"]
 

@@ -186,3 +186,40 @@ def test_migrated_side_differences_are_what_the_engine_writes_today(fresh: dict)
     assert [m["asymmetry_pct"] for m in cur["metrics"]] == \
         [m["asymmetry_pct"] for m in fresh["metrics"]]
     assert any(m["side_diff"] for m in fresh["metrics"])
+
+
+def test_runner_profile_is_kept_with_the_report_and_older_reports_have_none(old: dict) -> None:
+    """1.2: the runner's optional profile (speed as given, sex, experience) is stored, read
+    back typed, and a 1.1 report (no profile key) loads with ``profile`` None."""
+    from core.report import Profile
+
+    g = Gait(cadence=172.0, seconds=8.0)
+    raw = make_track(g)
+    source = SourceInfo(filename="synthetic", size_bytes=0, fps_nominal=g.fps, width=raw.width,
+                        height=raw.height, orig_width=raw.width, orig_height=raw.height,
+                        rotation=0, codec="none", **SourceInfo.timing(raw))
+    opts = AnalysisOptions(height_cm=175, speed_mps=1000 / 330, speed_given="min/km",
+                           sex="female", experience="new")
+    rep = build_report(raw, None, source, opts, ClipStats(), None)
+    assert rep["profile"] == {"speed_mps": pytest.approx(3.0303, abs=1e-4),
+                              "speed_given": "min/km", "sex": "female", "experience": "new"}
+    typed = Report.from_json(rep)
+    assert isinstance(typed.profile, Profile) and typed.profile.experience == "new"
+    assert typed.to_json() == rep
+    ids = {m["id"] for m in rep["metrics"]}
+    assert {"stride_length", "vertical_ratio"} <= ids
+    one_one = load_report(old)  # 1.0 -> 1.1 -> 1.2
+    one_one["version"] = "1.1"
+    del one_one["profile"]
+    assert Report.from_json(one_one).profile is None
+    assert load_report(one_one)["profile"] is None
+
+
+@pytest.mark.parametrize("kw", [dict(speed_mps=0.5), dict(speed_mps=12.0), dict(sex="x"),
+                                dict(experience="pro")])
+def test_a_profile_out_of_range_is_a_friendly_refusal(kw) -> None:
+    from core.errors import FormCheckError
+
+    with pytest.raises(FormCheckError) as e:
+        AnalysisOptions(**kw).validate()
+    assert e.value.hint

@@ -23,6 +23,7 @@ PAGES = (
     PageSpec("analyze.py", "Analyze", ":material/upload:", default=True),
     PageSpec("live.py", "Live", ":material/videocam:"),
     PageSpec("report.py", "Report", ":material/insights:"),
+    PageSpec("plan.py", "Plan", ":material/event_note:"),
     PageSpec("history.py", "History", ":material/history:"),
     PageSpec("compare.py", "Compare", ":material/compare:"),
     PageSpec("method.py", "Method", ":material/menu_book:"),

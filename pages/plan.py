@@ -1,0 +1,96 @@
+"""Plan: the open report's top fixes as a 3-week plan (core.plan), with a printable download.
+
+Opens the same report the Report page would: ``?r=<share id>`` for a share-link viewer, else
+this session's own report (with its proof of ownership), else the sample report.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.plan import PlanError, make_plan, plan_html
+from ui import guard, owner, session
+from ui.theme import esc
+
+PLAN_PAGE = "pages/plan.py"
+
+
+def load() -> tuple[dict, dict | None] | None:
+    """(report, query params to link back to it) of the report this page is for, or None."""
+    store = session.store()
+    share_id = st.query_params.get(owner.SHARE_PARAM)
+    if share_id is not None:
+        stored = store.get(share_id, viewer=True)
+        return (stored.report, {owner.SHARE_PARAM: share_id}) if stored else None
+    rid = session.current()
+    if rid is not None:
+        stored = store.get(rid, session.proof(rid))
+        return (stored.report, None) if stored else None
+    sample = session.current_sample()
+    if sample is not None:
+        stored = store.get_sample(sample)
+        return (stored.report, None) if stored else None
+    return None
+
+
+def back(params: dict | None) -> None:
+    st.page_link(session.REPORT_PAGE, label="Back to the report", icon=":material/arrow_back:",
+                 query_params=params)
+
+
+def show(plan) -> None:
+    meta = [x for x in (f"From your report of {plan.created}" if plan.created else "",
+                        plan.source, f"Speed: {plan.speed}" if plan.speed else "") if x]
+    if meta:
+        st.caption(esc(" · ".join(meta)))
+    st.markdown(esc(plan.headline))
+    st.subheader("What you work on", anchor=False)
+    for i, f in enumerate(plan.focuses, 1):
+        with st.container(border=True):
+            st.markdown(f"**{i}. {esc(f.title)}**")
+            if f.seen:
+                st.caption(f"What we saw: {esc(f.seen)}")
+            st.markdown(f":material/record_voice_over: **Cue:** {esc(f.cue)}")
+            st.markdown(f":material/fitness_center: **Drill: {esc(f.drill)}.** {esc(f.how)}")
+    st.subheader("Week by week", anchor=False)
+    for w in plan.weeks:
+        with st.container(border=True):
+            st.markdown(f"**Week {w.number}: {esc(w.theme)}**")
+            st.caption(esc(w.intro))
+            for it in w.items:
+                st.markdown(f"- **{esc(it.drill)}** ({esc(it.focus.lower())}): {esc(it.dose)}  \n"
+                            f"  *{esc(it.cue)}*")
+    st.subheader("What to film again, and when", anchor=False)
+    for r in plan.refilm:
+        st.info(f"**Day {r.day}: {esc(r.title)}.** {esc(r.how)}", icon=":material/videocam:")
+    for n in plan.notes:
+        st.caption(esc(n))
+
+
+def main() -> None:
+    session.keep_browser_cookie()
+    st.title("Your 3-week plan")
+    opened = load()
+    if opened is None:
+        st.info("No report is open, so there is no plan yet. Analyse a clip, or open a report "
+                "from your history; its plan is one click away.", icon=":material/info:")
+        st.page_link(session.ANALYZE_PAGE, label="Analyse a clip", icon=":material/upload:")
+        return
+    report, params = opened
+    try:
+        plan = make_plan(report)
+    except PlanError as e:
+        st.warning(str(e), icon=":material/videocam_off:")
+        back(params)
+        return
+    show(plan)
+    day = plan.created or "report"
+    st.download_button("Download the plan (one printable page)", plan_html(plan),
+                       file_name=f"formcheck-plan-{day}.html", mime="text/html",
+                       icon=":material/print:", type="primary",
+                       help="A single web page: open it and print it, or save it as PDF "
+                            "from the print dialog.")
+    back(params)
+
+
+with guard.friendly_errors():
+    main()

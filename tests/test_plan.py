@@ -1,0 +1,122 @@
+"""core/plan.py: a report's top fixes -> a 3-week plan (doses grow, cue minutes grow, what to
+film again and when), the maintenance plan for a report without fixes, the refusal for a
+refused clip, and the one-page printable HTML. Reports are real: the stored engine report
+``tests/fixtures/report_v1.0.json`` (see tests/test_report_json.py), edited where a case needs
+it."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from core.coaching import ADVICE
+from core.plan import (MAINTENANCE, PlanError, cue_minutes, dose_for_week, make_plan,
+                       plan_html)
+
+FIXTURE = Path(__file__).parent / "fixtures" / "report_v1.0.json"
+
+
+@pytest.fixture()
+def report() -> dict:
+    return json.loads(FIXTURE.read_text())
+
+
+def test_top_fixes_become_three_weeks_with_growing_doses(report):
+    fixes = report["findings"]["fixes"]
+    plan = make_plan(report)
+    assert not plan.maintenance and [f.title for f in plan.focuses] == [f["title"] for f in fixes]
+    assert [f.cue for f in plan.focuses] == [f["cue"] for f in fixes]  # the report's own words
+    assert [w.number for w in plan.weeks] == [1, 2, 3]
+    for i, fx in enumerate(fixes):
+        items = [w.items[i] for w in plan.weeks]
+        assert {it.drill for it in items} == {fx["drill"]["name"]}
+        sets = [it.sets for it in items]
+        base = int(fx["drill"]["dose"].split()[0])
+        assert sets == [base, base + 1, base + 2]  # one more set or round a week
+        assert items[0].dose == fx["drill"]["dose"]
+        assert items[2].dose.startswith(f"{base + 2} ")
+    assert "1 min" in plan.weeks[0].items[0].cue and "9 min" in plan.weeks[2].items[0].cue
+    assert [r.day for r in plan.refilm] == [7, 21]
+    assert "from the side" in plan.refilm[1].how and "Compare" in plan.refilm[1].how
+
+
+def test_cue_minutes_grow_by_one_each_run():
+    assert [cue_minutes(w) for w in (1, 2, 3)] == [(1, 3), (4, 6), (7, 9)]
+
+
+@pytest.mark.parametrize("dose, week, new, expect", [
+    ("3 x 3 min within an easy run, twice a week, for 3 weeks", 1, False,
+     ("3 x 3 min within an easy run, twice a week", 3)),
+    ("3 x 3 min within an easy run, twice a week, for 3 weeks", 3, False,
+     ("5 x 3 min within an easy run, twice a week", 5)),
+    ("5 rounds in your warm-up", 2, False, ("6 rounds in your warm-up", 6)),
+    ("6 repeats in your warm-up", 1, True, ("5 repeats in your warm-up", 5)),
+    ("2 x 10, daily", 1, True, ("1 x 10, daily", 1)),
+    ("every 5 min during easy runs", 3, False, ("every 5 min during easy runs", None)),
+])
+def test_dose_for_week(dose, week, new, expect):
+    assert dose_for_week(dose, week, new) == expect
+
+
+def test_every_library_dose_reads_well_in_every_week():
+    for key, advice in ADVICE.items():
+        for w in (1, 2, 3):
+            text, n = dose_for_week(advice.dose, w)
+            assert text and "for 3 weeks" not in text, key
+            assert n is None or text.startswith(str(n)), key
+
+
+def test_a_new_runner_starts_one_set_lower_and_is_told_why(report):
+    report = copy.deepcopy(report)
+    report["version"] = "1.1"
+    report["options"]["length_unit"] = "cm"
+    report["findings"]["more_fixes"] = []
+    report["profile"] = {"speed_mps": 1000 / 330, "speed_given": "min/km", "sex": None,
+                         "experience": "new"}
+    plan = make_plan(report)
+    base = int(report["findings"]["fixes"][0]["drill"]["dose"].split()[0])
+    assert [w.items[0].sets for w in plan.weeks] == [base - 1, base, base + 1]
+    assert any("new to running" in n for n in plan.notes)
+    assert "5:30 min/km" in plan.speed and "5:30 min/km" in plan.refilm[1].how
+
+
+def test_a_report_without_fixes_gets_a_maintenance_plan(report):
+    report = copy.deepcopy(report)
+    report["findings"]["fixes"] = []
+    plan = make_plan(report)
+    assert plan.maintenance and "Nothing to fix" in plan.headline
+    assert [f.key for f in plan.focuses] == list(MAINTENANCE)
+    assert [f.drill for f in plan.focuses] == [ADVICE[k].drill_name for k in MAINTENANCE]
+    sets = [w.items[0].sets for w in plan.weeks]
+    assert sets == sorted(sets) and sets[0] < sets[2]
+    assert plan.refilm[-1].day == 21
+
+
+def test_front_and_back_fixes_are_filmed_from_behind(report):
+    report = copy.deepcopy(report)
+    fx = report["findings"]["fixes"]
+    fx[:] = fx[:1]
+    fx[0]["metrics"] = ["step_width"]
+    assert "from behind" in make_plan(report).refilm[1].how
+
+
+def test_a_refused_report_has_no_plan_and_says_why(report):
+    report = copy.deepcopy(report)
+    report["status"] = "refused"
+    report["quality"]["summary"] = "the runner is walking"
+    with pytest.raises(PlanError, match="the runner is walking"):
+        make_plan(report)
+
+
+def test_plan_html_is_one_printable_page_with_everything_escaped(report):
+    report = copy.deepcopy(report)
+    report["findings"]["fixes"][0]["title"] = "<script>alert(1)</script>"
+    page = plan_html(make_plan(report))
+    assert page.startswith("<!doctype html>") and page.count("<html") == 1
+    assert "@media print" in page and "@page{size:A4" in page
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert page.count("<tr>") == 4  # header + 3 weeks
+    for word in ("Week 1", "Week 3", "Day 21", "Cue:", "training aid"):
+        assert word in page

@@ -8,7 +8,7 @@ import streamlit as st
 from core.errors import FormCheckError
 from core.pipeline import VIEW_CHOICES, AnalysisOptions
 from core.report import DISCLAIMER
-from ui import analysis, guard, session, text
+from ui import analysis, guard, profile, session, text
 from ui.format import megabytes
 
 
@@ -20,30 +20,8 @@ def filming_guide() -> None:
 
 
 def options_form() -> AnalysisOptions:
+    you = profile.about_you()
     with st.expander("Options (optional)", icon=":material/tune:"):
-        unit = st.radio("Your height in", ("cm", "ft + in"), horizontal=True, key="fc_height_unit",
-                        help="Optional. Adds centimetres next to distances given as a share of "
-                             "your leg length.")
-        height_cm = None
-        if unit == "cm":
-            height = st.number_input("Your height (cm)", min_value=100, max_value=230, value=None,
-                                     step=1, placeholder="e.g. 178")
-            height_cm = float(height) if height else None
-        else:
-            ft_col, in_col = st.columns(2)
-            feet = ft_col.number_input("Your height (feet)", min_value=3, max_value=7, value=None,
-                                       step=1, placeholder="e.g. 5")
-            inches = in_col.number_input("and inches", min_value=0, max_value=11, value=None,
-                                         step=1, placeholder="e.g. 10")
-            if feet is not None:
-                cm = (feet * 12 + (inches or 0)) * 2.54  # 1 in = 2.54 cm exactly
-                if 100 <= cm <= 230:
-                    height_cm = round(cm, 1)
-                    st.caption(f"{feet} ft {inches or 0} in = {height_cm:.1f} cm")
-                else:
-                    st.warning(f"{feet} ft {inches or 0} in is {cm:.0f} cm: enter a height between "
-                               "3 ft 4 in and 7 ft 6 in, or leave it empty.",
-                               icon=":material/straighten:")
         view = st.selectbox("Camera view", VIEW_CHOICES,
                             format_func=lambda v: text.VIEW_CHOICES_LABELS.get(v, v),
                             help="Leave on automatic unless the report guessed the view wrong.")
@@ -51,9 +29,9 @@ def options_form() -> AnalysisOptions:
                               value=None, step=10, placeholder="only for slow-motion clips, e.g. 240",
                               help="Slow-motion videos play back slower than real time. Give "
                                    "the rate your phone filmed at so timings are real.")
-    return AnalysisOptions(height_cm=height_cm, length_unit="cm" if unit == "cm" else "in",
-                           view=view,
-                           capture_fps=float(fps) if fps else None)
+    return AnalysisOptions(height_cm=you.height_cm, length_unit=you.length_unit, view=view,
+                           capture_fps=float(fps) if fps else None, speed_mps=you.speed_mps,
+                           speed_given=you.speed_given, sex=you.sex, experience=you.experience)
 
 
 def upload_limit_mb() -> int:

@@ -28,8 +28,8 @@ def test_home_shows_guide_uploader_and_options(app, data_dir):
         assert needle in text
     assert len(at.file_uploader) == 1
     assert set(at.file_uploader[0].allowed_type) >= {".mp4", ".mov", ".m4v", ".webm", ".avi"}
-    assert [s.label for s in at.selectbox] == ["Camera view"]
-    assert at.selectbox[0].options == ["Detect automatically", "Side (either direction)",
+    assert [s.label for s in at.selectbox] == ["Sex", "Running experience", "Camera view"]
+    assert at.selectbox[2].options == ["Detect automatically", "Side (either direction)",
                                        "Side, running to the left", "Side, running to the right",
                                        "Front (running toward the camera)",
                                        "Back (running away from the camera)"]

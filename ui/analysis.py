@@ -76,7 +76,18 @@ atexit.register(shutil.rmtree, _ROOT, True)
 
 def options_key(options: AnalysisOptions) -> str:
     return json.dumps({"height_cm": options.height_cm, "length_unit": options.length_unit,
-                       "view": options.view, "capture_fps": options.capture_fps}, sort_keys=True)
+                       "view": options.view, "capture_fps": options.capture_fps,
+                       **_profile(options)}, sort_keys=True)
+
+
+def _profile(options: AnalysisOptions) -> dict:
+    """The runner's profile fields (only those given, so keys of clips analysed without a
+    profile stay what they were)."""
+    out = {"speed_mps": options.speed_mps, "sex": options.sex, "experience": options.experience}
+    out = {k: v for k, v in out.items() if v is not None}
+    if options.speed_mps is not None:
+        out["speed_given"] = options.speed_given
+    return out
 
 
 def clip_key(digest: str, options: AnalysisOptions) -> str:
@@ -265,7 +276,7 @@ def forget_report(report_id: str, key: str | None) -> None:
 def options_dict(options: AnalysisOptions) -> dict:
     return {"height_cm": options.height_cm, "length_unit": options.length_unit,
             "view": options.view, "capture_fps": options.capture_fps,
-            "write_video": options.write_video}
+            "write_video": options.write_video, **_profile(options)}
 
 
 def submit_upload(data: bytes, filename: str | None, options: AnalysisOptions) -> str:

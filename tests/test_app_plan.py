@@ -1,0 +1,99 @@
+"""Plan page (pages/plan.py) in AppTest: the owner's plan with its download, a share-link
+viewer's plan, no report open, a refused report; and the report page's link to it. The
+report is the stored engine report tests/fixtures/report_v1.0.json (no pose model run)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from core.report import Media
+from core.store import Proof
+
+PLAN = "pages/plan.py"
+REPORT = "pages/report.py"
+FIXTURE = Path(__file__).parent / "fixtures" / "report_v1.0.json"
+
+
+def _texts(at) -> str:
+    return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.warning,
+                                            *at.title, *at.subheader]).replace("\\", "")
+
+
+def media_for(report: dict, folder: Path) -> Path:
+    """Plain grey stand-ins for the media files the stored report names (the store keeps only
+    reports whose media exist; the plan shows none of them)."""
+    for rel in Media.of(report).files():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(folder / rel), np.full((360, 640, 3), 200, np.uint8))
+    return folder
+
+
+def save_fixture(store, folder: Path, edit=None):
+    report = json.loads(FIXTURE.read_text())
+    if edit:
+        edit(report)
+    return store.save(report, media_for(report, folder))
+
+
+@pytest.fixture()
+def saved(store, tmp_path):
+    return save_fixture(store, tmp_path / "media")
+
+
+def _ok(at):
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_owner_sees_the_plan_and_can_download_it(app, store, saved):
+    at = _ok(app(PLAN, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run())
+    report = store.get(saved.id, saved.delete_key).report
+    text = _texts(at)
+    assert at.title[0].value == "Your 3-week plan"
+    assert [s.value for s in at.subheader] == ["What you work on", "Week by week",
+                                               "What to film again, and when"]
+    for fx in report["findings"]["fixes"]:
+        assert fx["title"] in text and fx["drill"]["name"] in text
+    for w in ("Week 1: Learn the feel", "Week 2: Build it in", "Week 3: Make it yours",
+              "Day 7", "Day 21"):
+        assert w in text
+    downloads = at.get("download_button")
+    assert [d.label for d in downloads] == ["Download the plan (one printable page)"]
+
+
+def test_share_link_viewer_gets_the_same_plan(app, store, saved):
+    share_id = store.share(saved.id, Proof(delete_key=saved.delete_key))
+    at = _ok(app(PLAN, query={"r": share_id}).run())
+    report = store.get(saved.id, saved.delete_key).report
+    assert report["findings"]["fixes"][0]["title"] in _texts(at)
+    assert len(at.get("download_button")) == 1
+
+
+def test_no_report_open_says_so(app, data_dir):
+    at = _ok(app(PLAN).run())
+    assert "No report is open" in _texts(at) and not at.get("download_button")
+
+
+def test_an_unknown_share_link_is_not_a_traceback(app, data_dir):
+    at = _ok(app(PLAN, query={"r": "nope"}).run())
+    assert "No report is open" in _texts(at)
+
+
+def test_a_refused_report_gets_the_reason_not_a_plan(app, store, tmp_path):
+    def refuse(report):
+        report["status"] = "refused"
+        report["quality"]["summary"] = "the runner is walking"
+    s = save_fixture(store, tmp_path / "media", refuse)
+    at = _ok(app(PLAN, fc_current=s.id, fc_owned={s.id: s.delete_key}).run())
+    assert "the runner is walking" in _texts(at) and not at.get("download_button")
+
+
+def test_the_report_page_links_to_the_plan(app, store, saved):
+    at = _ok(app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run())
+    links = [e for e in at.get("page_link")]
+    assert any("3-week plan" in e.proto.label and e.proto.page.endswith("plan") for e in links), \
+        [(e.proto.label, e.proto.page) for e in links]

@@ -1,0 +1,63 @@
+"""About you (optional) on the Analyze page (ui/profile.py): speed or pace, sex, experience
+beside the height; friendly words for a bad entry; remembered when the runner leaves the page
+and comes back; and part of the analysis key and the queued job's options (ui/analysis.py)."""
+from __future__ import annotations
+
+import pytest
+
+from core.pipeline import AnalysisOptions
+from ui import analysis
+from ui.profile import parse_speed
+
+ANALYZE = "pages/analyze.py"
+
+
+def _texts(at) -> str:
+    return "\n".join(str(e.value) for e in [*at.caption, *at.warning]).replace("\\", "")
+
+
+def _speed(at):
+    return next(t for t in at.text_input if t.label == "Treadmill speed or pace")
+
+
+def _radio(at, label):
+    return next(r for r in at.radio if r.label == label)
+
+
+def test_about_you_takes_a_pace_and_remembers_it(app, data_dir):
+    at = app(ANALYZE).run()
+    assert not at.exception
+    assert [e.label for e in at.status][:2] == ["About you (optional)", "Options (optional)"]
+    _radio(at, "Speed in").set_value("min/km").run()
+    _speed(at).input("5:30").run()
+    next(s for s in at.selectbox if s.label == "Running experience").set_value("new").run()
+    assert "= 5:30 min/km (3.03 m/s)" in _texts(at)
+    at.switch_page("pages/method.py").run()
+    at.switch_page(ANALYZE).run()
+    assert not at.exception
+    assert _speed(at).value == "5:30" and _radio(at, "Speed in").value == "min/km"
+    assert next(s for s in at.selectbox if s.label == "Running experience").value == "new"
+
+
+def test_a_bad_speed_is_a_friendly_note_not_an_error(app, data_dir):
+    at = app(ANALYZE).run()
+    _speed(at).input("fast").run()
+    assert not at.exception and "'fast' is not a speed" in _texts(at)
+    _speed(at).input("40").run()  # 40 m/s
+    assert "outside 1.5-8 m/s" in _texts(at)
+
+
+@pytest.mark.parametrize("text, unit, mps", [("10.8", "km/h", 3.0), ("2,9", "m/s", 2.9),
+                                             ("5:00", "min/km", 1000 / 300),
+                                             ("4.5", "min/km", 1000 / 270), ("", "m/s", None)])
+def test_parse_speed(text, unit, mps):
+    assert parse_speed(text, unit) == (pytest.approx(mps) if mps else None)
+
+
+def test_the_profile_is_part_of_the_analysis_key_and_the_job():
+    plain = AnalysisOptions(height_cm=180)
+    fast = AnalysisOptions(height_cm=180, speed_mps=3.5, speed_given="km/h", experience="new")
+    assert analysis.options_key(plain) != analysis.options_key(fast)
+    assert "speed" not in analysis.options_key(plain)  # keys made before profiles still match
+    job = analysis.options_dict(fast)
+    assert AnalysisOptions(**job).profile() == fast.profile()

@@ -128,9 +128,9 @@ def cue_minutes(week: int) -> tuple[int, int]:
     return first, first + RUNS_PER_WEEK - 1
 
 
-def _cue_text(cue: str, week: int) -> str:
+def _cue_text(week: int) -> str:
     a, b = cue_minutes(week)
-    return f"Run with the cue for {a} min on your first run this week, {b} min by the last: \u201c{cue}\u201d"
+    return f"Cue: {a} min on your first run this week, {b} min by the last."
 
 
 def _focuses(report: dict) -> tuple[list[Focus], bool]:
@@ -174,7 +174,7 @@ def make_plan(report: dict) -> Plan:
         items = []
         for f in focuses:
             dose, n = dose_for_week(_dose(r, f), w, new)
-            items.append(Item(f.title, f.drill, dose, n, _cue_text(f.cue, w)))
+            items.append(Item(f.title, f.drill, dose, n, _cue_text(w)))
         weeks.append(Week(w, theme, intro, items))
     views = sorted({f.view for f in focuses}, key=["side", "behind"].index)
     where = " and ".join("from the side" if v == "side" else "from behind" for v in views)
@@ -202,7 +202,7 @@ def make_plan(report: dict) -> Plan:
         "One cue per run, taking turns: change one thing at a time. Do the drills in your "
         "warm-up and keep the rest of your running as it is.", DISCLAIMER]
     return Plan(maintenance, headline, focuses, weeks, refilm, notes, str(r.get("created", ""))[:10],
-                str((r.get("source") or {}).get("filename", "")), speed)
+                str((r.get("source") or {}).get("filename") or ""), speed)
 
 
 # ----------------------------------------------------------------------------- HTML
@@ -219,8 +219,9 @@ table{border-collapse:collapse;width:100%;font-size:12px}th,td{border:1px solid 
 .film{background:#eef6ff;border-radius:8px;padding:6px 10px;font-size:12px;margin-top:8px}
 .film p{margin:2px 0}ul{margin:4px 0 0 18px;padding:0;font-size:11px;color:#5b6475}
 @page{size:A4;margin:11mm}
-@media print{body{padding:0;max-width:none;font-size:10pt}h1{font-size:17pt}
- .focus,.film,table{page-break-inside:avoid}th{background:#eee!important;
+@media print{body{padding:0;max-width:none;font-size:9.5pt}h1{font-size:16pt}
+ h2{font-size:11.5pt;margin:9px 0 4px}.lead,.focus p,table,.film{font-size:9pt}
+ .small,ul{font-size:8pt}.focus,.film{page-break-inside:avoid}th{background:#eee!important;
  -webkit-print-color-adjust:exact;print-color-adjust:exact}a{color:inherit;text-decoration:none}}
 """
 

@@ -38,6 +38,9 @@ def test_top_fixes_become_three_weeks_with_growing_doses(report):
         assert items[0].dose == fx["drill"]["dose"]
         assert items[2].dose.startswith(f"{base + 2} ")
     assert "1 min" in plan.weeks[0].items[0].cue and "9 min" in plan.weeks[2].items[0].cue
+    assert plan.source == "sample_good_side.mp4"
+    report["source"]["filename"] = None  # as a share link shows it (the file name withheld)
+    assert make_plan(report).source == "" and "None" not in plan_html(make_plan(report))
     assert [r.day for r in plan.refilm] == [7, 21]
     assert "from the side" in plan.refilm[1].how and "Compare" in plan.refilm[1].how
 

@@ -10,6 +10,9 @@ import streamlit as st
 
 from core.findings import CONF_W, POINTS, SEV, build_findings
 from core.findings import status_of_score
+from core.metrics.cadence import SPEC as CADENCE_SPEC
+from core.metrics.speed import CADENCE_SOURCE, cadence_band
+from core.profile import pace_text
 from core.report import DISCLAIMER
 from core.spec import (AREA_LABELS, AREAS, ASYMMETRY_GOOD_DIFF, ASYMMETRY_GOOD_PCT,
                        ASYMMETRY_PCT_MIN_MEAN, ASYMMETRY_PCT_UNITS, ASYMMETRY_WATCH_DIFF,
@@ -162,6 +165,39 @@ def scoring_section() -> None:
         st.dataframe(weights, hide_index=True, width="stretch")
 
 
+def targets_section() -> None:
+    """What the runner's profile (About you) changes, the speed-cadence source with the band
+    at a few speeds (computed by core.metrics.speed), and how the 3-week plan is made."""
+    st.markdown(
+        "**About you** on the Analyze page is optional. Your **height** adds centimetres. Your "
+        "**treadmill speed or pace** adds two measures, **stride length** (speed x 60 / "
+        "cadence x 2: one stride is two steps; the step is half of it) and **vertical "
+        "ratio** (the hips' bounce / step length, which also needs your height), and judges "
+        "your **cadence against your own band** for that speed. Cadence rises with speed, so "
+        "a single band would call an easy jogger slow and a fast runner quick.")
+    st.caption(f":material/menu_book: {esc(CADENCE_SOURCE)}")
+    rows = []
+    for v in (2.4, 2.7, 3.0, 3.3, 3.5, 4.0):
+        own = cadence_band(CADENCE_SPEC, v)
+        rows.append({"Speed": f"{v:.1f} m/s ({pace_text(v)})",
+                     "Good cadence (steps/min)": f"{own.spec.good_lo:.0f}–{own.spec.good_hi:.0f}",
+                     "Work on it below / above": f"{own.spec.fix_below:.0f} / {own.spec.fix_above:.0f}"
+                     + (" (band at 3.5 m/s)" if own.clipped else "")})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.markdown(
+        "The metric card says when a band is your own. Your **sex** is kept with the report but "
+        "changes no band: we have no source that gives one per sex. Your **running experience** "
+        "sets how gently the plan starts.")
+    st.markdown(
+        "**Your 3-week plan** (a link on every report) takes the report's top fixes: the same "
+        "cue and drill, one more set or round of the drill each week (one fewer to start if "
+        "you are new to running), and the cue practised a minute longer on every run (1 "
+        "minute on the first run, then 2, 3 ...), one thing at a time. It says what to film "
+        "again and when: a quick check after week 1 and the full re-test on day 21, from the "
+        "same place, camera height and speed, to compare with this report. A report without "
+        "fixes gets a plan that keeps your form. It downloads as one printable page.")
+
+
 def _num(x: float) -> str:
     return f"{x:g}"
 
@@ -187,6 +223,9 @@ def main() -> None:
 
     st.header("How the scores are made", divider="gray", anchor=False)
     scoring_section()
+
+    st.header("Your own targets and your plan", divider="gray", anchor=False)
+    targets_section()
 
     st.header("How accurate it is", divider="gray", anchor=False)
     if ACCURACY_MD.is_file():

@@ -19,7 +19,8 @@ def test_method_page_lists_every_metric_and_the_limits(app, data_dir):
     for spec in METRICS:
         assert any(lbl.startswith(spec.label + " · ") for lbl in labels), spec.label
     assert [h.value for h in at.header] == ["From your video to your report", "What we measure",
-                                           "How the scores are made", "How accurate it is",
+                                           "How the scores are made",
+                                           "Your own targets and your plan", "How accurate it is",
                                            "Limits to keep in mind"]
     text = "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.warning])
     text = text.replace("\\", "")
@@ -108,3 +109,14 @@ def test_accuracy_table_parsing():
     brief = summary(table).set_index("measure")["typical difference"].to_dict()
     assert brief == {"camera view": "1 of 1 correct", "cadence": "0.7 spm"}
     assert split_table("no table here") == (None, "no table here")
+
+
+def test_method_page_names_the_speed_cadence_source_and_the_plan(app, data_dir):
+    at = app("pages/method.py").run()
+    assert not at.exception
+    text = "\n".join(str(e.value) for e in [*at.markdown, *at.caption]).replace("\\", "")
+    assert "van Oeveren et al. 2017" in text and "Lieberman et al. 2015" in text
+    assert "3-week plan" in text and "own band" in text
+    bands = next(df.value for df in at.dataframe if "Good cadence (steps/min)" in df.value.columns)
+    assert list(bands["Good cadence (steps/min)"])[:3] == ["158\u2013178", "161\u2013181",
+                                                           "165\u2013185"]

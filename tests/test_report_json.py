@@ -208,6 +208,8 @@ def test_runner_profile_is_kept_with_the_report_and_older_reports_have_none(old:
     assert typed.to_json() == rep
     ids = {m["id"] for m in rep["metrics"]}
     assert {"stride_length", "vertical_ratio"} <= ids
+    cadence = next(m for m in rep["metrics"] if m["id"] == "cadence")
+    assert cadence["band_good"] == "165-185 steps/min, your own band at 3.03 m/s"
     one_one = load_report(old)  # 1.0 -> 1.1 -> 1.2
     one_one["version"] = "1.1"
     del one_one["profile"]

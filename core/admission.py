@@ -69,6 +69,7 @@ class ClipStats:
 
     brightness: float = 128.0  # median luma 0..255
     scene_cuts: int = 0
+    cut_frames: list[int] = field(default_factory=list)  # frames that start a new shot
     camera_shift_pct: float = 0.0  # total background drift, % of frame width
     second_person_frames: int = 0
     second_person_probed: int = 0
@@ -145,9 +146,10 @@ class ClipStatsCollector:
     def stats(self) -> ClipStats:
         d = np.array(self.diffs) if self.diffs else np.zeros(1)
         base = float(np.median(d)) + 1e-3
-        cuts = int(np.count_nonzero((d > CUT_MIN_DIFF) & (d > CUT_DIFF_RATIO * base)))
+        cut = (d > CUT_MIN_DIFF) & (d > CUT_DIFF_RATIO * base)
+        at = [int(j) + 1 for j in np.flatnonzero(cut)] if self.diffs else []  # diff j: j -> j+1
         return ClipStats(brightness=float(np.median(self.luma)) if self.luma else 0.0,
-                         scene_cuts=cuts, camera_shift_pct=self._drift_pct())
+                         scene_cuts=len(at), cut_frames=at, camera_shift_pct=self._drift_pct())
 
 
 def probe_second_person(frames: FrameStore, track: Track,

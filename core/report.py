@@ -39,6 +39,10 @@ are read through one type, :class:`Media` (``Media.of(report_dict)``). Top-level
                 ``thumbnail_frame``, ``face_boxes`` ({frame: [x0, y0, x1, y1]} for blurring
                 faces when sharing); paths are relative to the media folder handed to the
                 pipeline (or the store).
+``segments``    :class:`Segments` or None (reports before 1.2): the clip's continuous stretches
+                (cuts, zoom changes, pace changes; :mod:`core.segments`), which seconds were
+                analysed (``analysed_start_s`` / ``analysed_end_s``, the whole clip when
+                ``whole``) and each stretch's steps and cadence.
 ``cleaning``    what landmark cleaning did (swaps fixed, outliers, leg length, cut-off).
 ``disclaimer``  the training-aid sentence.
 
@@ -58,7 +62,8 @@ import numpy as np
 if TYPE_CHECKING:
     from .landmarks import Track
 
-REPORT_VERSION = "1.1"  # 1.1: side_diff, findings.more_fixes, options.length_unit (see MIGRATIONS)
+REPORT_VERSION = "1.2"  # 1.1: side_diff, findings.more_fixes, options.length_unit; 1.2: segments
+#                         (see MIGRATIONS)
 ENGINE_VERSION = "0.1.0"
 
 DISCLAIMER = (
@@ -214,6 +219,32 @@ class Events:
     method: str = ""
     cadence_events: float | None = None  # steps/min from the contacts
     cadence_spectral: float | None = None  # steps/min from the hips' bounce
+
+
+@dataclass
+class SegmentInfo:
+    """One continuous stretch of the clip (:class:`core.segments.Segment` as stored)."""
+
+    start_s: float
+    end_s: float
+    kind: str  # what began it: start, cut, jump, zoom, gap, return, pace
+    reason: str  # the same in words
+    steps: int  # foot contacts in it (basis "hips": steps of the hips' rhythm)
+    cadence_spm: float | None
+    steady: bool
+    analysed: bool = False
+    basis: str = "contacts"  # contacts | hips | none
+
+
+@dataclass
+class Segments:
+    """Which seconds of the clip the report describes, and the clip's other stretches."""
+
+    whole: bool  # one continuous stretch: the whole clip was analysed
+    analysed_start_s: float | None
+    analysed_end_s: float | None
+    items: list[SegmentInfo] = field(default_factory=list)
+    note: str = ""  # one line for the runner
 
 
 @dataclass
@@ -377,6 +408,7 @@ class Report:
     findings: Findings
     media: Media
     cleaning: dict[str, Any] = field(default_factory=dict)
+    segments: Segments | None = None
     disclaimer: str = DISCLAIMER
     other: dict[str, Any] = field(default_factory=dict)  # keys of a newer minor version, kept
 
@@ -426,8 +458,16 @@ def _migrate_1_0(d: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
+def _migrate_1_1(d: dict[str, Any]) -> dict[str, Any]:
+    """1.1 -> 1.2: reports stored before clips were split into stretches (``segments``:
+    None, i.e. the whole clip was analysed as one)."""
+    d.setdefault("segments", None)
+    return d
+
+
 # from-version -> (to-version, migration); applied in turn until REPORT_VERSION
-MIGRATIONS: dict[str, tuple[str, Any]] = {"1.0": ("1.1", _migrate_1_0)}
+MIGRATIONS: dict[str, tuple[str, Any]] = {"1.0": ("1.1", _migrate_1_0),
+                                          "1.1": ("1.2", _migrate_1_1)}
 
 
 def load_report(data: Any) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from .pose import MediaPipePose, PoseBackend
 from .quality import ClipStats, assess
 from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Events, Findings, GaitEvent,
                      Media, Options, Report, Series, SourceInfo, ViewInfo)
-from .segments import find_segments, segments_info, window
+from .segments import find_segments, segments_info, trim_events, window
 from .video import iter_frames, probe
 from .view import apply_override, detect_view
 
@@ -146,7 +146,7 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
                  progress: Progress | None = None) -> dict:
     prog = progress or (lambda s, f: None)
     prog("Finding continuous stretches", 0.815)
-    plan = find_segments(raw, clip.cut_frames, opts.view)
+    plan = find_segments(raw, clip.cut_frames, opts.view, clip.change_frames)
     if not plan.whole and plan.analysed is not None:  # only the chosen stretch from here on
         raw = window(raw, plan.analysed)
     prog("Cleaning the landmarks", 0.82)
@@ -154,6 +154,8 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
     view = apply_override(detect_view(track), opts.view, track=track)
     prog("Finding foot contacts", 0.84)
     events = detect_events(track, view)
+    if not plan.whole and plan.analysed is not None:
+        events = trim_events(events, plan.analysed)
     quality = assess(track, view, events, clip, plan)
     prog("Measuring", 0.86)
     mo = compute_metrics(track, view, events, opts.height_cm)

@@ -18,9 +18,9 @@ Contract:
 
 Boundaries, hardest first:
     ``cut``   the picture changes at once (64-px thumbnail difference, found while decoding);
-    ``jump``  the runner's hips jump by over :data:`JUMP_LEG` leg lengths between two frames
+    ``jump``  (with the picture changing at that frame) the runner's hips jump by over :data:`JUMP_LEG` leg lengths between two frames
               and stay there (a cut between shots of the same place);
-    ``zoom``  the runner's size (hip-knee-ankle plus trunk length, median over a stride)
+    ``zoom``  (with the picture changing at that frame) the runner's size (hip-knee-ankle plus trunk length, median over a stride)
               changes by over :data:`ZOOM_RATIO` within a few frames;
     ``gap``   the runner is not found for over :data:`GAP_S` s;
     ``pace``  within a continuous piece, the step time (between foot contacts) changes by
@@ -58,6 +58,7 @@ PACE_P = 0.01  # ... with this significance (Mann-Whitney U: robust to a misread
 PACE_MIN_STEPS = 4  # ... and at least this many steps on each side
 JOIN_FIT = np.log(1.15)  # a step time within 15 % of the new pace's median belongs to it
 STEADY_SPREAD = 0.15  # robust spread of step times (MAD x 1.4826 / median)
+MIN_PIECE_S = 1.0  # a shorter piece holds no 6 steps: not analysed (0 steps)
 EDGE_S = 0.1  # contacts this close to a hard boundary are not counted (filter edge)
 
 KINDS = ("start", "cut", "jump", "zoom", "gap", "return", "pace")
@@ -294,7 +295,7 @@ def _piece(raw: Track, a: int, b: int, kind: str, view: str) -> list[Segment]:
     """Segments of the continuous piece ``[a, b)`` (split further by pace changes)."""
     t = raw.t
     seg = Segment(a, b, float(t[a]), _end_time(t, b), kind)
-    if kind == "gap" or b - a < 3 or raw.detected[a:b].mean() < 0.5:
+    if kind == "gap" or t[b - 1] - t[a] < MIN_PIECE_S or raw.detected[a:b].mean() < 0.5:
         seg.basis = "none"
         return [seg]
     sub = clean(_slice(raw, a, b))
@@ -380,8 +381,17 @@ def _confirmed(sub: Track, ics: list, splits: list[int]) -> list[int]:
     return out
 
 
-def boundaries(raw: Track, cut_frames: list[int] | tuple[int, ...] = ()) -> list[tuple[int, str]]:
-    """Hard boundaries ``(frame, kind)`` in time order (one per frame, the hardest kind)."""
+CONFIRM_FRAMES = 2  # a jump or zoom this near a change of the picture is an edit
+
+
+def boundaries(raw: Track, cut_frames: list[int] | tuple[int, ...] = (),
+               change_frames: list[int] | None = None) -> list[tuple[int, str]]:
+    """Hard boundaries ``(frame, kind)`` in time order (one per frame, the hardest kind);
+    jumps and zooms only near ``change_frames`` when given (see :func:`find_segments`)."""
+
+    def seen(f: int) -> bool:
+        return change_frames is None or any(abs(f - c) <= CONFIRM_FRAMES for c in change_frames)
+
     rank = {k: i for i, k in enumerate(("cut", "jump", "zoom", "gap", "return"))}
     found: dict[int, str] = {}
 
@@ -400,9 +410,11 @@ def boundaries(raw: Track, cut_frames: list[int] | tuple[int, ...] = ()) -> list
     for f in cut_frames:
         add(int(f), "cut")
     for f in jump_frames(raw):
-        add(f, "jump")
+        if seen(f):
+            add(f, "jump")
     for f in zoom_frames(raw):
-        add(f, "zoom")
+        if seen(f):
+            add(f, "zoom")
     for a, b in gap_runs(raw):
         add(a, "gap")
         add(b, "return")
@@ -410,13 +422,18 @@ def boundaries(raw: Track, cut_frames: list[int] | tuple[int, ...] = ()) -> list
 
 
 def find_segments(raw: Track, cut_frames: list[int] | tuple[int, ...] = (),
-                  view: str = "auto") -> SegmentPlan:
-    """Split ``raw`` into stretches and choose the one to analyse (see module docstring)."""
+                  view: str = "auto", change_frames: list[int] | None = None) -> SegmentPlan:
+    """Split ``raw`` into stretches and choose the one to analyse (see module docstring).
+
+    ``change_frames``: frames where the picture changes much more than usual
+    (:attr:`core.admission.ClipStats.change_frames`); a jump or zoom of the runner counts
+    only within :data:`CONFIRM_FRAMES` of one (the pose model's size and place of a runner
+    wobble; an edit changes the picture too). None: no picture known, the pose alone."""
     if raw.n < 2:
         return SegmentPlan([], None, "")
     gaps = gap_runs(raw)
     gap_starts = {a for a, _ in gaps}
-    cuts = boundaries(raw, cut_frames)
+    cuts = boundaries(raw, cut_frames, change_frames)
     edges = [0] + [f for f, _ in cuts] + [raw.n]
     kinds = ["start"] + [k for _, k in cuts]
     segs: list[Segment] = []
@@ -462,7 +479,8 @@ def describe(plan: SegmentPlan) -> str:
     cad = f" at {seg.cadence_spm:.0f} steps/min" if seg.cadence_spm else ""
     return (f"Analysed {seg.start_s:.1f}-{seg.end_s:.1f} s, the longest steady running stretch "
             f"({seg.steps} steps{cad}); the clip's {others} other stretch"
-            f"{'es are' if others != 1 else ' is'} listed below, not scored.")
+            f"{'es are' if others != 1 else ' is'} listed with "
+            f"{'their' if others != 1 else 'its'} cadence, not scored.")
 
 
 def segments_info(plan: SegmentPlan):
@@ -477,3 +495,14 @@ def segments_info(plan: SegmentPlan):
              for i, s in enumerate(plan.segments)]
     return Segments(plan.whole, None if seg is None else round(seg.start_s, 2),
                     None if seg is None else round(seg.end_s, 2), items, describe(plan))
+
+
+def trim_events(events, seg: Segment, edge_s: float = EDGE_S):
+    """``events`` (:class:`core.events.GaitEvents` of a windowed track) without the contacts
+    and toe-offs within ``edge_s`` of the stretch's ends (a foot's swing cut off by the
+    boundary reads as a contact there), the contacts' cadence recomputed."""
+    lo, hi = seg.start_s + edge_s, seg.end_s - edge_s
+    ics = [e for e in events.ics if lo <= e.t <= hi]
+    tos = [e for e in events.tos if lo <= e.t <= hi]
+    cad, step_times = cadence_from_ics(ics)
+    return replace(events, ics=ics, tos=tos, cadence_events=cad, step_times=step_times)

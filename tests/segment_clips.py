@@ -21,11 +21,14 @@ class Piece:
     start_s: float = 0.0
     end_s: float | None = None
     zoom: float = 1.0  # > 1: the centre of the picture enlarged (a zoom cut)
+    step: int = 1  # keep every step-th frame (a 60 fps piece in a 30 fps clip)
 
 
 def _frames(p: Piece, size: tuple[int, int] | None):
     with av.open(str(p.path)) as c:
-        for f in c.decode(video=0):
+        for i, f in enumerate(c.decode(video=0)):
+            if i % p.step:
+                continue
             t = float(f.pts * f.time_base)
             if t < p.start_s - 1e-6:
                 continue

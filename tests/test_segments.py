@@ -54,7 +54,7 @@ def test_pace_change_splits_at_the_change_with_each_cadence(first, second):
     assert 5.0 <= b.start_s <= 5.0 + 2 * 60 / second + 0.02
     assert plan.analysed is b and b.steady and b.steps >= 15
     line = sg.describe(plan)
-    assert f"Analysed {b.start_s:.1f}-{b.end_s:.1f} s" in line and "1 other stretch is" in line
+    assert f"Analysed {b.start_s:.1f}-{b.end_s:.1f} s" in line and "1 other stretch is listed" in line
 
 
 def test_small_pace_wobble_is_not_a_change():
@@ -82,6 +82,14 @@ def test_runner_jump_in_the_picture_is_a_cut():
     raw = _join(_g(170, 4), _g(170, 4), shift_px=400.0)
     assert sg.jump_frames(raw) == [240]
     assert [s.kind for s in sg.find_segments(raw).segments] == ["start", "jump"]
+
+
+def test_jump_or_zoom_counts_only_with_a_picture_change_when_the_picture_is_known():
+    jumped = _join(_g(170, 4), _g(170, 4), shift_px=400.0)
+    zoomed = _join(_g(170, 4, leg=200), _g(170, 5, leg=300))
+    for raw in (jumped, zoomed):
+        assert sg.find_segments(raw, change_frames=[]).whole  # the pose alone wobbles
+        assert not sg.find_segments(raw, change_frames=[241]).whole  # an edit: both change
 
 
 def test_one_frame_glitch_is_not_a_jump():
@@ -157,7 +165,12 @@ def test_cut_frames_from_thumbnails():
     for i in range(20):
         col.add_thumbnail((a if i < 12 else b) + rng.normal(0, 1, (36, 64)))
     st = col.stats()
-    assert st.cut_frames == [12] and st.scene_cuts == 1
+    assert st.cut_frames == [12] and st.scene_cuts == 1 and st.change_frames == [12]
+    soft = ClipStatsCollector()  # a zoom cut: the picture changes, not into another scene
+    for i in range(20):
+        soft.add_thumbnail(a + rng.normal(0, 1, (36, 64)) + (6.0 if i >= 12 else 0.0))
+    st = soft.stats()
+    assert st.cut_frames == [] and st.change_frames == [12]
 
 
 def test_report_field_and_older_reports_load():

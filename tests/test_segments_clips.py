@@ -57,8 +57,9 @@ def test_real_join_gives_the_labelled_cadence_of_its_steady_stretch(tmp_path):
     other, steady = CLIPS / "zzzhushi_male_side_treadmill.mp4", CLIPS / "mhuang_IMG_5396.mp4"
     if not (other.exists() and steady.exists()):
         pytest.skip("shared clips missing")
+    # both clips are portrait 9:16; the 60 fps one at every other frame
     spans = join([Piece(other, 0.0, 3.0), Piece(steady, step=2)], tmp_path / "edited.mp4", 30,
-                  size=(540, 960)  # both clips are portrait 9:16)
+                  size=(540, 960))
     rep = analyze(tmp_path / "edited.mp4", AnalysisOptions(write_video=False), tmp_path / "out")
     seg = rep["segments"]
     assert rep["status"] == "limited" and not seg["whole"], rep["quality"]["summary"]

@@ -189,3 +189,22 @@ def test_report_field_and_older_reports_load():
     rep = Report.from_json(dict(d, source=None, options=None, quality=None, view=None,
                                 events=None, series=None, findings=None))
     assert rep.segments is None
+
+
+def test_report_page_rows_and_cli_lines_name_the_scored_seconds():
+    from core.report import to_jsonable
+    from core.summary import stretch_lines
+    from ui.report_view import stretch_rows
+
+    plan = sg.find_segments(_join(_g(160, 5), _g(180, 6)))
+    rep = {"segments": to_jsonable(sg.segments_info(plan))}
+    rows = stretch_rows(rep)
+    a = plan.analysed
+    assert [r["Scored"] for r in rows] == ["", "analysed"]
+    assert rows[1]["Seconds"] == f"{a.start_s:.1f}–{a.end_s:.1f}" and rows[1]["Steps/min"] == 180
+    lines = stretch_lines(rep)
+    assert lines[0].startswith(f"Scored on {a.start_s:.1f}-{a.end_s:.1f} s")
+    assert f"{plan.segments[0].cadence_spm:.0f} steps/min" in lines[1] and lines[2].lstrip().startswith("*")
+    whole = {"segments": to_jsonable(sg.segments_info(sg.find_segments(_g(170, 6))))}
+    for r in (whole, {"segments": None}, {}):  # one stretch, or a report from before 1.2
+        assert stretch_rows(r) == [] and stretch_lines(r) == []

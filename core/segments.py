@@ -75,7 +75,7 @@ class Segment:
     start_frame: int
     end_frame: int
     start_s: float  # clip time of the first frame
-    end_s: float  # clip time just after the last frame (next frame's time)
+    end_s: float  # the next stretch's first frame time (the clip's last frame time at its end)
     kind: str  # what began it: one of KINDS
     steps: int = 0  # foot contacts found in it (or steps of the hips' rhythm, basis "hips")
     cadence_spm: float | None = None
@@ -285,10 +285,9 @@ def window(raw: Track, seg: Segment) -> Track:
 
 
 def _end_time(t: np.ndarray, b: int) -> float:
-    if b < len(t):
-        return float(t[b])
-    dt = signal.median_interval(t) if len(t) > 1 else 0.0
-    return float(t[-1] + dt)
+    """End of frames ``[.., b)``: the next stretch's first frame time, or for the clip's last
+    stretch its last frame's time (as the clip's duration is counted)."""
+    return float(t[b]) if b < len(t) else float(t[-1])
 
 
 def _piece(raw: Track, a: int, b: int, kind: str, view: str) -> list[Segment]:

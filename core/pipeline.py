@@ -2,7 +2,7 @@
 
     analyze(path, options, out_dir, progress) -> report dict
         one decode pass (frames, pose, clip statistics), then
-        clean -> view -> events -> quality gate -> metrics -> findings -> media -> report.
+        segments -> clean -> view -> events -> quality gate -> metrics -> findings -> media -> report.
     build_report(track, frames, source, options, clip, out_dir, progress) -> report dict
         everything after the pose stage; the webcam mode calls this with its recorded
         landmarks so a live session becomes the same report as an upload.
@@ -37,6 +37,7 @@ from .pose import MediaPipePose, PoseBackend
 from .quality import ClipStats, assess
 from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Events, Findings, GaitEvent,
                      Media, Options, Profile, Report, Series, SourceInfo, ViewInfo)
+from .segments import find_segments, segments_info, trim_events, window
 from .video import iter_frames, probe
 from .view import apply_override, detect_view
 
@@ -154,12 +155,18 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
                  opts: AnalysisOptions, clip: ClipStats, out_dir: str | Path | None = None,
                  progress: Progress | None = None) -> dict:
     prog = progress or (lambda s, f: None)
+    prog("Finding continuous stretches", 0.815)
+    plan = find_segments(raw, clip.cut_frames, opts.view, clip.change_frames)
+    if not plan.whole and plan.analysed is not None:  # only the chosen stretch from here on
+        raw = window(raw, plan.analysed)
     prog("Cleaning the landmarks", 0.82)
     track = clean(raw)
     view = apply_override(detect_view(track), opts.view, track=track)
     prog("Finding foot contacts", 0.84)
     events = detect_events(track, view)
-    quality = assess(track, view, events, clip)
+    if not plan.whole and plan.analysed is not None:
+        events = trim_events(events, plan.analysed)
+    quality = assess(track, view, events, clip, plan)
     prog("Measuring", 0.86)
     mo = compute_metrics(track, view, events, opts.height_cm, speed_mps=opts.speed_mps)
     metrics = mo.results
@@ -204,6 +211,7 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
         findings=findings,
         media=media,
         cleaning=dict(track.notes),
+        segments=segments_info(plan),
         disclaimer=DISCLAIMER,
         profile=opts.profile(),
     )

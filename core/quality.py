@@ -17,6 +17,7 @@ from .events import GaitEvents
 from .landmarks import Track
 from .pose import LM
 from .report import Quality, QualityCheck
+from .segments import SegmentPlan, describe
 from .spec import GROUP_MISSING, LANDMARK_GROUPS, MIN_IN_VIEW, TIMING_FPS, metrics_for_view
 from .view import ViewResult
 
@@ -97,14 +98,20 @@ def duty_factor(events: GaitEvents) -> float | None:
     return float(np.median(vals)) if len(vals) >= 3 else None
 
 
-def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats) -> Quality:
+def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
+           segments: SegmentPlan | None = None) -> Quality:
+    """``segments`` (:func:`core.segments.find_segments`): when the clip was split, only the
+    analysed stretch's frames count for "runner found", and cuts limit the report instead
+    of refusing it; with no stretch of :data:`MIN_STEPS` steady steps it is refused."""
     checks: list[QualityCheck] = []
 
     def add(id_, label, passed, severity, detail, fix="", value=None):
         checks.append(QualityCheck(id_, label, bool(passed), severity if not passed else "info",
                                    detail, fix, value))
 
-    det = float(track.detected.mean()) if track.n else 0.0
+    part = segments.analysed if segments is not None and not segments.whole else None
+    in_part = track.detected[part.start_frame:part.end_frame] if part else track.detected
+    det = float(in_part.mean()) if len(in_part) else 0.0
     add("person", "Runner found", det >= 0.8, "fail" if det < 0.5 else "warn",
         f"The runner was found in {det:.0%} of frames.",
         "Keep the whole runner in the picture for the entire clip, against a plain background.",
@@ -141,10 +148,19 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats) 
     add("light", "Enough light", clip.brightness >= 45, "fail" if clip.brightness < 25 else "warn",
         f"Average brightness {clip.brightness:.0f}/255.",
         "Film in daylight or a well-lit room, with the light behind the camera.", clip.brightness)
-    add("cuts", "One continuous shot", clip.scene_cuts == 0, "fail",
-        f"The clip has {clip.scene_cuts} cut(s) between shots." if clip.scene_cuts
-        else "One continuous shot.",
-        "Upload a single continuous clip straight from the camera, not an edited video.")
+    if segments is None or (segments.whole and clip.scene_cuts):
+        add("cuts", "One continuous shot", clip.scene_cuts == 0, "fail",
+            f"The clip has {clip.scene_cuts} cut(s) between shots." if clip.scene_cuts
+            else "One continuous shot.",
+            "Upload a single continuous clip straight from the camera, not an edited video.")
+    elif segments.whole:
+        add("cuts", "One continuous shot", True, "info", "One continuous shot.")
+    else:
+        add("cuts", "One continuous stretch", False,
+            "warn" if segments.analysed is not None else "fail", describe(segments),
+            "Film one continuous shot of 10-20 s of steady running; cuts, zooms and pace "
+            "changes split the clip and only its longest steady stretch is scored.",
+            len(segments.segments))
     add("still", "Camera still", clip.camera_shift_pct < 15, "warn",
         f"The background drifted by {clip.camera_shift_pct:.0f} % of the frame width.",
         "Put the phone on a tripod or lean it against something; don't follow the runner.",

@@ -41,6 +41,10 @@ are read through one type, :class:`Media` (``Media.of(report_dict)``). Top-level
                 pipeline (or the store).
 ``profile``     :class:`Profile` or None: what the runner told us about themselves (sex,
                 speed and how it was given, experience; height stays in ``options``).
+``segments``    :class:`Segments` or None (reports before 1.2): the clip's continuous stretches
+                (cuts, zoom changes, pace changes; :mod:`core.segments`), which seconds were
+                analysed (``analysed_start_s`` / ``analysed_end_s``, the whole clip when
+                ``whole``) and each stretch's steps and cadence.
 ``cleaning``    what landmark cleaning did (swaps fixed, outliers, leg length, cut-off).
 ``disclaimer``  the training-aid sentence.
 
@@ -60,8 +64,8 @@ import numpy as np
 if TYPE_CHECKING:
     from .landmarks import Track
 
-REPORT_VERSION = "1.2"  # 1.1: side_diff, findings.more_fixes, options.length_unit; 1.2: profile
-# (see MIGRATIONS)
+REPORT_VERSION = "1.2"  # 1.1: side_diff, findings.more_fixes, options.length_unit; 1.2: profile,
+#                         segments (see MIGRATIONS)
 ENGINE_VERSION = "0.1.0"
 
 DISCLAIMER = (
@@ -240,6 +244,32 @@ class Events:
 
 
 @dataclass
+class SegmentInfo:
+    """One continuous stretch of the clip (:class:`core.segments.Segment` as stored)."""
+
+    start_s: float
+    end_s: float
+    kind: str  # what began it: start, cut, jump, zoom, gap, return, pace
+    reason: str  # the same in words
+    steps: int  # foot contacts in it (basis "hips": steps of the hips' rhythm)
+    cadence_spm: float | None
+    steady: bool
+    analysed: bool = False
+    basis: str = "contacts"  # contacts | hips | none
+
+
+@dataclass
+class Segments:
+    """Which seconds of the clip the report describes, and the clip's other stretches."""
+
+    whole: bool  # one continuous stretch: the whole clip was analysed
+    analysed_start_s: float | None
+    analysed_end_s: float | None
+    items: list[SegmentInfo] = field(default_factory=list)
+    note: str = ""  # one line for the runner
+
+
+@dataclass
 class Series:
     t: list[float] = field(default_factory=list)
     frame: list[int] = field(default_factory=list)
@@ -400,6 +430,7 @@ class Report:
     findings: Findings
     media: Media
     cleaning: dict[str, Any] = field(default_factory=dict)
+    segments: Segments | None = None
     disclaimer: str = DISCLAIMER
     profile: Profile | None = None  # 1.2: the runner's optional profile
     other: dict[str, Any] = field(default_factory=dict)  # keys of a newer minor version, kept
@@ -451,8 +482,11 @@ def _migrate_1_0(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _migrate_1_1(d: dict[str, Any]) -> dict[str, Any]:
-    """1.1 -> 1.2: reports stored before the runner profile (``profile``: None)."""
+    """1.1 -> 1.2: reports stored before the runner profile (``profile``: None) and before
+    clips were split into stretches (``segments``: None, i.e. the whole clip was analysed as
+    one)."""
     d.setdefault("profile", None)
+    d.setdefault("segments", None)
     return d
 
 

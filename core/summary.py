@@ -7,12 +7,31 @@ from .spec import BY_ID, side_difference
 MARK = {"good": "ok ", "watch": "~  ", "fix": "!! ", "info": "   "}
 
 
+def stretch_lines(report: dict) -> list[str]:
+    """Which seconds were scored and the clip's stretches (none for a clip analysed whole)."""
+    seg = report.get("segments") or {}
+    if not seg or seg.get("whole"):
+        return []
+    out = ([f"Scored on {seg['analysed_start_s']:.1f}-{seg['analysed_end_s']:.1f} s, the longest "
+            "steady running stretch (*). The clip's stretches:"]
+           if seg.get("analysed_start_s") is not None else ["The clip's stretches:"])
+    for i in seg.get("items") or []:
+        cad = f"{i['cadence_spm']:.0f} steps/min" if i.get("cadence_spm") else "no rhythm"
+        out.append(f"  {'*' if i.get('analysed') else ' '} {i['start_s']:5.1f}-{i['end_s']:5.1f} s"
+                   f"  {i['steps']:3d} steps  {cad:<16} "
+                   f"{'steady' if i.get('steady') else 'unsteady':<8}  begins: {i.get('reason', '')}")
+    return out
+
+
 def text_summary(report: dict) -> str:
     src, view, q = report["source"], report["view"], report["quality"]
     lines = [f"FormCheck report - {src['filename']}",
              f"{src['duration_s']:.1f} s analysed, {src['fps_measured']:.0f} fps, "
              f"view: {view['view']}" + (f" facing {view['facing']}" if view.get("facing") else "")
              + f" ({view['confidence']} confidence)", ""]
+    if (more := stretch_lines(report)):
+        lines[1] = lines[1].replace(" s analysed,", " s clip,", 1)
+        lines[2:2] = more
     if report["status"] == "refused":
         lines.append("Not scored: " + q["summary"])
         for tip in q["tips"]:

@@ -100,6 +100,46 @@ def header(op: Opened) -> None:
     if r.get("status") == "limited":
         st.info((r.get("quality") or {}).get("summary") or "Analysed with some limits.",
                 icon=":material/info:")
+    stretches(op)
+
+
+def stretch_rows(report: dict) -> list[dict]:
+    """The clip's continuous stretches as table rows (none for a clip analysed whole or a
+    report made before stretches were found)."""
+    seg = report.get("segments") or {}
+    if not seg or seg.get("whole"):
+        return []
+    rows = []
+    for i in seg.get("items") or []:
+        cad = i.get("cadence_spm")
+        rows.append({
+            "Seconds": f"{i.get('start_s', 0):.1f}–{i.get('end_s', 0):.1f}",
+            "Begins with": i.get("reason", ""),
+            "Steps": i.get("steps", 0) if i.get("basis") != "none" else None,
+            "Steps/min": None if cad is None else round(cad),
+            "Steady": "yes" if i.get("steady") else "no",
+            "Scored": "analysed" if i.get("analysed") else "",
+        })
+    return rows
+
+
+def stretches(op: Opened) -> None:
+    """One line (which seconds were analysed) and the table of the clip's stretches."""
+    seg = op.report.get("segments") or {}
+    rows = stretch_rows(op.report)
+    if not rows:
+        return
+    a0, a1 = seg.get("analysed_start_s"), seg.get("analysed_end_s")
+    line = (f":material/content_cut: Scored on **{a0:.1f}–{a1:.1f} s** of the clip, its longest "
+            f"steady running stretch; {len(rows) - 1} other stretch"
+            f"{'es' if len(rows) > 2 else ''} below." if a0 is not None and a1 is not None else
+            f":material/content_cut: {esc(seg.get('note') or '')}")
+    st.markdown(line)
+    with st.expander(f"The clip's {len(rows)} continuous stretches", icon=":material/view_timeline:"):
+        st.dataframe(rows, hide_index=True, width="stretch")
+        st.caption("A stretch ends at a cut, a zoom change, the runner leaving the picture or "
+                   "a change of pace. Steps/min of each stretch: from its own foot contacts "
+                   "(the hips' bounce when the feet are out of the picture).")
 
 
 # --------------------------------------------------------------------------- refused

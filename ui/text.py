@@ -16,7 +16,8 @@ FILMING_GUIDE: list[tuple[str, str]] = [
     (":material/slow_motion_video:", "**60 fps or more** if your phone offers it "
      "(contact times are approximate at 30 fps)."),
     (":material/timer:", "**10–20 s of steady running** — a treadmill is ideal; "
-     "one runner, good light, no edits or cuts."),
+     "one runner, good light, best as one continuous shot (an edited clip is scored on its "
+     "longest steady stretch only)."),
 ]
 
 VIEW_CHOICES_LABELS: dict[str, str] = {
@@ -72,6 +73,9 @@ PIPELINE_STAGES: list[tuple[str, str]] = [
      "variable frame rate; slow-motion clips are rescaled with the capture rate you give)."),
     ("Find the runner", "A pose model (Google MediaPipe BlazePose) places 33 body landmarks "
      "in every frame."),
+    ("Split into stretches", "Cuts between shots, zoom jumps, the runner leaving the "
+     "picture and changes of pace split the clip; the longest steady running stretch (at "
+     "least 6 steps) is analysed and the others are listed with their cadence."),
     ("Clean the landmarks", "Outliers are removed, left/right swaps are repaired and the tracks "
      "are smoothed; distances are expressed as a share of the runner's leg length."),
     ("Work out the view", "Side (and which way the runner faces), front or back — each "
@@ -87,6 +91,11 @@ PIPELINE_STAGES: list[tuple[str, str]] = [
 ]
 
 KNOWN_LIMITS: list[str] = [
+    "**Edited clips.** A clip cut together from several shots, or with a zoom or a change of "
+    "pace, is scored on its longest steady running stretch only (the report says which "
+    "seconds). A change of pace under 6 % (about 10 steps/min) is not split, and a cut between "
+    "two shots of the same place at the same size is found only when the runner jumps in the "
+    "picture or the pace changes.",
     "**Foot swaps around contact.** In side view the pose model sometimes swaps the left and "
     "right foot for 1–3 frames around landing. FormCheck repairs these swaps with a Viterbi "
     "pass over the whole clip, but left/right values can still be mixed up on a few strides.",

@@ -177,6 +177,7 @@ def robustness_section(md: str) -> None:
         st.markdown(part["Against the acceptance"].strip())
     table, rest = accuracy.split_table(part.get("Per condition", ""))
     if table is not None:
+        table.columns = [c.replace("_", " ") for c in table.columns]
         st.dataframe(table, hide_index=True, width="stretch")
         notes = accuracy.plain_notes(rest)
         if notes:

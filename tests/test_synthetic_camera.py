@@ -211,3 +211,11 @@ def test_pose_model_sees_the_runner_where_the_moving_camera_truth_says(tmp_path)
     assert score["detected_pct"] >= 95
     assert score["median_err_pct_leg_any_side"] < 6.0
     assert score["labels_correct_pct"] >= 90
+
+
+def test_pitch_up_moves_the_runner_down_the_picture():
+    body = GOOD.body
+    cam = camera_track(CameraPath(pitch_deg=5.0), body, np.array([1.0, 0, 0]),
+                       np.zeros(1), np.zeros(1), W, H)[0]
+    uv, _ = cam.project(np.array([0.0, body.ankle_h + body.leg_length, 0.0]))
+    assert uv[1] - H / 2 == pytest.approx(cam.f * np.tan(np.radians(5.0)), rel=1e-6)

@@ -171,7 +171,7 @@ def camera_track(path: CameraPath, body: Body, forward: np.ndarray, runner_x: np
         R = _look_at(C, aim)
         # extra tilt, then roll about the optical axis, then the hand's small rotations
         if path.pitch_deg:
-            R = (_axis_rot(R[0], np.radians(-path.pitch_deg)) @ R.T).T
+            R = (_axis_rot(R[0], np.radians(path.pitch_deg)) @ R.T).T
         ang = np.radians(path.shake_deg) * noise[i, 3:]
         roll = np.radians(path.roll_deg) + ang[2]
         if roll:

@@ -283,6 +283,8 @@ def main() -> int:
         markdown_table(["clip", "true cadence", "cadence err", "view read", "status",
                         "other errors", "reason"], per_clip),
     ])
+    if args.resume:
+        text += "\n\n(--resume: reports saved in --work by an earlier run were reused.)"
     emit(text, "robustness.py", time.time() - t0, args.out)
     return 0
 

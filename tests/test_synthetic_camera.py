@@ -219,3 +219,17 @@ def test_pitch_up_moves_the_runner_down_the_picture():
                        np.zeros(1), np.zeros(1), W, H)[0]
     uv, _ = cam.project(np.array([0.0, body.ankle_h + body.leg_length, 0.0]))
     assert uv[1] - H / 2 == pytest.approx(cam.f * np.tan(np.radians(5.0)), rel=1e-6)
+
+
+def test_overground_runner_crosses_a_still_cameras_frame(tmp_path):
+    """A still camera: the camera never moves, the runner crosses the picture left to right
+    at speed * f / distance pixels per second, centred at mid-clip."""
+    info = write_clip(tmp_path / "cross.mp4", GOOD, fps=30, seconds=0.6, width=W, height=H,
+                      overground=True)
+    npz = np.load(info.truth_npz)
+    assert np.ptp(npz["cam_C"], axis=0).max() == 0 and np.ptp(npz["cam_f"]) == 0
+    u = npz["uv"][:, J["pelvis_c"], 0]
+    rate = np.polyfit(npz["t"], u, 1)[0]
+    depth = npz["depth"][0, J["pelvis_c"]]
+    assert rate == pytest.approx(GOOD.speed_mps * npz["cam_f"][0] / depth, rel=0.02)
+    assert u[len(u) // 2] == pytest.approx(W / 2, abs=1.0)

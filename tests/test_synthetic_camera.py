@@ -9,7 +9,6 @@ import json
 import av
 import numpy as np
 import pytest
-from scipy import ndimage
 
 from core.synthetic import PRESETS, write_clip
 from core.synthetic.camerapath import CameraPath, Segment, camera_track

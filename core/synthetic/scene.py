@@ -2,8 +2,9 @@
 
 Today's room (:class:`~core.synthetic.render.Renderer`: a plain wall, a floor and a
 treadmill) has nothing a camera-motion estimator could track. :class:`Scene` adds two
-textured places, numpy-rendered per frame by ray casting the camera's pixels onto a few
-planes and sampling pre-made texture images with :func:`cv2.remap`:
+textured places, drawn per frame by mapping pre-made texture images (numpy, seeded) onto a
+few planes, one homography per plane (:func:`cv2.warpPerspective`), at half resolution and
+enlarged (the runner is drawn at full resolution):
 
 * ``"outdoor"``: a running track (terracotta with white lane lines and marks) on mown grass,
   a hedge and fence 9 m behind the running line with buildings (window grids) and trees
@@ -209,7 +210,8 @@ def _warp(tex: np.ndarray, H: np.ndarray, size: tuple[int, int]) -> np.ndarray:
                                borderMode=cv2.BORDER_WRAP)
 
 
-def _apply(H: np.ndarray, j: np.ndarray, i: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _apply(H: np.ndarray, j: np.ndarray,
+           i: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``H @ (j, i, 1)`` as (x / w, y / w, w) arrays."""
     w = H[2, 0] * j + H[2, 1] * i + H[2, 2]
     ws = np.where(np.abs(w) < 1e-12, 1e-12, w)
@@ -285,7 +287,7 @@ class Scene:
             fade = np.exp(-(dist * norm) / 30.0)[..., None]
             ground = fade * ground + (1 - fade) * np.array((78, 128, 58), np.float32)
         img[is_w] = wall[is_w, :3]
-        if self.kind == "gym":   # end wall across the running line: texel ((far+100)/TEX, (H-y)/TEX)
+        if self.kind == "gym":   # end wall across the line: texel ((far+100)/TEX, (H-y)/TEX)
             He = _plane_homography(cam, fwd, self.end_m, far, up,
                                    np.array([[T, 0, 100 * T], [0, -T, H_w * T], [0, 0, 1.0]]))
             _, y_e, _ = _apply(_plane_homography(cam, fwd, self.end_m, far, up, np.eye(3)), j, i)

@@ -23,6 +23,7 @@ from ui.theme import esc
 
 ACCURACY_MD = Path(__file__).resolve().parents[1] / "bench" / "accuracy.md"
 CONTACTS_MD = ACCURACY_MD.with_name("contacts.md")
+ROBUSTNESS_MD = ACCURACY_MD.with_name("robustness.md")
 CLIP_COLUMN = {"Clip": st.column_config.TextColumn(width="medium")}  # leave room for the numbers
 VIEWS = {"any": "any view", "side": "side view", "front": "front view", "back": "back view"}
 
@@ -198,6 +199,27 @@ def targets_section() -> None:
         "fixes gets a plan that keeps your form. It downloads as one printable page.")
 
 
+def robustness_section(md: str) -> None:
+    """bench/robustness.md: the camera conditions, the acceptance check and the per-condition
+    table (numbers unchanged)."""
+    st.subheader("Filmed the way runners film", anchor=False)
+    st.markdown("Runners film with a friend's phone that follows them, shakes, leans or zooms, "
+                "from low or high or at an angle, and cut passes together. We render runners "
+                "with exact truth filmed in each of those ways (side and back views, 30, 60 "
+                "and 120 fps, four running forms) and run FormCheck on every clip.")
+    parts = md.split("## ")
+    part = {p.split("\n", 1)[0].strip(): p.split("\n", 1)[1] for p in parts if "\n" in p}
+    if "Against the acceptance" in part:
+        st.markdown(part["Against the acceptance"].strip())
+    table, rest = accuracy.split_table(part.get("Per condition", ""))
+    if table is not None:
+        table.columns = [c.replace("_", " ") for c in table.columns]
+        st.dataframe(table, hide_index=True, width="stretch")
+        notes = accuracy.plain_notes(rest)
+        if notes:
+            st.caption(notes)
+
+
 def _num(x: float) -> str:
     return f"{x:g}"
 
@@ -237,6 +259,8 @@ def main() -> None:
 
     if CONTACTS_MD.is_file():
         contacts_section(CONTACTS_MD.read_text(encoding="utf-8"))
+    if ROBUSTNESS_MD.is_file():
+        robustness_section(ROBUSTNESS_MD.read_text(encoding="utf-8"))
 
     st.header("Limits to keep in mind", divider="gray", anchor=False)
     for line in text.KNOWN_LIMITS:

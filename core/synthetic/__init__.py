@@ -5,6 +5,12 @@
   initial contacts and toe-offs, true metric values).
 * :mod:`.render`: shaded figure on a treadmill, pinhole camera, :func:`write_clip` writes
   ``NAME.mp4`` (H.264, constant frame rate) plus ``NAME_truth.json`` / ``NAME_truth.npz``.
+* :mod:`.camerapath`: :class:`CameraPath` (still, panning or following camera, hand
+  shake, roll, zoom ramp, camera height, yaw off square) and :class:`Segment` (one pass of
+  a cut-together clip).
+* :mod:`.scene`: textured gym / outdoor surroundings a camera-motion estimator can track,
+  overground running, :func:`write_scene_clip` (``write_clip(..., camera=, segments=,
+  overground=, scene=)`` goes there; truth adds the per-frame camera and the cuts).
 * :mod:`.presets`: named runners (good, overstrider, waist_bender, ...).
 * :mod:`.verify`: MediaPipe pose against the truth (detection, landmark error, L/R labels).
 * ``python -m core.synthetic``: command line (``list``, ``render``, ``verify``).
@@ -19,13 +25,14 @@ import tempfile
 from pathlib import Path
 
 from .model import JOINTS, Body, GaitEvent, Motion, RunnerModel, RunnerParams, simulate
+from .camerapath import CameraPath, Segment
 from .presets import PRESETS, Preset
 from .render import VIEW_FACING, Camera, ClipInfo, Renderer, truth_paths, write_clip
 
 __all__ = [
     "JOINTS", "Body", "GaitEvent", "Motion", "RunnerModel", "RunnerParams", "simulate",
     "PRESETS", "Preset", "VIEW_FACING", "Camera", "ClipInfo", "Renderer", "truth_paths",
-    "write_clip", "SAMPLE", "render_sample", "sample_clip_path",
+    "write_clip", "SAMPLE", "render_sample", "sample_clip_path", "CameraPath", "Segment",
 ]
 
 REPO_SAMPLE = Path(__file__).resolve().parents[2] / "assets" / "sample" / "sample_good_side.mp4"

@@ -337,12 +337,24 @@ class ClipInfo:
 
 def write_clip(path: str | Path, params: RunnerParams, view: str = "side", fps: float = 30.0,
                seconds: float = 6.0, width: int = 640, height: int = 480,
-               crf: int = 23) -> ClipInfo:
+               crf: int = 23, camera=None, segments=None, overground: bool = False,
+               scene: str | None = None) -> ClipInfo:
     """Render ``params`` seen from ``view`` to ``path`` (H.264 mp4) and write its truth.
 
     ``view`` sets the runner's facing (:data:`VIEW_FACING`); frame ``i`` shows model time
     ``i / fps``. ``width``/``height`` must be even (yuv420p).
+
+    ``camera`` (:class:`~core.synthetic.camerapath.CameraPath`), ``segments`` (passes cut
+    together), ``overground`` and ``scene`` film the runner as people do (moving, shaking,
+    rolled or zoomed camera; a runner crossing the ground; several passes); they are handled
+    by :func:`core.synthetic.scene.write_scene_clip`, whose truth adds the per-frame camera.
+    Left at their defaults, the clip and its truth are exactly today's.
     """
+    if camera is not None or segments or overground or scene is not None:
+        from .scene import write_scene_clip
+        return write_scene_clip(path, params, view=view, fps=fps, seconds=seconds,
+                                width=width, height=height, crf=crf, camera=camera,
+                                segments=segments, overground=overground, scene=scene)
     if view not in VIEW_FACING:
         raise ValueError(f"unknown view {view!r}; expected one of {sorted(VIEW_FACING)}")
     if width % 2 or height % 2:

@@ -2,8 +2,8 @@
 
 :func:`verify_clip` runs ``mediapipe.solutions.pose.Pose(model_complexity=1)`` over every
 frame of ``NAME.mp4`` and compares its landmarks with the exact ``uv`` of
-``NAME_truth.npz``. Errors are in % of the runner's leg length at the pelvis depth
-(``L * f / depth``). Reported:
+``NAME_truth.npz`` (for a moving camera, each frame's own projection). Errors are in % of
+the runner's leg length at the pelvis depth (``L * f / depth``). Reported:
 
 * ``detected_pct``: frames with a pose.
 * ``median_err_pct_leg``: median error of the 16 limb landmarks as MediaPipe labels them.
@@ -61,7 +61,9 @@ def verify_clip(video: str | Path) -> dict[str, float]:
     lm, uv = lm[:n], uv[:n]
     params = json.loads(str(truth["params"]))
     leg_m = params["thigh"] + params["shank"]
-    scale = leg_m * float(truth["cam_f"]) / truth["depth"][:n, J["pelvis_c"]]  # px per leg
+    # focal length: one number (still camera) or one per frame (core.synthetic.scene clips)
+    f = np.broadcast_to(np.asarray(truth["cam_f"], float), (len(truth["uv"]),))[:n]
+    scale = leg_m * f / truth["depth"][:n, J["pelvis_c"]]  # px per leg
     found = ~np.isnan(lm[:, 0, 0])
     idx = list(LANDMARKS)
     pred = lm[:, idx]

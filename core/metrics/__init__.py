@@ -10,7 +10,7 @@ Contract:
 
 Each metric id is defined once, in its family module (``cadence``, ``landing``, ``knee``,
 ``strike``, ``timing``, ``step``, ``trunk``, ``thigh``, ``bounce``, ``pelvis``, ``arms``, ``shoulders``,
-``head``): its contract entry (:class:`core.spec.MetricSpec`), per-stride extraction, summary,
+``head``, and ``sound`` from the clip's sound track): its contract entry (:class:`core.spec.MetricSpec`), per-stride extraction, summary,
 stride-table column, chart channels, evidence drawing and advice keys. :mod:`core.spec`
 (METRICS, BY_ID), the UI's stride columns and chart channels, :mod:`core.findings` and
 :func:`core.annotate.draw_measure` read them from here. See :mod:`core.metrics.base` for the
@@ -18,13 +18,13 @@ shared machinery.
 """
 from __future__ import annotations
 
-from . import (arms, bounce, cadence, head, knee, landing, pelvis, shoulders, step, strike, thigh,
-               timing, trunk)
+from . import (arms, bounce, cadence, head, knee, landing, pelvis, shoulders, sound, step, strike,
+               thigh, timing, trunk)
 from .base import (LEG_PER_HEIGHT, Channel, Context, Metric, MetricsOutput, Stride, angle_deg,
                    from_vertical_deg, lerp, run)
 
 # the families in contract order (shared/spec/METRICS.md: feet, hips, shoulders)
-FAMILIES = (cadence, landing, knee, strike, timing, step, trunk, thigh, bounce, pelvis, arms,
+FAMILIES = (cadence, landing, knee, strike, timing, step, sound, trunk, thigh, bounce, pelvis, arms,
             shoulders, head)
 REGISTRY: tuple[Metric, ...] = tuple(m for fam in FAMILIES for m in fam.METRICS)
 BY_ID: dict[str, Metric] = {m.id: m for m in REGISTRY}
@@ -33,9 +33,12 @@ assert len(BY_ID) == len(REGISTRY), "a metric id is defined twice"
 TIMING_METRICS = tuple(m.id for m in REGISTRY if m.timing)
 
 
-def compute_metrics(track, view, events, height_cm: float | None = None) -> MetricsOutput:
-    """Every metric of the registry valid for ``view`` (see module docstring)."""
-    return run(REGISTRY, track, view, events, height_cm)
+def compute_metrics(track, view, events, height_cm: float | None = None, audio=None,
+                    audio_note: str = "") -> MetricsOutput:
+    """Every metric of the registry valid for ``view`` (see module docstring); ``audio``:
+    the clip's :class:`core.audio.AudioTrack` (None: no sound track), ``audio_note``: why a
+    sound track cannot be used (``landing_sound`` lists it as not measured with that)."""
+    return run(REGISTRY, track, view, events, height_cm, audio, audio_note)
 
 
 __all__ = ["BY_ID", "Channel", "Context", "LEG_PER_HEIGHT", "Metric", "MetricsOutput", "REGISTRY",

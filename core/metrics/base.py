@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the registry imports only core.spec at load time (core.spec
     from ..events import Event, GaitEvents
     from ..landmarks import Track
     from ..report import MetricResult
+    from ..audio import AudioTrack
     from ..view import ViewResult
 
 LEG_PER_HEIGHT = 0.49
@@ -208,8 +209,12 @@ class Context:
     geometry (computed once, on first use), the per-stride values, and the results."""
 
     def __init__(self, track: Track, view: ViewResult, events: GaitEvents,
-                 height_cm: float | None, by_id: dict[str, Metric]):
+                 height_cm: float | None, by_id: dict[str, Metric],
+                 audio: AudioTrack | None = None, audio_note: str = ""):
         self.tr, self.view, self.ev = track, view, events
+        # the clip's sound (core.audio) on the video timeline; ``audio_note``: why a clip's
+        # sound cannot be used even though it has one (e.g. slow motion)
+        self.audio, self.audio_note = audio, audio_note
         self.by_id = by_id
         self.L = track.leg_length_px()
         self.cm_per_L = height_cm * LEG_PER_HEIGHT if height_cm else None
@@ -446,11 +451,13 @@ class MetricsOutput:
 
 
 def run(registry: tuple[Metric, ...], track: Track, view: ViewResult, events: GaitEvents,
-        height_cm: float | None = None) -> MetricsOutput:
+        height_cm: float | None = None, audio: AudioTrack | None = None,
+        audio_note: str = "") -> MetricsOutput:
     """Every metric of ``registry`` valid for the view: one pass over the strides (the
-    per-stride table), then each metric's summary, then the chart channels."""
+    per-stride table), then each metric's summary, then the chart channels. ``audio``: the
+    clip's sound, for ``landing_sound`` (None: no sound track)."""
     by_id = {m.id: m for m in registry}
-    ctx = Context(track, view, events, height_cm, by_id)
+    ctx = Context(track, view, events, height_cm, by_id, audio, audio_note)
     valid = [m for m in registry if m.spec.valid_for(view.view)]
     rows: list[dict] = []
     per_stride = [m for m in valid if m.stride is not None]

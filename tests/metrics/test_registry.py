@@ -1,5 +1,7 @@
-"""The metric registry (core/metrics/) against the contract ``shared/spec/METRICS.md``, and
-its own consistency: every id defined once, with a value test in this folder."""
+"""The metric registry (core/metrics/) against the contract ``shared/spec/METRICS.md`` plus the
+repo's own supplement ``core/metrics/EXTRA_METRICS.md`` (metrics beyond the shared contract,
+which this repo cannot change), and its own consistency: every id defined once, with a value
+test in this folder."""
 from __future__ import annotations
 
 import inspect
@@ -12,19 +14,33 @@ from core import metrics
 from core.metrics import BY_ID, FAMILIES, REGISTRY
 
 CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "spec" / "METRICS.md"
+SUPPLEMENT = Path(metrics.__file__).resolve().parent / "EXTRA_METRICS.md"
 HERE = Path(__file__).resolve().parent
 
 
-def _rows() -> dict[str, dict[str, str]]:
-    """The contract's metric tables: row name -> {view, definition, good, fix}."""
-    if not CONTRACT.is_file():
-        pytest.skip(f"the metrics contract {CONTRACT} is missing (../shared beside the checkout)")
+def _table(path: Path) -> dict[str, dict[str, str]]:
+    """A metrics file's tables: row name -> {view, definition, good, fix}."""
     rows = {}
-    for line in CONTRACT.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 6 and cells[0] not in ("metric", "") and not set(cells[0]) <= set("-"):
             rows[cells[0]] = dict(zip(("view", "definition", "good", "fix"), cells[1:5]))
     return rows
+
+
+def _rows() -> dict[str, dict[str, str]]:
+    """The contract's metric rows plus the supplement's (row name -> its cells)."""
+    if not CONTRACT.is_file():
+        pytest.skip(f"the metrics contract {CONTRACT} is missing (../shared beside the checkout)")
+    contract, extra = _table(CONTRACT), _table(SUPPLEMENT)
+    assert not set(contract) & set(extra), "the supplement redefines a contract row"
+    return {**contract, **extra}
+
+
+def test_the_supplement_only_adds_metrics():
+    """EXTRA_METRICS.md holds rows, each one a registry metric not in the shared contract."""
+    extra = _table(SUPPLEMENT)
+    assert extra and set(extra) <= {m.doc_row for m in REGISTRY}
 
 
 def _views(text: str) -> set[str]:
@@ -107,7 +123,7 @@ def test_names_derived_from_the_registry_are_unique():
     assert len(channels) == len(set(channels))
     assert len(ranks) == len(set(ranks))
     assert all(m.spec.needs for m in REGISTRY)
-    assert len(BY_ID) == len(REGISTRY) == 26
+    assert len(BY_ID) == len(REGISTRY) == 27
 
 
 def test_spec_and_ui_read_the_registry():

@@ -364,3 +364,64 @@ def analyse_landings(audio: AudioTrack | None, contacts: list[tuple[float, str]]
     res.envelope_db = [round(float(v), 1) for v in pooled]
     res.measured, res.kind = True, "footfalls"
     return res
+
+
+# ----------------------------------------------------------------------------- live microphone
+class LiveEar:
+    """The microphone of a live stream (streamlit-webrtc's audio thread calls :meth:`hear`
+    with each ``av.AudioFrame``): mono :data:`RATE` Hz chunks stamped with their stream time,
+    the last ``max_s`` seconds kept. :meth:`between` cuts an :class:`AudioTrack` out of it for
+    a time span (the live window, or a recording), on that span's own timeline."""
+
+    def __init__(self, max_s: float = 90.0) -> None:
+        import threading
+
+        self.max_s = max_s
+        self._lock = threading.Lock()
+        self._chunks: list[tuple[float, np.ndarray]] = []
+        self._resampler = None
+        self.frames = 0
+
+    def hear(self, frame) -> None:
+        """Keep one ``av.AudioFrame`` (any layout and rate), stamped with ``frame.time``."""
+        import av
+
+        if frame.time is None:
+            return
+        if self._resampler is None:
+            self._resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
+        out = [o.to_ndarray().reshape(-1).astype(np.float32)
+               for o in self._resampler.resample(frame)]
+        if not out:
+            return
+        x = np.concatenate(out)
+        with self._lock:
+            self.frames += 1
+            self._chunks.append((float(frame.time), x))
+            end = float(frame.time)
+            while self._chunks and self._chunks[0][0] < end - self.max_s:
+                self._chunks.pop(0)
+
+    def add(self, t: float, samples: np.ndarray) -> None:
+        """Keep mono :data:`RATE` Hz ``samples`` starting at stream time ``t`` (tests)."""
+        with self._lock:
+            self.frames += 1
+            self._chunks.append((float(t), np.asarray(samples, np.float32)))
+
+    def between(self, t0: float, t1: float, origin: float = 0.0) -> AudioTrack | None:
+        """The sound heard from stream time ``t0`` to ``t1`` as a track whose ``t0`` is on a
+        timeline starting at stream time ``origin`` (None: nothing heard then). Each chunk is
+        placed at its own time stamp, so a lost packet leaves a silent gap, not a shift."""
+        with self._lock:
+            chunks = [(t, x) for t, x in self._chunks if t1 >= t and t + len(x) / RATE >= t0]
+        if not chunks:
+            return None
+        start = chunks[0][0]
+        n = int(round((chunks[-1][0] - start) * RATE)) + len(chunks[-1][1])
+        out = np.zeros(n, np.float32)
+        for t, x in chunks:
+            i = int(round((t - start) * RATE))
+            out[i:i + len(x)] = x[: max(0, n - i)]
+        if n < RATE:
+            return None
+        return AudioTrack(out, RATE, start - origin)

@@ -63,3 +63,11 @@ def test_not_measured_with_the_reason(spec, words):
     ms, why = _run(spec)
     assert "landing_sound" not in ms
     assert words in why["landing_sound"]
+
+
+def test_a_sound_that_cannot_be_used_says_why():
+    """The pipeline's note (a slow-motion clip; a live session with the microphone off) is
+    the reason shown."""
+    note = "The clip is slow motion, so its sound does not keep time with your running."
+    out = compute_metrics(CASE.track, CASE.view, CASE.events, audio=None, audio_note=note)
+    assert {n["id"]: n["reason"] for n in out.not_measured}["landing_sound"] == note

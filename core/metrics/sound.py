@@ -60,8 +60,13 @@ def _louder(diff: float) -> str:
 def sound_summary(ctx: Context) -> None:
     mid = "landing_sound"
     res = _analysis(ctx)
-    if res is None:
-        ctx.missing(mid, ctx.audio_note)
+    if res is None or (not res.measured and res.kind in ("none", "silent")):
+        # a reason about the sound itself comes before any about the picture (feet out of
+        # view): with no sound to hear, that is the first thing to fix
+        spec = ctx.by_id[mid].spec
+        if all(m["id"] != mid for m in ctx.nm):
+            ctx.nm.append({"id": mid, "label": spec.label, "area": spec.area,
+                           "reason": ctx.audio_note if res is None else res.reason})
         return
     if not res.measured:
         ctx.missing(mid, res.reason)

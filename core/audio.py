@@ -386,8 +386,6 @@ class LiveEar:
         """Keep one ``av.AudioFrame`` (any layout and rate), stamped with ``frame.time``."""
         import av
 
-        if frame.time is None:
-            return
         if self._resampler is None:
             self._resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
         out = [o.to_ndarray().reshape(-1).astype(np.float32)
@@ -396,9 +394,12 @@ class LiveEar:
             return
         x = np.concatenate(out)
         with self._lock:
+            # a frame without a time stamp follows on from the previous one
+            t = float(frame.time) if frame.time is not None else (
+                self._chunks[-1][0] + len(self._chunks[-1][1]) / RATE if self._chunks else 0.0)
             self.frames += 1
-            self._chunks.append((float(frame.time), x))
-            end = float(frame.time)
+            self._chunks.append((t, x))
+            end = t
             while self._chunks and self._chunks[0][0] < end - self.max_s:
                 self._chunks.pop(0)
 

@@ -735,6 +735,9 @@ class LiveAnalyzer:
         result = analyse_window(t, lms, w, h, self._gates, audio)
         if ear is not None and audio is None:
             result = dataclasses.replace(result, sound=sound)
+        elif ear is not None and result.sound is None:  # too little running in the window yet
+            result = dataclasses.replace(result, sound=LiveSound(
+                reason="Listening for your landings..."))
         with self._lock:
             self._analysis = dataclasses.replace(result, numbers=self._hold(result))
 

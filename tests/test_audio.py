@@ -109,7 +109,7 @@ def test_charts_show_the_envelope_and_the_steps():
     data = [v for v in env["datasets"].values()]
     assert any(len(d) == len(res.envelope_t) for d in data)  # the whole envelope
     assert any(len(d) == len(res.landings) for d in data)  # a mark per landing
-    assert steps["title"] == "Landing sound, step by step"
+    assert steps["mark"]["type"] == "line" and steps["encoding"]["y"]["field"] == "db"
     assert not charts.has_sound({"metrics": []})
     assert charts.sound_envelope_chart({"metrics": []}) is None
 

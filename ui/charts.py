@@ -244,7 +244,7 @@ def sound_envelope_chart(report: dict) -> alt.Chart | None:
 
 
 def sound_steps_chart(report: dict) -> alt.Chart | None:
-    """Each landing's loudness, step by step, left against right, with each side's median."""
+    """Each landing's loudness, step by step, left against right."""
     s = _sound(report)
     if not s or not s.get("steps"):
         return None
@@ -262,9 +262,4 @@ def sound_steps_chart(report: dict) -> alt.Chart | None:
         tooltip=[alt.Tooltip("series:N", title="Foot"),
                  alt.Tooltip("t:Q", title="Landing at (s)", format=".2f"),
                  alt.Tooltip("db:Q", title="dB above background", format=".1f")])
-    med = pd.DataFrame([{"series": n, "db": s["left_db"] if n == "Left" else s["right_db"],
-                         "label": f"{n} median"} for n in names])
-    rules = alt.Chart(med).mark_rule(strokeDash=[4, 3], size=1.5).encode(
-        y="db:Q", color=color, tooltip=[alt.Tooltip("label:N", title=""),
-                                        alt.Tooltip("db:Q", title="dB", format=".1f")])
-    return alt.layer(points, rules).properties(height=HEIGHT - 40, title="Landing sound, step by step")
+    return points.properties(height=HEIGHT)

@@ -366,8 +366,10 @@ def chart_section(op: Opened) -> None:
 def _sound_charts(r: dict) -> None:
     """The landing-sound evidence: the sound envelope with the landings marked, and each
     landing's loudness step by step, left against right."""
-    for chart in (charts.sound_envelope_chart(r), charts.sound_steps_chart(r)):
+    for title, chart in (("The sound, with every landing marked", charts.sound_envelope_chart(r)),
+                         ("Each landing, left and right", charts.sound_steps_chart(r))):
         if chart is not None:
+            st.markdown(f"**{title}**")
             st.altair_chart(chart, width="stretch")
     st.caption("Loudness of the clip's sound above its own background, lined up with the "
                "video. Each line or dot is a landing (blue left, orange right); red rings: "

@@ -3,7 +3,7 @@
 Written in FormCheck's own words from the coaching source material in ``shared/seeds``
 (themes: cadence and metronome work, landing under the hips, leaning from the ankles, hip
 extension and glute work, pelvic control with glute medius strength, relaxed shoulders,
-pendulum arms that stay out of the midline, head over the shoulders). Plain language, one
+pendulum arms that stay out of the midline, head over the shoulders, soft and quiet landings). Plain language, one
 idea per sentence; a training aid, never a diagnosis.
 """
 from __future__ import annotations
@@ -212,6 +212,18 @@ ADVICE: dict[str, Advice] = {
         "Eyes on the ground 10-20 m ahead, chin level.",
         "Chin tucks", "Stand against a wall and draw the chin straight back, making a double "
         "chin, without tipping the head; hold 3 s.", "2 x 10, daily"),
+    "loud_landing": Advice(
+        "Land softly, and evenly on both feet",
+        "A loud landing is a hard one: more of the jolt travels up the leg instead of being "
+        "caught by the muscles. When one foot sounds louder than the other, that leg is taking "
+        "the harder hits. Your own ears are the feedback, on a treadmill more than anywhere.",
+        "Quiet feet: listen to every landing and make the next one quieter, left as quiet as "
+        "right.",
+        "Quiet-feet strides and soft hops", "Hop on the spot on both feet, then on one, "
+        "landing as quietly as you can; then hop forward, back and sideways the same way. "
+        "Finish with short easy strides where the only goal is silent feet. Start the one-leg "
+        "sets with the louder side.",
+        "2 x 20 two-foot hops and 2 x 10 per leg, then 4 x 60 m quiet strides; 3 times a week"),
 }
 
 STRENGTHS: dict[str, str] = {

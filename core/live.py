@@ -7,6 +7,7 @@ Contract:
     LiveAnalyzer.stop_recording() -> (raw Track, FrameStore)
     LiveAnalyzer.to_report(out_dir, options, progress) -> report dict (core.pipeline.build_report)
     LiveAnalyzer.close()
+    LiveAnalyzer.listen(LiveEar | None)                       the microphone (landing meter)
 
 Per frame the work is bounded: scale to the working size, one pose pass (each analyzer owns its
 MediaPipe instance, created on the processing thread), skeleton and cue drawn on the frame,
@@ -49,6 +50,7 @@ import numpy as np
 
 from . import annotate, signal
 from .errors import FormCheckError
+from .audio import AudioTrack, LiveEar
 from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_duration,
                         recording_source)
 from .events import GaitEvents, cadence_from_ics, choose_cadence, detect_events
@@ -76,6 +78,8 @@ SLOW_NOTE = ("Only {:.0f} frames a second are being analysed: too few to measure
 OVERSTRIDE_NOTE = ("Overstride needs a steady {:.0f} analysed frames a second; this computer "
                    "is managing {:.1f}. Close other apps and browser tabs to see it.")
 GATE_MARGIN_FPS = 2.0  # a frame-rate limit switches a number on at it, off below it - 2
+MIC_OFF_NOTE = ("The microphone was off for this recording: turn on \"Listen to my landings\" "
+                "on the Live page to hear them.")
 STALE_S = 5.0  # a held number older than this (stream seconds) is shown greyed
 HOLD_MAX_S = 60.0  # a held number older than this is dropped ("--")
 EDGE_S = 0.2  # contacts this close to the window's end are not counted yet
@@ -135,6 +139,41 @@ class LiveNumber:
 
 
 @dataclass(frozen=True)
+class LiveSound:
+    """The landing meter (microphone on): each recent landing's loudness in dB above the
+    background, per foot, and a cue; or why the landings cannot be heard (``reason``)."""
+
+    steps: tuple[tuple[float, str, float, bool], ...] = ()  # (stream t, foot, dB, loud)
+    left_db: float | None = None
+    right_db: float | None = None
+    status: str = "info"  # the landing_sound status (good / watch / fix)
+    cue: str | None = None  # "Quieter on the left foot" ...
+    reason: str | None = None  # not measured: why
+
+    @property
+    def diff_db(self) -> float | None:
+        if self.left_db is None or self.right_db is None:
+            return None
+        return self.left_db - self.right_db
+
+
+def live_sound(m: MetricResult | None, reason: str | None) -> LiveSound:
+    """The meter from the window's ``landing_sound`` result (or its not-measured reason)."""
+    if m is None:
+        return LiveSound(reason=reason or "Listening for your landings...")
+    snd = m.extra.get("sound") or {}
+    steps = tuple((x["t"], x["foot"], x["db"], bool(x.get("loud"))) for x in snd.get("steps", []))
+    diff = (m.left or 0.0) - (m.right or 0.0)
+    if m.status != "good" and abs(diff) > BY_ID["landing_sound"].good_hi:
+        cue = f"Quieter on the {'left' if diff > 0 else 'right'} foot"
+    elif any(x[3] for x in steps[-6:]):
+        cue = "Quieter: soften the loud landings"
+    else:
+        cue = "Quiet and even: keep it up"
+    return LiveSound(steps[-12:], m.left, m.right, m.status, cue)
+
+
+@dataclass(frozen=True)
 class LiveSnapshot:
     """What the page shows, copied out of the processing threads under a lock."""
 
@@ -156,6 +195,7 @@ class LiveSnapshot:
     recorded_s: float
     countdown_s: float | None = None  # seconds until an armed recording starts
     record_length_s: float | None = None  # the recording stops itself after this long
+    sound: LiveSound | None = None  # the landing meter (None: the microphone is off)
 
     def number(self, metric_id: str) -> LiveNumber:
         return next(n for n in self.numbers if n.id == metric_id)
@@ -195,6 +235,7 @@ class _Analysis:
     facing: str | None = None
     analysed_t: float | None = None
     note: str | None = None
+    sound: LiveSound | None = None
 
 
 # ----------------------------------------------------------------------------- rate gates
@@ -323,11 +364,13 @@ def _short(cue: str) -> str:
 
 
 def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int,
-                   height: int, gates: RateGates | None = None) -> _Analysis:
+                   height: int, gates: RateGates | None = None,
+                   audio: AudioTrack | None = None) -> _Analysis:
     """Live numbers, cue and setup check from the last few seconds of landmarks.
 
     ``gates`` carries the frame-rate limits' on/off state from window to window (a fresh set,
-    i.e. plain limits, when not given).
+    i.e. plain limits, when not given). ``audio``: the microphone over the window (stream
+    time), for the landing meter (None: the microphone is off).
 
     The setup check and the measuring fail apart: an engine error in one window is logged
     and that second shows no numbers, while the setup check stays current.
@@ -349,14 +392,15 @@ def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int
     if not ok["any"]:
         return _Analysis(setup=setup, analysed_t=end, note=SLOW_NOTE.format(rate))
     try:
-        return _measure(t, landmarks, width, height, rate, setup, ok)
+        return _measure(t, landmarks, width, height, rate, setup, ok, audio)
     except Exception:  # noqa: BLE001 - one bad window must not end the live view
         log.exception("live window analysis failed")
         return _Analysis(setup=setup, analysed_t=end)
 
 
 def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, height: int,
-             rate: float, setup: SetupCheck, ok: dict[str, bool]) -> _Analysis:
+             rate: float, setup: SetupCheck, ok: dict[str, bool],
+             audio: AudioTrack | None = None) -> _Analysis:
     """The engine's stages on the window: clean -> view -> events -> metrics -> cue."""
     raw = uniform_track(t, landmarks, width, height)
     if raw.detected.sum() < 10:
@@ -368,8 +412,14 @@ def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, heig
     values: dict[str, float | None] = {"cadence": cad}
     results: list[MetricResult] = []  # what the cue is chosen from: the numbers shown
     confidence: dict[str, str] = {}
+    out = compute_metrics(track, view, events, audio=audio)
+    sound = None
+    if audio is not None:
+        heard = next((m for m in out.results if m.id == "landing_sound"), None)
+        sound = live_sound(heard, next((n["reason"] for n in out.not_measured
+                                        if n["id"] == "landing_sound"), None))
     if view.view == "side":
-        for m in compute_metrics(track, view, events).results:
+        for m in out.results:
             if m.id not in LIVE_METRICS or not ok[m.id]:
                 continue
             if m.id == "cadence":  # judged on the live value (the last ten steps)
@@ -392,7 +442,7 @@ def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, heig
         else:
             cue, short, status = ALL_GOOD_CUE, ALL_GOOD_SHORT, "good"
     return _Analysis(numbers, cue, short, status, setup, view.view, view.facing, float(t[-1]),
-                     note)
+                     note, sound)
 
 
 # ----------------------------------------------------------------------------- overlay
@@ -560,6 +610,11 @@ class LiveAnalyzer:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
+        self.ear: LiveEar | None = None  # the microphone, when the runner allowed it
+
+    def listen(self, ear: LiveEar | None) -> None:
+        """Hear the landings through ``ear`` (the stream's microphone; None: stop)."""
+        self.ear = ear
 
     # -- processing thread
     def process(self, image_bgr: np.ndarray, t_s: float) -> np.ndarray:
@@ -673,7 +728,16 @@ class LiveAnalyzer:
             t = np.array([x[0] for x in self._buf])
             lms = [x[1] for x in self._buf]
             w, h = self._size
-        result = analyse_window(t, lms, w, h, self._gates)
+        ear = self.ear
+        audio = ear.between(t[0] - 0.3, t[-1] + 0.3) if ear is not None else None
+        if ear is not None and audio is None:
+            sound = LiveSound(reason="No sound from the microphone yet.")
+        result = analyse_window(t, lms, w, h, self._gates, audio)
+        if ear is not None and audio is None:
+            result = dataclasses.replace(result, sound=sound)
+        elif ear is not None and result.sound is None:  # too little running in the window yet
+            result = dataclasses.replace(result, sound=LiveSound(
+                reason="Listening for your landings..."))
         with self._lock:
             self._analysis = dataclasses.replace(result, numbers=self._hold(result))
 
@@ -714,7 +778,8 @@ class LiveAnalyzer:
                                 a.analysed_t, a.note, rec is not None,
                                 rec.seconds if rec is not None else
                                 (self._finished.seconds if self._finished else 0.0),
-                                countdown, self._rec_length if (rec or countdown is not None) else None)
+                                countdown, self._rec_length if (rec or countdown is not None) else None,
+                                a.sound if self.ear is not None else None)
 
     @property
     def recording(self) -> bool:
@@ -796,7 +861,14 @@ class LiveAnalyzer:
         raw, frames = rec.constant_rate()
         clip = admit(raw, frames, rec.stats.stats(), "recording", progress)
         source = recording_source(raw)
-        report = build_report(raw, frames, source, opts, clip, out_dir, progress)
+        ear = self.ear
+        audio = ear.between(rec.t0, rec.t0 + rec.t[-1], origin=rec.t0) \
+            if ear is not None and rec.t0 is not None else None
+        note = "" if ear is not None else MIC_OFF_NOTE
+        if ear is not None and audio is None:
+            note = "The microphone sent no sound during the recording."
+        report = build_report(raw, frames, source, opts, clip, out_dir, progress, audio=audio,
+                              audio_note=note)
         with self._lock:
             if self._finished is rec:
                 self._finished = None

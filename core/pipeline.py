@@ -3,9 +3,10 @@
     analyze(path, options, out_dir, progress) -> report dict
         one decode pass (frames, pose, clip statistics), then
         segments -> clean -> view -> events -> quality gate -> metrics -> findings -> media -> report.
-    build_report(track, frames, source, options, clip, out_dir, progress) -> report dict
-        everything after the pose stage; the webcam mode calls this with its recorded
-        landmarks so a live session becomes the same report as an upload.
+    build_report(track, frames, source, options, clip, out_dir, progress, audio, audio_note)
+        -> report dict: everything after the pose stage; the webcam mode calls this with its
+        recorded landmarks (and microphone sound) so a live session becomes the same report as
+        an upload. ``audio``: the clip's sound (:mod:`core.audio`) for ``landing_sound``.
 
 ``progress(stage_label, fraction_0_to_1)`` is called often enough to drive a progress bar.
 Media (evidence stills, annotated video, thumbnail) are written into ``out_dir`` and named
@@ -28,6 +29,7 @@ import numpy as np
 from . import annotate, parallel_pose, profile
 from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_duration,
                         clip_source)
+from .audio import AudioTrack, decode_audio
 from .errors import FormCheckError
 from .events import detect_events
 from .findings import area_scores, build_findings
@@ -144,7 +146,15 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     clip.decoded_all = decoded_all
     admit(raw, frames, clip, "clip", prog)
     source = clip_source(meta, size, raw, opts.capture_fps, scale)
-    return build_report(raw, frames, source, opts, clip, out_dir, prog)
+    prog("Listening to the landings", 0.81)
+    sound, sound_note = None, ""
+    if scale != 1.0:  # slow motion: the sound does not run with the real running
+        sound_note = ("The clip is slow motion, so its sound does not keep time with your "
+                      "running and the landings cannot be heard one by one.")
+    else:
+        sound = decode_audio(path, max_seconds=opts.max_seconds)
+    return build_report(raw, frames, source, opts, clip, out_dir, prog, audio=sound,
+                        audio_note=sound_note)
 
 
 def _fwd(view) -> float:
@@ -153,7 +163,8 @@ def _fwd(view) -> float:
 
 def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
                  opts: AnalysisOptions, clip: ClipStats, out_dir: str | Path | None = None,
-                 progress: Progress | None = None) -> dict:
+                 progress: Progress | None = None, audio: AudioTrack | None = None,
+                 audio_note: str = "") -> dict:
     prog = progress or (lambda s, f: None)
     prog("Finding continuous stretches", 0.815)
     plan = find_segments(raw, clip.cut_frames, opts.view, clip.change_frames)
@@ -168,7 +179,8 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
         events = trim_events(events, plan.analysed)
     quality = assess(track, view, events, clip, plan)
     prog("Measuring", 0.86)
-    mo = compute_metrics(track, view, events, opts.height_cm, speed_mps=opts.speed_mps)
+    mo = compute_metrics(track, view, events, opts.height_cm, speed_mps=opts.speed_mps,
+                         audio=audio, audio_note=audio_note)
     metrics = mo.results
     not_measured = mo.not_measured
     if not mo.feet_in_view:  # contacts of feet out of the picture are guesses: shown nowhere

@@ -22,9 +22,11 @@ from pathlib import Path
 import av
 import streamlit as st
 from streamlit.components import v2 as components_v2
-from streamlit_webrtc import VideoProcessorBase, WebRtcMode, WebRtcStreamerContext, webrtc_streamer
+from streamlit_webrtc import (AudioProcessorBase, VideoProcessorBase, WebRtcMode,
+                              WebRtcStreamerContext, webrtc_streamer)
 
-from core.live import LiveAnalyzer, LiveNumber, LiveSnapshot
+from core.audio import LiveEar
+from core.live import LiveAnalyzer, LiveNumber, LiveSnapshot, LiveSound
 from core.pipeline import AnalysisOptions
 from core.report import DISCLAIMER
 from core.spec import BY_ID
@@ -40,6 +42,8 @@ TARGET = "fc_live_target"  # metronome beats per minute
 SHOWN_CADENCE = "fc_live_cadence"  # the latest cadence shown, for the metronome's "+ 5 %"
 TARGET_UNKNOWN = "fc_live_target_unknown"  # "+ 5 %" was asked before a cadence was known
 HEIGHT = "fc_live_height"  # the runner's height (cm), for the report
+LISTEN = "fc_live_listen"  # the runner allowed the microphone: the landing meter is on
+METER_MAX_DB = 30.0  # the landing meter's full scale (dB above the background)
 LENGTH = "fc_live_length"  # the chosen recording length
 AUTO_REPORT = "fc_live_auto_report"  # a timed recording is running: make the report when it ends
 COUNTDOWN_S = 5
@@ -87,6 +91,23 @@ class LiveProcessor(VideoProcessorBase):
 
     def on_ended(self) -> None:
         self.analyzer.close()
+
+
+class LiveAudioProcessor(AudioProcessorBase):
+    """The stream's microphone (only with the runner's permission): every frame is kept in a
+    :class:`core.audio.LiveEar` for the landing meter and the recording's report; the sound
+    goes back unchanged (the video element is muted)."""
+
+    def __init__(self) -> None:
+        self.ear = LiveEar()
+
+    async def recv_queued(self, frames: list[av.AudioFrame]) -> list[av.AudioFrame]:
+        for f in frames:
+            try:
+                self.ear.hear(f)
+            except Exception:  # noqa: BLE001 - keep the stream flowing, say it in the log
+                log.exception("keeping a microphone frame failed")
+        return frames
 
 
 def ice_servers() -> list[dict]:
@@ -231,10 +252,16 @@ def camera_settings() -> dict:
         right.number_input("Your height (cm, optional)", min_value=100, max_value=230,
                            value=None, step=1, placeholder="e.g. 178", key=HEIGHT,
                            help="Adds centimetres to distances in the report.")
+        listen = st.toggle("Listen to my landings (uses the microphone)", key=LISTEN,
+                           help="With your permission the microphone hears each landing: a "
+                                "meter shows how loud your left and right feet land, with a "
+                                "'quieter' cue, and a recording's report includes it. The "
+                                "sound is analysed on this server and never stored on its own.")
         st.caption("Choose the camera itself with **Choose camera** under the video. "
-                   "Change resolution and frame rate before starting the camera.")
+                   "Change resolution, frame rate and the microphone before starting the "
+                   "camera.")
     return {"video": {"width": {"ideal": w}, "height": {"ideal": h},
-                      "frameRate": {"ideal": fps, "max": fps}}, "audio": False}
+                      "frameRate": {"ideal": fps, "max": fps}}, "audio": bool(listen)}
 
 
 def _height() -> float | None:
@@ -288,7 +315,45 @@ def _analyzer(ctx: WebRtcStreamerContext) -> LiveAnalyzer | None:
     proc = ctx.video_processor
     if proc is not None:
         st.session_state[ANALYZER] = proc.analyzer
+        ear = ctx.audio_processor.ear if ctx.audio_processor is not None else None
+        proc.analyzer.listen(ear if st.session_state.get(LISTEN) else None)
     return st.session_state.get(ANALYZER)
+
+
+def _bar(db: float | None, color: str) -> str:
+    pct = 0 if db is None else max(2.0, min(100.0, 100 * max(db, 0) / METER_MAX_DB))
+    return (f'<div style="background:rgba(49,51,63,.08);border-radius:4px;height:14px">'
+            f'<div style="width:{pct:.0f}%;background:{color};height:14px;border-radius:4px">'
+            "</div></div>")
+
+
+def sound_meter(sound: LiveSound) -> None:
+    """The landing meter: left and right (median of the window's landings, dB above the
+    background), the latest landings one bar each, and the cue; or why it cannot hear."""
+    colors = {"L": "#2B6CB0", "R": "#DD6B20"}
+    if sound.reason:
+        st.markdown(f'<div class="fc-sound-meter"><b>Landing sound</b><br>'
+                    f'<span style="opacity:.75">{esc(sound.reason)}</span></div>',
+                    unsafe_allow_html=True)
+        return
+    rows = "".join(
+        f'<div style="display:grid;grid-template-columns:3.2rem 1fr 3.6rem;gap:.4rem;'
+        f'align-items:center"><span>{name}</span>{_bar(db, colors[foot])}'
+        f'<b>{"–" if db is None else f"{db:.0f} dB"}</b></div>'
+        for name, foot, db in (("Left", "L", sound.left_db), ("Right", "R", sound.right_db)))
+    steps = "".join(
+        f'<div title="{"Left" if f == "L" else "Right"} {db:.0f} dB" style="width:10px;'
+        f'height:{max(3, min(40, 40 * max(db, 0) / METER_MAX_DB)):.0f}px;'
+        f'background:{"#C53030" if loud else colors[f]};border-radius:2px"></div>'
+        for _, f, db, loud in sound.steps)
+    tone = {"good": "#2F855A", "watch": "#B7791F", "fix": "#C53030"}.get(sound.status, "#4A5568")
+    cue = (f'<div class="fc-sound-cue" style="color:{tone};font-weight:700;font-size:1.15rem">'
+           f'{esc(sound.cue)}</div>') if sound.cue else ""
+    st.markdown(
+        f'<div class="fc-sound-meter"><b>Landing sound</b> <span style="opacity:.7">'
+        f'(dB above the background)</span>{rows}<div style="display:flex;gap:3px;'
+        f'align-items:flex-end;height:42px;margin:.3rem 0">{steps}</div>{cue}</div>',
+        unsafe_allow_html=True)
 
 
 def numbers_panel(ctx: WebRtcStreamerContext) -> None:
@@ -302,6 +367,8 @@ def numbers_panel(ctx: WebRtcStreamerContext) -> None:
     if snap.cadence_spm is not None:
         st.session_state[SHOWN_CADENCE] = snap.cadence_spm
     numbers(snap)
+    if snap.sound is not None:
+        sound_meter(snap.sound)
     setup_box(snap)
     if snap.note:
         st.caption(f":material/speed: {snap.note}")
@@ -457,6 +524,7 @@ def page() -> None:
             key="formcheck-live", mode=WebRtcMode.SENDRECV,
             rtc_configuration={"iceServers": ice_servers()},
             media_stream_constraints=constraints, video_processor_factory=LiveProcessor,
+            audio_processor_factory=LiveAudioProcessor if constraints["audio"] else None,
             async_processing=True, translations=TRANSLATIONS,
             video_html_attrs={"autoPlay": True, "controls": False, "muted": True,
                               "style": {"width": "100%"}})

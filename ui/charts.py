@@ -193,3 +193,73 @@ def cadence_chart(report: dict) -> alt.Chart | None:
         layers.append(alt.Chart(avg).mark_rule(color="#1B2A2F", strokeDash=[2, 3]).encode(
             y="v:Q", tooltip=alt.Tooltip("label:N", title="Median")))
     return alt.layer(*layers).properties(height=HEIGHT)
+
+
+def _sound(report: dict) -> dict | None:
+    m = next((m for m in report.get("metrics") or [] if m.get("id") == "landing_sound"), None)
+    return ((m or {}).get("extra") or {}).get("sound")
+
+
+def has_sound(report: dict) -> bool:
+    """Whether the report carries the landing-sound evidence (``landing_sound`` measured)."""
+    s = _sound(report)
+    return bool(s and s.get("steps"))
+
+
+def sound_envelope_chart(report: dict) -> alt.Chart | None:
+    """The clip's loudness over time (dB above its background, lined up with the video),
+    with each landing marked (blue left, orange right) and loud outliers ringed."""
+    s = _sound(report)
+    env = (s or {}).get("envelope") or {}
+    if not env.get("t"):
+        return None
+    df = pd.DataFrame({"t": env["t"], "db": env["db"]})
+    t_min, t_max = float(df["t"].min()), float(df["t"].max())
+    line = alt.Chart(df).mark_line(strokeWidth=1.2, color="#4A5568", clip=True).encode(
+        x=_time_axis(t_min, t_max),
+        y=alt.Y("db:Q", title="Loudness above background (dB)"),
+        tooltip=[alt.Tooltip("t:Q", title="Time (s)", format=".2f"),
+                 alt.Tooltip("db:Q", title="dB above background", format=".1f")])
+    steps = pd.DataFrame([{"t": x["t"], "db": x["db"], "loud": "loud" if x.get("loud") else "",
+                           "foot": SIDE_NAMES.get(x["foot"], "?") + " foot lands"}
+                          for x in s["steps"]])
+    color = alt.Color("foot:N", title=None, scale=alt.Scale(
+        domain=["Left foot lands", "Right foot lands"],
+        range=[SIDE_COLORS["Left"], SIDE_COLORS["Right"]]), legend=alt.Legend(orient="top"))
+    rules = alt.Chart(steps).mark_rule(opacity=0.45, strokeWidth=1.5, clip=True).encode(
+        x=_time_axis(t_min, t_max), color=color,
+        tooltip=[alt.Tooltip("foot:N", title="Event"),
+                 alt.Tooltip("t:Q", title="Time (s)", format=".2f"),
+                 alt.Tooltip("db:Q", title="Landing (dB above background)", format=".1f")])
+    dots = alt.Chart(steps).mark_point(filled=True, size=40, clip=True).encode(
+        x=_time_axis(t_min, t_max), y="db:Q", color=color)
+    layers = [rules, line, dots]
+    loud = steps[steps["loud"] == "loud"]
+    if not loud.empty:
+        layers.append(alt.Chart(loud).mark_point(size=260, color="#C53030", strokeWidth=2,
+                                                 clip=True).encode(
+            x=_time_axis(t_min, t_max), y="db:Q",
+            tooltip=alt.Tooltip("t:Q", title="Loud landing at (s)", format=".2f")))
+    return alt.layer(*layers).properties(height=HEIGHT).interactive(bind_y=False)
+
+
+def sound_steps_chart(report: dict) -> alt.Chart | None:
+    """Each landing's loudness, step by step, left against right."""
+    s = _sound(report)
+    if not s or not s.get("steps"):
+        return None
+    df = pd.DataFrame([{"t": x["t"], "db": x["db"], "series": SIDE_NAMES.get(x["foot"], "?"),
+                        "loud": bool(x.get("loud"))} for x in s["steps"]])
+    names = [n for n in ("Left", "Right") if n in set(df["series"])]
+    color = alt.Color("series:N", title=None,
+                      scale=alt.Scale(domain=names, range=[SIDE_COLORS[n] for n in names]),
+                      legend=alt.Legend(orient="top"))
+    points = alt.Chart(df).mark_line(point=alt.OverlayMarkDef(size=45), strokeWidth=1.5).encode(
+        x=alt.X("t:Q", title="Time of landing (s)"),
+        y=alt.Y("db:Q", title="Landing loudness (dB above background)",
+                scale=alt.Scale(zero=False)),
+        color=color,
+        tooltip=[alt.Tooltip("series:N", title="Foot"),
+                 alt.Tooltip("t:Q", title="Landing at (s)", format=".2f"),
+                 alt.Tooltip("db:Q", title="dB above background", format=".1f")])
+    return points.properties(height=HEIGHT)

@@ -362,7 +362,12 @@ def metrics_by_area(op: Opened) -> None:
 def chart_section(op: Opened) -> None:
     r = op.report
     st.header("Charts", divider="gray", anchor=False)
-    t_time, t_stride, t_cad = st.tabs(["Over time", "Stride by stride", "Cadence"])
+    sound = charts.has_sound(r)
+    tabs = st.tabs(["Over time", "Stride by stride", "Cadence"] + (["Landing sound"] if sound else []))
+    t_time, t_stride, t_cad = tabs[:3]
+    if sound:
+        with tabs[3]:
+            _sound_charts(r)
     with t_time:
         groups = charts.available_angle_groups(r)
         if not groups:
@@ -397,6 +402,21 @@ def chart_section(op: Opened) -> None:
             st.altair_chart(chart, width="stretch")
             st.caption("Steps per minute from one landing to the next, smoothed over three "
                        "steps. Green: the good range; dotted: your median.")
+
+
+def _sound_charts(r: dict) -> None:
+    """The landing-sound evidence: the sound envelope with the landings marked, and each
+    landing's loudness step by step, left against right."""
+    for title, chart in (("The sound, with every landing marked", charts.sound_envelope_chart(r)),
+                         ("Each landing, left and right", charts.sound_steps_chart(r))):
+        if chart is not None:
+            st.markdown(f"**{title}**")
+            st.altair_chart(chart, width="stretch")
+    st.caption("Loudness of the clip's sound above its own background, lined up with the "
+               "video. Each line or dot is a landing (blue left, orange right); red rings: "
+               "landings much louder than the rest. Only left against right and landing "
+               "against landing are judged: the level itself depends on the phone, the floor "
+               "and the shoes.")
 
 
 # --------------------------------------------------------------------------- frames + video

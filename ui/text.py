@@ -84,6 +84,10 @@ PIPELINE_STAGES: list[tuple[str, str]] = [
      "rhythm of the hips."),
     ("Check the capture", "Whole body visible, enough steady steps, camera still, one "
      "runner, frame rate: a clip that fails is not scored, and you are told how to re-film."),
+    ("Listen to the landings", "When the clip has sound, each landing's loudness is read "
+     "near its foot contact, once the sound has been lined up with the picture (the delay is "
+     "measured, not assumed); music, voices, silence or no footfall rhythm at your step rate "
+     "are said instead of a number."),
     ("Measure and judge", "Each measure is taken per stride, summarised by the median, and "
      "judged against the bands below; the three focus areas and the overall score follow."),
     ("Explain", "Up to three fixes, worst first, each with a picture of the moment, why it "
@@ -116,6 +120,14 @@ KNOWN_LIMITS: list[str] = [
     "**One camera, two dimensions.** Twisting, foot turn-out and anything pointing toward the "
     "camera are estimated with low confidence; a camera that is low, high or not square to "
     "the runner skews angles and distances.",
+    "**Landing sound compares a clip with itself.** How loud a landing sounds depends on the "
+    "phone and how far it is from your feet, the floor or treadmill and your shoes, none of "
+    "which FormCheck can know, so it never judges the level itself: only left against right "
+    "(good within 3 dB, work on it beyond 6 dB) and single landings much louder than the rest. "
+    "On our synthetic sound tracks the left/right difference reads within 0.3 dB of the "
+    "truth with the sound up to 100 ms early or late; a camera far from the runner, music, "
+    "talking or a noisy gym hide the footfalls, and the report then says so. Which foot "
+    "landed comes from the video, so a left/right mix-up there mixes up the sound too.",
     "**Clothing and hair** move the landmarks a little (loose shorts at the hips, hair or hats "
     "at the ears).",
 ]

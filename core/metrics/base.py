@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the registry imports only core.spec at load time (core.spec
     from ..events import Event, GaitEvents
     from ..landmarks import Track
     from ..report import MetricResult
+    from ..audio import AudioTrack
     from ..view import ViewResult
 
 LEG_PER_HEIGHT = 0.49
@@ -209,10 +210,14 @@ class Context:
 
     def __init__(self, track: Track, view: ViewResult, events: GaitEvents,
                  height_cm: float | None, by_id: dict[str, Metric],
-                 speed_mps: float | None = None):
+                 speed_mps: float | None = None, audio: AudioTrack | None = None,
+                 audio_note: str = ""):
         self.tr, self.view, self.ev = track, view, events
         self.speed = speed_mps  # the runner's treadmill speed (m/s), None when not given
         self.height_cm = height_cm
+        # the clip's sound (core.audio) on the video timeline; ``audio_note``: why a clip's
+        # sound cannot be used even though it has one (e.g. slow motion)
+        self.audio, self.audio_note = audio, audio_note
         self.by_id = by_id
         self.L = track.leg_length_px()
         self.cm_per_L = height_cm * LEG_PER_HEIGHT if height_cm else None
@@ -453,12 +458,14 @@ class MetricsOutput:
 
 
 def run(registry: tuple[Metric, ...], track: Track, view: ViewResult, events: GaitEvents,
-        height_cm: float | None = None, speed_mps: float | None = None) -> MetricsOutput:
+        height_cm: float | None = None, speed_mps: float | None = None,
+        audio: AudioTrack | None = None, audio_note: str = "") -> MetricsOutput:
     """Every metric of ``registry`` valid for the view: one pass over the strides (the
     per-stride table), then each metric's summary, then the chart channels. ``speed_mps``:
-    the runner's treadmill speed (stride length, vertical ratio, their own cadence band)."""
+    the runner's treadmill speed (stride length, vertical ratio, their own cadence band);
+    ``audio``: the clip's sound, for ``landing_sound`` (None: no sound track)."""
     by_id = {m.id: m for m in registry}
-    ctx = Context(track, view, events, height_cm, by_id, speed_mps)
+    ctx = Context(track, view, events, height_cm, by_id, speed_mps, audio, audio_note)
     valid = [m for m in registry if m.spec.valid_for(view.view)]
     rows: list[dict] = []
     per_stride = [m for m in valid if m.stride is not None]

@@ -123,7 +123,7 @@ def test_names_derived_from_the_registry_are_unique():
     assert len(channels) == len(set(channels))
     assert len(ranks) == len(set(ranks))
     assert all(m.spec.needs for m in REGISTRY)
-    assert len(BY_ID) == len(REGISTRY) == 28
+    assert len(BY_ID) == len(REGISTRY) == 29
 
 
 def test_spec_and_ui_read_the_registry():

@@ -1,0 +1,428 @@
+"""Stage: the clip's sound -- how loud each landing is, left and right.
+
+Contract:
+    decode_audio(path, max_seconds=60.0, time_scale=1.0) -> AudioTrack | None
+        PyAV decode of the first audio stream, mixed to mono float32 and resampled to
+        :data:`RATE` Hz (``av.AudioResampler``); ``t0`` puts its first sample on the video's
+        timeline (seconds from the first video frame). ``None``: the clip has no sound track
+        (or it cannot be decoded). Never raises for a clip that has a video stream.
+    envelope(audio) -> Envelope
+        band-pass 50-4000 Hz (SciPy Butterworth, zero phase), short-time RMS in dB
+        (20 ms windows every 5 ms), the onset strength (loudness above its running median),
+        spectral flux and flatness, and moving tones (narrow spectral peaks outside the clip's
+        steady spectrum: music and voices, not a belt's hum).
+    analyse_landings(audio, contacts, cadence_spm) -> SoundResult
+        ``contacts``: (time on the video timeline, foot "L"/"R") of each initial contact.
+        Checks that the landings can be heard (a sound track, not silent, not mostly music or
+        voices, an onset rhythm at the step rate), estimates the audio/video offset by
+        cross-correlating the onset envelope with the contact train (+-250 ms), then reads each
+        landing's loudness in dB above the clip's background near its contact, per side, with
+        their difference, the spread and the loud outliers. ``SoundResult.measured`` is False
+        with the true reason in ``reason`` when the landings cannot be heard.
+
+Absolute levels depend on the phone, its distance, the floor and the shoes; only what one clip
+can compare with itself is judged (left against right, a landing against the others).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy import ndimage, signal, stats
+
+RATE = 16000  # Hz, the analysis sample rate
+BAND_HZ = (50.0, 4000.0)  # footfall thumps and slaps; below: belt rumble and handling
+HOP_S = 0.005  # envelope step (200 Hz)
+WIN_S = 0.020  # RMS window
+FFT_N = 512  # spectral flux / flatness window (32 ms at 16 kHz)
+BACKGROUND_PCT = 20  # the background level: this percentile of the short-time RMS (dB)
+ONSET_MEDIAN_S = 0.4  # onset strength: loudness above its running median over this window
+OFFSET_SEARCH_S = 0.25  # audio/video offset searched within +-this
+LANDING_WIN_S = (-0.04, 0.08)  # a landing's peak is read in this window around its contact
+SILENT_DBFS = -65.0  # whole-clip RMS below this: silent
+MIN_RANGE_DB = 2.0  # loud moments (95th pct) must stand this far above the background
+# (a treadmill's landings: 3-5 dB over the belt in mhuang_IMG_5396)
+RHYTHM_BAND_SPM = (70.0, 260.0)  # onset rhythm searched here (strides and steps)
+RHYTHM_TOL = 0.06  # the onset rhythm must peak within 6 % of the step (or stride) rate
+MIN_RHYTHM_SALIENCE = 8.0  # its power / median power of the rhythm band
+MIN_FOOTFALL_SHARE = 1.6  # onset strength at contacts / elsewhere, once aligned
+TONE_N = 1024  # moving-tone analysis window (64 ms: resolves a voice's harmonics)
+TONE_HZ = (150.0, 2000.0)
+TONE_PEAK_DB = 10.0  # a tonal peak: this far above its spectral neighbourhood
+MIN_TONES = 3  # a step with this many such peaks holds music or a voice
+MUSIC_SHARE = 0.2  # music or voices: this share of the louder steps holds moving tones.
+# Measured: synthetic thumps on a belt hum 0.01, treadmill mhuang_IMG_5396 0.08, talking in
+# jacky_run_inplace_front 0.31, synthetic music 1.0
+MIN_LANDINGS = 6
+OUTLIER_DB = 6.0  # a landing this much louder than the median landing (or 3 robust SDs) is loud
+ENVELOPE_HZ = 50  # evidence envelope kept at this rate (max over each step)
+
+
+@dataclass(frozen=True)
+class AudioTrack:
+    """Mono sound, float32 in [-1, 1] at ``rate`` Hz; sample 0 is at ``t0`` seconds on the
+    video's timeline (0 = the first video frame)."""
+
+    samples: np.ndarray
+    rate: int = RATE
+    t0: float = 0.0
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.rate
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Per-step features every :data:`HOP_S` seconds; ``t`` on the audio's own clock
+    (add ``AudioTrack.t0`` for the video timeline)."""
+
+    t: np.ndarray
+    rms_db: np.ndarray  # band-passed short-time RMS, dBFS
+    flux: np.ndarray  # spectral flux (>= 0)
+    onset: np.ndarray  # onset strength: loudness above its running median (dB, >= 0)
+    flatness: np.ndarray  # spectral flatness 0..1 (low: tonal)
+    tones: np.ndarray  # moving tonal peaks per step (music, voices; a steady hum excluded)
+
+    @property
+    def rate(self) -> float:
+        return 1.0 / HOP_S
+
+
+@dataclass(frozen=True)
+class Landing:
+    t: float  # contact time (video timeline, s)
+    foot: str  # "L" / "R"
+    level_db: float  # peak loudness above the background, dB
+    loud: bool = False  # a loud outlier
+
+
+@dataclass
+class SoundResult:
+    """What the sound says about the landings (``measured`` False: ``reason`` says why)."""
+
+    measured: bool
+    reason: str = ""
+    kind: str = ""  # "footfalls", "none", "silent", "music", "no_rhythm", "few"
+    background_dbfs: float | None = None
+    offset_s: float | None = None  # audio later than the video by this (s)
+    offset_score: float | None = None  # correlation at the chosen lag / mean over the search
+    rhythm_spm: float | None = None  # the onset envelope's strongest rhythm
+    rhythm_salience: float | None = None
+    footfall_share: float | None = None
+    flatness: float | None = None
+    tone_share: float | None = None  # share of the louder moments holding music or a voice
+    landings: list[Landing] = field(default_factory=list)
+    left_db: float | None = None
+    right_db: float | None = None
+    diff_db: float | None = None  # left - right
+    spread_db: float | None = None  # IQR of all landings
+    envelope_t: list[float] = field(default_factory=list)  # video timeline, ENVELOPE_HZ
+    envelope_db: list[float] = field(default_factory=list)  # above background
+
+    @property
+    def n_loud(self) -> int:
+        return sum(1 for x in self.landings if x.loud)
+
+
+# ----------------------------------------------------------------------------- decode
+def decode_audio(path: str | Path, max_seconds: float = 60.0,
+                 time_scale: float = 1.0) -> AudioTrack | None:
+    """The clip's first sound track as mono float32 at :data:`RATE` Hz (None: no sound)."""
+    import av
+
+    try:
+        with av.open(str(path)) as c:
+            astreams = [s for s in c.streams if s.type == "audio"]
+            if not astreams:
+                return None
+            a = astreams[0]
+            v0 = 0.0
+            if c.streams.video and c.streams.video[0].start_time is not None:
+                vs = c.streams.video[0]
+                v0 = float(vs.start_time * vs.time_base)
+            res = av.AudioResampler(format="flt", layout="mono", rate=RATE)
+            chunks: list[np.ndarray] = []
+            first_t = None
+            n = 0
+            limit = int((max_seconds / max(time_scale, 1e-6) + 1) * RATE)
+            for frame in c.decode(a):
+                if first_t is None and frame.pts is not None:
+                    first_t = float(frame.pts * frame.time_base)
+                for out in res.resample(frame):
+                    arr = out.to_ndarray().reshape(-1).astype(np.float32)
+                    chunks.append(arr)
+                    n += len(arr)
+                if n >= limit:
+                    break
+            for out in res.resample(None):
+                chunks.append(out.to_ndarray().reshape(-1).astype(np.float32))
+    except Exception:  # damaged or unsupported sound: treated as no sound track
+        return None
+    if not chunks:
+        return None
+    x = np.concatenate(chunks)[:limit]
+    if len(x) < RATE // 2:
+        return None
+    return AudioTrack(x, RATE, ((first_t or 0.0) - v0) * time_scale)
+
+
+# ----------------------------------------------------------------------------- features
+def envelope(audio: AudioTrack) -> Envelope:
+    """Band-passed loudness, onset strength and spectral shape (see module docstring)."""
+    fs = audio.rate
+    sos = signal.butter(4, [BAND_HZ[0], min(BAND_HZ[1], 0.45 * fs)], "bandpass", fs=fs,
+                        output="sos")
+    y = signal.sosfiltfilt(sos, audio.samples.astype(np.float64))
+    hop = int(round(HOP_S * fs))
+    win = int(round(WIN_S * fs))
+    # short-time RMS: a moving mean of y^2 sampled every hop, centred
+    power = np.convolve(y * y, np.ones(win) / win, mode="same")[::hop]
+    rms_db = 10 * np.log10(power + 1e-12)
+    f, _, Z = signal.stft(y, fs=fs, nperseg=FFT_N, noverlap=FFT_N - hop, boundary="even",
+                          padded=True)
+    keep = (f >= BAND_HZ[0]) & (f <= BAND_HZ[1])
+    mag = np.abs(Z[keep])
+    n = min(len(rms_db), mag.shape[1])
+    mag = mag[:, :n]
+    logm = np.log1p(1000 * mag / (mag.max() + 1e-12))
+    flux = np.r_[0.0, np.maximum(np.diff(logm, axis=1), 0).sum(axis=0)] if n > 1 else \
+        np.zeros(n)
+    pw = mag ** 2 + 1e-20
+    flatness = stats.gmean(pw, axis=0) / pw.mean(axis=0)
+    # moving tones (music, voices): narrow spectral peaks that stand out of the clip's own
+    # steady spectrum (a belt's hum is removed with it), 150-2000 Hz, 1024-point frames
+    f2, _, Z2 = signal.stft(y, fs=fs, nperseg=TONE_N, noverlap=TONE_N - hop, boundary="even",
+                            padded=True)
+    sel = (f2 >= TONE_HZ[0]) & (f2 <= TONE_HZ[1])
+    P = 10 * np.log10(np.abs(Z2[sel, :n]) ** 2 + 1e-12)
+    r = P - np.median(P, axis=1, keepdims=True)
+    peaks = r - ndimage.median_filter(r, size=(11, 1), mode="nearest")
+    tones = (peaks > TONE_PEAK_DB).sum(axis=0)
+    tones = np.r_[tones, np.zeros(max(0, n - len(tones)), int)][:n]
+    base = ndimage.median_filter(rms_db[:n], size=int(ONSET_MEDIAN_S / HOP_S) | 1, mode="nearest")
+    onset = np.maximum(rms_db[:n] - base, 0.0)
+    return Envelope(np.arange(n) * HOP_S, rms_db[:n], flux, onset, flatness[:n], tones)
+
+
+def rhythm(flux: np.ndarray, rate: float) -> tuple[float | None, float, np.ndarray, np.ndarray]:
+    """Strongest periodicity of the onset envelope in :data:`RHYTHM_BAND_SPM`: (per minute,
+    salience = its power / the band's median power, frequencies per minute, power)."""
+    if len(flux) < rate * 2:
+        return None, 0.0, np.array([]), np.array([])
+    f, p = signal.periodogram(flux - flux.mean(), fs=rate, window="hann",
+                              nfft=max(len(flux), int(rate * 60)))
+    spm = f * 60
+    band = (spm >= RHYTHM_BAND_SPM[0]) & (spm <= RHYTHM_BAND_SPM[1])
+    if not band.any() or p[band].max() <= 0:
+        return None, 0.0, spm[band], p[band]
+    k = np.argmax(p[band])
+    return float(spm[band][k]), float(p[band][k] / (np.median(p[band]) + 1e-20)), spm[band], p[band]
+
+
+def _power_near(spm: np.ndarray, p: np.ndarray, target: float) -> float:
+    near = np.abs(spm - target) <= RHYTHM_TOL * target
+    return float(p[near].max()) if near.any() else 0.0
+
+
+def _train(t_grid: np.ndarray, times: np.ndarray, sigma: float = 0.015) -> np.ndarray:
+    """A Gaussian pulse at each contact time on ``t_grid``."""
+    out = np.zeros_like(t_grid)
+    for t in times:
+        lo, hi = np.searchsorted(t_grid, [t - 4 * sigma, t + 4 * sigma])
+        out[lo:hi] += np.exp(-0.5 * ((t_grid[lo:hi] - t) / sigma) ** 2)
+    return out
+
+
+def estimate_offset(env: Envelope, t0: float, contact_t: np.ndarray) -> tuple[float, float]:
+    """Audio/video offset (s; positive: the sound comes later than the picture) that best lines
+    the onset envelope up with the contact train, within +-:data:`OFFSET_SEARCH_S`, and its
+    score (correlation at that lag over the mean correlation of the search)."""
+    tv = env.t + t0  # envelope on the video timeline
+    o = env.onset - np.mean(env.onset)
+    train = _train(tv, contact_t)
+    max_lag = int(round(OFFSET_SEARCH_S / HOP_S))
+    # c[k] = sum o[i + k] * train[i]: the sound k steps after the contact
+    full = signal.correlate(o, train, mode="full", method="fft")
+    mid = len(train) - 1
+    c = full[mid - max_lag: mid + max_lag + 1]
+    k = int(np.argmax(c))
+    # sub-step refinement (parabola through the peak)
+    frac = 0.0
+    if 0 < k < len(c) - 1:
+        den = c[k - 1] - 2 * c[k] + c[k + 1]
+        frac = 0.5 * (c[k - 1] - c[k + 1]) / den if den < 0 else 0.0
+    score = float(c[k] / (np.mean(np.abs(c)) + 1e-12))
+    return (k - max_lag + frac) * HOP_S, score
+
+
+def tone_share(env: Envelope, where: np.ndarray) -> float:
+    """Share of the louder steps (above the 10th percentile) in ``where`` holding moving
+    tones (:data:`MIN_TONES` or more tonal peaks): music or voices."""
+    loud = where & (env.rms_db > np.percentile(env.rms_db[where], 10)) if where.any() else where
+    return float(np.mean(env.tones[loud] >= MIN_TONES)) if loud.any() else 0.0
+
+
+# ----------------------------------------------------------------------------- the analysis
+def analyse_landings(audio: AudioTrack | None, contacts: list[tuple[float, str]],
+                     cadence_spm: float | None) -> SoundResult:
+    """Per-landing loudness from the clip's sound, or why it cannot be heard (module doc)."""
+    if audio is None:
+        return SoundResult(False, "This clip has no sound track, so we can't hear your "
+                                  "landings.", "none")
+    x = audio.samples
+    total_dbfs = 10 * np.log10(float(np.mean(x.astype(np.float64) ** 2)) + 1e-12)
+    if total_dbfs < SILENT_DBFS:
+        return SoundResult(False, "The sound track is silent, so we can't hear your landings "
+                                  "(was the microphone muted?).", "silent",
+                           background_dbfs=round(total_dbfs, 1))
+    if len(contacts) < MIN_LANDINGS:
+        return SoundResult(False, f"Only {len(contacts)} foot contacts were found; at least "
+                                  f"{MIN_LANDINGS} are needed to compare landings.", "few")
+    env = envelope(audio)
+    bg = float(np.percentile(env.rms_db, BACKGROUND_PCT))
+    loud_range = float(np.percentile(env.rms_db, 95)) - bg
+    quiet = env.rms_db <= np.percentile(env.rms_db, 50)
+    flat = float(np.median(env.flatness[quiet])) if quiet.any() else None
+    res = SoundResult(False, background_dbfs=round(bg, 1), flatness=flat)
+    if loud_range < MIN_RANGE_DB:
+        res.kind = "no_rhythm"
+        res.reason = ("We can't hear your landings: the sound is a steady noise with no "
+                      f"footfalls standing out (the loudest moments are {loud_range:.0f} dB "
+                      "above the background).")
+        return res
+    ct = np.array([t for t, _ in contacts], float)
+    feet = [f for _, f in contacts]
+    tv0 = env.t + audio.t0  # the envelope on the video timeline (before the offset)
+    span = (tv0 >= ct.min() - 0.3) & (tv0 <= ct.max() + 0.3)  # the running the video saw
+    if span.sum() < 2 * env.rate:
+        res.kind = "few"
+        res.reason = "The sound track does not cover the running the video shows."
+        return res
+    res.rhythm_spm, res.rhythm_salience, spm, p = rhythm(env.onset[span], env.rate)
+    off, score = estimate_offset(env, audio.t0, ct)
+    res.offset_s, res.offset_score = round(off, 4), round(score, 2)
+    # onset strength in the contacts' windows against elsewhere, once lined up
+    tv = tv0 - off
+    near = np.zeros(len(tv), bool)
+    for t in ct:
+        near |= (tv >= t - 0.05) & (tv <= t + 0.05)
+    other = span & ~near
+    res.footfall_share = round(float(np.mean(env.onset[near]) /
+                                     (np.mean(env.onset[other]) + 1e-12)), 2) \
+        if near.any() and other.any() else 0.0
+    step = cadence_spm
+    in_step = bool(step) and res.rhythm_spm is not None and any(
+        abs(res.rhythm_spm - r) <= RHYTHM_TOL * r for r in (step, step / 2))
+    heard = in_step and res.rhythm_salience >= MIN_RHYTHM_SALIENCE and \
+        res.footfall_share >= MIN_FOOTFALL_SHARE
+    res.tone_share = round(tone_share(env, span), 3)
+    if res.tone_share >= MUSIC_SHARE and not (heard and res.footfall_share >= 2 * MIN_FOOTFALL_SHARE):
+        res.kind = "music"
+        res.reason = ("We can't hear your landings: the sound is mostly music or voices, which "
+                      "cover the footfalls." if res.tone_share >= 0.5 else
+                      "We can't hear your landings: music or voices cover the footfalls for "
+                      f"{res.tone_share:.0%} of the running.")
+        return res
+    if not heard:
+        res.kind = "no_rhythm"
+        what = (f"the sound's strongest rhythm is {res.rhythm_spm:.0f} per minute"
+                if res.rhythm_spm else "the sound has no clear rhythm")
+        res.reason = ("We can't hear your landings: no footfall rhythm in the sound matches "
+                      f"your {step:.0f} steps per minute ({what})." if step else
+                      "We can't hear your landings: no footfall rhythm in the sound.")
+        return res
+    # each landing: the loudest moment near its contact, above the background
+    levels = []
+    for t in ct:
+        w = (tv >= t + LANDING_WIN_S[0]) & (tv <= t + LANDING_WIN_S[1])
+        levels.append(float(env.rms_db[w].max() - bg) if w.any() else np.nan)
+    lv = np.array(levels)
+    ok = np.isfinite(lv)
+    if ok.sum() < MIN_LANDINGS:
+        res.kind = "few"
+        res.reason = "Too few landings fall inside the sound track to compare them."
+        return res
+    med = float(np.median(lv[ok]))
+    mad = float(stats.median_abs_deviation(lv[ok], scale="normal"))
+    loud = lv > med + max(OUTLIER_DB, 3 * mad)
+    res.landings = [Landing(round(float(t), 4), f, round(float(v), 2), bool(ld))
+                    for t, f, v, ld, k in zip(ct, feet, lv, loud, ok) if k]
+    by = {s: [x.level_db for x in res.landings if x.foot == s] for s in "LR"}
+    res.left_db = float(np.median(by["L"])) if len(by["L"]) >= 2 else None
+    res.right_db = float(np.median(by["R"])) if len(by["R"]) >= 2 else None
+    if res.left_db is not None and res.right_db is not None:
+        res.diff_db = res.left_db - res.right_db
+    q1, q3 = np.percentile(lv[ok], [25, 75])
+    res.spread_db = float(q3 - q1)
+    # the evidence envelope: max over 1/ENVELOPE_HZ steps, on the video timeline, above bg
+    m = int(round(env.rate / ENVELOPE_HZ))
+    n = len(env.rms_db) // m * m
+    pooled = env.rms_db[:n].reshape(-1, m).max(axis=1) - bg
+    res.envelope_t = [round(float(t), 3) for t in (env.t[:n:m] + audio.t0 - off)]
+    res.envelope_db = [round(float(v), 1) for v in pooled]
+    res.measured, res.kind = True, "footfalls"
+    return res
+
+
+# ----------------------------------------------------------------------------- live microphone
+class LiveEar:
+    """The microphone of a live stream (streamlit-webrtc's audio thread calls :meth:`hear`
+    with each ``av.AudioFrame``): mono :data:`RATE` Hz chunks stamped with their stream time,
+    the last ``max_s`` seconds kept. :meth:`between` cuts an :class:`AudioTrack` out of it for
+    a time span (the live window, or a recording), on that span's own timeline."""
+
+    def __init__(self, max_s: float = 90.0) -> None:
+        import threading
+
+        self.max_s = max_s
+        self._lock = threading.Lock()
+        self._chunks: list[tuple[float, np.ndarray]] = []
+        self._resampler = None
+        self.frames = 0
+
+    def hear(self, frame) -> None:
+        """Keep one ``av.AudioFrame`` (any layout and rate), stamped with ``frame.time``."""
+        import av
+
+        if self._resampler is None:
+            self._resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
+        out = [o.to_ndarray().reshape(-1).astype(np.float32)
+               for o in self._resampler.resample(frame)]
+        if not out:
+            return
+        x = np.concatenate(out)
+        with self._lock:
+            # a frame without a time stamp follows on from the previous one
+            t = float(frame.time) if frame.time is not None else (
+                self._chunks[-1][0] + len(self._chunks[-1][1]) / RATE if self._chunks else 0.0)
+            self.frames += 1
+            self._chunks.append((t, x))
+            end = t
+            while self._chunks and self._chunks[0][0] < end - self.max_s:
+                self._chunks.pop(0)
+
+    def add(self, t: float, samples: np.ndarray) -> None:
+        """Keep mono :data:`RATE` Hz ``samples`` starting at stream time ``t`` (tests)."""
+        with self._lock:
+            self.frames += 1
+            self._chunks.append((float(t), np.asarray(samples, np.float32)))
+
+    def between(self, t0: float, t1: float, origin: float = 0.0) -> AudioTrack | None:
+        """The sound heard from stream time ``t0`` to ``t1`` as a track whose ``t0`` is on a
+        timeline starting at stream time ``origin`` (None: nothing heard then). Each chunk is
+        placed at its own time stamp, so a lost packet leaves a silent gap, not a shift."""
+        with self._lock:
+            chunks = [(t, x) for t, x in self._chunks if t1 >= t and t + len(x) / RATE >= t0]
+        if not chunks:
+            return None
+        start = chunks[0][0]
+        n = int(round((chunks[-1][0] - start) * RATE)) + len(chunks[-1][1])
+        out = np.zeros(n, np.float32)
+        for t, x in chunks:
+            i = int(round((t - start) * RATE))
+            out[i:i + len(x)] = x[: max(0, n - i)]
+        if n < RATE:
+            return None
+        return AudioTrack(out, RATE, start - origin)

@@ -51,7 +51,8 @@ from core.spec import BY_ID  # noqa: E402
 from core.synthetic import PRESETS  # noqa: E402
 from core.synthetic.model import simulate  # noqa: E402
 from core.synthetic.render import VIEW_FACING, Camera, Renderer, write_truth  # noqa: E402
-from core.view import detect_view  # noqa: E402
+from core.metrics.base import Context  # noqa: E402
+from core.view import camera_yaw, detect_view  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 FOOT = {"left": "L", "right": "R", "L": "L", "R": "R"}
@@ -244,6 +245,9 @@ def score(name: str, raw, truth: dict | None, ics, tos, fps: float) -> dict:
     if "overstride" in m:
         r["ov_status"] = m["overstride"].status
     r["truth"] = truth
+    if view.view == "side":
+        ctx = Context(track, view, ev, None, {})
+        r["yaw"] = camera_yaw(track, ctx.fwd, max(ctx.side_vis, key=ctx.side_vis.get)).deg
     return r
 
 
@@ -256,7 +260,9 @@ def scored_rows(results: list[dict]) -> tuple[list[list[str]], dict]:
 
     for r in results:
         t = r["truth"]
-        cells = [r["clip"], f"{r['fps']:.0f}", r["view"], f"{r['n_ic'][0]}/{r['n_ic'][1]}",
+        yaw = r.get("yaw")
+        cells = [r["clip"], f"{r['fps']:.0f}", r["view"] + ("" if yaw is None else f" ({yaw:.0f})"),
+                 f"{r['n_ic'][0]}/{r['n_ic'][1]}",
                  med(r["ic"]), med(r["to"])]
         if r["ct"]:
             ct = float(np.median(r["ct"]))
@@ -268,6 +274,10 @@ def scored_rows(results: list[dict]) -> tuple[list[list[str]], dict]:
                       f"{r['foot_strike']:+.0f} {r['fs_pattern']}" if r["foot_strike"] is not None else "-", "",
                       f"{r['trunk_lean']:.1f}" if r["trunk_lean"] is not None else "-", ""]
             rows.append(cells)
+            continue
+        if r["view"] != "side":  # an oblique camera read as "unsure": no side metrics at all
+            acc.setdefault("not_side", []).append(r["clip"])
+            rows.append(cells + [f"not measured (view {r['view']})"] + [""] * 6)
             continue
         if r["ic"]:
             acc["ic"].append(float(np.median(r["ic"])))
@@ -317,6 +327,8 @@ def summary(acc: dict) -> str:
         f"- Contact time within one frame at >= 60 fps: {rate(acc['ct60'])} (target: all).",
         f"- Trunk lean error: median {np.nanmedian(lean):+.1f} deg, range "
         f"{np.nanmin(lean):+.1f} to {np.nanmax(lean):+.1f} (target within +-2).",
+        f"- Not read as a side view (no side metrics, the report says the camera is oblique): "
+        f"{len(acc.get('not_side', []))} {', '.join(acc.get('not_side', []))}",
         f"- Initial contact, median error per clip: |err| median {np.nanmedian(ic):.2f} frame, "
         f"largest {np.nanmax(ic):.2f}."])
 
@@ -368,12 +380,13 @@ def shared_results(cache: Path) -> list[dict]:
         for e in ev.ics + ev.tos:
             e.foot = "L"
         r["ic"] = _errors(ev.ics, ics, fps)
+        r["n_ic"] = (len(r["ic"]), len(ics))
         r["to"] = _errors(ev.tos, tos, fps)
         out.append(r)
     return out
 
 
-HEAD = ["clip", "fps", "view", "contacts", "IC err (frames, + late)", "TO err (frames)",
+HEAD = ["clip", "fps", "view (yaw est, deg)", "contacts", "IC err (frames, + late)", "TO err (frames)",
         "contact time err ms (frames)", "overstride % leg (ours vs truth)", "band right",
         "shin err (deg)", "foot strike (ours vs truth)", "class right", "trunk lean err (deg)"]
 

@@ -9,7 +9,7 @@ import numpy as np
 from ..spec import FOOT_STRIKE_FORE_DEG, FOOT_STRIKE_HEEL_DEG, TIMING_FPS, MetricSpec
 from . import draw
 from .base import SIDE_VIS_MIN, Context, Metric, Stride, lerp, nanmed
-from .landing import OVERSTRIDE
+from .landing import OVERSTRIDE, unforeshorten, yaw_base, yaw_caveat
 
 _SIDE = ("side",)
 _CONTACTS = ("trunk", "feet")
@@ -118,7 +118,7 @@ def strike_stride(ctx: Context, st: Stride):
     ang = np.array(ang)
     if not np.isfinite(ang).any():
         return None
-    return ang[int(np.nanargmax(np.abs(ang)))]
+    return unforeshorten(ctx, ang[int(np.nanargmax(np.abs(ang)))], along="up")
 
 
 def strike_pattern(angle: float) -> str:
@@ -145,9 +145,13 @@ def strike_summary(ctx: Context) -> None:
               "reaches while the foot is on the ground; the pose model's foot points are coarse.")
     if len(feet_used(ctx)) == 1:
         caveat += " Read from the foot nearer the camera only (the far foot is partly hidden)."
-    base_conf = "medium" if ctx.fps >= TIMING_FPS else "low"
+    base_conf = yaw_base(ctx, "medium" if ctx.fps >= TIMING_FPS else "low")
+    note, yaw_extra = yaw_caveat(ctx)
+    if note:
+        caveat += " " + note
     step = ground_step_pct(ctx)
-    extra = {"pattern": kind, "ground_step_pct": None if step is None else round(step, 1)}
+    extra = {"pattern": kind, "ground_step_pct": None if step is None else round(step, 1),
+             **yaw_extra}
     if step is not None and step > LOW_CAMERA_PCT:
         # camera at about belt height: not a confident verdict ("watch" at most)
         base_conf = "low"

@@ -284,13 +284,13 @@ def scored_rows(results: list[dict]) -> tuple[list[list[str]], dict]:
         # overstride
         tv = t["overstride_pct_leg"]
         if r["overstride"] is None:
-            cells += [f"- vs {tv:.1f}", "NO (not shown)"]
+            cells += [f"- vs {tv:.1f}", "no (not shown)"]
             okb = False
         else:
             want = BY_ID["overstride"].status(tv)
             got = r["ov_status"]
             okb = got == want
-            cells += [f"{r['overstride']:.1f} vs {tv:.1f}", "yes" if okb else f"NO ({got} vs {want})"]
+            cells += [f"{r['overstride']:.1f} vs {tv:.1f}", "yes" if okb else f"no ({got} vs {want})"]
         acc["ov"].append(okb)
         if min(abs(tv - e) for e in band_edges("overstride")) >= 3:
             acc["ov_far"].append(okb)
@@ -299,12 +299,12 @@ def scored_rows(results: list[dict]) -> tuple[list[list[str]], dict]:
                      else f"{sh - t['shank_angle_ic_deg']:+.1f}")
         fs_t = t["foot_strike_deg"]
         if r["foot_strike"] is None:
-            cells += [f"- vs {fs_t:+.0f}", "NO"]
+            cells += [f"- vs {fs_t:+.0f}", "no"]
             acc["fs"].append(False)
         else:
             ok = r["fs_pattern"] == strike_pattern(fs_t) and abs(r["foot_strike"] - fs_t) <= 8
             acc["fs"].append(ok)
-            cells += [f"{r['foot_strike']:+.0f} vs {fs_t:+.0f} {r['fs_pattern']}", "yes" if ok else "NO"]
+            cells += [f"{r['foot_strike']:+.0f} vs {fs_t:+.0f} {r['fs_pattern']}", "yes" if ok else "no"]
         lean = r["trunk_lean"]
         if lean is not None:
             acc["lean"].append(lean - t["trunk_lean_deg"])

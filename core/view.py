@@ -137,8 +137,8 @@ YAW_SQUARE_DEG = 8.0
 class YawEstimate:
     """``deg``: the angle between the running direction and the picture plane (0 = square,
     unsigned, ``None`` when unknown); ``toward``: True when the runner's far side leads (the
-    runner runs a little away from the camera), False when the near side leads; ``detail``:
-    the evidence in words."""
+    path turns a little toward the camera), False when the near side leads (away from it);
+    ``detail``: the evidence in words."""
 
     deg: float | None
     toward: bool | None

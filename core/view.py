@@ -5,6 +5,9 @@ Contract:
         view: "side" | "front" | "back" | "unsure"; facing (side only): "left" | "right", the
         image direction the runner faces; confidence: "high" | "medium" | "low".
     apply_override(result, view, facing) -> ViewResult for a runner-chosen view.
+    camera_yaw(track, fwd, near) -> YawEstimate: how far a side-view runner's direction of
+        travel is turned from square to the camera (deg), from the shoulders' and hips'
+        left-right separation against the body's proportions.
 
 Cues: in profile the shoulders and hips are narrow against the torso length; seen from the
 front the face is visible and the runner's left shoulder is on the image right (MediaPipe
@@ -114,6 +117,64 @@ def detect_view(track: Track) -> ViewResult:
     return ViewResult("unsure", None, "low", 0.5,
                       f"The camera angle is oblique (shoulder/hip width {wr:.2f} of torso "
                       "length): neither side-on nor front/back.")
+
+
+# Side view, camera yaw. Seen square from the side, the left and right shoulder (hip) points
+# overlap; with the running direction turned by psi from square, the shoulder (hip) line shows
+# its width times sin(psi) along the picture's x axis. Widths as shares of leg length L
+# (hip->knee->ankle), from the synthetic runner's body (shoulder 0.38 m, hip joints 0.19 m
+# apart for a 0.87 m leg), close to adult proportions (biacromial breadth ~0.23 x height, leg
+# ~0.49 x height).
+SHOULDER_WIDTH_L = 0.44
+HIP_WIDTH_L = 0.22
+# Below this the estimate is indistinguishable from square: on renders filmed square the pose
+# model puts the near shoulder and hip 1-3 % of leg ahead of the far ones (reads -1 to -5 deg);
+# a render turned 20 deg reads 21-22 deg.
+YAW_SQUARE_DEG = 8.0
+
+
+@dataclass(frozen=True)
+class YawEstimate:
+    """``deg``: the angle between the running direction and the picture plane (0 = square,
+    unsigned, ``None`` when unknown); ``toward``: True when the runner's far side leads (the
+    path turns a little toward the camera), False when the near side leads (away from it);
+    ``detail``: the evidence in words."""
+
+    deg: float | None
+    toward: bool | None
+    detail: str
+
+    def cos(self) -> float:
+        """Foreshortening of lengths along the running direction (1 when square/unknown)."""
+        return 1.0 if self.deg is None or self.deg < YAW_SQUARE_DEG else float(np.cos(np.radians(self.deg)))
+
+
+def camera_yaw(track: Track, fwd: float, near: str) -> YawEstimate:
+    """Yaw of a side-view runner's direction of travel against the camera's picture plane.
+
+    The far side's shoulder and hip points ahead of the near side's (``fwd``: +1 facing
+    image-right, -1 left; ``near``: "L"/"R", the better-seen side), medians over the clip in
+    units of leg length, against :data:`SHOULDER_WIDTH_L` + :data:`HIP_WIDTH_L`:
+    ``sin(psi) = (d_shoulders + d_hips) / (0.44 + 0.22)``. The pelvis and shoulders rotate
+    during the stride, and the arms swing: the clip median averages that out. Resolution
+    about +-5 deg (see :data:`YAW_SQUARE_DEG`).
+    """
+    L = track.leg_length_px()
+    if not np.isfinite(L) or L <= 0:
+        return YawEstimate(None, None, "no leg length")
+    far, nr = ("r", "l") if near == "L" else ("l", "r")
+    d = []
+    for part in ("shoulder", "hip"):
+        dx = fwd * (track.p(f"{far}_{part}")[:, 0] - track.p(f"{nr}_{part}")[:, 0])
+        dx = dx[np.isfinite(dx)]
+        if not len(dx):
+            return YawEstimate(None, None, f"no {part} points")
+        d.append(float(np.median(dx)) / L)
+    s = float(np.clip(sum(d) / (SHOULDER_WIDTH_L + HIP_WIDTH_L), -1, 1))
+    deg = float(np.degrees(np.arcsin(abs(s))))
+    return YawEstimate(round(deg, 1), s > 0,
+                       f"far shoulder {100 * d[0]:+.1f} % and hip {100 * d[1]:+.1f} % of leg "
+                       f"ahead of the near ones: about {deg:.0f} deg from square")
 
 
 def apply_override(result: ViewResult, view: str | None, facing: str | None = None,

@@ -90,18 +90,28 @@ def contacts_section(md: str) -> None:
     table, rest = accuracy.split_table(md)
     st.subheader("Timing of foot landings", anchor=False)
     st.markdown("Overstride, shin angle, knee bend at landing and foot strike are read at the "
-                "moment each foot lands, so we check that moment on its own, on rendered runners "
-                "filmed at 30, 60 and 120 fps and on the hand-labelled treadmill clips. Each row "
-                "is one clip; the errors are the typical miss in video frames (milliseconds in "
-                "brackets), + when FormCheck was late, − when early.")
+                "moment each foot lands, so we check that moment and those measures on rendered "
+                "runners whose every step is known exactly: filmed at 30, 60 and 120 fps, at "
+                "150-195 steps/min, landing on the forefoot, midfoot or heel, reaching 0-35 % of "
+                "leg length ahead, with the camera at hip height, raised or lowered, and turned "
+                "up to 25° from square; then on the shared rendered runners and the "
+                "hand-labelled treadmill clips. Each row is one clip; timing errors are the "
+                "typical miss in video frames, + when FormCheck was late, − when early; the "
+                "angle errors are FormCheck minus the truth.")
     if table is None:
         st.markdown(md)
         return
-    st.dataframe(accuracy.friendly_contacts(table), hide_index=True, width="stretch",
-                 column_config=CLIP_COLUMN)
-    notes = accuracy.plain_notes(rest)
-    if notes:
-        st.caption(notes)
+    for section in accuracy.sections(md):  # bench/contacts.md: renders, then the shared clips
+        title, body = section
+        table, rest = accuracy.split_table(body)
+        if title:
+            st.markdown(f"**{esc(title)}**")
+        if table is not None:
+            st.dataframe(accuracy.friendly_contacts(table), hide_index=True, width="stretch",
+                         column_config=CLIP_COLUMN)
+        notes = accuracy.plain_notes(rest)
+        if notes:
+            st.caption(notes)
 
 
 def _threshold(statuses: tuple[str, ...]) -> int:

@@ -34,6 +34,18 @@ def split_table(text: str) -> tuple[pd.DataFrame | None, str]:
     return pd.DataFrame([r[:len(head)] for r in rows], columns=head), rest
 
 
+def sections(text: str) -> list[tuple[str, str]]:
+    """``text`` cut at its ``## `` headings: (heading, body) pairs; text before the first
+    heading comes with an empty heading."""
+    out: list[tuple[str, list[str]]] = [("", [])]
+    for ln in text.splitlines():
+        if ln.startswith("## "):
+            out.append((ln[3:].strip(), []))
+        else:
+            out[-1][1].append(ln)
+    return [(h, "\n".join(b)) for h, b in out if h or "\n".join(b).strip()]
+
+
 def _first_number(text: str) -> float | None:
     m = _NUM.search(text or "")
     return float(m.group()) if m else None
@@ -92,6 +104,16 @@ def clip_name(raw: str) -> str:
     m = re.fullmatch(r"render(\d+)_(side_l|side|front|back)_(\d+)", stem)
     if m:
         return f"Computer-rendered runner {int(m.group(1)) + 1}, {_VIEWS[m.group(2)]}, {m.group(3)} fps"
+    m = re.fullmatch(r"r(\d+)_(\d+)spm_fs([+-]\d+)_ov(\d+)_(side_l|side)_h([+-][\d.]+)_y(\d+)", stem)
+    if m:  # bench/contacts.py's renders: fps, cadence, strike, overstride, camera height, yaw
+        parts = ["Computer-rendered runner", _VIEWS[m.group(5)], f"{m.group(1)} fps",
+                 f"{m.group(2)} steps/min", f"landing {m.group(3)}\u00b0"]
+        dy = float(m.group(6))
+        if dy:
+            parts.append(f"camera {abs(dy):.2f} m {'above' if dy > 0 else 'below'} hip height")
+        if int(m.group(7)):
+            parts.append(f"camera turned {m.group(7)}\u00b0 from square")
+        return ", ".join(parts)
     m = re.fullmatch(r"syn_(sidel|side|front|back)(?:_([a-z]+))?_(\d+)", stem)
     if m:
         parts = ["Computer-rendered runner", _VIEWS[m.group(1)]]
@@ -145,6 +167,14 @@ def friendly_summary(brief: pd.DataFrame) -> pd.DataFrame:
 
 
 CONTACT_COLUMNS = {
+    "view (yaw est, deg)": "View (camera turn read, °)", "contacts": "Landings found",
+    "IC err (frames, + late)": "Landing timing error (frames, + = late)",
+    "TO err (frames)": "Push-off timing error (frames, + = late)",
+    "contact time err ms (frames)": "Contact time error, ms (frames)",
+    "overstride % leg (ours vs truth)": "Overstride, % of leg length (FormCheck vs truth)",
+    "band right": "Overstride rated right?", "shin err (deg)": "Shin angle error (°)",
+    "foot strike (ours vs truth)": "Foot strike, ° (FormCheck vs truth)",
+    "class right": "Strike type right?", "trunk lean err (deg)": "Trunk lean error (°)",
     "clip": "Clip", "fps": "Frame rate (fps)", "contacts found": "Landings found",
     "IC error, frames (+ late)": "Landing timing error (frames, + = late)",
     "toe-off error, frames": "Push-off timing error (frames, + = late)",
@@ -158,9 +188,10 @@ def friendly_contacts(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     if "clip" in out.columns:
         out["clip"] = [clip_name(c) for c in out["clip"]]
-    if "status right" in out.columns:
-        out["status right"] = [re.sub(r"^no \((\w+) vs (\w+)\)$", r"no: said \1, truth \2", s)
-                               for s in out["status right"]]
+    for col in ("status right", "band right"):
+        if col in out.columns:
+            out[col] = [re.sub(r"^no \((\w+) vs (\w+)\)$", r"no: said \1, truth \2", s)
+                        for s in out[col]]
     for col in out.columns:
         out[col] = [("–" if v in ("-", "") else v) for v in out[col]]
     if "fps" in out.columns and all(f"{f} fps" in c for c, f in zip(out.get("clip", []), out["fps"])):

@@ -110,16 +110,28 @@ KNOWN_LIMITS: list[str] = [
     "not track it either, so the report lists pelvic drop as not measured, with the reason.",
     "**Overstride hangs on the landing frame.** The foot moves backward fast under the body, "
     "so catching the contact one frame late or early changes overstride by about 6 % of leg "
-    "length at 60 fps and 11 % at 30 fps. Contacts land within a frame of the truth on almost "
-    "all our rendered runners, where overstride reads 0–7 % of leg from the truth and its band "
-    "is right on 12 of 16 clips; the misses are near a band edge or an early forefoot landing. "
-    "It is shown with medium confidence at 60 fps and low at 30 fps.",
+    "length at 60 fps and 11 % at 30 fps. On 36 rendered runners (30–120 fps, 150–195 "
+    "steps/min, every landing type, cameras raised, lowered and turned) its band is right on "
+    "29 and on every runner not within 3 % of a band edge; forefoot landings are caught a "
+    "little early, and it reads 1–5 % of leg low. It is shown with medium confidence at 60 fps "
+    "and low at 30 fps.",
+    "**Push-off timing on stiff shoes.** Push-off is when the toe has lifted and rises fast. "
+    "On hand-labelled treadmill clips it lands within a frame; on our rendered runners, whose "
+    "stiff shoes roll over their front edge, contact time is within a frame on 9 of 15 clips at "
+    "60 fps but only 2 of 9 at 120 fps, where push-off still reads 50–110 ms early.",
     "**Timing at 30 fps is approximate.** One frame is 33 ms, so contact time, flight time "
     "and duty factor can be off by a frame at each end (against hand labels: +29 ms at 30 fps, "
     "−24 ms at 60 fps). Film at 60 fps or more for timing.",
+    "**Trunk lean reads 1–2° low.** The pose model puts the hip points a little forward of the "
+    "hip joints (1–2 % of leg length on our rendered runners), which tilts the hip-to-shoulder "
+    "line back; we show the measured value rather than a correction tuned on rendered figures.",
+    "**A camera not square to the runner** is estimated from how far apart the two shoulders "
+    "and hips appear (a runner turned 20° read 18°). Overstride, shin angle, foot strike and "
+    "lean are corrected for the foreshortening; from 15° they are shown with low confidence "
+    "and the reason. A camera at belt height reads flat landings as heel strikes: foot strike "
+    "then gets low confidence and never \"work on it\".",
     "**One camera, two dimensions.** Twisting, foot turn-out and anything pointing toward the "
-    "camera are estimated with low confidence; a camera that is low, high or not square to "
-    "the runner skews angles and distances.",
+    "camera are estimated with low confidence.",
     "**Landing sound compares a clip with itself.** How loud a landing sounds depends on the "
     "phone and how far it is from your feet, the floor or treadmill and your shoes, none of "
     "which FormCheck can know, so it never judges the level itself: only left against right "

@@ -2,22 +2,73 @@
 
 Both are read at the sub-frame contact time (``Event.at``), so they hang on catching
 the landing frame: they are held back below ``MIN_TIMING_FPS`` and their confidence follows
-the frame rate.
+the frame rate. A camera not square to the running direction (``core.view.camera_yaw``)
+foreshortens lengths along it by cos(yaw): overstride, the shin angle, foot strike and trunk
+lean are corrected for that (:func:`yaw`, :func:`unforeshorten`), and from
+:data:`YAW_LOW_CONF_DEG` on they are shown with low confidence and say why.
 """
 from __future__ import annotations
+
+import numpy as np
 
 from ..spec import (FOOT_STRIKE_FORE_DEG, FOOT_STRIKE_HEEL_DEG, PRECISE_TIMING_FPS, TIMING_FPS,
                     MetricSpec)
 from . import draw
+from ..view import YAW_SQUARE_DEG, YawEstimate, camera_yaw
 from .base import Channel, Context, Metric, Stride, from_vertical_deg, lerp
 
 _SIDE = ("side",)
 _CONTACTS = ("trunk", "feet")
 
 
+# From this yaw on, what the foreshortening correction cannot fix (the legs' depth apart,
+# the far leg hidden, perspective across the body) is too large for more than low confidence.
+YAW_LOW_CONF_DEG = 15.0
+
+
+def yaw(ctx: Context) -> YawEstimate:
+    """The camera's yaw against the running direction (side view), once per clip."""
+    def est():
+        near = max(ctx.side_vis, key=ctx.side_vis.get)
+        return camera_yaw(ctx.tr, ctx.fwd, near)
+    return ctx.memo("camera_yaw", est)
+
+
+def unforeshorten(ctx: Context, deg, along: str = "fwd"):
+    """An image angle corrected for yaw: ``along="fwd"`` for an angle from vertical (its
+    tangent is foreshortened by cos(yaw): shin, trunk), ``"up"`` for an angle from
+    horizontal (its tangent is stretched by 1/cos(yaw): the foot)."""
+    c = yaw(ctx).cos()
+    if c == 1.0 or deg is None:
+        return deg
+    t = np.tan(np.radians(deg))
+    return np.degrees(np.arctan(t / c if along == "fwd" else t * c))
+
+
+def yaw_caveat(ctx: Context) -> tuple[str, dict]:
+    """Caveat sentence and extra fields about the camera's yaw ("" when square)."""
+    y = yaw(ctx)
+    if y.deg is None or y.deg < YAW_SQUARE_DEG:
+        return "", {}
+    extra = {"camera_yaw_deg": round(y.deg)}
+    text = (f"The camera is about {y.deg:.0f}\u00b0 from square to the running direction; the "
+            "value is corrected for the foreshortening")
+    if y.deg >= YAW_LOW_CONF_DEG:
+        extra["camera_yaw_low"] = True
+        return text + (", but at this angle the legs sit at different depths and partly hide "
+                       "each other, so it is rough. Film square to the runner."), extra
+    return text + ".", extra
+
+
+def yaw_base(ctx: Context, base: str) -> str:
+    """``base`` confidence, low from :data:`YAW_LOW_CONF_DEG` of yaw on."""
+    y = yaw(ctx)
+    return "low" if y.deg is not None and y.deg >= YAW_LOW_CONF_DEG else base
+
+
 def _timing_base(ctx: Context) -> str:
     # one frame of contact timing moves overstride by ~6 % of leg at 60 fps, 11 % at 30 fps
-    return "medium" if ctx.fps >= PRECISE_TIMING_FPS else "low"
+    return yaw_base(ctx, "medium" if ctx.fps >= PRECISE_TIMING_FPS else "low")
 
 
 # ----------------------------------------------------------------------------- overstride
@@ -32,14 +83,16 @@ OVERSTRIDE = MetricSpec(
 
 def overstride_stride(ctx: Context, st: Stride):
     x, P = st.ic.at, ctx.P  # sub-frame contact time
-    return ctx.pct(ctx.fwd * (lerp(P[st.s]["ankle"], x)[0] - lerp(ctx.pelvis, x)[0]))
+    return ctx.pct(ctx.fwd * (lerp(P[st.s]["ankle"], x)[0] - lerp(ctx.pelvis, x)[0])) \
+        / yaw(ctx).cos()
 
 
 def overstride_summary(ctx: Context) -> None:
+    note, extra = yaw_caveat(ctx)
     ctx.stride_median("overstride",
-                      "Measured at the ankle at first contact, so it depends on catching that "
-                      "frame (one frame here moves it by several % of leg); a low camera or one "
-                      "not square to the runner exaggerates it.", base=_timing_base(ctx))
+                      ("Measured at the ankle at first contact, so it depends on catching that "
+                       "frame (one frame here moves it by several % of leg). " + note).strip(),
+                      base=_timing_base(ctx), extra=extra or None)
 
 
 def _foot_fwd(s: str):
@@ -57,11 +110,14 @@ SHANK = MetricSpec(
 
 def shank_stride(ctx: Context, st: Stride):
     x, P = st.ic.at, ctx.P
-    return from_vertical_deg(lerp(P[st.s]["knee"], x), lerp(P[st.s]["ankle"], x), -ctx.fwd)
+    return unforeshorten(ctx, from_vertical_deg(lerp(P[st.s]["knee"], x),
+                                                lerp(P[st.s]["ankle"], x), -ctx.fwd))
 
 
 def shank_summary(ctx: Context) -> None:
-    ctx.stride_median("shank_angle_ic", "Shin angle at first contact.", base=_timing_base(ctx))
+    note, extra = yaw_caveat(ctx)
+    ctx.stride_median("shank_angle_ic", ("Shin angle at first contact. " + note).strip(),
+                      base=_timing_base(ctx), extra=extra or None)
 
 
 METRICS = (

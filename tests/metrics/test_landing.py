@@ -1,5 +1,6 @@
 """Overstride and shin angle at landing (core/metrics/landing.py) against the model's exact
 truth at initial contact. Tolerances: 0.5 % of leg length, 0.5 deg."""
+import numpy as np
 import pytest
 
 from model_track import PLANAR, build
@@ -22,3 +23,39 @@ def test_overstride_in_cm_with_the_runners_height():
     case = build(PLANAR.with_(overstride_m=0.15))
     m = case.metrics(height_cm=175.0)["overstride"]
     assert m.value_cm == pytest.approx(m.value / 100 * 175.0 * 0.49, abs=0.05)
+
+
+def _yaw(deg):
+    """Turn the runner's path ``deg`` away from square to the camera (about the vertical axis
+    through the treadmill centre), before the side view's projection."""
+    c, s = np.cos(np.radians(deg)), np.sin(np.radians(deg))
+
+    def edit(X, motion):
+        x, z = X[..., 0].copy(), X[..., 2].copy()
+        X[..., 0], X[..., 2] = c * x + s * z, -s * x + c * z
+    return edit
+
+
+@pytest.mark.parametrize("deg", [20.0, -20.0])
+def test_yawed_camera_is_estimated_and_corrected(deg):
+    """A path turned 20 deg from square: the image foreshortens lengths along it by
+    cos 20 = 0.94 (overstride 6 % of leg would read 5.6, a 7 deg lean 6.6). The yaw is read
+    from the shoulders' and hips' separation, the landing and lean values are corrected, and
+    the confidence is low with the reason."""
+    params = PLANAR.with_(overstride_m=0.12)
+    case = build(params, edit=_yaw(deg))
+    m, truth = case.metrics(), build(params).motion.truth
+    y = m["overstride"].extra["camera_yaw_deg"]
+    assert abs(y - 20) <= 2
+    assert m["overstride"].value == pytest.approx(truth["overstride_pct_leg"], abs=0.5)
+    assert m["shank_angle_ic"].value == pytest.approx(truth["shank_angle_ic_deg"], abs=0.5)
+    assert m["trunk_lean"].value == pytest.approx(truth["trunk_lean_deg"], abs=0.5)
+    assert m["foot_strike"].value == pytest.approx(truth["foot_strike_deg"], abs=1.0)
+    for mid in ("overstride", "shank_angle_ic", "foot_strike", "trunk_lean"):
+        assert m[mid].confidence == "low" and "from square" in m[mid].caveat
+
+
+def test_square_camera_has_no_yaw_caveat():
+    m = build(PLANAR.with_(overstride_m=0.12)).metrics()
+    for mid in ("overstride", "shank_angle_ic", "foot_strike", "trunk_lean"):
+        assert "camera_yaw_deg" not in m[mid].extra and "from square" not in m[mid].caveat

@@ -57,6 +57,7 @@ LK_LEVELS = 3
 RANSAC_PX = 0.6  # px (working width): a background point within this of the fit is an inlier
 MIN_INLIERS = 15  # a fit with fewer inliers is not trusted
 MIN_INLIER_RATIO = 0.5
+REKEY_FRACTION = 0.5  # fewer of the key frame's corners followed as background: a new key
 PHASE_MIN_RESPONSE = 0.25  # phase-correlation peaks weaker than this are not a shift
 STILL_DIFF = 2.5  # grey levels: a background changing less than this between frames is still
 BAD_FRACTION = 0.2  # more frames than this the camera could not be followed in: refused
@@ -111,11 +112,22 @@ def _runner_box(lm: np.ndarray | None, scale: float, shape: tuple[int, int]) -> 
 
 
 class MotionEstimator:
-    """Frame-to-frame camera motion during the decode pass (see module docstring)."""
+    """Camera motion during the decode pass (see module docstring).
+
+    Corners are found in a *key* frame and followed into every later frame (starting from
+    where they were in the previous frame), so a still or slowly moving camera adds no
+    frame-to-frame error; a new key frame is taken when fewer than :data:`REKEY_FRACTION` of
+    the key's corners are still followed as background (the picture moved on, or the runner
+    covered them). Each frame's step is the change of the key -> frame map.
+    """
 
     def __init__(self) -> None:
         self.prev: np.ndarray | None = None
         self.prev_mask: np.ndarray | None = None
+        self.key: np.ndarray | None = None
+        self.key_pts: np.ndarray | None = None  # (K, 1, 2) corners in the key frame
+        self.prev_pts: np.ndarray | None = None  # where they were in the previous frame
+        self.key_to_prev = np.eye(3)
         self.scale = 1.0
 
     def add(self, image: np.ndarray, landmarks: np.ndarray | None) -> FrameStep:
@@ -131,10 +143,54 @@ class MotionEstimator:
         prev, prev_mask = self.prev, self.prev_mask
         self.prev, self.prev_mask = small, mask
         if prev is None or prev.shape != small.shape:
+            self._rekey(small, mask)
             return FrameStep(np.eye(2, 3), "first")
-        step = self._estimate(prev, prev_mask, small, mask)
+        step = self._from_key(small, mask, prev, prev_mask)
+        if step is None:  # the key is no use here: frame to frame, then a new key
+            step = self._estimate(prev, prev_mask, small, mask)
+            self._rekey(small, mask)
         step.m = _rescale(step.m, self.scale)
         return step
+
+    def _rekey(self, small: np.ndarray, mask: np.ndarray) -> None:
+        self.key = small
+        self.key_pts = cv2.goodFeaturesToTrack(small, MAX_CORNERS, CORNER_QUALITY,
+                                               CORNER_MIN_DIST, mask=mask)
+        self.prev_pts = None if self.key_pts is None else self.key_pts.copy()
+        self.key_to_prev = np.eye(3)
+
+    def _from_key(self, cur, mask, prev, prev_mask) -> FrameStep | None:
+        if self.key_pts is None or len(self.key_pts) < MIN_INLIERS:
+            return None
+        p1, st, _err = cv2.calcOpticalFlowPyrLK(self.key, cur, self.key_pts, self.prev_pts.copy(),
+                                                winSize=LK_WIN, maxLevel=LK_LEVELS,
+                                                flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
+        if p1 is None:
+            return None
+        good = st.ravel() == 1
+        ix = np.clip(p1[:, 0, 0].astype(int), 0, cur.shape[1] - 1)
+        iy = np.clip(p1[:, 0, 1].astype(int), 0, cur.shape[0] - 1)
+        good &= mask[iy, ix] > 0
+        tracked = int(good.sum())
+        if tracked < MIN_INLIERS:
+            return None
+        m, inliers = cv2.estimateAffinePartial2D(self.key_pts[good], p1[good], method=cv2.RANSAC,
+                                                 ransacReprojThreshold=RANSAC_PX, maxIters=500,
+                                                 confidence=0.995)
+        inl = int(inliers.sum()) if inliers is not None else 0
+        if m is None or inl < MIN_INLIERS or inl < MIN_INLIER_RATIO * tracked:
+            return None
+        key_to_cur = _h(m)
+        step = (key_to_cur @ np.linalg.inv(self.key_to_prev))[:2]
+        both = cv2.bitwise_and(prev_mask, mask) > 0
+        diff = float(np.abs(cur.astype(np.int16) - prev)[both].mean()) if both.any() else 0.0
+        out = FrameStep(step, "features", inl, tracked, diff)
+        if inl < REKEY_FRACTION * len(self.key_pts):
+            self._rekey(cur, mask)
+        else:
+            self.prev_pts = p1
+            self.key_to_prev = key_to_cur
+        return out
 
     def _estimate(self, prev, prev_mask, cur, mask) -> FrameStep:
         both = cv2.bitwise_and(prev_mask, mask)

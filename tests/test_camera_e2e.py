@@ -41,7 +41,7 @@ def _value(r, mid):
 @pytest.mark.parametrize("kind,kw", [("roll", {"roll_deg": 8.0}), ("roll", {"roll_deg": -10.0}),
                                      ("pan", {}), ("handheld", {})])
 def test_moved_or_rolled_camera_reads_like_the_tripod(kind, kw):
-    ref, r = _report("tripod"), _report(kind, **tuple(kw.items()) and kw)
+    ref, r = _report("tripod"), _report(kind, **kw)
     assert r["status"] in ("ok", "limited"), r["quality"]["summary"]
     assert _value(r, "cadence") == pytest.approx(_value(ref, "cadence"), abs=1.5)
     assert _value(r, "trunk_lean") == pytest.approx(_value(ref, "trunk_lean"), abs=1.0)

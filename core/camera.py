@@ -51,10 +51,10 @@ import numpy as np
 
 WORK_WIDTH = 320  # px: motion is measured on grey frames this wide
 MASK_GROW = 0.25  # the runner's box is grown by a quarter of its size each way
-MAX_CORNERS = 300
+MAX_CORNERS = 120  # enough for RANSAC; 300 cost 4x the time (bench/camera.md)
 CORNER_QUALITY = 0.01
 CORNER_MIN_DIST = 6  # px (working width)
-LK_WIN = (21, 21)
+LK_WIN = (15, 15)
 LK_LEVELS = 3
 RANSAC_PX = 0.6  # px (working width): a background point within this of the fit is an inlier
 MIN_INLIERS = 15  # a fit with fewer inliers is not trusted
@@ -183,7 +183,7 @@ class MotionEstimator:
         if m is None or inl < MIN_INLIERS or inl < MIN_INLIER_RATIO * tracked:
             return None
         key_to_cur = _h(m)
-        step = (key_to_cur @ np.linalg.inv(self.key_to_prev))[:2]
+        step = (key_to_cur @ _h(cv2.invertAffineTransform(self.key_to_prev[:2])))[:2]
         both = cv2.bitwise_and(prev_mask, mask) > 0
         diff = float(np.abs(cur.astype(np.int16) - prev)[both].mean()) if both.any() else 0.0
         out = FrameStep(step, "features", inl, tracked, diff)
@@ -275,7 +275,7 @@ def accumulate(steps: list[FrameStep], size: tuple[int, int]) -> CameraMotion:
     cur = np.eye(3)
     for i, s in enumerate(steps):
         if i > 0:
-            cur = cur @ np.linalg.inv(_h(s.m))  # frame i -> frame i-1 -> ... -> frame 0
+            cur = cur @ _h(cv2.invertAffineTransform(s.m))  # frame i -> i-1 -> ... -> 0
         to_ref[i] = cur[:2]
     a, b = to_ref[:, 0, 0], to_ref[:, 1, 0]
     zoom = 1.0 / np.maximum(np.hypot(a, b), 1e-9)  # to_ref undoes the camera's zoom

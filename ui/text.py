@@ -117,7 +117,10 @@ KNOWN_LIMITS: list[str] = [
     "walking alongside sees near and far ground move at different speeds, and a background "
     "that moves itself (a crowd, trees in wind) misleads it. With too little background detail "
     "or shake too fast to follow, the clip is refused with that reason. A tilted phone is "
-    "levelled on the floor line from the stance feet; a tilt under 1° is left alone.",
+    "levelled on the floor line: the stance feet overground, long level lines low in the "
+    "picture (a treadmill's deck, a floor edge) on a treadmill; a tilt under 1° is left "
+    "alone. The pose model itself reads a turned picture slightly differently (about 1° of "
+    "trunk lean at an 8° tilt), so a level phone is still best.",
     "**Clothing and hair** move the landmarks a little (loose shorts at the hips, hair or hats "
     "at the ears).",
 ]

@@ -25,7 +25,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import annotate, parallel_pose
+from . import annotate, parallel_pose, pose_cache
 from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_duration,
                         clip_source)
 from .errors import FormCheckError
@@ -103,13 +103,20 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     n_est = max(1, min(meta.n_frames_est, int(opts.max_seconds / max(scale, 1e-6) * (meta.fps_nominal or 30)) + 1))
     size = (0, 0)
     decoded_all = True
-    # both cores: decode + pose in chunks over processes (None: too short to split, or a backend given)
-    split = None if backend is not None else parallel_pose.pose_pass(
-        meta, scale, opts.max_side, opts.max_seconds, frames, stats, prog, n_est)
-    if split is not None:
-        ts, lms, size = split
-    pose = backend or (_NoPose() if split is not None else MediaPipePose())
+    # a track cached for this clip and pose options (FORMCHECK_POSE_CACHE): decode, no pose
+    slot = None if backend is not None else pose_cache.open_slot(
+        meta, scale, opts.max_side, opts.max_seconds,
+        parallel_pose.split_count(meta, scale, opts.max_seconds))
+    pose = None
     try:
+        split = slot.replay(frames, stats, prog, n_est) if slot is not None else None
+        # both cores: decode + pose in chunks over processes (None: too short to split, or a backend given)
+        if split is None and backend is None:
+            split = parallel_pose.pose_pass(meta, scale, opts.max_side, opts.max_seconds, frames,
+                                            stats, prog, n_est)
+        if split is not None:
+            ts, lms, size = split
+        pose = backend or (_NoPose() if split is not None else MediaPipePose())
         for fr in ([] if split is not None else
                    iter_frames(meta, max_side=opts.max_side, time_scale=scale,
                                max_seconds=opts.max_seconds)):
@@ -120,9 +127,13 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
             stats.add(fr.image)
             if fr.index % 5 == 0:
                 prog("Finding the runner in each frame", min(0.8, 0.02 + 0.78 * fr.index / n_est))
+        if slot is not None:
+            slot.save(ts, lms, size)
     finally:
-        if backend is None:
+        if backend is None and pose is not None:
             pose.close()
+        if slot is not None:
+            slot.release()
     if meta.n_frames_est and len(ts) < 0.9 * min(meta.n_frames_est, n_est):
         decoded_all = False
     check_duration(ts, "clip", decoded_all)

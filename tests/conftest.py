@@ -50,6 +50,18 @@ def pytest_configure(config) -> None:
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist (``--dist loadgroup``, pytest.ini) a module whose tests share a
+    module-scoped fixture (an app server, Chromium, a live run, fresh renders) runs on one
+    worker, so that fixture is built once; other tests spread over the workers freely."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or item.get_closest_marker("xdist_group"):
+            continue
+        if any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 def missing_shared() -> list[str]:
     return [rel for rel in SHARED_NEEDS if not (SHARED / rel).exists()]
 

@@ -98,8 +98,8 @@ KNOWN_LIMITS: list[str] = [
     "**Overstride hangs on the landing frame.** The foot moves backward fast under the body, "
     "so catching the contact one frame late or early changes overstride by about 6 % of leg "
     "length at 60 fps and 11 % at 30 fps. Contacts land within a frame of the truth on almost "
-    "all our rendered runners, where overstride reads 0–7 % of leg from the truth and its band "
-    "is right on 12 of 16 clips; the misses are near a band edge or an early forefoot landing. "
+    "all our rendered runners, where overstride reads 0–8 % of leg from the truth and its band "
+    "is right on 11 of 16 clips; the misses are near a band edge or an early forefoot landing. "
     "It is shown with medium confidence at 60 fps and low at 30 fps.",
     "**Timing at 30 fps is approximate.** One frame is 33 ms, so contact time, flight time "
     "and duty factor can be off by a frame at each end (against hand labels: +29 ms at 30 fps, "

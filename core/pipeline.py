@@ -25,7 +25,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import annotate, parallel_pose, pose_cache
+from . import annotate, parallel_pose
 from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_duration,
                         clip_source)
 from .errors import FormCheckError
@@ -34,6 +34,7 @@ from .findings import area_scores, build_findings
 from .landmarks import Track, clean, from_raw
 from .metrics import compute_metrics
 from .pose import MediaPipePose, PoseBackend
+from . import pose_cache  # noqa: I001 - a track cached for the clip's pose options
 from .quality import ClipStats, assess
 from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Events, Findings, GaitEvent,
                      Media, Options, Report, Series, SourceInfo, ViewInfo)

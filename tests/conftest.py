@@ -53,10 +53,17 @@ def pytest_configure(config) -> None:
 def pytest_collection_modifyitems(config, items) -> None:
     """Under pytest-xdist (``--dist loadgroup``, pytest.ini) a module whose tests share a
     module-scoped fixture (an app server, Chromium, a live run, fresh renders) runs on one
-    worker, so that fixture is built once; other tests spread over the workers freely."""
+    worker, so that fixture is built once; the tests on the PostgreSQL / S3 / Redis services
+    (``services`` fixture, or a ``backend`` other than SQLite) share one worker too, so a run without ``scripts/test.sh`` starts
+    those servers once, not once per worker. Other tests spread over the workers freely."""
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         if info is None or item.get_closest_marker("xdist_group"):
+            continue
+        spec = getattr(item, "callspec", None)
+        on_servers = spec is not None and spec.params.get("backend", "sqlite") != "sqlite"
+        if "services" in item.fixturenames or on_servers:
+            item.add_marker(pytest.mark.xdist_group("services"))
             continue
         if any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))

@@ -232,18 +232,27 @@ def plan(duration_vt: float, n: int, warmup: float | None = None) -> list[tuple[
             for k in range(n)]
 
 
+def _video_seconds(meta, scale: float, max_seconds: float) -> float:
+    return min(meta.duration_s, max_seconds / scale) if scale > 0 else meta.duration_s
+
+
+def split_count(meta, scale: float, max_seconds: float, n_proc: int | None = None) -> int:
+    """How many processes :func:`pose_pass` splits ``meta``'s clip over (1: the plain loop)."""
+    if meta.fps_nominal <= 0:
+        return 1
+    n = min(n_proc or processes(), int(_video_seconds(meta, scale, max_seconds) // MIN_CHUNK_S))
+    return max(1, n)
+
+
 def pose_pass(meta, scale: float, max_side: int, max_seconds: float, frames, stats, progress,
               n_est: int, n_proc: int | None = None):
     """Decode and pose ``meta``'s clip over ``n_proc`` processes (see module docstring)."""
     from .video import working_size
 
-    n = n_proc or processes()
-    vt_len = meta.duration_s
-    if scale > 0:
-        vt_len = min(vt_len, max_seconds / scale)
-    n = min(n, int(vt_len // MIN_CHUNK_S))
-    if n <= 1 or meta.fps_nominal <= 0:
+    n = split_count(meta, scale, max_seconds, n_proc)
+    if n <= 1:
         return None
+    vt_len = _video_seconds(meta, scale, max_seconds)
     t0 = _first_time(meta.path)
     if t0 is None:
         return None

@@ -36,6 +36,7 @@ from .findings import area_scores, build_findings
 from .landmarks import Track, clean, from_raw
 from .metrics import compute_metrics
 from .pose import MediaPipePose, PoseBackend
+from . import pose_cache  # noqa: I001 - a track cached for the clip's pose options
 from .quality import ClipStats, assess
 from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Events, Findings, GaitEvent,
                      Media, Options, Profile, Report, Series, SourceInfo, ViewInfo)
@@ -116,13 +117,20 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     n_est = max(1, min(meta.n_frames_est, int(opts.max_seconds / max(scale, 1e-6) * (meta.fps_nominal or 30)) + 1))
     size = (0, 0)
     decoded_all = True
-    # both cores: decode + pose in chunks over processes (None: too short to split, or a backend given)
-    split = None if backend is not None else parallel_pose.pose_pass(
-        meta, scale, opts.max_side, opts.max_seconds, frames, stats, prog, n_est)
-    if split is not None:
-        ts, lms, size = split
-    pose = backend or (_NoPose() if split is not None else MediaPipePose())
+    # a track cached for this clip and pose options (FORMCHECK_POSE_CACHE): decode, no pose
+    slot = None if backend is not None else pose_cache.open_slot(
+        meta, scale, opts.max_side, opts.max_seconds,
+        parallel_pose.split_count(meta, scale, opts.max_seconds))
+    pose = None
     try:
+        split = slot.replay(frames, stats, prog, n_est) if slot is not None else None
+        # both cores: decode + pose in chunks over processes (None: too short to split, or a backend given)
+        if split is None and backend is None:
+            split = parallel_pose.pose_pass(meta, scale, opts.max_side, opts.max_seconds, frames,
+                                            stats, prog, n_est)
+        if split is not None:
+            ts, lms, size = split
+        pose = backend or (_NoPose() if split is not None else MediaPipePose())
         for fr in ([] if split is not None else
                    iter_frames(meta, max_side=opts.max_side, time_scale=scale,
                                max_seconds=opts.max_seconds)):
@@ -133,9 +141,13 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
             stats.add(fr.image, lms[-1])
             if fr.index % 5 == 0:
                 prog("Finding the runner in each frame", min(0.8, 0.02 + 0.78 * fr.index / n_est))
+        if slot is not None:
+            slot.save(ts, lms, size)
     finally:
-        if backend is None:
+        if backend is None and pose is not None:
             pose.close()
+        if slot is not None:
+            slot.release()
     if meta.n_frames_est and len(ts) < 0.9 * min(meta.n_frames_est, n_est):
         decoded_all = False
     check_duration(ts, "clip", decoded_all)

@@ -41,6 +41,11 @@ CUT_DIFF_RATIO = 6  # ... and by six times the clip's usual frame-to-frame chang
 CHANGE_RATIO = 4  # a picture change of four times the usual: a possible edit (a zoom or a
 #                   cut between similar shots), confirmed by the runner's pose (core.segments);
 #                   the shared real clips peak at 2.1x, cut-together test clips at 7.7-16x
+LOST_CUT_RATIO = 2  # a frame the camera could not be followed into ("lost") whose picture
+#   changed by over twice the usual is a cut: a follow-cam's passes cut together lose the
+#   background at the cut (renders: 2.3-2.7x) though the grey change stays under
+#   CUT_DIFF_RATIO, since a moving camera changes every frame a lot; the shared real clips
+#   have no lost frame over 1.3x
 SECOND_PERSON_PROBES = 5  # frames probed for another person
 SECOND_PERSON_CONFIDENCE = 0.6  # detection confidence of the probe's pose search
 SECOND_PERSON_VISIBILITY = 0.7  # median landmark visibility of a person that counts
@@ -153,6 +158,10 @@ class ClipStatsCollector:
         base = float(np.median(d)) + 1e-3
         cut = (d > CUT_MIN_DIFF) & (d > CUT_DIFF_RATIO * base)
         at = [int(j) + 1 for j in np.flatnonzero(cut)] if self.diffs else []  # diff j: j -> j+1
+        lost = [i for i, s in enumerate(self.steps)  # the camera lost at a big picture change
+                if s.method == "lost" and 0 < i <= len(self.diffs)
+                and self.diffs[i - 1] > LOST_CUT_RATIO * base]
+        at = sorted(set(at) | set(lost))
         change = [int(j) + 1 for j in np.flatnonzero(d > CHANGE_RATIO * base)] if self.diffs else []
         mo = self.camera_motion()
         return ClipStats(brightness=float(np.median(self.luma)) if self.luma else 0.0,

@@ -55,6 +55,12 @@ class Track:
     def n(self) -> int:
         return len(self.t)
 
+    def frames(self, a: int, b: int) -> "Track":
+        """Frames ``[a, b)`` of this track (every per-frame array, ``to_image`` included)."""
+        return replace(self, t=self.t[a:b], xy=self.xy[a:b], vis=self.vis[a:b],
+                       detected=self.detected[a:b], notes=dict(self.notes),
+                       to_image=None if self.to_image is None else self.to_image[a:b])
+
     def p(self, name: str) -> np.ndarray:
         """(N, 2) positions of landmark ``name`` (see :data:`core.pose.LM`)."""
         return self.xy[:, LM[name]]

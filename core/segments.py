@@ -39,7 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy import ndimage, stats
+from scipy import stats
 
 from . import signal
 from .events import cadence_from_ics, detect_events
@@ -270,11 +270,6 @@ def steady(step_times: list[float] | np.ndarray, change: float = PACE_CHANGE,
 
 
 # ----------------------------------------------------------------------------- the plan
-def _slice(track: Track, a: int, b: int) -> Track:
-    return replace(track, t=track.t[a:b], xy=track.xy[a:b], vis=track.vis[a:b],
-                   detected=track.detected[a:b], notes=dict(track.notes))
-
-
 def window(raw: Track, seg: Segment) -> Track:
     """``raw`` with the frames outside ``seg`` hidden (no landmarks, not detected)."""
     keep = np.zeros(raw.n, bool)
@@ -297,7 +292,7 @@ def _piece(raw: Track, a: int, b: int, kind: str, view: str) -> list[Segment]:
     if kind == "gap" or t[b - 1] - t[a] < MIN_PIECE_S or raw.detected[a:b].mean() < 0.5:
         seg.basis = "none"
         return [seg]
-    sub = clean(_slice(raw, a, b))
+    sub = clean(raw.frames(a, b))
     v = apply_override(detect_view(sub), view, track=sub)
     ev = detect_events(sub, v)
     edge = EDGE_S
@@ -368,8 +363,8 @@ def _confirmed(sub: Track, ics: list, splits: list[int]) -> list[int]:
         lo = out[-1] if out else 0
         hi = splits[j + 1] if j + 1 < len(splits) else len(ics) - 1
         fa, fk, fb = int(ics[lo].frame), int(ics[k].frame), int(ics[hi].frame)
-        ra, _ = spectral_step_rate(_slice(sub, fa, fk + 1))
-        rb, _ = spectral_step_rate(_slice(sub, fk, fb + 1))
+        ra, _ = spectral_step_rate(sub.frames(fa, fk + 1))
+        rb, _ = spectral_step_rate(sub.frames(fk, fb + 1))
         ca = (k - lo) / max(1e-9, ics[k].t - ics[lo].t)
         cb = (hi - k) / max(1e-9, ics[hi].t - ics[k].t)
         if not ra or not rb or hi <= k:

@@ -208,3 +208,26 @@ def test_report_page_rows_and_cli_lines_name_the_scored_seconds():
     whole = {"segments": to_jsonable(sg.segments_info(sg.find_segments(_g(170, 6))))}
     for r in (whole, {"segments": None}, {}):  # one stretch, or a report from before 1.2
         assert stretch_rows(r) == [] and stretch_lines(r) == []
+
+
+def test_a_lost_camera_at_a_big_picture_change_is_a_cut():
+    """A follow-cam's passes cut together: every frame changes a lot (the camera moves), so the
+    grey change at the cut (2-3x the usual) stays under the cut threshold, but the camera
+    cannot be followed into the cut's frame. A lost frame with an ordinary change (a runner
+    filling the picture) is not a cut."""
+    import numpy as np
+
+    from core import camera
+    from core.admission import ClipStatsCollector
+
+    rng = np.random.default_rng(0)
+    col = ClipStatsCollector()
+    img = rng.uniform(60, 200, (36, 64))
+    for i in range(40):
+        jump = {12: 18.0, 30: 7.0}.get(i, 7.0)  # frame 12: the cut; frame 30: lost, ordinary
+        img = np.clip(img + rng.choice([-jump, jump], img.shape), 0, 255)
+        method = "lost" if i in (12, 30) else "features"
+        col.add_thumbnail(img, camera.FrameStep(np.eye(2, 3), method, 0 if method == "lost" else 40,
+                                                40, 5.0))
+    st = col.stats()
+    assert st.cut_frames == [12] and st.scene_cuts == 1

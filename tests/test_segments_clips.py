@@ -69,3 +69,28 @@ def test_real_join_gives_the_labelled_cadence_of_its_steady_stretch(tmp_path):
     assert metric(rep, "cadence")["value"] == pytest.approx(label, abs=1.5)
     first = seg["items"][0]  # 3 s of the other treadmill clip (label 168.9 spm)
     assert first["steps"] >= 6 and first["cadence_spm"] == pytest.approx(168.9, abs=3)
+
+
+def test_follow_cam_passes_cut_together_are_split_at_the_cuts(tmp_path):
+    """Issue #16: a friend follows the runner overground and cuts three passes together
+    (168, 155 and 186 spm; the longest, 3 s, in the middle). The camera cannot be followed
+    into a cut's frame, which splits the clip there; the middle pass is analysed with its own
+    cadence, the others are listed."""
+    from core.synthetic.camerapath import CameraPath, Segment
+
+    good = PRESETS["good"].params
+    track = CameraPath(follow="track", aim_wobble_m=0.25)
+    passes = (Segment(1.5, good.with_(cadence_spm=168.0, speed_mps=3.0),
+                      track.with_(distance_m=6.0, seed=3), phase_s=0.11),
+              Segment(3.0, None, track.with_(shake_m=0.02, shake_deg=1.0, seed=4), phase_s=0.23),
+              Segment(1.5, good.with_(cadence_spm=186.0, speed_mps=3.6),
+                      track.with_(distance_m=4.2, seed=5), phase_s=0.05))
+    write_clip(tmp_path / "cut.mp4", PRESETS["overstrider"].params, view="side_l", fps=30,
+               seconds=6.0, overground=True, segments=passes)
+    rep = analyze(tmp_path / "cut.mp4", AnalysisOptions(write_video=False), tmp_path / "out")
+    seg = rep["segments"]
+    assert seg is not None and not seg["whole"], rep["quality"]["summary"]
+    assert seg["analysed_start_s"] == pytest.approx(1.5, abs=0.1)
+    assert seg["analysed_end_s"] == pytest.approx(4.5, abs=0.1)
+    assert metric(rep, "cadence")["value"] == pytest.approx(155.0, abs=1.5)
+    assert rep["status"] in ("ok", "limited")

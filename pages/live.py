@@ -12,6 +12,7 @@ message and a link to upload a clip instead (:func:`camera_check`). The analysis
 """
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
@@ -368,10 +369,11 @@ def _bar(db: float | None, color: str) -> str:
 def sound_meter(sound: LiveSound) -> None:
     """The landing meter: left and right (median of the window's landings, dB above the
     background), the latest landings one bar each, and the cue; or why it cannot hear."""
+    # raw HTML blocks: markdown escapes (ui.theme.esc) would show as backslashes ("landings\\:")
     colors = {"L": "#2B6CB0", "R": "#DD6B20"}
     if sound.reason:
         st.markdown(f'<div class="fc-sound-meter"><b>Landing sound</b><br>'
-                    f'<span style="opacity:.75">{esc(sound.reason)}</span></div>',
+                    f'<span style="opacity:.75">{html.escape(sound.reason)}</span></div>',
                     unsafe_allow_html=True)
         return
     rows = "".join(
@@ -386,7 +388,7 @@ def sound_meter(sound: LiveSound) -> None:
         for _, f, db, loud in sound.steps)
     tone = {"good": "#2F855A", "watch": "#B7791F", "fix": "#C53030"}.get(sound.status, "#4A5568")
     cue = (f'<div class="fc-sound-cue" style="color:{tone};font-weight:700;font-size:1.15rem">'
-           f'{esc(sound.cue)}</div>') if sound.cue else ""
+           f'{html.escape(sound.cue)}</div>') if sound.cue else ""
     st.markdown(
         f'<div class="fc-sound-meter"><b>Landing sound</b> <span style="opacity:.7">'
         f'(dB above the background)</span>{rows}<div style="display:flex;gap:3px;'

@@ -74,7 +74,10 @@ def app(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     "the microphone on, under the 8 the live window needs, so the meter kept saying so; in the "
     "one run at load ~10 that showed the meter and the 'quieter on the left' cue, the recorded "
     "report paired the sides the wrong way round (9 dB, right louder; offset -156 ms), most "
-    "likely the fake camera lagging real time. Not yet seen passing."))
+    "likely the fake camera lagging real time; at 320 x 240 and ~10 frames/s the meter said "
+    "'no footfall rhythm matches your 192 steps per minute (the sound's strongest rhythm is "
+    "178)': the sound was right (178), the window's foot contacts too coarse at that rate. "
+    "Not yet seen passing."))
 def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
     from playwright.sync_api import sync_playwright
 

@@ -371,7 +371,15 @@ class LiveEar:
     """The microphone of a live stream (streamlit-webrtc's audio thread calls :meth:`hear`
     with each ``av.AudioFrame``): mono :data:`RATE` Hz chunks stamped with their stream time,
     the last ``max_s`` seconds kept. :meth:`between` cuts an :class:`AudioTrack` out of it for
-    a time span (the live window, or a recording), on that span's own timeline."""
+    a time span (the live window, or a recording), on that span's own timeline.
+
+    Two clocks: aiortc starts each track's ``frame.time`` at zero at that track's own first
+    packet, so the microphone's and the camera's stream times differ by however far apart
+    their first packets came (easily more than the quarter second the offset search covers).
+    Each side therefore notes when its frames reach the server (``wall``, ``time.monotonic``):
+    the smallest ``wall - time`` seen is that track's clock (the least delayed frame), and
+    :meth:`between` takes and gives times on the camera's clock. What is left (network and
+    decoding delays, a few tens of ms) is found by the offset search of :func:`analyse_sound`."""
 
     def __init__(self, max_s: float = 90.0) -> None:
         import threading
@@ -381,9 +389,26 @@ class LiveEar:
         self._chunks: list[tuple[float, np.ndarray]] = []
         self._resampler = None
         self.frames = 0
+        self._clock_audio: float | None = None  # min(wall - frame time), microphone
+        self._clock_video: float | None = None  # min(wall - frame time), camera
 
-    def hear(self, frame) -> None:
-        """Keep one ``av.AudioFrame`` (any layout and rate), stamped with ``frame.time``."""
+    def see(self, t_video: float, wall: float) -> None:
+        """A camera frame of stream time ``t_video`` reached the server at ``wall``."""
+        with self._lock:
+            c = wall - t_video
+            self._clock_video = c if self._clock_video is None else min(self._clock_video, c)
+
+    @property
+    def shift_s(self) -> float:
+        """Microphone stream time + this = camera stream time (0 until both are seen)."""
+        with self._lock:
+            if self._clock_audio is None or self._clock_video is None:
+                return 0.0
+            return self._clock_audio - self._clock_video
+
+    def hear(self, frame, wall: float | None = None) -> None:
+        """Keep one ``av.AudioFrame`` (any layout and rate), stamped with ``frame.time``;
+        ``wall``: when it reached the server (``time.monotonic``), for :attr:`shift_s`."""
         import av
 
         if self._resampler is None:
@@ -399,6 +424,9 @@ class LiveEar:
                 self._chunks[-1][0] + len(self._chunks[-1][1]) / RATE if self._chunks else 0.0)
             self.frames += 1
             self._chunks.append((t, x))
+            if wall is not None:
+                c = wall - (t + len(x) / RATE)
+                self._clock_audio = c if self._clock_audio is None else min(self._clock_audio, c)
             end = t
             while self._chunks and self._chunks[0][0] < end - self.max_s:
                 self._chunks.pop(0)
@@ -410,11 +438,14 @@ class LiveEar:
             self._chunks.append((float(t), np.asarray(samples, np.float32)))
 
     def between(self, t0: float, t1: float, origin: float = 0.0) -> AudioTrack | None:
-        """The sound heard from stream time ``t0`` to ``t1`` as a track whose ``t0`` is on a
-        timeline starting at stream time ``origin`` (None: nothing heard then). Each chunk is
-        placed at its own time stamp, so a lost packet leaves a silent gap, not a shift."""
+        """The sound heard from camera stream time ``t0`` to ``t1`` as a track whose ``t0`` is
+        on a timeline starting at camera stream time ``origin`` (None: nothing heard then).
+        Each chunk is placed at its own time stamp (moved onto the camera's clock by
+        :attr:`shift_s`), so a lost packet leaves a silent gap, not a shift."""
+        shift = self.shift_s
         with self._lock:
-            chunks = [(t, x) for t, x in self._chunks if t1 >= t and t + len(x) / RATE >= t0]
+            chunks = [(t + shift, x) for t, x in self._chunks
+                      if t1 >= t + shift and t + shift + len(x) / RATE >= t0]
         if not chunks:
             return None
         start = chunks[0][0]

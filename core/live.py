@@ -8,9 +8,16 @@ Contract:
     LiveAnalyzer.to_report(out_dir, options, progress) -> report dict (core.pipeline.build_report)
     LiveAnalyzer.close()
     LiveAnalyzer.listen(LiveEar | None)                       the microphone (landing meter)
+    LiveAnalyzer.warm_up()                                    load the pose model in the background
 
-Per frame the work is bounded: scale to the working size, one pose pass (each analyzer owns its
-MediaPipe instance, created on the processing thread), skeleton and cue drawn on the frame,
+Per frame the work is bounded, and so is the first frame: streamlit-webrtc stops a stream for
+good when one call of its processing thread takes over 10 s, and loading the pose model takes
+seconds (on a loaded machine more than ten), so a stream calls :meth:`LiveAnalyzer.warm_up`
+when it starts and frames that arrive while the model loads pass through unanalysed, with a
+"starting" banner (counted as skipped).
+
+Per frame: scale to the working size, one pose pass (each analyzer owns its
+MediaPipe instance, loaded by ``warm_up``'s thread or else on the processing thread), skeleton and cue drawn on the frame,
 and while recording one JPEG encode. Frames that arrive while a frame is being processed are
 the caller's to drop (streamlit-webrtc's async mode does), so processing never lags behind;
 while recording the caller hands them to ``keep`` (one JPEG encode, no pose: that is done
@@ -90,6 +97,7 @@ GAPPY_MESSAGE = ("Only {:.0f} frames a second reached the analysis during the re
 GAPPY_HINT = ("Close other apps and browser tabs, choose 640 x 480 at 30 fps under Camera "
               "settings, and record again.")
 IDLE_EXIT_S = 30.0  # the analysis thread ends after this long without frames
+LOADING_MESSAGE = "Starting the pose model..."
 ALL_GOOD_CUE = "Looking good: keep this rhythm."
 ALL_GOOD_SHORT = "Looking good"
 READY_MESSAGE = "Ready: whole body in view, seen from the side. Start running, then record."
@@ -590,6 +598,7 @@ class LiveAnalyzer:
         self._lock = threading.Lock()  # buffers, recording, counters, analysis
         self._pose_lock = threading.Lock()  # the pose instance (process vs close)
         self._pose: MediaPipePose | None = None
+        self._loader: threading.Thread | None = None  # warm_up's thread while the model loads
         self._closed = False
         self._size: tuple[int, int] | None = None  # working (width, height)
         self._buf: deque[tuple[float, np.ndarray | None]] = deque()
@@ -616,6 +625,37 @@ class LiveAnalyzer:
         """Hear the landings through ``ear`` (the stream's microphone; None: stop)."""
         self.ear = ear
 
+    def warm_up(self) -> None:
+        """Load the pose model on a background thread now (the stream's start), so that no
+        call of :meth:`process` has to wait for it: until it is loaded, frames pass through
+        unanalysed. Without this the first :meth:`process` loads it (tests, benches)."""
+        with self._pose_lock:
+            if self._pose is not None or self._loader is not None or self._closed:
+                return
+            self._loader = threading.Thread(target=self._load_pose, name="formcheck-pose-load",
+                                            daemon=True)
+            self._loader.start()
+
+    def _load_pose(self) -> None:
+        try:
+            pose: MediaPipePose | None = MediaPipePose()
+        except Exception:  # noqa: BLE001 - process() tries again on its own thread
+            log.exception("loading the pose model failed")
+            pose = None
+        with self._pose_lock:
+            self._loader = None
+            if self._closed:
+                if pose is not None:
+                    pose.close()
+            else:
+                self._pose = pose
+
+    @property
+    def ready(self) -> bool:
+        """The pose model is loaded (frames are analysed)."""
+        with self._pose_lock:
+            return self._pose is not None
+
     # -- processing thread
     def process(self, image_bgr: np.ndarray, t_s: float) -> np.ndarray:
         """Analyse one frame and return it (at the working size) with the overlay drawn."""
@@ -624,9 +664,15 @@ class LiveAnalyzer:
         with self._pose_lock:
             if self._closed:
                 return img
-            if self._pose is None:
-                self._pose = MediaPipePose()
-            lm = self._pose.process(img, t_s)
+            loading = self._pose is None and self._loader is not None
+            if not loading:
+                if self._pose is None:
+                    self._pose = MediaPipePose()
+                lm = self._pose.process(img, t_s)
+        if loading:  # never wait for the model here (see the module docstring)
+            with self._lock:
+                self._dropped += 1
+            return draw_overlay(img, None, LOADING_MESSAGE, "watch", None)
         if lm is not None and not np.all(np.isfinite(lm[:, :2])):
             lm = None
         with self._lock:

@@ -12,6 +12,7 @@ message and a link to upload a clip instead (:func:`camera_check`). The analysis
 """
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
@@ -35,6 +36,23 @@ from ui.theme import esc
 
 log = logging.getLogger("formcheck.ui")
 
+
+def _log_media_errors() -> None:
+    """streamlit-webrtc logs a dead processing thread ("recv_queued() ... is taking too long",
+    an exception) only to a NullHandler: say it in the server log, in one line."""
+    lib = logging.getLogger("streamlit_webrtc")
+    if not any(getattr(h, "formcheck", False) for h in lib.handlers):
+        handler = logging.StreamHandler()
+        handler.formcheck = True  # type: ignore[attr-defined]
+        handler.setLevel(logging.ERROR)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.addFilter(lambda r: setattr(r, "exc_info", None) or setattr(r, "exc_text", None)
+                          or True)
+        lib.addHandler(handler)
+
+
+_log_media_errors()
+
 ICE_ENV = "FORMCHECK_ICE_SERVERS"  # JSON list of RTCIceServer dicts (STUN/TURN) when deployed
 ANALYZER = "fc_live_analyzer"  # the analyzer of the latest stream (kept after it stops)
 LAST_REPORT = "fc_live_report"  # id of the report made from the latest recording
@@ -47,6 +65,10 @@ METER_MAX_DB = 30.0  # the landing meter's full scale (dB above the background)
 LENGTH = "fc_live_length"  # the chosen recording length
 AUTO_REPORT = "fc_live_auto_report"  # a timed recording is running: make the report when it ends
 COUNTDOWN_S = 5
+KEEP_BUDGET_S = 3.0  # per call, at most this long keeping skipped frames for a recording
+# The microphone as it is: the browser's echo cancelling, noise suppression and automatic gain
+# would flatten the difference between a loud and a quiet landing (or remove the thumps).
+RAW_MIC = {"echoCancellation": False, "noiseSuppression": False, "autoGainControl": False}
 LENGTHS = {"15 s": 15.0, "20 s": 20.0, "30 s": 30.0, "Until I stop": None}
 FRESH_S = 2.5  # a number at most this old is "live"; older ones show their age
 RESOLUTIONS = {"640 x 480 (recommended)": (640, 480), "1280 x 720": (1280, 720)}
@@ -66,15 +88,28 @@ TRANSLATIONS = {
 
 class LiveProcessor(VideoProcessorBase):
     """The stream's processing thread: only the newest frame is analysed live; older ones are
-    skipped, or while recording kept for the report (their pose is found afterwards)."""
+    skipped, or while recording kept for the report (their pose is found afterwards).
+
+    streamlit-webrtc ends the stream for good when one call takes over 10 s, so no call may
+    wait for long: the pose model loads in the background (:meth:`LiveAnalyzer.warm_up`) and
+    keeping skipped frames stops after :data:`KEEP_BUDGET_S` (a loaded machine)."""
 
     def __init__(self) -> None:
         self.analyzer = LiveAnalyzer()
+        self.analyzer.warm_up()
 
     async def recv_queued(self, frames: list[av.VideoFrame]) -> list[av.VideoFrame]:
+        start = time.monotonic()
+        ear = self.analyzer.ear
+        if ear is not None and frames[-1].time is not None:  # the camera's clock, for the mic
+            ear.see(frames[-1].time, start)
         self.analyzer.note_dropped(len(frames) - 1)
         if len(frames) > 1 and self.analyzer.recording:  # a recording keeps every frame
-            for skipped in frames[:-1]:
+            for k, skipped in enumerate(frames[:-1]):
+                if time.monotonic() - start > KEEP_BUDGET_S:
+                    log.warning("live: %d skipped frames not kept (the computer is too busy)",
+                                len(frames) - 1 - k)
+                    break
                 try:
                     self.analyzer.keep(skipped.to_ndarray(format="bgr24"),
                                        skipped.time if skipped.time is not None else time.monotonic())
@@ -102,12 +137,15 @@ class LiveAudioProcessor(AudioProcessorBase):
         self.ear = LiveEar()
 
     async def recv_queued(self, frames: list[av.AudioFrame]) -> list[av.AudioFrame]:
+        wall = time.monotonic()
         for f in frames:
             try:
-                self.ear.hear(f)
+                self.ear.hear(f, wall)
             except Exception:  # noqa: BLE001 - keep the stream flowing, say it in the log
                 log.exception("keeping a microphone frame failed")
-        return frames
+        # one frame back per call: streamlit-webrtc sends one per frame received, so a batch
+        # would pile up in its output queue (the video element is muted anyway)
+        return frames[-1:]
 
 
 def ice_servers() -> list[dict]:
@@ -261,7 +299,8 @@ def camera_settings() -> dict:
                    "Change resolution, frame rate and the microphone before starting the "
                    "camera.")
     return {"video": {"width": {"ideal": w}, "height": {"ideal": h},
-                      "frameRate": {"ideal": fps, "max": fps}}, "audio": bool(listen)}
+                      "frameRate": {"ideal": fps, "max": fps}}, "audio": RAW_MIC if listen
+            else False}
 
 
 def _height() -> float | None:
@@ -330,10 +369,11 @@ def _bar(db: float | None, color: str) -> str:
 def sound_meter(sound: LiveSound) -> None:
     """The landing meter: left and right (median of the window's landings, dB above the
     background), the latest landings one bar each, and the cue; or why it cannot hear."""
+    # raw HTML blocks: markdown escapes (ui.theme.esc) would show as backslashes ("landings\\:")
     colors = {"L": "#2B6CB0", "R": "#DD6B20"}
     if sound.reason:
         st.markdown(f'<div class="fc-sound-meter"><b>Landing sound</b><br>'
-                    f'<span style="opacity:.75">{esc(sound.reason)}</span></div>',
+                    f'<span style="opacity:.75">{html.escape(sound.reason)}</span></div>',
                     unsafe_allow_html=True)
         return
     rows = "".join(
@@ -348,7 +388,7 @@ def sound_meter(sound: LiveSound) -> None:
         for _, f, db, loud in sound.steps)
     tone = {"good": "#2F855A", "watch": "#B7791F", "fix": "#C53030"}.get(sound.status, "#4A5568")
     cue = (f'<div class="fc-sound-cue" style="color:{tone};font-weight:700;font-size:1.15rem">'
-           f'{esc(sound.cue)}</div>') if sound.cue else ""
+           f'{html.escape(sound.cue)}</div>') if sound.cue else ""
     st.markdown(
         f'<div class="fc-sound-meter"><b>Landing sound</b> <span style="opacity:.7">'
         f'(dB above the background)</span>{rows}<div style="display:flex;gap:3px;'
@@ -524,7 +564,7 @@ def page() -> None:
             key="formcheck-live", mode=WebRtcMode.SENDRECV,
             rtc_configuration={"iceServers": ice_servers()},
             media_stream_constraints=constraints, video_processor_factory=LiveProcessor,
-            audio_processor_factory=LiveAudioProcessor if constraints["audio"] else None,
+            audio_processor_factory=LiveAudioProcessor if bool(constraints["audio"]) else None,
             async_processing=True, translations=TRANSLATIONS,
             video_html_attrs={"autoPlay": True, "controls": False, "muted": True,
                               "style": {"width": "100%"}})

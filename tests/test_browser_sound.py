@@ -29,6 +29,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SECONDS = 12.0
 LEFT_DB, RIGHT_DB = -12.0, -20.0
 METER_WAIT_S = 150.0
+# A small fake camera. At 640 x 480 on a loaded machine (load ~14, 2 cores) the live cadence
+# read 172 for this 178 steps/min runner and a recording's left and right came out swapped:
+# most likely Chromium's file camera fell behind real time (its frames stamped on delivery)
+# while the WAV kept time, so the landings drifted away from their sound. A test artefact: a
+# real camera films the present.
+CAMERA = (320, 240)
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +50,7 @@ def fake_devices(tmp_path_factory) -> tuple[Path, Path, dict]:
     d = tmp_path_factory.mktemp("devices")
     preset = PRESETS["good"]
     info = write_clip(d / "runner.mp4", preset.params, view=preset.view, fps=30.0,
-                      seconds=SECONDS, width=640, height=480)
+                      seconds=SECONDS, width=CAMERA[0], height=CAMERA[1])
     truth = json.loads(Path(info.truth_json).read_text())
     contacts = [(e["t"], "L" if e["foot"] == "left" else "R") for e in truth["initial_contacts"]]
     wav = write_wav(d / "landings.wav", synth_sound(
@@ -63,10 +69,15 @@ def app(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
 
 @pytest.mark.xfail(strict=False, reason=(
-    "Known problem, not yet diagnosed: with the microphone on, the live view processed one "
-    "video frame and then none while the microphone's frames kept arriving (headless Chromium, "
-    "fake camera + fake microphone, a machine at load average ~24); with the microphone off "
-    "the same run processed frames. The meter itself is tested in tests/test_audio.py."))
+    "The stall is fixed (frames keep flowing with the microphone on; tests/test_live.py), but "
+    "on a loaded 2-core machine (load 11-15) the live view analysed 5-7 frames a second with "
+    "the microphone on, under the 8 the live window needs, so the meter kept saying so; in the "
+    "one run at load ~10 that showed the meter and the 'quieter on the left' cue, the recorded "
+    "report paired the sides the wrong way round (9 dB, right louder; offset -156 ms), most "
+    "likely the fake camera lagging real time; at 320 x 240 and ~10 frames/s the meter said "
+    "'no footfall rhythm matches your 192 steps per minute (the sound's strongest rhythm is "
+    "178)': the sound was right (178), the window's foot contacts too coarse at that rate. "
+    "Not yet seen passing."))
 def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
     from playwright.sync_api import sync_playwright
 

@@ -457,3 +457,67 @@ def test_frames_the_live_view_skips_still_make_the_recording() -> None:
     person = next(c for c in report["quality"]["checks"] if c["id"] == "person")
     assert person["passed"], person
     assert report["status"] in ("ok", "limited"), report["quality"]["summary"]
+
+
+def test_the_pose_model_loads_in_the_background_and_frames_keep_flowing() -> None:
+    """streamlit-webrtc ends a stream for good when one call takes over 10 s; loading the pose
+    model takes seconds (far more on a loaded machine), so with ``warm_up`` no ``process`` call
+    waits for it: frames pass through with the "starting" banner, counted as skipped, and are
+    analysed (on this thread, the model loaded on another) once it is ready."""
+    if not SIDE_CLIP.is_file():
+        pytest.skip(f"test clip {SIDE_CLIP.name} not found in {CLIPS}")
+    import time
+
+    from core.live import LiveAnalyzer
+    from core.video import iter_frames, probe
+
+    frames = list(iter_frames(probe(SIDE_CLIP), max_side=640, max_seconds=3.0))
+    with LiveAnalyzer() as analyzer:
+        analyzer.warm_up()
+        waits, i = [], 0
+        while not analyzer.ready:
+            fr = frames[i % len(frames)]
+            t0 = time.perf_counter()
+            out = analyzer.process(fr.image, i / 30)
+            waits.append(time.perf_counter() - t0)
+            assert out.shape[:2] == fr.image.shape[:2]
+            i += 1
+            time.sleep(0.02)
+            assert i < 30 * 120, "the pose model did not load in two minutes"
+        assert waits, "the model loaded before the first frame: nothing was checked"
+        assert max(waits) < 1.0, max(waits)
+        snap = analyzer.snapshot()
+        assert snap.frames_processed == 0 and snap.frames_dropped >= len(waits) - 1
+        for k, fr in enumerate(frames[:30]):
+            analyzer.process(fr.image, (i + k) / 30)
+        assert analyzer.snapshot().frames_processed == 30
+        assert analyzer._buf[-1][1] is not None  # the runner found: the model works here
+
+
+def test_the_microphone_is_put_on_the_camera_clock() -> None:
+    """aiortc starts each track's clock at its own first packet: here the microphone's started
+    0.7 s after the camera's. A thump at 2.0 s of microphone time reaches the server with the
+    camera frame of 2.7 s, so the live window must hear it at 2.7 s of camera time."""
+    from fractions import Fraction
+
+    import av
+
+    from core.audio import RATE, LiveEar
+
+    ear = LiveEar()
+    wall0, lag = 1000.0, 0.7  # the camera's time 0 is wall0; the microphone's is wall0 + lag
+    sr, n = 48000, 960  # 20 ms frames, as WebRTC sends them
+    for k in range(200):  # 4 s of sound
+        x = np.zeros(n, np.int16)
+        if k == 100:  # 2.0 s of microphone time
+            x[:240] = 20000
+        f = av.AudioFrame.from_ndarray(x[None, :], format="s16", layout="mono")
+        f.sample_rate, f.pts, f.time_base = sr, k * n, Fraction(1, sr)
+        arrival = wall0 + lag + (k + 1) * n / sr + (0.03 if k % 7 else 0.002)  # jittery
+        ear.hear(f, arrival)
+    for k in range(150):  # the camera at 30 fps, its frames 40-80 ms after capture
+        ear.see(k / 30, wall0 + k / 30 + (0.08 if k % 5 else 0.04))
+    assert ear.shift_s == pytest.approx(lag, abs=0.05)
+    track = ear.between(2.0, 3.5, origin=2.0)
+    peak = track.t0 + np.argmax(np.abs(track.samples)) / RATE
+    assert peak == pytest.approx(0.7, abs=0.06)

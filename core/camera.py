@@ -457,7 +457,9 @@ def ground_line(track, events, view, frames=None) -> GroundLine:
     over the clip (at least :data:`OVERGROUND_SPREAD`) and their line is the floor itself: it
     wins. On a treadmill they slide half a leg length per stance and the pose model's toe point
     wobbles by more than that baseline allows (a rolled copy of a shared clip read 5 deg off
-    from the feet, 0.3 deg from the lines), so the image lines win when there are any. Both
+    from the feet, 0.3 deg from the lines; a 4 s render on a plain-walled treadmill, where no
+    image line was found, 7.4 deg off), so the image lines win when there are any and the feet
+    alone never level a treadmill clip. Both
     within :data:`LINES_AGREE_DEG`: "high" confidence, one cue only: "medium", disagreeing:
     "low". A floor within :data:`ROLL_DEADBAND_DEG` of level is left alone.
     """
@@ -471,10 +473,13 @@ def ground_line(track, events, view, frames=None) -> GroundLine:
     if len(x) >= MIN_FLOOR_POINTS and spread >= MIN_FLOOR_SPREAD:
         slope, keep = _fit_floor(x, y, ids)
         feet, n_used = math.degrees(math.atan(slope)), int(keep.sum())
-    if feet is not None and (spread >= OVERGROUND_SPREAD or lines is None):
+    if feet is not None and spread >= OVERGROUND_SPREAD:
         ang, source = feet, "stance feet"
     elif lines is not None:
         ang, source = lines, "image lines"
+    elif feet is not None:  # a treadmill's short baseline alone: not trusted to level
+        return GroundLine(round(feet, 2), 0.0, n_used, round(spread, 2), None, "low",
+                          "stance feet only, on a treadmill: too short a baseline to level on")
     else:
         return GroundLine(None, 0.0, n_used, round(spread, 2), None, "low",
                           "no floor line found (too few stance-foot points, no image lines)")

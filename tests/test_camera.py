@@ -157,9 +157,11 @@ def test_unfollowable_camera_reason_names_the_camera():
 
 
 # ----------------------------------------------------------------------------- tracks
-def _runner_track(n=240, fps=60.0, roll=0.0, pan_px_per_s=0.0, lean=8.0):
+def _runner_track(n=240, fps=60.0, roll=0.0, pan_px_per_s=0.0, lean=8.0, travel_px_per_s=0.0):
     """A stick runner on a treadmill: toes slide back along the floor in stance; the whole
-    picture turned by ``roll`` deg (counter-clockwise on screen) and panned."""
+    picture turned by ``roll`` deg (counter-clockwise on screen) and panned.
+    ``travel_px_per_s=1050`` (the belt's speed) makes it run overground: the stance foot
+    stays put and the body travels."""
     t = np.arange(n) / fps
     xy = np.full((n, N_LANDMARKS, 2), np.nan)
     hip = np.array([480.0, 300.0])
@@ -178,6 +180,7 @@ def _runner_track(n=240, fps=60.0, roll=0.0, pan_px_per_s=0.0, lean=8.0):
             p[LM[f"{s}_heel"]] = [hip[0] + fx - 15, fy - 5]
             p[LM[f"{s}_toe"]] = [hip[0] + fx + 25, fy]
             p[LM[f"{s}_shoulder"]] = hip + [200 * math.sin(lr), -200 * math.cos(lr)]
+        p[:, 0] += travel_px_per_s * ti
         xy[i] = p
     tr = Track(t, xy, np.ones((n, N_LANDMARKS)), np.ones(n, bool), 960, 600)
     m = cv2.getRotationMatrix2D((480, 300), roll, 1.0)
@@ -208,10 +211,14 @@ def _lean(tr):
     return float(np.median(np.degrees(np.arctan2(sh[:, 0] - hp[:, 0], hp[:, 1] - sh[:, 1]))))
 
 
+OVERGROUND = 1050.0  # px/s: the stance foot stays put
+
+
 @pytest.mark.parametrize("roll", [-10.0, -5.0, 0.0, 3.0, 10.0])
 def test_ground_line_levels_a_rolled_track(roll):
-    tr, _ = _runner_track(roll=roll)
+    tr, _ = _runner_track(roll=roll, travel_px_per_s=OVERGROUND)
     gl = camera.ground_line(tr, _events(tr), SIDE)
+    assert gl.source == "stance feet"
     assert gl.angle_deg == pytest.approx(-roll, abs=0.5)
     leveled = camera.level(tr, gl.roll_deg)
     assert _lean(leveled) == pytest.approx(8.0, abs=1.0)  # the brief: within 1 deg
@@ -219,8 +226,17 @@ def test_ground_line_levels_a_rolled_track(roll):
     assert np.allclose(leveled.image_xy(), tr.xy, atol=1e-6, equal_nan=True)
 
 
+def test_treadmill_feet_alone_do_not_level():
+    """On a treadmill the stance feet slide only about a leg length: with the pose model's toe
+    points that baseline read a level render 7.4 deg off, so without image lines (no frames
+    here) a treadmill clip is not levelled."""
+    tr, _ = _runner_track(roll=5.0)
+    gl = camera.ground_line(tr, _events(tr), SIDE)
+    assert gl.roll_deg == 0.0 and gl.confidence == "low" and "treadmill" in gl.source
+
+
 def test_level_floor_is_left_alone():
-    tr, _ = _runner_track(roll=0.4)
+    tr, _ = _runner_track(roll=0.4, travel_px_per_s=OVERGROUND)
     gl = camera.ground_line(tr, _events(tr), SIDE)
     assert gl.roll_deg == 0.0 and camera.level(tr, gl.roll_deg) is tr
 

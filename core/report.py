@@ -279,8 +279,8 @@ class Segments:
 class SessionClip:
     """One clip of a session report (:mod:`core.session`).
 
-    ``key``: the clip's name inside the report (``c1``, ``c2``...), also the folder its media
-    sit in (``c1`` keeps the primary clip's media at the top level: ``media_prefix`` "");
+    ``key``: the clip's name inside the report (``c1``, ``c2``...: the folder its media sit
+    in, ``media_prefix``, when every clip has its own folder);
     ``frame_offset``: added to the clip's frame numbers in the merged media (evidence frames,
     face boxes), so the frames of two clips never share a number; ``metrics``: ids of the
     metrics taken from this clip."""

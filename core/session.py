@@ -95,12 +95,14 @@ def merge_reports(parts: Sequence[ClipPart]) -> dict:
     p0 = _primary_index([p.report for p in loaded])
     order = [loaded[p0]] + [p for i, p in enumerate(loaded) if i != p0]
 
+    prefixes = [p.prefix for p in order]
+    named = all(prefixes) and len(set(prefixes)) == len(prefixes)  # a clip is called by its folder
     clips: list[SessionClip] = []
     for i, p in enumerate(order):
         r = p.report
         src, view = r.get("source") or {}, r.get("view") or {}
         clips.append(SessionClip(
-            key=f"c{i + 1}", filename=str(src.get("filename") or f"clip {i + 1}"),
+            key=p.prefix if named else f"c{i + 1}", filename=str(src.get("filename") or f"clip {i + 1}"),
             view=str(view.get("view") or "unsure"), facing=view.get("facing"),
             status=str(r.get("status")), summary=str((r.get("quality") or {}).get("summary") or ""),
             duration_s=float(src.get("duration_s") or 0.0),

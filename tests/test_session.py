@@ -169,9 +169,12 @@ def test_session_report_is_stored_shared_with_blur_and_compared(pair, tmp_path, 
     from core import compare
     from core.privacy import make_shared_variants
 
+    import secrets
+
     res = _merged(pair, tmp_path)
-    saved = store.save(res.report, res.media_dir, owner="tok", clip_key=res.key)
-    got = store.get(saved.id, "tok")
+    tok = secrets.token_urlsafe(24)
+    saved = store.save(res.report, res.media_dir, owner=tok, clip_key=res.key)
+    got = store.get(saved.id, saved.delete_key)
     assert got is not None and got.report["session"]["clips"][1]["view"] in ("back", "side")
     # sharing: every clip's stills are blurred at their own head box
     media = res.report["media"]
@@ -188,8 +191,9 @@ def test_session_report_is_stored_shared_with_blur_and_compared(pair, tmp_path, 
     assert np.abs(a[y0:y1, x0:x1].astype(int) - b[y0:y1, x0:x1].astype(int)).mean() > 1.0
     # compared like any report: against the side clip alone
     cmp = compare.compare(pair["side"][1].report, res.report)
-    ids = {row["id"] for row in cmp["rows"]} if "rows" in cmp else set(json.dumps(cmp))
-    assert "step_width" in json.dumps(cmp) and ids
+    assert cmp["views"] == {"before": "side", "after": "side + back", "same_view": False}
+    rows = {row["id"]: row for row in cmp["metrics"]}
+    assert "overstride" in rows and "step_width" in rows
 
 
 @pytest.mark.slow
@@ -212,7 +216,9 @@ def test_analyze_page_two_clip_upload(app, store, pair):
     assert "From the back clip" in caps and "From the side clip" in caps
     saved = store.list(at.session_state["fc_browser_token"])
     assert len(saved) == 1
-    rep = store.get(saved[0].id, at.session_state["fc_browser_token"]).report
+    from core.store import Proof
+
+    rep = store.get(saved[0].id, Proof(owner=at.session_state["fc_browser_token"])).report
     assert rep["session"] and len(rep["session"]["clips"]) == 2
 
 

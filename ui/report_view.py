@@ -254,7 +254,9 @@ def scores(op: Opened) -> None:
         with right:
             badges = " ".join(status_md(s, f"{counts[s]} {label}") for s, label in
                               (("good", "good"), ("watch", "worth a look"), ("fix", "to work on")))
-            st.markdown(f"**{counts_text(counts)}** from this clip: {badges}"
+            n_clips = len((op.report.get("session") or {}).get("clips") or [])
+            where = f"from these {n_clips} clips" if n_clips > 1 else "from this clip"
+            st.markdown(f"**{counts_text(counts)}** {where}: {badges}"
                         + (f" + {counts['info']} shown for information" if counts["info"] else ""))
             n_fix = len(f.get("fixes") or [])
             if n_fix:

@@ -95,6 +95,13 @@ PIPELINE_STAGES: list[tuple[str, str]] = [
 ]
 
 KNOWN_LIMITS: list[str] = [
+    "**Two clips, one report.** A side clip and a back or front clip of the same run can be merged into one report: each "
+    "measure comes from the view it is valid in (the better confidence, then more strides, "
+    "where both measure it), and the scores and fixes are worked out once from the merged "
+    "measures. The two clips are filmed at different moments, so they describe the same run, "
+    "not the same strides.",
+    "**Camera tilt** is read from a front or back clip only (the trunk's average upright line); "
+    "from the side a tilted camera is not detected, so level the phone before filming.",
     "**Edited clips.** A clip cut together from several shots, or with a zoom or a change of "
     "pace, is scored on its longest steady running stretch only (the report says which "
     "seconds). A change of pace under 6 % (about 10 steps/min) is not split, and a cut between "

@@ -8,6 +8,11 @@ Contract:
         (``ClipPart.prefix``, e.g. ``"c2"``). Returns one report dict of
         :data:`core.report.REPORT_VERSION` with a ``session`` block
         (:class:`core.report.SessionInfo`). Nothing is read from disk and no pose model runs.
+    add_clip(existing, media_file, clip, options, out_dir, progress, name) -> dict
+        a one-clip report already stored (``existing``; ``media_file(rel)`` gives a local file
+        of its media) plus one more clip of the same session: the stored report's media are
+        copied to ``out_dir/c1``, the new clip is analysed into ``out_dir/c2``, and both are
+        merged. The stored report itself is not changed (the result is a new report).
     analyze_session(paths, options, out_dir, progress) -> dict
         runs :func:`core.pipeline.analyze` on each clip in turn (clip ``i`` into
         ``out_dir/c{i+1}``, progress per clip) and merges them with :func:`merge_reports`.
@@ -36,6 +41,7 @@ Merge rule (also stored in words in ``session.rule``):
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -319,5 +325,70 @@ def analyze_session(paths: Sequence[str | Path], options=None, out_dir: str | Pa
         parts.append(ClipPart(rep, f"c{i + 1}"))
     prog("Merging the clips into one report", 0.995)
     merged = merge_reports(parts)
+    prog("Done", 1.0)
+    return merged
+
+
+def options_of(report: dict):
+    """The analysis options a stored report was made with (height, unit, profile), for a
+    clip added to it (the view is detected afresh, no slow-motion rate is assumed)."""
+    from .pipeline import AnalysisOptions
+
+    o, p = report.get("options") or {}, report.get("profile") or {}
+    return AnalysisOptions(height_cm=o.get("height_cm"), length_unit=o.get("length_unit") or "cm",
+                           speed_mps=p.get("speed_mps"), speed_given=p.get("speed_given") or "m/s",
+                           sex=p.get("sex"), experience=p.get("experience"))
+
+
+def can_add_clip(report: dict) -> str | None:
+    """Why a clip cannot be added to ``report`` (None: it can)."""
+    if report.get("session"):
+        return ("This report already combines several clips; analyse all of them together on "
+                "the Analyze page instead.")
+    if report.get("status") == "refused":
+        return "This clip could not be scored; film it again and analyse both clips together."
+    return None
+
+
+def add_clip(existing: dict, media_file: Callable[[str], Path | None], clip: str | Path,
+             options=None, out_dir: str | Path | None = None, progress: Progress | None = None,
+             name: str | None = None, analysed: tuple[dict, Path] | None = None) -> dict:
+    """One more clip for a stored one-clip report (see the module doc). ``analysed``: the
+    new clip's finished report and media folder when it was already analysed with these
+    options (then it is not analysed again). Raises
+    :class:`FormCheckError` when the report cannot take one (:func:`can_add_clip`), when its
+    media are gone, or for bad input in the new clip."""
+    import tempfile
+
+    from .pipeline import analyze
+    from .report import Media
+
+    existing = load_report(existing)
+    if (why := can_add_clip(existing)) is not None:
+        raise FormCheckError("cannot_add", why, "")
+    out = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="formcheck_session_"))
+    prog = progress or (lambda s, f: None)
+    for rel in Media.of(existing).files():
+        src = media_file(rel)
+        if src is None or not Path(src).is_file():
+            raise FormCheckError("missing", "The pictures of the report you add to are gone.",
+                                 "Analyse both clips together on the Analyze page.")
+        dst = out / "c1" / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dst)
+    opts = options or options_of(existing)
+    clip = Path(clip)
+    label = name or clip.name
+
+    def step(stage: str, frac: float) -> None:
+        prog(f"Added clip ({label}): {stage}", min(0.99, frac))
+    if analysed is not None:
+        rep = json.loads(json.dumps(analysed[0]))
+        shutil.copytree(analysed[1], out / "c2", dirs_exist_ok=True)
+    else:
+        rep = analyze(clip, opts, out / "c2", step)
+    rep["source"]["filename"] = label
+    prog("Merging the clips into one report", 0.995)
+    merged = merge_reports([ClipPart(existing, "c1"), ClipPart(rep, "c2")])
     prog("Done", 1.0)
     return merged

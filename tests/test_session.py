@@ -240,3 +240,89 @@ def test_camera_tilt_from_the_trunk_front_view(roll):
     got = camera_tilt_deg(dataclasses.replace(tr, xy=xy), "front")
     assert got is not None and abs(abs(got) - abs(roll)) <= 0.5
     assert camera_tilt_deg(tr, "side") is None
+
+
+@pytest.mark.slow
+def test_owner_adds_a_back_clip_to_a_stored_side_report(app, store, pair):
+    """Report page, owner: "Add a back or front clip of this run" merges the stored side
+    report with the back clip into a new report (the back clip's result is cached in this
+    process: no job, no pose pass); the side report stays."""
+    import secrets
+
+    from core.store import Proof
+
+    side, side_res = pair["side"]
+    back = pair["back"][0]
+    tok = secrets.token_urlsafe(24)
+    saved = store.save(side_res.report, side_res.media_dir, owner=tok, clip_key=side_res.key)
+    at = app("pages/report.py", fc_current=saved.id, fc_browser_token=tok).run()
+    assert not at.exception
+    up = next(u for u in at.file_uploader if u.label == "Back or front clip")
+    up.set_value((back.name, back.read_bytes(), "video/mp4"))
+    at.run()
+    next(b for b in at.button if b.label == "Add it and merge").click()
+    at.run()
+    assert not at.exception, at.exception
+    new_id = at.session_state["fc_current"]
+    assert new_id != saved.id
+    md = "\n".join(m.value for m in at.markdown)
+    assert "One session, 2 clips" in md
+    merged = store.get(new_id, Proof(owner=tok)).report
+    by_id = {m["id"]: m for m in merged["metrics"]}
+    assert by_id["step_width"]["source_clip"] == "c2" and by_id["overstride"]["source_clip"] == "c1"
+    # the stored media of the side report were copied under c1/, the back clip's under c2/
+    assert merged["media"]["evidence"]["overstride"].startswith("c1/")
+    assert store.get(saved.id, Proof(owner=tok)).report.get("session") is None
+    # a session report offers no second "add"
+    assert not [u for u in at.file_uploader if u.label == "Back or front clip"]
+
+
+# ----------------------------------------------------------------------------- jobs
+@pytest.fixture
+def jobs_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMCHECK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FORMCHECK_WORKERS", "0")  # the test starts its worker
+    monkeypatch.delenv("FORMCHECK_BROKER_URL", raising=False)
+    monkeypatch.setenv("FORMCHECK_SECRETS", str(tmp_path / "no-secrets.toml"))
+    return tmp_path
+
+
+def _run_worker() -> str:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-m", "core", "worker", "--embedded", "--once"],
+                          cwd=root, env=dict(os.environ), capture_output=True, timeout=180)
+    out = (proc.stdout + proc.stderr).decode(errors="replace")
+    assert proc.returncode == 0 and "Traceback" not in out, out
+    return out
+
+
+def test_session_job_names_the_clip_that_fails_and_removes_every_clip(jobs_env):
+    """A real worker: one job for two clips; bad input in the first fails the job in words
+    naming that clip, and both stored clips are removed."""
+    from core import jobs
+
+    owner = "B" * 32
+    job = jobs.submit_session([(b"not a video " * 100, "side.mp4"), (b"also junk " * 100,
+                                                                     "back.mp4")],
+                              {}, "s" * 64, owner=owner)
+    stored = [Path(job.clip_path), *[Path(p) for p in job.options[jobs.SESSION_CLIPS]]]
+    assert all(p.is_file() for p in stored) and job.options[jobs.SESSION_NAMES] == [
+        "side.mp4", "back.mp4"]
+    _run_worker()
+    done = jobs.status(job.id)
+    assert done.state == jobs.FAILED and done.message.startswith("Clip 1 (side.mp4): ")
+    assert not any(p.exists() for p in stored)
+
+
+def test_adding_a_clip_to_a_report_that_is_gone_fails_in_words(jobs_env):
+    from core import jobs
+
+    job = jobs.submit_clip(b"any bytes " * 100, "back.mp4", {jobs.MERGE_INTO: "nosuchreport"},
+                           "a" * 64, owner="C" * 32)
+    _run_worker()
+    done = jobs.status(job.id)
+    assert done.state == jobs.FAILED and "no longer there" in done.message

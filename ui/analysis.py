@@ -359,6 +359,50 @@ def submit_session(files: list[tuple[bytes, str | None]], options: AnalysisOptio
                                owner=session.browser_token()).id
 
 
+def add_clip_cached(report_id: str, stored, data: bytes, filename: str | None) -> Analysis | None:
+    """The merged report of this browser's stored report and one more clip, when that clip
+    was already analysed in this process with the report's options (no job, no pose pass),
+    else None."""
+    from core.session import add_clip, options_of
+
+    options = options_of(stored.report)
+    hit = cached(clip_key(digest_bytes(data), options))
+    if hit is None:
+        return None
+    key = hashlib.sha256(f"add|{report_id}|{digest_bytes(data)}|{options_key(options)}".encode()
+                         ).hexdigest()
+    out = Path(tempfile.mkdtemp(prefix=key[:12] + "-", dir=_ROOT))
+    merged = add_clip(stored.report, stored.media_file, Path(safe_filename(filename)), options,
+                      out, name=safe_filename(filename), analysed=(hit.report, hit.media_dir))
+    result = Analysis(key, merged, out)
+    _put(result)
+    return result
+
+
+def submit_add_clip(report_id: str, report: dict, data: bytes, filename: str | None) -> str:
+    """Queue one more clip (a back or front clip) for this browser's stored one-clip report
+    ``report_id``: the worker analyses it with the report's own options and saves the merged
+    report as a new report (:func:`core.session.add_clip`; the stored one is not changed).
+    Returns the job id."""
+    from core.session import can_add_clip, options_of
+
+    if (why := can_add_clip(report)) is not None:
+        raise FormCheckError("cannot_add", why, "")
+    options = options_of(report)
+    options.validate()
+    name = safe_filename(filename)
+    check = Path(tempfile.mkdtemp(prefix="check-", dir=_ROOT))
+    try:
+        (check / name).write_bytes(data)
+        probe(check / name)
+    finally:
+        shutil.rmtree(check, ignore_errors=True)
+    key = hashlib.sha256(f"add|{report_id}|{digest_bytes(data)}|{options_key(options)}".encode()
+                         ).hexdigest()
+    return jobs.submit_clip(data, name, {**options_dict(options), jobs.MERGE_INTO: report_id},
+                            key, owner=session.browser_token()).id
+
+
 def submit_sample(options: AnalysisOptions) -> str:
     """Queue the sample clip's analysis (nobody's run: stored as the unowned sample)."""
     options.validate()

@@ -138,6 +138,7 @@ def submit_clip(source: bytes | Path, filename: str | None, options: dict, clip_
 
 SESSION_CLIPS = "session_clips"  # job option: the other clips of a session (refs, as clip_path)
 SESSION_NAMES = "session_names"  # job option: every clip's file name, in order
+MERGE_INTO = "merge_into"  # job option: id of the owner's stored report the clip is added to
 
 
 def submit_session(sources: list[tuple[bytes, str]], options: dict, clip_key: str, *,
@@ -275,6 +276,19 @@ class _Heartbeat:
         self._stop.set()
 
 
+def _add_to_stored(report_id: str, job: Job, clip: Path, opts, out: Path, progress) -> dict:
+    """The owner's stored report ``report_id`` merged with ``clip`` (core.session.add_clip)."""
+    from ..session import add_clip
+    from ..store import Proof, open_store
+
+    stored = open_store().get(report_id, Proof(owner=job.owner)) if job.owner else None
+    if stored is None:
+        raise FormCheckError("missing", "The report to add this clip to is no longer there.",
+                             "Analyse both clips together on the Analyze page.")
+    return add_clip(stored.report, stored.media_file, clip, opts, out, progress,
+                    name=job.filename)
+
+
 def run_job(job: Job, worker: str, tab: JobTable | None = None) -> str:
     """Run a claimed job to its end: analyse, save the report for its owner (or as the
     unowned sample), mark it done; bad input marks it failed with the friendly message."""
@@ -290,12 +304,15 @@ def run_job(job: Job, worker: str, tab: JobTable | None = None) -> str:
             options = dict(job.options)
             others = options.pop(SESSION_CLIPS, None) or []
             names = options.pop(SESSION_NAMES, None)
+            merge_into = options.pop(MERGE_INTO, None)
             opts = AnalysisOptions(**options)
             clips = [_clip_file(ref) for ref in [job.clip_path, *others]]
             if any(c is None for c in clips):
                 raise FormCheckError("missing", "The uploaded clip is no longer there.",
                                      "Upload it again.")
-            if others:  # a session: each clip in turn, then one merged report
+            if merge_into:  # one more clip for a stored report: a new, merged report
+                report = _add_to_stored(merge_into, job, clips[0], opts, out, beat.update)
+            elif others:  # a session: each clip in turn, then one merged report
                 report = analyze_session(clips, opts, out, beat.update, names=names)
             else:
                 report = analyze(clips[0], opts, out, beat.update)

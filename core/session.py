@@ -73,10 +73,14 @@ class ClipPart:
     prefix: str = ""
 
 
-def clip_label(clip: SessionClip | dict) -> str:
-    """"side clip (run_side.mp4)": how a clip is named to the runner."""
-    get = clip.get if isinstance(clip, dict) else lambda k: getattr(clip, k)
-    return f"{VIEW_WORDS.get(get('view'), get('view'))} clip ({get('filename')})"
+def clip_label(clip: SessionClip | dict, clips: Sequence[SessionClip | dict] = ()) -> str:
+    """"side clip" (or "side clip 2" when the session has two side clips): how a clip is
+    named in texts a share-link viewer may read too (never by its file name)."""
+    get = (lambda c, k: c.get(k)) if isinstance(clip, dict) else getattr
+    view = get(clip, "view")
+    same = [c for c in clips if get(c, "view") == view]
+    n = next((i for i, c in enumerate(same, 1) if get(c, "key") == get(clip, "key")), 1)
+    return f"{VIEW_WORDS.get(view, view)} clip" + (f" {n}" if len(same) > 1 else "")
 
 
 def _primary_index(reports: Sequence[dict]) -> int:
@@ -153,7 +157,7 @@ def merge_reports(parts: Sequence[ClipPart]) -> dict:
         spec = BY_ID.get(mid)
         own = [(c, nm) for c, nm in items if spec is None or spec.valid_for(c.view)]
         use = own or items
-        text = " ".join(f"{clip_label(c).capitalize()}: {nm.get('reason', '')}" for c, nm in use)
+        text = " ".join(f"{clip_label(c, clips).capitalize()}: {nm.get('reason', '')}" for c, nm in use)
         first = use[0][1]
         not_measured.append({"id": mid, "label": first.get("label", mid),
                              "area": first.get("area", ""), "reason": text})
@@ -168,10 +172,10 @@ def merge_reports(parts: Sequence[ClipPart]) -> dict:
         for ch in q.get("checks") or []:
             ch = dict(ch)
             ch["id"] = f"{c.key}:{ch.get('id', '')}"
-            ch["label"] = f"{clip_label(c).capitalize()}: {ch.get('label', '')}"
+            ch["label"] = f"{clip_label(c, clips).capitalize()}: {ch.get('label', '')}"
             checks.append(ch)
         tips += [t for t in q.get("tips") or [] if t not in tips]
-    summary = " ".join(f"{clip_label(c).capitalize()}: {c.summary}" for c in clips)
+    summary = " ".join(f"{clip_label(c, clips).capitalize()}: {c.summary}" for c in clips)
     quality = {"ok": status != "refused", "summary": summary, "checks": checks, "tips": tips}
     if status == "limited":
         held = [c for c in clips if c.status == "refused"]

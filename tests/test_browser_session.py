@@ -1,6 +1,7 @@
 """Browser: upload a side clip and a back clip of the same run on the Analyze page; one job
 analyses both (progress per clip) and one merged report opens, saying which clip gave what.
-Screenshots: test-artifacts/session-report.png (+ -phone)."""
+The back clip is filmed with the phone turned 4 deg: the report calls the tilt out under "How
+to film it better next time". Screenshots: test-artifacts/session-report.png (+ -phone)."""
 from __future__ import annotations
 
 import re
@@ -18,10 +19,14 @@ ANALYSIS_TIMEOUT_MS = 600_000  # two clips through the pose model, one after the
 @pytest.fixture(scope="module")
 def clips(tmp_path_factory):
     from core.synthetic import PRESETS, write_clip
+    from core.synthetic.camerapath import CameraPath
 
     root = tmp_path_factory.mktemp("browser_session_clips")
-    return {v: write_clip(root / f"run_{v}.mp4", PRESETS["good"].params, view=v, fps=30.0,
-                          seconds=5.0).video for v in ("side", "back")}
+    good = PRESETS["good"].params
+    return {"side": write_clip(root / "run_side.mp4", good, view="side", fps=30.0,
+                               seconds=5.0).video,
+            "back": write_clip(root / "run_back.mp4", good, view="back", fps=30.0, seconds=5.0,
+                               camera=CameraPath(roll_deg=4.0)).video}
 
 
 @pytest.fixture(scope="module")
@@ -62,5 +67,11 @@ def test_two_clip_upload_gives_one_merged_report(server, browser, clips):
     expect(block).to_contain_text("Overstride")
     expect(page.get_by_text("From the back clip").first).to_be_attached()
     expect(page.get_by_text("From the side clip").first).to_be_attached()
+    # the tilted back clip is called out, with how to film it better (opened by itself)
+    notes = page.locator('[data-testid="stExpander"]').filter(
+        has_text="How to film it better next time")
+    expect(notes).to_contain_text("Back clip: Camera level")
+    expect(notes).to_contain_text(re.compile(r"tilted by about [3-6]°"))
+    expect(notes).to_contain_text("Level the phone before you film")
     shots(page, "session-report")
     page.close()

@@ -37,7 +37,7 @@ def session_lines(report: dict) -> list[str]:
                    f"{c['status']}) gave: {gave}")
     if sess.get("rule"):
         out.append("  " + sess["rule"])
-    return out + [""]
+    return out
 
 
 def text_summary(report: dict) -> str:

@@ -8,9 +8,10 @@ TAGLINE = "Film 15 seconds of running, get three things to work on."
 
 FILMING_GUIDE: list[tuple[str, str]] = [
     (":material/photo_camera:", "**Side view** for most measures (feet, knees, lean, arms). "
-     "Film from **behind or in front** to check side-to-side sway, step width and arm crossover."),
+     "Film from **behind or in front** to check side-to-side sway, step width and arm crossover: "
+     "add that clip below the side clip and both make one report."),
     (":material/height:", "Phone on a **tripod or a steady surface at hip height**, "
-     "square to the running line, and don't follow the runner."),
+     "square to the running line, **level** (not tilted), and don't follow the runner."),
     (":material/fit_screen:", "**Whole body in frame** from head to feet for the entire clip; "
      "the runner filling about half to three quarters of the height."),
     (":material/slow_motion_video:", "**60 fps or more** if your phone offers it "

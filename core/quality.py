@@ -39,7 +39,7 @@ def body_in_frame_fraction(track: Track, margin: float = 0.01) -> float:
     det = track.detected
     if not det.any():
         return 0.0
-    xy = track.xy[det][:, BODY_POINTS]
+    xy = track.image_xy()[det][:, BODY_POINTS]  # the frames' own pixels
     vis = track.vis[det][:, BODY_POINTS]
     w, h = track.width, track.height
     inside = ((xy[..., 0] > -margin * w) & (xy[..., 0] < (1 + margin) * w)
@@ -59,7 +59,7 @@ def in_view_fractions(track: Track, margin: float = 0.0, min_vis: float = 0.5) -
     det = track.detected
     if not det.any():
         return {g: 0.0 for g in LANDMARK_GROUPS}
-    xy, vis = track.xy[det], track.vis[det]
+    xy, vis = track.image_xy()[det], track.vis[det]  # the frames' own pixels
     w, h = track.width, track.height
     out = {}
     for g, sides in LANDMARK_GROUPS.items():
@@ -84,7 +84,7 @@ def runner_height_fraction(track: Track) -> float:
     det = track.detected
     if not det.any():
         return 0.0
-    y = track.xy[det][:, :, 1]
+    y = track.image_xy()[det][:, :, 1]
     return float(np.nanmedian(np.nanmax(y, axis=1) - np.nanmin(y, axis=1)) / track.height)
 
 
@@ -100,10 +100,11 @@ def camera_tilt_deg(track: Track, view: str) -> float | None:
     Front / back view only: the trunk (hips' midpoint to shoulders' midpoint) sways left and
     right about the true vertical as the runner runs, so its median angle against the
     picture's vertical is the picture's roll (positive: the trunk's top leans to the right in
-    the picture). From the side the trunk leans forward by the runner's own lean, and the two
-    cues tried there were not good enough to call out a tilt: the stance foot's heel-to-toe
-    line at midstance read 8.7 deg on a level render and 5.6 deg on one rolled 6 deg, the
-    hips' bounce axis -1.4 and 2.4 deg (good-form preset, 30 fps, through the pose model).
+    the picture). From the side the trunk leans forward by the runner's own lean: there
+    :func:`assess` uses the floor line of :func:`core.camera.ground_line` (``track.notes``),
+    on which the pipeline has already levelled the track. (Two side cues tried here were not
+    good enough: the stance foot's heel-to-toe line at midstance read 8.7 deg on a level render
+    and 5.6 deg on one rolled 6 deg, the hips' bounce axis -1.4 and 2.4 deg.)
     """
     if view not in ("front", "back"):
         return None
@@ -172,16 +173,27 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         "Move the camera closer, or zoom in before you start (the runner should fill half to "
         "three quarters of the height, head and feet still in the picture).", size)
     tilt = camera_tilt_deg(track, view.view)
+    tip = ("Level the phone before you film (most camera apps show a level or grid lines); "
+           "on a tripod, check the horizon or the treadmill's edge is straight in the picture.")
+    floor, levelled = track.notes.get("floor_angle_deg"), track.notes.get("roll_corrected_deg")
     if tilt is not None:
         add("tilt", "Camera level", abs(tilt) < TILT_NOTE_DEG,
             "warn" if abs(tilt) >= TILT_WARN_DEG else "info",
             f"The picture looks tilted by about {abs(tilt):.0f}° (from the runner's upright trunk)"
             + (": the shoulder level, trunk twist and sway are read against the picture's "
                "level and vertical and can be off by about as much." if abs(tilt) >= TILT_NOTE_DEG
-               else "."),
-            "Level the phone before you film (most camera apps show a level or grid lines); "
-            "on a tripod, check the horizon or the treadmill's edge is straight in the picture.",
-            tilt)
+               else "."), tip, tilt)
+    elif view.view == "side" and isinstance(floor, (int, float)):
+        # core.camera.ground_line found the floor and the track was levelled on it
+        # (roll_corrected_deg): the angles are right, the filming can still be better
+        done = isinstance(levelled, (int, float)) and levelled != 0
+        add("tilt", "Camera level", abs(floor) < TILT_NOTE_DEG, "info",
+            f"The picture is tilted by about {abs(floor):.0f}° (from the floor line)"
+            + ("; we levelled it on the floor line before measuring, so the angles are read "
+               "against the true vertical." if done and abs(floor) >= TILT_NOTE_DEG else
+               ": the floor line was not clear enough to level on, so angles such as trunk "
+               "lean are read against the picture's vertical." if abs(floor) >= TILT_NOTE_DEG
+               else "."), tip, float(floor))
     two = second_person_seen(clip)
     add("single", "One runner", not two,
         "fail", "A second person is in the picture." if two else "Only one person was found.",
@@ -202,12 +214,21 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
             "Film one continuous shot of 10-20 s of steady running; cuts, zooms and pace "
             "changes split the clip and only its longest steady stretch is scored.",
             len(segments.segments))
-    add("still", "Camera still", clip.camera_shift_pct < 15, "warn",
-        f"The background drifted by {clip.camera_shift_pct:.0f} % of the frame width.",
-        "Put the phone on a tripod or lean it against something; don't follow the runner.",
-        clip.camera_shift_pct)
+    if not clip.camera_ok:  # the steps' timing and positions cannot be trusted: no gait checks
+        add("still", "Camera motion followed", False, "fail", clip.camera_reason,
+            "Put the phone on a tripod, or follow the runner smoothly with detailed background "
+            "(not a plain wall) around them.", clip.camera_shift_pct)
+    elif clip.camera_moved:
+        add("still", "Camera motion followed", True, "info",
+            f"The camera moved (up to {clip.camera_shift_pct:.0f} % of the frame width); "
+            "positions were measured against the background.", "", clip.camera_shift_pct)
+    else:
+        add("still", "Camera still", True, "info", "The camera stood still.", "",
+            clip.camera_shift_pct)
     n_ic = len(events.ics)
-    if feet_seen:
+    if not clip.camera_ok:
+        pass
+    elif feet_seen:
         add("steps", "Enough steps", n_ic >= MIN_STEPS, "fail",
             f"{n_ic} clear foot contacts found (at least {MIN_STEPS} needed).",
             "Film 10-20 s of steady running.", n_ic)
@@ -222,7 +243,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     # the rhythm means nothing on a mostly hidden body
     body_ok = det >= 0.5 and (body >= 0.5 or (seen["trunk"] >= MIN_IN_VIEW
                                               and len(left) >= MIN_MEASURES_LEFT))
-    if cad is not None and body_ok:
+    if cad is not None and body_ok and clip.camera_ok:
         if cad < SLOW_MOTION_SPM and not clip.capture_fps_given:
             add("rate", "Running rhythm", False, "fail",
                 f"The steps come at {cad:.0f} per minute of video: far too slow for real time. "
@@ -244,7 +265,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
                 "Upload the clip at normal speed.", cad)
         else:
             add("rate", "Running rhythm", True, "info", f"{cad:.0f} steps per minute.", "", cad)
-    if view.view == "side":
+    if view.view == "side" and clip.camera_ok:
         df = duty_factor(events)
         if df is not None and df > 0.6 and (cad or 0) < 160:
             add("flight", "Running, not walking", False, "fail",

@@ -25,7 +25,12 @@ from .landmarks import Track
 from .pose import LM
 
 FACE_POINTS = [LM[n] for n in ("nose", "l_eye", "r_eye")]  # visible when the face is
-PROFILE_MAX_WIDTH = 0.28  # shoulder/hip width under this share of torso length: side view
+PROFILE_MAX_WIDTH = 0.36  # shoulder/hip width under this share of torso length: side view.
+#   Square from the side the width reads ~0.04; turned by psi it grows about as 0.6 sin(psi):
+#   renders read 0.07 at 15 deg and 0.31 at 30 deg off square, and a back view turned 30 deg
+#   reads 0.47, so 0.36 (about 37 deg) keeps a side clip filmed up to ~30 deg off square a
+#   side clip (its yaw-corrected metrics at low confidence, core.view.camera_yaw)
+OBLIQUE_SIDE_WIDTH = 0.28  # ... over this, clearly oblique: low view confidence
 PROFILE_HIGH_WIDTH = 0.18  # ... under this, a clear profile (high confidence)
 FRONTAL_MIN_WIDTH = 0.40  # over this: front or back view
 FRONTAL_HIGH_WIDTH = 0.5  # ... over this, clearly square to the camera
@@ -103,6 +108,10 @@ def detect_view(track: Track) -> ViewResult:
         conf = "high" if wr < PROFILE_HIGH_WIDTH and agree > 0.9 else "medium" if agree > 0.75 else "low"
         detail = (f"Profile view (shoulder/hip width {wr:.2f} of torso length); facing image-"
                   f"{facing} in {agree:.0%} of frames.")
+        if wr >= OBLIQUE_SIDE_WIDTH:
+            conf = "low"
+            detail += (" The camera is well off square to the running direction (about 30 deg): "
+                       "side measures are corrected for it and shown with low confidence.")
         if changes:
             detail += " The runner changes direction during the clip."
         return ViewResult("side", facing, conf, agree, detail, changes)

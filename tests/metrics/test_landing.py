@@ -59,3 +59,20 @@ def test_square_camera_has_no_yaw_caveat():
     m = build(PLANAR.with_(overstride_m=0.12)).metrics()
     for mid in ("overstride", "shank_angle_ic", "foot_strike", "trunk_lean"):
         assert "camera_yaw_deg" not in m[mid].extra and "from square" not in m[mid].caveat
+
+
+@pytest.mark.parametrize("view, deg, expected", [
+    ("side", 0.0, "side"), ("side", 15.0, "side"), ("side", 30.0, "side"),
+    ("side", -30.0, "side"), ("side", 45.0, "unsure"), ("back", 30.0, "back"),
+    ("front", 30.0, "front")])
+def test_view_holds_up_to_30_deg_off_square(view, deg, expected):
+    """Issue #16's robustness matrix films side runners up to 30 deg off square: still a side
+    view (facing right), with less than high confidence; 45 deg is neither side nor
+    front/back, and a back or front view turned 30 deg stays what it is."""
+    from core.view import detect_view
+
+    got = detect_view(build(PLANAR, view=view, edit=_yaw(deg)).track)
+    assert got.view == expected, got.detail
+    if expected == "side":
+        assert got.facing == "right"
+        assert (got.confidence == "high") == (abs(deg) < 20), got.detail

@@ -1,8 +1,11 @@
-"""Command line: ``python -m core analyze CLIP [--height CM] [--speed M/S | --pace MIN/KM]
+"""Command line: ``python -m core analyze CLIP [CLIP ...] [--height CM] [--speed M/S | --pace MIN/KM]
 [--view V] [--capture-fps N]
 [--out report.json] [--video annotated.mp4] [--media-dir DIR] [--quiet]``, and
 ``python -m core compare BEFORE.json AFTER.json [--json]`` (metric by metric, see
 :mod:`core.compare`).
+
+Several clips of one session (a side clip and a back or front clip) give one merged report
+(:mod:`core.session`); the summary says which clip gave which measure.
 
 Runs the same engine as the app, shows a progress bar on stderr and prints a readable summary.
 Exit codes: 0 report written (also for a clip the capture gate refused: its reasons are
@@ -24,6 +27,7 @@ from . import profile  # noqa: E402
 from .errors import FormCheckError  # noqa: E402
 from .pipeline import VIEW_CHOICES, AnalysisOptions, analyze  # noqa: E402
 from .report import dumps  # noqa: E402
+from .session import analyze_session  # noqa: E402
 from .summary import text_summary  # noqa: E402
 
 
@@ -52,8 +56,9 @@ def _bar(quiet: bool):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m core", description="FormCheck running-form analysis")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    a = sub.add_parser("analyze", help="analyse a running clip")
-    a.add_argument("clip")
+    a = sub.add_parser("analyze", help="analyse a running clip (or several clips of one session)")
+    a.add_argument("clip", nargs="+", help="the clip; or a side clip and a back or front clip "
+                   "of the same run, merged into one report")
     a.add_argument("--height", type=float, help="runner height in cm (adds centimetres)")
     pace = a.add_mutually_exclusive_group()
     pace.add_argument("--speed", type=float, help="treadmill speed in m/s (adds stride length, "
@@ -89,7 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         speed, given = _speed(args.speed, args.pace)
         opts = AnalysisOptions(height_cm=args.height, view=args.view, capture_fps=args.capture_fps,
                                write_video=not args.no_video, speed_mps=speed, speed_given=given)
-        report = analyze(args.clip, opts, media_dir, _bar(args.quiet))
+        if len(args.clip) == 1:
+            report = analyze(args.clip[0], opts, media_dir, _bar(args.quiet))
+        else:
+            report = analyze_session(args.clip, opts, media_dir, _bar(args.quiet))
     except FormCheckError as e:
         sys.stderr.write("\n" if not args.quiet else "")
         print(f"Can't analyse this clip: {e.message}", file=sys.stderr)

@@ -198,6 +198,14 @@ def _area_rows(before: dict, after: dict) -> list[dict]:
     return rows
 
 
+def _views(report: dict) -> str | None:
+    """The report's camera view; a session report's views joined ("side + back")."""
+    clips = (report.get("session") or {}).get("clips") or []
+    if clips:
+        return " + ".join(dict.fromkeys(str(c.get("view")) for c in clips))
+    return (report.get("view") or {}).get("view")
+
+
 def compare(before: dict, after: dict) -> dict:
     """Compare two report dicts (see the module docstring). Refused reports have no metrics:
     their rows say "not measured"."""
@@ -212,7 +220,7 @@ def compare(before: dict, after: dict) -> dict:
         rows.append(_metric_row(spec, a, b))
         if spec.bilateral and (s := _sides_row(spec, a, b)) is not None:
             sides.append(s)
-    va, vb = (before.get("view") or {}).get("view"), (after.get("view") or {}).get("view")
+    va, vb = _views(before), _views(after)
     notes = []
     if va != vb:
         notes.append(f"The two clips were filmed from different views ({va} / {vb}): only "

@@ -88,6 +88,35 @@ def runner_height_fraction(track: Track) -> float:
     return float(np.nanmedian(np.nanmax(y, axis=1) - np.nanmin(y, axis=1)) / track.height)
 
 
+TILT_NOTE_DEG = 3.0  # from here the picture's tilt is called out on the report (a note)
+TILT_WARN_DEG = 6.0  # from here it limits the report (angles read against the picture's vertical)
+SIZE_NOTE = 0.45  # runner under this fraction of the picture height: a note (filming guide: 1/2-3/4)
+SIZE_WARN = 0.30  # under this: a warning that limits the report
+
+
+def camera_tilt_deg(track: Track, view: str) -> float | None:
+    """How far the picture is rolled off level, in degrees (None when it cannot be told).
+
+    Front / back view only: the trunk (hips' midpoint to shoulders' midpoint) sways left and
+    right about the true vertical as the runner runs, so its median angle against the
+    picture's vertical is the picture's roll (positive: the trunk's top leans to the right in
+    the picture). From the side the trunk leans forward by the runner's own lean: there
+    :func:`assess` uses the floor line of :func:`core.camera.ground_line` (``track.notes``),
+    on which the pipeline has already levelled the track. (Two side cues tried here were not
+    good enough: the stance foot's heel-to-toe line at midstance read 8.7 deg on a level render
+    and 5.6 deg on one rolled 6 deg, the hips' bounce axis -1.4 and 2.4 deg.)
+    """
+    if view not in ("front", "back"):
+        return None
+    hip = track.mid("l_hip", "r_hip")
+    sh = track.mid("l_shoulder", "r_shoulder")
+    d = sh - hip
+    good = track.detected & np.isfinite(d).all(axis=1)
+    if good.sum() < 10:
+        return None
+    return round(float(np.median(np.degrees(np.arctan2(d[good, 0], -d[good, 1])))), 1)
+
+
 def duty_factor(events: GaitEvents) -> float | None:
     vals = []
     for e in events.ics:
@@ -137,10 +166,34 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         add("whole_body", "Whole body in view", body >= 0.7, "warn",
             f"Head to feet were fully in view in {body:.0%} of frames.", back_off, body)
     size = runner_height_fraction(track)
-    add("size", "Runner large enough", size >= 0.3, "warn",
-        f"The runner fills {size:.0%} of the frame height.",
-        "Move the camera closer (the runner should fill half to three quarters of the height).",
-        size)
+    add("size", "Runner large enough", size >= SIZE_NOTE, "warn" if size < SIZE_WARN else "info",
+        f"The runner fills {size:.0%} of the frame height" + (
+            ": small landmarks make every angle and distance noisier." if size < SIZE_NOTE
+            else "."),
+        "Move the camera closer, or zoom in before you start (the runner should fill half to "
+        "three quarters of the height, head and feet still in the picture).", size)
+    tilt = camera_tilt_deg(track, view.view)
+    tip = ("Level the phone before you film (most camera apps show a level or grid lines); "
+           "on a tripod, check the horizon or the treadmill's edge is straight in the picture.")
+    floor, levelled = track.notes.get("floor_angle_deg"), track.notes.get("roll_corrected_deg")
+    if tilt is not None:
+        add("tilt", "Camera level", abs(tilt) < TILT_NOTE_DEG,
+            "warn" if abs(tilt) >= TILT_WARN_DEG else "info",
+            f"The picture looks tilted by about {abs(tilt):.0f}° (from the runner's upright trunk)"
+            + (": the shoulder level, trunk twist and sway are read against the picture's "
+               "level and vertical and can be off by about as much." if abs(tilt) >= TILT_NOTE_DEG
+               else "."), tip, tilt)
+    elif view.view == "side" and isinstance(floor, (int, float)):
+        # core.camera.ground_line found the floor and the track was levelled on it
+        # (roll_corrected_deg): the angles are right, the filming can still be better
+        done = isinstance(levelled, (int, float)) and levelled != 0
+        add("tilt", "Camera level", abs(floor) < TILT_NOTE_DEG, "info",
+            f"The picture is tilted by about {abs(floor):.0f}° (from the floor line)"
+            + ("; we levelled it on the floor line before measuring, so the angles are read "
+               "against the true vertical." if done and abs(floor) >= TILT_NOTE_DEG else
+               ": the floor line was not clear enough to level on, so angles such as trunk "
+               "lean are read against the picture's vertical." if abs(floor) >= TILT_NOTE_DEG
+               else "."), tip, float(floor))
     two = second_person_seen(clip)
     add("single", "One runner", not two,
         "fail", "A second person is in the picture." if two else "Only one person was found.",

@@ -45,6 +45,11 @@ are read through one type, :class:`Media` (``Media.of(report_dict)``). Top-level
                 (cuts, zoom changes, pace changes; :mod:`core.segments`), which seconds were
                 analysed (``analysed_start_s`` / ``analysed_end_s``, the whole clip when
                 ``whole``) and each stretch's steps and cadence.
+``session``     :class:`SessionInfo` or None (reports before 1.3, and every one-clip report): the
+                clips of one session merged into this report (:mod:`core.session`): each clip's
+                file, view, status and which metrics it gave; each metric then names its clip
+                in ``source_clip``, and a clip's media sit under its own folder (``c2/...``)
+                with its frame numbers offset by ``frame_offset`` so nothing collides.
 ``cleaning``    what landmark cleaning did (swaps fixed, outliers, leg length, cut-off).
 ``disclaimer``  the training-aid sentence.
 
@@ -64,8 +69,8 @@ import numpy as np
 if TYPE_CHECKING:
     from .landmarks import Track
 
-REPORT_VERSION = "1.2"  # 1.1: side_diff, findings.more_fixes, options.length_unit; 1.2: profile,
-#                         segments (see MIGRATIONS)
+REPORT_VERSION = "1.3"  # 1.1: side_diff, findings.more_fixes, options.length_unit; 1.2: profile,
+#                         segments; 1.3: session, metrics' source_clip (see MIGRATIONS)
 ENGINE_VERSION = "0.1.0"
 
 DISCLAIMER = (
@@ -165,6 +170,7 @@ class MetricResult:
     value_cm: float | None = None  # when a height was given and the unit is % leg
     evidence_frames: list[int] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    source_clip: str | None = None  # 1.3: key of the session clip it came from (None: one clip)
 
 
 @dataclass
@@ -267,6 +273,41 @@ class Segments:
     analysed_end_s: float | None
     items: list[SegmentInfo] = field(default_factory=list)
     note: str = ""  # one line for the runner
+
+
+@dataclass
+class SessionClip:
+    """One clip of a session report (:mod:`core.session`).
+
+    ``key``: the clip's name inside the report (``c1``, ``c2``...: the folder its media sit
+    in, ``media_prefix``, when every clip has its own folder);
+    ``frame_offset``: added to the clip's frame numbers in the merged media (evidence frames,
+    face boxes), so the frames of two clips never share a number; ``metrics``: ids of the
+    metrics taken from this clip."""
+
+    key: str
+    filename: str
+    view: str  # side | front | back | unsure
+    facing: str | None
+    status: str  # ok | limited | refused
+    summary: str  # the clip's capture-quality summary
+    duration_s: float
+    fps: float
+    media_prefix: str = ""
+    frame_offset: int = 0
+    metrics: list[str] = field(default_factory=list)
+    primary: bool = False  # the clip whose video, charts and strides timeline are shown
+
+
+@dataclass
+class SessionInfo:
+    """The clips of one session merged into one report, and how they were merged."""
+
+    clips: list[SessionClip] = field(default_factory=list)
+    rule: str = ""  # the merge rule in words (shown on the report)
+
+    def clip(self, key: str | None) -> SessionClip | None:
+        return next((c for c in self.clips if c.key == key), None)
 
 
 @dataclass
@@ -433,6 +474,7 @@ class Report:
     segments: Segments | None = None
     disclaimer: str = DISCLAIMER
     profile: Profile | None = None  # 1.2: the runner's optional profile
+    session: SessionInfo | None = None  # 1.3: several clips of one session (core.session)
     other: dict[str, Any] = field(default_factory=dict)  # keys of a newer minor version, kept
 
     def to_json(self) -> dict[str, Any]:
@@ -490,9 +532,20 @@ def _migrate_1_1(d: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
+def _migrate_1_2(d: dict[str, Any]) -> dict[str, Any]:
+    """1.2 -> 1.3: reports stored before several clips of one session could be merged: one
+    clip (``session``: None; each metric's ``source_clip``: None)."""
+    d.setdefault("session", None)
+    for m in d.get("metrics") or []:
+        if isinstance(m, dict):
+            m.setdefault("source_clip", None)
+    return d
+
+
 # from-version -> (to-version, migration); applied in turn until REPORT_VERSION
 MIGRATIONS: dict[str, tuple[str, Any]] = {"1.0": ("1.1", _migrate_1_0),
-                                          "1.1": ("1.2", _migrate_1_1)}
+                                          "1.1": ("1.2", _migrate_1_1),
+                                          "1.2": ("1.3", _migrate_1_2)}
 
 
 def load_report(data: Any) -> dict[str, Any]:

@@ -23,12 +23,31 @@ def stretch_lines(report: dict) -> list[str]:
     return out
 
 
+def session_lines(report: dict) -> list[str]:
+    """The clips of a session report and which measures each gave (none for one clip)."""
+    sess = report.get("session") or {}
+    clips = sess.get("clips") or []
+    if not clips:
+        return []
+    out = [f"One session of {len(clips)} clips:"]
+    for c in clips:
+        view = c.get("view") + (f" facing {c['facing']}" if c.get("facing") else "")
+        gave = ", ".join(c.get("metrics") or []) or "no measure"
+        out.append(f"  {c['key']}: {c['filename']} ({view}, {c['duration_s']:.1f} s, "
+                   f"{c['status']}) gave: {gave}")
+    if sess.get("rule"):
+        out.append("  " + sess["rule"])
+    return out
+
+
 def text_summary(report: dict) -> str:
     src, view, q = report["source"], report["view"], report["quality"]
     lines = [f"FormCheck report - {src['filename']}",
              f"{src['duration_s']:.1f} s analysed, {src['fps_measured']:.0f} fps, "
              f"view: {view['view']}" + (f" facing {view['facing']}" if view.get("facing") else "")
              + f" ({view['confidence']} confidence)", ""]
+    if (clips := session_lines(report)):
+        lines[2:2] = clips
     if (more := stretch_lines(report)):
         lines[1] = lines[1].replace(" s analysed,", " s clip,", 1)
         lines[2:2] = more
@@ -61,8 +80,9 @@ def text_summary(report: dict) -> str:
             diff = spec and side_difference(spec, m.get("left"), m.get("right"))
             if diff:
                 lr = f"  (L {spec.fmt(m['left'])} / R {spec.fmt(m['right'])}, {diff.text})"
+            src = f", from {m['source_clip']}" if m.get("source_clip") else ""
             lines.append(f"  {MARK.get(m['status'], '   ')}{m['label']:<26} {m['display']}{lr}"
-                         f"  [{m['status']}, {m['confidence']} confidence]")
+                         f"  [{m['status']}, {m['confidence']} confidence{src}]")
     if f["fixes"]:
         lines.append("")
         lines.append("Top fixes")

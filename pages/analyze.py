@@ -115,6 +115,26 @@ def analyse_upload(upload, options: AnalysisOptions) -> None:
     wait_and_open(analysis.submit_upload(data, upload.name, options))
 
 
+def analyse_session(uploads: list, options: AnalysisOptions) -> None:
+    """A side clip and a back or front clip of one session: one job, one merged report."""
+    limit = upload_limit_mb()
+    for up in uploads:
+        if up.size > limit * 1024 * 1024:
+            raise FormCheckError(
+                "too_large", f"{up.name} is {megabytes(up.size)}, more than the {limit} MB limit.",
+                "Trim it to 10–20 s of running (your phone's gallery can trim clips) and upload again.")
+    datas = [up.getvalue() for up in uploads]
+    if (rid := analysis.find_saved_session(datas, options)) is not None:
+        session.flash("info", "You analysed these clips with these options before: here is "
+                              "that report.")
+        session.open_report(rid)
+    files = [(d, up.name) for d, up in zip(datas, uploads)]
+    if analysis.merge_cached(files, options) is not None:  # both clips analysed in this process
+        run_and_open(lambda progress: analysis.merge_cached(files, options))
+        return
+    wait_and_open(analysis.submit_session(files, options))
+
+
 def main() -> None:
     st.title("Check your running form")
     st.caption(text.TAGLINE)
@@ -125,20 +145,32 @@ def main() -> None:
         "Upload a running clip", type=analysis.UPLOAD_TYPES, max_upload_size=upload_limit_mb(),
         help=f"MP4, MOV, M4V, WEBM or AVI, up to {upload_limit_mb()} MB. The clip is only kept "
              "while it is analysed; the report keeps pictures and an annotated video.")
+    second = st.file_uploader(
+        "Add a back or front clip (optional)", type=analysis.UPLOAD_TYPES,
+        max_upload_size=upload_limit_mb(), key="fc_second_clip",
+        help="A second clip of the same run, filmed from behind or in front: hips, step width "
+             "and arm crossover come from it, landing, lean and arms from the side clip. Both "
+             "are merged into one report.")
+    if second is not None and upload is None:
+        st.caption(":material/info: Add the side clip above too; a back or front clip alone "
+                   "is analysed as one clip.")
     options = options_form()
     sample = analysis.sample_available()
     left, right = st.columns(2)
     go = left.button("Analyse my run", type="primary", icon=":material/directions_run:",
-                     disabled=upload is None, width="stretch")
+                     disabled=upload is None and second is None, width="stretch")
     try_sample = right.button("Try a sample clip", icon=":material/play_circle:",
                               disabled=not sample, width="stretch",
                               help="Analyse a computer-rendered runner to see what a report "
                                    "looks like.")
     if not sample:
         st.caption("The sample clip is not available in this installation yet.")
-    if go and upload is not None:
+    if go and upload is not None and second is not None:
+        with guard.friendly_errors("analysing your clips"):
+            analyse_session([upload, second], options)
+    elif go and (upload or second) is not None:
         with guard.friendly_errors("analysing your clip"):
-            analyse_upload(upload, options)
+            analyse_upload(upload or second, options)
     elif try_sample and sample:
         with guard.friendly_errors("analysing the sample clip"):
             wait_and_open(analysis.submit_sample(options))

@@ -72,6 +72,7 @@ def main() -> None:
     report_view.downloads(op)
     if not op.viewer:  # the store checked this session's proof of ownership in load()
         owner.controls(op)
+        owner.add_clip(op)
     else:
         st.page_link(session.ANALYZE_PAGE, label="Check your own running form",
                      icon=":material/directions_run:")

@@ -26,8 +26,10 @@ def test_home_shows_guide_uploader_and_options(app, data_dir):
     for needle in ("Side view", "behind or in front", "hip height", "Whole body in frame",
                    "60 fps", "10–20 s"):
         assert needle in text
-    assert len(at.file_uploader) == 1
-    assert set(at.file_uploader[0].allowed_type) >= {".mp4", ".mov", ".m4v", ".webm", ".avi"}
+    # the run's clip, and an optional back or front clip of the same session (core.session)
+    assert len(at.file_uploader) == 2
+    for up in at.file_uploader:
+        assert set(up.allowed_type) >= {".mp4", ".mov", ".m4v", ".webm", ".avi"}
     assert [s.label for s in at.selectbox] == ["Sex", "Running experience", "Camera view"]
     assert at.selectbox[2].options == ["Detect automatically", "Side (either direction)",
                                        "Side, running to the left", "Side, running to the right",
@@ -62,7 +64,7 @@ def test_text_file_renamed_mp4_gives_friendly_error_and_app_keeps_working(app, d
     assert "Traceback" not in msg and "Error" not in msg.split()[0]
     assert at.title[0].value == "Check your running form"  # still on the page, still working
     at.run()
-    assert not at.exception and len(at.file_uploader) == 1
+    assert not at.exception and len(at.file_uploader) == 2
 
 
 def test_too_large_file_is_refused_before_analysis(app, data_dir):

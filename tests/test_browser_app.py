@@ -66,7 +66,7 @@ def test_upload_report_share_delete(server, browser):
     expect(page.get_by_role("heading", name="Check your running form", exact=True)).to_be_visible()
 
     # Upload the clip and analyse it.
-    page.locator("input[type=file]").set_input_files(str(SIDE_CLIP))
+    page.locator("input[type=file]").first.set_input_files(str(SIDE_CLIP))
     expect(page.get_by_role("button", name=f"Remove {SIDE_CLIP.name}")).to_be_visible()
     analyse = page.get_by_role("button", name="Analyse my run")
     expect(analyse).to_be_enabled()

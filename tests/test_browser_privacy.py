@@ -45,7 +45,7 @@ def server(tmp_path_factory):
 
 def _analyse(page) -> None:
     expect = sync_api.expect
-    page.locator("input[type=file]").set_input_files(str(SIDE_CLIP))
+    page.locator("input[type=file]").first.set_input_files(str(SIDE_CLIP))
     expect(page.get_by_role("button", name=f"Remove {SIDE_CLIP.name}")).to_be_visible()
     analyse = page.get_by_role("button", name="Analyse my run")
     expect(analyse).to_be_enabled()

@@ -38,7 +38,7 @@ def server(tmp_path_factory):
 
 def _analyse(page, clip: Path) -> None:
     expect = sync_api.expect
-    page.locator("input[type=file]").set_input_files(str(clip))
+    page.locator("input[type=file]").first.set_input_files(str(clip))
     expect(page.get_by_role("button", name=f"Remove {clip.name}")).to_be_visible()
     analyse = page.get_by_role("button", name="Analyse my run")
     expect(analyse).to_be_enabled()

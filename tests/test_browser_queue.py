@@ -50,7 +50,7 @@ def test_three_sessions_upload_at_once_all_get_reports_waiting_ones_see_their_pl
             page.goto(base)
             expect(page.get_by_role("heading", name="Check your running form",
                                     exact=True)).to_be_visible(timeout=180_000)
-            page.locator("input[type=file]").set_input_files(str(clip))
+            page.locator("input[type=file]").first.set_input_files(str(clip))
             expect(page.get_by_role("button", name=f"Remove {clip.name}")).to_be_visible()
             expect(page.get_by_role("button", name="Analyse my run")).to_be_enabled()
             pages.append(page)

@@ -179,7 +179,7 @@ def test_uploaded_clip_report_shows_the_landing_sound(clip_with_sound, app) -> N
         try:
             page.goto(f"{url}/analyze")
             page.get_by_role("heading", name="Check your running form").wait_for(timeout=180_000)
-            page.locator("input[type=file]").set_input_files(str(clip_with_sound))
+            page.locator("input[type=file]").first.set_input_files(str(clip_with_sound))
             page.get_by_role("button", name="Analyse my run").click(timeout=60_000)
             page.get_by_role("heading", name="Your running form", exact=True).wait_for(
                 timeout=600_000)

@@ -16,6 +16,11 @@ page polls :func:`job_status` for the queue position and stage progress and, whe
 done, :func:`open_job` opens the report the worker saved for this browser. A result already
 in this process's cache (below) is saved directly without a job.
 
+Sessions: :func:`submit_session` queues several clips of one session (a side clip and a
+back or front clip) as one job; the worker analyses them one after the other and merges them
+(:mod:`core.session`). The report is keyed by every clip's digest in order plus the options
+(:func:`session_key`).
+
 Saving: an upload's report is stored for this browser (:func:`ui.session.browser_token`)
 with its cache key, so the same clip with the same options in the same browser opens the
 existing report instead of adding a copy (:func:`find_saved`, :func:`save`). The sample
@@ -43,6 +48,7 @@ from pathlib import Path
 from core import jobs, pipeline
 from core.errors import FormCheckError
 from core.pipeline import AnalysisOptions
+from core.session import ClipPart, merge_reports
 from core.video import probe
 
 from . import session
@@ -293,6 +299,108 @@ def submit_upload(data: bytes, filename: str | None, options: AnalysisOptions) -
         shutil.rmtree(check, ignore_errors=True)
     return jobs.submit_clip(data, name, options_dict(options), key,
                             owner=session.browser_token()).id
+
+
+def session_key(digests: list[str], options: AnalysisOptions) -> str:
+    """The cache / job key of several clips of one session (in their order) and options."""
+    return hashlib.sha256(f"session|{'|'.join(digests)}|{options_key(options)}".encode()).hexdigest()
+
+
+def find_saved_session(datas: list[bytes], options: AnalysisOptions) -> str | None:
+    """The id of this browser's report of the same clips (in the same order) and options."""
+    return session.store().find_clip(session.browser_token(),
+                                     session_key([digest_bytes(d) for d in datas], options))
+
+
+def merge_cached(files: list[tuple[bytes, str | None]], options: AnalysisOptions) -> Analysis | None:
+    """The merged session report of ``files`` when every clip's own result is already in this
+    process's cache (no job, no pose pass: the clips are not analysed again), else None."""
+    parts = [cached(clip_key(digest_bytes(d), options)) for d, _ in files]
+    if any(p is None for p in parts):
+        return None
+    key = session_key([digest_bytes(d) for d, _ in files], options)
+    hit = cached(key)
+    if hit is not None:
+        return hit
+    out = Path(tempfile.mkdtemp(prefix=key[:12] + "-", dir=_ROOT))
+    clip_parts = []
+    for i, (part, (_, name)) in enumerate(zip(parts, files), start=1):
+        shutil.copytree(part.media_dir, out / f"c{i}")
+        rep = json.loads(json.dumps(part.report))
+        rep["source"]["filename"] = safe_filename(name)
+        clip_parts.append(ClipPart(rep, f"c{i}"))
+    result = Analysis(key, merge_reports(clip_parts), out)
+    _put(result)
+    return result
+
+
+def submit_session(files: list[tuple[bytes, str | None]], options: AnalysisOptions) -> str:
+    """Store several clips of one session (a side clip and a back or front clip) and queue
+    one job that analyses them in turn and merges them into one report
+    (:func:`core.jobs.submit_session`); each clip is probed first so junk is refused at once,
+    naming the clip. Returns the job id."""
+    options.validate()
+    named: list[tuple[bytes, str]] = []
+    for i, (data, filename) in enumerate(files, start=1):
+        name = safe_filename(filename)
+        if any(name == n for _, n in named):
+            name = f"{i}-{name}"
+        check = Path(tempfile.mkdtemp(prefix="check-", dir=_ROOT))
+        try:
+            (check / name).write_bytes(data)
+            probe(check / name)
+        except FormCheckError as e:
+            raise FormCheckError(e.code, f"Clip {i} ({name}): {e.message}", e.hint) from e
+        finally:
+            shutil.rmtree(check, ignore_errors=True)
+        named.append((data, name))
+    key = session_key([digest_bytes(d) for d, _ in named], options)
+    return jobs.submit_session(named, options_dict(options), key,
+                               owner=session.browser_token()).id
+
+
+def add_clip_cached(report_id: str, stored, data: bytes, filename: str | None) -> Analysis | None:
+    """The merged report of this browser's stored report and one more clip, when that clip
+    was already analysed in this process with the report's options (no job, no pose pass),
+    else None."""
+    from core.session import add_clip, options_of
+
+    options = options_of(stored.report)
+    hit = cached(clip_key(digest_bytes(data), options))
+    if hit is None:
+        return None
+    key = hashlib.sha256(f"add|{report_id}|{digest_bytes(data)}|{options_key(options)}".encode()
+                         ).hexdigest()
+    out = Path(tempfile.mkdtemp(prefix=key[:12] + "-", dir=_ROOT))
+    merged = add_clip(stored.report, stored.media_file, Path(safe_filename(filename)), options,
+                      out, name=safe_filename(filename), analysed=(hit.report, hit.media_dir))
+    result = Analysis(key, merged, out)
+    _put(result)
+    return result
+
+
+def submit_add_clip(report_id: str, report: dict, data: bytes, filename: str | None) -> str:
+    """Queue one more clip (a back or front clip) for this browser's stored one-clip report
+    ``report_id``: the worker analyses it with the report's own options and saves the merged
+    report as a new report (:func:`core.session.add_clip`; the stored one is not changed).
+    Returns the job id."""
+    from core.session import can_add_clip, options_of
+
+    if (why := can_add_clip(report)) is not None:
+        raise FormCheckError("cannot_add", why, "")
+    options = options_of(report)
+    options.validate()
+    name = safe_filename(filename)
+    check = Path(tempfile.mkdtemp(prefix="check-", dir=_ROOT))
+    try:
+        (check / name).write_bytes(data)
+        probe(check / name)
+    finally:
+        shutil.rmtree(check, ignore_errors=True)
+    key = hashlib.sha256(f"add|{report_id}|{digest_bytes(data)}|{options_key(options)}".encode()
+                         ).hexdigest()
+    return jobs.submit_clip(data, name, {**options_dict(options), jobs.MERGE_INTO: report_id},
+                            key, owner=session.browser_token()).id
 
 
 def submit_sample(options: AnalysisOptions) -> str:

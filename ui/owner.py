@@ -1,4 +1,5 @@
-"""Owner-only controls of the Report page: share link (blur / video options) and delete.
+"""Owner-only controls of the Report page: share link (blur / video options), delete, and
+adding a back or front clip of the same session (a new, merged report: :func:`add_clip`).
 
 The Report page shows them only when the store accepted this session's proof of ownership
 (:func:`ui.session.proof`: this browser's token, or the delete key). The delete key is
@@ -137,3 +138,34 @@ def controls(op: Opened) -> None:
         if op.report.get("status") != "refused":
             _share(op)
         _delete(op)
+
+
+ADD_JOB = "fc_job"  # the Analyze page's waiting job (pages/analyze.py JOB): it shows progress
+
+
+def add_clip(op: Opened) -> None:
+    """Owner only: add a back or front clip of the same run to a one-clip report. One job
+    analyses it with this report's options and merges both into a new report (this one
+    stays); the Analyze page shows its progress and opens the new report."""
+    from core.session import can_add_clip
+
+    if can_add_clip(op.report) is not None:
+        return
+    with st.expander("Add a back or front clip of this run", icon=":material/video_call:"):
+        st.caption("Film the same run from behind or in front: hips, step width and arm "
+                   "crossover come from it, the rest from this clip. You get a new report "
+                   "with both; this one stays as it is.")
+        up = st.file_uploader("Back or front clip", type=analysis.UPLOAD_TYPES,
+                              key=f"fc_add_clip_{op.id}")
+        if st.button("Add it and merge", icon=":material/merge:", disabled=up is None,
+                     key=f"fc_add_go_{op.id}") and up is not None:
+            data = up.getvalue()
+            done = analysis.add_clip_cached(op.id, op.stored, data, up.name)
+            if done is not None:  # this clip was analysed in this process: merge at once
+                rid = analysis.save(done)
+                session.flash("success", "The clips are merged into this new report; the "
+                                         "one-clip report stays in your history.")
+                session.open_report(rid)
+            job = analysis.submit_add_clip(op.id, op.report, data, up.name)
+            st.session_state[ADD_JOB] = job
+            st.switch_page(session.ANALYZE_PAGE)

@@ -15,6 +15,7 @@ from core.findings import measure_counts, overall_scope
 from core.reference import PHASES, REFERENCE_KEY
 from core.report import DISCLAIMER, Media, dumps, strides_csv
 from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_MISSING
+from core.session import FRAME_STRIDE
 from core.store import ReportStore, StoredReport, StoreError
 
 from . import charts, text
@@ -60,7 +61,14 @@ def _metrics(report: dict) -> dict[str, dict]:
 
 
 def _frame_time(report: dict, frame: int | None) -> float | None:
-    """Real time of a frame index, from the series' frame/time columns."""
+    """Real time of a frame index, from the series' frame/time columns (a session report's
+    other clips, whose frames are offset by :data:`core.session.FRAME_STRIDE`: from their
+    frame rate)."""
+    if frame is not None and frame >= FRAME_STRIDE:
+        clip = next((c for c in (report.get("session") or {}).get("clips") or []
+                     if c.get("frame_offset") == frame // FRAME_STRIDE * FRAME_STRIDE), None)
+        fps = (clip or {}).get("fps") or 0
+        return (frame % FRAME_STRIDE) / fps if fps else None
     series = report.get("series") or {}
     frames, times = series.get("frame") or [], series.get("t") or []
     if frame is None or not frames:
@@ -97,10 +105,53 @@ def header(op: Opened) -> None:
     if src.get("capture_fps"):
         parts.append(f"slow motion filmed at {src['capture_fps']:.0f} fps")
     st.caption(" · ".join(p for p in parts if p))
+    session_clips(op)
     if r.get("status") == "limited":
         st.info((r.get("quality") or {}).get("summary") or "Analysed with some limits.",
                 icon=":material/info:")
+    filming_notes(op)
     stretches(op)
+
+
+def session_clips(op: Opened) -> None:
+    """A session report: its clips, each with its view and the measures it gave."""
+    clips = (op.report.get("session") or {}).get("clips") or []
+    if not clips:
+        return
+    with st.container(border=True, key="fc-session-clips"):
+        st.markdown(f":material/video_library: **One session, {len(clips)} clips** — "
+                    + esc((op.report.get("session") or {}).get("rule") or ""))
+        for c in clips:
+            ms = c.get("metrics") or []
+            name = "" if op.viewer else f" ({esc(c.get('filename') or '', typography=False)})"
+            gave = (f"gave {len(ms)} measure{'s' if len(ms) != 1 else ''}: "
+                    + ", ".join(metric_label(m) for m in ms)) if ms else "gave no measure"
+            st.markdown(f"- **{clip_name(c)}**{name}, {seconds(c.get('duration_s'))}: "
+                        f"{esc(gave)}" + ("" if c.get("status") != "refused" else
+                                          f" — not scored: {esc(c.get('summary') or '')}"))
+
+
+def clip_name(clip: dict) -> str:
+    """"Side clip" / "Back clip" (what a session clip is called on the page)."""
+    return {"side": "Side clip", "back": "Back clip", "front": "Front clip"}.get(
+        clip.get("view"), "Clip")
+
+
+def filming_notes(op: Opened) -> None:
+    """How to film better: the capture checks that did not pass but did not refuse the clip
+    (a tilted camera, a runner small in the picture, ...), each with its tip."""
+    notes = [c for c in (op.report.get("quality") or {}).get("checks") or []
+             if not c.get("passed") and c.get("severity") in ("warn", "info")
+             and c.get("how_to_fix")]
+    if not notes or op.report.get("status") == "refused":
+        return
+    with st.expander(f"How to film it better next time ({len(notes)})", expanded=any(
+            c.get("id", "").split(":")[-1] in ("tilt", "size") for c in notes),
+            icon=":material/photo_camera:"):
+        for c in notes:
+            st.markdown(f"{_CHECK_ICONS['warn' if c.get('severity') == 'warn' else 'info']} "
+                        f"**{esc(c.get('label', ''))}** — {esc(c.get('detail', ''))}  \n"
+                        f":material/arrow_forward: {esc(c['how_to_fix'])}")
 
 
 def stretch_rows(report: dict) -> list[dict]:
@@ -203,7 +254,9 @@ def scores(op: Opened) -> None:
         with right:
             badges = " ".join(status_md(s, f"{counts[s]} {label}") for s, label in
                               (("good", "good"), ("watch", "worth a look"), ("fix", "to work on")))
-            st.markdown(f"**{counts_text(counts)}** from this clip: {badges}"
+            n_clips = len((op.report.get("session") or {}).get("clips") or [])
+            where = f"from these {n_clips} clips" if n_clips > 1 else "from this clip"
+            st.markdown(f"**{counts_text(counts)}** {where}: {badges}"
                         + (f" + {counts['info']} shown for information" if counts["info"] else ""))
             n_fix = len(f.get("fixes") or [])
             if n_fix:
@@ -298,7 +351,7 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True) -> Non
 # --------------------------------------------------------------------------- metrics
 
 
-def _metric_card(m: dict, length_unit: str | None = "cm") -> None:
+def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = None) -> None:
     status = m.get("status", "info")
     spec = BY_ID.get(m.get("id", ""))
     unit = m.get("unit") or (spec.unit if spec else "")
@@ -332,6 +385,9 @@ def _metric_card(m: dict, length_unit: str | None = "cm") -> None:
         st.caption(esc(" · ".join(e for e in extra if e)))
         if m.get("caveat"):
             st.caption(f":material/info: {esc(m['caveat'])}")
+        clip = next((c for c in clips or [] if c.get("key") == m.get("source_clip")), None)
+        if clip is not None:
+            st.caption(f":material/videocam: From the {clip_name(clip).lower()}")
 
 
 def metrics_by_area(op: Opened) -> None:
@@ -348,7 +404,8 @@ def metrics_by_area(op: Opened) -> None:
             for i in range(0, len(items), 2):  # row by row, so phones keep the order
                 for col, m in zip(st.columns(2), items[i:i + 2]):
                     with col:
-                        _metric_card(m, (op.report.get("options") or {}).get("length_unit"))
+                        _metric_card(m, (op.report.get("options") or {}).get("length_unit"),
+                                     (op.report.get("session") or {}).get("clips"))
             nm = [n for n in not_measured if n.get("area") == area]
             if nm:
                 with st.expander(f"Not measured here ({len(nm)})"):

@@ -8,10 +8,11 @@ TAGLINE = "Film 15 seconds of running, get three things to work on."
 
 FILMING_GUIDE: list[tuple[str, str]] = [
     (":material/photo_camera:", "**Side view** for most measures (feet, knees, lean, arms). "
-     "Film from **behind or in front** to check side-to-side sway, step width and arm crossover."),
+     "Film from **behind or in front** to check side-to-side sway, step width and arm crossover: "
+     "add that clip below the side clip and both make one report."),
     (":material/height:", "Phone on a **tripod or a steady surface at hip height**, "
-     "square to the running line. A friend **following you by hand** works too, if they pan "
-     "smoothly and there is detail in the background (not a plain wall)."),
+     "square to the running line and **level**. A friend **following you by hand** works too, "
+     "if they pan smoothly and there is detail in the background (not a plain wall)."),
     (":material/fit_screen:", "**Whole body in frame** from head to feet for the entire clip; "
      "the runner filling about half to three quarters of the height."),
     (":material/slow_motion_video:", "**60 fps or more** if your phone offers it "
@@ -100,6 +101,14 @@ PIPELINE_STAGES: list[tuple[str, str]] = [
 ]
 
 KNOWN_LIMITS: list[str] = [
+    "**Two clips, one report.** A side clip and a back or front clip of the same run can be merged into one report: each "
+    "measure comes from the view it is valid in (the better confidence, then more strides, "
+    "where both measure it), and the scores and fixes are worked out once from the merged "
+    "measures. The two clips are filmed at different moments, so they describe the same run, "
+    "not the same strides.",
+    "**Camera tilt** is read from the trunk's average upright line in a front or back clip "
+    "(not corrected there: the report says how far off it is), and from the floor line in a "
+    "side clip, which is levelled before measuring.",
     "**Edited clips.** A clip cut together from several shots, or with a zoom or a change of "
     "pace, is scored on its longest steady running stretch only (the report says which "
     "seconds). A change of pace under 6 % (about 10 steps/min) is not split, and a cut between "

@@ -2,6 +2,9 @@
 report for its owner. One client API for both set-ups:
 
     submit_clip(data | path, filename, options, clip_key, owner=..., sample=...) -> Job
+    submit_session([(data, filename), ...], options, clip_key, owner=...) -> Job
+                                             several clips of one session, one job: analysed
+                                             one after the other, merged into one report
     status(job_id) -> Job | None             state, stage, fraction, queue position, result
     take_delete_key(job_id) -> str | None    the new report's delete key, once
 
@@ -133,6 +136,48 @@ def submit_clip(source: bytes | Path, filename: str | None, options: dict, clip_
     return job
 
 
+SESSION_CLIPS = "session_clips"  # job option: the other clips of a session (refs, as clip_path)
+SESSION_NAMES = "session_names"  # job option: every clip's file name, in order
+MERGE_INTO = "merge_into"  # job option: id of the owner's stored report the clip is added to
+
+
+def submit_session(sources: list[tuple[bytes, str]], options: dict, clip_key: str, *,
+                   owner: str | None) -> Job:
+    """Queue one job for several clips of one session (a side clip and a back or front
+    clip): the first is the job's clip, the others are stored beside it and named in its
+    options (:data:`SESSION_CLIPS`); the worker analyses them one after the other and merges
+    the reports (:func:`core.session.analyze_session`)."""
+    if len(sources) < 2:
+        data, name = sources[0]
+        return submit_clip(data, name, options, clip_key, owner=owner)
+    jid = job_id_for(clip_key, owner)
+    tab = table()
+    existing = tab.get(jid)
+    if existing is not None and (existing.active or _still_stored(existing, owner)):
+        return existing
+    folder = clips_dir() / jid
+    refs: list[str] = []
+    for i, (data, name) in enumerate(sources[1:], start=2):
+        sub = folder / f"x{i}"
+        sub.mkdir(parents=True, exist_ok=True)
+        clip = sub / name
+        clip.write_bytes(data)
+        refs.append(_clip_ref(clip, jid, f"{i}-{name}"))
+    data, name = sources[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    clip = folder / name
+    tmp = folder / f".{clip.name}.part"
+    tmp.write_bytes(data)
+    os.replace(tmp, clip)
+    ref = _clip_ref(clip, jid, name)  # last: with media in S3 this removes the local folder
+    opts = {**options, SESSION_CLIPS: refs, SESSION_NAMES: [n for _, n in sources]}
+    job, added = tab.submit(jid, clip_key=clip_key, clip_path=ref, filename=name,
+                            options=opts, owner=owner, sample=False)
+    if added:
+        _dispatch(jid)
+    return job
+
+
 def _still_stored(job: Job, owner: str | None) -> bool:
     if job.state != DONE or not job.report_id:
         return False
@@ -231,10 +276,24 @@ class _Heartbeat:
         self._stop.set()
 
 
+def _add_to_stored(report_id: str, job: Job, clip: Path, opts, out: Path, progress) -> dict:
+    """The owner's stored report ``report_id`` merged with ``clip`` (core.session.add_clip)."""
+    from ..session import add_clip
+    from ..store import Proof, open_store
+
+    stored = open_store().get(report_id, Proof(owner=job.owner)) if job.owner else None
+    if stored is None:
+        raise FormCheckError("missing", "The report to add this clip to is no longer there.",
+                             "Analyse both clips together on the Analyze page.")
+    return add_clip(stored.report, stored.media_file, clip, opts, out, progress,
+                    name=job.filename)
+
+
 def run_job(job: Job, worker: str, tab: JobTable | None = None) -> str:
     """Run a claimed job to its end: analyse, save the report for its owner (or as the
     unowned sample), mark it done; bad input marks it failed with the friendly message."""
     from ..pipeline import AnalysisOptions, analyze
+    from ..session import analyze_session
     from ..store import open_store
 
     tab = tab or table()
@@ -242,12 +301,21 @@ def run_job(job: Job, worker: str, tab: JobTable | None = None) -> str:
     out = Path(tempfile.mkdtemp(prefix=f"job-{job.id[:10]}-"))
     try:
         try:
-            opts = AnalysisOptions(**job.options)
-            clip = _clip_file(job.clip_path)
-            if clip is None:
+            options = dict(job.options)
+            others = options.pop(SESSION_CLIPS, None) or []
+            names = options.pop(SESSION_NAMES, None)
+            merge_into = options.pop(MERGE_INTO, None)
+            opts = AnalysisOptions(**options)
+            clips = [_clip_file(ref) for ref in [job.clip_path, *others]]
+            if any(c is None for c in clips):
                 raise FormCheckError("missing", "The uploaded clip is no longer there.",
                                      "Upload it again.")
-            report = analyze(clip, opts, out, beat.update)
+            if merge_into:  # one more clip for a stored report: a new, merged report
+                report = _add_to_stored(merge_into, job, clips[0], opts, out, beat.update)
+            elif others:  # a session: each clip in turn, then one merged report
+                report = analyze_session(clips, opts, out, beat.update, names=names)
+            else:
+                report = analyze(clips[0], opts, out, beat.update)
         except FormCheckError as e:
             tab.fail(job.id, e.code, e.message, e.hint)
             _remove_clip(job)

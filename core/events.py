@@ -199,16 +199,23 @@ def _toe_lift(toe_y: np.ndarray, ic: float, trough: float, leg: float,
 
 
 TOE_OFF_SPEED = 1.0  # leg lengths / s: how fast a toe leaving the ground rises
+TOE_CLEAR_FRAC = 0.10  # of leg length: a toe this far above its stance level is in swing
 
 
 def _toe_rising(t: np.ndarray, toe_y: np.ndarray, ic: float, trough: float,
-                leg: float) -> float | None:
-    """The moment the toe first rises faster than :data:`TOE_OFF_SPEED` (sub-frame linear
-    crossing of its upward speed, per second of real time ``t``), searched over the same
-    window as :func:`_toe_lift`. A foot that rolls over the stiff front edge of a shoe lifts
-    the pose model's toe point (which sits behind that edge) slowly, well before toe-off (on
-    our renders the 2 %-of-leg lift came 1.5-4.7 frames early at 60 fps); the toe leaving the
-    ground rises fast."""
+                leg: float, start: float | None = None) -> float | None:
+    """Where the rise that carries the toe into swing began: the toe first climbs
+    :data:`TOE_CLEAR_FRAC` of leg above its stance level (after ``start``, the lift), and
+    from there we walk back while it rises faster than :data:`TOE_OFF_SPEED` (leg lengths a
+    second of real time ``t``); the sub-frame crossing of that speed is the moment.
+
+    A foot that rolls over the stiff front edge of a shoe lifts the pose model's toe point
+    (which sits behind that edge) slowly, well before toe-off, and at 120 fps the point
+    sometimes bobs up by a few % of leg and back while the foot is still down; the toe
+    leaving the ground keeps rising fast until it is clear. Taking the first crossing of the
+    speed instead fired on that bob (6-13 frames early on 6 of 9 renders at 120 fps,
+    ``bench/contacts.md``). With no clearance within a stance's length after ``start``, the
+    first crossing after 40 % of the stance window stands in."""
     n = len(toe_y)
     a = int(np.ceil(ic))
     b = int(min(n - 1, np.floor(trough + 0.5 * (trough - ic))))
@@ -218,23 +225,40 @@ def _toe_rising(t: np.ndarray, toe_y: np.ndarray, ic: float, trough: float,
     y = np.interp(np.arange(n), np.flatnonzero(ok), toe_y[ok])
     up = -signal.derivative(t, y) / leg  # leg lengths / s, up positive (image y is down)
     thr = TOE_OFF_SPEED
-    for k in range(max(a + int(0.4 * (trough - ic)), a + 1), b + 1):
+
+    def crossing(k: int) -> float:  # up[k - 1] < thr <= up[k]
+        return k - 1 + float((thr - up[k - 1]) / (up[k] - up[k - 1]))
+
+    lo = max(a + int(0.4 * (trough - ic)), a + 1)
+    if start is not None:
+        level = float(np.median(y[a:a + max(2, int(0.6 * (trough - ic)))]))
+        k0 = max(lo, int(np.floor(start)))
+        end = min(n - 1, k0 + int(np.ceil(trough - ic)))
+        clear = np.flatnonzero(y[k0:end + 1] < level - TOE_CLEAR_FRAC * leg)
+        if len(clear):
+            k = k0 + int(clear[0])
+            while k > k0 and up[k - 1] >= thr:
+                k -= 1
+            if up[k] >= thr > up[k - 1]:
+                return crossing(k)
+            return float(k)
+    for k in range(lo, b + 1):
         if up[k] >= thr > up[k - 1]:
-            return k - 1 + float((thr - up[k - 1]) / (up[k] - up[k - 1]))
+            return crossing(k)
     return None
 
 
 def toe_off(t: np.ndarray, toe_y: np.ndarray, ic: float, trough: float, leg: float,
             hold: int) -> float | None:
-    """Toe-off: the later of the toe's lift off its stance level (:func:`_toe_lift`) and its
-    rise at take-off speed (:func:`_toe_rising`): lifted, and leaving rather than rolling.
-    On the hand-labelled treadmill clips the lift alone was already within 11 ms and the
-    later of the two is the lift there; on renders, whose stiff shoes roll over their front
+    """Toe-off: the later of the toe's lift off its stance level (:func:`_toe_lift`) and the
+    start of its rise into swing at take-off speed (:func:`_toe_rising`): lifted, and leaving
+    rather than rolling. On the hand-labelled treadmill clips the two nearly coincide (-0.2
+    and -0.4 frame from the labels); on renders, whose stiff shoes roll over their front
     edge, the rise is the later one (``bench/contacts.md``)."""
     lift = _toe_lift(toe_y, ic, trough, leg, hold)
     if lift is None:
         return None
-    rise = _toe_rising(t, toe_y, ic, trough, leg)
+    rise = _toe_rising(t, toe_y, ic, trough, leg, start=lift)
     return lift if rise is None else max(lift, rise)
 
 

@@ -34,3 +34,16 @@ def test_toe_off_at_the_take_off_not_at_the_roll(roll):
 def test_no_toe_off_while_the_toe_stays_down():
     t = np.arange(N) / FPS
     assert toe_off(t, np.full(N, 500.0), ic=5.0, trough=45.0, leg=LEG, hold=3) is None
+
+
+def test_toe_off_not_at_a_bob_of_the_toe_point_while_the_foot_is_down():
+    """At 120 fps on our renders the pose model's toe point bobs up a few % of leg (fast)
+    and back while the foot is still down; toe-off is the start of the rise that carries the
+    toe into swing, not the bob."""
+    fps, n, take_off = 120.0, 160, 100
+    k = np.arange(n, dtype=float)
+    bob = 6.0 * np.clip(1 - np.abs(k - 80) / 6, 0, None)  # up 6 % of leg, 12 frames wide
+    fly = np.clip(k - take_off, 0, None) * 2.0 * LEG / fps  # airborne: 2 leg/s
+    y = 500.0 - bob - fly
+    to = toe_off(np.arange(n) / fps, y, ic=40.0, trough=110.0, leg=LEG, hold=6)
+    assert to == pytest.approx(take_off, abs=1.0)

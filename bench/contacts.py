@@ -389,6 +389,44 @@ def shared_results(cache: Path) -> list[dict]:
     return out
 
 
+# What the second #17 round changed and tried, measured on this bench (36 renders, shared clips).
+# Kept by hand: update it when the rules change.
+NOTES = """## What was changed and tried (issue #17, second round)
+
+Adopted. Toe-off is the start of the rise that carries the toe into swing: from where the
+toe first climbs 10 % of leg above its stance level, back while it rises at take-off speed
+(1 leg length a second); the first crossing of that speed fired on a brief bob of the toe
+point while the foot was still down (6 of 9 renders at 120 fps, 6-13 frames early). And an
+initial contact is no earlier than the foot comes down: the first of heel and toe within
+2 % of leg of its stance level (forefoot landings were caught up to 3.4 frames early).
+Together, against the first round: contact time within a frame at 60 fps and up on 10 of
+24 renders (11 before; r60_160spm_fs-6 went from 0.5 to 1.2 frames), its error mean 21 ms
+(32) and largest 50 ms (110); initial contact median 0.26 frame (0.28), largest 2.44 (3.42); overstride band
+unchanged (29 of 36); foot strike 32 of 36 (33: at the true contact the pose model reads two
+forefoot landings 3 deg, i.e. midfoot, for -8 and -6 deg). Hand-labelled clips: initial
+contact -0.81 and +0.63 frame (-1.26, +0.63), toe-off -0.24 and -0.51 (-0.27, -0.62).
+
+Tried and not adopted: the toe's take-off rise held for 50 ms (2 renders still 10-12
+frames early); the toe height's two-line (hinge) fit at the rise, which puts toe-off where
+the rise starts (13 of 24 within a frame, but the hand-labelled toe-offs moved to -1.2 and
+-2.3 frames); the toe's forward position against the hips fitted as belt speed, then an
+even acceleration from toe-off (1-10 frames early: the foot speeds up as the heel rises);
+initial contact at the middle of the foot's vertical stop (half its peak
+descent speed: 2.1 frames early, median) or at the foot's height alone (median 0.99
+frame); a cubic-spline speed for the run-up (renders 0.20 frame, but the shared
+syn_side_good_60 -0.87 and syn_side_straightarms_30 -0.41, from -0.10 and -0.12); a hip joint
+centre from the knee's circle about the pose hip point (fixed radius; a free radius is
+ill-conditioned, 2-55 % of leg), which put the hip joint 1.7-3.5 % of leg forward on 5 of
+44 clips: overstride band 28 of 36, trunk lean -5.1 to +2.0 deg.
+
+Left: toe-off on the renders reads late by about 20 ms (+1 frame at 60 fps, +2.5 at
+120 fps), as the toe point reaches take-off speed after the shoe's tip has left; on the
+hand-labelled clips it is within a frame, early, so moving it would move them off.
+All 7 overstride misses have their truth 0.5-2.4 % of leg from a band edge; a contact
+0.3-0.4 frame off at 30 fps moves it about 5 % of leg. Trunk lean: two renders just beyond
+-2 deg (-2.3, -2.1)."""
+
+
 HEAD = ["clip", "fps", "view (yaw est, deg)", "contacts", "IC err (frames, + late)", "TO err (frames)",
         "contact time err ms (frames)", "overstride % leg (ours vs truth)", "band right",
         "shin err (deg)", "foot strike (ours vs truth)", "class right", "trunk lean err (deg)"]
@@ -419,6 +457,8 @@ def main() -> int:
         rows_s, acc_s = scored_rows(shared_results(cache))
         parts += ["## Shared clips (exact truth; hand labels for the treadmill clips)",
                   markdown_table(HEAD, rows_s), "Over the shared synthetic clips:", summary(acc_s)]
+    if args.full and not args.only:
+        parts.append(NOTES)
     emit("\n\n".join(parts), "contacts.py" + (" --full" if args.full else ""), time.time() - t0,
          args.out)
     return 0

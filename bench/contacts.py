@@ -326,8 +326,9 @@ def summary(acc: dict) -> str:
         f">= 3 % of leg from a band edge: {rate(acc['ov_far'])} (target: all).",
         f"- Foot strike class right and within 8 deg: {rate(acc['fs'])} (target >= 85 %).",
         f"- Contact time within one frame at >= 60 fps: {rate(acc['ct60'])} (target: all).",
-        (f"  Its error there (|median per clip|): mean {np.mean(acc['ct60_ms']):.0f} ms, largest "
-         f"{np.max(acc['ct60_ms']):.0f} ms." if acc["ct60_ms"] else "  (no clip at >= 60 fps)"),
+        (f"- Contact time error at >= 60 fps (|median per clip|): mean "
+         f"{np.mean(acc['ct60_ms']):.0f} ms, largest {np.max(acc['ct60_ms']):.0f} ms."
+         if acc["ct60_ms"] else "- Contact time error at >= 60 fps: no clip."),
         f"- Trunk lean error: median {np.nanmedian(lean):+.1f} deg, range "
         f"{np.nanmin(lean):+.1f} to {np.nanmax(lean):+.1f} (target within +-2).",
         f"- Not read as a side view (no side metrics, the report says the camera is oblique): "
@@ -458,7 +459,8 @@ def main() -> int:
         parts += ["## Shared clips (exact truth; hand labels for the treadmill clips)",
                   markdown_table(HEAD, rows_s), "Over the shared synthetic clips:", summary(acc_s)]
     if args.full and not args.only:
-        parts.append(NOTES)
+        # one line per paragraph: the Method page shows each line as a paragraph
+        parts.append("\n\n".join(" ".join(p.split("\n")) for p in NOTES.split("\n\n")))
     emit("\n\n".join(parts), "contacts.py" + (" --full" if args.full else ""), time.time() - t0,
          args.out)
     return 0

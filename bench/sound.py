@@ -15,28 +15,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import av  # noqa: E402
-import numpy as np  # noqa: E402
 
 from core import audio as A  # noqa: E402
 from core.synthetic import PRESETS, simulate  # noqa: E402
-from core.synthetic.audio import SoundSpec, mux_sound, synth_sound  # noqa: E402
+from core.synthetic.audio import SoundSpec, synth_sound, write_sound_only_clip  # noqa: E402
 
 SECONDS = 8.0
 
 
 def _clip(path: Path, spec: SoundSpec, contacts) -> Path:
-    with av.open(str(path), "w") as c:
-        s = c.add_stream("libx264", rate=10)
-        s.width = s.height = 64
-        s.pix_fmt = "yuv420p"
-        for i in range(int(SECONDS * 10)):
-            f = av.VideoFrame.from_ndarray(np.zeros((64, 64, 3), np.uint8), format="rgb24")
-            f.pts = i
-            c.mux(s.encode(f))
-        c.mux(s.encode(None))
-    mux_sound(path, synth_sound(contacts, SECONDS, spec))
-    return path
+    return write_sound_only_clip(path, SECONDS, synth_sound(contacts, SECONDS, spec))
 
 
 def main() -> None:

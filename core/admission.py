@@ -2,7 +2,8 @@
 
 Contract:
     FrameStore / ClipStatsCollector: what the single decode (or recording) pass keeps: the
-        frames as JPEG, and cheap clip statistics (:class:`ClipStats`).
+        frames as JPEG, cheap clip statistics (:class:`ClipStats`) and the camera's motion
+        (:mod:`core.camera`, from each frame and its landmarks; ``camera_motion()``).
     check_duration(t, kind, decoded_all) -> None          too short / truncated
     admit(raw, frames, clip, kind, progress) -> ClipStats  runner found (else too dark / no
         runner), then the second-person probe filled into ``clip``
@@ -22,6 +23,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from . import camera
 from .errors import FILMING_HINT, FormCheckError
 from .landmarks import Track
 from .pose import MediaPipePose
@@ -39,7 +41,6 @@ CUT_DIFF_RATIO = 6  # ... and by six times the clip's usual frame-to-frame chang
 CHANGE_RATIO = 4  # a picture change of four times the usual: a possible edit (a zoom or a
 #                   cut between similar shots), confirmed by the runner's pose (core.segments);
 #                   the shared real clips peak at 2.1x, cut-together test clips at 7.7-16x
-DRIFT_MIN_RESPONSE = 0.1  # phase-correlation peaks weaker than this are not a shift
 SECOND_PERSON_PROBES = 5  # frames probed for another person
 SECOND_PERSON_CONFIDENCE = 0.6  # detection confidence of the probe's pose search
 SECOND_PERSON_VISIBILITY = 0.7  # median landmark visibility of a person that counts
@@ -74,7 +75,10 @@ class ClipStats:
     scene_cuts: int = 0
     cut_frames: list[int] = field(default_factory=list)  # frames that start a new shot
     change_frames: list[int] = field(default_factory=list)  # frames of a large picture change
-    camera_shift_pct: float = 0.0  # total background drift, % of frame width
+    camera_shift_pct: float = 0.0  # largest camera pan against the first frame, % of width
+    camera_ok: bool = True  # the camera's motion could be followed (core.camera)
+    camera_reason: str = ""  # why not, in the runner's words
+    camera_moved: bool = False  # the landmarks were moved into a ground-fixed frame
     second_person_frames: int = 0
     second_person_probed: int = 0
     time_scale: float = 1.0
@@ -110,42 +114,39 @@ class FrameStore:
 
 
 class ClipStatsCollector:
-    """Brightness, scene cuts and background drift from 64-px thumbnails during decode."""
+    """Brightness and scene cuts from 64-px thumbnails, and the camera's motion
+    (:class:`core.camera.MotionEstimator`) from each frame and its landmarks, during decode."""
 
     def __init__(self) -> None:
         self.luma: list[float] = []
         self.prev: np.ndarray | None = None
         self.diffs: list[float] = []
-        self.samples: list[np.ndarray] = []
         self.n = 0
+        self.motion = camera.MotionEstimator()
+        self.steps: list[camera.FrameStep] = []
+        self.size: tuple[int, int] = (0, 0)
 
-    def add(self, img: np.ndarray) -> None:
+    def add(self, img: np.ndarray, landmarks: np.ndarray | None = None) -> None:
+        """One decoded frame (BGR, working size) and its pose landmarks (or None)."""
+        self.size = (img.shape[1], img.shape[0])
         self.add_thumbnail(cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), (64, 36),
-                                      interpolation=cv2.INTER_AREA))
+                                      interpolation=cv2.INTER_AREA),
+                           self.motion.add(img, landmarks))
 
-    def add_thumbnail(self, small: np.ndarray) -> None:
-        """One frame given as its 64x36 grey thumbnail (how parallel pose workers send it)."""
+    def add_thumbnail(self, small: np.ndarray, step: camera.FrameStep | None = None) -> None:
+        """One frame given as its 64x36 grey thumbnail and its camera step (how parallel pose
+        workers send it; None: no step measured, taken as "first")."""
         small = small.astype(np.float32)
         self.luma.append(float(small.mean()))
         if self.prev is not None:
             self.diffs.append(float(np.abs(small - self.prev).mean()))
-        if self.n % 10 == 0:
-            self.samples.append(small)
+        self.steps.append(step if step is not None else camera.FrameStep(np.eye(2, 3), "first"))
         self.prev = small
         self.n += 1
 
-    def _drift_pct(self) -> float:
-        """Largest background shift against the first frame, % of frame width (phase
-        correlation on thumbnails: the static background dominates, the runner does not)."""
-        if len(self.samples) < 2:
-            return 0.0
-        win = cv2.createHanningWindow((64, 36), cv2.CV_32F)
-        ref = self.samples[0]
-        shifts = []
-        for s in self.samples[1:]:
-            (dx, _dy), resp = cv2.phaseCorrelate(ref, s, win)
-            shifts.append(abs(dx) / 64 * 100 if resp > DRIFT_MIN_RESPONSE else 0.0)
-        return float(np.percentile(shifts, 90))
+    def camera_motion(self) -> camera.CameraMotion:
+        """The camera's motion over the frames so far (maps to the first frame)."""
+        return camera.accumulate(self.steps, self.size)
 
     def stats(self) -> ClipStats:
         d = np.array(self.diffs) if self.diffs else np.zeros(1)
@@ -153,9 +154,13 @@ class ClipStatsCollector:
         cut = (d > CUT_MIN_DIFF) & (d > CUT_DIFF_RATIO * base)
         at = [int(j) + 1 for j in np.flatnonzero(cut)] if self.diffs else []  # diff j: j -> j+1
         change = [int(j) + 1 for j in np.flatnonzero(d > CHANGE_RATIO * base)] if self.diffs else []
+        mo = self.camera_motion()
         return ClipStats(brightness=float(np.median(self.luma)) if self.luma else 0.0,
                          scene_cuts=len(at), cut_frames=at, change_frames=change,
-                         camera_shift_pct=self._drift_pct())
+                         camera_shift_pct=mo.summary.get("shift_pct", 0.0),
+                         camera_ok=mo.ok, camera_reason=mo.reason,
+                         camera_moved=mo.ok and not mo.still,
+                         extra={"camera": mo.summary})
 
 
 def probe_second_person(frames: FrameStore, track: Track,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.signal import find_peaks
+from scipy.stats import theilslopes
 
 from . import signal
 from .landmarks import Track
@@ -409,11 +410,14 @@ def _dedupe(evts: list[Event], min_gap_s: float) -> list[Event]:
 
 
 def cadence_from_ics(ics: list[Event]) -> tuple[float | None, list[float]]:
-    """Steps/min from IC times: least-squares slope of time against step number.
+    """Steps/min from IC times: Theil-Sen slope of time against step number.
 
     Step numbers count a gap of about two steps (a missed contact) as two, so a missed IC does
-    not bias the rate, and the fit averages away frame quantisation. Returns the cadence and
-    the individual step times.
+    not bias the rate, and the fit averages away frame quantisation. Theil-Sen (the median of
+    the pairwise slopes, :func:`scipy.stats.theilslopes`) rather than least squares, so one
+    contact caught a few frames off moves a short clip's cadence little (a 3 s render at
+    155 spm with one contact 4 frames early: least squares 157.6, Theil-Sen 155.8). Returns
+    the cadence and the individual step times.
     """
     if len(ics) < 4:
         return None, []
@@ -423,7 +427,7 @@ def cadence_from_ics(ics: list[Event]) -> tuple[float | None, list[float]]:
     if base <= 0:
         return None, []
     n = np.concatenate([[0], np.cumsum(np.maximum(1, np.round(d / base)))])
-    slope = float(np.polyfit(n, t, 1)[0])
+    slope = float(theilslopes(t, n)[0])
     steps = [float(x / k) for x, k in zip(d, np.maximum(1, np.round(d / base)))]
     return (60.0 / slope if slope > 0 else None), steps
 

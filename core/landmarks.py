@@ -27,6 +27,9 @@ class Track:
 
     t: (N,) real seconds; xy: (N, 33, 2) pixels (NaN = unknown); vis: (N, 33) 0..1;
     detected: (N,) whether the pose model found the runner in that frame.
+    to_image: None when ``xy`` are the frames' own pixels; else (N, 2, 3) maps from ``xy``'s
+    frame (ground-fixed and level, :mod:`core.camera`) back to each frame's pixels, for
+    drawing on the frames and for "inside the picture" checks (:meth:`image_xy`).
     """
 
     t: np.ndarray
@@ -36,6 +39,17 @@ class Track:
     width: int
     height: int
     notes: dict = field(default_factory=dict)
+    to_image: np.ndarray | None = None
+
+    def image_xy(self, frame: int | None = None) -> np.ndarray:
+        """Landmarks in the frames' own pixels: (33, 2) of one ``frame``, or (N, 33, 2)."""
+        if self.to_image is None:
+            return self.xy if frame is None else self.xy[frame]
+        if frame is None:
+            m = self.to_image
+            return np.einsum("nij,nkj->nki", m[:, :, :2], self.xy) + m[:, None, :, 2]
+        m = self.to_image[frame]
+        return self.xy[frame] @ m[:, :2].T + m[:, 2]
 
     @property
     def n(self) -> int:

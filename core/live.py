@@ -533,7 +533,7 @@ class _Recording:
         if pending:
             self.pending.append(len(self.t))
         self.frames.add(len(self.t), img)
-        self.stats.add(img)
+        self.stats.add(img, lm)
         self.t.append(t_s - self.t0)
         self.lms.append(lm)
         self.size = (img.shape[1], img.shape[0])

@@ -15,7 +15,8 @@ How: the clip's time line is cut into one chunk per process. Each chunk is decod
 process (seek to the keyframe before it), and its pose tracker first runs over
 ``WARMUP_S`` seconds *before* the chunk (thrown away) so it is tracking, not detecting, when
 the chunk's first frame arrives. Every process returns its own frames' video timestamps,
-landmarks, JPEG bytes and 64-px thumbnails; they are put in timestamp order, which is the
+landmarks, JPEG bytes, 64-px thumbnails and camera steps (:mod:`core.camera`; the warm-up
+frames give a chunk's first frame its predecessor); they are put in timestamp order, which is the
 decode order of the single loop, so frame indices match it. This process does the first chunk
 itself while a small persistent pool of spawned processes (MediaPipe is not fork-safe) does
 the rest; the pool stays up for the next clip, so only the first clip pays its start-up.
@@ -135,6 +136,7 @@ class ChunkResult:
     lms: list = field(default_factory=list)
     jpeg: list = field(default_factory=list)  # bytes or None
     thumbs: list = field(default_factory=list)  # 36 x 64 float32 grey
+    steps: list = field(default_factory=list)  # core.camera.FrameStep per own frame
     broken: bool = False  # decoding broke off inside this chunk
     reached_end: bool = False  # stopped at the chunk's end (not the clip's)
 
@@ -144,12 +146,14 @@ def _chunk(job: ChunkJob, progress=None) -> ChunkResult:
     import av
     import cv2
 
+    from .camera import MotionEstimator
     from .pose import MediaPipePose
 
     w, h = job.size
     sw, sh = (h, w) if job.rotation in (90, 270) else (w, h)
     res = ChunkResult()
     pose = MediaPipePose()
+    motion = MotionEstimator()
     container = av.open(job.path, metadata_errors="ignore")
     try:
         stream = container.streams.video[0]
@@ -179,6 +183,7 @@ def _chunk(job: ChunkJob, progress=None) -> ChunkResult:
                 elif job.rotation == 270:
                     img = np.ascontiguousarray(np.rot90(img, k=1))
                 lm = pose.process(img, vt * job.scale)
+                cam_step = motion.add(img, lm)
                 if vt < job.start - 1e-6:
                     continue  # warm-up frame: tracked, not kept
                 res.vt.append(vt)
@@ -192,6 +197,7 @@ def _chunk(job: ChunkJob, progress=None) -> ChunkResult:
                 small = cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), (64, 36),
                                    interpolation=cv2.INTER_AREA)
                 res.thumbs.append(small)
+                res.steps.append(cam_step)
                 if progress is not None and len(res.vt) % 5 == 0:
                     progress(min(1.0, len(res.vt) / n_own_est))
         except av.error.FFmpegError:
@@ -226,18 +232,27 @@ def plan(duration_vt: float, n: int, warmup: float | None = None) -> list[tuple[
             for k in range(n)]
 
 
+def _video_seconds(meta, scale: float, max_seconds: float) -> float:
+    return min(meta.duration_s, max_seconds / scale) if scale > 0 else meta.duration_s
+
+
+def split_count(meta, scale: float, max_seconds: float, n_proc: int | None = None) -> int:
+    """How many processes :func:`pose_pass` splits ``meta``'s clip over (1: the plain loop)."""
+    if meta.fps_nominal <= 0:
+        return 1
+    n = min(n_proc or processes(), int(_video_seconds(meta, scale, max_seconds) // MIN_CHUNK_S))
+    return max(1, n)
+
+
 def pose_pass(meta, scale: float, max_side: int, max_seconds: float, frames, stats, progress,
               n_est: int, n_proc: int | None = None):
     """Decode and pose ``meta``'s clip over ``n_proc`` processes (see module docstring)."""
     from .video import working_size
 
-    n = n_proc or processes()
-    vt_len = meta.duration_s
-    if scale > 0:
-        vt_len = min(vt_len, max_seconds / scale)
-    n = min(n, int(vt_len // MIN_CHUNK_S))
-    if n <= 1 or meta.fps_nominal <= 0:
+    n = split_count(meta, scale, max_seconds, n_proc)
+    if n <= 1:
         return None
+    vt_len = _video_seconds(meta, scale, max_seconds)
     t0 = _first_time(meta.path)
     if t0 is None:
         return None
@@ -264,10 +279,11 @@ def pose_pass(meta, scale: float, max_side: int, max_seconds: float, frames, sta
         raise
     ts: list[float] = []
     lms: list = []
+    stats.size = size
     index = 0
     last_t = -1.0
     for res in results:
-        for vt, lm, jpg, small in zip(res.vt, res.lms, res.jpeg, res.thumbs):
+        for vt, lm, jpg, small, cam_step in zip(res.vt, res.lms, res.jpeg, res.thumbs, res.steps):
             t = vt * scale
             if t <= last_t:
                 t = last_t + 1e-4  # as the single loop: keep time monotonic
@@ -275,7 +291,7 @@ def pose_pass(meta, scale: float, max_side: int, max_seconds: float, frames, sta
             lms.append(lm)
             if jpg is not None:  # every step-th frame (by its timestamp's frame number)
                 frames.jpeg[index] = jpg
-            stats.add_thumbnail(small)
+            stats.add_thumbnail(small, cam_step if index else None)
             last_t = t
             index += 1
         if res.broken or (not res.reached_end and res is not results[-1]):

@@ -26,7 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import annotate, parallel_pose, profile
+from . import annotate, camera, parallel_pose, profile
 from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_duration,
                         clip_source)
 from .audio import AudioTrack, decode_audio
@@ -36,6 +36,7 @@ from .findings import area_scores, build_findings
 from .landmarks import Track, clean, from_raw
 from .metrics import compute_metrics
 from .pose import MediaPipePose, PoseBackend
+from . import pose_cache  # noqa: I001 - a track cached for the clip's pose options
 from .quality import ClipStats, assess
 from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Events, Findings, GaitEvent,
                      Media, Options, Profile, Report, Series, SourceInfo, ViewInfo)
@@ -116,13 +117,20 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     n_est = max(1, min(meta.n_frames_est, int(opts.max_seconds / max(scale, 1e-6) * (meta.fps_nominal or 30)) + 1))
     size = (0, 0)
     decoded_all = True
-    # both cores: decode + pose in chunks over processes (None: too short to split, or a backend given)
-    split = None if backend is not None else parallel_pose.pose_pass(
-        meta, scale, opts.max_side, opts.max_seconds, frames, stats, prog, n_est)
-    if split is not None:
-        ts, lms, size = split
-    pose = backend or (_NoPose() if split is not None else MediaPipePose())
+    # a track cached for this clip and pose options (FORMCHECK_POSE_CACHE): decode, no pose
+    slot = None if backend is not None else pose_cache.open_slot(
+        meta, scale, opts.max_side, opts.max_seconds,
+        parallel_pose.split_count(meta, scale, opts.max_seconds))
+    pose = None
     try:
+        split = slot.replay(frames, stats, prog, n_est) if slot is not None else None
+        # both cores: decode + pose in chunks over processes (None: too short to split, or a backend given)
+        if split is None and backend is None:
+            split = parallel_pose.pose_pass(meta, scale, opts.max_side, opts.max_seconds, frames,
+                                            stats, prog, n_est)
+        if split is not None:
+            ts, lms, size = split
+        pose = backend or (_NoPose() if split is not None else MediaPipePose())
         for fr in ([] if split is not None else
                    iter_frames(meta, max_side=opts.max_side, time_scale=scale,
                                max_seconds=opts.max_seconds)):
@@ -130,12 +138,16 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
             ts.append(fr.t)
             lms.append(pose.process(fr.image, fr.t))
             frames.add(fr.index, fr.image)
-            stats.add(fr.image)
+            stats.add(fr.image, lms[-1])
             if fr.index % 5 == 0:
                 prog("Finding the runner in each frame", min(0.8, 0.02 + 0.78 * fr.index / n_est))
+        if slot is not None:
+            slot.save(ts, lms, size)
     finally:
-        if backend is None:
+        if backend is None and pose is not None:
             pose.close()
+        if slot is not None:
+            slot.release()
     if meta.n_frames_est and len(ts) < 0.9 * min(meta.n_frames_est, n_est):
         decoded_all = False
     check_duration(ts, "clip", decoded_all)
@@ -145,6 +157,7 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     clip.capture_fps_given = bool(opts.capture_fps)
     clip.decoded_all = decoded_all
     admit(raw, frames, clip, "clip", prog)
+    raw = camera.to_ground(raw, stats.camera_motion())  # a moving camera: ground-fixed frame
     source = clip_source(meta, size, raw, opts.capture_fps, scale)
     prog("Listening to the landings", 0.81)
     sound, sound_note = None, ""
@@ -175,6 +188,7 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
     view = apply_override(detect_view(track), opts.view, track=track)
     prog("Finding foot contacts", 0.84)
     events = detect_events(track, view)
+    track, events = _true_vertical(track, view, events, frames)
     if not plan.whole and plan.analysed is not None:
         events = trim_events(events, plan.analysed)
     quality = assess(track, view, events, clip, plan)
@@ -231,6 +245,19 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
     return report.to_json()
 
 
+def _true_vertical(track: Track, view, events, frames: FrameStore | None):
+    """Level the track on its floor line (:func:`core.camera.ground_line`) so sagittal angles
+    are read against the true vertical; contacts are found again on the levelled track."""
+    gl = camera.ground_line(track, events, view, frames)
+    track = dataclasses.replace(track, notes=dict(
+        track.notes, floor_angle_deg=gl.angle_deg, floor_lines_deg=gl.lines_deg,
+        floor_confidence=gl.confidence, floor_source=gl.source, roll_corrected_deg=gl.roll_deg))
+    if not gl.roll_deg:
+        return track, events
+    track = camera.level(track, gl.roll_deg)
+    return track, detect_events(track, view)
+
+
 def _series(track: Track, channels: dict, events) -> Series:
     """Per-frame channels for charts, rounded (None for unknown)."""
     step = max(1, int(round(track.fps / SERIES_MAX_HZ)))
@@ -262,7 +289,7 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
         foot = (m.extra.get("evidence_foot") or m.extra.get("arm") or ic_foot.get(f)
                 or _foot_at(track, f))
         caption = f"{m.label}: {m.display}  [{m.status}]"
-        ev = annotate.evidence_image(img, track.xy[k], track.vis[k], m.id, fwd, m.display,
+        ev = annotate.evidence_image(img, track.image_xy(k), track.vis[k], m.id, fwd, m.display,
                                      caption, m.status, foot)
         rel = f"evidence/{m.id}.jpg"
         cv2.imwrite(str(out / rel), ev, [cv2.IMWRITE_JPEG_QUALITY, EVIDENCE_JPEG_QUALITY])
@@ -276,7 +303,7 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
     # thumbnail: the middle detected frame with skeleton
     det = [i for i in frames.indices() if track.detected[i]] or frames.indices()
     mid = det[len(det) // 2]
-    th = annotate.draw_skeleton(frames.get(mid), track.xy[mid])
+    th = annotate.draw_skeleton(frames.get(mid), track.image_xy(mid))
     h, w = th.shape[:2]
     sc = THUMB_SIDE / max(h, w)
     cv2.imwrite(str(out / "thumb.jpg"), cv2.resize(th, (int(w * sc), int(h * sc))),
@@ -284,7 +311,7 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
     media.thumbnail = "thumb.jpg"
     media.thumbnail_frame = int(mid)
     for i in frames.indices():
-        fb = annotate.face_box(track.xy[i]) if track.detected[i] else None
+        fb = annotate.face_box(track.image_xy(i)) if track.detected[i] else None
         if fb:
             media.face_boxes[str(i)] = fb
     # phases + good-form reference stills (core.reference works on the JSON shape of media)
@@ -300,7 +327,7 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
             for j, i in enumerate(idx):
                 img = frames.get(i)
                 if track.detected[i]:
-                    annotate.draw_skeleton(img, track.xy[i], track.vis[i])
+                    annotate.draw_skeleton(img, track.image_xy(i), track.vis[i])
                 if j % 10 == 0:
                     prog("Drawing the annotated video", 0.9 + 0.09 * j / max(1, n))
                 yield img

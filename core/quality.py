@@ -39,7 +39,7 @@ def body_in_frame_fraction(track: Track, margin: float = 0.01) -> float:
     det = track.detected
     if not det.any():
         return 0.0
-    xy = track.xy[det][:, BODY_POINTS]
+    xy = track.image_xy()[det][:, BODY_POINTS]  # the frames' own pixels
     vis = track.vis[det][:, BODY_POINTS]
     w, h = track.width, track.height
     inside = ((xy[..., 0] > -margin * w) & (xy[..., 0] < (1 + margin) * w)
@@ -59,7 +59,7 @@ def in_view_fractions(track: Track, margin: float = 0.0, min_vis: float = 0.5) -
     det = track.detected
     if not det.any():
         return {g: 0.0 for g in LANDMARK_GROUPS}
-    xy, vis = track.xy[det], track.vis[det]
+    xy, vis = track.image_xy()[det], track.vis[det]  # the frames' own pixels
     w, h = track.width, track.height
     out = {}
     for g, sides in LANDMARK_GROUPS.items():
@@ -84,7 +84,7 @@ def runner_height_fraction(track: Track) -> float:
     det = track.detected
     if not det.any():
         return 0.0
-    y = track.xy[det][:, :, 1]
+    y = track.image_xy()[det][:, :, 1]
     return float(np.nanmedian(np.nanmax(y, axis=1) - np.nanmin(y, axis=1)) / track.height)
 
 
@@ -161,12 +161,21 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
             "Film one continuous shot of 10-20 s of steady running; cuts, zooms and pace "
             "changes split the clip and only its longest steady stretch is scored.",
             len(segments.segments))
-    add("still", "Camera still", clip.camera_shift_pct < 15, "warn",
-        f"The background drifted by {clip.camera_shift_pct:.0f} % of the frame width.",
-        "Put the phone on a tripod or lean it against something; don't follow the runner.",
-        clip.camera_shift_pct)
+    if not clip.camera_ok:  # the steps' timing and positions cannot be trusted: no gait checks
+        add("still", "Camera motion followed", False, "fail", clip.camera_reason,
+            "Put the phone on a tripod, or follow the runner smoothly with detailed background "
+            "(not a plain wall) around them.", clip.camera_shift_pct)
+    elif clip.camera_moved:
+        add("still", "Camera motion followed", True, "info",
+            f"The camera moved (up to {clip.camera_shift_pct:.0f} % of the frame width); "
+            "positions were measured against the background.", "", clip.camera_shift_pct)
+    else:
+        add("still", "Camera still", True, "info", "The camera stood still.", "",
+            clip.camera_shift_pct)
     n_ic = len(events.ics)
-    if feet_seen:
+    if not clip.camera_ok:
+        pass
+    elif feet_seen:
         add("steps", "Enough steps", n_ic >= MIN_STEPS, "fail",
             f"{n_ic} clear foot contacts found (at least {MIN_STEPS} needed).",
             "Film 10-20 s of steady running.", n_ic)
@@ -181,7 +190,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     # the rhythm means nothing on a mostly hidden body
     body_ok = det >= 0.5 and (body >= 0.5 or (seen["trunk"] >= MIN_IN_VIEW
                                               and len(left) >= MIN_MEASURES_LEFT))
-    if cad is not None and body_ok:
+    if cad is not None and body_ok and clip.camera_ok:
         if cad < SLOW_MOTION_SPM and not clip.capture_fps_given:
             add("rate", "Running rhythm", False, "fail",
                 f"The steps come at {cad:.0f} per minute of video: far too slow for real time. "
@@ -203,7 +212,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
                 "Upload the clip at normal speed.", cad)
         else:
             add("rate", "Running rhythm", True, "info", f"{cad:.0f} steps per minute.", "", cad)
-    if view.view == "side":
+    if view.view == "side" and clip.camera_ok:
         df = duty_factor(events)
         if df is not None and df > 0.6 and (cad or 0) < 160:
             add("flight", "Running, not walking", False, "fail",

@@ -89,8 +89,9 @@ def pick_stride(track, events) -> dict[str, Any] | None:
 
 def _phase_points(track, frame: int) -> list[list[float] | None]:
     out = []
+    xy = track.image_xy(frame)  # drawn on the frame: its own pixels
     for i in BODY:
-        x, y = track.xy[frame, i]
+        x, y = xy[i]
         out.append([round(float(x), 1), round(float(y), 1)] if np.isfinite(x) and np.isfinite(y) else None)
     return out
 
@@ -201,11 +202,14 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
         if img is None:
             continue
         you = img.copy()
-        xy = track.xy[f]
-        pts = {"hip": (xy[LM["l_hip"]] + xy[LM["r_hip"]]) / 2,
-               "shoulder": (xy[LM["l_shoulder"]] + xy[LM["r_shoulder"]]) / 2,
-               "knee": xy[LM[f"{s}_knee"]], "ankle": xy[LM[f"{s}_ankle"]]}
-        m_you = measures(pts["hip"], pts["shoulder"], pts["knee"], pts["ankle"], leg_px, fwd)
+        def body(xy):
+            return {"hip": (xy[LM["l_hip"]] + xy[LM["r_hip"]]) / 2,
+                    "shoulder": (xy[LM["l_shoulder"]] + xy[LM["r_shoulder"]]) / 2,
+                    "knee": xy[LM[f"{s}_knee"]], "ankle": xy[LM[f"{s}_ankle"]]}
+        lv = body(track.xy[f])  # measured level (core.camera), drawn on the frame's pixels
+        m_you = measures(lv["hip"], lv["shoulder"], lv["knee"], lv["ankle"], leg_px, fwd)
+        xy = track.image_xy(f)
+        pts = body(xy)
         from .annotate import draw_skeleton
         draw_skeleton(you, xy, track.vis[f])
         draw_measures(you, pts["hip"], pts["shoulder"], pts["knee"], pts["ankle"], m_you, _YOU, side)

@@ -1,14 +1,19 @@
 """Shared fixtures of the app tests.
 
-The engine runs at most once per test session and clip (session-scoped fixtures below run
-it through :mod:`ui.analysis`, so the app's own per-clip cache is warm afterwards and an
-AppTest upload of the same clip does not re-run the pose model). Real clips are read from
+The pose model runs at most once per test session, clip and pose options: every analysis in
+the run (session fixtures below, ``tests/engine_cache.py``, the browser tests' app servers and
+their job workers, each pytest-xdist worker) shares one pose-track cache folder
+(``FORMCHECK_POSE_CACHE``, :mod:`core.pose_cache`) made fresh for the run. The session fixtures
+run the engine through :mod:`ui.analysis`, so the app's own per-clip result cache is warm
+afterwards and an AppTest upload of the same clip does not re-run the engine at all. Real clips are read from
 ``../shared/clips`` beside the repository and never copied into it.
 """
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,6 +34,39 @@ from browser_kit import browser  # noqa: E402,F401 - the module-scoped Chromium 
 SHARED_NEEDS = ("clips/labels.json", "clips/zzzhushi_male_side_treadmill.mp4",
                 "clips/mhuang_IMG_5396.mp4", "synthetic/syn_side_good_60.mp4",
                 "synthetic/syn_side_good_60_truth.json", "seeds", "spec/METRICS.md")
+
+
+def pytest_configure(config) -> None:
+    """One pose-track cache folder for the whole run (``core.pose_cache``): a clip goes
+    through pose once per pose options, whichever test, fixture, pytest-xdist worker or
+    browser test's app server (they inherit the environment) asks for it. Always a fresh
+    folder, so every run still runs pose once per clip and options."""
+    from core import pose_cache
+
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller's folder
+        return
+    folder = tempfile.mkdtemp(prefix="formcheck-pose-cache-")
+    os.environ[pose_cache.ENV] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist (``--dist loadgroup``, pytest.ini) a module whose tests share a
+    module-scoped fixture (an app server, Chromium, a live run, fresh renders) runs on one
+    worker, so that fixture is built once; the tests on the PostgreSQL / S3 / Redis services
+    (``services`` fixture, or a ``backend`` other than SQLite) share one worker too, so a run without ``scripts/test.sh`` starts
+    those servers once, not once per worker. Other tests spread over the workers freely."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or item.get_closest_marker("xdist_group"):
+            continue
+        spec = getattr(item, "callspec", None)
+        on_servers = spec is not None and spec.params.get("backend", "sqlite") != "sqlite"
+        if "services" in item.fixturenames or on_servers:
+            item.add_marker(pytest.mark.xdist_group("services"))
+            continue
+        if any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 def missing_shared() -> list[str]:

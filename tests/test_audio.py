@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 
 from core import audio as A
 from core.synthetic import PRESETS, simulate
-from core.synthetic.audio import SoundSpec, mux_sound, synth_sound, write_clip_with_sound
+from core.synthetic.audio import (SoundSpec, synth_sound, write_clip_with_sound,
+                                  write_sound_only_clip)
 from engine_cache import CLIPS, metric, report_for
 
 SECONDS = 8.0
@@ -29,19 +29,8 @@ CADENCE = MOTION.truth["cadence_spm"]
 
 def _clip_with_sound(tmp_path: Path, spec: SoundSpec | None) -> Path:
     """A small silent-picture mp4 (64 x 64, 10 fps) with ``spec``'s sound track."""
-    path = tmp_path / "clip.mp4"
-    with av.open(str(path), "w") as c:
-        s = c.add_stream("libx264", rate=10)
-        s.width = s.height = 64
-        s.pix_fmt = "yuv420p"
-        for i in range(int(SECONDS * 10)):
-            f = av.VideoFrame.from_ndarray(np.zeros((64, 64, 3), np.uint8), format="rgb24")
-            f.pts = i
-            c.mux(s.encode(f))
-        c.mux(s.encode(None))
-    if spec is not None:
-        mux_sound(path, synth_sound(CONTACTS, SECONDS, spec))
-    return path
+    return write_sound_only_clip(tmp_path / "clip.mp4", SECONDS,
+                                 None if spec is None else synth_sound(CONTACTS, SECONDS, spec))
 
 
 @pytest.mark.parametrize("diff_db", [0.0, 4.0, 8.0])

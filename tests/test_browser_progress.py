@@ -75,7 +75,7 @@ def test_two_uploads_trends_and_compare(server, browser):
     goto(page, base, "history", "History")
     expect(page.get_by_role("heading", name="Trends", exact=True)).to_be_visible()
     charts = page.locator('[data-testid="stVegaLiteChart"]')
-    expect(charts.first).to_be_visible()
+    expect(charts.nth(3)).to_be_visible()  # the charts draw one after another: wait for the 4th
     assert charts.count() >= 4  # cadence, overstride, lean, contact time (+ overall score)
     expect(page.get_by_text("Tick Compare on two sessions below.")).to_be_visible()
     expect(page.get_by_role("button", name="Compare the two")).to_be_disabled()

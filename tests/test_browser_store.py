@@ -19,7 +19,8 @@ from tests.services import service_env
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# the services fixture's worker (tests/conftest.py): one set of servers per run
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("services")]
 
 if not CHROMIUM.exists():
     pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)

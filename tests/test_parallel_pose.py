@@ -17,6 +17,7 @@ from core.pipeline import AnalysisOptions, ClipStatsCollector, FrameStore, analy
 from core.pose import MediaPipePose
 from core.video import iter_frames, probe
 
+from clipgen import cut_clip
 from conftest import SIDE_CLIP
 
 pytestmark = pytest.mark.slow
@@ -32,17 +33,21 @@ def test_plan_covers_the_clip_once():
     assert chunks[0][1] - chunks[0][0] > chunks[1][1] - chunks[1][0]
 
 
-def test_split_frames_match_the_single_loop():
-    """Timestamps, frame count, kept JPEGs and clip statistics equal the single loop's."""
+def test_split_frames_match_the_single_loop(tmp_path):
+    """Timestamps, frame count, kept JPEGs and clip statistics equal the single loop's.
+    On the first 4.5 s of the clip (two chunks), so this pose pass is not a second one over the
+    whole clip with the options the reports below use."""
     if not SIDE_CLIP.is_file():
         pytest.skip("shared clip missing")
-    meta = probe(SIDE_CLIP)
+    meta = probe(cut_clip(SIDE_CLIP, tmp_path / "piece.mp4", 4.5))
+    assert parallel_pose.split_count(meta, 1.0, 60.0, 2) == 2
     frames, stats = FrameStore(meta.n_frames_est), ClipStatsCollector()
     out = parallel_pose.pose_pass(meta, 1.0, 960, 60.0, frames, stats,
                                   lambda s, f: None, meta.n_frames_est, n_proc=2)
     assert out is not None
     ts, lms, size = out
     single = [(fr.t, fr.image.shape) for fr in iter_frames(meta)]
+    assert len(single) >= 120
     assert len(ts) == len(single)
     assert np.allclose(ts, [t for t, _ in single], atol=1e-6)
     assert size == (single[0][1][1], single[0][1][0])

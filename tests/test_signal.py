@@ -182,6 +182,19 @@ def test_live_cadence_arbitrates_like_the_report() -> None:
     assert live_cadence(_events(170.0, 3, 171.0), t_end, 30.0) is None
 
 
+def test_cadence_from_contacts_shrugs_off_one_late_or_early_contact() -> None:
+    step = 60.0 / 155.0
+    t = [0.1 + i * step for i in range(7)]  # a 3 s clip
+    exact = cadence_from_ics([Event(i, x, "LR"[i % 2]) for i, x in enumerate(t)])[0]
+    assert exact == pytest.approx(155.0, abs=0.01)
+    t[5] -= 4 / 60.0  # one contact caught four frames (60 fps) early, as on a short render
+    one_off = cadence_from_ics([Event(i, x, "LR"[i % 2]) for i, x in enumerate(t)])[0]
+    assert abs(one_off - 155.0) < 0.5  # a least-squares fit reads 156.9
+    # a missed contact (a gap of two steps) still counts as two steps
+    gap = [x for i, x in enumerate(t) if i != 3]
+    assert abs(cadence_from_ics([Event(i, x, "L") for i, x in enumerate(gap)])[0] - 155.0) < 1.0
+
+
 # ----------------------------------------------------------------------------- admission
 def test_duration_is_checked_with_words_for_each_kind() -> None:
     with pytest.raises(FormCheckError, match="clip is only 1.0 s") as e:

@@ -3,7 +3,13 @@
 Clips are rendered into a temp folder by the project's own renderer (core.synthetic), so the
 truth is exact and nothing is committed. Tolerances are the acceptance ones of the synthetic
 runner issue: cadence +-1.5 spm, trunk lean +-3 deg, elbow +-8 deg, overstride and foot-strike
-statuses right, view right for side-left, side-right, front and back.
+statuses right, view right for side-left, side-right and front.
+
+The straight-arms and back presets are not rendered here: the shared renders of the same
+presets (``syn_side_straightarms_30``, ``syn_back_30``) get the same view, cadence, lean, elbow
+and overstride checks with the README's tighter tolerances in ``test_synthetic_clips.py``, and
+their foot-strike class (midfoot, facing right, 30 fps) is the waist bender's here. The sweeps
+reuse the preset's own render for the value they share with it.
 """
 import json
 
@@ -15,8 +21,7 @@ from core.synthetic import PRESETS, write_clip
 
 pytestmark = pytest.mark.slow
 SECONDS = 5.0
-CASES = ["good", "overstrider", "waist_bender", "straight_arms", "side_left",
-         "front_pelvic_drop", "back"]
+CASES = ["good", "overstrider", "waist_bender", "side_left", "front_pelvic_drop"]
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +30,10 @@ def rendered(tmp_path_factory):
     cache = {}
 
     def get(name, **over):
-        key = (name, tuple(sorted(over.items())))
+        p = PRESETS[name]
+        params = p.params.with_(**over) if over else p.params
+        key = (name, repr(params))  # a sweep value equal to the preset's: the same render
         if key not in cache:
-            p = PRESETS[name]
-            params = p.params.with_(**over) if over else p.params
             info = write_clip(root / f"{name}_{len(cache)}.mp4", params, view=p.view, fps=p.fps,
                               seconds=SECONDS)
             truth = json.loads(info.truth_json.read_text())
@@ -87,7 +92,7 @@ def test_overstride_sweep_orders_measured_values(rendered):
 
 
 def test_trunk_lean_sweep_orders_measured_values(rendered):
-    vals = [m(rendered("good", trunk_lean_deg=a)[0], "trunk_lean")["value"] for a in (2.0, 8.0, 16.0)]
+    vals = [m(rendered("good", trunk_lean_deg=a)[0], "trunk_lean")["value"] for a in (2.0, 7.0, 16.0)]
     assert vals == sorted(vals)
 
 

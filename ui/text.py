@@ -10,7 +10,8 @@ FILMING_GUIDE: list[tuple[str, str]] = [
     (":material/photo_camera:", "**Side view** for most measures (feet, knees, lean, arms). "
      "Film from **behind or in front** to check side-to-side sway, step width and arm crossover."),
     (":material/height:", "Phone on a **tripod or a steady surface at hip height**, "
-     "square to the running line, and don't follow the runner."),
+     "square to the running line. A friend **following you by hand** works too, if they pan "
+     "smoothly and there is detail in the background (not a plain wall)."),
     (":material/fit_screen:", "**Whole body in frame** from head to feet for the entire clip; "
      "the runner filling about half to three quarters of the height."),
     (":material/slow_motion_video:", "**60 fps or more** if your phone offers it "
@@ -78,11 +79,15 @@ PIPELINE_STAGES: list[tuple[str, str]] = [
      "least 6 steps) is analysed and the others are listed with their cadence."),
     ("Clean the landmarks", "Outliers are removed, left/right swaps are repaired and the tracks "
      "are smoothed; distances are expressed as a share of the runner's leg length."),
+    ("Follow the camera", "If the camera pans, shakes, zooms or is tilted, its motion is "
+     "measured from the background around the runner (corners followed from frame to frame) "
+     "and taken out, and the floor line sets the true vertical, so angles are measured "
+     "against gravity, not against the edge of the picture."),
     ("Work out the view", "Side (and which way the runner faces), front or back — each "
      "measure is only computed for the views it is valid in."),
     ("Find foot contacts", "Initial contact and toe-off of each foot, cross-checked with the "
      "rhythm of the hips."),
-    ("Check the capture", "Whole body visible, enough steady steps, camera still, one "
+    ("Check the capture", "Whole body visible, enough steady steps, camera motion followed, one "
      "runner, frame rate: a clip that fails is not scored, and you are told how to re-film."),
     ("Listen to the landings", "When the clip has sound, each landing's loudness is read "
      "near its foot contact, once the sound has been lined up with the picture (the delay is "
@@ -131,7 +136,18 @@ KNOWN_LIMITS: list[str] = [
     "and the reason. A camera at belt height reads flat landings as heel strikes: foot strike "
     "then gets low confidence and never \"work on it\".",
     "**One camera, two dimensions.** Twisting, foot turn-out and anything pointing toward the "
-    "camera are estimated with low confidence.",
+    "camera are estimated with low confidence; a camera that is low, high or not square to "
+    "the runner skews angles and distances.",
+    "**A moving camera is followed, within limits.** Pan, shake, zoom and roll are measured "
+    "from the background outside the runner as one flat motion of the picture; a camera "
+    "walking alongside sees near and far ground move at different speeds, and a background "
+    "that moves itself (a crowd, trees in wind) misleads it. With too little background detail "
+    "or shake too fast to follow, the clip is refused with that reason. A tilted phone is "
+    "levelled on the floor line: the stance feet overground, long level lines low in the "
+    "picture (a treadmill's deck, a floor edge) on a treadmill; a tilt under 1° is left "
+    "alone. On a shared clip turned by 8° and −10° trunk lean read 1.6° and 0.8° from the "
+    "untouched clip (the pose model itself reads a turned picture a little differently), so "
+    "a level phone is still best.",
     "**Landing sound compares a clip with itself.** How loud a landing sounds depends on the "
     "phone and how far it is from your feet, the floor or treadmill and your shoes, none of "
     "which FormCheck can know, so it never judges the level itself: only left against right "

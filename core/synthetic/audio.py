@@ -175,3 +175,22 @@ def write_clip_with_sound(path: str | Path, params, sound: SoundSpec, **kw):
     truth["sound"] = sound.truth()
     Path(info.truth_json).write_text(json.dumps(truth, indent=1))
     return info
+
+
+def write_sound_only_clip(path: str | Path, seconds: float,
+                          samples: np.ndarray | None, rate: int = RATE) -> Path:
+    """A tiny black-picture clip (64 x 64, 10 fps, ``seconds`` long) carrying ``samples`` as its
+    sound track (None: no sound track), for testing the sound stage on its own."""
+    path = Path(path)
+    with av.open(str(path), "w") as c:
+        s = c.add_stream("libx264", rate=10)
+        s.width = s.height = 64
+        s.pix_fmt = "yuv420p"
+        for i in range(int(seconds * 10)):
+            f = av.VideoFrame.from_ndarray(np.zeros((64, 64, 3), np.uint8), format="rgb24")
+            f.pts = i
+            c.mux(s.encode(f))
+        c.mux(s.encode(None))
+    if samples is not None:
+        mux_sound(path, samples, rate)
+    return path

@@ -1,0 +1,506 @@
+"""Camera motion and true vertical: landmarks in a ground-fixed, level frame.
+
+Contract:
+    MotionEstimator().add(image, landmarks) -> FrameStep
+        one decoded frame (BGR, working size) and its pose landmarks ((33, 4) pixels or None);
+        returns the camera's motion from the previous frame (:class:`FrameStep`). Runs inside
+        the decode loop (:func:`core.pipeline.analyze`, and per chunk in
+        :mod:`core.parallel_pose`, whose warm-up frames give each chunk's first frame its
+        predecessor).
+    accumulate(steps, size) -> CameraMotion
+        per-frame affine maps image -> reference (first frame) coordinates, the camera's pan,
+        roll and zoom, a per-frame confidence, and whether the motion could be followed
+        (``ok``; else ``reason`` says why, in the runner's words).
+    to_ground(track, motion) -> Track
+        the landmarks expressed in the reference frame (the background stays put), with
+        ``Track.to_image`` kept so overlays are still drawn on each frame's own pixels.
+    ground_line(track, events, view, frames) -> GroundLine
+        the floor (or belt) line's angle in the track's frame, from the stance feet (toe points
+        from 40-90 % of each stance, one shared slope with an offset per foot: overground) or
+        near-horizontal image lines (``cv2.HoughLinesP`` on the lower half of a few frames: a
+        treadmill, where the feet's baseline is short), each checking the other;
+        ``roll_deg`` is the correction, 0 within :data:`ROLL_DEADBAND_DEG` of level.
+    level(track, roll_deg) -> Track
+        the track rotated by -roll about the picture centre, so every sagittal angle is
+        measured against the true vertical.
+
+How: frames are turned grey and shrunk to :data:`WORK_WIDTH` px wide; the runner is masked
+out (the landmarks' box grown by :data:`MASK_GROW` of its size); corners outside the mask
+(``cv2.goodFeaturesToTrack``) in the previous frame are followed into this one with
+``cv2.calcOpticalFlowPyrLK`` and a similarity (translation, rotation, uniform scale) is fitted
+with ``cv2.estimateAffinePartial2D`` (RANSAC), so the runner, a treadmill belt or a passer-by
+count as outliers. Its confidence is the inlier count and ratio. With too few corners (a plain
+wall), ``cv2.phaseCorrelate`` on the masked frames gives a translation when its peak is clear
+(no roll or zoom: edges alone do not show them); else a frame whose background barely changed
+is taken as still, and one that changed is "lost". The steps are chained into maps to
+the first frame. A camera that never moved more than :data:`STILL_SHIFT_PCT` of the width,
+:data:`STILL_ROLL_DEG` or :data:`STILL_ZOOM_PCT` is treated as still (identity maps), so a
+tripod clip is measured exactly as before.
+
+Limits: a similarity cannot follow perspective (a camera walking alongside sees near and far
+ground move at different speeds; the fit follows the dominant background), rolling-shutter
+wobble or a background that itself moves (a crowd, trees in wind).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import cv2
+import numpy as np
+
+WORK_WIDTH = 320  # px: motion is measured on grey frames this wide
+MASK_GROW = 0.25  # the runner's box is grown by a quarter of its size each way
+MAX_CORNERS = 120  # enough for RANSAC; 300 cost 4x the time (bench/camera.md)
+CORNER_QUALITY = 0.01
+CORNER_MIN_DIST = 6  # px (working width)
+LK_WIN = (15, 15)
+LK_LEVELS = 3
+RANSAC_PX = 0.6  # px (working width): a background point within this of the fit is an inlier
+MIN_INLIERS = 15  # a fit with fewer inliers is not trusted
+MIN_INLIER_RATIO = 0.5
+REKEY_FRACTION = 0.5  # fewer of the key frame's corners followed as background: a new key
+PHASE_MIN_RESPONSE = 0.25  # phase-correlation peaks weaker than this are not a shift
+STILL_DIFF = 2.5  # grey levels: a background changing less than this between frames is still
+BAD_FRACTION = 0.2  # more frames than this the camera could not be followed in: refused
+STILL_SHIFT_PCT = 1.0  # a camera that never moved more than this (% width) ...
+STILL_ROLL_DEG = 0.3  # ... nor turned more than this ...
+STILL_ZOOM_PCT = 0.5  # ... nor zoomed more than this is still: identity maps
+ROLL_DEADBAND_DEG = 1.0  # a floor within this of level is taken as level (the estimate's noise)
+MAX_ROLL_DEG = 20.0  # a floor steeper than this is not a floor line: no levelling
+
+
+@dataclass
+class FrameStep:
+    """The camera's motion from the previous frame to this one, in working-size pixels.
+
+    ``m``: 2x3 similarity mapping previous-frame points to this frame's (identity when
+    unknown); ``method``: "first", "features", "phase", "still" or "lost"; ``inliers`` /
+    ``tracked``: RANSAC inliers among the followed corners; ``diff``: mean grey-level change of
+    the background (runner masked out) between the two frames.
+    """
+
+    m: np.ndarray
+    method: str
+    inliers: int = 0
+    tracked: int = 0
+    diff: float = 0.0
+
+    @property
+    def confidence(self) -> float:
+        """0..1: inlier ratio, scaled down below :data:`MIN_INLIERS` inliers (1 for the
+        first frame and still frames, 0.5 for a phase-correlation shift, 0 when lost)."""
+        if self.method in ("first", "still"):
+            return 1.0
+        if self.method == "phase":
+            return 0.5
+        if self.method == "lost" or self.tracked == 0:
+            return 0.0
+        return float(self.inliers / self.tracked * min(1.0, self.inliers / MIN_INLIERS))
+
+
+def _runner_box(lm: np.ndarray | None, scale: float, shape: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    if lm is None:
+        return None
+    xy = np.asarray(lm)[:, :2] * scale
+    ok = np.all(np.isfinite(xy), axis=1)
+    if not ok.any():
+        return None
+    (x0, y0), (x1, y1) = xy[ok].min(axis=0), xy[ok].max(axis=0)
+    gx, gy = MASK_GROW * (x1 - x0) + 4, MASK_GROW * (y1 - y0) + 4
+    h, w = shape
+    return (max(0, int(x0 - gx)), max(0, int(y0 - gy)), min(w, int(x1 + gx) + 1),
+            min(h, int(y1 + gy) + 1))
+
+
+class MotionEstimator:
+    """Camera motion during the decode pass (see module docstring).
+
+    Corners are found in a *key* frame and followed into every later frame (starting from
+    where they were in the previous frame), so a still or slowly moving camera adds no
+    frame-to-frame error; a new key frame is taken when fewer than :data:`REKEY_FRACTION` of
+    the key's corners are still followed as background (the picture moved on, or the runner
+    covered them). Each frame's step is the change of the key -> frame map.
+    """
+
+    def __init__(self) -> None:
+        self.prev: np.ndarray | None = None
+        self.prev_mask: np.ndarray | None = None
+        self.key: np.ndarray | None = None
+        self.key_pts: np.ndarray | None = None  # (K, 1, 2) corners in the key frame
+        self.prev_pts: np.ndarray | None = None  # where they were in the previous frame
+        self.key_to_prev = np.eye(3)
+        self.scale = 1.0
+
+    def add(self, image: np.ndarray, landmarks: np.ndarray | None) -> FrameStep:
+        h, w = image.shape[:2]
+        self.scale = WORK_WIDTH / w if w > WORK_WIDTH else 1.0
+        sw, sh = int(round(w * self.scale)), int(round(h * self.scale))
+        gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        small = cv2.resize(gray, (sw, sh), interpolation=cv2.INTER_AREA) if self.scale != 1 else gray
+        mask = np.full((sh, sw), 255, np.uint8)
+        box = _runner_box(landmarks, self.scale, (sh, sw))
+        if box is not None:
+            mask[box[1]:box[3], box[0]:box[2]] = 0
+        prev, prev_mask = self.prev, self.prev_mask
+        self.prev, self.prev_mask = small, mask
+        if prev is None or prev.shape != small.shape:
+            self._rekey(small, mask)
+            return FrameStep(np.eye(2, 3), "first")
+        step = self._from_key(small, mask, prev, prev_mask)
+        if step is None:  # the key is no use here: frame to frame, then a new key
+            step = self._estimate(prev, prev_mask, small, mask)
+            self._rekey(small, mask)
+        step.m = _rescale(step.m, self.scale)
+        return step
+
+    def _rekey(self, small: np.ndarray, mask: np.ndarray) -> None:
+        self.key = small
+        self.key_pts = cv2.goodFeaturesToTrack(small, MAX_CORNERS, CORNER_QUALITY,
+                                               CORNER_MIN_DIST, mask=mask)
+        self.prev_pts = None if self.key_pts is None else self.key_pts.copy()
+        self.key_to_prev = np.eye(3)
+
+    def _from_key(self, cur, mask, prev, prev_mask) -> FrameStep | None:
+        if self.key_pts is None or len(self.key_pts) < MIN_INLIERS:
+            return None
+        p1, st, _err = cv2.calcOpticalFlowPyrLK(self.key, cur, self.key_pts, self.prev_pts.copy(),
+                                                winSize=LK_WIN, maxLevel=LK_LEVELS,
+                                                flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
+        if p1 is None:
+            return None
+        good = st.ravel() == 1
+        ix = np.clip(p1[:, 0, 0].astype(int), 0, cur.shape[1] - 1)
+        iy = np.clip(p1[:, 0, 1].astype(int), 0, cur.shape[0] - 1)
+        good &= mask[iy, ix] > 0
+        tracked = int(good.sum())
+        if tracked < MIN_INLIERS:
+            return None
+        m, inliers = cv2.estimateAffinePartial2D(self.key_pts[good], p1[good], method=cv2.RANSAC,
+                                                 ransacReprojThreshold=RANSAC_PX, maxIters=500,
+                                                 confidence=0.995)
+        inl = int(inliers.sum()) if inliers is not None else 0
+        if m is None or inl < MIN_INLIERS or inl < MIN_INLIER_RATIO * tracked:
+            return None
+        key_to_cur = _h(m)
+        step = (key_to_cur @ _h(cv2.invertAffineTransform(self.key_to_prev[:2])))[:2]
+        both = cv2.bitwise_and(prev_mask, mask) > 0
+        diff = float(np.abs(cur.astype(np.int16) - prev)[both].mean()) if both.any() else 0.0
+        out = FrameStep(step, "features", inl, tracked, diff)
+        if inl < REKEY_FRACTION * len(self.key_pts):
+            self._rekey(cur, mask)
+        else:
+            self.prev_pts = p1
+            self.key_to_prev = key_to_cur
+        return out
+
+    def _estimate(self, prev, prev_mask, cur, mask) -> FrameStep:
+        both = cv2.bitwise_and(prev_mask, mask)
+        bg = both > 0
+        diff = float(np.abs(cur.astype(np.int16) - prev)[bg].mean()) if bg.any() else 0.0
+        p0 = cv2.goodFeaturesToTrack(prev, MAX_CORNERS, CORNER_QUALITY, CORNER_MIN_DIST,
+                                     mask=prev_mask)
+        tracked = inl = 0
+        if p0 is not None and len(p0) >= MIN_INLIERS:
+            p1, st, _err = cv2.calcOpticalFlowPyrLK(prev, cur, p0, None, winSize=LK_WIN,
+                                                    maxLevel=LK_LEVELS)
+            good = st.ravel() == 1
+            if p1 is not None:
+                ix = np.clip(p1[:, 0, 0].astype(int), 0, cur.shape[1] - 1)
+                iy = np.clip(p1[:, 0, 1].astype(int), 0, cur.shape[0] - 1)
+                good &= mask[iy, ix] > 0  # landed on the runner: not background
+                tracked = int(good.sum())
+            if tracked >= MIN_INLIERS:
+                m, inliers = cv2.estimateAffinePartial2D(p0[good], p1[good], method=cv2.RANSAC,
+                                                         ransacReprojThreshold=RANSAC_PX,
+                                                         maxIters=500, confidence=0.995)
+                inl = int(inliers.sum()) if inliers is not None else 0
+                if m is not None and inl >= MIN_INLIERS and inl >= MIN_INLIER_RATIO * tracked:
+                    return FrameStep(m, "features", inl, tracked, diff)
+        fill = float(np.median(cur[bg])) if bg.any() else 0.0
+        a = np.where(bg, prev, fill).astype(np.float32)
+        b = np.where(bg, cur, fill).astype(np.float32)
+        win = cv2.createHanningWindow(cur.shape[::-1], cv2.CV_32F)
+        (dx, dy), resp = cv2.phaseCorrelate(a, b, win)
+        if resp >= PHASE_MIN_RESPONSE:
+            return FrameStep(np.array([[1.0, 0, dx], [0, 1.0, dy]]), "phase", inl, tracked, diff)
+        if diff < STILL_DIFF:
+            return FrameStep(np.eye(2, 3), "still", inl, tracked, diff)
+        return FrameStep(np.eye(2, 3), "lost", inl, tracked, diff)
+
+
+def _rescale(m: np.ndarray, scale: float) -> np.ndarray:
+    """A similarity measured on frames shrunk by ``scale``, in full working-size pixels."""
+    out = np.array(m, float).copy()
+    out[:, 2] /= scale
+    return out
+
+
+def _h(m: np.ndarray) -> np.ndarray:
+    return np.vstack([m, [0.0, 0.0, 1.0]])
+
+
+@dataclass
+class CameraMotion:
+    """The camera's motion over a clip, in the working size's pixels.
+
+    ``to_ref``: (N, 2, 3) maps from each frame's pixels to the first frame's; ``pan_px`` /
+    ``roll_deg`` / ``zoom``: (N,) the camera's translation (of the picture centre, px), roll
+    (deg, + = picture content turned counter-clockwise on screen) and scale against the first
+    frame; ``confidence``: (N,) 0..1 per frame (:attr:`FrameStep.confidence`); ``still``: no
+    motion worth compensating (identity maps); ``ok``: the motion could be followed, else
+    ``reason`` says why; ``summary``: numbers for the report's notes.
+    """
+
+    to_ref: np.ndarray
+    pan_px: np.ndarray
+    roll_deg: np.ndarray
+    zoom: np.ndarray
+    confidence: np.ndarray
+    still: bool
+    ok: bool
+    reason: str = ""
+    summary: dict = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.to_ref)
+
+
+def accumulate(steps: list[FrameStep], size: tuple[int, int]) -> CameraMotion:
+    """Chain frame-to-frame steps into maps to the first frame (see :class:`CameraMotion`)."""
+    w, h = size
+    n = len(steps)
+    to_ref = np.zeros((n, 2, 3))
+    cur = np.eye(3)
+    for i, s in enumerate(steps):
+        if i > 0:
+            cur = cur @ _h(cv2.invertAffineTransform(s.m))  # frame i -> i-1 -> ... -> 0
+        to_ref[i] = cur[:2]
+    a, b = to_ref[:, 0, 0], to_ref[:, 1, 0]
+    zoom = 1.0 / np.maximum(np.hypot(a, b), 1e-9)  # to_ref undoes the camera's zoom
+    roll = -np.degrees(np.arctan2(b, a))
+    c = np.array([w / 2.0, h / 2.0, 1.0])
+    centre_in_ref = np.einsum("nij,j->ni", to_ref, c)
+    pan = centre_in_ref - c[:2]
+    conf = np.array([s.confidence for s in steps]) if n else np.zeros(0)
+    methods = [s.method for s in steps]
+    lost = np.array([m == "lost" for m in methods])
+    shift_pct = float(np.max(np.linalg.norm(pan, axis=1)) / max(w, 1) * 100) if n else 0.0
+    max_roll = float(np.max(np.abs(roll))) if n else 0.0
+    max_zoom = float(np.max(np.abs(zoom - 1)) * 100) if n else 0.0
+    summary = {"shift_pct": round(shift_pct, 1), "roll_deg": round(max_roll, 2),
+               "zoom_pct": round(max_zoom, 2), "lost_frames": int(lost.sum()),
+               "phase_frames": methods.count("phase"),
+               "median_confidence": round(float(np.median(conf)), 2) if n else 0.0}
+    ok, reason = True, ""
+    if n and lost.mean() > BAD_FRACTION:
+        ok = False
+        few = np.median([s.tracked for s in steps if s.method == "lost"]) < MIN_INLIERS
+        reason = (f"The camera moved in {lost.mean():.0%} of the frames in a way we could not "
+                  "follow: " + ("there is too little detail in the background around the runner."
+                                if few else "it shook or turned too fast (blurred frames)."))
+    still = ok and shift_pct < STILL_SHIFT_PCT and max_roll < STILL_ROLL_DEG and max_zoom < STILL_ZOOM_PCT
+    if still or not ok:
+        to_ref = np.tile(np.eye(2, 3), (n, 1, 1))
+    return CameraMotion(to_ref, pan, roll, zoom, conf, still, ok, reason, summary)
+
+
+def _apply(m: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """Apply per-frame 2x3 maps ``m`` (N, 2, 3) to points ``xy`` (N, K, 2)."""
+    return np.einsum("nij,nkj->nki", m[:, :, :2], xy) + m[:, None, :, 2]
+
+
+def _invert(m: np.ndarray) -> np.ndarray:
+    return np.array([cv2.invertAffineTransform(k) for k in m]) if len(m) else m
+
+
+def to_ground(track, motion: CameraMotion):
+    """``track`` in the first frame's (ground-fixed) pixels; ``Track.to_image`` keeps the
+    way back to each frame's own pixels. A still or unfollowable camera changes nothing."""
+    if motion.still or not motion.ok or motion.n != track.n:
+        return track
+    xy = _apply(motion.to_ref, track.xy)
+    back = _invert(motion.to_ref)
+    if track.to_image is not None:
+        back = _compose(track.to_image, back)
+    return replace(track, xy=xy, to_image=back,
+                   notes=dict(track.notes, camera_shift_pct=motion.summary.get("shift_pct", 0.0)))
+
+
+def _compose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per-frame ``a o b`` (apply b, then a)."""
+    out = np.einsum("nij,njk->nik", np.concatenate([a, np.tile([[[0, 0, 1.0]]], (len(a), 1, 1))], 1),
+                    np.concatenate([b, np.tile([[[0, 0, 1.0]]], (len(b), 1, 1))], 1))
+    return out[:, :2]
+
+
+# ----------------------------------------------------------------------------- true vertical
+@dataclass
+class GroundLine:
+    """The floor's angle in the track's frame and how it was found.
+
+    ``angle_deg``: the floor line's angle (image y down: + = the floor falls to the right on
+    screen); ``roll_deg``: the correction applied (0 within :data:`ROLL_DEADBAND_DEG`, or when
+    not confident); ``points``: stance-foot samples used; ``spread_leg``: their horizontal
+    extent in leg lengths; ``lines_deg``: the median angle of near-horizontal image lines
+    (None when none); ``confidence``: "high" / "medium" / "low"; ``source``: how.
+    """
+
+    angle_deg: float | None
+    roll_deg: float
+    points: int
+    spread_leg: float
+    lines_deg: float | None
+    confidence: str
+    source: str
+
+
+def _stance_toes(track, events) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Toe points (x, y, foot id) from 40-90 % of each stance (IC to the foot's toe-off)."""
+    xs, ys, ids = [], [], []
+    for fid, foot in enumerate("LR"):
+        s = foot.lower()
+        toe = track.p(f"{s}_toe")
+        ics = [e for e in events.ics if e.foot == foot]
+        tos = [e for e in events.tos if e.foot == foot]
+        for e in ics:
+            to = next((o for o in tos if o.at > e.at), None)
+            nxt = next((o for o in ics if o.at > e.at), None)
+            if to is None or (nxt is not None and to.at > nxt.at):
+                continue
+            a = int(math.ceil(e.at + 0.4 * (to.at - e.at)))
+            b = int(math.floor(e.at + 0.9 * (to.at - e.at)))
+            for k in range(a, b + 1):
+                if np.all(np.isfinite(toe[k])):
+                    xs.append(toe[k, 0])
+                    ys.append(toe[k, 1])
+                    ids.append(fid)
+    return np.array(xs), np.array(ys), np.array(ids, int)
+
+
+def _fit_floor(x: np.ndarray, y: np.ndarray, ids: np.ndarray) -> tuple[float, np.ndarray]:
+    """One slope, one offset per foot; twice refitted without points over 3 MADs off."""
+    keep = np.ones(len(x), bool)
+    slope = 0.0
+    for _ in range(3):
+        cols = [x[keep]] + [(ids[keep] == f).astype(float) for f in (0, 1) if (ids[keep] == f).any()]
+        coef, *_ = np.linalg.lstsq(np.column_stack(cols), y[keep], rcond=None)
+        slope = float(coef[0])
+        off = np.array([coef[1 + [f for f in (0, 1) if (ids[keep] == f).any()].index(f)]
+                        if (ids[keep] == f).any() else np.nan for f in (0, 1)])
+        r = y - slope * x - off[ids]
+        mad = float(np.nanmedian(np.abs(r - np.nanmedian(r[keep])))) + 1e-6
+        keep = np.isfinite(r) & (np.abs(r) <= 3 * 1.4826 * mad + 0.5)
+    return slope, keep
+
+
+HOUGH_FRAMES = 5
+HOUGH_MAX_TILT = 15.0  # deg: image lines steeper than this are not floor or belt lines
+
+
+def image_lines_angle(frames, track) -> float | None:
+    """Length-weighted median angle (deg, y down) of long near-horizontal lines in the lower
+    half of a few frames, outside the runner (``cv2.HoughLinesP``), turned into the track's
+    frame (through ``Track.to_image``, so a moving camera's own roll is taken out)."""
+    if frames is None or not getattr(frames, "jpeg", None):
+        return None
+    idx = [i for i in frames.indices() if i < track.n]
+    if not idx:
+        return None
+    pick = [idx[int(k)] for k in np.linspace(0, len(idx) - 1, min(HOUGH_FRAMES, len(idx)))]
+    angles, weights = [], []
+    for i in pick:
+        img = frames.get(i)
+        if img is None:
+            continue
+        gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+        h, w = gray.shape
+        edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 50, 150)
+        edges[: h // 2] = 0
+        box = _runner_box(track.image_xy(i), 1.0, (h, w))
+        if box is not None:
+            edges[box[1]:box[3], box[0]:box[2]] = 0
+        lines = cv2.HoughLinesP(edges, 1, np.pi / 360, threshold=60, minLineLength=w // 5,
+                                maxLineGap=8)
+        rel = 0.0
+        if track.to_image is not None:
+            m = track.to_image[i]
+            rel = math.degrees(math.atan2(m[1, 0], m[0, 0]))
+        for x0, y0, x1, y1 in ([] if lines is None else lines[:, 0]):
+            ang = math.degrees(math.atan2(y1 - y0, x1 - x0))
+            ang = (ang + 90) % 180 - 90
+            if abs(ang) <= HOUGH_MAX_TILT:
+                angles.append(ang - rel)
+                weights.append(math.hypot(x1 - x0, y1 - y0))
+    if len(angles) < 2:
+        return None
+    o = np.argsort(angles)
+    cw = np.cumsum(np.array(weights)[o])
+    return float(np.array(angles)[o][np.searchsorted(cw, cw[-1] / 2)])
+
+
+MIN_FLOOR_POINTS = 12
+MIN_FLOOR_SPREAD = 0.3  # leg lengths: stance toes spread over less than this give no slope
+LINES_AGREE_DEG = 2.0
+
+
+OVERGROUND_SPREAD = 2.0  # leg lengths of stance-foot travel: a long floor baseline
+
+
+def ground_line(track, events, view, frames=None) -> GroundLine:
+    """The floor's angle and the roll to correct (see module docstring). Side view only.
+
+    Two cues: the stance feet (toe points from 40-90 % of each stance, one slope with an
+    offset per foot) and long near-horizontal image lines in the lower half of the picture
+    (a treadmill's deck, a floor edge, a kerb). Overground, the feet travel several leg lengths
+    over the clip (at least :data:`OVERGROUND_SPREAD`) and their line is the floor itself: it
+    wins. On a treadmill they slide half a leg length per stance and the pose model's toe point
+    wobbles by more than that baseline allows (a rolled copy of a shared clip read 5 deg off
+    from the feet, 0.3 deg from the lines), so the image lines win when there are any. Both
+    within :data:`LINES_AGREE_DEG`: "high" confidence, one cue only: "medium", disagreeing:
+    "low". A floor within :data:`ROLL_DEADBAND_DEG` of level is left alone.
+    """
+    if view.view != "side":
+        return GroundLine(None, 0.0, 0, 0.0, None, "low", "not a side view: no floor line")
+    lines = image_lines_angle(frames, track)
+    x, y, ids = _stance_toes(track, events)
+    leg = track.leg_length_px()
+    spread = float(np.ptp(x) / leg) if len(x) and np.isfinite(leg) and leg > 0 else 0.0
+    feet, n_used = None, int(len(x))
+    if len(x) >= MIN_FLOOR_POINTS and spread >= MIN_FLOOR_SPREAD:
+        slope, keep = _fit_floor(x, y, ids)
+        feet, n_used = math.degrees(math.atan(slope)), int(keep.sum())
+    if feet is not None and (spread >= OVERGROUND_SPREAD or lines is None):
+        ang, source = feet, "stance feet"
+    elif lines is not None:
+        ang, source = lines, "image lines"
+    else:
+        return GroundLine(None, 0.0, n_used, round(spread, 2), None, "low",
+                          "no floor line found (too few stance-foot points, no image lines)")
+    if feet is not None and lines is not None:
+        conf = "high" if abs(lines - feet) <= LINES_AGREE_DEG else "low"
+    else:
+        conf = "medium"
+    if abs(ang) > MAX_ROLL_DEG:
+        return GroundLine(round(ang, 2), 0.0, n_used, round(spread, 2),
+                          None if lines is None else round(lines, 2), "low",
+                          "no plausible floor line (steeper than 20 deg)")
+    roll = ang if abs(ang) > ROLL_DEADBAND_DEG else 0.0
+    return GroundLine(round(ang, 2), round(roll, 2), n_used, round(spread, 2),
+                      None if lines is None else round(lines, 2), conf, source)
+
+
+def level(track, roll_deg: float):
+    """``track`` turned by -``roll_deg`` about the picture centre (floor level, true
+    vertical up); ``Track.to_image`` is updated so overlays stay on the frames' pixels."""
+    if not roll_deg:
+        return track
+    c = (track.width / 2.0, track.height / 2.0)
+    r = cv2.getRotationMatrix2D(c, roll_deg, 1.0)  # + = counter-clockwise on screen
+    rs = np.tile(r, (track.n, 1, 1))
+    xy = _apply(rs, track.xy)
+    back = np.tile(cv2.invertAffineTransform(r), (track.n, 1, 1))
+    if track.to_image is not None:
+        back = _compose(track.to_image, back)
+    return replace(track, xy=xy, to_image=back, notes=dict(track.notes, roll_deg=round(roll_deg, 2)))

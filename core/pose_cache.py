@@ -1,0 +1,174 @@
+"""A disk cache of pose tracks: the same clip with the same pose options runs pose once.
+
+Contract:
+    cache_dir() -> Path | None
+        where tracks are kept: ``FORMCHECK_POSE_CACHE`` (a folder; ``off`` / ``0`` / empty
+        turns it off). Unset: off. Tests, CI and the browser tests' app servers share one
+        folder through that variable; an installation may point it next to its store
+        (e.g. ``$FORMCHECK_DATA_DIR/pose_cache``).
+    open_slot(meta, scale, max_side, max_seconds, n_proc) -> Slot | None
+        the cache entry of one clip + pose options, locked (``fcntl.flock``) so a second
+        process analysing the same clip waits for the first and then reads its track instead
+        of running pose again. None when the cache is off or the folder is not writable.
+    Slot.replay(frames, stats, progress, n_est) -> (ts, lms, size) | None
+        on a hit: decodes the clip (no pose) to fill ``frames`` (JPEG store) and ``stats``
+        (clip statistics) exactly as the pose loop does, and returns the cached per-frame
+        timestamps, ``(33, 4)`` landmarks (or None) and working size. None on a miss, or when
+        the decode does not give the cached frames' timestamps (then nothing is filled).
+    Slot.save(ts, lms, size); Slot.release()
+
+Key: SHA-256 of the clip's bytes + the options that change what pose sees or returns (working
+size ``max_side``, ``max_seconds``, the slow-motion time scale, the number of processes the
+pose pass is split over, since :mod:`core.parallel_pose` tracks a little differently after
+each cut) + the pose model's name (``MediaPipePose.name``, which carries the mediapipe
+version) + :data:`FORMAT`. Options that only act after pose (height, view, video output) are
+not in the key: re-analysing a clip with another height or view skips pose.
+
+An entry is one compressed ``.npz`` (about 60 kB per 10 s at 30 fps) written atomically
+(temp file + ``os.replace``). It holds body landmarks, no pictures; nothing here expires or is
+removed by deleting a report, which is why the cache is off unless configured.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger("formcheck.pose_cache")
+
+ENV = "FORMCHECK_POSE_CACHE"
+FORMAT = 1  # bump when what an entry holds, or how pose is run, changes
+_OFF = ("", "0", "off", "false", "no")
+
+
+def cache_dir() -> Path | None:
+    raw = os.environ.get(ENV, "").strip()
+    return None if raw.lower() in _OFF else Path(raw)
+
+
+def file_digest(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def entry_key(digest: str, scale: float, max_side: int, max_seconds: float, n_proc: int,
+              model: str) -> str:
+    opts = json.dumps({"max_side": int(max_side), "max_seconds": round(float(max_seconds), 6),
+                       "scale": round(float(scale), 9), "n_proc": int(n_proc), "model": model,
+                       "format": FORMAT}, sort_keys=True)
+    return f"{digest[:32]}-{hashlib.sha256(opts.encode()).hexdigest()[:16]}"
+
+
+class Slot:
+    """One locked cache entry (see module docstring)."""
+
+    def __init__(self, meta, scale: float, max_side: int, max_seconds: float, path: Path,
+                 lock_fd: int) -> None:
+        self.meta, self.scale, self.max_side, self.max_seconds = meta, scale, max_side, max_seconds
+        self.path = path
+        self._lock_fd: int | None = lock_fd
+        self.hit = False
+
+    def _load(self):
+        if not self.path.is_file():
+            return None
+        try:
+            with np.load(self.path, allow_pickle=False) as z:
+                ts = z["ts"].astype(float).tolist()
+                found = z["found"].astype(bool)
+                lm = z["lms"].astype(np.float32)
+                size = (int(z["size"][0]), int(z["size"][1]))
+        except (OSError, ValueError, KeyError):
+            log.warning("unreadable pose cache entry %s: running pose", self.path, exc_info=True)
+            return None
+        lms = [lm[i].copy() if found[i] else None for i in range(len(ts))]
+        return ts, lms, size
+
+    def replay(self, frames, stats, progress, n_est: int):
+        """The cached track, with ``frames`` and ``stats`` filled by a decode without pose
+        (the caller releases the lock, also when this raises)."""
+        return self._replay(frames, stats, progress, n_est)
+
+    def _replay(self, frames, stats, progress, n_est: int):
+        from .admission import ClipStatsCollector, FrameStore
+        from .video import iter_frames
+
+        got = self._load()
+        if got is None:
+            return None
+        ts, lms, size = got
+        own_frames = FrameStore(0)
+        own_frames.step = frames.step
+        own_stats = ClipStatsCollector()
+        seen: list[float] = []
+        for fr in iter_frames(self.meta, max_side=self.max_side, time_scale=self.scale,
+                              max_seconds=self.max_seconds):
+            seen.append(fr.t)
+            own_frames.add(fr.index, fr.image)
+            own_stats.add(fr.image)
+            if fr.index % 5 == 0:
+                progress("Finding the runner in each frame",
+                         min(0.8, 0.02 + 0.78 * fr.index / max(1, n_est)))
+        if len(seen) != len(ts) or not np.allclose(seen, ts, atol=1e-3):
+            log.warning("pose cache entry %s does not match the clip's frames: running pose",
+                        self.path)
+            return None
+        frames.jpeg.update(own_frames.jpeg)
+        stats.__dict__.update(own_stats.__dict__)
+        self.hit = True
+        return ts, lms, size
+
+    def save(self, ts, lms, size) -> None:
+        if self.hit:
+            return
+        n = len(ts)
+        arr = np.full((n, 33, 4), np.nan, np.float32)
+        found = np.zeros(n, bool)
+        for i, lm in enumerate(lms):
+            if lm is not None:
+                arr[i] = lm
+                found[i] = True
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                np.savez_compressed(f, ts=np.asarray(ts, float), lms=arr, found=found,
+                                    size=np.asarray(size, int))
+            os.replace(tmp, self.path)
+        except OSError:
+            log.warning("could not write pose cache entry %s", self.path, exc_info=True)
+
+    def __del__(self) -> None:
+        self.release()
+
+    def release(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor drops the flock
+            self._lock_fd = None
+
+
+def open_slot(meta, scale: float, max_side: int, max_seconds: float, n_proc: int) -> Slot | None:
+    """The locked cache entry for ``meta``'s clip and these pose options (None: cache off)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    from .pose import MediaPipePose
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        key = entry_key(file_digest(meta.path), scale, max_side, max_seconds, n_proc,
+                        MediaPipePose.name)
+        fd = os.open(folder / f"{key}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        log.warning("pose cache %s is not usable: running pose without it", folder, exc_info=True)
+        return None
+    fcntl.flock(fd, fcntl.LOCK_EX)  # waits while another process runs pose on this clip
+    return Slot(meta, scale, max_side, max_seconds, folder / f"{key}.npz", fd)

@@ -1,0 +1,77 @@
+"""End to end: a shared tripod clip re-filmed by a moving or rolled camera (tests/camgen.py)
+reads like its tripod original. The real engine, pose model included, on 8-s cuts (slow)."""
+from __future__ import annotations
+
+import functools
+import tempfile
+from pathlib import Path
+
+import cv2
+import pytest
+
+from camgen import warp_clip
+from clipgen import cut_clip
+from engine_cache import CLIPS, metric
+from core.pipeline import AnalysisOptions, analyze
+
+pytestmark = pytest.mark.slow
+SRC = CLIPS / "zzzhushi_male_side_treadmill.mp4"
+SECONDS = 8.0
+_TMP = Path(tempfile.mkdtemp(prefix="fc_cam_"))
+
+
+@functools.lru_cache(maxsize=None)
+def _report(kind: str, **kw) -> dict:
+    if not SRC.is_file():
+        pytest.skip("shared clip missing")
+    name = kind + "".join(f"_{k}{v}" for k, v in sorted(kw.items()))
+    dst = _TMP / f"{name}.mp4"
+    if kind == "tripod":
+        cut_clip(SRC, dst, SECONDS)
+    else:
+        border = cv2.BORDER_REFLECT if kind == "wild" else cv2.BORDER_CONSTANT
+        warp_clip(SRC, dst, kind, SECONDS, seed=4, border=border, **kw)
+    return analyze(dst, AnalysisOptions(write_video=False), _TMP / name)
+
+
+def _value(r, mid):
+    m = metric(r, mid)
+    assert m is not None, (mid, r["status"], r["quality"]["summary"])
+    return m["value"]
+
+
+@pytest.mark.parametrize("kind,kw", [
+    pytest.param("roll", {"roll_deg": 8.0}, marks=pytest.mark.xfail(
+        reason="known limit: trunk lean reads 1.6 deg above the tripod cut at an 8 deg roll "
+               "(the pose model reads the turned picture ~0.8 deg differently, the floor lines "
+               "0.3 deg short)")),
+    ("roll", {"roll_deg": -10.0}), ("pan", {}), ("handheld", {})])
+def test_moved_or_rolled_camera_reads_like_the_tripod(kind, kw):
+    ref, r = _report("tripod"), _report(kind, **kw)
+    print(f"\n{kind} {kw}: cadence {_value(r, 'cadence'):.2f} vs {_value(ref, 'cadence'):.2f}, "
+          f"trunk lean {_value(r, 'trunk_lean'):.2f} vs {_value(ref, 'trunk_lean'):.2f}, "
+          f"roll corrected {r['cleaning'].get('roll_corrected_deg')} vs "
+          f"{ref['cleaning'].get('roll_corrected_deg')}, camera {r['cleaning'].get('camera_shift_pct')}")
+    assert r["status"] in ("ok", "limited"), r["quality"]["summary"]
+    assert _value(r, "cadence") == pytest.approx(_value(ref, "cadence"), abs=1.5)
+    # README quotes these differences; the pose model itself reads a turned picture up to
+    # ~0.9 deg differently (unlevelled, an 8 deg roll moved lean by 8.8 deg)
+    assert _value(r, "trunk_lean") == pytest.approx(_value(ref, "trunk_lean"), abs=1.5)
+    still = next(c for c in r["quality"]["checks"] if c["id"] == "still")
+    assert still["passed"]
+    if kind == "roll":  # a rolled phone does not move: the floor line levels it
+        assert still["detail"] == "The camera stood still."
+        turned = r["cleaning"]["roll_corrected_deg"] - ref["cleaning"]["roll_corrected_deg"]
+        assert turned == pytest.approx(-kw["roll_deg"], abs=1.0)
+    else:
+        assert "measured against the background" in still["detail"]
+
+
+def test_unfollowable_camera_is_refused_with_that_reason():
+    """Every frame jumping by up to a tenth of the picture, edges reflected so the border
+    gives no clue: refused for the camera, not as walking or slow motion."""
+    r = _report("wild")
+    assert r["status"] == "refused"
+    summary = r["quality"]["summary"].lower()
+    assert "camera" in summary and "follow" in summary
+    assert "walking" not in summary and "slow-motion" not in summary

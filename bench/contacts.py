@@ -3,7 +3,7 @@ lean against exact truth, over renders across frame rate, cadence, strike type, 
 camera height and yaw.
 
     python bench/contacts.py [--out bench/contacts.md] [--full] [--only SUBSTR]
-                             [--cache DIR] [--keep DIR] [--no-shared]
+                             [--cache DIR] [--keep DIR] [--no-shared] [--no-level]
 
 Renders (``core.synthetic``): each case sets fps (30/60/120), cadence (150-195), speed,
 foot strike (forefoot/midfoot/heel), overstride (0-35 % of leg), the camera's height above
@@ -15,7 +15,9 @@ changed. The runner's facing is turned by the yaw, so the treadmill turns with i
 Then every clip (renders, the side-view clips of ``../shared/synthetic`` and the labelled
 side-view treadmill clips of ``../shared/clips``) goes through the engine's stages exactly as
 an upload does after the pose pass: ``landmarks.clean`` -> ``view.detect_view`` ->
-``events.detect_events`` -> ``metrics.compute_metrics``. The pose pass (MediaPipe, the same
+``events.detect_events`` -> the floor line (``pipeline._true_vertical``: levelled, contacts
+found again; the clip's frames are decoded for its image lines; ``--no-level`` skips it) ->
+``metrics.compute_metrics``. The pose pass (MediaPipe, the same
 ``MediaPipePose`` and decoder as ``core.pipeline.analyze``) is cached per clip in ``--cache``
 (default ``~/.cache/formcheck/bench_contacts``), so changes to events and metrics re-run in
 seconds.

@@ -8,7 +8,8 @@ Contract:
 
 Side view (treadmill or overground): the foot's horizontal position relative to the pelvis,
 in the runner's forward direction, peaks near IC and bottoms out near TO (Zeni et al. 2008);
-IC is the middle of the foot's run-up to stance speed (from half to full speed), TO where
+IC is the middle of the foot's run-up to stance speed (from half to full speed), or later
+when neither heel nor toe is down on the ground yet, TO where
 the toe has lifted off its stance level and rises at take-off speed. Front/back view: a foot is on the ground while it sits
 at its lowest image height; IC/TO are the edges of that plateau.
 """
@@ -161,6 +162,54 @@ def _refine_contact(t: np.ndarray, x: np.ndarray, peak: int, trough: int | None,
 TOE_LIFT_FRAC = 0.02  # of leg length: how far the toe rises off its stance level at toe-off
 
 
+FOOT_DOWN_SEARCH_S = 0.1  # the foot's arrival at the ground is looked for this far around IC
+
+
+def foot_down(t: np.ndarray, heel_y: np.ndarray, toe_y: np.ndarray, ic: float,
+              trough: float, leg: float) -> float | None:
+    """The first moment the heel or the toe comes within :data:`TOE_LIFT_FRAC` of leg of its
+    own stance level (sub-frame linear crossing, image y grows downward), searched from
+    :data:`FOOT_DOWN_SEARCH_S` before ``ic`` to as long after it; None when neither point
+    comes down across that level there (it was already down, or dropped frames).
+
+    A foot cannot be in contact while both its heel and its toe are above the ground, so
+    the contact is no earlier than this (:func:`_side_contact`). Each point's stance level is
+    its median height over the first 60 % of the stance window (IC to the rearmost point), as
+    for the toe-off (:func:`_toe_lift`), and the tolerance is the same 2 % of leg. On
+    forefoot landings the heel and ankle reach stance speed before the forefoot has settled,
+    so the run-up alone caught them up to 3.4 frames early at 120 fps (``bench/contacts.md``).
+    """
+    n = len(heel_y)
+    fps = 1.0 / float(np.median(np.diff(t))) if n > 1 else 0.0
+    a = max(1, int(np.floor(ic - FOOT_DOWN_SEARCH_S * fps)))
+    b = min(n - 1, int(np.ceil(ic + FOOT_DOWN_SEARCH_S * fps)), int(np.floor(trough)))
+    s0, s1 = int(np.ceil(ic)), int(np.ceil(ic)) + max(2, int(0.6 * (trough - ic)))
+    found = []
+    for y in (heel_y, toe_y):
+        stance = y[s0:s1]
+        stance = stance[np.isfinite(stance)]
+        if not len(stance):
+            continue
+        thr = float(np.median(stance)) - TOE_LIFT_FRAC * leg
+        for k in range(a, b + 1):
+            y0, y1 = y[k - 1], y[k]
+            if np.isfinite(y0) and np.isfinite(y1) and y0 < thr <= y1:
+                found.append(k - 1 + float((thr - y0) / (y1 - y0)))
+                break
+    return min(found) if found else None
+
+
+def _side_contact(t: np.ndarray, front: np.ndarray, heel_y: np.ndarray, toe_y: np.ndarray,
+                  peak: int, trough: int | None, v_stance: float, leg: float) -> float:
+    """IC (sub-frame): the middle of the run-up to stance speed (:func:`_refine_contact`),
+    but no earlier than the foot comes down to the ground (:func:`foot_down`)."""
+    ic = _refine_contact(t, front, peak, trough, v_stance)
+    if trough is None:
+        return ic
+    down = foot_down(t, heel_y, toe_y, ic, float(trough), leg)
+    return ic if down is None else max(ic, down)
+
+
 TOE_LIFT_HOLD_S = 0.05  # the toe must stay lifted this long: a real toe-off keeps rising
 
 
@@ -200,16 +249,23 @@ def _toe_lift(toe_y: np.ndarray, ic: float, trough: float, leg: float,
 
 
 TOE_OFF_SPEED = 1.0  # leg lengths / s: how fast a toe leaving the ground rises
+TOE_CLEAR_FRAC = 0.10  # of leg length: a toe this far above its stance level is in swing
 
 
 def _toe_rising(t: np.ndarray, toe_y: np.ndarray, ic: float, trough: float,
-                leg: float) -> float | None:
-    """The moment the toe first rises faster than :data:`TOE_OFF_SPEED` (sub-frame linear
-    crossing of its upward speed, per second of real time ``t``), searched over the same
-    window as :func:`_toe_lift`. A foot that rolls over the stiff front edge of a shoe lifts
-    the pose model's toe point (which sits behind that edge) slowly, well before toe-off (on
-    our renders the 2 %-of-leg lift came 1.5-4.7 frames early at 60 fps); the toe leaving the
-    ground rises fast."""
+                leg: float, start: float | None = None) -> float | None:
+    """Where the rise that carries the toe into swing began: the toe first climbs
+    :data:`TOE_CLEAR_FRAC` of leg above its stance level (after ``start``, the lift), and
+    from there we walk back while it rises faster than :data:`TOE_OFF_SPEED` (leg lengths a
+    second of real time ``t``); the sub-frame crossing of that speed is the moment.
+
+    A foot that rolls over the stiff front edge of a shoe lifts the pose model's toe point
+    (which sits behind that edge) slowly, well before toe-off, and at 120 fps the point
+    sometimes bobs up by a few % of leg and back while the foot is still down; the toe
+    leaving the ground keeps rising fast until it is clear. Taking the first crossing of the
+    speed instead fired on that bob (6-13 frames early on 6 of 9 renders at 120 fps,
+    ``bench/contacts.md``). With no clearance within a stance's length after ``start``, the
+    first crossing after 40 % of the stance window stands in."""
     n = len(toe_y)
     a = int(np.ceil(ic))
     b = int(min(n - 1, np.floor(trough + 0.5 * (trough - ic))))
@@ -219,23 +275,40 @@ def _toe_rising(t: np.ndarray, toe_y: np.ndarray, ic: float, trough: float,
     y = np.interp(np.arange(n), np.flatnonzero(ok), toe_y[ok])
     up = -signal.derivative(t, y) / leg  # leg lengths / s, up positive (image y is down)
     thr = TOE_OFF_SPEED
-    for k in range(max(a + int(0.4 * (trough - ic)), a + 1), b + 1):
+
+    def crossing(k: int) -> float:  # up[k - 1] < thr <= up[k]
+        return k - 1 + float((thr - up[k - 1]) / (up[k] - up[k - 1]))
+
+    lo = max(a + int(0.4 * (trough - ic)), a + 1)
+    if start is not None:
+        level = float(np.median(y[a:a + max(2, int(0.6 * (trough - ic)))]))
+        k0 = max(lo, int(np.floor(start)))
+        end = min(n - 1, k0 + int(np.ceil(trough - ic)))
+        clear = np.flatnonzero(y[k0:end + 1] < level - TOE_CLEAR_FRAC * leg)
+        if len(clear):
+            k = k0 + int(clear[0])
+            while k > k0 and up[k - 1] >= thr:
+                k -= 1
+            if up[k] >= thr > up[k - 1]:
+                return crossing(k)
+            return float(k)
+    for k in range(lo, b + 1):
         if up[k] >= thr > up[k - 1]:
-            return k - 1 + float((thr - up[k - 1]) / (up[k] - up[k - 1]))
+            return crossing(k)
     return None
 
 
 def toe_off(t: np.ndarray, toe_y: np.ndarray, ic: float, trough: float, leg: float,
             hold: int) -> float | None:
-    """Toe-off: the later of the toe's lift off its stance level (:func:`_toe_lift`) and its
-    rise at take-off speed (:func:`_toe_rising`): lifted, and leaving rather than rolling.
-    On the hand-labelled treadmill clips the lift alone was already within 11 ms and the
-    later of the two is the lift there; on renders, whose stiff shoes roll over their front
+    """Toe-off: the later of the toe's lift off its stance level (:func:`_toe_lift`) and the
+    start of its rise into swing at take-off speed (:func:`_toe_rising`): lifted, and leaving
+    rather than rolling. On the hand-labelled treadmill clips the two nearly coincide (-0.2
+    and -0.4 frame from the labels); on renders, whose stiff shoes roll over their front
     edge, the rise is the later one (``bench/contacts.md``)."""
     lift = _toe_lift(toe_y, ic, trough, leg, hold)
     if lift is None:
         return None
-    rise = _toe_rising(t, toe_y, ic, trough, leg)
+    rise = _toe_rising(t, toe_y, ic, trough, leg, start=lift)
     return lift if rise is None else max(lift, rise)
 
 
@@ -287,7 +360,8 @@ def _events_side(track: Track, view: ViewResult, step_hz: float | None) -> tuple
                 continue
             nxt = tk[tk > k]
             trough = int(nxt[0]) if len(nxt) and nxt[0] - k < stride_s * fps else None
-            ic = _refine_contact(track.t, f_ok, int(k), trough, v_st)
+            ic = _side_contact(track.t, f_ok, track.p(f"{s}_heel")[:, 1], toe_y, int(k),
+                               trough, v_st, leg)
             ics.append(_event_at(track.t, ic, foot))
             if trough is not None:
                 to = toe_off(track.t, toe_y, ic, float(trough), leg,
@@ -421,7 +495,7 @@ def detect_events(track: Track, view: ViewResult) -> GaitEvents:
     if view.view == "side":
         ics, tos, notes = _events_side(track, view, step_hz)
         method = ("side: foot position relative to pelvis (Zeni), IC at the middle of the run-up "
-                  "to stance speed, TO at the toe lift and take-off rise")
+                  "to stance speed once the foot is down, TO at the toe lift and take-off rise")
     else:
         ics, tos, notes = _events_frontal(track, step_hz)
         method = "front/back: edges of each foot's lowest-height plateau"

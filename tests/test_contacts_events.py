@@ -34,3 +34,44 @@ def test_toe_off_at_the_take_off_not_at_the_roll(roll):
 def test_no_toe_off_while_the_toe_stays_down():
     t = np.arange(N) / FPS
     assert toe_off(t, np.full(N, 500.0), ic=5.0, trough=45.0, leg=LEG, hold=3) is None
+
+
+def test_toe_off_not_at_a_bob_of_the_toe_point_while_the_foot_is_down():
+    """At 120 fps on our renders the pose model's toe point bobs up a few % of leg (fast)
+    and back while the foot is still down; toe-off is the start of the rise that carries the
+    toe into swing, not the bob."""
+    fps, n, take_off = 120.0, 160, 100
+    k = np.arange(n, dtype=float)
+    bob = 6.0 * np.clip(1 - np.abs(k - 80) / 6, 0, None)  # up 6 % of leg, 12 frames wide
+    fly = np.clip(k - take_off, 0, None) * 2.0 * LEG / fps  # airborne: 2 leg/s
+    y = 500.0 - bob - fly
+    to = toe_off(np.arange(n) / fps, y, ic=40.0, trough=110.0, leg=LEG, hold=6)
+    assert to == pytest.approx(take_off, abs=1.0)
+
+
+def test_contact_not_before_the_foot_is_down():
+    """A forefoot landing: the toe comes down to the ground at frame 50 and the heel at 54;
+    ``foot_down`` (the first of heel and toe within 2 % of leg of its stance level) is the
+    toe's arrival, and ``_side_contact`` moves a run-up estimate that came early (the heel
+    already moving at stance speed in the air) to it, but leaves a later one alone."""
+    from core.events import _side_contact, foot_down
+
+    n = 120
+    t = np.arange(n) / FPS
+    k = np.arange(n, dtype=float)
+    toe_y = 500.0 - np.clip(50 - k, 0, None) * 0.05 * LEG  # descends 5 % of leg a frame
+    heel_y = 500.0 - np.clip(54 - k, 0, None) * 0.05 * LEG
+    down = foot_down(t, heel_y, toe_y, ic=47.0, trough=90.0, leg=LEG)
+    assert down == pytest.approx(50 - TOE_LIFT_FRAC / 0.05, abs=0.05)
+    # the pelvis-relative foot position: still at its forward peak until frame 46, then
+    # moving back at stance speed (the run-up alone puts the contact at 46.5, 3 frames early)
+    front = -np.clip(k - 46, 0, None) * 0.02 * LEG
+    v_st = -0.02 * LEG * FPS
+    ic = _side_contact(t, front, heel_y, toe_y, peak=40, trough=90, v_stance=v_st, leg=LEG)
+    assert ic == pytest.approx(down, abs=0.05)
+    late = _side_contact(t, -np.clip(k - 53, 0, None) * 0.02 * LEG, heel_y, toe_y, peak=40,
+                         trough=90, v_stance=v_st, leg=LEG)
+    assert late == pytest.approx(53.5, abs=0.05)
+    # a foot already down (no arrival in the window): the run-up stands
+    flat = np.full(n, 500.0)
+    assert foot_down(t, flat, flat, ic=47.0, trough=90.0, leg=LEG) is None

@@ -196,10 +196,14 @@ def test_arm_swing_balance_from_the_upper_arm():
     assert a.extra["front_share_pct"] == pytest.approx(72.0, abs=2.0)
 
 
-@pytest.mark.parametrize("hold_s, holds", [(0.05, True), (0.0, False)])
-def test_toe_point_glitch_mid_stance_is_not_a_toe_off(monkeypatch, hold_s, holds):
+@pytest.mark.parametrize("hold_s", [0.05, 0.0])
+def test_toe_point_glitch_mid_stance_is_not_a_toe_off(monkeypatch, hold_s):
     """The pose model sometimes throws the toe point up for a frame while the foot is still
-    down; toe-off must wait for a lift that lasts, or one foot's contacts read short."""
+    down; toe-off must wait for a lift that lasts, or one foot's contacts read short. Two
+    rules skip it, each on its own: the lift must hold ``TOE_LIFT_HOLD_S``, and toe-off is
+    no earlier than the start of the rise that carries the toe into swing (a one-frame jump
+    does not climb to ``TOE_CLEAR_FRAC``). Before that second rule, a hold of 0 read the
+    right foot's contacts short here."""
     import core.events as events
     from core.pose import LM
 
@@ -214,6 +218,5 @@ def test_toe_point_glitch_mid_stance_is_not_a_toe_off(monkeypatch, hold_s, holds
     view = detect_view(tr)
     m = {r.id: r for r in compute_metrics(tr, view, detect_events(tr, view)).results}
     ct, frame_ms = m["contact_time"], 1000 / g.fps
-    right_ok = ct.right == pytest.approx(g.contact_s * 1000, abs=2 * frame_ms)
     assert ct.left == pytest.approx(g.contact_s * 1000, abs=2 * frame_ms)
-    assert right_ok is holds, (ct.left, ct.right)
+    assert ct.right == pytest.approx(g.contact_s * 1000, abs=2 * frame_ms), (ct.left, ct.right)

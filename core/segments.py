@@ -448,14 +448,19 @@ def _choose(segs: list[Segment]) -> tuple[int | None, str]:
     if pool:
         return max(pool, key=lambda i: (segs[i].duration_s, segs[i].steps)), ""
     counted = [s for s in segs if s.basis != "none"]
-    best = max((s.steps for s in counted), default=0)
+    best = max((s.steps for s in counted if s.steady), default=0)
+    longest = max((s.steps for s in counted), default=0)
+    mixed = (f" (a longer stretch of {longest} steps changes pace within it)"
+             if longest > max(best, MIN_STEPS - 1) else "")
     hard = sum(1 for s in segs if s.kind in ("cut", "jump", "zoom"))
     if hard:
         why = (f"The clip is cut into short pieces ({len(segs)} stretches); the longest "
-               f"continuous running stretch has {best} steps (at least {MIN_STEPS} needed).")
+               f"continuous stretch at a steady running pace has {best} steps (at least "
+               f"{MIN_STEPS} needed){mixed}.")
     elif any(s.kind == "gap" for s in segs):
         why = (f"The runner leaves the picture, splitting the clip into short pieces; the "
-               f"longest continuous stretch has {best} steps (at least {MIN_STEPS} needed).")
+               f"longest continuous stretch at a steady pace has {best} steps (at least "
+               f"{MIN_STEPS} needed){mixed}.")
     else:
         why = (f"The pace keeps changing; the longest stretch at a steady pace has {best} "
                f"steps (at least {MIN_STEPS} needed).")

@@ -119,10 +119,10 @@ def test_short_pieces_are_refused_with_the_longest_stretch_steps():
     raw = _g(170, 6)
     plan = sg.find_segments(raw, cut_frames=[90, 180, 270])  # 1.5 s pieces: 4 steps each
     assert plan.chosen is None
-    longest = max(s.steps for s in plan.segments)
+    longest = max(s.steps for s in plan.segments if s.steady)
     assert longest < sg.MIN_STEPS
     assert plan.refusal.startswith("The clip is cut into short pieces")
-    assert f"longest continuous running stretch has {longest} steps" in plan.refusal
+    assert f"longest continuous stretch at a steady running pace has {longest} steps" in plan.refusal
     track = clean(raw)
     view = detect_view(track)
     q = assess(track, view, detect_events(track, view), ClipStats(scene_cuts=3), plan)
@@ -231,3 +231,14 @@ def test_a_lost_camera_at_a_big_picture_change_is_a_cut():
                                                 40, 5.0))
     st = col.stats()
     assert st.cut_frames == [12] and st.scene_cuts == 1
+
+
+def test_refusal_names_the_steady_steps_not_a_longer_unsteady_stretch():
+    """A refusal gives the true reason: a 13-step stretch whose pace changes within it does
+    not count, so the message must not say "13 steps (at least 6 needed)"."""
+    segs = [sg.Segment(0, 90, 0.0, 3.0, "start", steps=13, cadence_spm=170.0, steady=False),
+            sg.Segment(90, 150, 3.0, 5.0, "cut", steps=4, cadence_spm=178.0, steady=True)]
+    chosen, why = sg._choose(segs)
+    assert chosen is None
+    assert "steady running pace has 4 steps (at least 6 needed)" in why
+    assert "13 steps changes pace within it" in why

@@ -434,15 +434,11 @@ def shared_results(cache: Path) -> list[dict]:
 # Kept by hand: update it when the rules change.
 NOTES = """## What was changed and tried (issue #17, second round)
 
-The tables above run the stages as an upload now does, with the floor line merged from the
-camera-motion work (`core.camera.ground_line`, levelling the track before the metrics). Every
-render is filmed level, yet it tilted 11 of the 36 by -2.0 to +11.7 deg (no image lines
-found there, so the floor came from the stance toes, which a treadmill barely spreads), and
-those renders' trunk lean reads 4-15 deg off, their shin and foot angles with it: overstride
-band 28 of 36, foot strike 30 of 36, contact time within a frame 8 of 24, trunk lean -14.7 to
-+0.5 deg. That is for the floor line's owner to fix; the figures below are without it
-(`python bench/contacts.py --full --no-level`), which is how this round's changes were
-measured: 29 of 36, 32 of 36, 10 of 24, -2.3 to +0.5 deg.
+The tables above run the stages as an upload now does, with the floor line
+(`core.camera.ground_line`, levelling the track before the metrics). It levels none of
+these level renders: on a treadmill the stance feet alone never level a clip (before that
+rule it tilted 11 of the 36 by -2.0 to +11.7 deg from the stance toes, which a treadmill
+barely spreads, and threw their trunk lean 4-15 deg off). `--no-level` skips the stage.
 
 Adopted. Toe-off is the start of the rise that carries the toe into swing: from where the
 toe first climbs 10 % of leg above its stance level, back while it rises at take-off speed

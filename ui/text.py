@@ -127,9 +127,7 @@ KNOWN_LIMITS: list[str] = [
     "length at 60 fps and 11 % at 30 fps. On 36 rendered runners (30–120 fps, 150–195 "
     "steps/min, every landing type, cameras raised, lowered and turned) its band is right on "
     "29 and on every runner not within 3 % of a band edge; it reads 1–5 % of leg low. It is "
-    "shown with medium confidence at 60 fps and low at 30 fps. (The floor line that levels a "
-    "tilted picture still tilts some of these level renders, by up to 12°: then 28; see the "
-    "notes under the landing table.)",
+    "shown with medium confidence at 60 fps and low at 30 fps.",
     "**Push-off timing on stiff shoes.** Push-off is where the toe starts the fast rise that "
     "carries it into swing. On hand-labelled treadmill clips it lands within a frame of the "
     "labels; on our rendered runners, whose stiff shoes roll over their front edge, it reads "

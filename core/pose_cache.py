@@ -112,9 +112,12 @@ class Slot:
         seen: list[float] = []
         for fr in iter_frames(self.meta, max_side=self.max_side, time_scale=self.scale,
                               max_seconds=self.max_seconds):
+            k = len(seen)
             seen.append(fr.t)
             own_frames.add(fr.index, fr.image)
-            own_stats.add(fr.image)
+            # the cached landmarks mask the runner out of the camera-motion estimate, as in
+            # the pose pass (without them the runner's own motion read as a moving camera)
+            own_stats.add(fr.image, lms[k] if k < len(lms) else None)
             if fr.index % 5 == 0:
                 progress("Finding the runner in each frame",
                          min(0.8, 0.02 + 0.78 * fr.index / max(1, n_est)))

@@ -55,7 +55,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import annotate, signal
+from . import annotate, camera, signal
 from .errors import FormCheckError
 from .audio import AudioTrack, LiveEar
 from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_duration,
@@ -373,12 +373,14 @@ def _short(cue: str) -> str:
 
 def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int,
                    height: int, gates: RateGates | None = None,
-                   audio: AudioTrack | None = None) -> _Analysis:
+                   audio: AudioTrack | None = None,
+                   floor_deg: float | None = None) -> _Analysis:
     """Live numbers, cue and setup check from the last few seconds of landmarks.
 
     ``gates`` carries the frame-rate limits' on/off state from window to window (a fresh set,
     i.e. plain limits, when not given). ``audio``: the microphone over the window (stream
-    time), for the landing meter (None: the microphone is off).
+    time), for the landing meter (None: the microphone is off). ``floor_deg``: the floor
+    line's angle in the picture (:class:`FloorWatch`), levelled as an upload is.
 
     The setup check and the measuring fail apart: an engine error in one window is logged
     and that second shows no numbers, while the setup check stays current.
@@ -400,7 +402,7 @@ def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int
     if not ok["any"]:
         return _Analysis(setup=setup, analysed_t=end, note=SLOW_NOTE.format(rate))
     try:
-        return _measure(t, landmarks, width, height, rate, setup, ok, audio)
+        return _measure(t, landmarks, width, height, rate, setup, ok, audio, floor_deg)
     except Exception:  # noqa: BLE001 - one bad window must not end the live view
         log.exception("live window analysis failed")
         return _Analysis(setup=setup, analysed_t=end)
@@ -408,14 +410,19 @@ def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int
 
 def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, height: int,
              rate: float, setup: SetupCheck, ok: dict[str, bool],
-             audio: AudioTrack | None = None) -> _Analysis:
-    """The engine's stages on the window: clean -> view -> events -> metrics -> cue."""
+             audio: AudioTrack | None = None, floor_deg: float | None = None) -> _Analysis:
+    """The engine's stages on the window: clean -> view -> events -> (level on the floor
+    line, as uploads do) -> metrics -> cue."""
     raw = uniform_track(t, landmarks, width, height)
     if raw.detected.sum() < 10:
         return _Analysis(setup=setup, analysed_t=float(t[-1]))
     track = clean(raw)
     view = detect_view(track)
     events = detect_events(track, view)
+    if view.view == "side" and floor_deg and abs(floor_deg) > camera.ROLL_DEADBAND_DEG \
+            and abs(floor_deg) <= camera.MAX_ROLL_DEG:
+        track = camera.level(track, floor_deg)
+        events = detect_events(track, view)
     cad = live_cadence(events, float(track.t[-1]), rate, ok["contacts"])
     values: dict[str, float | None] = {"cadence": cad}
     results: list[MetricResult] = []  # what the cue is chosen from: the numbers shown
@@ -582,6 +589,40 @@ class _Recording:
 
 
 # ----------------------------------------------------------------------------- analyzer
+class FloorWatch:
+    """The floor line of a live stream from its image lines (:func:`core.camera.image_lines_angle`,
+    as an upload's floor is found on a treadmill, where the stance feet alone do not level):
+    one frame with its landmarks kept every :data:`FLOOR_EVERY_S`, the angle read once
+    :data:`FLOOR_FRAMES` are in (None until then, or when no line is found)."""
+
+    def __init__(self) -> None:
+        self.frames = FrameStore(FLOOR_FRAMES)
+        self.lms: list[np.ndarray | None] = []
+        self.t: list[float] = []
+        self.angle: float | None = None
+        self.done = False
+
+    def add(self, img: np.ndarray, t_s: float, lm: np.ndarray | None) -> None:
+        if self.done or lm is None or (self.t and t_s - self.t[-1] < FLOOR_EVERY_S):
+            return
+        self.frames.add(len(self.t), img)
+        self.lms.append(lm)
+        self.t.append(t_s)
+        if len(self.t) >= FLOOR_FRAMES:
+            h, w = img.shape[:2]
+            track = from_raw(np.array(self.t), self.lms, w, h)  # frame k = still k
+            try:
+                self.angle = camera.image_lines_angle(self.frames, track)
+            except Exception:  # noqa: BLE001 - no floor line: measured against the picture
+                log.exception("live floor line failed")
+            self.done = True
+            self.frames = FrameStore(0)  # the stills are no longer needed
+
+
+FLOOR_FRAMES = 5  # frames whose image lines give a live stream's floor line
+FLOOR_EVERY_S = 0.5  # one of them every half second (the first 2-3 s of the stream)
+
+
 class LiveAnalyzer:
     """Live form check of one camera stream (see the module docstring).
 
@@ -620,6 +661,7 @@ class LiveAnalyzer:
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
         self.ear: LiveEar | None = None  # the microphone, when the runner allowed it
+        self.floor = FloorWatch()
 
     def listen(self, ear: LiveEar | None) -> None:
         """Hear the landings through ``ear`` (the stream's microphone; None: stop)."""
@@ -679,6 +721,7 @@ class LiveAnalyzer:
             self._n += 1
             self._t = t_s
             self._buf.append((t_s, lm))
+            self.floor.add(img, t_s, lm)
             while self._buf and self._buf[0][0] < t_s - self.window_s:
                 self._buf.popleft()
             if self._last_update_t is None or t_s - self._last_update_t >= self.update_every_s:
@@ -778,7 +821,7 @@ class LiveAnalyzer:
         audio = ear.between(t[0] - 0.3, t[-1] + 0.3) if ear is not None else None
         if ear is not None and audio is None:
             sound = LiveSound(reason="No sound from the microphone yet.")
-        result = analyse_window(t, lms, w, h, self._gates, audio)
+        result = analyse_window(t, lms, w, h, self._gates, audio, self.floor.angle)
         if ear is not None and audio is None:
             result = dataclasses.replace(result, sound=sound)
         elif ear is not None and result.sound is None:  # too little running in the window yet

@@ -151,6 +151,7 @@ def test_no_camera_says_so_and_links_to_upload(app: tuple[str, Path], case: str,
             browser.close()
 
 
+@pytest.mark.realtime
 def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, Path]) -> None:
     from playwright.sync_api import sync_playwright
 

@@ -62,10 +62,12 @@ def test_audio_only(tmp_path):
     assert_friendly(cli(audio_only(tmp_path / "sound.m4a")), "no video", "audio")
 
 
+@pytest.mark.slow  # the pose model runs over a whole 3 s clip (in a CLI process)
 def test_no_person(tmp_path):
     assert_friendly(cli(blank_video(tmp_path / "wall.mp4", 3.0)), "could not find a runner")
 
 
+@pytest.mark.slow  # the pose model runs over a whole 3 s clip (in a CLI process)
 def test_too_dark(tmp_path):
     assert_friendly(cli(blank_video(tmp_path / "dark.mp4", 3.0, value=4)), "too dark")
 

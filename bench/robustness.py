@@ -35,7 +35,8 @@ from core.errors import FormCheckError  # noqa: E402
 from core.pipeline import AnalysisOptions, analyze  # noqa: E402
 from core.spec import BY_ID  # noqa: E402
 from core.synthetic import PRESETS, write_clip  # noqa: E402
-from core.synthetic.camerapath import CameraPath, Segment  # noqa: E402
+from core.synthetic.presets import follow_cam_cut  # noqa: E402
+from core.synthetic.camerapath import CameraPath  # noqa: E402
 
 ACCEPTANCE = (
     "Acceptance (issue #16): cadence within +-1.5 spm in at least 95 % of renders and in "
@@ -57,13 +58,8 @@ METRICS: dict[str, tuple[str, float]] = {
     "vertical_oscillation": ("vert_osc_pct_leg", 1.0),
 }
 
-_GOOD = PRESETS["good"].params
 _TRACK = CameraPath(follow="track", aim_wobble_m=0.25)
-CUT = (Segment(1.5, _GOOD.with_(cadence_spm=168.0, speed_mps=3.0),
-               _TRACK.with_(distance_m=6.0, seed=3), phase_s=0.11),
-       Segment(3.0, None, _TRACK.with_(shake_m=0.02, shake_deg=1.0, seed=4), phase_s=0.23),
-       Segment(1.5, _GOOD.with_(cadence_spm=186.0, speed_mps=3.6),
-               _TRACK.with_(distance_m=4.2, seed=5), phase_s=0.05))
+CUT = follow_cam_cut()
 
 
 @dataclass(frozen=True)

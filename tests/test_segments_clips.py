@@ -76,17 +76,10 @@ def test_follow_cam_passes_cut_together_are_split_at_the_cuts(tmp_path):
     (168, 155 and 186 spm; the longest, 3 s, in the middle). The camera cannot be followed
     into a cut's frame, which splits the clip there; the middle pass is analysed with its own
     cadence, the others are listed."""
-    from core.synthetic.camerapath import CameraPath, Segment
+    from core.synthetic.presets import follow_cam_cut
 
-    good = PRESETS["good"].params
-    track = CameraPath(follow="track", aim_wobble_m=0.25)
-    passes = (Segment(1.5, good.with_(cadence_spm=168.0, speed_mps=3.0),
-                      track.with_(distance_m=6.0, seed=3), phase_s=0.11),
-              Segment(3.0, None, track.with_(shake_m=0.02, shake_deg=1.0, seed=4), phase_s=0.23),
-              Segment(1.5, good.with_(cadence_spm=186.0, speed_mps=3.6),
-                      track.with_(distance_m=4.2, seed=5), phase_s=0.05))
     write_clip(tmp_path / "cut.mp4", PRESETS["overstrider"].params, view="side_l", fps=30,
-               seconds=6.0, overground=True, segments=passes)
+               seconds=6.0, overground=True, segments=follow_cam_cut())
     rep = analyze(tmp_path / "cut.mp4", AnalysisOptions(write_video=False), tmp_path / "out")
     seg = rep["segments"]
     assert seg is not None and not seg["whole"], rep["quality"]["summary"]

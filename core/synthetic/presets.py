@@ -38,3 +38,19 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
     Preset("back", "Good form seen from behind (pelvic drop 5 deg).", _GOOD, "back"),
     Preset("side_left", "Good form, side view facing left.", _GOOD, "side_l"),
 )}
+
+
+def follow_cam_cut():
+    """Three overground follow-cam passes cut together (``write_clip(..., overground=True,
+    segments=follow_cam_cut())``): 1.5 s of the good runner at 168 spm from 6 m, 3 s of the
+    clip's own runner with a hand's shake (the longest pass: the one a report should score),
+    1.5 s of the good runner at 186 spm from 4.2 m; the cuts fall mid-stride."""
+    from .camerapath import CameraPath, Segment
+
+    good = PRESETS["good"].params
+    track = CameraPath(follow="track", aim_wobble_m=0.25)
+    return (Segment(1.5, good.with_(cadence_spm=168.0, speed_mps=3.0),
+                    track.with_(distance_m=6.0, seed=3), phase_s=0.11),
+            Segment(3.0, None, track.with_(shake_m=0.02, shake_deg=1.0, seed=4), phase_s=0.23),
+            Segment(1.5, good.with_(cadence_spm=186.0, speed_mps=3.6),
+                    track.with_(distance_m=4.2, seed=5), phase_s=0.05))

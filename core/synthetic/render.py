@@ -313,6 +313,21 @@ class Renderer:
 
 # ------------------------------------------------------------------ clip writer
 
+def encode_frames(path: Path, images, fps: float, width: int, height: int, crf: int) -> None:
+    """Write RGB ``images`` (frame ``i`` at ``pts = i / fps``) as an H.264 yuv420p mp4."""
+    rate = Fraction(fps).limit_denominator(1001)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=rate)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.time_base = 1 / rate
+        stream.options = {"crf": str(crf), "preset": "medium"}
+        for i, img in enumerate(images):
+            frame = av.VideoFrame.from_ndarray(img, format="rgb24")
+            frame.pts = i
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+
+
 def truth_paths(video: Path) -> tuple[Path, Path]:
     """``NAME_truth.json`` and ``NAME_truth.npz`` beside ``NAME.mp4``."""
     video = Path(video)
@@ -366,17 +381,8 @@ def write_clip(path: str | Path, params: RunnerParams, view: str = "side", fps: 
     motion = simulate(params, fps, seconds)
     cam = Camera.for_body(params.body, width, height)
     renderer = Renderer(cam, params.body, motion.forward, params.speed_mps)
-    rate = Fraction(fps).limit_denominator(1001)
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=rate)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.time_base = 1 / rate
-        stream.options = {"crf": str(crf), "preset": "medium"}
-        for i, t in enumerate(motion.t):
-            frame = av.VideoFrame.from_ndarray(renderer.frame(motion.X[i], t), format="rgb24")
-            frame.pts = i
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode(None))
+    encode_frames(path, (renderer.frame(motion.X[i], t) for i, t in enumerate(motion.t)),
+                  fps, width, height, crf)
     js, npz = write_truth(path, motion, cam, view)
     return ClipInfo(path, js, npz, len(motion.t), float(fps), width, height, view,
                     time.perf_counter() - start)

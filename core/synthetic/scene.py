@@ -26,17 +26,16 @@ from __future__ import annotations
 import functools
 import json
 import time
-from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
-import av
 import cv2
 import numpy as np
 
 from .camerapath import CameraPath, Segment, camera_track
 from .model import JOINTS, RunnerModel, RunnerParams, params_dict
-from .render import STYLE, VIEW_FACING, Camera, ClipInfo, Renderer, truth_paths
+from .render import (STYLE, VIEW_FACING, Camera, ClipInfo, Renderer, encode_frames,
+                     truth_paths)
 
 SCENES = ("room", "gym", "outdoor")
 _TEX = 0.02                      # metres per texel of every texture
@@ -429,23 +428,16 @@ def write_scene_clip(path: str | Path, params: RunnerParams, view: str = "side",
                           stance=stance, runner_x=runner_x, cams=cams, events=evs,
                           camera=seg.camera or camera))
         n0 += n
-    rate = Fraction(fps).limit_denominator(1001)
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=rate)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.time_base = 1 / rate
-        stream.options = {"crf": str(crf), "preset": "medium"}
+    def images():
         for part in parts:
             m = part["model"]
             rend = SceneRenderer(part["cams"][0], m.b, m.forward, part["p"].speed_mps, scene,
                                  treadmill=not overground)
             for i in range(part["n"]):
-                img = rend.frame_at(part["X"][i], (part["n0"] + i) / fps, part["cams"][i],
+                yield rend.frame_at(part["X"][i], (part["n0"] + i) / fps, part["cams"][i],
                                     part["runner_x"][i] * m.forward)
-                frame = av.VideoFrame.from_ndarray(img, format="rgb24")
-                frame.pts = part["n0"] + i
-                container.mux(stream.encode(frame))
-        container.mux(stream.encode(None))
+
+    encode_frames(path, images(), fps, width, height, crf)
     js, npz = _write_scene_truth(path, parts, fps, width, height, view, scene, overground)
     return ClipInfo(path, js, npz, n0, float(fps), width, height, view,
                     time.perf_counter() - start)

@@ -61,6 +61,18 @@ def fake_devices(tmp_path_factory) -> tuple[Path, Path, dict]:
     return y4m, wav, truth
 
 
+def _check_landing_sound_card(page):
+    """The report's Feet tab shows the landing-sound card with the synthetic left/right
+    difference (left louder by LEFT_DB - RIGHT_DB) within 1.5 dB; returns the card."""
+    page.get_by_role("tab", name=re.compile("^Feet")).click()
+    card = page.locator('[class*="m-landing_sound"]')
+    card.first.wait_for(timeout=30_000)
+    shown = card.first.inner_text()
+    m = re.search(r"(\d+) dB apart \(left louder\)", shown)
+    assert m and abs(float(m.group(1)) - (LEFT_DB - RIGHT_DB)) <= 1.5, shown
+    return card
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     folder = tmp_path_factory.mktemp("sound-app")
@@ -136,12 +148,7 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
             link.click()
             page.get_by_role("heading", name="Your running form", exact=True).wait_for(
                 timeout=60_000)
-            page.get_by_role("tab", name=re.compile("^Feet")).click()
-            card = page.locator('[class*="st-key-m-landing_sound"], [class*="m-landing_sound"]')
-            card.first.wait_for(timeout=30_000)
-            shown = card.first.inner_text()
-            m = re.search(r"(\d+) dB apart \(left louder\)", shown)
-            assert m and abs(float(m.group(1)) - (LEFT_DB - RIGHT_DB)) <= 1.5, shown
+            _check_landing_sound_card(page)
             page.get_by_role("tab", name="Landing sound").click()
             page.wait_for_timeout(1500)
             assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
@@ -185,12 +192,7 @@ def test_uploaded_clip_report_shows_the_landing_sound(clip_with_sound, app) -> N
             page.get_by_role("heading", name="Your running form", exact=True).wait_for(
                 timeout=600_000)
             wait_idle(page)
-            page.get_by_role("tab", name=re.compile("^Feet")).click()
-            card = page.locator('[class*="m-landing_sound"]')
-            card.first.wait_for(timeout=30_000)
-            shown = card.first.inner_text()
-            m = re.search(r"(\d+) dB apart \(left louder\)", shown)
-            assert m and abs(float(m.group(1)) - (LEFT_DB - RIGHT_DB)) <= 1.5, shown
+            card = _check_landing_sound_card(page)
             tab = page.get_by_role("tab", name="Landing sound")
             tab.click()
             page.wait_for_timeout(2000)

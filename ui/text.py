@@ -134,8 +134,8 @@ KNOWN_LIMITS: list[str] = [
     "about 20 ms late, so contact time is within a frame on 10 of 24 clips at 60 and 120 fps "
     "(21 ms off on average, at most 50 ms).",
     "**Timing at 30 fps is approximate.** One frame is 33 ms, so contact time, flight time "
-    "and duty factor can be off by a frame at each end (against hand labels: +29 ms at 30 fps, "
-    "−24 ms at 60 fps). Film at 60 fps or more for timing.",
+    "and duty factor can be off by a frame at each end (against hand labels: +23 ms at 30 fps, "
+    "−27 ms at 60 fps). Film at 60 fps or more for timing.",
     "**Trunk lean reads 1–2° low.** The pose model puts the hip points a little forward of the "
     "hip joints (1–2 % of leg length on our rendered runners), which tilts the hip-to-shoulder "
     "line back; we show the measured value rather than a correction tuned on rendered figures.",

@@ -124,7 +124,11 @@ def test_still_camera_reproduces_todays_frames(tmp_path):
     assert np.array_equal(a["uv"], b["uv"]) and np.array_equal(a["X"], b["X"])
     assert np.array_equal(np.broadcast_to(a["cam_R"], b["cam_R"].shape), b["cam_R"])
     ja, jb = json.loads(old.truth_json.read_text()), json.loads(new.truth_json.read_text())
-    assert ja["truth"] == jb["truth"]
+    # the same numbers, up to float rounding (summation order may differ between threads)
+    assert ja["truth"].keys() == jb["truth"].keys()
+    for k, v in ja["truth"].items():
+        assert jb["truth"][k] == (pytest.approx(v, rel=1e-9, abs=1e-9)
+                                  if isinstance(v, float) else v), k
     assert [e["t"] for e in ja["initial_contacts"]] == [e["t"] for e in jb["initial_contacts"]]
 
 

@@ -73,7 +73,9 @@ def _init_worker() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ["FORMCHECK_POSE_PROCESSES"] = "1"
     import av  # noqa: F401  - import once, not per chunk
-    import cv2  # noqa: F401
+    import cv2
+
+    cv2.setNumThreads(1)  # one busy thread per process: the processes already fill the cores
     import mediapipe  # noqa: F401
 
 
@@ -87,6 +89,13 @@ def _pool(size: int) -> ProcessPoolExecutor:
                                         initializer=_init_worker)
             _POOL_SIZE = size
         return _POOL
+
+
+def running_pool() -> tuple[ProcessPoolExecutor | None, int]:
+    """The helper pool if it is up (started by a pose pass or :func:`warm_up`), and its size;
+    (None, 0) otherwise. Other stages (:mod:`core.parallel_video`) borrow it, never start it."""
+    with _POOL_LOCK:
+        return _POOL, (_POOL_SIZE if _POOL is not None else 0)
 
 
 def warm_up(n: int | None = None) -> None:
@@ -139,6 +148,36 @@ class ChunkResult:
     steps: list = field(default_factory=list)  # core.camera.FrameStep per own frame
     broken: bool = False  # decoding broke off inside this chunk
     reached_end: bool = False  # stopped at the chunk's end (not the clip's)
+    cpu: dict = field(default_factory=dict)  # CPU seconds of this process by stage (StageCPU)
+
+
+STAGES = ("setup", "decode", "pose", "camera", "store")
+
+
+class StageCPU:
+    """CPU seconds of this process (every thread: MediaPipe's, FFmpeg's) charged to stages in
+    turn, from :func:`time.process_time`: unlike wall time, barely moved by other load."""
+
+    def __init__(self) -> None:
+        self.s = dict.fromkeys(STAGES, 0.0)
+        self._t = time.process_time()
+
+    def __call__(self, stage: str) -> None:
+        t = time.process_time()
+        self.s[stage] += t - self._t
+        self._t = t
+
+
+@dataclass
+class PassStats:
+    """How the last :func:`pose_pass` in this process went (read by ``bench/speed.py``)."""
+
+    chunks: list[dict] = field(default_factory=list)  # per chunk: frames, warm-up, CPU by stage
+    wall_s: float = 0.0
+    wait_s: float = 0.0  # this process's wait for the helpers after its own chunk
+
+
+LAST_PASS: PassStats | None = None
 
 
 def _chunk(job: ChunkJob, progress=None) -> ChunkResult:
@@ -152,9 +191,12 @@ def _chunk(job: ChunkJob, progress=None) -> ChunkResult:
     w, h = job.size
     sw, sh = (h, w) if job.rotation in (90, 270) else (w, h)
     res = ChunkResult()
+    clock = StageCPU()
     pose = MediaPipePose()
     motion = MotionEstimator()
     container = av.open(job.path, metadata_errors="ignore")
+    n_warm = 0
+    clock("setup")
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
@@ -182,9 +224,13 @@ def _chunk(job: ChunkJob, progress=None) -> ChunkResult:
                     img = np.ascontiguousarray(img[::-1, ::-1])
                 elif job.rotation == 270:
                     img = np.ascontiguousarray(np.rot90(img, k=1))
+                clock("decode")
                 lm = pose.process(img, vt * job.scale)
+                clock("pose")
                 cam_step = motion.add(img, lm)
+                clock("camera")
                 if vt < job.start - 1e-6:
+                    n_warm += 1
                     continue  # warm-up frame: tracked, not kept
                 res.vt.append(vt)
                 res.lms.append(lm)
@@ -200,11 +246,14 @@ def _chunk(job: ChunkJob, progress=None) -> ChunkResult:
                 res.steps.append(cam_step)
                 if progress is not None and len(res.vt) % 5 == 0:
                     progress(min(1.0, len(res.vt) / n_own_est))
+                clock("store")
         except av.error.FFmpegError:
             res.broken = True
     finally:
         container.close()
         pose.close()
+    clock("setup")
+    res.cpu = {"frames": len(res.vt), "warmup_frames": n_warm, **clock.s}
     return res
 
 
@@ -266,9 +315,14 @@ def pose_pass(meta, scale: float, max_side: int, max_seconds: float, frames, sta
         log.warning("no helper processes for the pose pass; using one", exc_info=True)
         shutdown()
         return None
+    global LAST_PASS
+    wall0 = time.perf_counter()
     try:
         first = _chunk(jobs[0], lambda f: progress(PROGRESS_STAGE, min(0.8, 0.02 + 0.78 * f)))
+        wait0 = time.perf_counter()
         results = [first] + [f.result() for f in futures]
+        LAST_PASS = PassStats([r.cpu for r in results], time.perf_counter() - wall0,
+                              time.perf_counter() - wait0)
     except BrokenProcessPool:
         log.warning("a pose helper process died; this clip runs in one process", exc_info=True)
         shutdown()

@@ -14,7 +14,7 @@ Contract:
 How: the clip's time line is cut into one chunk per process. Each chunk is decoded by its own
 process (seek to the keyframe before it), and its pose tracker first runs over
 ``WARMUP_S`` seconds *before* the chunk (thrown away) so it is tracking, not detecting, when
-the chunk's first frame arrives. Every process returns its own frames' video timestamps,
+the chunk's first frame arrives; the first chunk is longer by that extra work (:func:`plan`). Every process returns its own frames' video timestamps,
 landmarks, JPEG bytes, 64-px thumbnails and camera steps (:mod:`core.camera`; the warm-up
 frames give a chunk's first frame its predecessor); they are put in timestamp order, which is the
 decode order of the single loop, so frame indices match it. This process does the first chunk
@@ -42,6 +42,9 @@ log = logging.getLogger("formcheck.parallel_pose")
 
 WARMUP_S = 0.6  # pose tracker warm-up before each chunk but the first (frames thrown away)
 MIN_CHUNK_S = 2.0  # chunks shorter than this are not worth a process
+# CPU of a frame only decoded (between a chunk's keyframe and its warm-up) as a share of a
+# tracked frame's (decode + pose + camera + store): ~1.5 of ~31 ms on the treadmill clip
+DECODE_ONLY_COST = 0.05
 PROGRESS_STAGE = "Finding the runner in each frame"
 
 _POOL: ProcessPoolExecutor | None = None
@@ -73,7 +76,9 @@ def _init_worker() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ["FORMCHECK_POSE_PROCESSES"] = "1"
     import av  # noqa: F401  - import once, not per chunk
-    import cv2  # noqa: F401
+    import cv2
+
+    cv2.setNumThreads(1)  # one busy thread per process: the processes already fill the cores
     import mediapipe  # noqa: F401
 
 
@@ -87,6 +92,13 @@ def _pool(size: int) -> ProcessPoolExecutor:
                                         initializer=_init_worker)
             _POOL_SIZE = size
         return _POOL
+
+
+def running_pool() -> tuple[ProcessPoolExecutor | None, int]:
+    """The helper pool if it is up (started by a pose pass or :func:`warm_up`), and its size;
+    (None, 0) otherwise. Other stages (:mod:`core.parallel_video`) borrow it, never start it."""
+    with _POOL_LOCK:
+        return _POOL, (_POOL_SIZE if _POOL is not None else 0)
 
 
 def warm_up(n: int | None = None) -> None:
@@ -139,6 +151,36 @@ class ChunkResult:
     steps: list = field(default_factory=list)  # core.camera.FrameStep per own frame
     broken: bool = False  # decoding broke off inside this chunk
     reached_end: bool = False  # stopped at the chunk's end (not the clip's)
+    cpu: dict = field(default_factory=dict)  # CPU seconds of this process by stage (StageCPU)
+
+
+STAGES = ("setup", "decode", "pose", "camera", "store")
+
+
+class StageCPU:
+    """CPU seconds of this process (every thread: MediaPipe's, FFmpeg's) charged to stages in
+    turn, from :func:`time.process_time`: unlike wall time, barely moved by other load."""
+
+    def __init__(self) -> None:
+        self.s = dict.fromkeys(STAGES, 0.0)
+        self._t = time.process_time()
+
+    def __call__(self, stage: str) -> None:
+        t = time.process_time()
+        self.s[stage] += t - self._t
+        self._t = t
+
+
+@dataclass
+class PassStats:
+    """How the last :func:`pose_pass` in this process went (read by ``bench/speed.py``)."""
+
+    chunks: list[dict] = field(default_factory=list)  # per chunk: frames, warm-up, CPU by stage
+    wall_s: float = 0.0
+    wait_s: float = 0.0  # this process's wait for the helpers after its own chunk
+
+
+LAST_PASS: PassStats | None = None
 
 
 def _chunk(job: ChunkJob, progress=None) -> ChunkResult:
@@ -152,9 +194,12 @@ def _chunk(job: ChunkJob, progress=None) -> ChunkResult:
     w, h = job.size
     sw, sh = (h, w) if job.rotation in (90, 270) else (w, h)
     res = ChunkResult()
+    clock = StageCPU()
     pose = MediaPipePose()
     motion = MotionEstimator()
     container = av.open(job.path, metadata_errors="ignore")
+    n_warm = 0
+    clock("setup")
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
@@ -182,9 +227,13 @@ def _chunk(job: ChunkJob, progress=None) -> ChunkResult:
                     img = np.ascontiguousarray(img[::-1, ::-1])
                 elif job.rotation == 270:
                     img = np.ascontiguousarray(np.rot90(img, k=1))
+                clock("decode")
                 lm = pose.process(img, vt * job.scale)
+                clock("pose")
                 cam_step = motion.add(img, lm)
+                clock("camera")
                 if vt < job.start - 1e-6:
+                    n_warm += 1
                     continue  # warm-up frame: tracked, not kept
                 res.vt.append(vt)
                 res.lms.append(lm)
@@ -200,11 +249,14 @@ def _chunk(job: ChunkJob, progress=None) -> ChunkResult:
                 res.steps.append(cam_step)
                 if progress is not None and len(res.vt) % 5 == 0:
                     progress(min(1.0, len(res.vt) / n_own_est))
+                clock("store")
         except av.error.FFmpegError:
             res.broken = True
     finally:
         container.close()
         pose.close()
+    clock("setup")
+    res.cpu = {"frames": len(res.vt), "warmup_frames": n_warm, **clock.s}
     return res
 
 
@@ -219,17 +271,47 @@ def _first_time(path: str) -> float | None:
     return None
 
 
-def plan(duration_vt: float, n: int, warmup: float | None = None) -> list[tuple[float, float, float]]:
+def plan(duration_vt: float, n: int, warmup: float | None = None,
+         keyframes: list[float] | None = None) -> list[tuple[float, float, float]]:
     """(start, end, warm-up) in video seconds for ``n`` chunks of a clip ``duration_vt`` long.
-    The first chunk is a little longer: it needs no warm-up, the others track extra frames."""
+
+    Every chunk but the first also tracks ``warmup`` seconds before its start, and decodes
+    (without converting or tracking) from the keyframe before that (``keyframes``: video
+    times of the clip's keyframes, when known). The first chunk is longer by that much, so
+    every process has the same work and none waits for the others."""
     warmup = WARMUP_S if warmup is None else warmup
     if n <= 1:
         return [(0.0, math.inf, 0.0)]
-    extra = warmup * (n - 1) / n  # share the warm-up cost out evenly
-    base = (duration_vt - extra) / n
-    cuts = [0.0] + [base * k + extra for k in range(1, n)]
+
+    def cuts_for(lead: list[float]) -> list[float]:
+        # own_k + warmup + DECODE_ONLY_COST * lead_k (k > 0) = own_0 = w; sum of own = duration
+        w = (duration_vt + (n - 1) * warmup + DECODE_ONLY_COST * sum(lead)) / n
+        own = [w] + [max(0.0, w - warmup - DECODE_ONLY_COST * ld) for ld in lead]
+        return [float(x) for x in np.cumsum([0.0] + own[:-1])]
+
+    cuts = cuts_for([0.0] * (n - 1))
+    if keyframes:
+        keys = sorted(keyframes)
+        lead = []
+        for c in cuts[1:]:
+            before = [k for k in keys if k <= c - warmup + 1e-6]
+            lead.append(max(0.0, (c - warmup) - before[-1]) if before else 0.0)
+        cuts = cuts_for(lead)
     return [(cuts[k], cuts[k + 1] if k + 1 < n else math.inf, 0.0 if k == 0 else warmup)
             for k in range(n)]
+
+
+def _keyframes(path: str, t0: float) -> list[float]:
+    """Video times (from the first frame) of the clip's keyframes: packets read, none decoded."""
+    import av
+
+    try:
+        with av.open(path, metadata_errors="ignore") as c:
+            st = c.streams.video[0]
+            return [float(p.pts * st.time_base) - t0 for p in c.demux(st)
+                    if p.is_keyframe and p.pts is not None and st.time_base]
+    except (av.error.FFmpegError, OSError):
+        return []
 
 
 def _video_seconds(meta, scale: float, max_seconds: float) -> float:
@@ -258,7 +340,8 @@ def pose_pass(meta, scale: float, max_side: int, max_seconds: float, frames, sta
         return None
     size = working_size(meta, max_side)
     jobs = [ChunkJob(meta.path, meta.rotation, size, t0, s, e, wu, scale, max_seconds,
-                     meta.fps_nominal, frames.step) for s, e, wu in plan(vt_len, n)]
+                     meta.fps_nominal, frames.step)
+            for s, e, wu in plan(vt_len, n, keyframes=_keyframes(meta.path, t0))]
     try:
         pool = _pool(n - 1)
         futures: list[Future] = [pool.submit(_chunk, j) for j in jobs[1:]]
@@ -266,9 +349,14 @@ def pose_pass(meta, scale: float, max_side: int, max_seconds: float, frames, sta
         log.warning("no helper processes for the pose pass; using one", exc_info=True)
         shutdown()
         return None
+    global LAST_PASS
+    wall0 = time.perf_counter()
     try:
         first = _chunk(jobs[0], lambda f: progress(PROGRESS_STAGE, min(0.8, 0.02 + 0.78 * f)))
+        wait0 = time.perf_counter()
         results = [first] + [f.result() for f in futures]
+        LAST_PASS = PassStats([r.cpu for r in results], time.perf_counter() - wall0,
+                              time.perf_counter() - wait0)
     except BrokenProcessPool:
         log.warning("a pose helper process died; this clip runs in one process", exc_info=True)
         shutdown()

@@ -26,7 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import annotate, camera, parallel_pose, profile
+from . import annotate, camera, parallel_pose, parallel_video, profile
 from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_duration,
                         clip_source)
 from .audio import AudioTrack, decode_audio
@@ -274,6 +274,28 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
     media = Media()
     if frames is None or not frames.jpeg:
         return media
+    video = None
+    if opts.write_video and metrics:  # a refused clip shows reasons, not a video
+        # the helpers draw their runs of the video while this process makes the stills
+        idx = frames.indices()
+        video = parallel_video.start(frames, track.image_xy(), track.vis, track.detected, idx,
+                                     track.fps / frames.step, out / "annotated.mp4")
+    try:
+        _write_stills(media, track, frames, view, events, metrics, findings, out)
+        if video is not None:
+            video.finish(prog)
+            media.video = "annotated.mp4"
+            media.video_frames = idx
+    except BaseException:
+        if video is not None:
+            video.cancel()
+        raise
+    return media
+
+
+def _write_stills(media: Media, track: Track, frames: FrameStore, view, events, metrics,
+                  findings, out: Path) -> None:
+    """Evidence stills, the thumbnail, face boxes and the reference stills into ``media``."""
     fwd = _fwd(view)
     (out / "evidence").mkdir(exist_ok=True)
     ic_foot = {e.frame: e.foot for e in events.ics}
@@ -318,24 +340,9 @@ def _write_media(track: Track, frames: FrameStore | None, view, events, metrics,
     from .reference import add_media as add_reference
     shape = media.to_dict()
     add_reference(shape, track, frames, view, events, metrics, out)
-    media = Media.of(shape)
-    if opts.write_video and metrics:  # a refused clip shows reasons, not a video
-        idx = frames.indices()
-        n = len(idx)
-
-        def gen():
-            for j, i in enumerate(idx):
-                img = frames.get(i)
-                if track.detected[i]:
-                    annotate.draw_skeleton(img, track.image_xy(i), track.vis[i])
-                if j % 10 == 0:
-                    prog("Drawing the annotated video", 0.9 + 0.09 * j / max(1, n))
-                yield img
-        fps = track.fps / frames.step
-        annotate.write_video(gen(), fps, out / "annotated.mp4")
-        media.video = "annotated.mp4"
-        media.video_frames = idx
-    return media
+    done = Media.of(shape)
+    for f in dataclasses.fields(Media):
+        setattr(media, f.name, getattr(done, f.name))
 
 
 def _foot_at(track: Track, frame: int) -> str:

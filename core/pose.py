@@ -19,6 +19,7 @@ import sys
 from collections.abc import Iterator
 from typing import Protocol
 
+import cv2
 import numpy as np
 
 LM = {
@@ -115,7 +116,9 @@ class MediaPipePose:
 
     def process(self, image_bgr: np.ndarray, t_s: float = 0.0) -> np.ndarray | None:
         h, w = image_bgr.shape[:2]
-        rgb = np.ascontiguousarray(image_bgr[:, :, ::-1])
+        # the same pixels as image_bgr[:, :, ::-1] copied, ~80x cheaper (3.4 ms -> 0.04 ms a
+        # 540x960 frame): numpy's copy of a reversed channel axis is a slow strided loop
+        rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
         if self._warm:
             res = self._pose.process(rgb)
         else:

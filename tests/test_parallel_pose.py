@@ -1,8 +1,9 @@
 """Both cores for one clip: the chunked decode + pose pass gives the single-process result.
 
 Runs the real engine twice on a real shared treadmill clip (once with one process, once split
-over two) and compares what a runner reads: cadence within 0.5 steps/min, angles within 1 deg,
-the same frames and the same view.
+over two, with its evidence stills and annotated video, whose runs the helper draws too) and
+compares what a runner reads: cadence within 0.5 steps/min, angles within 1 deg, the same
+frames and the same view.
 """
 from __future__ import annotations
 
@@ -89,8 +90,9 @@ def both_reports(monkeypatch_module):
     finally:
         nudged_pose.close()
     monkeypatch_module.setenv("FORMCHECK_POSE_PROCESSES", "2")
-    split = analyze(SIDE_CLIP, AnalysisOptions(write_video=False),
-                    tempfile.mkdtemp(prefix="fc_split_"))
+    out = tempfile.mkdtemp(prefix="fc_split_")  # end to end: evidence and annotated video too
+    split = analyze(SIDE_CLIP, AnalysisOptions(write_video=True), out)
+    split["_out"] = out
     return single, split, nudged
 
 
@@ -125,3 +127,22 @@ def test_split_report_equals_single_process_within_noise(both_reports):
             assert diff <= max(3.0, nudge + 0.5), (k, a[k]["value"], b[k]["value"], nudge)
         else:
             assert diff <= 1.0, (k, a[k]["value"], b[k]["value"])
+
+
+def test_split_run_writes_the_whole_annotated_video(both_reports):
+    """The split run's video (runs drawn by both processes, joined) has one frame per kept
+    clip frame, in order, at the clip's rate, and its evidence stills exist."""
+    import av
+    from pathlib import Path
+
+    _single, split, _nudged = both_reports
+    out = Path(split["_out"])
+    media = split["media"]
+    assert media["video"] == "annotated.mp4"
+    assert not list(out.glob(".annotated.part*"))  # the runs are joined and removed
+    with av.open(str(out / media["video"])) as c:
+        times = [float(f.time) for f in c.decode(video=0)]
+    assert len(times) == len(media["video_frames"]) == split["source"]["n_frames"]
+    assert np.all(np.diff(times) > 0)
+    assert times[-1] == pytest.approx(split["source"]["duration_s"], abs=0.1)
+    assert media["evidence"] and all((out / rel).is_file() for rel in media["evidence"].values())

@@ -298,18 +298,56 @@ def _toe_rising(t: np.ndarray, toe_y: np.ndarray, ic: float, trough: float,
     return None
 
 
+TAKE_OFF_WINDOW_S = 0.06  # the take-off kink is looked for this far before the rise
+
+
+def _take_off_kink(t: np.ndarray, toe_y: np.ndarray, lo: float, hi: float,
+                   leg: float) -> float | None:
+    """Where the toe's upward acceleration peaks between frames ``lo`` and ``hi`` (sub-frame,
+    a parabola through the peak and its neighbours); None when there is no upward peak.
+
+    At take-off the toe goes from resting on the belt to rising: a kink in its height, a
+    step in its vertical speed. The zero-phase low-pass of :func:`core.landmarks.clean`
+    spreads that step symmetrically about the moment, so the acceleration peaks at the kink
+    itself, while any speed threshold is passed only some way up the smoothed step (the
+    rise's speed threshold read toe-off ~20 ms late on renders, ``bench/contacts.md``)."""
+    n = len(toe_y)
+    ok = np.isfinite(toe_y)
+    a, b = max(1, int(np.ceil(lo))), min(n - 2, int(np.floor(hi)))
+    if b < a or ok.sum() < 4:
+        return None
+    y = np.interp(np.arange(n), np.flatnonzero(ok), toe_y[ok])
+    acc = signal.derivative(t, -signal.derivative(t, y) / leg)  # up positive, leg / s^2
+    k = a + int(np.argmax(acc[a:b + 1]))
+    if acc[k] <= 0:
+        return None
+    y0, y1, y2 = acc[k - 1], acc[k], acc[k + 1]
+    curv = y0 - 2 * y1 + y2
+    return k + (float(np.clip(0.5 * (y0 - y2) / curv, -0.5, 0.5)) if curv < 0 else 0.0)
+
+
 def toe_off(t: np.ndarray, toe_y: np.ndarray, ic: float, trough: float, leg: float,
             hold: int) -> float | None:
-    """Toe-off: the later of the toe's lift off its stance level (:func:`_toe_lift`) and the
-    start of its rise into swing at take-off speed (:func:`_toe_rising`): lifted, and leaving
-    rather than rolling. On the hand-labelled treadmill clips the two nearly coincide (-0.2
-    and -0.4 frame from the labels); on renders, whose stiff shoes roll over their front
-    edge, the rise is the later one (``bench/contacts.md``)."""
+    """Toe-off: the take-off kink of the toe's height (:func:`_take_off_kink`), looked for
+    from :data:`TAKE_OFF_WINDOW_S` before the start of its rise into swing at take-off
+    speed (:func:`_toe_rising`) up to that start, and no earlier than the toe's lift off its
+    stance level (:func:`_toe_lift`): lifted, and leaving rather than rolling.
+
+    On renders (a rigid shoe rolling over its front edge, ahead of the pose model's toe
+    point) the rise at take-off speed alone read toe-off 1-4 frames late at 60 and 120 fps;
+    the kink reads it within a frame on most (``bench/contacts.md``). The lift bound keeps
+    the hand-labelled real toe-offs where the labels put them: there the toe's acceleration
+    peaks up to 1.7 frames before the lift (the heel's rise carries the forefoot), which
+    without the bound read a 60 fps clip's contact time 44 ms short."""
     lift = _toe_lift(toe_y, ic, trough, leg, hold)
     if lift is None:
         return None
     rise = _toe_rising(t, toe_y, ic, trough, leg, start=lift)
-    return lift if rise is None else max(lift, rise)
+    start = lift if rise is None else max(lift, rise)
+    fps = 1.0 / float(np.median(np.diff(t))) if len(t) > 1 else 30.0
+    lo = max(float(np.ceil(ic)) + 1, start - TAKE_OFF_WINDOW_S * fps)
+    kink = _take_off_kink(t, toe_y, lo, np.ceil(start), leg)
+    return start if kink is None else min(start, max(lift, kink))
 
 
 def _event_at(t: np.ndarray, pos: float, foot: str) -> Event:

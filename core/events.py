@@ -381,7 +381,7 @@ def _body_travel_x(track: Track, step_s: float) -> np.ndarray:
     pose model places that point from the outline at the hips, which the swinging thighs
     change, so it wobbles forward and back about 1 % of leg once per step. A mean over
     exactly one step cancels that wobble and keeps the travel of a runner overground. On the
-    renders the contacts' median error fell from 0.51 to 0.38 frame, and on the hand-labelled
+    renders the contacts' median error fell from 0.51 to 0.37 frame, and on the hand-labelled
     clips from -0.81 / +0.63 to -0.56 / +0.51 frame (``bench/contacts.md``).
     """
     x = track.mid("l_hip", "r_hip")[:, 0]

@@ -135,7 +135,7 @@ KNOWN_LIMITS: list[str] = [
     "within a frame on 16 of 24 clips at 60 and 120 fps (13 ms off on average, at most "
     "64 ms, where a landing was found 2 frames off or the toe's lift came late).",
     "**Timing at 30 fps is approximate.** One frame is 33 ms, so contact time, flight time "
-    "and duty factor can be off by a frame at each end (against hand labels: +23 ms at 30 fps, "
+    "and duty factor can be off by a frame at each end (against hand labels: +13 ms at 30 fps, "
     "−27 ms at 60 fps). Film at 60 fps or more for timing.",
     "**Trunk lean depends on the outline at the hips.** The pose model places the hip points "
     "from the body's outline there, as on people: the hip joint sits in the front part of "

@@ -75,3 +75,55 @@ def test_contact_not_before_the_foot_is_down():
     # a foot already down (no arrival in the window): the run-up stands
     flat = np.full(n, 500.0)
     assert foot_down(t, flat, flat, ic=47.0, trough=90.0, leg=LEG) is None
+
+
+@pytest.mark.parametrize("fps,take_off", [(60.0, 40.3), (120.0, 80.6)])
+def test_toe_off_at_the_kink_of_the_cleaned_toe_path(fps, take_off):
+    """The cleaned track is low-passed (12 Hz, zero phase): the take-off's kink in the toe's
+    height becomes a smooth bend. A toe point that rolls up slowly (0.3 leg/s, the last
+    80 ms: our renders) and leaves at 1.4 leg/s: toe-off is read at the peak of the toe's
+    upward acceleration, which the symmetric filter leaves at the kink (within half a frame
+    of a sub-frame take-off), where the speed threshold of the rise alone comes later (on
+    renders, whose pose toe point rises smoother still, 1-4 frames). Without the roll the
+    toe-off is never later than that threshold's."""
+    from core import signal
+    from core.events import _toe_lift, _toe_rising
+
+    n = int(2 * take_off)
+    t = np.arange(n) / fps
+    k = np.arange(n, dtype=float)
+    ic, trough, hold = take_off - 0.2 * fps, take_off + 0.05 * fps, int(0.05 * fps)
+    for roll in (0.3, 0.0):
+        rolled = np.clip(k - (take_off - 0.08 * fps), 0, 0.08 * fps) * roll * LEG / fps
+        y = 500.0 - rolled - np.clip(k - take_off, 0, None) * 1.4 * LEG / fps
+        y = signal.lowpass(t, y, 12.0)
+        to = toe_off(t, y, ic=ic, trough=trough, leg=LEG, hold=hold)
+        lift = _toe_lift(y, ic, trough, LEG, hold)
+        speed = max(lift, _toe_rising(t, y, ic, trough, LEG, start=lift))
+        assert to <= speed
+        if roll:
+            assert to == pytest.approx(take_off, abs=0.5)
+            assert speed - take_off > to - take_off + 0.4
+
+
+def test_feet_read_against_the_body_travel_not_the_hip_points_wobble():
+    """An overground runner's hip points travel 3 leg lengths a second and wobble 1 % of leg
+    once per step (the outline at the hips changing with the thighs): the reference the feet
+    are read against keeps the travel and drops the wobble."""
+    from core.events import _body_travel_x
+    from core.landmarks import Track
+    from core.pose import LM, N_LANDMARKS
+
+    fps, step_s, n = 60.0, 0.35, 240
+    t = np.arange(n) / fps
+    travel = 100.0 + 3.0 * LEG * t
+    wobble = 0.01 * LEG * np.sin(2 * np.pi * t / step_s)
+    xy = np.full((n, N_LANDMARKS, 2), 300.0)
+    for name in ("l_hip", "r_hip"):
+        xy[:, LM[name], 0] = travel + wobble
+    xy[100:103, LM["l_hip"]] = np.nan  # a short dropout of one hip
+    track = Track(t, xy, np.ones((n, N_LANDMARKS)), np.ones(n, bool), 640, 480)
+    body = _body_travel_x(track, step_s)
+    inner = slice(30, n - 30)
+    assert np.nanmax(np.abs(body[inner] - travel[inner])) < 0.002 * LEG
+    assert np.nanmax(np.abs(track.mid("l_hip", "r_hip")[inner, 0] - travel[inner])) > 0.009 * LEG

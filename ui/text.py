@@ -126,19 +126,22 @@ KNOWN_LIMITS: list[str] = [
     "so catching the contact one frame late or early changes overstride by about 6 % of leg "
     "length at 60 fps and 11 % at 30 fps. On 36 rendered runners (30–120 fps, 150–195 "
     "steps/min, every landing type, cameras raised, lowered and turned) its band is right on "
-    "29 and on every runner not within 3 % of a band edge; it reads 1–5 % of leg low. It is "
-    "shown with medium confidence at 60 fps and low at 30 fps.",
-    "**Push-off timing on stiff shoes.** Push-off is where the toe starts the fast rise that "
-    "carries it into swing. On hand-labelled treadmill clips it lands within a frame of the "
-    "labels; on our rendered runners, whose stiff shoes roll over their front edge, it reads "
-    "about 20 ms late, so contact time is within a frame on 10 of 24 clips at 60 and 120 fps "
-    "(21 ms off on average, at most 50 ms).",
+    "28 and on every runner not within 3 % of a band edge; its median error is 0.1 % of leg, "
+    "half of the runners within −0.6 to +1.1 %. It is shown with medium confidence at 60 fps "
+    "and low at 30 fps.",
+    "**Push-off timing.** Push-off is the moment the toe's rise into swing begins (where its "
+    "upward acceleration peaks, once it has lifted off the ground). On hand-labelled treadmill "
+    "clips it lands within a frame of the labels; on our rendered runners contact time is "
+    "within a frame on 16 of 24 clips at 60 and 120 fps (13 ms off on average, at most "
+    "64 ms, where a landing was found 2 frames off or the toe's lift came late).",
     "**Timing at 30 fps is approximate.** One frame is 33 ms, so contact time, flight time "
-    "and duty factor can be off by a frame at each end (against hand labels: +23 ms at 30 fps, "
+    "and duty factor can be off by a frame at each end (against hand labels: +13 ms at 30 fps, "
     "−27 ms at 60 fps). Film at 60 fps or more for timing.",
-    "**Trunk lean reads 1–2° low.** The pose model puts the hip points a little forward of the "
-    "hip joints (1–2 % of leg length on our rendered runners), which tilts the hip-to-shoulder "
-    "line back; we show the measured value rather than a correction tuned on rendered figures.",
+    "**Trunk lean depends on the outline at the hips.** The pose model places the hip points "
+    "from the body's outline there, as on people: the hip joint sits in the front part of "
+    "the pelvis. Our first rendered runners had a pelvis centred on the joints and read 1–2° "
+    "low; drawn as a person is, they read within −0.7° to +2.4° (median +0.7°). Loose "
+    "clothing round the hips moves the hip points and the lean with them.",
     "**A camera not square to the runner** is estimated from how far apart the two shoulders "
     "and hips appear (a runner turned 20° read 18°). Overstride, shin angle, foot strike and "
     "lean are corrected for the foreshortening; from 15° they are shown with low confidence "

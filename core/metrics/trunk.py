@@ -33,19 +33,21 @@ def lean_summary(ctx: Context) -> None:
     """Median of the hip->shoulder line's lean over the clip, corrected for a camera not
     square to the running direction (:func:`core.metrics.landing.unforeshorten`).
 
-    It reads 1-2 deg low on every synthetic render (``bench/contacts.md``), and that is the
-    pose model: against the renders' exact joint positions its hip points sit 1.3-2.3 % of
-    leg length forward of (and ~2 % below) the hip joints, its shoulder points 0-1.6 %
-    forward (and ~2 % above), so the hip->shoulder line is tilted back by about 1-1.5 deg and
-    stretched; the exact projections of the same joints give the true lean to 0.1 deg. It is
-    not corrected by a constant: that offset is measured on the synthetic figure only.
+    The pose model places its hip point from the body's outline around the hips, as it sits
+    on real people: the hip joint a third of the pelvis depth from its front, the buttocks
+    behind. Our synthetic figure once drew its pelvis centred on the hip joints; on it the
+    pose model's hip points sat 1.3-2.3 % of leg forward of the joints and trunk lean read
+    1-2 deg low on every render. Drawn with the pelvis behind the joints as on a person
+    (``core.synthetic.render.Renderer._PELVIS_BACK``), the renders read within +-2 deg
+    (``bench/contacts.md``). So the value is not corrected here; an unusual outline at the
+    hips (a loose jacket tied round the waist) moves the hip point and the lean with it.
     """
     tr = ctx.tr
     note, extra = yaw_caveat(ctx)
     ctx.clip_median("trunk_lean", unforeshorten(ctx, ctx.trunk), tr.detected,
-                    ("Hip-to-shoulder line over the whole clip; the pose model's hip points sit a "
-                     "little forward of the hip joints (on our renders it reads 1-2\u00b0 low). "
-                     + note).strip(), base=yaw_base(ctx, "high"), extra=extra or None)
+                    ("Hip-to-shoulder line over the whole clip; the hip point is placed from the "
+                     "outline of the hips, so loose clothing there moves it. " + note).strip(),
+                    base=yaw_base(ctx, "high"), extra=extra or None)
 
 
 def _midstance(st: Stride) -> int | None:

@@ -212,6 +212,8 @@ def summary(rows: list[dict]) -> str:
     lean_ok = sum(abs(r["errors"]["trunk_lean"]) <= LEAN_TOL for r in lean)
     elbow = [r for r in rows if "elbow_angle" in r["errors"]]
     elbow_ok = sum(abs(r["errors"]["elbow_angle"]) <= ELBOW_TOL for r in elbow)
+    no_elbow = [r["cond"] for r in rows if r["name"].split("_")[1] == "side"
+                and r["status"] not in ("refused", "error") and "elbow_angle" not in r["errors"]]
     refused = [r for r in rows if r["status"] in ("refused", "error")]
     moving = [r for r in refused if r["cond"] in ("pan", "follow", "handheld", "cut")]
     lines = [
@@ -222,7 +224,8 @@ def summary(rows: list[dict]) -> str:
         f"- Trunk lean within +-{LEAN_TOL:g} deg: {lean_ok}/{len(lean)} of the renders where it "
         f"was measured.",
         f"- Elbow angle within +-{ELBOW_TOL:g} deg: {elbow_ok}/{len(elbow)} of the renders where "
-        f"it was measured.",
+        f"it was measured; not measured, with the engine's reason, in {len(no_elbow)} analysed "
+        f"side renders" + (f" ({', '.join(sorted(set(no_elbow)))})" if no_elbow else "") + ".",
         f"- Refused: {len(refused)}/{n}, of which {len(moving)} moving-camera or cut renders "
         f"(needs 0).",
     ]

@@ -118,6 +118,17 @@ class FrameStore:
         return sorted(self.jpeg)
 
 
+def _broken(step: camera.FrameStep) -> bool:
+    """The background's corners lost their way into this frame: the camera could not be
+    followed ("lost"), or the corners were found but almost none moved together (fewer than
+    :data:`core.camera.MIN_INLIERS`) and only a phase-correlation shift stood in. A cut breaks
+    every correspondence; phase correlation between two shots of a similar texture can still
+    find a peak (a follow-cam's passes cut together from behind: 5 of 114 corners at the
+    missed cut, 59-100 of 113-120 on the frames around it)."""
+    return step.method == "lost" or (step.method == "phase" and step.tracked >= camera.MIN_INLIERS
+                                     and step.inliers < camera.MIN_INLIERS)
+
+
 class ClipStatsCollector:
     """Brightness and scene cuts from 64-px thumbnails, and the camera's motion
     (:class:`core.camera.MotionEstimator`) from each frame and its landmarks, during decode."""
@@ -159,7 +170,7 @@ class ClipStatsCollector:
         cut = (d > CUT_MIN_DIFF) & (d > CUT_DIFF_RATIO * base)
         at = [int(j) + 1 for j in np.flatnonzero(cut)] if self.diffs else []  # diff j: j -> j+1
         lost = [i for i, s in enumerate(self.steps)  # the camera lost at a big picture change
-                if s.method == "lost" and 0 < i <= len(self.diffs)
+                if _broken(s) and 0 < i <= len(self.diffs)
                 and self.diffs[i - 1] > LOST_CUT_RATIO * base]
         at = sorted(set(at) | set(lost))
         change = [int(j) + 1 for j in np.flatnonzero(d > CHANGE_RATIO * base)] if self.diffs else []

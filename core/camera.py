@@ -261,6 +261,7 @@ class CameraMotion:
     ok: bool
     reason: str = ""
     summary: dict = field(default_factory=dict)
+    centre: tuple[float, float] = (0.0, 0.0)  # the picture centre (px), pivot of roll and zoom
 
     @property
     def n(self) -> int:
@@ -303,7 +304,8 @@ def accumulate(steps: list[FrameStep], size: tuple[int, int]) -> CameraMotion:
     still = ok and shift_pct < STILL_SHIFT_PCT and max_roll < STILL_ROLL_DEG and max_zoom < STILL_ZOOM_PCT
     if still or not ok:
         to_ref = np.tile(np.eye(2, 3), (n, 1, 1))
-    return CameraMotion(to_ref, pan, roll, zoom, conf, still, ok, reason, summary)
+    return CameraMotion(to_ref, pan, roll, zoom, conf, still, ok, reason, summary,
+                        (w / 2.0, h / 2.0))
 
 
 def _apply(m: np.ndarray, xy: np.ndarray) -> np.ndarray:
@@ -315,17 +317,82 @@ def _invert(m: np.ndarray) -> np.ndarray:
     return np.array([cv2.invertAffineTransform(k) for k in m]) if len(m) else m
 
 
+ZOOM_CHECK_PCT = 3.0  # a background scale change beyond this is checked against the runner
+SIZE_WINDOW_S = 0.7  # the runner's size: running median over about a stride
+
+
+def runner_size(track) -> np.ndarray:
+    """Per-frame size of the runner in the frame's own pixels: the trunk (shoulders' middle
+    to hips' middle, which keeps its length through the stride from any view), over a
+    running median of :data:`SIZE_WINDOW_S`; NaN where those points are not seen (visibility
+    under 0.5)."""
+    from .signal import running_median
+
+    trunk = np.linalg.norm(track.mid("l_shoulder", "r_shoulder") - track.mid("l_hip", "r_hip"),
+                           axis=1)
+    seen = np.all(np.vstack([track.v(k) for k in ("l_shoulder", "r_shoulder", "l_hip", "r_hip")])
+                  >= 0.5, axis=0)
+    size = np.where(seen & track.detected & (trunk > 0), trunk, np.nan)
+    win = max(3, int(round(SIZE_WINDOW_S * track.fps)))
+    return running_median(size, win) if np.isfinite(size).sum() >= win else size
+
+
+def confirm_zoom(track, motion: CameraMotion) -> CameraMotion:
+    """``motion`` with its scale change kept only when the runner's own size follows it.
+
+    A zoom enlarges the runner and the background alike. A camera travelling along its line
+    of sight with the runner (following from behind or ahead) makes the background spread
+    out or draw in while the runner keeps their size: that parallax is fitted as a "zoom"
+    (1.49x over 4 s on a follow-cam back-view render) and, applied, shrinks the runner
+    frame by frame, moving every foot's height and the contacts read from it (cadence
+    +2.2 spm). So when the background's scale changes by over :data:`ZOOM_CHECK_PCT` and the
+    runner's size (:func:`runner_size`, against its median over the first
+    :data:`SIZE_WINDOW_S`) is closer to staying put than to following that scale (median log
+    ratios), the scale is taken out of every map: its rotation and the picture centre's
+    shift stay. ``summary["zoom_ignored"]`` records it."""
+    if motion.still or not motion.ok or motion.n != track.n or motion.n < 2:
+        return motion
+    z = np.asarray(motion.zoom, float)
+    if np.max(np.abs(np.log(np.maximum(z, 1e-9)))) < np.log1p(ZOOM_CHECK_PCT / 100):
+        return motion
+    size = runner_size(track)
+    head = size[: max(3, int(round(SIZE_WINDOW_S * track.fps)))]
+    if not np.isfinite(head).any() or np.isfinite(size).sum() < 0.5 * len(size):
+        return motion  # the runner's size is not known well enough to argue with the background
+    rel = np.log(size / np.nanmedian(head))
+    ok = np.isfinite(rel)
+    follows = float(np.median(np.abs(rel[ok] - np.log(z[ok]))))
+    stays = float(np.median(np.abs(rel[ok])))
+    if follows <= stays:
+        return motion
+    to_ref = motion.to_ref.copy()
+    a = to_ref[:, :, :2]
+    s = np.sqrt(np.abs(np.linalg.det(a)))[:, None, None]
+    rot = a / s
+    c = np.asarray(motion.centre, float)
+    centre_ref = np.einsum("nij,j->ni", a, c) + to_ref[:, :, 2]  # where the centre goes: kept
+    to_ref[:, :, :2] = rot
+    to_ref[:, :, 2] = centre_ref - np.einsum("nij,j->ni", rot, c)
+    summary = dict(motion.summary, zoom_ignored=round(float(np.max(np.abs(z - 1)) * 100), 1))
+    return replace(motion, to_ref=to_ref, zoom=np.ones_like(z), summary=summary)
+
+
 def to_ground(track, motion: CameraMotion):
     """``track`` in the first frame's (ground-fixed) pixels; ``Track.to_image`` keeps the
-    way back to each frame's own pixels. A still or unfollowable camera changes nothing."""
+    way back to each frame's own pixels. A still or unfollowable camera changes nothing; a
+    background scale change the runner's size does not follow is not applied
+    (:func:`confirm_zoom`)."""
     if motion.still or not motion.ok or motion.n != track.n:
         return track
+    motion = confirm_zoom(track, motion)
     xy = _apply(motion.to_ref, track.xy)
     back = _invert(motion.to_ref)
     if track.to_image is not None:
         back = _compose(track.to_image, back)
     return replace(track, xy=xy, to_image=back,
-                   notes=dict(track.notes, camera_shift_pct=motion.summary.get("shift_pct", 0.0)))
+                   notes=dict(track.notes, camera_shift_pct=motion.summary.get("shift_pct", 0.0),
+                              **({"camera_zoom_ignored_pct": motion.summary["zoom_ignored"]}
+                                 if "zoom_ignored" in motion.summary else {})))
 
 
 def _compose(a: np.ndarray, b: np.ndarray) -> np.ndarray:

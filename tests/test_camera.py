@@ -258,3 +258,59 @@ def test_front_view_gets_no_floor_line():
     tr, _ = _runner_track(roll=5)
     gl = camera.ground_line(tr, _events(tr), ViewResult("front", None, "high", 1.0, ""))
     assert gl.roll_deg == 0.0 and gl.angle_deg is None
+
+
+def _zoom_motion(n: int, z_end: float, centre=(480.0, 300.0)) -> camera.CameraMotion:
+    """A camera whose background scales 1 -> ``z_end`` about the picture centre over the clip."""
+    z = np.linspace(1.0, z_end, n)
+    to_ref = np.array([cv2.getRotationMatrix2D(centre, 0.0, 1.0 / k) for k in z])
+    return camera.CameraMotion(to_ref, np.zeros((n, 2)), np.zeros(n), z, np.ones(n),
+                               still=False, ok=True, centre=centre)
+
+
+def _trunk(tr) -> np.ndarray:
+    return np.linalg.norm(tr.mid("l_shoulder", "r_shoulder") - tr.mid("l_hip", "r_hip"), axis=1)
+
+
+def test_a_zoom_the_runner_follows_is_undone():
+    """A real zoom enlarges the runner with the background: taken out, the runner keeps the
+    size of the first frame."""
+    still, _ = _runner_track()
+    mo = _zoom_motion(still.n, 1.35)
+    grow = np.array([cv2.getRotationMatrix2D((480.0, 300.0), 0.0, k) for k in mo.zoom])
+    zoomed = Track(still.t, np.einsum("nij,nkj->nki", grow[:, :, :2], still.xy)
+                   + grow[:, None, :, 2], still.vis, still.detected, 960, 600)
+    ground = camera.to_ground(zoomed, mo)
+    assert np.allclose(_trunk(ground), _trunk(still), rtol=1e-6)
+    assert "camera_zoom_ignored_pct" not in ground.notes
+
+
+def test_background_spreading_round_a_runner_of_constant_size_is_not_a_zoom():
+    """A camera following from behind sees the background spread out (fitted as a 1.49x zoom
+    on a render) while the runner keeps their size: the scale is not applied, the runner's
+    size is left as filmed, and the notes say so."""
+    tr, _ = _runner_track()
+    ground = camera.to_ground(tr, _zoom_motion(tr.n, 1.49))
+    assert np.allclose(_trunk(ground), _trunk(tr), rtol=1e-6)
+    assert ground.notes["camera_zoom_ignored_pct"] == pytest.approx(49.0, abs=0.1)
+
+
+def test_a_frame_whose_corners_all_lost_their_way_is_a_cut():
+    """At a cut between two follow-cam passes filmed from behind, 5 of 114 background corners
+    fitted one motion and a phase-correlation shift stood in: the correspondences broke, as
+    at a cut, unlike a phase shift with most corners agreeing."""
+    from core.admission import ClipStatsCollector
+
+    def run(step):
+        col = ClipStatsCollector()
+        col.size = (64, 36)
+        rng = np.random.default_rng(0)
+        for i in range(40):
+            base = np.full((36, 64), 100.0) + rng.normal(0, 2, (36, 64))
+            img = base + (25.0 if i >= 20 else 0.0)  # a picture change of ~10x the usual
+            col.add_thumbnail(img.astype(np.float32),
+                              step if i == 20 else camera.FrameStep(np.eye(2, 3), "features", 80, 100))
+        return col.stats().cut_frames
+
+    assert run(camera.FrameStep(np.eye(2, 3), "phase", 5, 114)) == [20]
+    assert run(camera.FrameStep(np.eye(2, 3), "phase", 59, 120)) == []

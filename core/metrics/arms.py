@@ -6,6 +6,7 @@ import numpy as np
 from ..spec import MetricSpec
 from . import draw
 from .base import Channel, Context, Metric, Stride, angle_deg, from_vertical_deg
+from .landing import yaw
 from .step import own_side
 
 _SIDE = ("side",)
@@ -37,7 +38,25 @@ def elbow_series(ctx: Context) -> np.ndarray:
                                                ctx.tr.p(f"{a}_wrist")))
 
 
+# A camera this far off square to the running direction (``core.view.camera_yaw``) cannot
+# show the elbow's angle: the arm is held a little out from the body and the forearm points
+# forward-in, so the picture opens the angle. On the robustness renders (exact joint
+# projections, no pose model) a 90 deg elbow reads 90-93 deg filmed square or 15 deg off,
+# but 107-109 deg at 30 deg off (the yaw read there: 36-38 deg), more than the good band's
+# half width; no per-frame correction can undo it without the arm's depth. From this
+# estimated yaw on the elbow angle is not measured, with that reason.
+ELBOW_MAX_YAW_DEG = 20.0
+
+
 def elbow_summary(ctx: Context) -> None:
+    y = yaw(ctx)
+    if y.deg is not None and y.deg >= ELBOW_MAX_YAW_DEG:
+        ctx.missing("elbow_angle", (
+            f"The camera is about {y.deg:.0f}\u00b0 off square to the running direction: a bent "
+            "arm seen at that angle looks straighter than it is (a 90\u00b0 elbow shows as about "
+            "107\u00b0 at 30\u00b0 off square), so the elbow angle is not measured. Film square "
+            "to the runner for it."))
+        return
     elbow = elbow_series(ctx)
     ctx.clip_median("elbow_angle", elbow, ctx.tr.detected & np.isfinite(elbow),
                     "Near arm, median over the clip; a forearm pointing at the camera reads wider.",

@@ -86,3 +86,32 @@ def test_arm_crossover_share_of_strides(view):
     assert m.value == pytest.approx(crossed / len(windows) * 100, abs=1e-9)
     assert m.status in ("watch", "fix")
     assert sum(1 for r in case.strides if r.get("arm_crossover")) == crossed
+
+
+def _yawed(deg):
+    """The runner's path turned ``deg`` from square to the camera (as tests/metrics/
+    test_landing.py does), before the side view's projection."""
+    c, s = np.cos(np.radians(deg)), np.sin(np.radians(deg))
+
+    def edit(X, motion):
+        x, z = X[..., 0].copy(), X[..., 2].copy()
+        X[..., 0], X[..., 2] = c * x + s * z, -s * x + c * z
+    return edit
+
+
+def test_elbow_is_withheld_with_the_reason_when_the_camera_is_far_off_square():
+    """30 deg off square the picture opens a bent elbow (90 deg reads about 107 on the
+    robustness renders): not measured, and the reason names the camera's angle."""
+    from core.metrics import compute_metrics
+    from core.metrics.arms import ELBOW_MAX_YAW_DEG
+
+    case = build(PLANAR.with_(elbow_angle_deg=90.0), edit=_yawed(30.0))
+    out = compute_metrics(case.track, case.view, case.events, None)
+    assert "elbow_angle" not in {r.id for r in out.results}
+    why = next(m["reason"] for m in out.not_measured if m["id"] == "elbow_angle")
+    assert "off square" in why and "Film square" in why
+    yaw = next(r for r in out.results if r.id == "overstride").extra["camera_yaw_deg"]
+    assert yaw >= ELBOW_MAX_YAW_DEG
+    # 10 deg off square: measured, within the planar model's 0.5 deg of the truth
+    near = build(PLANAR.with_(elbow_angle_deg=90.0), edit=_yawed(10.0)).metrics()
+    assert near["elbow_angle"].value == pytest.approx(90.0, abs=1.5)

@@ -51,7 +51,11 @@ OFFSET_SEARCH_S = 0.25  # audio/video offset searched within +-this
 LIVE_OFFSET_SEARCH_S = 0.1  # ... when both tracks' clocks are known (a live stream): under
 # half a step at any cadence up to 260 steps/min, so a landing can never be paired with the
 # other foot's sound
-STRIDE_FIT_R2 = 0.5  # live meter: the feet's swing must follow the sound's rhythm this well
+STRIDE_FIT_R2 = 0.7  # live meter: the feet's swing must follow the sound's rhythm this well
+CLEAR_LEAD = 0.3  # live meter: a landing's foot is clear where the fitted lead is at least
+# this share of its amplitude (more than 17 degrees of phase from the feet passing)
+LIVE_SPECTRAL_STEP = 4  # live meter: spectral features every 20 ms (see envelope)
+MAX_SWAP_SHARE = 0.2  # live meter: at most this share of frames is taken as a left/right swap
 MIN_ONSET_DB = 1.0  # live meter: a landing's onset stands at least this far above its median
 MIN_STEP_S = 0.2  # live meter: onsets closer than this are one landing (300 steps/min)
 RIVAL_SHARE = 0.5  # live: the step-rate line counts when at least this share of the strongest
@@ -188,8 +192,11 @@ def decode_audio(path: str | Path, max_seconds: float = 60.0,
 
 
 # ----------------------------------------------------------------------------- features
-def envelope(audio: AudioTrack) -> Envelope:
-    """Band-passed loudness, onset strength and spectral shape (see module docstring)."""
+def envelope(audio: AudioTrack, spectral_step: int = 1) -> Envelope:
+    """Band-passed loudness, onset strength and spectral shape (see module docstring).
+    ``spectral_step``: the spectral features (flux, flatness, moving tones) are computed every
+    this many steps and held in between (the live meter: 4, i.e. every 20 ms, a quarter of
+    the cost; loudness and onsets keep every step)."""
     fs = audio.rate
     sos = signal.butter(4, [BAND_HZ[0], min(BAND_HZ[1], 0.45 * fs)], "bandpass", fs=fs,
                         output="sos")
@@ -200,8 +207,10 @@ def envelope(audio: AudioTrack) -> Envelope:
     # (overlap-add: the same numbers as np.convolve, to 1e-15, in a third of the time)
     power = np.maximum(signal.oaconvolve(y * y, np.ones(win) / win, mode="same")[::hop], 0.0)
     rms_db = 10 * np.log10(power + 1e-12)
-    f, _, Z = signal.stft(y, fs=fs, nperseg=FFT_N, noverlap=FFT_N - hop, boundary="even",
+    shop = hop * max(1, int(spectral_step))
+    f, _, Z = signal.stft(y, fs=fs, nperseg=FFT_N, noverlap=FFT_N - shop, boundary="even",
                           padded=True)
+    Z = np.repeat(Z, shop // hop, axis=1) if shop > hop else Z
     keep = (f >= BAND_HZ[0]) & (f <= BAND_HZ[1])
     mag = np.abs(Z[keep])
     n = min(len(rms_db), mag.shape[1])
@@ -213,13 +222,14 @@ def envelope(audio: AudioTrack) -> Envelope:
     flatness = stats.gmean(pw, axis=0) / pw.mean(axis=0)
     # moving tones (music, voices): narrow spectral peaks that stand out of the clip's own
     # steady spectrum (a belt's hum is removed with it), 150-2000 Hz, 1024-point frames
-    f2, _, Z2 = signal.stft(y, fs=fs, nperseg=TONE_N, noverlap=TONE_N - hop, boundary="even",
-                            padded=True)
+    f2, _, Z2 = signal.stft(y, fs=fs, nperseg=TONE_N, noverlap=TONE_N - shop,
+                            boundary="even", padded=True)
     sel = (f2 >= TONE_HZ[0]) & (f2 <= TONE_HZ[1])
     P = 10 * np.log10(np.abs(Z2[sel, :n]) ** 2 + 1e-12)
     r = P - np.median(P, axis=1, keepdims=True)
     peaks = r - ndimage.median_filter(r, size=(11, 1), mode="nearest")
     tones = (peaks > TONE_PEAK_DB).sum(axis=0)
+    tones = np.repeat(tones, shop // hop) if shop > hop else tones
     tones = np.r_[tones, np.zeros(max(0, n - len(tones)), int)][:n]
     base = ndimage.median_filter(rms_db[:n], size=int(ONSET_MEDIAN_S / HOP_S) | 1, mode="nearest")
     onset = np.maximum(rms_db[:n] - base, 0.0)
@@ -410,16 +420,36 @@ def analyse_landings(audio: AudioTrack | None, contacts: list[tuple[float, str]]
 
 
 # ----------------------------------------------------------------------------- live meter
-def stride_fit(t: np.ndarray, left_ahead: np.ndarray, stride_hz: float) -> tuple[np.ndarray, float]:
+def stride_fit(t: np.ndarray, left_ahead: np.ndarray, stride_hz: float,
+               rounds: int = 3) -> tuple[np.ndarray, float, float]:
     """Least-squares sinusoid at ``stride_hz`` through ``left_ahead`` (the left foot's lead
-    over the right, sampled at times ``t``, any spacing): (cos, sin, mean) coefficients and
-    R^2. Irregular or sparse frames are fine as long as they cover a few strides."""
+    over the right, sampled at times ``t``, any spacing): (cos, sin, mean) coefficients, R^2
+    and the share of frames taken as left/right swaps.
+
+    The pose model now and then gives the far leg the near leg's label (a side view's known
+    confusion: the lead flips sign between two frames 33 ms apart), so ``rounds`` times a
+    frame whose lead fits the sinusoid better negated is negated and the fit redone (at most
+    :data:`MAX_SWAP_SHARE` of the frames); R^2 is that of the final fit. Irregular or sparse
+    frames are fine as long as they cover a few strides."""
     w = 2 * np.pi * stride_hz * t
     a = np.c_[np.cos(w), np.sin(w), np.ones_like(t)]
-    coef, *_ = np.linalg.lstsq(a, left_ahead, rcond=None)
-    var = float(np.sum((left_ahead - left_ahead.mean()) ** 2))
-    r2 = 1.0 - float(np.sum((left_ahead - a @ coef) ** 2)) / var if var > 0 else 0.0
-    return coef, r2
+    y = np.asarray(left_ahead, float)
+    coef, *_ = np.linalg.lstsq(a, y, rcond=None)
+    swapped = np.zeros(len(y), bool)
+    for _ in range(rounds):
+        fit = a @ coef
+        gain = np.abs(y - fit) - np.abs(-y - fit)  # > 0: the frame fits better swapped
+        order = np.argsort(-gain)[: int(MAX_SWAP_SHARE * len(y))]
+        new = np.zeros(len(y), bool)
+        new[order[gain[order] > 0]] = True
+        if np.array_equal(new, swapped):
+            break
+        swapped = new
+        coef, *_ = np.linalg.lstsq(a, np.where(swapped, -y, y), rcond=None)
+    ys = np.where(swapped, -y, y)
+    var = float(np.sum((ys - ys.mean()) ** 2))
+    r2 = 1.0 - float(np.sum((ys - a @ coef) ** 2)) / var if var > 0 else 0.0
+    return coef, r2, float(swapped.mean()) if len(y) else 0.0
 
 
 def landings_by_stride(audio: AudioTrack | None, t: np.ndarray,
@@ -437,12 +467,15 @@ def landings_by_stride(audio: AudioTrack | None, t: np.ndarray,
     feet do not swing at half the sound's rhythm (R^2 under :data:`STRIDE_FIT_R2`)."""
     if audio is None:
         return SoundResult(False, "No sound from the microphone yet.", "none")
+    x = audio.samples.astype(np.float64)
+    if 10 * np.log10(float(np.mean(x * x)) + 1e-12) < SILENT_DBFS:  # as analyse_landings says
+        return analyse_landings(audio, [], None)
     ok = np.isfinite(left_ahead)
     if ok.sum() < 8:
         return SoundResult(False, "Too few frames show both feet to tell left from right.",
                            "few")
     t, y = np.asarray(t, float)[ok], np.asarray(left_ahead, float)[ok]
-    env = envelope(audio)
+    env = envelope(audio, LIVE_SPECTRAL_STEP)
     tv = env.t + audio.t0
     span = (tv >= t.min()) & (tv <= t.max())
     if span.sum() < 2 * env.rate:
@@ -458,7 +491,7 @@ def landings_by_stride(audio: AudioTrack | None, t: np.ndarray,
     steps_spm = ([60.0 / float(np.median(np.diff(tv[pk])))] if len(pk) >= 2 else []) + \
         ([r] if r else [])
     fits = [(stride_fit(t, y, s / 60.0), s) for x in steps_spm for s in (x / 2, x)]
-    (coef, r2), stride_spm = max(fits, key=lambda f: f[0][1])
+    (coef, r2, _), stride_spm = max(fits, key=lambda f: f[0][1])
     if r2 < STRIDE_FIT_R2:
         share = tone_share(env, span)
         if share >= MUSIC_SHARE:  # music or a voice is why no rhythm matches: say that
@@ -477,6 +510,13 @@ def landings_by_stride(audio: AudioTrack | None, t: np.ndarray,
     when = tv[peaks]
     w = 2 * np.pi * stride_spm / 60.0 * when
     lead = coef[0] * np.cos(w) + coef[1] * np.sin(w)
+    # a landing heard while neither foot is clearly ahead (its phase within 17 degrees of
+    # the feet passing) could be either foot: with most of them there, the sound and the
+    # picture are out of step (a stalled computer), and no foot is named
+    if len(lead) and np.mean(np.abs(lead) >= CLEAR_LEAD * np.hypot(coef[0], coef[1])) < 0.7:
+        return SoundResult(False, "We can't tell which foot made each sound: the landings are "
+                                  "heard while your feet pass each other in the picture (the "
+                                  "camera and microphone are out of step).", "no_rhythm")
     contacts = [(float(x), "L" if d > 0 else "R") for x, d in zip(when, lead)]
     return analyse_landings(audio, contacts, 2 * stride_spm, env)
 

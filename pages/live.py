@@ -53,6 +53,23 @@ def _log_media_errors() -> None:
 
 _log_media_errors()
 
+
+def _patient_consent() -> None:
+    """aioice ends a stream when six consent checks in a row (one every ~5 s) go unanswered,
+    each given a single try of 0.5 s. A loaded computer answers late: on this project's
+    2-core test machine at a load of ~20 the live stream ended with "Consent to send
+    expired" after 30-45 s. Allow :data:`CONSENT_FAILURES` (about two minutes) instead; a
+    browser that stops its camera still ends the stream at once."""
+    try:
+        from aioice import ice
+    except ImportError:  # pragma: no cover - aioice comes with aiortc
+        return
+    ice.CONSENT_FAILURES = max(ice.CONSENT_FAILURES, CONSENT_FAILURES)
+
+
+CONSENT_FAILURES = 24
+_patient_consent()
+
 ICE_ENV = "FORMCHECK_ICE_SERVERS"  # JSON list of RTCIceServer dicts (STUN/TURN) when deployed
 ANALYZER = "fc_live_analyzer"  # the analyzer of the latest stream (kept after it stops)
 LAST_REPORT = "fc_live_report"  # id of the report made from the latest recording

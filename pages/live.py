@@ -84,6 +84,7 @@ LISTEN = "fc_live_listen"  # the runner allowed the microphone: the landing mete
 METER_MAX_DB = 30.0  # the landing meter's full scale (dB above the background)
 LENGTH = "fc_live_length"  # the chosen recording length
 REPORT_JOB = "fc_live_report_job"  # the ReportJob making the latest recording's report
+REPORT_ERROR = "fc_live_report_error"  # why the latest report could not be made
 AUTO_REPORT = "fc_live_auto_report"  # a timed recording is running: make the report when it ends
 COUNTDOWN_S = 5
 KEEP_BUDGET_S = 3.0  # per call, at most this long keeping skipped frames for a recording
@@ -500,14 +501,22 @@ def report_job() -> bool:
         session.remember(job.saved.id, job.saved.delete_key)
         st.session_state[session.CURRENT] = job.saved.id
         st.session_state[LAST_REPORT] = job.saved.id
-    elif job.error is not None:
-        with guard.friendly_errors("making the report from your recording"):
-            raise job.error
+    elif job.error is not None:  # said until the next recording or report is asked for
+        st.session_state[REPORT_ERROR] = job.error
     return False
+
+
+def report_error() -> None:
+    """The latest report's failure in words (kept until a new recording or report)."""
+    err = st.session_state.get(REPORT_ERROR)
+    if err is not None:
+        with guard.friendly_errors("making the report from your recording"):
+            raise err
 
 
 def _report_now(analyzer: LiveAnalyzer) -> None:
     st.session_state.pop(AUTO_REPORT, None)
+    st.session_state.pop(REPORT_ERROR, None)
     start_report(analyzer, _height())
     report_job()
 
@@ -555,9 +564,11 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
                        help="Press, get running: recording starts after the countdown and "
                             "stops by itself after the length you chose."):
             analyzer.start_recording(countdown_s=COUNTDOWN_S, length_s=LENGTHS[length])
+            st.session_state.pop(REPORT_ERROR, None)
             st.session_state[AUTO_REPORT] = LENGTHS[length] is not None
             st.session_state.pop(LAST_REPORT, None)
             st.rerun(scope="fragment")
+    report_error()
     rid = st.session_state.get(LAST_REPORT)
     if rid:
         st.success("Your report is ready.", icon=":material/task_alt:")

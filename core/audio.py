@@ -20,6 +20,15 @@ Contract:
         their difference, the spread and the loud outliers. ``SoundResult.measured`` is False
         with the true reason in ``reason`` when the landings cannot be heard.
 
+    landings_by_stride(audio, t, left_ahead) -> SoundResult
+        the live meter at any analysed frame rate: landing times from the sound's onsets,
+        the foot from the picture (a sinusoid at the stride rate fitted to the feet's lead).
+    LiveEar                                   the live microphone (see the class)
+
+A live stream's ``AudioTrack`` has ``clock_known``: its place on the camera's timeline comes
+from both tracks' own clocks, so the offset is searched only within
++-:data:`LIVE_OFFSET_SEARCH_S` (under half a step: the sides can never swap).
+
 Absolute levels depend on the phone, its distance, the floor and the shoes; only what one clip
 can compare with itself is judged (left against right, a landing against the others).
 """
@@ -39,6 +48,18 @@ FFT_N = 512  # spectral flux / flatness window (32 ms at 16 kHz)
 BACKGROUND_PCT = 20  # the background level: this percentile of the short-time RMS (dB)
 ONSET_MEDIAN_S = 0.4  # onset strength: loudness above its running median over this window
 OFFSET_SEARCH_S = 0.25  # audio/video offset searched within +-this
+LIVE_OFFSET_SEARCH_S = 0.1  # ... when both tracks' clocks are known (a live stream): under
+# half a step at any cadence up to 260 steps/min, so a landing can never be paired with the
+# other foot's sound
+STRIDE_FIT_R2 = 0.7  # live meter: the feet's swing must follow the sound's rhythm this well
+CLEAR_LEAD = 0.3  # live meter: a landing's foot is clear where the fitted lead is at least
+# this share of its amplitude (more than 17 degrees of phase from the feet passing)
+LIVE_SPECTRAL_STEP = 4  # live meter: spectral features every 20 ms (see envelope)
+MAX_SWAP_SHARE = 0.2  # live meter: at most this share of frames is taken as a left/right swap
+MIN_ONSET_DB = 1.0  # live meter: a landing's onset stands at least this far above its median
+MIN_STEP_S = 0.2  # live meter: onsets closer than this are one landing (300 steps/min)
+RIVAL_SHARE = 0.5  # live: the step-rate line counts when at least this share of the strongest
+# rhythm's power (a belt's beat can put a sideband a little above it in a few seconds)
 LANDING_WIN_S = (-0.04, 0.08)  # a landing's peak is read in this window around its contact
 SILENT_DBFS = -65.0  # whole-clip RMS below this: silent
 MIN_RANGE_DB = 2.0  # loud moments (95th pct) must stand this far above the background
@@ -67,6 +88,8 @@ class AudioTrack:
     samples: np.ndarray
     rate: int = RATE
     t0: float = 0.0
+    clock_known: bool = False  # t0 comes from both tracks' own clocks (a live stream): the
+    # offset is searched only within +-LIVE_OFFSET_SEARCH_S
 
     @property
     def duration(self) -> float:
@@ -169,8 +192,11 @@ def decode_audio(path: str | Path, max_seconds: float = 60.0,
 
 
 # ----------------------------------------------------------------------------- features
-def envelope(audio: AudioTrack) -> Envelope:
-    """Band-passed loudness, onset strength and spectral shape (see module docstring)."""
+def envelope(audio: AudioTrack, spectral_step: int = 1) -> Envelope:
+    """Band-passed loudness, onset strength and spectral shape (see module docstring).
+    ``spectral_step``: the spectral features (flux, flatness, moving tones) are computed every
+    this many steps and held in between (the live meter: 4, i.e. every 20 ms, a quarter of
+    the cost; loudness and onsets keep every step)."""
     fs = audio.rate
     sos = signal.butter(4, [BAND_HZ[0], min(BAND_HZ[1], 0.45 * fs)], "bandpass", fs=fs,
                         output="sos")
@@ -178,10 +204,13 @@ def envelope(audio: AudioTrack) -> Envelope:
     hop = int(round(HOP_S * fs))
     win = int(round(WIN_S * fs))
     # short-time RMS: a moving mean of y^2 sampled every hop, centred
-    power = np.convolve(y * y, np.ones(win) / win, mode="same")[::hop]
+    # (overlap-add: the same numbers as np.convolve, to 1e-15, in a third of the time)
+    power = np.maximum(signal.oaconvolve(y * y, np.ones(win) / win, mode="same")[::hop], 0.0)
     rms_db = 10 * np.log10(power + 1e-12)
-    f, _, Z = signal.stft(y, fs=fs, nperseg=FFT_N, noverlap=FFT_N - hop, boundary="even",
+    shop = hop * max(1, int(spectral_step))
+    f, _, Z = signal.stft(y, fs=fs, nperseg=FFT_N, noverlap=FFT_N - shop, boundary="even",
                           padded=True)
+    Z = np.repeat(Z, shop // hop, axis=1) if shop > hop else Z
     keep = (f >= BAND_HZ[0]) & (f <= BAND_HZ[1])
     mag = np.abs(Z[keep])
     n = min(len(rms_db), mag.shape[1])
@@ -193,13 +222,14 @@ def envelope(audio: AudioTrack) -> Envelope:
     flatness = stats.gmean(pw, axis=0) / pw.mean(axis=0)
     # moving tones (music, voices): narrow spectral peaks that stand out of the clip's own
     # steady spectrum (a belt's hum is removed with it), 150-2000 Hz, 1024-point frames
-    f2, _, Z2 = signal.stft(y, fs=fs, nperseg=TONE_N, noverlap=TONE_N - hop, boundary="even",
-                            padded=True)
+    f2, _, Z2 = signal.stft(y, fs=fs, nperseg=TONE_N, noverlap=TONE_N - shop,
+                            boundary="even", padded=True)
     sel = (f2 >= TONE_HZ[0]) & (f2 <= TONE_HZ[1])
     P = 10 * np.log10(np.abs(Z2[sel, :n]) ** 2 + 1e-12)
     r = P - np.median(P, axis=1, keepdims=True)
     peaks = r - ndimage.median_filter(r, size=(11, 1), mode="nearest")
     tones = (peaks > TONE_PEAK_DB).sum(axis=0)
+    tones = np.repeat(tones, shop // hop) if shop > hop else tones
     tones = np.r_[tones, np.zeros(max(0, n - len(tones)), int)][:n]
     base = ndimage.median_filter(rms_db[:n], size=int(ONSET_MEDIAN_S / HOP_S) | 1, mode="nearest")
     onset = np.maximum(rms_db[:n] - base, 0.0)
@@ -235,14 +265,15 @@ def _train(t_grid: np.ndarray, times: np.ndarray, sigma: float = 0.015) -> np.nd
     return out
 
 
-def estimate_offset(env: Envelope, t0: float, contact_t: np.ndarray) -> tuple[float, float]:
+def estimate_offset(env: Envelope, t0: float, contact_t: np.ndarray,
+                    search_s: float = OFFSET_SEARCH_S) -> tuple[float, float]:
     """Audio/video offset (s; positive: the sound comes later than the picture) that best lines
-    the onset envelope up with the contact train, within +-:data:`OFFSET_SEARCH_S`, and its
+    the onset envelope up with the contact train, within +-``search_s``, and its
     score (correlation at that lag over the mean correlation of the search)."""
     tv = env.t + t0  # envelope on the video timeline
     o = env.onset - np.mean(env.onset)
     train = _train(tv, contact_t)
-    max_lag = int(round(OFFSET_SEARCH_S / HOP_S))
+    max_lag = int(round(search_s / HOP_S))
     # c[k] = sum o[i + k] * train[i]: the sound k steps after the contact
     full = signal.correlate(o, train, mode="full", method="fft")
     mid = len(train) - 1
@@ -266,8 +297,9 @@ def tone_share(env: Envelope, where: np.ndarray) -> float:
 
 # ----------------------------------------------------------------------------- the analysis
 def analyse_landings(audio: AudioTrack | None, contacts: list[tuple[float, str]],
-                     cadence_spm: float | None) -> SoundResult:
-    """Per-landing loudness from the clip's sound, or why it cannot be heard (module doc)."""
+                     cadence_spm: float | None, env: Envelope | None = None) -> SoundResult:
+    """Per-landing loudness from the clip's sound, or why it cannot be heard (module doc).
+    ``env``: the sound's :func:`envelope` when the caller has it already."""
     if audio is None:
         return SoundResult(False, "This clip has no sound track, so we can't hear your "
                                   "landings.", "none")
@@ -280,7 +312,7 @@ def analyse_landings(audio: AudioTrack | None, contacts: list[tuple[float, str]]
     if len(contacts) < MIN_LANDINGS:
         return SoundResult(False, f"Only {len(contacts)} foot contacts were found; at least "
                                   f"{MIN_LANDINGS} are needed to compare landings.", "few")
-    env = envelope(audio)
+    env = env if env is not None else envelope(audio)
     bg = float(np.percentile(env.rms_db, BACKGROUND_PCT))
     loud_range = float(np.percentile(env.rms_db, 95)) - bg
     quiet = env.rms_db <= np.percentile(env.rms_db, 50)
@@ -301,7 +333,8 @@ def analyse_landings(audio: AudioTrack | None, contacts: list[tuple[float, str]]
         res.reason = "The sound track does not cover the running the video shows."
         return res
     res.rhythm_spm, res.rhythm_salience, spm, p = rhythm(env.onset[span], env.rate)
-    off, score = estimate_offset(env, audio.t0, ct)
+    off, score = estimate_offset(env, audio.t0, ct, LIVE_OFFSET_SEARCH_S if audio.clock_known
+                                 else OFFSET_SEARCH_S)
     res.offset_s, res.offset_score = round(off, 4), round(score, 2)
     # onset strength in the contacts' windows against elsewhere, once lined up
     tv = tv0 - off
@@ -315,6 +348,17 @@ def analyse_landings(audio: AudioTrack | None, contacts: list[tuple[float, str]]
     step = cadence_spm
     in_step = bool(step) and res.rhythm_spm is not None and any(
         abs(res.rhythm_spm - r) <= RHYTHM_TOL * r for r in (step, step / 2))
+    if audio.clock_known and step and res.rhythm_spm is not None and not in_step and len(p):
+        # live windows are a few seconds long: a rival line (e.g. a sideband of the belt's
+        # beat) can be a little stronger than the footfalls' own, which count when at least
+        # RIVAL_SHARE of it (clips keep the plain rule their bench measured)
+        best = max((step, step / 2), key=lambda x: _power_near(spm, p, x))
+        near = np.abs(spm - best) <= RHYTHM_TOL * best
+        if near.any() and p[near].max() >= RIVAL_SHARE * p.max():
+            k = np.flatnonzero(near)[np.argmax(p[near])]
+            res.rhythm_spm = float(spm[k])
+            res.rhythm_salience = float(p[k] / (np.median(p) + 1e-20))
+            in_step = True
     heard = in_step and res.rhythm_salience >= MIN_RHYTHM_SALIENCE and \
         res.footfall_share >= MIN_FOOTFALL_SHARE
     res.tone_share = round(tone_share(env, span), 3)
@@ -325,6 +369,15 @@ def analyse_landings(audio: AudioTrack | None, contacts: list[tuple[float, str]]
                       "We can't hear your landings: music or voices cover the footfalls for "
                       f"{res.tone_share:.0%} of the running.")
         return res
+    at_edge = abs(off) >= LIVE_OFFSET_SEARCH_S - HOP_S  # the best line-up is outside the search
+    if in_step and res.rhythm_salience >= MIN_RHYTHM_SALIENCE and audio.clock_known:
+        if not heard or at_edge:  # the rhythm is right, but the known clocks put it off the
+            # landings: never line them up with the other foot's sound instead
+            res.kind = "no_rhythm"
+            res.reason = ("We can't pair your landings with their sound: the footfalls are "
+                          "heard at your step rate but do not line up with the landings in "
+                          "the picture (the camera and microphone are out of step).")
+            return res
     if not heard:
         res.kind = "no_rhythm"
         what = (f"the sound's strongest rhythm is {res.rhythm_spm:.0f} per minute"
@@ -364,6 +417,108 @@ def analyse_landings(audio: AudioTrack | None, contacts: list[tuple[float, str]]
     res.envelope_db = [round(float(v), 1) for v in pooled]
     res.measured, res.kind = True, "footfalls"
     return res
+
+
+# ----------------------------------------------------------------------------- live meter
+def stride_fit(t: np.ndarray, left_ahead: np.ndarray, stride_hz: float,
+               rounds: int = 3) -> tuple[np.ndarray, float, float]:
+    """Least-squares sinusoid at ``stride_hz`` through ``left_ahead`` (the left foot's lead
+    over the right, sampled at times ``t``, any spacing): (cos, sin, mean) coefficients, R^2
+    and the share of frames taken as left/right swaps.
+
+    The pose model now and then gives the far leg the near leg's label (a side view's known
+    confusion: the lead flips sign between two frames 33 ms apart), so ``rounds`` times a
+    frame whose lead fits the sinusoid better negated is negated and the fit redone (at most
+    :data:`MAX_SWAP_SHARE` of the frames); R^2 is that of the final fit. Irregular or sparse
+    frames are fine as long as they cover a few strides."""
+    w = 2 * np.pi * stride_hz * t
+    a = np.c_[np.cos(w), np.sin(w), np.ones_like(t)]
+    y = np.asarray(left_ahead, float)
+    coef, *_ = np.linalg.lstsq(a, y, rcond=None)
+    swapped = np.zeros(len(y), bool)
+    for _ in range(rounds):
+        fit = a @ coef
+        gain = np.abs(y - fit) - np.abs(-y - fit)  # > 0: the frame fits better swapped
+        order = np.argsort(-gain)[: int(MAX_SWAP_SHARE * len(y))]
+        new = np.zeros(len(y), bool)
+        new[order[gain[order] > 0]] = True
+        if np.array_equal(new, swapped):
+            break
+        swapped = new
+        coef, *_ = np.linalg.lstsq(a, np.where(swapped, -y, y), rcond=None)
+    ys = np.where(swapped, -y, y)
+    var = float(np.sum((ys - ys.mean()) ** 2))
+    r2 = 1.0 - float(np.sum((ys - a @ coef) ** 2)) / var if var > 0 else 0.0
+    return coef, r2, float(swapped.mean()) if len(y) else 0.0
+
+
+def landings_by_stride(audio: AudioTrack | None, t: np.ndarray,
+                       left_ahead: np.ndarray) -> SoundResult:
+    """The live meter's landings, at any analysed frame rate: the sound says **when** each
+    foot lands (the onset peaks, one per step of the sound's own rhythm), the picture says
+    **which** foot (the one ahead at that moment, from a sinusoid at the stride rate fitted to
+    the feet's lead, :func:`stride_fit`), then :func:`analyse_landings` reads the levels with
+    its checks (music or voices, rhythm strength).
+
+    Foot contacts found frame by frame need about 8 analysed frames a second (a step at
+    180/min lasts 0.33 s); the feet's swing is one slow sinusoid per stride, which a few frames
+    a second cover. ``t``: frame times on the audio's timeline; ``left_ahead``: the left
+    foot's lead over the right in the running direction (NaN: not seen). Not measured when the
+    feet do not swing at half the sound's rhythm (R^2 under :data:`STRIDE_FIT_R2`)."""
+    if audio is None:
+        return SoundResult(False, "No sound from the microphone yet.", "none")
+    x = audio.samples.astype(np.float64)
+    if 10 * np.log10(float(np.mean(x * x)) + 1e-12) < SILENT_DBFS:  # as analyse_landings says
+        return analyse_landings(audio, [], None)
+    ok = np.isfinite(left_ahead)
+    if ok.sum() < 8:
+        return SoundResult(False, "Too few frames show both feet to tell left from right.",
+                           "few")
+    t, y = np.asarray(t, float)[ok], np.asarray(left_ahead, float)[ok]
+    env = envelope(audio, LIVE_SPECTRAL_STEP)
+    tv = env.t + audio.t0
+    span = (tv >= t.min()) & (tv <= t.max())
+    if span.sum() < 2 * env.rate:
+        return SoundResult(False, "Listening for your landings...", "few")
+    on = np.where(span, env.onset, 0.0)
+    pk, _ = signal.find_peaks(on, height=MIN_ONSET_DB, distance=int(MIN_STEP_S * env.rate))
+    r, _, _, _ = rhythm(env.onset[span], env.rate)
+    if len(pk) < MIN_LANDINGS and r is None:
+        return SoundResult(False, "We can't hear your landings: the sound has no clear "
+                                  "rhythm.", "no_rhythm")
+    # the step rate: the onsets' spacing, or the sound's strongest rhythm (a stride rate when
+    # one foot lands louder); the feet's swing (one cycle per stride) decides between them
+    steps_spm = ([60.0 / float(np.median(np.diff(tv[pk])))] if len(pk) >= 2 else []) + \
+        ([r] if r else [])
+    fits = [(stride_fit(t, y, s / 60.0), s) for x in steps_spm for s in (x / 2, x)]
+    (coef, r2, _), stride_spm = max(fits, key=lambda f: f[0][1])
+    if r2 < STRIDE_FIT_R2:
+        share = tone_share(env, span)
+        if share >= MUSIC_SHARE:  # music or a voice is why no rhythm matches: say that
+            return SoundResult(False, "We can't hear your landings: the sound is mostly music "
+                                      "or voices, which cover the footfalls." if share >= 0.5
+                               else "We can't hear your landings: music or voices cover the "
+                               f"footfalls for {share:.0%} of the running.", "music",
+                               tone_share=share)
+        what = f" (the sound's strongest rhythm is {r:.0f} per minute)" if r else ""
+        return SoundResult(False, "We can't hear your landings: no footfall rhythm in the "
+                                  f"sound matches your strides in the picture{what}.",
+                           "no_rhythm")
+    step_s = 30.0 / stride_spm
+    peaks, _ = signal.find_peaks(on, height=MIN_ONSET_DB,
+                                 distance=max(1, int(0.6 * step_s * env.rate)))
+    when = tv[peaks]
+    w = 2 * np.pi * stride_spm / 60.0 * when
+    lead = coef[0] * np.cos(w) + coef[1] * np.sin(w)
+    # a landing heard while neither foot is clearly ahead (its phase within 17 degrees of
+    # the feet passing) could be either foot: with most of them there, the sound and the
+    # picture are out of step (a stalled computer), and no foot is named
+    if len(lead) and np.mean(np.abs(lead) >= CLEAR_LEAD * np.hypot(coef[0], coef[1])) < 0.7:
+        return SoundResult(False, "We can't tell which foot made each sound: the landings are "
+                                  "heard while your feet pass each other in the picture (the "
+                                  "camera and microphone are out of step).", "no_rhythm")
+    contacts = [(float(x), "L" if d > 0 else "R") for x, d in zip(when, lead)]
+    return analyse_landings(audio, contacts, 2 * stride_spm, env)
 
 
 # ----------------------------------------------------------------------------- live microphone
@@ -444,6 +599,7 @@ class LiveEar:
         :attr:`shift_s`), so a lost packet leaves a silent gap, not a shift."""
         shift = self.shift_s
         with self._lock:
+            known = self._clock_audio is not None and self._clock_video is not None
             chunks = [(t + shift, x) for t, x in self._chunks
                       if t1 >= t + shift and t + shift + len(x) / RATE >= t0]
         if not chunks:
@@ -456,4 +612,4 @@ class LiveEar:
             out[i:i + len(x)] = x[: max(0, n - i)]
         if n < RATE:
             return None
-        return AudioTrack(out, RATE, start - origin)
+        return AudioTrack(out, RATE, start - origin, clock_known=known)

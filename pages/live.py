@@ -4,7 +4,8 @@ Laid out for a runner on a treadmill, a step or two from the screen: the video (
 cue, countdown drawn on it) with Record and the metronome beside it and big live numbers
 under those, all above the fold on a laptop (assets/style.css widens this page; on a
 phone the column stacks under the video). Record is hands-free: a 5 s countdown, then a set length (or until Stop),
-then the same full report as an upload, saved to the store and linked to the Report page.
+then the same full report as an upload (made on its own thread, :class:`ReportJob`), saved to
+the store and linked to the Report page.
 Numbers, recording state and cue refresh every second in fragments, without re-running the
 page. No camera, a blocked camera or a browser without camera access get a friendly
 message and a link to upload a clip instead (:func:`camera_check`). The analysis itself is
@@ -17,6 +18,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from streamlit_webrtc import (AudioProcessorBase, VideoProcessorBase, WebRtcMode
                               WebRtcStreamerContext, webrtc_streamer)
 
 from core.audio import LiveEar
+from core.errors import FormCheckError
 from core.live import LiveAnalyzer, LiveNumber, LiveSnapshot, LiveSound
 from core.pipeline import AnalysisOptions
 from core.report import DISCLAIMER
@@ -53,6 +56,23 @@ def _log_media_errors() -> None:
 
 _log_media_errors()
 
+
+def _patient_consent() -> None:
+    """aioice ends a stream when six consent checks in a row (one every ~5 s) go unanswered,
+    each given a single try of 0.5 s. A loaded computer answers late: on this project's
+    2-core test machine at a load of ~20 the live stream ended with "Consent to send
+    expired" after 30-45 s. Allow :data:`CONSENT_FAILURES` (about two minutes) instead; a
+    browser that stops its camera still ends the stream at once."""
+    try:
+        from aioice import ice
+    except ImportError:  # pragma: no cover - aioice comes with aiortc
+        return
+    ice.CONSENT_FAILURES = max(ice.CONSENT_FAILURES, CONSENT_FAILURES)
+
+
+CONSENT_FAILURES = 24
+_patient_consent()
+
 ICE_ENV = "FORMCHECK_ICE_SERVERS"  # JSON list of RTCIceServer dicts (STUN/TURN) when deployed
 ANALYZER = "fc_live_analyzer"  # the analyzer of the latest stream (kept after it stops)
 LAST_REPORT = "fc_live_report"  # id of the report made from the latest recording
@@ -63,6 +83,8 @@ HEIGHT = "fc_live_height"  # the runner's height (cm), for the report
 LISTEN = "fc_live_listen"  # the runner allowed the microphone: the landing meter is on
 METER_MAX_DB = 30.0  # the landing meter's full scale (dB above the background)
 LENGTH = "fc_live_length"  # the chosen recording length
+REPORT_JOB = "fc_live_report_job"  # the ReportJob making the latest recording's report
+REPORT_ERROR = "fc_live_report_error"  # why the latest report could not be made
 AUTO_REPORT = "fc_live_auto_report"  # a timed recording is running: make the report when it ends
 COUNTDOWN_S = 5
 KEEP_BUDGET_S = 3.0  # per call, at most this long keeping skipped frames for a recording
@@ -417,32 +439,93 @@ def numbers_panel(ctx: WebRtcStreamerContext) -> None:
 
 
 # ----------------------------------------------------------------------------- recording
-def make_report(analyzer: LiveAnalyzer, height_cm: float | None) -> None:
-    """Recording -> full report -> store; remembers the id for the Report page."""
-    bar = st.progress(0.0, text="Making your report…")
+class ReportJob:
+    """A recording made into a report on its own thread (:func:`start_report`): a Streamlit
+    run is cut short whenever the page reruns (any component or widget update does), and a
+    report takes seconds to minutes on a busy computer, so it cannot be made inside the
+    page's run. The page's fragment shows its progress and, when done, the link or the
+    error."""
 
-    def progress(label: str, fraction: float) -> None:
-        bar.progress(min(1.0, max(0.0, fraction)), text=f"{label}…")
+    def __init__(self) -> None:
+        self.label = "Making your report"
+        self.fraction = 0.0
+        self.saved = None  # the store's Saved (id, delete_key) when done
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
 
-    with tempfile.TemporaryDirectory(prefix="formcheck-live-") as out:
-        report = analyzer.to_report(Path(out), AnalysisOptions(height_cm=height_cm), progress)
-        bar.progress(1.0, text="Saving your report…")
-        saved = session.store().save(report, Path(out), owner=session.browser_token())
-    bar.empty()
-    session.remember(saved.id, saved.delete_key)
-    st.session_state[session.CURRENT] = saved.id
-    st.session_state[LAST_REPORT] = saved.id
+    def progress(self, label: str, fraction: float) -> None:
+        self.label, self.fraction = label, min(1.0, max(0.0, fraction))
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+
+def start_report(analyzer: LiveAnalyzer, height_cm: float | None) -> None:
+    """Recording -> full report -> store, on a thread (:class:`ReportJob`); a job already
+    running for this session is left to finish."""
+    job = st.session_state.get(REPORT_JOB)
+    if job is not None and job.running:
+        return
+    job = ReportJob()
+    store, owner = session.store(), session.browser_token()
+
+    def run() -> None:
+        try:
+            with tempfile.TemporaryDirectory(prefix="formcheck-live-") as out:
+                report = analyzer.to_report(Path(out), AnalysisOptions(height_cm=height_cm),
+                                            job.progress)
+                job.progress("Saving your report", 1.0)
+                job.saved = store.save(report, Path(out), owner=owner)
+        except BaseException as e:  # noqa: BLE001 - shown by the page in words
+            if not isinstance(e, FormCheckError):
+                log.exception("making the live report failed")
+            job.error = e
+
+    job.thread = threading.Thread(target=run, name="formcheck-live-report", daemon=True)
+    st.session_state[REPORT_JOB] = job
+    job.thread.start()
+
+
+def report_job() -> bool:
+    """The report job's progress while it runs (True), or its outcome once: the saved
+    report remembered for the Report page, or the error in words."""
+    job = st.session_state.get(REPORT_JOB)
+    if job is None:
+        return False
+    if job.running:
+        st.progress(job.fraction, text=f"{job.label}…")
+        return True
+    st.session_state.pop(REPORT_JOB, None)
+    if job.saved is not None:
+        session.remember(job.saved.id, job.saved.delete_key)
+        st.session_state[session.CURRENT] = job.saved.id
+        st.session_state[LAST_REPORT] = job.saved.id
+    elif job.error is not None:  # said until the next recording or report is asked for
+        st.session_state[REPORT_ERROR] = job.error
+    return False
+
+
+def report_error() -> None:
+    """The latest report's failure in words (kept until a new recording or report)."""
+    err = st.session_state.get(REPORT_ERROR)
+    if err is not None:
+        with guard.friendly_errors("making the report from your recording"):
+            raise err
 
 
 def _report_now(analyzer: LiveAnalyzer) -> None:
     st.session_state.pop(AUTO_REPORT, None)
-    with guard.friendly_errors("making the report from your recording"):
-        make_report(analyzer, _height())
+    st.session_state.pop(REPORT_ERROR, None)
+    start_report(analyzer, _height())
+    report_job()
 
 
 def record_panel(ctx: WebRtcStreamerContext) -> None:
     """Record in 5 s -> a set length (or until Stop) -> the report; refreshed every second."""
     analyzer = _analyzer(ctx)
+    if report_job():  # a report is being made: its progress only
+        return
     playing = ctx.state.playing
     if analyzer is not None and not playing:  # the camera stopped: no countdown, no recording
         if analyzer.armed:
@@ -481,9 +564,11 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
                        help="Press, get running: recording starts after the countdown and "
                             "stops by itself after the length you chose."):
             analyzer.start_recording(countdown_s=COUNTDOWN_S, length_s=LENGTHS[length])
+            st.session_state.pop(REPORT_ERROR, None)
             st.session_state[AUTO_REPORT] = LENGTHS[length] is not None
             st.session_state.pop(LAST_REPORT, None)
             st.rerun(scope="fragment")
+    report_error()
     rid = st.session_state.get(LAST_REPORT)
     if rid:
         st.success("Your report is ready.", icon=":material/task_alt:")
@@ -569,7 +654,8 @@ def page() -> None:
             video_html_attrs={"autoPlay": True, "controls": False, "muted": True,
                               "style": {"width": "100%"}})
         camera_help(camera_check(), ctx.state.playing)
-    every = 1.0 if ctx.state.playing else None
+    job = st.session_state.get(REPORT_JOB)
+    every = 1.0 if ctx.state.playing or (job is not None and job.running) else None
     with panel:
         st.fragment(record_panel, run_every=every)(ctx)
         metronome()

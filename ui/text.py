@@ -167,7 +167,13 @@ KNOWN_LIMITS: list[str] = [
     "On our synthetic sound tracks the left/right difference reads within 0.3 dB of the "
     "truth with the sound up to 100 ms early or late; a camera far from the runner, music, "
     "talking or a noisy gym hide the footfalls, and the report then says so. Which foot "
-    "landed comes from the video, so a left/right mix-up there mixes up the sound too.",
+    "landed comes from the video, so a left/right mix-up there mixes up the sound too. "
+    "**Live**, the landing meter takes each landing's moment from the sound and which foot "
+    "from the feet's swing in the picture, so it keeps working on a busy computer that "
+    "analyses only 3-4 frames a second; a recording's report lines the sound up with the "
+    "picture by the stream's own clocks and searches only 0.1 s either way, under half a "
+    "step, so it can never pair a landing with the other foot's sound: when camera and "
+    "microphone are further out of step than that, it says so instead.",
     "**Clothing and hair** move the landmarks a little (loose shorts at the hips, hair or hats "
     "at the ears).",
 ]

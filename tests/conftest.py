@@ -67,6 +67,31 @@ def pytest_collection_modifyitems(config, items) -> None:
             continue
         if any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    items[:] = heavy_first(items)
+
+
+def _group(item) -> str:
+    mark = item.get_closest_marker("xdist_group")
+    return str(mark.args[0]) if mark and mark.args else item.nodeid
+
+
+def heavy_first(items: list) -> list:
+    """The order pytest-xdist hands work out in (pytest.ini: ``--no-loadscope-reorder``): the
+    browser tests first, then the other slow ones (pose model on whole clips), then the quick
+    ones; within each, the groups of several tests (one worker each) before single tests,
+    larger groups first. The long tests start while the other worker still has short ones to
+    take, so the run does not end with one worker alone on a minute-long test."""
+    first: dict[str, int] = {}
+    size: dict[str, int] = {}
+    rank: dict[str, int] = {}
+    for i, item in enumerate(items):
+        g = _group(item)
+        first.setdefault(g, i)
+        size[g] = size.get(g, 0) + 1
+        r = 0 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("slow") else 2
+        rank[g] = min(rank.get(g, r), r)
+    return sorted(items, key=lambda it: (rank[_group(it)], size[_group(it)] == 1,
+                                         -size[_group(it)], first[_group(it)]))
 
 
 def missing_shared() -> list[str]:

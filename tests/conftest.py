@@ -50,12 +50,43 @@ def pytest_configure(config) -> None:
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
+SESSION_ANALYSES = {"side_analysis", "refused_analysis"}
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """The run's pose journal (``core.pose_cache.JOURNAL``): a clip + pose options posed twice
+    fails the run (the cache should have made the second a replay)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from collections import Counter
+
+    from core import pose_cache
+
+    folder = pose_cache.cache_dir()
+    journal = folder / pose_cache.JOURNAL if folder else None
+    if journal is None or not journal.is_file():
+        return
+    runs = Counter(journal.read_text().split())
+    twice = {k: n for k, n in runs.items() if n > 1}
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.ensure_newline()
+        reporter.write_line(f"pose passes: {sum(runs.values())} over {len(runs)} clip + option "
+                            f"keys ({len(twice)} posed more than once)")
+    if twice:
+        sys.stderr.write(f"\nFormCheck tests: a clip went through pose more than once with the "
+                         f"same options (pose cache entries {twice}); the cache should replay it.\n")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     """Under pytest-xdist (``--dist loadgroup``, pytest.ini) a module whose tests share a
     module-scoped fixture (an app server, Chromium, a live run, fresh renders) runs on one
     worker, so that fixture is built once; the tests on the PostgreSQL / S3 / Redis services
     (``services`` fixture, or a ``backend`` other than SQLite) share one worker too, so a run without ``scripts/test.sh`` starts
-    those servers once, not once per worker. Other tests spread over the workers freely."""
+    those servers once, not once per worker. The tests on the session's engine results
+    (``side_analysis``, ``refused_analysis``: whole analyses with their annotated video) share
+    one worker too, so those are made once. Other tests spread over the workers freely."""
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         if info is None or item.get_closest_marker("xdist_group"):
@@ -64,6 +95,9 @@ def pytest_collection_modifyitems(config, items) -> None:
         on_servers = spec is not None and spec.params.get("backend", "sqlite") != "sqlite"
         if "services" in item.fixturenames or on_servers:
             item.add_marker(pytest.mark.xdist_group("services"))
+            continue
+        if SESSION_ANALYSES & set(item.fixturenames):  # built once, on one worker
+            item.add_marker(pytest.mark.xdist_group("session_analyses"))
             continue
         if any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))

@@ -48,6 +48,19 @@ def pytest_configure(config) -> None:
     folder = tempfile.mkdtemp(prefix="formcheck-pose-cache-")
     os.environ[pose_cache.ENV] = folder
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    # PostgreSQL / S3 for the store tests: started once for the run by whichever worker needs
+    # them first (tests/services.py), stopped here at the end; scripts/test.sh starts its own.
+    from tests import services
+
+    if not all(os.environ.get(n) for n in services.NEEDED):
+        state = Path(tempfile.mkdtemp(prefix="formcheck-test-services-"))
+        state.chmod(0o755)  # the servers run as their own user (scripts/services.sh)
+        os.environ[services.SHARED_STATE] = str(state)
+
+        def stop() -> None:
+            services.stop_shared(state)
+            shutil.rmtree(state, ignore_errors=True)
+        config.add_cleanup(stop)
 
 
 SESSION_ANALYSES = {"side_analysis", "refused_analysis"}
@@ -82,19 +95,14 @@ def pytest_sessionfinish(session, exitstatus) -> None:
 def pytest_collection_modifyitems(config, items) -> None:
     """Under pytest-xdist (``--dist loadgroup``, pytest.ini) a module whose tests share a
     module-scoped fixture (an app server, Chromium, a live run, fresh renders) runs on one
-    worker, so that fixture is built once; the tests on the PostgreSQL / S3 / Redis services
-    (``services`` fixture, or a ``backend`` other than SQLite) share one worker too, so a run without ``scripts/test.sh`` starts
-    those servers once, not once per worker. The tests on the session's engine results
+    worker, so that fixture is built once. The tests on the session's engine results
     (``side_analysis``, ``refused_analysis``: whole analyses with their annotated video) share
-    one worker too, so those are made once. Other tests spread over the workers freely."""
+    one worker too, so those are made once. The PostgreSQL / S3 tests spread over both
+    workers: the servers are started once per run (``pytest_configure``, tests/services.py).
+    Other tests spread over the workers freely."""
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         if info is None or item.get_closest_marker("xdist_group"):
-            continue
-        spec = getattr(item, "callspec", None)
-        on_servers = spec is not None and spec.params.get("backend", "sqlite") != "sqlite"
-        if "services" in item.fixturenames or on_servers:
-            item.add_marker(pytest.mark.xdist_group("services"))
             continue
         if SESSION_ANALYSES & set(item.fixturenames):  # built once, on one worker
             item.add_marker(pytest.mark.xdist_group("session_analyses"))

@@ -16,6 +16,9 @@ Contract:
         timestamps, ``(33, 4)`` landmarks (or None) and working size. None on a miss, or when
         the decode does not give the cached frames' timestamps (then nothing is filled).
     Slot.save(ts, lms, size); Slot.release()
+        ``save`` after a pose run (a miss) also appends the entry's key to ``posed.log`` in the
+        folder: a journal of pose passes, one line each, which the test suite reads to check
+        that no clip went through pose twice with the same options.
 
 Key: SHA-256 of the clip's bytes + the options that change what pose sees or returns (working
 size ``max_side``, ``max_seconds``, the slow-motion time scale, the number of processes the
@@ -45,6 +48,7 @@ log = logging.getLogger("formcheck.pose_cache")
 ENV = "FORMCHECK_POSE_CACHE"
 FORMAT = 1  # bump when what an entry holds, or how pose is run, changes
 _OFF = ("", "0", "off", "false", "no")
+JOURNAL = "posed.log"  # one line per pose run that filled an entry
 
 
 def cache_dir() -> Path | None:
@@ -146,6 +150,8 @@ class Slot:
                 np.savez_compressed(f, ts=np.asarray(ts, float), lms=arr, found=found,
                                     size=np.asarray(size, int))
             os.replace(tmp, self.path)
+            with open(self.path.parent / JOURNAL, "a", encoding="ascii") as f:
+                f.write(self.path.stem + "\n")  # one short append: whole lines
         except OSError:
             log.warning("could not write pose cache entry %s", self.path, exc_info=True)
 

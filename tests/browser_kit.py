@@ -47,16 +47,44 @@ def goto(page, base: str, path: str, heading: str) -> None:
     wait_idle(page)
 
 
+# True once the page has kept its height for three polls in a row with every picture loaded
+# and every chart drawn, and Streamlit is not running the script.
+_SETTLED = """() => {
+  const main = document.querySelector('[data-testid=stMain]');
+  const busy = !main || document.querySelector('[data-testid="stStatusWidget"]');
+  const imgs = main && Array.from(main.querySelectorAll('img')).every(i => i.complete);
+  const charts = main && Array.from(main.querySelectorAll('.vega-embed'))
+    .every(e => e.querySelector('canvas, svg'));
+  const h = main ? main.scrollHeight : -1;
+  const s = window.__fcSettle || {h: -2, n: 0};
+  s.n = (!busy && imgs && charts && s.h === h) ? s.n + 1 : 0;
+  s.h = h;
+  window.__fcSettle = s;
+  return s.n >= 3;
+}"""
+
+
+def settle(page, longest_ms: int) -> None:
+    """Wait until the page has settled (``_SETTLED``, polled every 150 ms), at most
+    ``longest_ms``: a page still changing after that is photographed as it is."""
+    page.evaluate("() => { window.__fcSettle = null; }")
+    try:
+        page.wait_for_function(_SETTLED, polling=150, timeout=longest_ms)
+    except playwright_api().Error:  # TimeoutError is a subclass
+        pass
+
+
 def shots(page, name: str, settle_ms: int = 1000) -> None:
-    """``test-artifacts/<name>.png`` (desktop) and ``<name>-phone.png`` of the whole page."""
+    """``test-artifacts/<name>.png`` (desktop) and ``<name>-phone.png`` of the whole page,
+    each taken once the page has settled at that size (at most ``4 * settle_ms`` per wait)."""
     ARTIFACTS.mkdir(exist_ok=True)
     for size, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
         page.set_viewport_size(size)
-        page.wait_for_timeout(settle_ms)
+        settle(page, 4 * settle_ms)
         wait_idle(page)
         height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
         page.set_viewport_size({"width": size["width"],
                                 "height": min(max(height, size["height"]), 16000)})
-        page.wait_for_timeout(settle_ms)
+        settle(page, 4 * settle_ms)
         page.screenshot(path=str(ARTIFACTS / f"{name}{suffix}.png"))
     page.set_viewport_size(DESKTOP)

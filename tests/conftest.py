@@ -48,25 +48,92 @@ def pytest_configure(config) -> None:
     folder = tempfile.mkdtemp(prefix="formcheck-pose-cache-")
     os.environ[pose_cache.ENV] = folder
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    # PostgreSQL / S3 for the store tests: started once for the run by whichever worker needs
+    # them first (tests/services.py), stopped here at the end; scripts/test.sh starts its own.
+    from tests import services
+
+    if not all(os.environ.get(n) for n in services.NEEDED):
+        state = Path(tempfile.mkdtemp(prefix="formcheck-test-services-"))
+        state.chmod(0o755)  # the servers run as their own user (scripts/services.sh)
+        os.environ[services.SHARED_STATE] = str(state)
+
+        def stop() -> None:
+            services.stop_shared(state)
+            shutil.rmtree(state, ignore_errors=True)
+        config.add_cleanup(stop)
+
+
+SESSION_ANALYSES = {"side_analysis", "refused_analysis"}
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """The run's pose journal (``core.pose_cache.JOURNAL``): a clip + pose options posed twice
+    fails the run (the cache should have made the second a replay)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from collections import Counter
+
+    from core import pose_cache
+
+    folder = pose_cache.cache_dir()
+    journal = folder / pose_cache.JOURNAL if folder else None
+    if journal is None or not journal.is_file():
+        return
+    runs = Counter(journal.read_text().split())
+    twice = {k: n for k, n in runs.items() if n > 1}
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.ensure_newline()
+        reporter.write_line(f"pose passes: {sum(runs.values())} over {len(runs)} clip + option "
+                            f"keys ({len(twice)} posed more than once)")
+    if twice:
+        sys.stderr.write(f"\nFormCheck tests: a clip went through pose more than once with the "
+                         f"same options (pose cache entries {twice}); the cache should replay it.\n")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_collection_modifyitems(config, items) -> None:
     """Under pytest-xdist (``--dist loadgroup``, pytest.ini) a module whose tests share a
     module-scoped fixture (an app server, Chromium, a live run, fresh renders) runs on one
-    worker, so that fixture is built once; the tests on the PostgreSQL / S3 / Redis services
-    (``services`` fixture, or a ``backend`` other than SQLite) share one worker too, so a run without ``scripts/test.sh`` starts
-    those servers once, not once per worker. Other tests spread over the workers freely."""
+    worker, so that fixture is built once. The tests on the session's engine results
+    (``side_analysis``, ``refused_analysis``: whole analyses with their annotated video) share
+    one worker too, so those are made once. The PostgreSQL / S3 tests spread over both
+    workers: the servers are started once per run (``pytest_configure``, tests/services.py).
+    Other tests spread over the workers freely."""
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         if info is None or item.get_closest_marker("xdist_group"):
             continue
-        spec = getattr(item, "callspec", None)
-        on_servers = spec is not None and spec.params.get("backend", "sqlite") != "sqlite"
-        if "services" in item.fixturenames or on_servers:
-            item.add_marker(pytest.mark.xdist_group("services"))
+        if SESSION_ANALYSES & set(item.fixturenames):  # built once, on one worker
+            item.add_marker(pytest.mark.xdist_group("session_analyses"))
             continue
         if any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    items[:] = heavy_first(items)
+
+
+def _group(item) -> str:
+    mark = item.get_closest_marker("xdist_group")
+    return str(mark.args[0]) if mark and mark.args else item.nodeid
+
+
+def heavy_first(items: list) -> list:
+    """The order pytest-xdist hands work out in (pytest.ini: ``--no-loadscope-reorder``): the
+    browser tests first, then the other slow ones (pose model on whole clips), then the quick
+    ones; within each, the groups of several tests (one worker each) before single tests,
+    larger groups first. The long tests start while the other worker still has short ones to
+    take, so the run does not end with one worker alone on a minute-long test."""
+    first: dict[str, int] = {}
+    size: dict[str, int] = {}
+    rank: dict[str, int] = {}
+    for i, item in enumerate(items):
+        g = _group(item)
+        first.setdefault(g, i)
+        size[g] = size.get(g, 0) + 1
+        r = 0 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("slow") else 2
+        rank[g] = min(rank.get(g, r), r)
+    return sorted(items, key=lambda it: (rank[_group(it)], size[_group(it)] == 1,
+                                         -size[_group(it)], first[_group(it)]))
 
 
 def missing_shared() -> list[str]:

@@ -38,11 +38,17 @@ def _parse(text: str) -> dict[str, str]:
     return env
 
 
+SHARED_STATE = "FORMCHECK_TEST_SERVICES_STATE"  # set by tests/conftest.py for one test run
+
+
 @lru_cache(maxsize=1)
 def _start() -> tuple[dict[str, str], str | None]:
     """(the services' env, None) or ({}, why they could not be started)."""
     if all(os.environ.get(n) for n in NEEDED):
         return {n: os.environ[n] for n in os.environ if n in NEEDED or n.startswith("AWS_")}, None
+    shared = os.environ.get(SHARED_STATE)
+    if shared:
+        return _start_shared(Path(shared))
     state = os.environ.get("FORMCHECK_SERVICES_DIR") or f"/tmp/formcheck-services-{os.getpid()}"
     env = {**os.environ, "FORMCHECK_SERVICES_DIR": state}
     try:
@@ -55,6 +61,43 @@ def _start() -> tuple[dict[str, str], str | None]:
     _started.append(state)
     atexit.register(stop_started)
     return _parse(done.stdout), None
+
+
+def _start_shared(state: Path) -> tuple[dict[str, str], str | None]:
+    """One set of servers for the whole test run, whichever pytest-xdist worker asks first
+    (the others wait on the lock, then read the env it wrote); the run's controller stops
+    them (:func:`stop_shared`)."""
+    import fcntl
+
+    state.mkdir(parents=True, exist_ok=True)
+    done, failed = state / "env.sh", state / "failed.txt"
+    with open(state / "start.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.is_file():
+            return _parse(done.read_text()), None
+        if failed.is_file():
+            return {}, failed.read_text()
+        env = {**os.environ, "FORMCHECK_SERVICES_DIR": str(state / "servers")}
+        why = None
+        try:
+            run = subprocess.run(["bash", str(SCRIPT), "start"], env=env, capture_output=True,
+                                 text=True, timeout=600)
+            if run.returncode != 0:
+                why = f"scripts/services.sh start failed:\n{run.stderr[-2000:]}"
+        except (OSError, subprocess.TimeoutExpired) as e:
+            why = f"scripts/services.sh start failed: {e}"
+        if why is not None:
+            failed.write_text(why)
+            return {}, why
+        done.write_text(run.stdout)
+        return _parse(run.stdout), None
+
+
+def stop_shared(state: Path) -> None:
+    """Stop the servers :func:`_start_shared` started in ``state`` (if any)."""
+    if (state / "env.sh").is_file():
+        subprocess.run(["bash", str(SCRIPT), "stop"], capture_output=True, timeout=120,
+                       env={**os.environ, "FORMCHECK_SERVICES_DIR": str(state / "servers")})
 
 
 def service_env() -> dict[str, str]:

@@ -68,16 +68,20 @@ def test_sides_and_missing_and_views():
     assert "Knee bend at landing, left vs right" in text and "better" in text
 
 
-def test_cli_friendly_errors(tmp_path):
+def test_cli_friendly_errors(tmp_path, capsys):
+    """The CLI's ``main`` in this process (the slow test below runs it as its own process)."""
+    from core.__main__ import main
+
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     good = tmp_path / "good.json"
     good.write_text(dumps(_report([_m("cadence", 170)])))
     for args in ([str(bad), str(good)], [str(tmp_path / "missing.json"), str(good)]):
-        p = subprocess.run([sys.executable, "-m", "core", "compare", *args], cwd=ROOT,
-                           capture_output=True, text=True)
-        assert p.returncode == 2
-        assert "Can't compare" in p.stderr and "Traceback" not in p.stderr
+        capsys.readouterr()
+        code = main(["compare", *args])
+        out, err = capsys.readouterr()
+        assert code == 2
+        assert "Can't compare" in err and "Traceback" not in out + err
 
 
 @pytest.mark.slow

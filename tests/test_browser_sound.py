@@ -86,6 +86,13 @@ def _check_landing_sound_card(page):
     return card
 
 
+# The visible chart tab's panel holds at least two drawn charts (canvas or svg inside).
+SOUND_TAB_CHARTS_DRAWN = """() => [...document.querySelectorAll('[role=tabpanel]')]
+    .filter(p => !p.hidden && p.offsetParent !== null)
+    .some(p => [...p.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+        .filter(c => c.querySelector('canvas, svg')).length >= 2)"""
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     folder = tmp_path_factory.mktemp("sound-app")
@@ -207,15 +214,16 @@ def test_uploaded_clip_report_shows_the_landing_sound(clip_with_sound, app) -> N
             card = _check_landing_sound_card(page)
             tab = page.get_by_role("tab", name="Landing sound")
             tab.click()
-            page.wait_for_timeout(2000)
-            assert page.locator(".vega-embed").count() >= 2
+            # the sound tab's own panel draws both charts (the envelope and the per-step one)
+            page.wait_for_function(SOUND_TAB_CHARTS_DRAWN, timeout=60_000)
             tab.scroll_into_view_if_needed()
             page.wait_for_timeout(1000)
             page.screenshot(path=str(ARTIFACTS / "report-sound.png"))
             card.first.scroll_into_view_if_needed()
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "report-sound-card.png"))
-            steps = page.locator(".vega-embed").last
+            steps = page.locator(
+                '[role=tabpanel]:not([hidden]) [data-testid="stVegaLiteChart"]').last
             steps.scroll_into_view_if_needed()
             page.wait_for_timeout(1000)
             steps.screenshot(path=str(ARTIFACTS / "report-sound-steps.png"))

@@ -6,12 +6,11 @@ Contract:
         ``cadence_events`` (steps/min from IC spacing), ``cadence_spectral`` (from the pelvis
         bounce), ``method`` and ``notes``.
 
-Side view (treadmill or overground): the foot's horizontal position relative to the body
-(the hip points averaged over one step), in the runner's forward direction, peaks near IC
-and bottoms out near TO (Zeni et al. 2008); IC is the middle of the foot's run-up to stance
-speed (from half to full speed), or later when neither heel nor toe is down on the ground
-yet, TO the kink where the toe leaves the ground (the peak of its upward acceleration), once
-it has lifted off its stance level and before it rises at take-off speed. Front/back view: a foot is on the ground while it sits
+Side view (treadmill or overground): the foot's horizontal position relative to the pelvis,
+in the runner's forward direction, peaks near IC and bottoms out near TO (Zeni et al. 2008);
+IC is the middle of the foot's run-up to stance speed (from half to full speed), or later
+when neither heel nor toe is down on the ground yet, TO where
+the toe has lifted off its stance level and rises at take-off speed. Front/back view: a foot is on the ground while it sits
 at its lowest image height; IC/TO are the edges of that plateau.
 """
 from __future__ import annotations

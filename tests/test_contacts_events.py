@@ -104,26 +104,3 @@ def test_toe_off_at_the_kink_of_the_cleaned_toe_path(fps, take_off):
         if roll:
             assert to == pytest.approx(take_off, abs=0.5)
             assert speed - take_off > to - take_off + 0.4
-
-
-def test_feet_read_against_the_body_travel_not_the_hip_points_wobble():
-    """An overground runner's hip points travel 3 leg lengths a second and wobble 1 % of leg
-    once per step (the outline at the hips changing with the thighs): the reference the feet
-    are read against keeps the travel and drops the wobble."""
-    from core.events import _body_travel_x
-    from core.landmarks import Track
-    from core.pose import LM, N_LANDMARKS
-
-    fps, step_s, n = 60.0, 0.35, 240
-    t = np.arange(n) / fps
-    travel = 100.0 + 3.0 * LEG * t
-    wobble = 0.01 * LEG * np.sin(2 * np.pi * t / step_s)
-    xy = np.full((n, N_LANDMARKS, 2), 300.0)
-    for name in ("l_hip", "r_hip"):
-        xy[:, LM[name], 0] = travel + wobble
-    xy[100:103, LM["l_hip"]] = np.nan  # a short dropout of one hip
-    track = Track(t, xy, np.ones((n, N_LANDMARKS)), np.ones(n, bool), 640, 480)
-    body = _body_travel_x(track, step_s)
-    inner = slice(30, n - 30)
-    assert np.nanmax(np.abs(body[inner] - travel[inner])) < 0.002 * LEG
-    assert np.nanmax(np.abs(track.mid("l_hip", "r_hip")[inner, 0] - travel[inner])) > 0.009 * LEG

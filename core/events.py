@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
 from scipy.signal import find_peaks
 from scipy.optimize import least_squares
 
@@ -372,29 +371,9 @@ def _stride_s(step_hz: float | None) -> float:
     return 2.0 / step_hz if step_hz else DEFAULT_STRIDE_S
 
 
-def _body_travel_x(track: Track, step_s: float) -> np.ndarray:
-    """The body's forward travel in the picture (px, per frame): the pose hip points' mean
-    x averaged over one step (``scipy.ndimage.uniform_filter1d``, NaN where no hip).
-
-    The feet's stance speed is read against the body, not against the hip point itself: the
-    pose model places that point from the outline at the hips, which the swinging thighs
-    change, so it wobbles forward and back about 1 % of leg once per step. A mean over
-    exactly one step cancels that wobble and keeps the travel of a runner overground. On the
-    renders the contacts' median error fell from 0.51 to 0.37 frame, and on the hand-labelled
-    clips from -0.81 / +0.63 to -0.56 / +0.51 frame (``bench/contacts.md``).
-    """
-    x = track.mid("l_hip", "r_hip")[:, 0]
-    ok = np.isfinite(x)
-    if ok.sum() < 2:
-        return x
-    width = max(1, int(round(step_s * track.fps)))
-    filled = np.interp(np.arange(len(x)), np.flatnonzero(ok), x[ok])
-    return np.where(ok, uniform_filter1d(filled, width, mode="nearest"), np.nan)
-
-
 def _events_side(track: Track, view: ViewResult, step_hz: float | None) -> tuple[list[Event], list[Event], list[str]]:
     fwd = 1.0 if view.facing != "left" else -1.0
-    pelvis_x = _body_travel_x(track, _stride_s(step_hz) / 2)
+    pelvis_x = track.mid("l_hip", "r_hip")[:, 0]
     leg = track.leg_length_px()
     fps = track.fps
     stride_s = _stride_s(step_hz)

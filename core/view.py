@@ -158,6 +158,20 @@ class YawEstimate:
         return 1.0 if self.deg is None or self.deg < YAW_SQUARE_DEG else float(np.cos(np.radians(self.deg)))
 
 
+# camera_yaw needs the legs (its yardstick) seen in at least this share of frames
+YAW_LEGS_SEEN_MIN = 0.5
+_LEG_SEEN_VIS = 0.5  # the pose model's visibility above which an ankle counts as seen
+
+
+def _legs_seen_share(track: Track) -> float:
+    """Share of frames with at least one ankle seen (visibility) inside the picture."""
+    seen = np.zeros(len(track.t), bool)
+    for s in "lr":
+        y = track.p(f"{s}_ankle")[:, 1]
+        seen |= (track.v(f"{s}_ankle") >= _LEG_SEEN_VIS) & np.isfinite(y) & (y < track.height)
+    return float(seen.mean()) if len(seen) else 0.0
+
+
 def camera_yaw(track: Track, fwd: float, near: str) -> YawEstimate:
     """Yaw of a side-view runner's direction of travel against the camera's picture plane.
 
@@ -168,6 +182,11 @@ def camera_yaw(track: Track, fwd: float, near: str) -> YawEstimate:
     during the stride, and the arms swing: the clip median averages that out. Resolution
     about +-5 deg (see :data:`YAW_SQUARE_DEG`).
     """
+    if _legs_seen_share(track) < YAW_LEGS_SEEN_MIN:
+        # the leg length is the yardstick: with the feet out of the picture the pose model
+        # guesses the ankles at the edge, the legs read short and the yaw far too large
+        # (a shared side clip with its feet cropped off read 29 deg against 19 uncropped)
+        return YawEstimate(None, None, "legs not in the picture")
     L = track.leg_length_px()
     if not np.isfinite(L) or L <= 0:
         return YawEstimate(None, None, "no leg length")

@@ -115,3 +115,26 @@ def test_elbow_is_withheld_with_the_reason_when_the_camera_is_far_off_square():
     # 10 deg off square: measured, within the planar model's 0.5 deg of the truth
     near = build(PLANAR.with_(elbow_angle_deg=90.0), edit=_yawed(10.0)).metrics()
     assert near["elbow_angle"].value == pytest.approx(90.0, abs=1.5)
+
+
+def test_no_yaw_is_read_when_the_feet_are_out_of_the_picture():
+    """The yaw's yardstick is the leg: with the ankles unseen (feet cut off by the frame) the
+    pose model guesses them at the edge and the legs read short, so no yaw is read and the
+    elbow is measured, not withheld for a yaw the clip cannot show."""
+    from dataclasses import replace
+
+    from core.metrics import compute_metrics
+    from core.pose import LM as POSE_LM
+    from core.view import camera_yaw
+
+    case = build(PLANAR.with_(elbow_angle_deg=90.0), edit=_yawed(30.0))
+    out = compute_metrics(case.track, case.view, case.events, None)
+    assert "elbow_angle" not in {r.id for r in out.results}  # seen: withheld (test above)
+    vis = case.track.vis.copy()
+    vis[:, [POSE_LM["l_ankle"], POSE_LM["r_ankle"]]] = 0.1
+    footless = replace(case.track, vis=vis)
+    fwd = 1.0 if case.view.facing != "left" else -1.0
+    assert camera_yaw(footless, fwd, "L").deg is None
+    assert camera_yaw(case.track, fwd, "L").deg == pytest.approx(30.0, abs=3.0)
+    out = compute_metrics(footless, case.view, case.events, None)
+    assert "elbow_angle" in {r.id for r in out.results}

@@ -42,9 +42,10 @@ def _value(r, mid):
 
 @pytest.mark.parametrize("kind,kw", [
     pytest.param("roll", {"roll_deg": 8.0}, marks=pytest.mark.xfail(
-        reason="known limit: trunk lean reads 1.6 deg above the tripod cut at an 8 deg roll "
-               "(the pose model reads the turned picture ~0.8 deg differently, the floor lines "
-               "0.3 deg short)")),
+        strict=False,
+        reason="known limit: trunk lean reads 1.2-1.6 deg above the tripod cut at an 8 deg "
+               "roll (the pose model reads the turned picture ~0.8 deg differently, the floor "
+               "lines 0.3 deg short); the issue asks 1 deg, this test 1.5")),
     ("roll", {"roll_deg": -10.0}), ("pan", {}), ("handheld", {})])
 def test_moved_or_rolled_camera_reads_like_the_tripod(kind, kw):
     ref, r = _report("tripod"), _report(kind, **kw)

@@ -126,17 +126,18 @@ KNOWN_LIMITS: list[str] = [
     "so catching the contact one frame late or early changes overstride by about 6 % of leg "
     "length at 60 fps and 11 % at 30 fps. On 36 rendered runners (30–120 fps, 150–195 "
     "steps/min, every landing type, cameras raised, lowered and turned) its band is right on "
-    "28 and on every runner not within 3 % of a band edge; its median error is 0.1 % of leg, "
-    "half of the runners within −0.6 to +1.1 %. It is shown with medium confidence at 60 fps "
+    "28 and on every runner not within 3 % of a band edge; its median error is −0.6 % of leg, "
+    "half of the runners within −1.9 to +0.4 %. It is shown with medium confidence at 60 fps "
     "and low at 30 fps.",
     "**Push-off timing.** Push-off is the moment the toe's rise into swing begins (where its "
     "upward acceleration peaks, once it has lifted off the ground). On hand-labelled treadmill "
     "clips it lands within a frame of the labels; on our rendered runners contact time is "
-    "within a frame on 16 of 24 clips at 60 and 120 fps (13 ms off on average, at most "
-    "64 ms, where a landing was found 2 frames off or the toe's lift came late).",
+    "within a frame on 13 of 24 clips at 60 and 120 fps (15 ms off on average, at most "
+    "64 ms, where a landing was found up to 4 frames off on a raised or turned camera or "
+    "the toe's lift came late).",
     "**Timing at 30 fps is approximate.** One frame is 33 ms, so contact time, flight time "
-    "and duty factor can be off by a frame at each end (against hand labels: +13 ms at 30 fps, "
-    "−27 ms at 60 fps). Film at 60 fps or more for timing.",
+    "and duty factor can be off by a frame at each end (against hand labels: +18 ms at 30 fps, "
+    "−32 ms at 60 fps). Film at 60 fps or more for timing.",
     "**Trunk lean depends on the outline at the hips.** The pose model places the hip points "
     "from the body's outline there, as on people: the hip joint sits in the front part of "
     "the pelvis. Our first rendered runners had a pelvis centred on the joints and read 1–2° "

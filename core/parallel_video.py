@@ -82,27 +82,36 @@ class Pending:
             annotate.write_video(_draw(self.parts[0], lambda f: prog(STAGE, 0.9 + 0.09 * f)),
                                  self.parts[0].fps, self.path)
             return self.path
-        _encode(self.parts[0], lambda f: prog(STAGE, 0.9 + 0.09 * share * f))
-        for k, fut in enumerate(self.futures, start=1):
-            try:
-                if fut is None:
-                    raise BrokenProcessPool("not submitted")
-                fut.result()
-            except (BrokenProcessPool, OSError, RuntimeError):
-                log.warning("a video helper failed; drawing its frames here", exc_info=True)
-                _encode(self.parts[k])
-            prog(STAGE, 0.9 + 0.09 * share * (k + 1))
         try:
+            _encode(self.parts[0], lambda f: prog(STAGE, 0.9 + 0.09 * share * f))
+            for k, fut in enumerate(self.futures, start=1):
+                try:
+                    if fut is None:
+                        raise BrokenProcessPool("not submitted")
+                    fut.result()
+                except Exception:  # noqa: BLE001 - any helper failure: its frames are drawn here
+                    log.warning("a video helper failed; drawing its frames here", exc_info=True)
+                    _encode(self.parts[k])
+                prog(STAGE, 0.9 + 0.09 * share * (k + 1))
             annotate.concat_videos([p.path for p in self.parts], self.path)
+        except BaseException:
+            self.cancel()
+            raise
         finally:
             for p in self.parts:
                 Path(p.path).unlink(missing_ok=True)
         return self.path
 
     def cancel(self) -> None:
+        """Stop the helpers' runs (waiting for any already drawing) and remove their parts."""
         for fut in self.futures:
-            if fut is not None:
-                fut.cancel()
+            if fut is not None and not fut.cancel():
+                try:
+                    fut.result()
+                except Exception:  # noqa: BLE001 - its part is removed below either way
+                    pass
+        for p in self.parts[1:]:
+            Path(p.path).unlink(missing_ok=True)
 
 
 def start(frames, xy: np.ndarray, vis: np.ndarray, detected: np.ndarray, idx: list[int],

@@ -150,10 +150,14 @@ class Slot:
                 np.savez_compressed(f, ts=np.asarray(ts, float), lms=arr, found=found,
                                     size=np.asarray(size, int))
             os.replace(tmp, self.path)
+        except OSError:
+            log.warning("could not write pose cache entry %s", self.path, exc_info=True)
+            return
+        try:  # one short line per entry written (as many lines as entries)
             with open(self.path.parent / JOURNAL, "a", encoding="ascii") as f:
                 f.write(self.path.stem + "\n")  # one short append: whole lines
         except OSError:
-            log.warning("could not write pose cache entry %s", self.path, exc_info=True)
+            log.warning("could not note pose cache entry %s in %s", self.path, JOURNAL)
 
     def __del__(self) -> None:
         self.release()

@@ -509,16 +509,20 @@ def report_job() -> bool:
 def report_error() -> None:
     """The latest report's failure in words (kept until a new recording or report)."""
     err = st.session_state.get(REPORT_ERROR)
-    if err is not None:
-        with guard.friendly_errors("making the report from your recording"):
-            raise err
+    if isinstance(err, FormCheckError):
+        guard.show_error(err)
+    elif err is not None:  # logged once by the report's thread; said here every refresh
+        st.error(guard.UNEXPECTED.format(what="making the report from your recording"),
+                 icon=":material/sentiment_dissatisfied:")
 
 
 def _report_now(analyzer: LiveAnalyzer) -> None:
     st.session_state.pop(AUTO_REPORT, None)
     st.session_state.pop(REPORT_ERROR, None)
     start_report(analyzer, _height())
-    report_job()
+    # the whole page again: it refreshes the panels every second while the job runs, also
+    # with the camera stopped (a fragment's own refresh is set by the page's run)
+    st.rerun()
 
 
 def record_panel(ctx: WebRtcStreamerContext) -> None:

@@ -95,7 +95,7 @@ def _start_shared(state: Path) -> tuple[dict[str, str], str | None]:
 
 def stop_shared(state: Path) -> None:
     """Stop the servers :func:`_start_shared` started in ``state`` (if any)."""
-    if (state / "env.sh").is_file():
+    if (state / "servers").exists():  # also after a start that failed half way
         subprocess.run(["bash", str(SCRIPT), "stop"], capture_output=True, timeout=120,
                        env={**os.environ, "FORMCHECK_SERVICES_DIR": str(state / "servers")})
 

@@ -13,6 +13,7 @@ left louder) and its chart tab. Screenshots: ``test-artifacts/live-sound.png``,
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -101,6 +102,9 @@ def app(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
 
 @pytest.mark.realtime
+@pytest.mark.xfail(os.getloadavg()[0] > 2 * (os.cpu_count() or 1), strict=False,
+                   reason="the machine is loaded by other work: Chromium's file camera stalls "
+                          "(see the docstring); on an idle machine this must pass")
 def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
     """Fake camera (15 fps y4m) and fake microphone (a WAV whose left landings sound 8 dB
     louder): the live page shows the per-step landing meter (Left / Right in dB) and the

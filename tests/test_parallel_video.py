@@ -160,21 +160,24 @@ def test_without_helpers_one_pass(tmp_path, monkeypatch):
 @pytest.mark.slow  # starts a real helper process (it imports MediaPipe: a few seconds)
 def test_helpers_draw_runs_that_join_into_one_video(tmp_path, monkeypatch):
     monkeypatch.setenv("FORMCHECK_POSE_PROCESSES", "2")
-    parallel_pose.warm_up(2)
-    pool, size = parallel_pose.running_pool()
-    assert pool is not None and size >= 1
-    frames = _frames(150)
-    store = _store(frames)
-    xy, vis, det = _track_like(150)
-    seen = []
-    pending = parallel_video.start(store, xy, vis, det, store.indices(), 30.0,
-                                   tmp_path / "annotated.mp4")
-    assert len(pending.parts) == 2
-    assert len(pending.parts[0].jpeg) < len(pending.parts[1].jpeg)  # the stills are made here
-    path = pending.finish(lambda stage, f: seen.append(f))
-    assert path.is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["annotated.mp4"]
-    assert seen and max(seen) <= 0.99 and seen == sorted(seen)
-    t, dec = _decode(path)
-    assert len(t) == 150
-    assert np.allclose(t, np.arange(150) / 30.0, atol=1e-4)
-    _own_frame_each(dec, _drawn(store, xy, vis, det))
+    try:
+        parallel_pose.warm_up(2)
+        pool, size = parallel_pose.running_pool()
+        assert pool is not None and size >= 1
+        frames = _frames(150)
+        store = _store(frames)
+        xy, vis, det = _track_like(150)
+        seen = []
+        pending = parallel_video.start(store, xy, vis, det, store.indices(), 30.0,
+                                       tmp_path / "annotated.mp4")
+        assert len(pending.parts) == 2
+        assert len(pending.parts[0].jpeg) < len(pending.parts[1].jpeg)  # the stills are made here
+        path = pending.finish(lambda stage, f: seen.append(f))
+        assert path.is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["annotated.mp4"]
+        assert seen and max(seen) <= 0.99 and seen == sorted(seen)
+        t, dec = _decode(path)
+        assert len(t) == 150
+        assert np.allclose(t, np.arange(150) / 30.0, atol=1e-4)
+        _own_frame_each(dec, _drawn(store, xy, vis, det))
+    finally:  # no helper pool left running for the next test on this worker
+        parallel_pose.shutdown()

@@ -38,8 +38,8 @@ def lean_summary(ctx: Context) -> None:
     behind. Our synthetic figure once drew its pelvis centred on the hip joints; on it the
     pose model's hip points sat 1.3-2.3 % of leg forward of the joints and trunk lean read
     1-2 deg low on every render. Drawn with the pelvis behind the joints as on a person
-    (``core.synthetic.render.Renderer._PELVIS_BACK``), the renders read within +-2 deg
-    (``bench/contacts.md``). So the value is not corrected here; an unusual outline at the
+    (``core.synthetic.render.Renderer._PELVIS_BACK``), the renders read -0.7 to +2.4 deg
+    (median +0.7; ``bench/contacts.md``). So the value is not corrected here; an unusual outline at the
     hips (a loose jacket tied round the waist) moves the hip point and the lean with it.
     """
     tr = ctx.tr

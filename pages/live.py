@@ -520,9 +520,7 @@ def _report_now(analyzer: LiveAnalyzer) -> None:
     st.session_state.pop(AUTO_REPORT, None)
     st.session_state.pop(REPORT_ERROR, None)
     start_report(analyzer, _height())
-    # the whole page again: it refreshes the panels every second while the job runs, also
-    # with the camera stopped (a fragment's own refresh is set by the page's run)
-    st.rerun()
+    report_job()
 
 
 def record_panel(ctx: WebRtcStreamerContext) -> None:

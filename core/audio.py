@@ -452,8 +452,8 @@ def stride_fit(t: np.ndarray, left_ahead: np.ndarray, stride_hz: float,
     return coef, r2, float(swapped.mean()) if len(y) else 0.0
 
 
-def landings_by_stride(audio: AudioTrack | None, t: np.ndarray,
-                       left_ahead: np.ndarray) -> SoundResult:
+def landings_by_stride(audio: AudioTrack | None, t: np.ndarray, left_ahead: np.ndarray,
+                       contacts: list[tuple[float, str]] | None = None) -> SoundResult:
     """The live meter's landings, at any analysed frame rate: the sound says **when** each
     foot lands (the onset peaks, one per step of the sound's own rhythm), the picture says
     **which** foot (the one ahead at that moment, from a sinusoid at the stride rate fitted to
@@ -464,7 +464,15 @@ def landings_by_stride(audio: AudioTrack | None, t: np.ndarray,
     180/min lasts 0.33 s); the feet's swing is one slow sinusoid per stride, which a few frames
     a second cover. ``t``: frame times on the audio's timeline; ``left_ahead``: the left
     foot's lead over the right in the running direction (NaN: not seen). Not measured when the
-    feet do not swing at half the sound's rhythm (R^2 under :data:`STRIDE_FIT_R2`)."""
+    feet do not swing at half the sound's rhythm (R^2 under :data:`STRIDE_FIT_R2`).
+
+    ``contacts``: the picture's own foot contacts ``(t, "L"/"R")``, when it has them (a
+    report: timed a frame apart at best). A foot lands a little after it is furthest ahead,
+    so a landing is named by its phase in the stride against the contacts' mean phase
+    (circular, over all of them: sub-frame), which keeps the foot right for sound up to a
+    fifth of a stride early or late. Without them (the live meter's few seconds), the foot
+    ahead at the sound's moment names it: right for sound early or on time, not for sound
+    more than ~50 ms late."""
     if audio is None:
         return SoundResult(False, "No sound from the microphone yet.", "none")
     x = audio.samples.astype(np.float64)
@@ -510,6 +518,13 @@ def landings_by_stride(audio: AudioTrack | None, t: np.ndarray,
     when = tv[peaks]
     w = 2 * np.pi * stride_spm / 60.0 * when
     lead = coef[0] * np.cos(w) + coef[1] * np.sin(w)
+    if contacts:  # name by the stride phase of the picture's contacts (see above)
+        ct = np.array([c for c, _ in contacts], float)
+        left = np.array([f == "L" for _, f in contacts])
+        peak = float(np.arctan2(coef[1], coef[0]))  # the left foot furthest ahead
+        phase = 2 * np.pi * stride_spm / 60.0 * ct - peak + np.where(left, 0.0, np.pi)
+        lag = float(np.angle(np.mean(np.exp(1j * phase))))  # contacts after that peak
+        lead = np.hypot(coef[0], coef[1]) * np.cos(w - peak - lag)
     # a landing heard while neither foot is clearly ahead (its phase within 17 degrees of
     # the feet passing) could be either foot: with most of them there, the sound and the
     # picture are out of step (a stalled computer), and no foot is named

@@ -172,8 +172,7 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
                 timeout=60_000)
             _check_landing_sound_card(page)
             page.get_by_role("tab", name="Landing sound").click()
-            page.wait_for_timeout(1500)
-            assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
+            page.wait_for_function(SOUND_TAB_CHARTS_DRAWN, timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "live-sound-report.png"), full_page=True)
         except BaseException:
             page.screenshot(path=str(ARTIFACTS / "live-sound-failure.png"), full_page=True)

@@ -174,7 +174,10 @@ KNOWN_LIMITS: list[str] = [
     "analyses only 3-4 frames a second; a recording's report lines the sound up with the "
     "picture by the stream's own clocks and searches only 0.1 s either way, under half a "
     "step, so it can never pair a landing with the other foot's sound: when camera and "
-    "microphone are further out of step than that, it says so instead.",
+    "microphone are further out of step than that, it says so instead. A recording (or clip) "
+    "with too few frames a second to time foot contacts (under 20) times each landing from its "
+    "sound too, and names its foot by the stride's phase at the picture's own contacts, "
+    "which holds for sound up to about 0.13 s early or late.",
     "**Clothing and hair** move the landmarks a little (loose shorts at the hips, hair or hats "
     "at the ears).",
 ]

@@ -31,13 +31,27 @@ LANDING_SOUND = MetricSpec(
            "feedback.", needs=("trunk", "feet"))
 
 
+def by_stride(ctx: Context) -> bool:
+    """True when the landings are timed from the sound rather than the picture: a side view
+    with too few frames a second to time foot contacts (``Context.held_back``, e.g. a live
+    stream at 15 fps). The sound then says when each foot lands and the feet's swing in the
+    picture says which foot (:func:`core.audio.landings_by_stride`, the live meter's way):
+    contacts found a frame apart (67 ms at 15 fps) would line the sound up to within that at
+    best, and a recording's known clocks leave it only +-0.1 s."""
+    return ctx.held_back and ctx.audio is not None and ctx.view.view.startswith("side")
+
+
 def _analysis(ctx: Context):
     """The clip's :class:`core.audio.SoundResult` (computed once)."""
-    from ..audio import analyse_landings
+    from ..audio import analyse_landings, landings_by_stride
 
     def run():
         if ctx.audio is None and ctx.audio_note:
             return None
+        if by_stride(ctx):
+            lead = (ctx.P["l"]["ankle"][:, 0] - ctx.P["r"]["ankle"][:, 0]) * ctx.fwd / ctx.L
+            return landings_by_stride(ctx.audio, ctx.tr.t, lead,
+                                      [(e.t, e.foot) for e in ctx.ev.ics])
         contacts = [(e.t, e.foot) for e in ctx.ev.ics]
         cad = ctx.ev.cadence_events or ctx.ev.cadence_spectral
         return analyse_landings(ctx.audio, contacts, cad)
@@ -94,7 +108,11 @@ def sound_summary(ctx: Context) -> None:
     frame = min(ctx.ev.ics, key=lambda e: abs(e.t - loudest.t)).frame
     caveat = ("Compared within this clip only: how loud a landing sounds depends on the "
               "phone's distance, the floor, the treadmill and the shoes, so the level itself is "
-              f"not judged. The sound was lined up with the video ({res.offset_s * 1000:+.0f} ms).")
+              "not judged. " + (
+                  f"Too few frames a second to time your landings from the picture ("
+                  f"{ctx.fps:.0f}), so each was timed from its sound and its foot told from "
+                  "your feet's swing." if by_stride(ctx) else
+                  f"The sound was lined up with the video ({res.offset_s * 1000:+.0f} ms)."))
     ctx.add(mid, diff, caveat=caveat, confidence=conf, n=n, left=res.left_db,
             right=res.right_db, spread=res.spread_db, evidence=[int(frame)], status=status,
             display=display, extra={

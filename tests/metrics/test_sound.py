@@ -71,3 +71,33 @@ def test_a_sound_that_cannot_be_used_says_why():
     note = "The clip is slow motion, so its sound does not keep time with your running."
     out = compute_metrics(CASE.track, CASE.view, CASE.events, audio=None, audio_note=note)
     assert {n["id"]: n["reason"] for n in out.not_measured}["landing_sound"] == note
+
+
+LIVE_15 = build(RunnerParams(cadence_spm=178.0), view="side", fps=15.0, seconds=15.0)
+
+
+@pytest.mark.parametrize("offset_s,measured", [(0.0, True), (-0.12, True), (0.12, True),
+                                               (0.17, False), (-0.17, False)])
+def test_a_15_fps_recording_times_the_landings_from_the_sound(offset_s, measured):
+    """A live recording at 15 frames a second (too few to time contacts from the picture),
+    its sound on the camera's clock (``clock_known``) but 0.12 s off (a stalled camera, a
+    slow microphone): the landings are timed from the sound and their feet told from the
+    feet's swing against the picture's contacts' mean stride phase
+    (core.audio.landings_by_stride), so the left/right difference is read within 1.5 dB
+    either way, where the picture's contacts, a frame (67 ms) apart, and the +-0.1 s
+    known-clock search called the tracks out of step. Half a step off (0.17 s at 178
+    steps/min) no foot can be named: not measured, with why, never the other foot's sound."""
+    contacts = [(e.t, e.foot) for e in LIVE_15.events.ics]
+    x = synth_sound(contacts, 15.0, SoundSpec(left_db=-12.0, right_db=-20.0, hum_db=-45.0,
+                                              offset_s=offset_s, seed=2), rate=RATE)
+    out = compute_metrics(LIVE_15.track, LIVE_15.view, LIVE_15.events,
+                          audio=AudioTrack(x, RATE, 0.0, clock_known=True))
+    ms, why = {r.id: r for r in out.results}, {n["id"]: n["reason"] for n in out.not_measured}
+    if measured:
+        m = ms["landing_sound"]
+        assert m.left - m.right == pytest.approx(8.0, abs=1.5), m.display
+        assert "timed from its sound" in m.caveat
+        assert m.n >= 30
+    else:
+        assert "landing_sound" not in ms
+        assert "out of step" in why["landing_sound"], why["landing_sound"]

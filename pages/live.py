@@ -556,6 +556,9 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
         elif st.button("Make my report from the recording", type="primary",
                        icon=":material/insights:", width="stretch"):
             _report_now(analyzer)
+            if not playing:  # this fragment refreshes every second only while the camera
+                # plays or a job runs (page()): rerun the page so it follows the new job
+                st.rerun()
     else:
         left, right = st.columns([3, 2], vertical_alignment="bottom")
         length = right.selectbox("Length", list(LENGTHS), index=1, key=LENGTH,

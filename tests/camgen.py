@@ -22,6 +22,8 @@ import av
 import cv2
 import numpy as np
 
+from core.video import fit_size
+
 KINDS = ("pan", "handheld", "roll", "zoom", "wild")
 
 
@@ -83,9 +85,13 @@ def step(maps: list[np.ndarray], i: int) -> np.ndarray:
 
 
 def warp_clip(src: Path, dst: Path, kind: str, seconds: float, seed: int = 0,
-              border: int = cv2.BORDER_CONSTANT, **path_kw) -> tuple[Path, list[np.ndarray]]:
+              border: int = cv2.BORDER_CONSTANT, max_side: int | None = None,
+              **path_kw) -> tuple[Path, list[np.ndarray]]:
     """The first ``seconds`` of ``src`` re-filmed by a moving camera; returns the clip and
-    the maps used (source -> output pixels, one per frame)."""
+    the maps used (source -> output pixels, one per frame). ``max_side``: the source frames
+    are first shrunk as the engine shrinks them (:func:`core.video.fit_size`, area
+    interpolation), e.g. to its working size, so the warp, blur and encode run on no more
+    pixels than the engine will look at."""
     with av.open(str(src)) as ic:
         ist = ic.streams.video[0]
         rate = ist.average_rate or Fraction(30)
@@ -95,6 +101,9 @@ def warp_clip(src: Path, dst: Path, kind: str, seconds: float, seed: int = 0,
                 break
             imgs.append(fr.to_ndarray(format="rgb24"))
     h, w = imgs[0].shape[:2]
+    if max_side is not None:
+        w, h = fit_size(w, h, max_side)
+        imgs = [cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA) for img in imgs]
     w, h = w - w % 2, h - h % 2
     maps = camera_path(kind, len(imgs), (w, h), float(rate), seed, **path_kw)
     with av.open(str(dst), "w") as oc:

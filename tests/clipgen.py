@@ -63,14 +63,33 @@ def _reencode(src: Path, dst: Path, seconds: float, frame=lambda img: img) -> Pa
     return dst
 
 
-def cut_clip(src: Path, dst: Path, seconds: float) -> Path:
-    """Re-encode the first ``seconds`` of a real clip."""
-    return _reencode(src, dst, seconds)
+def cut_clip(src: Path, dst: Path, seconds: float, max_side: int | None = None) -> Path:
+    """Re-encode the first ``seconds`` of a real clip; ``max_side``: shrunk first as the engine
+    shrinks frames (:func:`core.video.fit_size`, area interpolation)."""
+    if max_side is None:
+        return _reencode(src, dst, seconds)
+    import cv2
+
+    from core.video import fit_size
+
+    def shrink(img):
+        return cv2.resize(img, fit_size(img.shape[1], img.shape[0], max_side),
+                          interpolation=cv2.INTER_AREA)
+    return _reencode(src, dst, seconds, shrink)
 
 
-def two_runners(src: Path, dst: Path, seconds: float) -> Path:
-    """A real clip side by side with its mirror image: two people in the picture."""
+def two_runners(src: Path, dst: Path, seconds: float, max_side: int | None = None) -> Path:
+    """A real clip side by side with its mirror image: two people in the picture.
+    ``max_side``: the joined picture made no larger than that (each half shrunk first, as
+    :func:`core.video.fit_size` would shrink the whole)."""
     def both(img):
+        if max_side is not None:
+            import cv2
+
+            from core.video import fit_size
+
+            w, h = fit_size(2 * img.shape[1], img.shape[0], max_side)
+            img = cv2.resize(img, (w // 2, h), interpolation=cv2.INTER_AREA)
         img = img[: img.shape[0] - img.shape[0] % 2, : img.shape[1] - img.shape[1] % 2]
         return np.hstack([img, img[:, ::-1]])
     return _reencode(src, dst, seconds, both)

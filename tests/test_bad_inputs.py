@@ -116,7 +116,9 @@ def test_huge_file_refused_before_decoding(tmp_path, monkeypatch):
 def test_two_people_are_refused(tmp_path):
     from clipgen import two_runners
 
-    p = two_runners(CLIPS / "zzzhushi_male_side_treadmill.mp4", tmp_path / "two.mp4", 5.0)
+    # made at the engine's working size (960 px wide): the pixels it would pose anyway
+    p = two_runners(CLIPS / "zzzhushi_male_side_treadmill.mp4", tmp_path / "two.mp4", 5.0,
+                    max_side=960)
     res = subprocess.run([sys.executable, "-m", "core", "analyze", str(p), "--quiet",
                           "--no-video"], cwd=REPO, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0 and "Traceback" not in res.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from browser_kit import ARTIFACTS, playwright_api, wait_idle
+from browser_kit import ARTIFACTS, playwright_api, settle, wait_idle
 from conftest import SIDE_CLIP
 
 ANALYSIS_TIMEOUT_MS = 300_000
@@ -43,7 +43,7 @@ def _full_screenshot(page, path: Path) -> None:
             break
         height = h
         page.set_viewport_size({"width": size["width"], "height": min(h, 16000)})
-        page.wait_for_timeout(1000)
+        settle(page, 4000)  # height kept, pictures loaded, charts drawn (at most 4 s)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
 

@@ -1,9 +1,10 @@
 """Both cores for one clip: the chunked decode + pose pass gives the single-process result.
 
-Runs the real engine twice on a real shared treadmill clip (once with one process, once split
-over two, with its evidence stills and annotated video, whose runs the helper draws too) and
-compares what a runner reads: cadence within 0.5 steps/min, angles within 1 deg, the same
-frames and the same view.
+Compares the real engine on a real shared treadmill clip run with one process against the
+session's run split over two (tests/conftest.py ``side_analysis``, with its evidence stills and
+annotated video, whose runs the helper draws too): what a runner reads, cadence within 0.5
+steps/min, angles within 1 deg, the same frames and the same view. A third run with a nudged
+tracker start (the noise floor of landing angles) is made only when a landing angle needs it.
 """
 from __future__ import annotations
 
@@ -47,15 +48,15 @@ def test_split_frames_match_the_single_loop(tmp_path):
                                   lambda s, f: None, meta.n_frames_est, n_proc=2)
     assert out is not None
     ts, lms, size = out
-    single = [(fr.t, fr.image.shape) for fr in iter_frames(meta)]
+    single, ref = [], ClipStatsCollector()  # the single loop: one decode for both
+    for fr in iter_frames(meta):
+        single.append((fr.t, fr.image.shape))
+        ref.add(fr.image)
     assert len(single) >= 120
     assert len(ts) == len(single)
     assert np.allclose(ts, [t for t, _ in single], atol=1e-6)
     assert size == (single[0][1][1], single[0][1][0])
     assert sorted(frames.jpeg) == list(range(len(ts)))
-    ref = ClipStatsCollector()
-    for fr in iter_frames(meta):
-        ref.add(fr.image)
     assert stats.stats().brightness == pytest.approx(ref.stats().brightness, abs=0.01)
     assert stats.stats().scene_cuts == ref.stats().scene_cuts
     assert sum(lm is not None for lm in lms) >= 0.9 * len(lms)
@@ -76,54 +77,67 @@ class NudgedStart(MediaPipePose):
         return super().process(image_bgr, t_s)
 
 
-@pytest.fixture(scope="module")
-def both_reports(monkeypatch_module):
-    if not SIDE_CLIP.is_file():
-        pytest.skip("shared clip missing")
-    monkeypatch_module.setenv("FORMCHECK_POSE_PROCESSES", "1")
-    single = analyze(SIDE_CLIP, AnalysisOptions(write_video=False),
-                     tempfile.mkdtemp(prefix="fc_single_"))
+def _nudged_report() -> dict:
+    """The single-process run with :class:`NudgedStart` (a pose pass of its own: no cache)."""
     nudged_pose = NudgedStart()
     try:
-        nudged = analyze(SIDE_CLIP, AnalysisOptions(write_video=False),
-                         tempfile.mkdtemp(prefix="fc_nudged_"), backend=nudged_pose)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("FORMCHECK_POSE_PROCESSES", "1")
+            return analyze(SIDE_CLIP, AnalysisOptions(write_video=False),
+                           tempfile.mkdtemp(prefix="fc_nudged_"), backend=nudged_pose)
     finally:
         nudged_pose.close()
-    monkeypatch_module.setenv("FORMCHECK_POSE_PROCESSES", "2")
-    out = tempfile.mkdtemp(prefix="fc_split_")  # end to end: evidence and annotated video too
-    split = analyze(SIDE_CLIP, AnalysisOptions(write_video=True), out)
-    split["_out"] = out
-    return single, split, nudged
 
 
 @pytest.fixture(scope="module")
-def monkeypatch_module():
-    mp = pytest.MonkeyPatch()
-    yield mp
-    mp.undo()
+def both_reports(side_analysis):
+    """(single, split, split's media folder). The split run is the session's run of this clip
+    with the default options (tests/conftest.py ``side_analysis``: evidence and annotated video
+    too, which the app tests read as well), when those options split this clip over two
+    processes; otherwise (a machine with another core count or FORMCHECK_POSE_PROCESSES) a
+    run of its own forced to two."""
+    if not SIDE_CLIP.is_file():
+        pytest.skip("shared clip missing")
+    opts = AnalysisOptions()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FORMCHECK_POSE_PROCESSES", "1")
+        single = analyze(SIDE_CLIP, AnalysisOptions(write_video=False),
+                         tempfile.mkdtemp(prefix="fc_single_"))
+    if parallel_pose.split_count(probe(SIDE_CLIP), 1.0, opts.max_seconds) == 2:
+        split, out = side_analysis.report, side_analysis.media_dir
+    else:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("FORMCHECK_POSE_PROCESSES", "2")
+            out = tempfile.mkdtemp(prefix="fc_split_")
+            split = analyze(SIDE_CLIP, opts, out)
+    return single, split, out
 
 
 def test_split_report_equals_single_process_within_noise(both_reports):
-    single, split, nudged = both_reports
+    single, split, _out = both_reports
     assert split["status"] == single["status"] in ("ok", "limited")
     assert split["source"]["n_frames"] == single["source"]["n_frames"]
     assert split["view"]["view"] == single["view"]["view"]
     assert split["view"]["facing"] == single["view"]["facing"]
     a = {m["id"]: m for m in single["metrics"]}
     b = {m["id"]: m for m in split["metrics"]}
-    c = {m["id"]: m for m in nudged["metrics"]}
     assert set(a) == set(b)
     assert b["cadence"]["value"] == pytest.approx(a["cadence"]["value"], abs=0.5)
     angles = [k for k, m in a.items() if m["unit"] == "deg" and m["value"] is not None]
     assert len(angles) >= 8, angles
     landing = {"shank_angle_ic", "knee_flexion_ic", "foot_strike"}
+    c = None  # the nudged run's metrics: only run when a landing angle is over 3 deg apart
     for k in angles:
         diff = abs(b[k]["value"] - a[k]["value"])
         if k in landing:
             # Angles read at one landing frame (30 fps here): a one-pixel nudge of the single
             # loop's first frame already moves them by up to ~1.5 deg, and the split run is a
             # different but equally valid tracker path after the cut. Measured: up to 3 deg.
-            nudge = abs(c[k]["value"] - a[k]["value"]) if k in c else 0.0
+            # Within 3 deg passes whatever the nudge gives, so the nudged pose pass runs only
+            # for a landing angle further apart than that.
+            if diff > 3.0 and c is None:
+                c = {m["id"]: m for m in _nudged_report()["metrics"]}
+            nudge = abs(c[k]["value"] - a[k]["value"]) if c is not None and k in c else 0.0
             assert diff <= max(3.0, nudge + 0.5), (k, a[k]["value"], b[k]["value"], nudge)
         else:
             assert diff <= 1.0, (k, a[k]["value"], b[k]["value"])
@@ -135,8 +149,8 @@ def test_split_run_writes_the_whole_annotated_video(both_reports):
     import av
     from pathlib import Path
 
-    _single, split, _nudged = both_reports
-    out = Path(split["_out"])
+    _single, split, out = both_reports
+    out = Path(out)
     media = split["media"]
     assert media["video"] == "annotated.mp4"
     assert not list(out.glob(".annotated.part*"))  # the runs are joined and removed

@@ -28,8 +28,11 @@ def test_view_and_facing(name):
         assert r["view"]["facing"] == lab["facing"]
 
 
-def test_side_clip_has_full_report_with_evidence():
-    r = _r("zzzhushi_male_side_treadmill.mp4", write_video=True)
+def test_side_clip_has_full_report_with_evidence(side_analysis):
+    # the session's run of this clip with the default options (annotated video included,
+    # tests/conftest.py), which the app tests read too: the clip is analysed once for both
+    r = side_analysis.report
+    assert r["source"]["filename"] == "zzzhushi_male_side_treadmill.mp4"
     ids = {m["id"] for m in r["metrics"]}
     assert {"cadence", "overstride", "trunk_lean", "elbow_angle", "contact_time"} <= ids
     for m in r["metrics"]:
@@ -43,10 +46,10 @@ def test_side_clip_has_full_report_with_evidence():
     assert metric(r, "contact_time")["confidence"] == "low"
 
 
-def test_far_leg_in_side_view_shows_no_side_value_or_asymmetry():
+def test_far_leg_in_side_view_shows_no_side_value_or_asymmetry(side_analysis):
     """The labels name the right leg as the far one: the pose model sees it poorly, so no
     bilateral metric shows its value or a left/right difference, and the caveat says why."""
-    r = _r("zzzhushi_male_side_treadmill.mp4", write_video=True)
+    r = side_analysis.report
     bil = [m for m in r["metrics"] if m["id"] in ("contact_time", "knee_flexion_ic",
                                                   "knee_flexion_mid", "overstride")]
     assert len(bil) == 4

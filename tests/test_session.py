@@ -300,9 +300,10 @@ def _run_worker() -> str:
     return out
 
 
-def test_session_job_names_the_clip_that_fails_and_removes_every_clip(jobs_env):
-    """A real worker: one job for two clips; bad input in the first fails the job in words
-    naming that clip, and both stored clips are removed."""
+def test_session_job_and_add_to_a_gone_report_fail_in_words(jobs_env):
+    """A real worker (one process for both jobs, queued in order): one job for two clips, bad
+    input in the first, fails the job in words naming that clip, and both stored clips are
+    removed; a clip to add to a report that is gone fails in words."""
     from core import jobs
 
     owner = "B" * 32
@@ -312,17 +313,11 @@ def test_session_job_names_the_clip_that_fails_and_removes_every_clip(jobs_env):
     stored = [Path(job.clip_path), *[Path(p) for p in job.options[jobs.SESSION_CLIPS]]]
     assert all(p.is_file() for p in stored) and job.options[jobs.SESSION_NAMES] == [
         "side.mp4", "back.mp4"]
-    _run_worker()
+    add = jobs.submit_clip(b"any bytes " * 100, "back.mp4", {jobs.MERGE_INTO: "nosuchreport"},
+                           "a" * 64, owner="C" * 32)
+    _run_worker()  # --once: runs until no job is queued or running
     done = jobs.status(job.id)
     assert done.state == jobs.FAILED and done.message.startswith("Clip 1 (side.mp4): ")
     assert not any(p.exists() for p in stored)
-
-
-def test_adding_a_clip_to_a_report_that_is_gone_fails_in_words(jobs_env):
-    from core import jobs
-
-    job = jobs.submit_clip(b"any bytes " * 100, "back.mp4", {jobs.MERGE_INTO: "nosuchreport"},
-                           "a" * 64, owner="C" * 32)
-    _run_worker()
-    done = jobs.status(job.id)
+    done = jobs.status(add.id)
     assert done.state == jobs.FAILED and "no longer there" in done.message

@@ -143,6 +143,15 @@ KNOWN_LIMITS: list[str] = [
     "the pelvis. Our first rendered runners had a pelvis centred on the joints and read 1–2° "
     "low; drawn as a person is, they read within −0.7° to +2.4° (median +0.7°). Loose "
     "clothing round the hips moves the hip points and the lean with them.",
+    "**The elbow angle is the angle the camera sees.** \"Elbows at 90°\" means the arm's "
+    "real bend; a side camera sees it flattened, and an arm held a little out with the "
+    "forearm turned in, as runners carry it, looks wider: on our rendered runners a 90° "
+    "elbow shows as 93° from hip height and 89° from 2 m up. The pose model then placed the "
+    "rendered elbows a little toward the shoulder and read them up to 6.5° wider still "
+    "(most against a busy background such as a brick wall). Over 28 rendered side views "
+    "the elbow read a median 6.7° wide (−1.4° to +8.9°), within 8° on 20. It is shown with "
+    "medium confidence, and nothing is subtracted, because how far the arm is held out "
+    "cannot be seen in a side video.",
     "**A camera not square to the runner** is estimated from how far apart the two shoulders "
     "and hips appear (a runner turned 20° read 18°). Overstride, shin angle, foot strike and "
     "lean are corrected for the foreshortening; from 15° they are shown with low confidence "

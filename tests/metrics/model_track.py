@@ -21,6 +21,7 @@ from core.landmarks import Track
 from core.metrics import compute_metrics
 from core.pose import LM
 from core.synthetic.model import J, Motion, RunnerModel, RunnerParams, simulate
+from core.synthetic.camerapath import CameraPath, camera_track
 from core.synthetic.render import Camera
 from core.view import ViewResult
 
@@ -100,12 +101,16 @@ def _planar_arms():
 
 
 def build(params: RunnerParams = PLANAR, view: str = "side", fps: float = FPS,
-          seconds: float = 4.0, edit: Callable[[np.ndarray, Motion], None] | None = None) -> Case:
+          seconds: float = 4.0, edit: Callable[[np.ndarray, Motion], None] | None = None,
+          planar_arms: bool = True, camera: CameraPath | None = None) -> Case:
     """The model seen from ``view`` as an exact landmark track, its exact events and view.
     ``edit(X, motion)`` may move landmarks (world, in place) before projection: a known
-    change whose effect on a metric the test works out from the definition."""
+    change whose effect on a metric the test works out from the definition.
+    ``planar_arms=False`` keeps a side view's arms as the renderer draws them (held a little
+    out, forearms turned in); ``camera`` projects through that still camera of the renderer
+    (:func:`core.synthetic.camerapath.camera_track`) instead of the orthographic side view."""
     params = params.with_(facing_deg=FACING[view])
-    if view.startswith("side"):
+    if view.startswith("side") and planar_arms:
         with _planar_arms():
             motion = simulate(params, fps, seconds)
     else:
@@ -113,7 +118,13 @@ def build(params: RunnerParams = PLANAR, view: str = "side", fps: float = FPS,
     X = landmarks(motion)
     if edit is not None:
         edit(X, motion)
-    if view.startswith("side"):
+    if camera is not None:
+        cams = camera_track(camera, params.body, motion.forward, np.zeros(len(motion.t)),
+                            motion.t, W, H)
+        xy = np.stack([cam.project(x)[0] for cam, x in zip(cams, X)])
+        hips = (X[0, LM["l_hip"]] + X[0, LM["r_hip"]]) / 2
+        px_per_m = cams[0].f / float(cams[0].project(hips)[1])  # at the runner's depth
+    elif view.startswith("side"):
         hip_h = params.body.ankle_h + params.body.leg_length
         xy = np.stack([W / 2 + PX_PER_M * X[..., 0], H / 2 - PX_PER_M * (X[..., 1] - hip_h)], -1)
         px_per_m = PX_PER_M

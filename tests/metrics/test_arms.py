@@ -7,6 +7,8 @@ import pytest
 
 from model_track import PLANAR, LM, RunnerParams, build, frame_of, sagittal
 
+from core.synthetic.camerapath import CameraPath
+
 
 @pytest.mark.parametrize("view", ["side", "side_l"])
 @pytest.mark.parametrize("elbow", [60.0, 90.0, 130.0])
@@ -138,3 +140,46 @@ def test_no_yaw_is_read_when_the_feet_are_out_of_the_picture():
     assert camera_yaw(case.track, fwd, "L").deg == pytest.approx(30.0, abs=3.0)
     out = compute_metrics(footless, case.view, case.events, None)
     assert "elbow_angle" in {r.id for r in out.results}
+
+
+# The renderer's arm as drawn (held 8 deg out, forearm turned 18 deg in), seen by the
+# robustness bench's still cameras: hip height (tripod) and 2 m up (high). The bench splits
+# its elbow error at the angle the engine reads on these exact joints.
+_CAMERAS = {"hip height": CameraPath(), "2 m up": CameraPath(height_m=2.0)}
+
+
+@pytest.mark.parametrize("camera", list(_CAMERAS))
+@pytest.mark.parametrize("elbow", [60.0, 90.0, 150.0])
+def test_elbow_reads_the_side_pictures_angle_of_an_arm_held_out(camera, elbow):
+    """The truth is the 3-D bend (what a coach means by "elbows at 90 deg"); a side camera
+    sees its projection. On exact joints the engine reads the picture's angle of the
+    camera-nearer arm: worked out here from the projected landmarks, and, from hip height,
+    within 1 deg of the arm's projection on the body's sagittal plane (what a square side
+    camera sees without perspective). That projection opens a 90 deg elbow held out to
+    92.5 deg, so from hip height the engine reads 1-4 deg wider than the 3-D truth (93.1
+    for 90: the caveat's "about 3"); from 2 m up the perspective takes it back to within
+    2.5 deg (89.2 for 90)."""
+    case = build(PLANAR.with_(elbow_angle_deg=elbow), planar_arms=False,
+                 camera=_CAMERAS[camera], seconds=2.0)
+    near = "r"  # the model faces +x; its right side is toward the camera (+z)
+    case.track.vis[:, [LM["l_elbow"], LM["l_wrist"]]] = 0.5  # the far arm, less visible
+    m = case.metrics()["elbow_angle"]
+    assert m.extra["arm"] == near.upper()
+    xy = case.track.xy
+    u = xy[:, LM[f"{near}_shoulder"]] - xy[:, LM[f"{near}_elbow"]]
+    v = xy[:, LM[f"{near}_wrist"]] - xy[:, LM[f"{near}_elbow"]]
+    picture = np.degrees(np.arctan2(np.abs(np.cross(u, v)), np.sum(u * v, -1)))
+    assert m.value == pytest.approx(float(np.median(picture)), abs=0.2)
+    truth = case.motion.truth["elbow_angle_deg"]
+    assert truth == pytest.approx(elbow, abs=1e-6)  # the model's bend is the 3-D angle
+    if camera == "hip height":
+        fwd = case.motion.forward
+        s, e, w = (sagittal(case.X[:, LM[f"{near}_{k}"]], fwd) for k in ("shoulder", "elbow", "wrist"))
+        a, b = s - e, w - e
+        plane = np.degrees(np.arctan2(np.abs(np.cross(a, b)), np.sum(a * b, -1)))
+        assert m.value == pytest.approx(float(np.median(plane)), abs=1.0)
+        assert 1.0 <= m.value - truth <= 4.0
+        if elbow == 90.0:
+            assert m.value - truth >= 2.5  # "about 3 deg wider" (caveat, README)
+    else:
+        assert abs(m.value - truth) <= 2.5

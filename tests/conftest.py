@@ -92,6 +92,7 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups into the node ids
 def pytest_collection_modifyitems(config, items) -> None:
     """Under pytest-xdist (``--dist loadgroup``, pytest.ini) a module whose tests share a
     module-scoped fixture (an app server, Chromium, a live run, fresh renders) runs on one

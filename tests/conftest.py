@@ -92,6 +92,7 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items) -> None:
     """Under pytest-xdist (``--dist loadgroup``, pytest.ini) a module whose tests share a
     module-scoped fixture (an app server, Chromium, a live run, fresh renders) runs on one
@@ -110,6 +111,24 @@ def pytest_collection_modifyitems(config, items) -> None:
         if any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     items[:] = heavy_first(items)
+    if getattr(config.option, "loadgroup", False):
+        _group_node_ids(items)
+
+
+def _group_node_ids(items: list) -> None:
+    """What pytest-xdist 3.8 means to do with ``--dist loadgroup``: a grouped test's node id
+    ends in ``@group``, which is how its scheduler keeps a group on one worker. xdist writes
+    ``item._nodeid``, which pytest 9 no longer reads (the id is ``item._id``), so without this
+    every group was ignored and both workers built every module-scoped fixture (the live
+    runs, app servers, Chromium) and the session analyses."""
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        mark = item.get_closest_marker("xdist_group")
+        if mark is None or "@" in item.nodeid or not hasattr(item, "_id"):
+            continue
+        name = mark.args[0] if mark.args else mark.kwargs.get("name", "default")
+        item._id = NodeId.parse(f"{item.nodeid}@{name}")
 
 
 def _group(item) -> str:

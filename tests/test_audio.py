@@ -9,7 +9,6 @@ other shared clips say why not.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +16,9 @@ import pytest
 
 from core import audio as A
 from core.synthetic import PRESETS, simulate
-from core.synthetic.audio import (SoundSpec, synth_sound, write_clip_with_sound,
+from core.synthetic.audio import (SoundSpec, synth_sound,
                                   write_sound_only_clip)
-from engine_cache import CLIPS, metric, report_for
+from engine_cache import CLIPS, GOOD_SOUND, GOOD_SOUND_SECONDS, metric, rendered, report_for
 
 SECONDS = 8.0
 MOTION = simulate(PRESETS["good"].params, 30.0, SECONDS)
@@ -105,25 +104,22 @@ def test_charts_show_the_envelope_and_the_steps():
 
 # ----------------------------------------------------------------------------- slow: engine
 @pytest.mark.slow
-def test_engine_on_a_rendered_runner_with_sound(tmp_path):
+@pytest.mark.xdist_group("synthetic_renders")  # test_synthetic_e2e.py's worker: one render
+def test_engine_on_a_rendered_runner_with_sound():
     """A rendered runner (pose model, detected contacts) whose left landings are 8 dB louder
-    and whose sound runs 80 ms behind the picture."""
-    from core.pipeline import AnalysisOptions, analyze
-
-    spec = SoundSpec(left_db=-14.0, right_db=-22.0, offset_s=0.08, seed=11)
-    preset = PRESETS["good"]
-    info = write_clip_with_sound(tmp_path / "runner.mp4", preset.params, spec,
-                                 view=preset.view, fps=60.0, seconds=6.0)
-    truth = json.loads(Path(info.truth_json).read_text())
+    and whose sound runs 80 ms behind the picture (60 fps, 6 s). The same render and engine
+    run are test_synthetic_e2e.py's good runner (``engine_cache.rendered``)."""
+    video, truth = rendered("good", GOOD_SOUND_SECONDS, GOOD_SOUND)
+    assert PRESETS["good"].fps == 60.0 and truth["fps"] == 60.0 and truth["n_frames"] == 360
     assert truth["sound"]["diff_db"] == 8.0 and truth["sound"]["offset_s"] == 0.08
-    report = analyze(info.video, AnalysisOptions(write_video=False), tmp_path / "out")
+    report = report_for(str(video))
     m = metric(report, "landing_sound")
     assert m is not None, report["not_measured"]
     assert m["left"] - m["right"] == pytest.approx(8.0, abs=1.5)
     assert m["status"] == "fix" and "left louder" in m["display"]
     assert m["extra"]["sound"]["offset_ms"] == pytest.approx(80, abs=40)
     assert any(f["id"] == "loud_landing" for f in report["findings"]["fixes"]
-               + report["findings"].get("more", []))
+               + report["findings"].get("more_fixes", []))
 
 
 # ----------------------------------------------------------------------------- slow: real clips

@@ -1,46 +1,42 @@
 """End to end on freshly rendered synthetic runners: render -> full engine -> exact truth.
 
-Clips are rendered into a temp folder by the project's own renderer (core.synthetic), so the
-truth is exact and nothing is committed. Tolerances are the acceptance ones of the synthetic
-runner issue: cadence +-1.5 spm, trunk lean +-3 deg, elbow +-8 deg, overstride and foot-strike
-statuses right, view right for side-left, side-right and front.
+Clips are rendered by the project's own renderer (core.synthetic) into the run's cache folder
+(``tests/engine_cache.rendered``: one render per runner per run), so the truth is exact and
+nothing is committed. Tolerances are the acceptance ones of the synthetic runner issue:
+cadence +-1.5 spm, trunk lean +-3 deg, elbow +-8 deg, overstride and foot-strike statuses
+right, view right for side-left, side-right and front.
 
 The straight-arms and back presets are not rendered here: the shared renders of the same
 presets (``syn_side_straightarms_30``, ``syn_back_30``) get the same view, cadence, lean, elbow
 and overstride checks with the README's tighter tolerances in ``test_synthetic_clips.py``, and
 their foot-strike class (midfoot, facing right, 30 fps) is the waist bender's here. The sweeps
-reuse the preset's own render for the value they share with it.
+reuse the preset's own render for the value they share with it: the trunk-lean sweep is on the
+side-left runner (the good runner facing left, 30 fps, 7 deg lean), so only its two other
+values are rendered. The good runner is the one ``test_audio.py`` renders with a landing sound
+(``GOOD_SOUND``, 6 s): one render and one engine run serve both modules (the sound changes no
+picture; the checks here read the picture's measures only).
 """
-import json
-
 import pytest
 
-from core.pipeline import AnalysisOptions, analyze
 from core.spec import BY_ID, FOOT_STRIKE_FORE_DEG, FOOT_STRIKE_HEEL_DEG
-from core.synthetic import PRESETS, write_clip
+from core.synthetic import PRESETS
+from engine_cache import GOOD_SOUND, GOOD_SOUND_SECONDS, rendered as render, report_for
 
-pytestmark = pytest.mark.slow
+# one worker renders and analyses these (and test_audio's engine test): no waiting on the
+# other worker's render of the same runner
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("synthetic_renders")]
 SECONDS = 5.0
 CASES = ["good", "overstrider", "waist_bender", "side_left", "front_pelvic_drop"]
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    root = tmp_path_factory.mktemp("synthetic_e2e")
-    cache = {}
-
-    def get(name, **over):
-        p = PRESETS[name]
-        params = p.params.with_(**over) if over else p.params
-        key = (name, repr(params))  # a sweep value equal to the preset's: the same render
-        if key not in cache:
-            info = write_clip(root / f"{name}_{len(cache)}.mp4", params, view=p.view, fps=p.fps,
-                              seconds=SECONDS)
-            truth = json.loads(info.truth_json.read_text())
-            report = analyze(info.video, AnalysisOptions(write_video=False), root / f"m{len(cache)}")
-            cache[key] = (report, truth)
-        return cache[key]
-    return get
+def rendered(name, **over):
+    """``(report, truth)`` of preset ``name`` with ``over`` changed (one render and engine run
+    per run, shared with the other modules and worker)."""
+    if name == "good" and not over:
+        video, truth = render(name, GOOD_SOUND_SECONDS, GOOD_SOUND)
+    else:
+        video, truth = render(name, SECONDS, **over)
+    return report_for(str(video)), truth
 
 
 def m(report, mid):
@@ -48,7 +44,7 @@ def m(report, mid):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_view(rendered, name):
+def test_view(name):
     report, truth = rendered(name)
     want = {"side": ("side", "right"), "side_l": ("side", "left"), "front": ("front", None),
             "back": ("back", None)}[truth["view"]]
@@ -57,7 +53,7 @@ def test_view(rendered, name):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_cadence(rendered, name):
+def test_cadence(name):
     report, truth = rendered(name)
     assert m(report, "cadence")["value"] == pytest.approx(truth["truth"]["cadence_spm"], abs=1.5)
 
@@ -66,14 +62,14 @@ SIDE = [c for c in CASES if PRESETS[c].view.startswith("side")]
 
 
 @pytest.mark.parametrize("name", SIDE)
-def test_trunk_lean_and_elbow(rendered, name):
+def test_trunk_lean_and_elbow(name):
     report, truth = rendered(name)
     assert m(report, "trunk_lean")["value"] == pytest.approx(truth["truth"]["trunk_lean_deg"], abs=3.0)
     assert m(report, "elbow_angle")["value"] == pytest.approx(truth["truth"]["elbow_angle_deg"], abs=8.0)
 
 
 @pytest.mark.parametrize("name", SIDE)
-def test_overstride_and_foot_strike_status(rendered, name):
+def test_overstride_and_foot_strike_status(name):
     report, truth = rendered(name)
     t = truth["truth"]
     over_status = BY_ID["overstride"].status(t["overstride_pct_leg"])
@@ -85,18 +81,20 @@ def test_overstride_and_foot_strike_status(rendered, name):
     assert m(report, "foot_strike")["extra"]["pattern"] == kind
 
 
-def test_overstride_sweep_orders_measured_values(rendered):
+def test_overstride_sweep_orders_measured_values():
     vals = [m(rendered("overstrider", overstride_m=o)[0], "overstride")["value"]
             for o in (0.0, 0.12, 0.25)]
     assert vals == sorted(vals) and vals[-1] - vals[0] > 15
 
 
-def test_trunk_lean_sweep_orders_measured_values(rendered):
-    vals = [m(rendered("good", trunk_lean_deg=a)[0], "trunk_lean")["value"] for a in (2.0, 7.0, 16.0)]
+def test_trunk_lean_sweep_orders_measured_values():
+    assert PRESETS["side_left"].params.trunk_lean_deg == 7.0  # the middle value: its own render
+    vals = [m(rendered("side_left", trunk_lean_deg=a)[0], "trunk_lean")["value"]
+            for a in (2.0, 7.0, 16.0)]
     assert vals == sorted(vals)
 
 
-def test_front_pelvic_drop_is_not_measured_never_good(rendered):
+def test_front_pelvic_drop_is_not_measured_never_good():
     """A true 10 deg drop read about 2 deg ("good") before; now the report says it cannot be
     read from the video, and the hips score does not count it."""
     report, truth = rendered("front_pelvic_drop")

@@ -143,7 +143,8 @@ def run(work: Path, name: str, video: Path, resume: bool) -> dict:
         rep = analyze(video, AnalysisOptions(write_video=False), work / f"{name}_out")
     except FormCheckError as e:
         rep = {"status": "error", "error": e.message, "metrics": [], "view": {}}
-    slim = {k: rep.get(k) for k in ("status", "error", "view", "metrics", "quality", "events")}
+    slim = {k: rep.get(k) for k in ("status", "error", "view", "metrics", "quality", "events",
+                                    "cleaning")}
     saved.write_text(json.dumps(slim, default=str))
     return slim
 
@@ -159,6 +160,7 @@ def judge(rep: dict, truth: dict, view: str) -> dict:
         q = rep.get("quality") or {}
         out["reason"] = rep.get("error") or q.get("summary") or "refused"
     t = truth["truth"]
+    out["camera"] = camera_read(rep)
     for m in rep.get("metrics", []):
         if m["id"] not in METRICS or m.get("value") is None:
             continue
@@ -170,6 +172,24 @@ def judge(rep: dict, truth: dict, view: str) -> dict:
             spec.status(m["value"])
         out["band"][m["id"]] = shown == spec.status(true)
     return out
+
+
+def camera_read(rep: dict) -> str:
+    """What the engine read of the camera: the yaw off square (``core.view.camera_yaw``, in
+    the yaw-corrected metrics' ``camera_yaw_deg``) and the roll it levelled on the floor line
+    (``core.camera.ground_line``; "not levelled" with the reason when it did not)."""
+    yaw = next((m.get("extra", {}).get("camera_yaw_deg") for m in rep.get("metrics", [])
+                if (m.get("extra") or {}).get("camera_yaw_deg") is not None), None)
+    if (rep.get("view") or {}).get("view") != "side":
+        return "-"
+    cl = rep.get("cleaning") or {}
+    roll = cl.get("roll_corrected_deg")
+    parts = [f"yaw {yaw} deg" if yaw is not None else "yaw under 8 deg"]
+    if roll:
+        parts.append(f"levelled {roll:+.1f} deg ({cl.get('floor_source')})")
+    elif "perspective" in str(cl.get("floor_source")):
+        parts.append("not levelled (oblique)")
+    return ", ".join(parts)
 
 
 def _fmt(xs: list[float]) -> str:
@@ -259,7 +279,7 @@ def main() -> int:
         errs = ", ".join(f"{m} {e:+.1f}" for m, e in j["errors"].items() if m != "cadence")
         per_clip.append([name, f"{truth['truth']['cadence_spm']:.1f}",
                          "-" if cad is None else f"{cad:+.1f}", j["view_read"],
-                         j["status"], errs or "-", (j.get("reason") or "")[:160]])
+                         j["status"], j["camera"], errs or "-", (j.get("reason") or "")[:160]])
     cond_rows = markdown_table(["condition", "how it is filmed", "cells (view fps)"], [
         [c.name, c.what, ", ".join(f"{v} {f}" for v, f in c.cells)] for c in CONDITIONS
         if not args.only or c.name in args.only])
@@ -280,7 +300,7 @@ def main() -> int:
         tables(rows),
         "## Per clip (refusals with the engine's reason)",
         markdown_table(["clip", "true cadence", "cadence err", "view read", "status",
-                        "other errors", "reason"], per_clip),
+                        "camera read", "other errors", "reason"], per_clip),
     ])
     if args.resume:
         text += "\n\n(--resume: reports saved in --work by an earlier run were reused.)"

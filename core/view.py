@@ -191,7 +191,7 @@ def camera_yaw(track: Track, fwd: float, near: str) -> YawEstimate:
     Accuracy: on the exact projected joints of the synthetic runner (hip-height camera 5 m
     away) it reads 14-16 deg at 15 deg and 30-33 deg at 30 deg. Through the pose model it
     leans toward "near side leading": the pose model puts the near shoulder and hip a little
-    ahead of the far ones (square renders read 4-6 deg), so the robustness renders 15 deg off
+    ahead of the far ones (square robustness renders read 4-8 deg), so the robustness renders 15 deg off
     with the far side leading read 7 deg (below :data:`YAW_SQUARE_DEG`: taken as square) and
     30 deg off with the near side leading 37-39 deg (``bench/robustness.py``). That bias is
     the pose model's placement of half-hidden points, not geometry: it is not corrected here,

@@ -55,14 +55,22 @@ def yaw_caveat(ctx: Context) -> tuple[str, dict]:
             "value is corrected for the foreshortening")
     # core.camera.ground_line does not level an oblique picture (OBLIQUE_FLOOR_DEG): its
     # floor lines slant by perspective, so a phone also held at an angle is not corrected
-    level = (" The picture is not levelled on the floor line from this angle (perspective "
-             "slants it), so a tilted phone would move the angle by its tilt.")
+    level = "" if _levelled(ctx) else (
+        " The picture is not levelled on the floor line from this angle (perspective slants "
+        "it), so a tilted phone would move the angle by its tilt.")
     if y.deg >= YAW_LOW_CONF_DEG:
         extra["camera_yaw_low"] = True
         return text + (", but at this angle the legs sit at different depths and partly hide "
                        "each other, and the angle itself is read to about 10\u00b0, so it is "
                        "rough." + level + " Film square to the runner."), extra
     return text + "." + level, extra
+
+
+def _levelled(ctx: Context) -> bool:
+    """True when the pipeline levelled the track on its floor line (``track.notes``; the
+    yaw it judged obliqueness by was read before levelling, so near the threshold the two
+    can differ)."""
+    return bool((ctx.tr.notes or {}).get("roll_corrected_deg"))
 
 
 def yaw_base(ctx: Context, base: str) -> str:
@@ -73,7 +81,8 @@ def yaw_base(ctx: Context, base: str) -> str:
         return base
     if y.deg >= YAW_LOW_CONF_DEG:
         return "low"
-    return "medium" if y.deg >= OBLIQUE_FLOOR_DEG and base == "high" else base
+    return "medium" if y.deg >= OBLIQUE_FLOOR_DEG and base == "high" and not _levelled(ctx) \
+        else base
 
 
 def _timing_base(ctx: Context) -> str:

@@ -110,3 +110,19 @@ def test_oblique_values_read_the_truth(yaw, lean):
     for mid in ("overstride", "shank_angle_ic", "foot_strike", "trunk_lean"):
         assert m[mid].confidence == "low"
         assert "from square" in m[mid].caveat and "not levelled" in m[mid].caveat
+
+
+def test_caveat_says_not_levelled_only_when_it_was_not():
+    """The pipeline judges obliqueness on the track before levelling, the metrics read the
+    yaw after it: when the track was levelled (``notes["roll_corrected_deg"]``) the caveat
+    does not claim otherwise and trunk lean keeps its confidence below 15 deg."""
+    params = PLANAR.with_(overstride_m=0.12)
+    track, events, _ = _filmed(10.0, params, overground=False)
+    plain = {r.id: r for r in compute_metrics(track, SIDE, events, None).results}
+    assert "not levelled" in plain["trunk_lean"].caveat
+    assert plain["trunk_lean"].confidence == "medium"
+    track.notes = dict(track.notes, roll_corrected_deg=2.0)
+    lev = {r.id: r for r in compute_metrics(track, SIDE, events, None).results}
+    assert "from square" in lev["trunk_lean"].caveat
+    assert "not levelled" not in lev["trunk_lean"].caveat
+    assert lev["trunk_lean"].confidence == "high"

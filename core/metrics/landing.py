@@ -57,7 +57,7 @@ def yaw_caveat(ctx: Context) -> tuple[str, dict]:
     # floor lines slant by perspective, so a phone also held at an angle is not corrected
     level = "" if _levelled(ctx) else (
         " The picture is not levelled on the floor line from this angle (perspective slants "
-        "it), so a tilted phone would move the angle by its tilt.")
+        "it), so a phone that is also tilted would skew it by the tilt.")
     if y.deg >= YAW_LOW_CONF_DEG:
         extra["camera_yaw_low"] = True
         return text + (", but at this angle the legs sit at different depths and partly hide "

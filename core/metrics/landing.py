@@ -58,6 +58,10 @@ def yaw_caveat(ctx: Context) -> tuple[str, dict]:
     level = "" if _levelled(ctx) else (
         " The picture is not levelled on the floor line from this angle (perspective slants "
         "it), so a phone that is also tilted would skew it by the tilt.")
+    if _slant(ctx):
+        level += (f" Here the floor line slants {abs(_slant(ctx)):.1f}\u00b0: perspective or a "
+                  "tilted phone, which this picture cannot tell apart, so the value may be off "
+                  "by about as much.")
     if y.deg >= YAW_LOW_CONF_DEG:
         extra["camera_yaw_low"] = True
         return text + (", but at this angle the legs sit at different depths and partly hide "
@@ -73,13 +77,22 @@ def _levelled(ctx: Context) -> bool:
     return bool((ctx.tr.notes or {}).get("roll_corrected_deg"))
 
 
+def _slant(ctx: Context) -> float:
+    """An oblique picture's floor-line slant that was not levelled (deg, 0 when none or
+    within the levelling's dead band; ``core.camera.GroundLine.slant_deg``)."""
+    return float((ctx.tr.notes or {}).get("floor_slant_deg") or 0.0)
+
+
 def yaw_base(ctx: Context, base: str) -> str:
-    """``base`` confidence: low from :data:`YAW_LOW_CONF_DEG` of yaw on, at most medium from
+    """``base`` confidence: low from :data:`YAW_LOW_CONF_DEG` of yaw on, or when an oblique
+    picture's floor line slants and was not levelled (perspective and a tilted phone cannot
+    be told apart: mhuang_IMG_5396, about 11 deg off square, slants 1.25 deg and its trunk
+    lean reads -1.1 for an upright runner), at most medium from
     :data:`core.view.OBLIQUE_FLOOR_DEG` on (the picture is not levelled there)."""
     y = yaw(ctx)
     if y.deg is None:
         return base
-    if y.deg >= YAW_LOW_CONF_DEG:
+    if y.deg >= YAW_LOW_CONF_DEG or (y.deg >= YAW_SQUARE_DEG and _slant(ctx)):
         return "low"
     return "medium" if y.deg >= OBLIQUE_FLOOR_DEG and base == "high" and not _levelled(ctx) \
         else base

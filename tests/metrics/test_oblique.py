@@ -126,3 +126,14 @@ def test_caveat_says_not_levelled_only_when_it_was_not():
     assert "from square" in lev["trunk_lean"].caveat
     assert "not levelled" not in lev["trunk_lean"].caveat
     assert lev["trunk_lean"].confidence == "high"
+
+
+def test_unlevelled_slanted_floor_line_lowers_confidence_with_its_size():
+    """An oblique picture whose floor line slants (``notes["floor_slant_deg"]``, from the
+    pipeline) was not levelled: perspective and a tilted phone cannot be told apart, so the
+    angles are low confidence and the caveat gives the slant."""
+    track, events, _ = _filmed(10.0, PLANAR.with_(overstride_m=0.12), overground=False)
+    track.notes = dict(track.notes, roll_corrected_deg=0.0, floor_slant_deg=-1.25)
+    m = {r.id: r for r in compute_metrics(track, SIDE, events, None).results}
+    for mid in ("trunk_lean", "shank_angle_ic", "overstride"):
+        assert m[mid].confidence == "low" and "slants 1.2" in m[mid].caveat

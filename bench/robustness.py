@@ -166,7 +166,8 @@ def run(work: Path, name: str, video: Path, resume: bool) -> dict:
         rep = analyze(video, AnalysisOptions(write_video=False), work / f"{name}_out")
     except FormCheckError as e:
         rep = {"status": "error", "error": e.message, "metrics": [], "view": {}}
-    slim = {k: rep.get(k) for k in ("status", "error", "view", "metrics", "quality", "events")}
+    slim = {k: rep.get(k) for k in ("status", "error", "view", "metrics", "quality", "events",
+                                    "cleaning")}
     saved.write_text(json.dumps(slim, default=str))
     return slim
 
@@ -184,6 +185,7 @@ def judge(rep: dict, truth: dict, view: str, elbow_2d: float | None = None) -> d
         q = rep.get("quality") or {}
         out["reason"] = rep.get("error") or q.get("summary") or "refused"
     t = truth["truth"]
+    out["camera"] = camera_read(rep)
     for m in rep.get("metrics", []):
         if m["id"] not in METRICS or m.get("value") is None:
             continue
@@ -197,6 +199,24 @@ def judge(rep: dict, truth: dict, view: str, elbow_2d: float | None = None) -> d
         if m["id"] == "elbow_angle" and elbow_2d is not None:
             out["elbow_parts"] = (elbow_2d - true, m["value"] - elbow_2d)
     return out
+
+
+def camera_read(rep: dict) -> str:
+    """What the engine read of the camera: the yaw off square (``core.view.camera_yaw``, in
+    the yaw-corrected metrics' ``camera_yaw_deg``) and the roll it levelled on the floor line
+    (``core.camera.ground_line``; "not levelled" with the reason when it did not)."""
+    yaw = next((m.get("extra", {}).get("camera_yaw_deg") for m in rep.get("metrics", [])
+                if (m.get("extra") or {}).get("camera_yaw_deg") is not None), None)
+    if (rep.get("view") or {}).get("view") != "side":
+        return "-"
+    cl = rep.get("cleaning") or {}
+    roll = cl.get("roll_corrected_deg")
+    parts = [f"yaw {yaw} deg" if yaw is not None else "yaw under 8 deg"]
+    if roll:
+        parts.append(f"levelled {roll:+.1f} deg ({cl.get('floor_source')})")
+    elif "perspective" in str(cl.get("floor_source")):
+        parts.append("not levelled (oblique)")
+    return ", ".join(parts)
 
 
 def _fmt(xs: list[float]) -> str:
@@ -312,7 +332,7 @@ def main() -> int:
             errs += " (projection {:+.1f}, pose {:+.1f})".format(*j["elbow_parts"])
         per_clip.append([name, f"{truth['truth']['cadence_spm']:.1f}",
                          "-" if cad is None else f"{cad:+.1f}", j["view_read"],
-                         j["status"], errs or "-", (j.get("reason") or "")[:160]])
+                         j["status"], j["camera"], errs or "-", (j.get("reason") or "")[:160]])
     cond_rows = markdown_table(["condition", "how it is filmed", "cells (view fps)"], [
         [c.name, c.what, ", ".join(f"{v} {f}" for v, f in c.cells)] for c in CONDITIONS
         if not args.only or c.name in args.only])
@@ -336,7 +356,7 @@ def main() -> int:
         tables(rows),
         "## Per clip (refusals with the engine's reason)",
         markdown_table(["clip", "true cadence", "cadence err", "view read", "status",
-                        "other errors", "reason"], per_clip),
+                        "camera read", "other errors", "reason"], per_clip),
     ])
     if args.resume:
         text += "\n\n(--resume: reports saved in --work by an earlier run were reused.)"

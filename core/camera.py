@@ -14,12 +14,15 @@ Contract:
     to_ground(track, motion) -> Track
         the landmarks expressed in the reference frame (the background stays put), with
         ``Track.to_image`` kept so overlays are still drawn on each frame's own pixels.
-    ground_line(track, events, view, frames) -> GroundLine
+    ground_line(track, events, view, frames, yaw_deg=None) -> GroundLine
         the floor (or belt) line's angle in the track's frame, from the stance feet (toe points
         from 40-90 % of each stance, one shared slope with an offset per foot: overground) or
         near-horizontal image lines (``cv2.HoughLinesP`` on the lower half of a few frames: a
         treadmill, where the feet's baseline is short), each checking the other;
-        ``roll_deg`` is the correction, 0 within :data:`ROLL_DEADBAND_DEG` of level.
+        ``roll_deg`` is the correction, 0 within :data:`ROLL_DEADBAND_DEG` of level, and 0
+        when the camera is oblique (``yaw_deg``, from :func:`core.view.camera_yaw`, at least
+        :data:`core.view.OBLIQUE_FLOOR_DEG`): lines along the running direction then slant
+        by perspective and do not show the roll.
     level(track, roll_deg) -> Track
         the track rotated by -roll about the picture centre, so every sagittal angle is
         measured against the true vertical.
@@ -48,6 +51,8 @@ from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
+
+from .view import OBLIQUE_FLOOR_DEG
 
 WORK_WIDTH = 320  # px: motion is measured on grey frames this wide
 MASK_GROW = 0.25  # the runner's box is grown by a quarter of its size each way
@@ -411,7 +416,10 @@ class GroundLine:
     screen); ``roll_deg``: the correction applied (0 within :data:`ROLL_DEADBAND_DEG`, or when
     not confident); ``points``: stance-foot samples used; ``spread_leg``: their horizontal
     extent in leg lengths; ``lines_deg``: the median angle of near-horizontal image lines
-    (None when none); ``confidence``: "high" / "medium" / "low"; ``source``: how.
+    (None when none); ``confidence``: "high" / "medium" / "low"; ``source``: how;
+    ``slant_deg``: an oblique camera's floor line, the roll it would have been levelled by
+    (0 otherwise): perspective, not a tilted phone, so the feet's contacts are found along it
+    but the body's angles are not turned by it.
     """
 
     angle_deg: float | None
@@ -421,6 +429,7 @@ class GroundLine:
     lines_deg: float | None
     confidence: str
     source: str
+    slant_deg: float = 0.0
 
 
 def _stance_toes(track, events) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -515,8 +524,21 @@ LINES_AGREE_DEG = 2.0
 OVERGROUND_SPREAD = 2.0  # leg lengths of stance-foot travel: a long floor baseline
 
 
-def ground_line(track, events, view, frames=None) -> GroundLine:
+def ground_line(track, events, view, frames=None, yaw_deg: float | None = None) -> GroundLine:
     """The floor's angle and the roll to correct (see module docstring). Side view only.
+
+    ``yaw_deg``: how far the running direction is turned from square to the camera (None:
+    unknown, taken as square). From :data:`core.view.OBLIQUE_FLOOR_DEG` on nothing is
+    levelled: a line along the running direction at height ``h`` below the camera, ``D``
+    away, slants in a level picture by ``atan(tan(yaw) * h / D)`` (its vanishing point lies
+    on the horizon, ``f / tan(yaw)`` from the centre), and ``h / D`` is not known from the
+    picture. A hip-height camera 5 m away, 30 deg off square, sees the floor under the runner
+    slant by 5 deg; the stance feet and the treadmill's edges slant with it (on the yaw30
+    renders of ``bench/robustness.py`` the image lines read 2-3 deg, levelled away as a
+    roll they were trunk lean 4-5 deg high). That slant is the floor's direction in the
+    picture, along which the stance foot slides: it is returned as ``slant_deg`` (the roll the
+    square rule would have applied) for finding contacts; ``angle_deg`` is None and
+    ``roll_deg`` 0 (the picture's own tilt is unknown).
 
     Two cues: the stance feet (toe points from 40-90 % of each stance, one slope with an
     offset per foot) and long near-horizontal image lines in the lower half of the picture
@@ -530,6 +552,17 @@ def ground_line(track, events, view, frames=None) -> GroundLine:
     within :data:`LINES_AGREE_DEG`: "high" confidence, one cue only: "medium", disagreeing:
     "low". A floor within :data:`ROLL_DEADBAND_DEG` of level is left alone.
     """
+    gl = _floor_line(track, events, view, frames)
+    if yaw_deg is None or yaw_deg < OBLIQUE_FLOOR_DEG or view.view != "side":
+        return gl
+    return GroundLine(None, 0.0, gl.points, gl.spread_leg, gl.lines_deg, "low",
+                      f"camera about {yaw_deg:.0f} deg off square to the running direction: "
+                      "floor lines slant by perspective, so the picture is not levelled",
+                      slant_deg=gl.roll_deg)
+
+
+def _floor_line(track, events, view, frames=None) -> GroundLine:
+    """:func:`ground_line` for a camera square to the running direction."""
     if view.view != "side":
         return GroundLine(None, 0.0, 0, 0.0, None, "low", "not a side view: no floor line")
     lines = image_lines_angle(frames, track)

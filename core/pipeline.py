@@ -42,7 +42,7 @@ from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Events, Finding
                      Media, Options, Profile, Report, Series, SourceInfo, ViewInfo)
 from .segments import find_segments, segments_info, trim_events, window
 from .video import iter_frames, probe
-from .view import apply_override, detect_view
+from .view import apply_override, detect_view, side_yaw
 
 VIEW_CHOICES = ("auto", "side", "side_left", "side_right", "front", "back")
 SERIES_MAX_HZ = 60  # chart series keep at most ~60 samples per second
@@ -247,11 +247,18 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
 
 def _true_vertical(track: Track, view, events, frames: FrameStore | None):
     """Level the track on its floor line (:func:`core.camera.ground_line`) so sagittal angles
-    are read against the true vertical; contacts are found again on the levelled track."""
-    gl = camera.ground_line(track, events, view, frames)
+    are read against the true vertical; contacts are found again on the levelled track.
+
+    An oblique camera (:func:`core.view.side_yaw`) is not levelled: its floor line slants by
+    perspective (``GroundLine.slant_deg``). The stance foot still slides along that line, so
+    the contacts are found on a copy turned by it, and the angles on the track as filmed."""
+    gl = camera.ground_line(track, events, view, frames, yaw_deg=side_yaw(track, view).deg)
     track = dataclasses.replace(track, notes=dict(
         track.notes, floor_angle_deg=gl.angle_deg, floor_lines_deg=gl.lines_deg,
-        floor_confidence=gl.confidence, floor_source=gl.source, roll_corrected_deg=gl.roll_deg))
+        floor_confidence=gl.confidence, floor_source=gl.source, roll_corrected_deg=gl.roll_deg,
+        floor_slant_deg=gl.slant_deg))
+    if gl.slant_deg:
+        return track, detect_events(camera.level(track, gl.slant_deg), view)
     if not gl.roll_deg:
         return track, events
     track = camera.level(track, gl.roll_deg)

@@ -153,9 +153,13 @@ KNOWN_LIMITS: list[str] = [
     "medium confidence, and nothing is subtracted, because how far the arm is held out "
     "cannot be seen in a side video.",
     "**A camera not square to the runner** is estimated from how far apart the two shoulders "
-    "and hips appear (a runner turned 20° read 18°). Overstride, shin angle, foot strike and "
-    "lean are corrected for the foreshortening; from 15° they are shown with low confidence "
-    "and the reason. A camera at belt height reads flat landings as heel strikes: foot strike "
+    "and hips appear (a runner turned 20° read 18°; through the pose model renders turned 15° "
+    "read 7° and 30° read 36–39°). Overstride, shin angle, foot strike and lean are corrected "
+    "for the foreshortening; from 15° they are shown with low confidence and the reason. An "
+    "oblique picture is not levelled on its floor line: seen at an angle, the floor slants "
+    "by perspective (5° at 30° off square), and levelling on it had read trunk lean 4–5° high "
+    "on those renders (now +1.5° to +3°). So a phone both oblique and tilted is not "
+    "corrected for its tilt. A camera at belt height reads flat landings as heel strikes: foot strike "
     "then gets low confidence and never \"work on it\".",
     "**One camera, two dimensions.** Twisting, foot turn-out and anything pointing toward the "
     "camera are estimated with low confidence; a camera that is low, high or not square to "

@@ -14,7 +14,7 @@ import numpy as np
 from ..spec import (FOOT_STRIKE_FORE_DEG, FOOT_STRIKE_HEEL_DEG, PRECISE_TIMING_FPS, TIMING_FPS,
                     MetricSpec)
 from . import draw
-from ..view import YAW_SQUARE_DEG, YawEstimate, camera_yaw
+from ..view import OBLIQUE_FLOOR_DEG, YAW_SQUARE_DEG, YawEstimate, camera_yaw
 from .base import Channel, Context, Metric, Stride, from_vertical_deg, lerp
 
 _SIDE = ("side",)
@@ -53,17 +53,49 @@ def yaw_caveat(ctx: Context) -> tuple[str, dict]:
     extra = {"camera_yaw_deg": round(y.deg)}
     text = (f"The camera is about {y.deg:.0f}\u00b0 from square to the running direction; the "
             "value is corrected for the foreshortening")
+    # core.camera.ground_line does not level an oblique picture (OBLIQUE_FLOOR_DEG): its
+    # floor lines slant by perspective, so a phone also held at an angle is not corrected
+    level = "" if _levelled(ctx) else (
+        " The picture is not levelled on the floor line from this angle (perspective slants "
+        "it), so a phone that is also tilted would skew it by the tilt.")
+    if _slant(ctx):
+        level += (f" Here the floor line slants {abs(_slant(ctx)):.1f}\u00b0: perspective or a "
+                  "tilted phone, which this picture cannot tell apart, so the value may be off "
+                  "by about as much.")
     if y.deg >= YAW_LOW_CONF_DEG:
         extra["camera_yaw_low"] = True
         return text + (", but at this angle the legs sit at different depths and partly hide "
-                       "each other, so it is rough. Film square to the runner."), extra
-    return text + ".", extra
+                       "each other, and the angle itself is read to about 10\u00b0, so it is "
+                       "rough." + level + " Film square to the runner."), extra
+    return text + "." + level, extra
+
+
+def _levelled(ctx: Context) -> bool:
+    """True when the pipeline levelled the track on its floor line (``track.notes``; the
+    yaw it judged obliqueness by was read before levelling, so near the threshold the two
+    can differ)."""
+    return bool((ctx.tr.notes or {}).get("roll_corrected_deg"))
+
+
+def _slant(ctx: Context) -> float:
+    """An oblique picture's floor-line slant that was not levelled (deg, 0 when none or
+    within the levelling's dead band; ``core.camera.GroundLine.slant_deg``)."""
+    return float((ctx.tr.notes or {}).get("floor_slant_deg") or 0.0)
 
 
 def yaw_base(ctx: Context, base: str) -> str:
-    """``base`` confidence, low from :data:`YAW_LOW_CONF_DEG` of yaw on."""
+    """``base`` confidence: low from :data:`YAW_LOW_CONF_DEG` of yaw on, or when an oblique
+    picture's floor line slants and was not levelled (perspective and a tilted phone cannot
+    be told apart: mhuang_IMG_5396, about 11 deg off square, slants 1.25 deg and its trunk
+    lean reads -1.1 for an upright runner), at most medium from
+    :data:`core.view.OBLIQUE_FLOOR_DEG` on (the picture is not levelled there)."""
     y = yaw(ctx)
-    return "low" if y.deg is not None and y.deg >= YAW_LOW_CONF_DEG else base
+    if y.deg is None:
+        return base
+    if y.deg >= YAW_LOW_CONF_DEG or (y.deg >= YAW_SQUARE_DEG and _slant(ctx)):
+        return "low"
+    return "medium" if y.deg >= OBLIQUE_FLOOR_DEG and base == "high" and not _levelled(ctx) \
+        else base
 
 
 def _timing_base(ctx: Context) -> str:

@@ -69,9 +69,12 @@ def test_three_sessions_upload_at_once_all_get_reports_waiting_ones_see_their_pl
                         "heading", name="Your running form", exact=True).count():
                     done.add(i)
                     continue
+                # read at once, without waiting: the line goes when the job starts (a
+                # count() then inner_text() waited 180 s for a line already gone)
                 waiting = page.get_by_text(re.compile(r"Waiting in the queue: \d+ analys"))
-                if waiting.count():
-                    seen_places[i] = waiting.first.inner_text()
+                texts = waiting.all_inner_texts()
+                if texts:
+                    seen_places[i] = texts[0]
                     if not shot:
                         page.screenshot(path=str(ARTIFACTS / "queue-waiting.png"))
                         shot = True

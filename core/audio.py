@@ -20,9 +20,11 @@ Contract:
         their difference, the spread and the loud outliers. ``SoundResult.measured`` is False
         with the true reason in ``reason`` when the landings cannot be heard.
 
-    landings_by_stride(audio, t, left_ahead) -> SoundResult
+    landings_by_stride(audio, t, left_ahead, contacts=None) -> SoundResult
         the live meter at any analysed frame rate: landing times from the sound's onsets,
-        the foot from the picture (a sinusoid at the stride rate fitted to the feet's lead).
+        the foot from the picture (a sinusoid at the stride rate fitted to the feet's lead;
+        with the picture's contacts, the foot by their mean phase in that stride: a report
+        at under 20 fps).
     LiveEar                                   the live microphone (see the class)
 
 A live stream's ``AudioTrack`` has ``clock_known``: its place on the camera's timeline comes
@@ -52,6 +54,8 @@ LIVE_OFFSET_SEARCH_S = 0.1  # ... when both tracks' clocks are known (a live str
 # half a step at any cadence up to 260 steps/min, so a landing can never be paired with the
 # other foot's sound
 STRIDE_FIT_R2 = 0.7  # live meter: the feet's swing must follow the sound's rhythm this well
+CONTACTS_AGREE = 0.5  # a report's contacts name feet by their mean stride phase only when
+# they agree on it (the mean resultant length of their phases; 1: all at one phase)
 CLEAR_LEAD = 0.3  # live meter: a landing's foot is clear where the fitted lead is at least
 # this share of its amplitude (more than 17 degrees of phase from the feet passing)
 LIVE_SPECTRAL_STEP = 4  # live meter: spectral features every 20 ms (see envelope)
@@ -487,7 +491,9 @@ def landings_by_stride(audio: AudioTrack | None, t: np.ndarray, left_ahead: np.n
     tv = env.t + audio.t0
     span = (tv >= t.min()) & (tv <= t.max())
     if span.sum() < 2 * env.rate:
-        return SoundResult(False, "Listening for your landings...", "few")
+        return SoundResult(False, "Listening for your landings..." if contacts is None else
+                           "The sound track does not cover the running the video shows.",
+                           "few")
     on = np.where(span, env.onset, 0.0)
     pk, _ = signal.find_peaks(on, height=MIN_ONSET_DB, distance=int(MIN_STEP_S * env.rate))
     r, _, _, _ = rhythm(env.onset[span], env.rate)
@@ -523,7 +529,12 @@ def landings_by_stride(audio: AudioTrack | None, t: np.ndarray, left_ahead: np.n
         left = np.array([f == "L" for _, f in contacts])
         peak = float(np.arctan2(coef[1], coef[0]))  # the left foot furthest ahead
         phase = 2 * np.pi * stride_spm / 60.0 * ct - peak + np.where(left, 0.0, np.pi)
-        lag = float(np.angle(np.mean(np.exp(1j * phase))))  # contacts after that peak
+        agree = np.mean(np.exp(1j * phase))
+        if abs(agree) < CONTACTS_AGREE:  # the contacts land all over the feet's swing
+            return SoundResult(False, "We can't tell which foot made each sound: the foot "
+                                      "contacts in the picture do not keep step with the "
+                                      "feet's swing.", "no_rhythm")
+        lag = float(np.angle(agree))  # contacts after that peak
         lead = np.hypot(coef[0], coef[1]) * np.cos(w - peak - lag)
     # a landing heard while neither foot is clearly ahead (its phase within 17 degrees of
     # the feet passing) could be either foot: with most of them there, the sound and the

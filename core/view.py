@@ -193,7 +193,7 @@ def camera_yaw(track: Track, fwd: float, near: str) -> YawEstimate:
     leans toward "near side leading": the pose model puts the near shoulder and hip a little
     ahead of the far ones (square robustness renders read 4-8 deg), so the robustness renders 15 deg off
     with the far side leading read 7 deg (below :data:`YAW_SQUARE_DEG`: taken as square) and
-    30 deg off with the near side leading 37-39 deg (``bench/robustness.py``). That bias is
+    30 deg off with the near side leading 36-39 deg (``bench/robustness.py``). That bias is
     the pose model's placement of half-hidden points, not geometry: it is not corrected here,
     and the metrics that use the estimate say they are rough from 15 deg on.
     """

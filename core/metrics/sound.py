@@ -15,6 +15,7 @@ supplement ``core/metrics/EXTRA_METRICS.md``.
 from __future__ import annotations
 
 import cv2
+import numpy as np
 
 from ..spec import MetricSpec
 from .base import Context, Metric, Stride
@@ -37,8 +38,13 @@ def by_stride(ctx: Context) -> bool:
     stream at 15 fps). The sound then says when each foot lands and the feet's swing in the
     picture says which foot (:func:`core.audio.landings_by_stride`, the live meter's way):
     contacts found a frame apart (67 ms at 15 fps) would line the sound up to within that at
-    best, and a recording's known clocks leave it only +-0.1 s."""
-    return ctx.held_back and ctx.audio is not None and ctx.view.view.startswith("side")
+    best, and a recording's known clocks leave it only +-0.1 s. It needs the picture's
+    contacts all the same (at least :data:`core.audio.MIN_LANDINGS`: they say at which phase
+    of the feet's swing a foot lands); with fewer, the contacts' own path says why not."""
+    from ..audio import MIN_LANDINGS
+
+    return ctx.held_back and ctx.audio is not None and ctx.view.view.startswith("side") \
+        and len(ctx.ev.ics) >= MIN_LANDINGS
 
 
 def _analysis(ctx: Context):
@@ -63,7 +69,13 @@ def sound_stride(ctx: Context, st: Stride):
     res = _analysis(ctx)
     if res is None or not res.measured:
         return None
-    hit = next((x for x in res.landings if abs(x.t - st.ic.t) < 1e-3), None)
+    if by_stride(ctx):  # landings at the sound's times: the same foot's nearest, within
+        # a third of a step (the picture's contact is a frame or so off)
+        near = [x for x in res.landings if x.foot == st.foot and
+                abs(x.t - st.ic.t) < 20.0 / (ctx.ev.cadence_events or 180.0)]
+        hit = min(near, key=lambda x: abs(x.t - st.ic.t)) if near else None
+    else:
+        hit = next((x for x in res.landings if abs(x.t - st.ic.t) < 1e-3), None)
     return None if hit is None else hit.level_db
 
 
@@ -105,7 +117,8 @@ def sound_summary(ctx: Context) -> None:
         else "medium"
     conf = ctx.conf(n // 2, base, min_n=6)  # per side
     loudest = max(res.landings, key=lambda x: x.level_db)
-    frame = min(ctx.ev.ics, key=lambda e: abs(e.t - loudest.t)).frame
+    frame = min(ctx.ev.ics, key=lambda e: abs(e.t - loudest.t)).frame if ctx.ev.ics else \
+        int(np.argmin(np.abs(ctx.tr.t - loudest.t)))
     caveat = ("Compared within this clip only: how loud a landing sounds depends on the "
               "phone's distance, the floor, the treadmill and the shoes, so the level itself is "
               "not judged. " + (

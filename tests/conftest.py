@@ -111,8 +111,8 @@ def pytest_collection_modifyitems(config, items) -> None:
         if any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     items[:] = heavy_first(items)
-    if getattr(config.option, "loadgroup", False):
-        _group_node_ids(items)
+    # in every mode, so a failure's id is the same in `-n 0 --lf` as in the run that failed
+    _group_node_ids(items)
 
 
 def _group_node_ids(items: list) -> None:

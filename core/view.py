@@ -145,8 +145,13 @@ YAW_SQUARE_DEG = 8.0
 # From this estimated yaw on the picture is not levelled on its floor line
 # (core.camera.ground_line): lines along the running direction slant by perspective by
 # atan(tan(yaw) * h / D) for a line h below the camera, D away (a hip-height camera 5 m away:
-# 1.3 deg at 8 deg of yaw, 2.5 at 15, 5.3 at 30), more than the levelling's 1 deg dead band.
-OBLIQUE_FLOOR_DEG = YAW_SQUARE_DEG
+# 1.3 deg at 8 deg of yaw, 2.5 at 15, 3.5 at 20, 5.3 at 30). Below it the floor line is still
+# taken as level, as for a square camera, so a phone rolled up to 10 deg is levelled: the
+# shared treadmill clips read 11 and 19 deg (their floor lines slant 1.25 and 2.6 deg, which
+# the levelling takes off), and with the threshold at 8 deg the 19 deg clip rolled 10 deg read
+# trunk lean 10 deg off (tests/test_camera_e2e.py) and its live view disagreed with its
+# recording's report by 3 deg (tests/test_live.py). The 30 deg renders read 36-39.
+OBLIQUE_FLOOR_DEG = 25.0
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def yaw_caveat(ctx: Context) -> tuple[str, dict]:
             "value is corrected for the foreshortening")
     # core.camera.ground_line does not level an oblique picture (OBLIQUE_FLOOR_DEG): its
     # floor lines slant by perspective, so a phone also held at an angle is not corrected
-    level = "" if _levelled(ctx) else (
+    level = "" if _levelled(ctx) or y.deg < OBLIQUE_FLOOR_DEG else (
         " The picture is not levelled on the floor line from this angle (perspective slants "
         "it), so a phone that is also tilted would skew it by the tilt.")
     if _slant(ctx):

@@ -556,9 +556,6 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
         elif st.button("Make my report from the recording", type="primary",
                        icon=":material/insights:", width="stretch"):
             _report_now(analyzer)
-            if not playing:  # this fragment refreshes every second only while the camera
-                # plays or a job runs (page()): rerun the page so it follows the new job
-                st.rerun()
     else:
         left, right = st.columns([3, 2], vertical_alignment="bottom")
         length = right.selectbox("Length", list(LENGTHS), index=1, key=LENGTH,
@@ -662,7 +659,11 @@ def page() -> None:
     job = st.session_state.get(REPORT_JOB)
     every = 1.0 if ctx.state.playing or (job is not None and job.running) else None
     with panel:
-        st.fragment(record_panel, run_every=every)(ctx)
+        # the record panel refreshes every second whatever the camera's state when this page
+        # ran: a stopped camera's report shows its progress, and a run that saw the stream
+        # between states (the clean-clone run once saw a playing camera with Record disabled
+        # after the window was resized) catches up within a second
+        st.fragment(record_panel, run_every=1.0)(ctx)
         metronome()
         st.fragment(numbers_panel, run_every=every)(ctx)
     with below:

@@ -70,7 +70,7 @@ from .quality import body_in_frame_fraction, runner_height_fraction
 from .report import MetricResult
 from .spec import BY_ID, MIN_TIMING_FPS
 from .video import fit_size
-from .view import detect_view, facing_series
+from .view import detect_view, facing_series, left_lead
 from .metrics.sound import MIN_LOUD
 
 log = logging.getLogger("formcheck.live")
@@ -204,10 +204,7 @@ def live_meter(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, he
     if facing == 0:
         return LiveSound(reason="We can't tell which way you face yet, so not which foot "
                                 "lands.")
-    leg = raw.leg_length_px()
-    ahead = (raw.p("l_ankle")[:, 0] - raw.p("r_ankle")[:, 0]) * np.sign(facing) / leg
-    ahead[~raw.detected] = np.nan
-    return live_sound(landings_by_stride(audio, raw.t, ahead))
+    return live_sound(landings_by_stride(audio, raw.t, left_lead(raw, np.sign(facing))))
 
 
 @dataclass(frozen=True)

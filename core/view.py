@@ -10,6 +10,7 @@ Contract:
         left-right separation against the body's proportions.
     near_side(track) -> "L" | "R": the better-seen leg (in side view the near one).
     side_yaw(track, view) -> YawEstimate: camera_yaw for a side view (unknown otherwise).
+    left_lead(track, fwd) -> array: the left ankle's lead over the right, in leg lengths.
 
 Cues: in profile the shoulders and hips are narrow against the torso length; seen from the
 front the face is visible and the runner's left shoulder is on the image right (MediaPipe
@@ -225,14 +226,28 @@ def camera_yaw(track: Track, fwd: float, near: str) -> YawEstimate:
                        f"ahead of the near ones: about {deg:.0f} deg from square")
 
 
-def near_side(track: Track) -> str:
-    """``"L"`` or ``"R"``: the leg with the higher median knee and ankle visibility over the
-    detected frames (as ``core.metrics.base.Context.side_vis``); in side view the near leg."""
+def leg_visibility(track: Track) -> dict[str, float]:
+    """``{"L": v, "R": v}``: how well each leg is seen, the median over the detected frames of
+    its knee and ankle visibility (0 with nothing detected)."""
     det = track.detected
-    if not det.any():
-        return "R"
-    vis = {f: float(np.median((track.vis[det, LM[f"{s}_knee"]] + track.vis[det, LM[f"{s}_ankle"]]) / 2))
-           for f, s in (("L", "l"), ("R", "r"))}
+    return {f: float(np.median((track.vis[det, LM[f"{s}_knee"]] +
+                                track.vis[det, LM[f"{s}_ankle"]]) / 2)) if det.any() else 0.0
+            for f, s in (("L", "l"), ("R", "r"))}
+
+
+def left_lead(track: Track, fwd: float) -> np.ndarray:
+    """The left ankle's lead over the right along the running direction (``fwd``: +1 facing
+    image-right, -1 left), in leg lengths per frame; NaN where no runner was found. One
+    sinusoid per stride: :func:`core.audio.landings_by_stride` names a landing's foot by it."""
+    lead = (track.p("l_ankle")[:, 0] - track.p("r_ankle")[:, 0]) * fwd / track.leg_length_px()
+    lead[~track.detected] = np.nan
+    return lead
+
+
+def near_side(track: Track) -> str:
+    """``"L"`` or ``"R"``: the better-seen leg (:func:`leg_visibility`); in side view the
+    near leg."""
+    vis = leg_visibility(track)
     return max(vis, key=vis.get)
 
 

@@ -37,7 +37,6 @@ LEG_PER_HEIGHT = 0.49
 # MediaPipe landmark indices used for "which side is nearer the camera" (by visibility)
 L_EAR, R_EAR = 7, 8
 L_ELBOW, R_ELBOW, L_WRIST, R_WRIST = 13, 14, 15, 16
-L_KNEE, R_KNEE, L_ANKLE, R_ANKLE = 25, 26, 27, 28
 
 # A side's own value (and the left/right difference) of a bilateral metric is shown only when
 # that leg is seen well: the median over the clip of its knee and ankle visibility (MediaPipe,
@@ -276,13 +275,10 @@ class Context:
     @cached_property
     def side_vis(self) -> dict[str, float]:
         """``{"L": v, "R": v}``: how well each leg is seen (median over the detected frames of
-        its knee and ankle visibility, see :data:`SIDE_VIS_MIN`)."""
-        vis, det = self.tr.vis, self.tr.detected
-        out = {}
-        for foot, (k, a) in (("L", (L_KNEE, L_ANKLE)), ("R", (R_KNEE, R_ANKLE))):
-            v = (vis[det, k] + vis[det, a]) / 2 if det.any() else np.array([])
-            out[foot] = float(np.median(v)) if len(v) else 0.0
-        return out
+        its knee and ankle visibility, see :data:`SIDE_VIS_MIN`; :func:`core.view.leg_visibility`)."""
+        from ..view import leg_visibility
+
+        return leg_visibility(self.tr)
 
     def sides_shown(self, left: float | None, right: float | None) -> tuple:
         """The per-side values a bilateral metric may show: a side whose leg is not seen well

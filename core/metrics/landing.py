@@ -14,7 +14,7 @@ import numpy as np
 from ..spec import (FOOT_STRIKE_FORE_DEG, FOOT_STRIKE_HEEL_DEG, PRECISE_TIMING_FPS, TIMING_FPS,
                     MetricSpec)
 from . import draw
-from ..view import OBLIQUE_FLOOR_DEG, YAW_SQUARE_DEG, YawEstimate, camera_yaw
+from ..view import OBLIQUE_FLOOR_DEG, YAW_SQUARE_DEG, YawEstimate, camera_yaw, near_side
 from .base import Channel, Context, Metric, Stride, from_vertical_deg, lerp
 
 _SIDE = ("side",)
@@ -29,8 +29,7 @@ YAW_LOW_CONF_DEG = 15.0
 def yaw(ctx: Context) -> YawEstimate:
     """The camera's yaw against the running direction (side view), once per clip."""
     def est():
-        near = max(ctx.side_vis, key=ctx.side_vis.get)
-        return camera_yaw(ctx.tr, ctx.fwd, near)
+        return camera_yaw(ctx.tr, ctx.fwd, near_side(ctx.tr))
     return ctx.memo("camera_yaw", est)
 
 
@@ -84,17 +83,14 @@ def _slant(ctx: Context) -> float:
 
 
 def yaw_base(ctx: Context, base: str) -> str:
-    """``base`` confidence: low from :data:`YAW_LOW_CONF_DEG` of yaw on, or when an oblique
-    picture's floor line slants and was not levelled (perspective and a tilted phone cannot
-    be told apart: mhuang_IMG_5396, about 11 deg off square, slants 1.25 deg and its trunk
-    lean reads -1.1 for an upright runner), at most medium from
-    :data:`core.view.OBLIQUE_FLOOR_DEG` on (the picture is not levelled there)."""
+    """``base`` confidence: low from :data:`YAW_LOW_CONF_DEG` of yaw on (which covers every
+    picture left unlevelled as oblique, :data:`core.view.OBLIQUE_FLOOR_DEG`), or when an
+    oblique picture's floor line slants and was not levelled (perspective and a tilted phone
+    cannot be told apart)."""
     y = yaw(ctx)
     if y.deg is None:
         return base
-    if y.deg >= YAW_LOW_CONF_DEG or (y.deg >= YAW_SQUARE_DEG and _slant(ctx)):
-        return "low"
-    return "medium" if y.deg >= OBLIQUE_FLOOR_DEG and base == "high" and not _levelled(ctx) \
+    return "low" if y.deg >= YAW_LOW_CONF_DEG or (y.deg >= YAW_SQUARE_DEG and _slant(ctx)) \
         else base
 
 

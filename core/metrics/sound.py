@@ -55,8 +55,9 @@ def _analysis(ctx: Context):
         if ctx.audio is None and ctx.audio_note:
             return None
         if by_stride(ctx):
-            lead = (ctx.P["l"]["ankle"][:, 0] - ctx.P["r"]["ankle"][:, 0]) * ctx.fwd / ctx.L
-            return landings_by_stride(ctx.audio, ctx.tr.t, lead,
+            from ..view import left_lead
+
+            return landings_by_stride(ctx.audio, ctx.tr.t, left_lead(ctx.tr, ctx.fwd),
                                       [(e.t, e.foot) for e in ctx.ev.ics])
         contacts = [(e.t, e.foot) for e in ctx.ev.ics]
         cad = ctx.ev.cadence_events or ctx.ev.cadence_spectral

@@ -88,3 +88,31 @@ def shots(page, name: str, settle_ms: int = 1000) -> None:
         settle(page, 4 * settle_ms)
         page.screenshot(path=str(ARTIFACTS / f"{name}{suffix}.png"))
     page.set_viewport_size(DESKTOP)
+
+
+_PLAYING = "v => v.readyState >= 2 && v.videoWidth > 0 && !v.paused"
+
+
+def start_camera(page, tries: int = 3, wait_s: float = 30.0) -> None:
+    """Press Start in the Live page's camera box until its video plays, as a runner would
+    press it again: on a clean-clone run the first press once left the box showing Start
+    with no stream and no error (1 of 4 runs). Each try that fails leaves a screenshot
+    (``test-artifacts/live-start-N.png``); after ``tries`` the test fails."""
+    import time
+
+    camera = page.frame_locator('iframe[title*="webrtc"]')
+    video = camera.locator("video")
+    for attempt in range(1, tries + 1):
+        stop = camera.get_by_role("button", name="Stop camera")
+        if attempt > 1 and stop.is_visible():
+            stop.click(timeout=30_000)  # stuck connecting: stop, then start again
+            page.wait_for_timeout(1000)
+        camera.get_by_role("button", name="Start camera").click(timeout=60_000)
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            if video.count() and video.first.evaluate(_PLAYING):
+                return
+            page.wait_for_timeout(500)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"live-start-{attempt}.png"))
+    pytest.fail(f"the camera box's video did not play after {tries} presses of Start")

@@ -1,13 +1,14 @@
 """The Live page end to end in Debian's Chromium.
 
-Chromium's fake camera plays a real side-view treadmill clip (converted to y4m, 640x480 at
-30 fps) into the Live page of a real ``streamlit run app.py`` at 1400x1000; the test checks
-that Record and the metronome are on screen without scrolling, starts the camera, waits until
-the live cadence beside the video is within 5 steps/min of the clip's label, sets and starts
-the metronome at that cadence + 5 %, checks the phone layout (390x844: Record reachable),
-presses "Record in 5 s" with a 15 s length and lets the recording stop and make the report
-by itself, checks the annotated video lasts as long as the session (within 2 %) and opens
-the report. Without the fake camera, headless Chromium has no camera at all, and with the
+Chromium's fake camera plays a real side-view treadmill clip (converted to y4m, 640x480 at 30
+fps, cut to whole strides so that its loop joins without a jump) into the Live page of a real
+``streamlit run app.py`` at 1400x1000; the test checks that Record and the metronome are on
+screen without scrolling, starts the camera, waits until the live cadence beside the video is
+within 5 steps/min of the clip's label, sets and starts the metronome at that cadence + 5 %,
+checks the phone layout (390x844: Record reachable), presses "Record in 5 s" with a 15 s length
+and lets the recording stop and make the report by itself, checks the annotated video lasts as
+long as the session (within 2 %) and opens the report.
+Without the fake camera, headless Chromium has no camera at all, and with the
 permission denied the camera is blocked: the page says so in words, also inside the camera
 box, with a link to upload a clip instead. Screenshots go to ``test-artifacts/``:
 ``live.png`` / ``live-phone.png`` (live view), ``live-countdown.png``, ``live-report.png``,
@@ -27,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
+from browser_kit import start_camera
 from conftest import CLIPS, ROOT, SIDE_CLIP
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -58,10 +60,24 @@ def fake_camera(tmp_path_factory) -> Path:
     if not SIDE_CLIP.is_file():
         pytest.skip(f"test clip {SIDE_CLIP.name} not found in {CLIPS}")
     out = tmp_path_factory.mktemp("camera") / "treadmill.y4m"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(SIDE_CLIP), "-t", "12",
-                    "-vf", "scale=-2:480,pad=640:480:(ow-iw)/2:0,fps=30", "-pix_fmt", "yuv420p",
+    a, b = _whole_strides()
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(SIDE_CLIP), "-vf",
+                    f"trim=start_frame={a}:end_frame={b},setpts=PTS-STARTPTS,"
+                    "scale=-2:480,pad=640:480:(ow-iw)/2:0,fps=30", "-pix_fmt", "yuv420p",
                     str(out)], check=True, timeout=120)
     return out
+
+
+def _whole_strides() -> tuple[int, int]:
+    """Frames ``[a, b)`` of the clip from one labelled contact of a foot to its last one:
+    Chromium's file camera loops the y4m, and a loop of whole strides joins the runner's
+    gait without a jump (the whole 12 s clip jumped 0.2 stride at each join, which a 15 s
+    recording always holds: its report could split the run there as a change of pace)."""
+    labels = json.loads((CLIPS / "labels.json").read_text())
+    ics = next(c for c in labels if c["clip"] == SIDE_CLIP.name)["initial_contacts"]
+    first = ics[0]
+    last = [e for e in ics if e["foot"] == first["foot"]][-1]
+    return int(first["frame"]), int(last["frame"])
 
 
 @pytest.fixture(scope="module")
@@ -172,8 +188,7 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, 
             start_click = click.get_by_role("button", name="Start metronome")
             start_click.wait_for(timeout=30_000)
             assert page.get_by_role("link", name="Upload a clip instead").count() == 0
-            camera = page.frame_locator('iframe[title*="webrtc"]')
-            camera.get_by_role("button", name="Start camera").click(timeout=60_000)
+            start_camera(page)
 
             seen: list[float] = []
             deadline = time.monotonic() + CADENCE_WAIT_S

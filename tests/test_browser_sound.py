@@ -1,14 +1,13 @@
 """The Live page's landing meter end to end in Debian's Chromium.
 
-A synthetic runner (good form, 178 steps/min, side view) is rendered for 12 s at 30 fps and
-fed to Chromium's fake camera (y4m at 15 fps, see ``CAMERA``); a WAV with a thump at each of
-its exact initial contacts, the left landings 8 dB louder than the right, is Chromium's fake
-microphone (``--use-file-for-fake-audio-capture``). Both loop every 12 s. With "Listen to my
-landings" on, the meter beside the video shows left and right and the "quieter" cue for the
-left foot;
-a 15 s recording becomes a report that carries the landing_sound metric (about 8 dB apart,
-left louder) and its chart tab. Screenshots: ``test-artifacts/live-sound.png``,
-``live-sound-report.png``.
+A synthetic runner (good form, 178 steps/min, side view) is rendered for 18 strides (12.1 s) at
+30 fps and fed to Chromium's fake camera (y4m at 15 fps, see ``CAMERA``); a WAV with a thump at
+each of its exact initial contacts, the left landings 8 dB louder than the right, is Chromium's
+fake microphone (``--use-file-for-fake-audio-capture``). Both loop every 12.1 s, without a
+jump. With "Listen to my landings" on, the meter beside the video shows left and right and the
+"quieter" cue for the left foot; a 15 s recording becomes a report that carries the
+landing_sound metric (about 8 dB apart, left louder) and its chart tab. Screenshots:
+``test-artifacts/live-sound.png``, ``live-sound-report.png``.
 """
 from __future__ import annotations
 
@@ -23,11 +22,15 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from browser_kit import ARTIFACTS, CHROMIUM, DESKTOP, LAUNCH_ARGS, wait_idle
+from browser_kit import ARTIFACTS, CHROMIUM, DESKTOP, LAUNCH_ARGS, start_camera, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SECONDS = 12.0
+# whole strides (18 at the good runner's 178 steps/min, 12.13 s): Chromium's fake camera and
+# microphone loop their files, and a loop of whole strides joins the gait and the landings
+# without a jump (12 s jumped 0.2 stride at each join, which a 15 s recording always holds)
+STRIDES = 18
+SECONDS = STRIDES * 120.0 / 178.0
 LEFT_DB, RIGHT_DB = -12.0, -20.0
 METER_WAIT_S = 150.0
 # A small, slow fake camera. Chromium's file camera does not catch up when it is late: a
@@ -62,6 +65,7 @@ def fake_devices(tmp_path_factory) -> tuple[Path, Path, dict]:
 
     d = tmp_path_factory.mktemp("devices")
     preset = PRESETS["good"]
+    assert preset.params.cadence_spm == 178.0  # SECONDS holds whole strides of it
     info = write_clip(d / "runner.mp4", preset.params, view=preset.view, fps=30.0,
                       seconds=SECONDS, width=CAMERA[0], height=CAMERA[1])
     truth = json.loads(Path(info.truth_json).read_text())
@@ -133,9 +137,7 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
                                    "i => i.type === 'checkbox' && i.checked)", timeout=30_000)
             wait_idle(page)
             page.wait_for_timeout(3000)  # the camera box takes the microphone setting
-            camera = page.frame_locator('iframe[title*="webrtc"]')
-            camera.get_by_role("button", name="Start camera").click(timeout=60_000)
-            camera.get_by_role("button", name="Stop camera").wait_for(timeout=60_000)
+            start_camera(page)
             page.wait_for_timeout(8000)
             page.screenshot(path=str(ARTIFACTS / "live-sound-started.png"))
             seen: list[tuple[str, str]] = []
@@ -184,6 +186,7 @@ def clip_with_sound(tmp_path_factory) -> Path:
 
     d = tmp_path_factory.mktemp("upload")
     preset = PRESETS["good"]
+    assert preset.params.cadence_spm == 178.0  # SECONDS holds whole strides of it
     info = write_clip_with_sound(d / "runner_with_sound.mp4", preset.params, SoundSpec(
         left_db=LEFT_DB, right_db=RIGHT_DB, offset_s=0.06), view=preset.view, fps=30.0,
         seconds=6.0, width=640, height=480)

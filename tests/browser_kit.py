@@ -116,3 +116,25 @@ def start_camera(page, tries: int = 3, wait_s: float = 30.0) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"live-start-{attempt}.png"))
     pytest.fail(f"the camera box's video did not play after {tries} presses of Start")
+
+
+def stored_reports(data: Path) -> str:
+    """What the app's SQLite store (``data/formcheck.db``) holds, a line per report: status,
+    frames and rate, the quality summary and why any metric was not measured. For a failing
+    live test's message: what its recording became."""
+    import json
+    import sqlite3
+
+    db = data / "formcheck.db"
+    if not db.is_file():
+        return f"no store at {db}"
+    lines = []
+    with sqlite3.connect(db) as con:
+        for (text,) in con.execute("SELECT report_json FROM reports"):
+            r = json.loads(text)
+            src = r.get("source", {})
+            why = {n["id"]: n["reason"] for n in r.get("not_measured", [])}
+            lines.append(f"{r.get('status')}: {src.get('n_frames')} frames at "
+                         f"{src.get('fps_measured')} fps; {r.get('quality', {}).get('summary')}; "
+                         f"not measured: {why}")
+    return "\n".join(lines) or "no report stored"

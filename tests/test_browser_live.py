@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from browser_kit import start_camera
+from browser_kit import start_camera, stored_reports
 from conftest import CLIPS, ROOT, SIDE_CLIP
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -239,7 +239,7 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, 
             link.or_(error).first.wait_for(timeout=240_000 + RECORD_S * 1000)
             assert error.count() == 0, error.first.inner_text()
             videos = list(data.rglob("annotated.mp4"))
-            assert len(videos) == 1, videos
+            assert len(videos) == 1, (videos, stored_reports(data))
             # the session stopped itself after 15 s: the video plays in real time
             assert _video_seconds(videos[0]) == pytest.approx(RECORD_S, rel=SESSION_TOLERANCE)
             link.click()

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from browser_kit import ARTIFACTS, CHROMIUM, DESKTOP, LAUNCH_ARGS, start_camera, wait_idle
+from browser_kit import (ARTIFACTS, CHROMIUM, DESKTOP, LAUNCH_ARGS, start_camera,
+                         stored_reports, wait_idle)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -167,7 +168,10 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
             link.click()
             page.get_by_role("heading", name="Your running form", exact=True).wait_for(
                 timeout=60_000)
-            _check_landing_sound_card(page)
+            try:
+                _check_landing_sound_card(page)
+            except Exception as e:  # what the recording became, in the failure's message
+                raise AssertionError(f"{e}\n{stored_reports(data)}") from e
             page.get_by_role("tab", name="Landing sound").click()
             page.wait_for_function(SOUND_TAB_CHARTS_DRAWN, timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "live-sound-report.png"), full_page=True)

@@ -67,6 +67,16 @@ def test_contacts_match_labels_within_two_frames():
     assert max(errs) <= 4
 
 
+def test_low_treadmill_camera_gives_no_confident_heel_strike_verdict():
+    """mhuang_IMG_5396 is labelled midfoot/flat at contact (heel-first not excluded) and filmed
+    from about belt height, where the pose model's heel and toe points read it as a heel
+    strike (+17 deg): the report shows it with low confidence, says why, and never tells the
+    runner to work on it (issue #17)."""
+    m = metric(_r("mhuang_IMG_5396.mp4"), "foot_strike")
+    assert m["confidence"] == "low" and m["status"] != "fix"
+    assert m["extra"]["camera_low"] and "belt height" in m["caveat"]
+
+
 def test_front_clip_gives_frontal_metrics():
     r = _r("jacky_run_inplace_front.mp4")
     ids = {m["id"] for m in r["metrics"]}

@@ -43,6 +43,12 @@ FLAT_WINDOW = (0.1, 0.4)
 # belt height, where the pose model's heel and toe points read a flat landing as a heel
 # strike (mhuang_IMG_5396, labelled flat/midfoot, read +28 deg): shown with low confidence.
 LOW_CAMERA_PCT = -0.8
+# How far before the found contact the foot angle is read (its largest magnitude over this,
+# at least one frame). One frame was 8 ms at 120 fps, where the contact is found 1-3 frames
+# off (bench/contacts.md) and the foot has already started to flatten: a +17 deg heel
+# landing read +8. 20 ms holds one frame at 30 fps and 2 at 60 fps, as before. Longer
+# windows (34, 50 ms) reach the swing foot's angle and read midfoot landings as forefoot.
+STRIKE_WINDOW_S = 0.02
 
 
 def ground_levels(ctx: Context, st: Stride) -> tuple[float, float, float] | None:
@@ -100,9 +106,9 @@ def ground_step_pct(ctx: Context) -> float | None:
 def strike_stride(ctx: Context, st: Stride):
     """Foot angle at contact against the ground (deg, toe up +): the toe's height above its
     own ground level minus the heel's, over the foot's image length (:func:`ground_levels`).
-    The foot flattens within a frame of a heel or forefoot landing, so the largest-magnitude
-    angle over the last frame up to contact is taken. None for a foot not used
-    (:func:`feet_used`)."""
+    The foot flattens within a few tens of ms of a heel or forefoot landing, so the
+    largest-magnitude angle over the last :data:`STRIKE_WINDOW_S` (at least one frame) up to
+    the contact is taken. None for a foot not used (:func:`feet_used`)."""
     if st.foot not in feet_used(ctx):
         return None
     lv = ground_levels(ctx, st)
@@ -111,8 +117,11 @@ def strike_stride(ctx: Context, st: Stride):
     heel_lvl, toe_lvl, length = lv
     H, T = ctx.P[st.s]["heel"], ctx.P[st.s]["toe"]
     x = st.ic.at
+    back = max(1.0, STRIKE_WINDOW_S * ctx.fps)
     ang = []
-    for q in np.arange(max(0.0, x - 1.0), x + 1e-6, 0.5):
+    for q in x - np.append(np.arange(0.0, back, 0.5), back):  # half-frame steps back
+        if q < 0:
+            continue
         rise = (toe_lvl - lerp(T, q)[1]) - (heel_lvl - lerp(H, q)[1])
         ang.append(np.degrees(np.arctan2(rise, length)))
     ang = np.array(ang)

@@ -1,6 +1,8 @@
 """Foot strike (core/metrics/strike.py): the sole's angle at contact against the runner's own
-flat foot, and the heel / midfoot / forefoot pattern. Tolerance 1 deg: the engine takes the
-largest angle over the last frame up to contact (a heel landing flattens within a frame).
+flat foot, and the heel / midfoot / forefoot pattern. Tolerance 1.5 deg: the engine takes the
+largest angle over the last 20 ms (at least a frame) up to contact, and the exact foot is still
+turning then: a 15 deg heel landing reads 16.0 at this track's 120 fps (15.8 over the last
+frame alone, 8 ms).
 
 The exact-truth side track is an orthographic picture (both feet land at one height), which
 is what a camera at belt height shows; a real camera at hip height sees the far foot land
@@ -29,7 +31,7 @@ def _build(params):
 def test_foot_strike_angle_and_pattern(angle, pattern):
     case = _build(PLANAR.with_(foot_strike_deg=angle, overstride_m=0.02))
     m, truth = case.metrics()["foot_strike"], case.motion.truth
-    assert m.value == pytest.approx(truth["foot_strike_deg"], abs=1.0)
+    assert m.value == pytest.approx(truth["foot_strike_deg"], abs=1.5)
     assert m.extra["pattern"] == pattern
     assert m.status == "good"  # a heel strike alone is not a problem
 

@@ -1,6 +1,8 @@
 """Knee bend (side view): at landing, and the deepest bend while the foot is down."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..spec import MetricSpec
 from . import draw
 from .base import Channel, Context, Metric, Stride, lerp, peak
@@ -24,10 +26,31 @@ def ic_stride(ctx: Context, st: Stride):
     return lerp(ctx.knee_flex[st.s], st.ic.at)  # at the sub-frame contact time
 
 
+def stance_knee_peak(knee: np.ndarray, ic_frame: int, to_at: float) -> tuple[float | None, int | None]:
+    """The deepest knee bend of one stance: the largest of ``knee`` (knee flexion, deg per
+    frame of the whole clip) over the frames from the contact's ``ic_frame`` to the sub-frame
+    toe-off ``to_at`` (``Event.at``), the knee at ``to_at`` itself interpolated between its two
+    frames. Returns (value, frame).
+
+    The frame after the toe-off is not the stance: the knee bends fastest just after the foot
+    leaves the ground (the swing's start, about 10 deg a frame at 30 fps), so the toe-off's
+    rounded frame, up to half a frame past it, read up to about 5 deg too deep."""
+    last = int(np.floor(to_at))
+    if last < ic_frame:
+        return None, None
+    a = np.asarray(knee[ic_frame:last + 1], float)
+    if last + 1 < len(knee) and to_at > last:
+        a = np.append(a, lerp(np.asarray(knee, float), to_at))
+    value, k = peak(a, 0)
+    if value is None:
+        return None, None
+    return value, ic_frame + min(k, int(round(to_at)) - ic_frame)
+
+
 def mid_stride(ctx: Context, st: Stride):
     if st.to is None:
         return None
-    return peak(ctx.knee_flex[st.s][st.i:st.to.frame + 1], st.i)  # (value, frame)
+    return stance_knee_peak(ctx.knee_flex[st.s], st.i, st.to.at)  # (value, frame)
 
 
 def _knee(s: str):

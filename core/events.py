@@ -347,7 +347,51 @@ def toe_off(t: np.ndarray, toe_y: np.ndarray, ic: float, trough: float, leg: flo
     fps = 1.0 / float(np.median(np.diff(t))) if len(t) > 1 else 30.0
     lo = max(float(np.ceil(ic)) + 1, start - TAKE_OFF_WINDOW_S * fps)
     kink = _take_off_kink(t, toe_y, lo, np.ceil(start), leg)
-    return start if kink is None else min(start, max(lift, kink))
+    found = start if kink is None else min(start, max(lift, kink))
+    valley = _last_down(toe_y, ic, trough, leg, lift)
+    return valley if valley is not None and lift < valley < found else found
+
+
+def _last_down(toe_y: np.ndarray, ic: float, trough: float, leg: float,
+               lift: float) -> float | None:
+    """The toe's last low point before it clears the ground, when it had lifted and come
+    back down: from where it first climbs :data:`TOE_CLEAR_FRAC` of leg above its stance
+    level after the ``lift``, walked back while it is lower a frame earlier (sub-frame: a
+    parabola through the lowest frame and its neighbours). None with no clearance within a
+    stance's length, or when that low point is not :data:`TOE_LIFT_FRAC` of leg below the
+    toe's highest since the lift (no dip: the toe's slow creep as the foot rolls, where the
+    take-off kink of :func:`toe_off` reads the moment; the low point there is the roll's
+    start, 1-2 frames early on renders).
+
+    Once the foot leaves the ground the toe only rises until it is clear, so the lowest
+    point before that rise is the take-off. On a rolling push-off the pose model's toe point
+    can rise a few % of leg and come back down while the foot is still on the ground (the
+    heel rising, bench/robustness.md: up to 7.5 % of leg on a rolled-camera render at
+    120 fps), and its slow first climb out of that dip falls short of the take-off speed of
+    :func:`_toe_rising` for several frames: the rise's start then read toe-off up to 12
+    frames late at 120 fps."""
+    n = len(toe_y)
+    ok = np.isfinite(toe_y)
+    a = int(np.ceil(ic))
+    if ok.sum() < 4 or trough - ic < 2:
+        return None
+    y = np.interp(np.arange(n), np.flatnonzero(ok), toe_y[ok])
+    level = float(np.median(y[a:a + max(2, int(0.6 * (trough - ic)))]))
+    k0 = int(np.ceil(lift))
+    end = min(n - 1, k0 + int(np.ceil(trough - ic)))
+    clear = np.flatnonzero(y[k0:end + 1] < level - TOE_CLEAR_FRAC * leg)  # image y grows down
+    if not len(clear):
+        return None
+    k = k0 + int(clear[0])
+    while k - 1 > lift and y[k - 1] > y[k]:
+        k -= 1
+    if k <= lift or k + 1 >= n:
+        return None
+    if y[k] - np.min(y[k0:k + 1]) < TOE_LIFT_FRAC * leg:  # never came back down: no dip
+        return None
+    y0, y1, y2 = y[k - 1], y[k], y[k + 1]
+    curv = y0 - 2 * y1 + y2
+    return k + (float(np.clip(0.5 * (y0 - y2) / curv, -0.5, 0.5)) if curv < 0 else 0.0)
 
 
 def _event_at(t: np.ndarray, pos: float, foot: str) -> Event:

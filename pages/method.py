@@ -228,6 +228,10 @@ def robustness_section(md: str) -> None:
         notes = accuracy.plain_notes(rest)
         if notes:
             st.caption(notes)
+    knee = part.get("Toe-off and the midstance knee", "").split("\n_Generated")[0].strip()
+    if knee:
+        with st.expander("Toe-off and the midstance knee: what was measured and changed"):
+            st.markdown(knee)
 
 
 def _num(x: float) -> str:

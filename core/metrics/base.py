@@ -409,16 +409,27 @@ class Context:
         return (f"Only {self.fps:.0f} frames per second were analysed: too few to time foot "
                 "contacts. Film (or stream) at 30 fps or more.")
 
-    def stride_median(self, mid: str, caveat: str, base: str = "high", **kw) -> None:
+    def stride_median(self, mid: str, caveat: str, base: str = "high", seen_only: bool = False,
+                      **kw) -> None:
         """Add ``mid`` as the median of its stride values over both feet (with the per-side
-        medians, spread and the stride closest to the median as evidence)."""
+        medians, spread and the stride closest to the median as evidence). ``seen_only``:
+        when one leg is seen well and the other not (:data:`SIDE_VIS_MIN`, in side view the far
+        leg), the median is the well-seen leg's strides alone."""
         if self.by_id[mid].timing and self.held_back:
             self.missing(mid, self.held_reason())
             return
-        vals = self.both(mid)
-        v = nanmed(vals)
         fr = self.frames.get(mid, {"L": [], "R": []})
-        evidence = closest(fr["L"] + fr["R"], vals, v)
+        feet = ("L", "R")
+        if seen_only:
+            seen = tuple(f for f in feet if self.side_vis[f] >= SIDE_VIS_MIN)
+            if len(seen) == 1 and self.vals.get(mid, {}).get(seen[0]):
+                feet = seen
+                caveat = (caveat + " " if caveat else "") + (
+                    f"Read on the {'left' if seen[0] == 'L' else 'right'} leg, the one the "
+                    "camera sees well.")
+        vals = [x for f in feet for x in self.vals.get(mid, {}).get(f, [])]
+        v = nanmed(vals)
+        evidence = closest([x for f in feet for x in fr.get(f, [])], vals, v)
         if evidence:  # which foot the evidence frame shows, for the drawing
             foot = "L" if evidence[0] in fr["L"] else "R"
             kw["extra"] = dict(kw.get("extra") or {}, evidence_foot=foot)

@@ -34,7 +34,9 @@ def test_far_leg_value_and_asymmetry_hidden_in_side_view(far):
     for mid in BILATERAL:
         a, b = seen[mid], hidden[mid]
         assert a.left is not None and a.right is not None, mid  # both legs seen: both shown
-        assert b.value == a.value, mid  # the metric's own value does not change
+        # the metric's own value does not change (the knee's is the near leg's alone then:
+        # this runner's legs are alike, so the same to rounding)
+        assert b.value == pytest.approx(a.value, abs=1e-9), mid
         near_value = a.right if far == "l" else a.left
         assert (b.left, b.right) == ((None, near_value) if far == "l" else (near_value, None))
         assert b.side_diff is None and b.asymmetry_pct is None, mid

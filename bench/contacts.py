@@ -513,11 +513,12 @@ forefoot landings of -6 to -8 deg read -2 to +2 (midfoot; r60_182, r60_160, r30_
 and r120_163 with its contact 3 frames early), the pose model's foot points flattening the
 foot (above); one +5 deg landing filmed from 0.45 m above hip height reads -4 (r60_175).
 The shared syn_side_straightarms_30 reads +7 for +12 (30 fps, unchanged). Contact time
-within a frame on 13 of 24 at 60 fps and up (16 with the reverted body-travel contacts); the
-11 misses: contacts found 1.5-4 frames late or early on raised, lowered or yawed cameras
-(r60_176_h+0.40 +3.0, r60_179_y12 +3.9, r60_188_y25 +1.6, r120_151 -1.9), toe-offs late where
-the toe's lift comes late (r120_175 +2.9, r60_166 +1.3, r120_178 +1.5) and early at 120 fps
-(r120_172 -1.7, r120_151_y12 -1.5, r120_160_y25 -1.2, r60_170 -1.2). Trunk lean: one render at +2.4 deg
+within a frame on 14 of 24 at 60 fps and up (13 before the toe-off at the toe's last low point
+after a dip, core.events._last_down; 16 with the reverted body-travel contacts); the
+10 misses: contacts found 1.5-4 frames late or early on raised, lowered or yawed cameras
+(r60_176_h+0.40 +3.0, r60_179_y12 +3.9, r60_188_y25 +1.6, r120_151 -2.1), toe-offs late where
+the toe's lift comes late (r60_166 +1.3, r120_178 +1.5; r120_175 went from +2.9 to +1.0) and early at 120 fps
+(r120_172 -1.8, r120_151_y12 -1.5, r120_160_y25 -1.2, r60_170 -1.2). Trunk lean: one render at +2.4 deg
 (120 fps, camera 0.5 m low, 12 deg yaw)."""
 
 

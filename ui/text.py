@@ -132,7 +132,7 @@ KNOWN_LIMITS: list[str] = [
     "**Push-off timing.** Push-off is the moment the toe's rise into swing begins (where its "
     "upward acceleration peaks, once it has lifted off the ground). On hand-labelled treadmill "
     "clips it lands within a frame of the labels; on our rendered runners contact time is "
-    "within a frame on 13 of 24 clips at 60 and 120 fps (15 ms off on average, at most "
+    "within a frame on 14 of 24 clips at 60 and 120 fps (14 ms off on average, at most "
     "64 ms, where a landing was found up to 4 frames off on a raised or turned camera or "
     "the toe's lift came late).",
     "**Timing at 30 fps is approximate.** One frame is 33 ms, so contact time, flight time "

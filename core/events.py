@@ -338,7 +338,12 @@ def toe_off(t: np.ndarray, toe_y: np.ndarray, ic: float, trough: float, leg: flo
     the kink reads it within a frame on most (``bench/contacts.md``). The lift bound keeps
     the hand-labelled real toe-offs where the labels put them: there the toe's acceleration
     peaks up to 1.7 frames before the lift (the heel's rise carries the forefoot), which
-    without the bound read a 60 fps clip's contact time 44 ms short."""
+    without the bound read a 60 fps clip's contact time 44 ms short.
+
+    When the toe point rose by a lift's height and came back down while the foot was still
+    on the ground (a pose-model bob as the heel comes up), the toe's last low point before it
+    clears the ground is the toe-off instead (:func:`_last_down`; sub-frame by a parabola, so
+    up to half a frame early on a flat-then-steep take-off)."""
     lift = _toe_lift(toe_y, ic, trough, leg, hold)
     if lift is None:
         return None

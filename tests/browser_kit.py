@@ -93,12 +93,18 @@ def shots(page, name: str, settle_ms: int = 1000) -> None:
 _PLAYING = "v => v.readyState >= 2 && v.videoWidth > 0 && !v.paused"
 
 
-def start_camera(page, tries: int = 3, wait_s: float = 30.0) -> None:
+def start_camera(page, tries: int = 3, wait_s: float = 60.0) -> None:
     """Press Start in the Live page's camera box until its video plays, as a runner would
-    press it again: on a clean-clone run the first press once left the box showing Start
-    with no stream and no error (1 of 4 runs). Each try that fails leaves a screenshot
+    press it again: on 30 Nov the first press once left the box showing Start with no stream
+    and no error (1 of 9 idle runs). Each try that fails leaves a screenshot
     (``test-artifacts/live-start-N.png``); after ``tries`` the test fails."""
     import time
+
+    def playing() -> bool:
+        try:  # the box's iframe may be redrawn while it is read
+            return bool(video.count() and video.first.evaluate(_PLAYING, timeout=5_000))
+        except Exception:
+            return False
 
     camera = page.frame_locator('iframe[title*="webrtc"]')
     video = camera.locator("video")
@@ -110,7 +116,7 @@ def start_camera(page, tries: int = 3, wait_s: float = 30.0) -> None:
         camera.get_by_role("button", name="Start camera").click(timeout=60_000)
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
-            if video.count() and video.first.evaluate(_PLAYING):
+            if playing():
                 return
             page.wait_for_timeout(500)
         ARTIFACTS.mkdir(exist_ok=True)

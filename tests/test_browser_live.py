@@ -71,7 +71,7 @@ def fake_camera(tmp_path_factory) -> Path:
 def _whole_strides() -> tuple[int, int]:
     """Frames ``[a, b)`` of the clip from one labelled contact of a foot to its last one:
     Chromium's file camera loops the y4m, and a loop of whole strides joins the runner's
-    gait without a jump (the whole 12 s clip jumped 0.2 stride at each join, which a 15 s
+    gait without a jump (the whole 12 s clip jumped 0.1 stride at each join, which a 15 s
     recording always holds: its report could split the run there as a change of pace)."""
     labels = json.loads((CLIPS / "labels.json").read_text())
     ics = next(c for c in labels if c["clip"] == SIDE_CLIP.name)["initial_contacts"]

@@ -130,8 +130,10 @@ KNOWN_LIMITS: list[str] = [
     "half of the runners within −1.9 to +0.4 %. It is shown with medium confidence at 60 fps "
     "and low at 30 fps.",
     "**Push-off timing.** Push-off is the moment the toe's rise into swing begins (where its "
-    "upward acceleration peaks, once it has lifted off the ground). On hand-labelled treadmill "
-    "clips it lands within a frame of the labels; on our rendered runners contact time is "
+    "upward acceleration peaks, once it has lifted off the ground; if the toe point bobbed up "
+    "and came back down while the foot was still down, its last low point). On hand-labelled "
+    "treadmill clips it lands within a frame of the labels; on our rendered runners contact "
+    "time is "
     "within a frame on 14 of 24 clips at 60 and 120 fps (14 ms off on average, at most "
     "64 ms, where a landing was found up to 4 frames off on a raised or turned camera or "
     "the toe's lift came late).",

@@ -427,11 +427,16 @@ class Context:
                 caveat = (caveat + " " if caveat else "") + (
                     f"Read on the {'left' if seen[0] == 'L' else 'right'} leg, the one the "
                     "camera sees well.")
+            elif len(seen) == 1:  # only the poorly seen leg has values: say so, trust less
+                base = "low"
+                caveat = (caveat + " " if caveat else "") + (
+                    "Read on the leg the camera sees poorly (the other had no clear "
+                    "strides), so this is a rough value.")
         vals = [x for f in feet for x in self.vals.get(mid, {}).get(f, [])]
         v = nanmed(vals)
         evidence = closest([x for f in feet for x in fr.get(f, [])], vals, v)
         if evidence:  # which foot the evidence frame shows, for the drawing
-            foot = "L" if evidence[0] in fr["L"] else "R"
+            foot = feet[0] if len(feet) == 1 else "L" if evidence[0] in fr["L"] else "R"
             kw["extra"] = dict(kw.get("extra") or {}, evidence_foot=foot)
         left, right = self.side(mid, "L"), self.side(mid, "R")
         if self.by_id[mid].spec.bilateral:

@@ -46,7 +46,7 @@ LOW_CAMERA_PCT = -0.8
 # How far before the found contact the foot angle is read (its largest magnitude over this,
 # at least one frame). One frame was 8 ms at 120 fps, where the contact is found 1-3 frames
 # off (bench/contacts.md) and the foot has already started to flatten: a +17 deg heel
-# landing read +8. 20 ms holds one frame at 30 fps and 2 at 60 fps, as before. Longer
+# landing read +8. 20 ms is one frame at 30 fps (as before), 1.2 at 60 and 2.4 at 120. Longer
 # windows (34, 50 ms) reach the swing foot's angle and read midfoot landings as forefoot.
 STRIKE_WINDOW_S = 0.02
 
@@ -120,8 +120,7 @@ def strike_stride(ctx: Context, st: Stride):
     back = max(1.0, STRIKE_WINDOW_S * ctx.fps)
     ang = []
     for q in x - np.append(np.arange(0.0, back, 0.5), back):  # half-frame steps back
-        if q < 0:
-            continue
+        q = max(float(q), 0.0)  # a contact in the clip's first frames: from frame 0
         rise = (toe_lvl - lerp(T, q)[1]) - (heel_lvl - lerp(H, q)[1])
         ang.append(np.degrees(np.arctan2(rise, length)))
     ang = np.array(ang)

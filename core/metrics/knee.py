@@ -32,7 +32,8 @@ def ic_stride(ctx: Context, st: Stride):
     return lerp(ctx.knee_flex[st.s], st.ic.at)  # at the sub-frame contact time
 
 
-def stance_knee_peak(knee: np.ndarray, ic_frame: int, to_at: float) -> tuple[float | None, int | None]:
+def stance_knee_peak(knee: np.ndarray, ic_frame: int,
+                     to_at: float) -> tuple[float | None, int | None]:
     """The deepest knee bend of one stance: the largest of ``knee`` (knee flexion, deg per
     frame of the whole clip) over the frames from the contact's ``ic_frame`` to the sub-frame
     toe-off ``to_at`` (``Event.at``), the knee at ``to_at`` itself interpolated between its two

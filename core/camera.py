@@ -473,12 +473,36 @@ def _fit_floor(x: np.ndarray, y: np.ndarray, ids: np.ndarray) -> tuple[float, np
 
 HOUGH_FRAMES = 5
 HOUGH_MAX_TILT = 15.0  # deg: image lines steeper than this are not floor or belt lines
+PAD_GREY = 3  # grey levels: a region this dark touching the frame's edge is padding ...
+PAD_GROW = 5  # ... and the edges within this many px of it are its border, not the scene
+
+
+def padding_mask(gray: np.ndarray) -> np.ndarray:
+    """True where ``gray`` is padding: near-black regions touching the frame's edge (a
+    stabiliser's or a warp's black borders, letterboxing), grown by :data:`PAD_GROW` px.
+    The edge of such a border is a long straight line at the camera's own roll, which in
+    the stabilised track's frame reads as a perfectly level floor: ten encodes of a handheld
+    copy of a shared treadmill clip (floor -2.56 deg on its tripod cut) read -1.59..-2.49 deg
+    with their bottom border and -2.35..-2.49 without it; a CI run's encode fell inside the
+    1 deg dead band, was not levelled and read trunk lean 3 deg high."""
+    dark = (gray <= PAD_GREY).astype(np.uint8)
+    if not dark.any():
+        return np.zeros(gray.shape, bool)
+    _, labels = cv2.connectedComponents(dark, connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    edge = edge[edge > 0]
+    if not len(edge):
+        return np.zeros(gray.shape, bool)
+    pad = np.isin(labels, edge).astype(np.uint8)
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * PAD_GROW + 1, 2 * PAD_GROW + 1))
+    return cv2.dilate(pad, k).astype(bool)
 
 
 def image_lines_angle(frames, track) -> float | None:
     """Length-weighted median angle (deg, y down) of long near-horizontal lines in the lower
-    half of a few frames, outside the runner (``cv2.HoughLinesP``), turned into the track's
-    frame (through ``Track.to_image``, so a moving camera's own roll is taken out)."""
+    half of a few frames, outside the runner and any black padding (:func:`padding_mask`)
+    (``cv2.HoughLinesP``), turned into the track's frame (through ``Track.to_image``, so a
+    moving camera's own roll is taken out)."""
     if frames is None or not getattr(frames, "jpeg", None):
         return None
     idx = [i for i in frames.indices() if i < track.n]
@@ -494,6 +518,7 @@ def image_lines_angle(frames, track) -> float | None:
         h, w = gray.shape
         edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 50, 150)
         edges[: h // 2] = 0
+        edges[padding_mask(gray)] = 0
         box = _runner_box(track.image_xy(i), 1.0, (h, w))
         if box is not None:
             edges[box[1]:box[3], box[0]:box[2]] = 0

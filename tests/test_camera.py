@@ -314,3 +314,27 @@ def test_a_frame_whose_corners_all_lost_their_way_is_a_cut():
 
     assert run(camera.FrameStep(np.eye(2, 3), "phase", 5, 114)) == [20]
     assert run(camera.FrameStep(np.eye(2, 3), "phase", 59, 120)) == []
+
+
+def test_black_padding_edge_is_not_a_floor_line():
+    """A warp's or stabiliser's black border ends in a long straight edge at the camera's own
+    roll; it must not be read as floor. A plain picture with one floor line at -2.5 deg
+    (45 % of the width) and a 12 px black band below: the band's full-width edge outweighs
+    the line and, unmasked, read the floor level (0.0: inside the 1 deg dead band, as a
+    handheld CI cut was and was not levelled); masked, the floor line reads -2.5 deg."""
+    from core.admission import FrameStore
+
+    h, w = 540, 960
+    img = np.full((h, w, 3), 120, np.uint8)
+    x0, x1, y0 = 60, 60 + int(0.45 * w), 400
+    y1 = y0 + (x1 - x0) * math.tan(math.radians(-2.5))
+    cv2.line(img, (x0, y0), (x1, int(round(y1))), (200, 200, 200), 3, cv2.LINE_AA)
+    img[-12:] = 0
+    gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    pad = camera.padding_mask(gray)
+    assert pad[-12:].all() and pad[-17].all() and not pad[: h - 20].any()
+    tr = Track(np.zeros(1), np.full((1, N_LANDMARKS, 2), np.nan), np.zeros((1, N_LANDMARKS)),
+               np.zeros(1, bool), w, h)
+    fs = FrameStore(1)
+    fs.add(0, img)
+    assert camera.image_lines_angle(fs, tr) == pytest.approx(-2.5, abs=0.3)

@@ -1,7 +1,8 @@
 """FormCheck: the Streamlit entry point (``streamlit run app.py``).
 
-Pages: Analyze (home), Report (also the share-link page: ``/report?r=<share id>``), History,
-Method, and Live when ``pages/live.py`` exists (see ``ui/nav.py``).
+Pages: Analyze (home, at ``/``; ``/analyze`` sends a runner there), Report (also the
+share-link page: ``/report?r=<share id>``), History, Method, and Live when ``pages/live.py``
+exists (see ``ui/nav.py``).
 """
 from __future__ import annotations
 
@@ -15,7 +16,21 @@ PAGES = Path(__file__).resolve().parent / "pages"
 
 st.set_page_config(page_title="FormCheck", page_icon=":material/directions_run:",
                    layout="centered", initial_sidebar_state="collapsed")
-page = st.navigation([st.Page(PAGES / p.file, title=p.title, icon=p.icon, default=p.default)
-                      for p in nav.page_specs(PAGES)], position="top")
+specs = nav.page_specs(PAGES)
+# the home page is served at "/": its own name goes to the alias below (Streamlit keeps the
+# default page's inferred path for its uniqueness check, hence url_path="home")
+pages = [st.Page(PAGES / p.file, title=p.title, icon=p.icon, default=p.default,
+                 url_path="home" if p.default else None) for p in specs]
+home = next(page for page, spec in zip(pages, specs) if spec.default)
+
+
+def _to_home() -> None:
+    """``/analyze`` (the home page's own name, e.g. typed or bookmarked) opens the home page
+    at ``/`` instead of Streamlit's "Page not found"."""
+    st.switch_page(home)
+
+
+page = st.navigation(pages + [st.Page(_to_home, title=home.title, url_path=nav.HOME_ALIAS,
+                                      visibility="hidden")], position="top")
 theme.inject_css()
 page.run()

@@ -85,6 +85,9 @@ def runner_height_fraction(track: Track) -> float:
     if not det.any():
         return 0.0
     y = track.image_xy()[det][:, :, 1]
+    y = y[np.isfinite(y).any(axis=1)]  # frames a lost camera could not place: no size
+    if not len(y):
+        return 0.0
     return float(np.nanmedian(np.nanmax(y, axis=1) - np.nanmin(y, axis=1)) / track.height)
 
 

@@ -62,6 +62,9 @@ def test_owner_view_shows_scores_fixes_metrics_charts_media(app, store, side_ana
     for m in report["metrics"]:
         assert m["label"] in text
     assert "Left " in text and "Right " in text and "confidence" in text and "Good: " in text
+    # a per-landing metric counts its landings as steps (a stride is two of them)
+    m = next(m for m in report["metrics"] if m["id"] == "overstride")
+    assert f"{m['n']} steps" in text and f"{m['n']} strides" not in text
     # Charts: joint angles, three per-stride charts, cadence.
     assert len(_charts(at)) >= 5
     # Evidence stills (fixes + frame viewer) and the annotated video.

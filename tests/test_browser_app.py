@@ -64,6 +64,11 @@ def test_upload_report_share_delete(server, browser):
     expect(page.get_by_role("link", name=re.compile("Analyze"))).to_be_visible()
     page.get_by_role("link", name=re.compile("Analyze")).click()
     expect(page.get_by_role("heading", name="Check your running form", exact=True)).to_be_visible()
+    # the home page by its own name (a bookmark, a typed URL): the page, no "Page not found"
+    page.goto(f"{server}/analyze")
+    expect(page.get_by_role("heading", name="Check your running form", exact=True)).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
 
     # Upload the clip and analyse it.
     page.locator("input[type=file]").first.set_input_files(str(SIDE_CLIP))

@@ -29,6 +29,7 @@ PAGES = (
     PageSpec("method.py", "Method", ":material/menu_book:"),
 )
 OPTIONAL = {"live.py", "compare.py"}
+HOME_ALIAS = "analyze"  # the home page lives at "/"; "/analyze" sends a runner there
 
 
 def page_specs(pages_dir: Path) -> list[PageSpec]:

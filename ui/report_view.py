@@ -379,7 +379,7 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
             st.markdown(line)
         extra = [text.CONFIDENCE_LABELS.get(m.get("confidence", ""), "")]
         if m.get("n"):
-            extra.append(f"{m['n']} {'strides' if m.get('left') is not None else 'measurements'}")
+            extra.append(f"{m['n']} {'steps' if m.get('left') is not None else 'measurements'}")
         if m.get("spread") is not None:
             extra.append(f"middle half within {number(m['spread'], unit)}")
         st.caption(esc(" · ".join(e for e in extra if e)))

@@ -56,6 +56,9 @@ LIVE_OFFSET_SEARCH_S = 0.1  # ... when both tracks' clocks are known (a live str
 STRIDE_FIT_R2 = 0.7  # live meter: the feet's swing must follow the sound's rhythm this well
 CONTACTS_AGREE = 0.5  # a report's contacts name feet by their mean stride phase only when
 # they agree on it (the mean resultant length of their phases; 1: all at one phase)
+LAG_MARGIN_S = 0.02  # a lag read from the contacts' stride phase counts only this far (plus
+# two standard errors) inside half a step: the picture's contacts are found a median 0.1-0.5
+# frame (to 18 ms) off the truth at 30 fps on the renders (bench/contacts.md)
 CLEAR_LEAD = 0.3  # live meter: a landing's foot is clear where the fitted lead is at least
 # this share of its amplitude (more than 17 degrees of phase from the feet passing)
 LIVE_SPECTRAL_STEP = 4  # live meter: spectral features every 20 ms (see envelope)
@@ -456,6 +459,84 @@ def stride_fit(t: np.ndarray, left_ahead: np.ndarray, stride_hz: float,
     return coef, r2, float(swapped.mean()) if len(y) else 0.0
 
 
+def onset_times(env: Envelope, peaks: np.ndarray) -> np.ndarray:
+    """Each landing's start (s, the envelope's clock) from its loudness peak's index: where
+    the short-time power first rose through half way from the quietest moment in the 0.1 s
+    before the peak to the peak (linear interpolation between steps). The peak itself comes
+    10-15 ms after a thump starts (a 20 ms centred window over a decaying thud), which is
+    read as the sound being that much late; the half-way point is within a few ms of it."""
+    p = 10 ** (env.rms_db / 10)
+    back = int(round(0.1 / HOP_S))
+    out = []
+    for k in np.asarray(peaks, int):
+        lo = max(0, k - back)
+        seg = p[lo:k + 1]
+        j0 = int(np.argmin(seg))
+        half = seg[j0] + 0.5 * (seg[-1] - seg[j0])
+        above = np.flatnonzero(seg[j0:] >= half)
+        j = j0 + int(above[0]) if len(above) else len(seg) - 1
+        if j > j0 and seg[j] > seg[j - 1]:
+            j = j - 1 + (half - seg[j - 1]) / (seg[j] - seg[j - 1])
+        out.append(env.t[lo] + j * HOP_S)
+    return np.array(out, float)
+
+
+def _circ_sd(r: float) -> float:
+    """Circular standard deviation (radians) of angles whose mean resultant length is ``r``."""
+    return float(np.sqrt(-2.0 * np.log(min(max(r, 1e-9), 1.0))))
+
+
+def _name_by_contacts(when: np.ndarray, w: np.ndarray, coef: np.ndarray, stride_hz: float,
+                      contacts: list[tuple[float, str]]
+                      ) -> SoundResult | tuple[np.ndarray, np.ndarray, float]:
+    """Each heard landing's foot from the stride phase of the picture's contacts.
+
+    ``when``: the landings' times (sound), ``w``: their phases at ``stride_hz``; ``coef``: the
+    feet's lead sinusoid (:func:`stride_fit`). The left contacts' circular mean phase after
+    the lead's peak is where a left foot lands in the picture (a right one half a stride
+    later). Both feet land, so the sound's lag behind the picture is known modulo a step:
+    the circular mean of the landings' doubled phase differences gives it, in
+    (-half a step, +half a step], with its standard error (both means' circular SE). Named
+    only when the lag stands clear of half a step by :data:`LAG_MARGIN_S` plus two standard
+    errors (at half a step a landing is as near one foot's contacts as the other's); a
+    landing more than a quarter of a step off that lag is not a footfall and is left out.
+    Returns (landings kept, their lead sign: > 0 left, the lag in s) or why not."""
+    ct = np.array([c for c, _ in contacts], float)
+    left = np.array([f == "L" for _, f in contacts])
+    peak = float(np.arctan2(coef[1], coef[0]))  # the left foot furthest ahead
+    phase = 2 * np.pi * stride_hz * ct - peak + np.where(left, 0.0, np.pi)
+    agree = np.mean(np.exp(1j * phase))
+    if abs(agree) < CONTACTS_AGREE:  # the contacts land all over the feet's swing
+        return SoundResult(False, "We can't tell which foot made each sound: the foot "
+                                  "contacts in the picture do not keep step with the "
+                                  "feet's swing.", "no_rhythm")
+    land = peak + float(np.angle(agree))  # a left contact's phase
+    if not len(when):
+        return np.zeros(0, bool), np.zeros(0), 0.0
+    beat = np.mean(np.exp(2j * (w - land)))  # doubled: a step is a full turn
+    lag_ph = float(np.angle(beat)) / 2  # stride phase, within +-a quarter stride
+    rad_s = 2 * np.pi * stride_hz  # stride phase per second
+    lag = lag_ph / rad_s
+    se = np.hypot(_circ_sd(abs(agree)) / np.sqrt(len(ct)),
+                  _circ_sd(abs(beat)) / 2 / np.sqrt(len(when))) / rad_s
+    half = 0.25 / stride_hz  # half a step
+    if abs(lag) + LAG_MARGIN_S + 2 * se > half:
+        return SoundResult(False, "We can't tell which foot made each sound: your landings "
+                                  f"are heard about {abs(lag):.2f} s "
+                                  f"{'after' if lag > 0 else 'before'} your foot contacts in "
+                                  f"the picture, too near half a step ({half:.2f} s) to tell "
+                                  "one foot from the other (the camera and microphone are "
+                                  "out of step).", "no_rhythm")
+    off = np.angle(np.exp(2j * (w - land - lag_ph))) / 2  # each landing's own, +-quarter stride
+    keep = np.abs(off) <= np.pi / 4  # within a quarter step of the beat
+    if keep.mean() < 0.7:
+        return SoundResult(False, "We can't tell which foot made each sound: the sound's "
+                                  "onsets do not keep step with your foot contacts in the "
+                                  "picture (the camera and microphone are out of step).",
+                           "no_rhythm")
+    return keep, np.cos(w[keep] - land - lag_ph), lag
+
+
 def landings_by_stride(audio: AudioTrack | None, t: np.ndarray, left_ahead: np.ndarray,
                        contacts: list[tuple[float, str]] | None = None) -> SoundResult:
     """The live meter's landings, at any analysed frame rate: the sound says **when** each
@@ -479,6 +560,8 @@ def landings_by_stride(audio: AudioTrack | None, t: np.ndarray, left_ahead: np.n
     more than ~50 ms late."""
     if audio is None:
         return SoundResult(False, "No sound from the microphone yet.", "none")
+    if contacts is not None and len(contacts) < MIN_LANDINGS:
+        contacts = None  # too few to pin a stride phase down: the foot ahead names it
     x = audio.samples.astype(np.float64)
     if 10 * np.log10(float(np.mean(x * x)) + 1e-12) < SILENT_DBFS:  # as analyse_landings says
         return analyse_landings(audio, [], None)
@@ -521,21 +604,25 @@ def landings_by_stride(audio: AudioTrack | None, t: np.ndarray, left_ahead: np.n
     step_s = 30.0 / stride_spm
     peaks, _ = signal.find_peaks(on, height=MIN_ONSET_DB,
                                  distance=max(1, int(0.6 * step_s * env.rate)))
-    when = tv[peaks]
+    when = onset_times(env, peaks) + audio.t0
     w = 2 * np.pi * stride_spm / 60.0 * when
     lead = coef[0] * np.cos(w) + coef[1] * np.sin(w)
     if contacts:  # name by the stride phase of the picture's contacts (see above)
-        ct = np.array([c for c, _ in contacts], float)
-        left = np.array([f == "L" for _, f in contacts])
-        peak = float(np.arctan2(coef[1], coef[0]))  # the left foot furthest ahead
-        phase = 2 * np.pi * stride_spm / 60.0 * ct - peak + np.where(left, 0.0, np.pi)
-        agree = np.mean(np.exp(1j * phase))
-        if abs(agree) < CONTACTS_AGREE:  # the contacts land all over the feet's swing
-            return SoundResult(False, "We can't tell which foot made each sound: the foot "
-                                      "contacts in the picture do not keep step with the "
-                                      "feet's swing.", "no_rhythm")
-        lag = float(np.angle(agree))  # contacts after that peak
-        lead = np.hypot(coef[0], coef[1]) * np.cos(w - peak - lag)
+        named = _name_by_contacts(when, w, coef, stride_spm / 60.0, contacts)
+        if isinstance(named, SoundResult):
+            return named
+        keep, lead, lag = named
+        when = when[keep]
+        res = analyse_landings(audio, [(float(x), "L" if d > 0 else "R")
+                                       for x, d in zip(when, lead)], 2 * stride_spm, env)
+        if res.measured:  # the landings and the evidence on the picture's timeline
+            res.landings = [Landing(round(x.t - lag, 4), x.foot, x.level_db, x.loud)
+                            for x in res.landings]
+            # (analyse_landings lined its envelope up with the landings' starts)
+            off = res.offset_s or 0.0
+            res.envelope_t = [round(x + off - lag, 3) for x in res.envelope_t]
+            res.offset_s = lag  # the sound's lag behind the picture's contacts
+        return res
     # a landing heard while neither foot is clearly ahead (its phase within 17 degrees of
     # the feet passing) could be either foot: with most of them there, the sound and the
     # picture are out of step (a stalled computer), and no foot is named

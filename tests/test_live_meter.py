@@ -6,6 +6,9 @@ The meter must work on a busy computer: the sound says when each foot lands, the
 swing in the picture which foot, so it needs only a few analysed frames a second (the other
 live numbers need 8). With both tracks' clocks known (a live stream), the offset search is
 narrower than half a step, so a left landing can never be paired with a right one's sound.
+From 8 analysed frames a second the window's own contacts (its event detector, on the
+model's exact landmarks) name the feet by their stride phase less the sound's lag, so a
+microphone up to 0.14 s behind or ahead of the camera still names the louder foot.
 """
 from __future__ import annotations
 

@@ -547,8 +547,8 @@ def landings_by_stride(audio: AudioTrack | None, t: np.ndarray, left_ahead: np.n
     foot lands (the onsets, one per step of the sound's own rhythm, each at its half-power
     rise, :func:`onset_times`), the picture says **which** foot (by the stride phase of the
     picture's contacts, or without them the one ahead at that moment, on a sinusoid at the
-    stride rate fitted to the feet's lead, :func:`stride_fit`), then :func:`analyse_landings` reads the levels with
-    its checks (music or voices, rhythm strength).
+    stride rate fitted to the feet's lead, :func:`stride_fit`), then :func:`analyse_landings`
+    reads the levels with its checks (music or voices, rhythm strength).
 
     Foot contacts found frame by frame need about 8 analysed frames a second (a step at
     180/min lasts 0.33 s); the feet's swing is one slow sinusoid per stride, which a few frames

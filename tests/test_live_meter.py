@@ -197,3 +197,28 @@ def test_the_sound_lag_is_read_from_the_contacts(late_s) -> None:
     alone = A.landings_by_stride(audio, raw.t, lead)
     assert (few.measured, few.reason, few.diff_db) == (alone.measured, alone.reason,
                                                        alone.diff_db)
+
+
+@pytest.mark.parametrize("late_s,measured", [(-0.14, True), (0.14, True), (0.16, False)])
+def test_a_15_fps_recording_reads_the_lag_from_its_contacts(late_s, measured) -> None:
+    """A recording's report at 15 fps (core.metrics.sound, by stride) names feet the same way
+    as the live window: 0.14 s early or late the 8 dB read within 1.5 dB with the lag in the
+    report (its caveat and offset_ms); within 20 ms of half a step (0.169 s) not measured."""
+    from model_track import RunnerParams
+    from core.metrics import compute_metrics
+
+    case = build(RunnerParams(cadence_spm=178.0), view="side", fps=15.0, seconds=15.0)
+    contacts = [(e.t, e.foot) for e in case.events.ics]
+    x = synth_sound(contacts, 15.0, SoundSpec(left_db=LEFT_DB, right_db=RIGHT_DB, hum_db=-45.0,
+                                              offset_s=late_s, seed=2))
+    out = compute_metrics(case.track, case.view, case.events,
+                          audio=A.AudioTrack(x, A.RATE, 0.0, clock_known=True))
+    ms, why = {r.id: r for r in out.results}, {n["id"]: n["reason"] for n in out.not_measured}
+    if measured:
+        m = ms["landing_sound"]
+        assert m.left - m.right == pytest.approx(LEFT_DB - RIGHT_DB, abs=1.5), m.display
+        assert m.extra["sound"]["offset_ms"] == pytest.approx(late_s * 1000, abs=10)
+        assert f"{m.extra['sound']['offset_ms']:+.0f} ms against the picture" in m.caveat
+    else:
+        assert "landing_sound" not in ms
+        assert "out of step" in why["landing_sound"] and "half a step" in why["landing_sound"]

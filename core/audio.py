@@ -23,8 +23,9 @@ Contract:
     landings_by_stride(audio, t, left_ahead, contacts=None) -> SoundResult
         the live meter at any analysed frame rate: landing times from the sound's onsets,
         the foot from the picture (a sinusoid at the stride rate fitted to the feet's lead;
-        with the picture's contacts, the foot by their mean phase in that stride: a report
-        at under 20 fps).
+        with the picture's contacts - the live window's, or a report's at under 20 fps - the
+        foot by their mean phase in that stride less the sound's lag read from it; without,
+        the foot ahead at the sound's moment).
     LiveEar                                   the live microphone (see the class)
 
 A live stream's ``AudioTrack`` has ``clock_known``: its place on the camera's timeline comes
@@ -56,6 +57,9 @@ LIVE_OFFSET_SEARCH_S = 0.1  # ... when both tracks' clocks are known (a live str
 STRIDE_FIT_R2 = 0.7  # live meter: the feet's swing must follow the sound's rhythm this well
 CONTACTS_AGREE = 0.5  # a report's contacts name feet by their mean stride phase only when
 # they agree on it (the mean resultant length of their phases; 1: all at one phase)
+LAG_MARGIN_S = 0.02  # a lag read from the contacts' stride phase counts only this far (plus
+# two standard errors) inside half a step: the picture's contacts are found a median 0.1-0.5
+# frame (to 18 ms) off the truth at 30 fps on the renders (bench/contacts.md)
 CLEAR_LEAD = 0.3  # live meter: a landing's foot is clear where the fitted lead is at least
 # this share of its amplitude (more than 17 degrees of phase from the feet passing)
 LIVE_SPECTRAL_STEP = 4  # live meter: spectral features every 20 ms (see envelope)
@@ -456,13 +460,95 @@ def stride_fit(t: np.ndarray, left_ahead: np.ndarray, stride_hz: float,
     return coef, r2, float(swapped.mean()) if len(y) else 0.0
 
 
+def onset_times(env: Envelope, peaks: np.ndarray) -> np.ndarray:
+    """Each landing's start (s, the envelope's clock) from its loudness peak's index: where
+    the short-time power first rose through half way from the quietest moment in the 0.1 s
+    before the peak to the peak (linear interpolation between steps). The peak itself comes
+    10-15 ms after a thump starts (a 20 ms centred window over a decaying thud), which is
+    read as the sound being that much late; the half-way point is within a few ms of it."""
+    p = 10 ** (env.rms_db / 10)
+    back = int(round(0.1 / HOP_S))
+    out = []
+    for k in np.asarray(peaks, int):
+        lo = max(0, k - back)
+        seg = p[lo:k + 1]
+        j0 = int(np.argmin(seg))
+        half = seg[j0] + 0.5 * (seg[-1] - seg[j0])
+        above = np.flatnonzero(seg[j0:] >= half)
+        j = j0 + int(above[0]) if len(above) else len(seg) - 1
+        if j > j0 and seg[j] > seg[j - 1]:
+            j = j - 1 + (half - seg[j - 1]) / (seg[j] - seg[j - 1])
+        out.append(env.t[lo] + j * HOP_S)
+    return np.array(out, float)
+
+
+def _circ_sd(r: float) -> float:
+    """Circular standard deviation (radians) of angles whose mean resultant length is ``r``."""
+    return float(np.sqrt(-2.0 * np.log(min(max(r, 1e-9), 1.0))))
+
+
+def _name_by_contacts(when: np.ndarray, w: np.ndarray, coef: np.ndarray, stride_hz: float,
+                      contacts: list[tuple[float, str]]
+                      ) -> SoundResult | tuple[np.ndarray, np.ndarray, float]:
+    """Each heard landing's foot from the stride phase of the picture's contacts.
+
+    ``when``: the landings' times (sound), ``w``: their phases at ``stride_hz``; ``coef``: the
+    feet's lead sinusoid (:func:`stride_fit`). The left contacts' circular mean phase after
+    the lead's peak is where a left foot lands in the picture (a right one half a stride
+    later). Both feet land, so the sound's lag behind the picture is known modulo a step:
+    the circular mean of the landings' doubled phase differences gives it, in
+    (-half a step, +half a step], with its standard error (both means' circular SE). Named
+    only when the lag stands clear of half a step by :data:`LAG_MARGIN_S` plus two standard
+    errors (at half a step a landing is as near one foot's contacts as the other's); a
+    landing more than a quarter of a step off that lag is not a footfall and is left out.
+    Returns (landings kept, their lead sign: > 0 left, the lag in s) or why not."""
+    ct = np.array([c for c, _ in contacts], float)
+    left = np.array([f == "L" for _, f in contacts])
+    peak = float(np.arctan2(coef[1], coef[0]))  # the left foot furthest ahead
+    phase = 2 * np.pi * stride_hz * ct - peak + np.where(left, 0.0, np.pi)
+    agree = np.mean(np.exp(1j * phase))
+    if abs(agree) < CONTACTS_AGREE:  # the contacts land all over the feet's swing
+        return SoundResult(False, "We can't tell which foot made each sound: the foot "
+                                  "contacts in the picture do not keep step with the "
+                                  "feet's swing.", "no_rhythm")
+    land = peak + float(np.angle(agree))  # a left contact's phase
+    if not len(when):
+        return np.zeros(0, bool), np.zeros(0), 0.0
+    beat = np.mean(np.exp(2j * (w - land)))  # doubled: a step is a full turn
+    lag_ph = float(np.angle(beat)) / 2  # stride phase, within +-a quarter stride
+    rad_s = 2 * np.pi * stride_hz  # stride phase per second
+    lag = lag_ph / rad_s
+    se = np.hypot(_circ_sd(abs(agree)) / np.sqrt(len(ct)),
+                  _circ_sd(abs(beat)) / 2 / np.sqrt(len(when))) / rad_s
+    half = 0.25 / stride_hz  # half a step
+    if abs(lag) + LAG_MARGIN_S + 2 * se > half:
+        when_heard = (f"about half a step ({half:.2f} s) before or after your foot "
+                      "contacts in the picture, so each could be either foot's"
+                      if abs(lag) > half - LAG_MARGIN_S else
+                      f"about {abs(lag):.2f} s {'after' if lag > 0 else 'before'} your foot "
+                      f"contacts in the picture, too near half a step ({half:.2f} s) to tell "
+                      "one foot from the other")
+        return SoundResult(False, "We can't tell which foot made each sound: your landings "
+                                  f"are heard {when_heard} (the camera and microphone are "
+                                  "out of step).", "no_rhythm")
+    off = np.angle(np.exp(2j * (w - land - lag_ph))) / 2  # each landing's own, +-quarter stride
+    keep = np.abs(off) <= np.pi / 4  # within a quarter step of the beat
+    if keep.mean() < 0.7:
+        return SoundResult(False, "We can't tell which foot made each sound: the sound's "
+                                  "onsets do not keep step with your foot contacts in the "
+                                  "picture (the camera and microphone are out of step).",
+                           "no_rhythm")
+    return keep, np.cos(w[keep] - land - lag_ph), lag
+
+
 def landings_by_stride(audio: AudioTrack | None, t: np.ndarray, left_ahead: np.ndarray,
                        contacts: list[tuple[float, str]] | None = None) -> SoundResult:
     """The live meter's landings, at any analysed frame rate: the sound says **when** each
-    foot lands (the onset peaks, one per step of the sound's own rhythm), the picture says
-    **which** foot (the one ahead at that moment, from a sinusoid at the stride rate fitted to
-    the feet's lead, :func:`stride_fit`), then :func:`analyse_landings` reads the levels with
-    its checks (music or voices, rhythm strength).
+    foot lands (the onsets, one per step of the sound's own rhythm, each at its half-power
+    rise, :func:`onset_times`), the picture says **which** foot (by the stride phase of the
+    picture's contacts, or without them the one ahead at that moment, on a sinusoid at the
+    stride rate fitted to the feet's lead, :func:`stride_fit`), then :func:`analyse_landings`
+    reads the levels with its checks (music or voices, rhythm strength).
 
     Foot contacts found frame by frame need about 8 analysed frames a second (a step at
     180/min lasts 0.33 s); the feet's swing is one slow sinusoid per stride, which a few frames
@@ -470,15 +556,29 @@ def landings_by_stride(audio: AudioTrack | None, t: np.ndarray, left_ahead: np.n
     foot's lead over the right in the running direction (NaN: not seen). Not measured when the
     feet do not swing at half the sound's rhythm (R^2 under :data:`STRIDE_FIT_R2`).
 
-    ``contacts``: the picture's own foot contacts ``(t, "L"/"R")``, when it has them (a
-    report: timed a frame apart at best). A foot lands a little after it is furthest ahead,
-    so a landing is named by its phase in the stride against the contacts' mean phase
-    (circular, over all of them: sub-frame), which keeps the foot right for sound up to a
-    fifth of a stride early or late. Without them (the live meter's few seconds), the foot
-    ahead at the sound's moment names it: right for sound early or on time, not for sound
-    more than ~50 ms late."""
+    ``contacts``: the picture's own foot contacts ``(t, "L"/"R")`` (a report under 20 fps;
+    the live window's, from the event detector it runs for cadence, at 8 analysed frames a
+    second and up: each timed a frame apart at best). A foot lands a little after it is
+    furthest ahead, so the contacts' circular mean phase after the lead's peak says where in
+    the stride a left foot lands (sub-frame over a window's 15-18 contacts); the sound's lag
+    behind them is read from the landings' phase modulo a step (both feet land) and each
+    landing named by its phase less that lag (:func:`_name_by_contacts`). That holds for
+    sound up to half a step early or late, less :data:`LAG_MARGIN_S` and two standard
+    errors: on the model runner at 178 steps/min (half a step 0.169 s) and 15 fps, the live
+    window reads the 8 dB within 0.5 dB and the lag within 3 ms from 0.14 s early to 0.14 s
+    late, and says "out of step" from 0.15 s either way (one window of three still read
+    0.15 s early; never the wrong foot). The landings come back on the
+    picture's timeline, with the lag in ``offset_s``.
+
+    Fallback, with no contacts or fewer than :data:`MIN_LANDINGS` (under 8 analysed frames a
+    second the live window runs no event detector): the foot ahead at the sound's moment
+    names it, which is right for sound early or on time, not for sound more than ~50 ms late
+    (on the model runner at 15 fps: 0.10 s late refused, 0.14 s late read "right louder"
+    for left louder by 8 dB)."""
     if audio is None:
         return SoundResult(False, "No sound from the microphone yet.", "none")
+    if contacts is not None and len(contacts) < MIN_LANDINGS:
+        contacts = None  # too few to pin a stride phase down: the foot ahead names it
     x = audio.samples.astype(np.float64)
     if 10 * np.log10(float(np.mean(x * x)) + 1e-12) < SILENT_DBFS:  # as analyse_landings says
         return analyse_landings(audio, [], None)
@@ -521,21 +621,25 @@ def landings_by_stride(audio: AudioTrack | None, t: np.ndarray, left_ahead: np.n
     step_s = 30.0 / stride_spm
     peaks, _ = signal.find_peaks(on, height=MIN_ONSET_DB,
                                  distance=max(1, int(0.6 * step_s * env.rate)))
-    when = tv[peaks]
+    when = onset_times(env, peaks) + audio.t0
     w = 2 * np.pi * stride_spm / 60.0 * when
     lead = coef[0] * np.cos(w) + coef[1] * np.sin(w)
     if contacts:  # name by the stride phase of the picture's contacts (see above)
-        ct = np.array([c for c, _ in contacts], float)
-        left = np.array([f == "L" for _, f in contacts])
-        peak = float(np.arctan2(coef[1], coef[0]))  # the left foot furthest ahead
-        phase = 2 * np.pi * stride_spm / 60.0 * ct - peak + np.where(left, 0.0, np.pi)
-        agree = np.mean(np.exp(1j * phase))
-        if abs(agree) < CONTACTS_AGREE:  # the contacts land all over the feet's swing
-            return SoundResult(False, "We can't tell which foot made each sound: the foot "
-                                      "contacts in the picture do not keep step with the "
-                                      "feet's swing.", "no_rhythm")
-        lag = float(np.angle(agree))  # contacts after that peak
-        lead = np.hypot(coef[0], coef[1]) * np.cos(w - peak - lag)
+        named = _name_by_contacts(when, w, coef, stride_spm / 60.0, contacts)
+        if isinstance(named, SoundResult):
+            return named
+        keep, lead, lag = named
+        when = when[keep]
+        res = analyse_landings(audio, [(float(x), "L" if d > 0 else "R")
+                                       for x, d in zip(when, lead)], 2 * stride_spm, env)
+        if res.measured:  # the landings and the evidence on the picture's timeline
+            res.landings = [Landing(round(x.t - lag, 4), x.foot, x.level_db, x.loud)
+                            for x in res.landings]
+            # (analyse_landings lined its envelope up with the landings' starts)
+            off = res.offset_s or 0.0
+            res.envelope_t = [round(x + off - lag, 3) for x in res.envelope_t]
+            res.offset_s = lag  # the sound's lag behind the picture's contacts
+        return res
     # a landing heard while neither foot is clearly ahead (its phase within 17 degrees of
     # the feet passing) could be either foot: with most of them there, the sound and the
     # picture are out of step (a stalled computer), and no foot is named

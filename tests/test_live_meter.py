@@ -6,6 +6,9 @@ The meter must work on a busy computer: the sound says when each foot lands, the
 swing in the picture which foot, so it needs only a few analysed frames a second (the other
 live numbers need 8). With both tracks' clocks known (a live stream), the offset search is
 narrower than half a step, so a left landing can never be paired with a right one's sound.
+From 8 analysed frames a second the window's own contacts (its event detector, on the
+model's exact landmarks) name the feet by their stride phase less the sound's lag, so a
+microphone up to 0.14 s behind or ahead of the camera still names the louder foot.
 """
 from __future__ import annotations
 
@@ -115,3 +118,107 @@ def test_a_live_recording_never_pairs_a_landing_with_the_other_foot(late_s, meas
         assert abs(res.offset_s) <= A.LIVE_OFFSET_SEARCH_S
     else:
         assert "out of step" in res.reason and not res.landings
+
+
+LIVE_FPS = 15.0  # a live stream analysed on an ordinary laptop
+
+
+@pytest.mark.parametrize("view", ["side", "side_l"])
+@pytest.mark.parametrize("late_s", [-0.14, 0.0, 0.10, 0.14])
+def test_the_live_window_names_the_louder_foot_with_the_sound_late_or_early(view,
+                                                                           late_s) -> None:
+    """A Bluetooth headset or a laptop's audio path puts the microphone 0.1-0.2 s behind the
+    camera. The live window at 15 frames a second runs the event detector for cadence; the
+    meter names each landing by the stride phase of those contacts and the sound's lag read
+    from them (core.audio.landings_by_stride), so the left foot's 8 dB louder landings read
+    as such with the sound 0.14 s early to 0.14 s late (at 178 steps/min half a step is
+    0.169 s), where the foot ahead at the sound's moment read "right louder" from ~50 ms
+    late. Each landing is put back on the picture's timeline: at its own foot's contact."""
+    from core.live import analyse_window
+
+    t, lms, w, h, contacts = _runner(view)
+    sound = synth_sound(contacts, SECONDS, SoundSpec(left_db=LEFT_DB, right_db=RIGHT_DB,
+                                                     offset_s=late_s, hum_db=-45.0, seed=3))
+    audio = A.AudioTrack(sound, A.RATE, 0.0, clock_known=True)
+    truth = {f: np.array([c for c, g in contacts if g == f]) for f in "LR"}
+    for start in (1.0, 3.0, 5.0):
+        idx = _frames_at(t, LIVE_FPS, start, seed=int(start))
+        a = analyse_window(t[idx], [lms[i] for i in idx], w, h, audio=audio)
+        meter = a.sound
+        assert meter is not None and meter.reason is None, (start, meter)
+        assert meter.diff_db == pytest.approx(LEFT_DB - RIGHT_DB, abs=1.5), (start, meter)
+        assert meter.cue == "Quieter on the left foot" and meter.status == "fix"
+        assert {f for _, f, _, _ in meter.steps} == {"L", "R"}
+        for st, foot, _, _ in meter.steps:  # at its own foot's contact, not the other's
+            assert np.min(np.abs(truth[foot] - st)) < 0.03, (start, st, foot)
+
+
+@pytest.mark.parametrize("late_s", [-0.17, 0.17])
+def test_the_live_window_says_out_of_step_at_half_a_step(late_s) -> None:
+    """Half a step off (0.17 s at 178 steps/min) a landing is as near one foot's contacts as
+    the other's: no method can tell the feet apart, so not measured, with why."""
+    from core.live import analyse_window
+
+    t, lms, w, h, contacts = _runner("side")
+    sound = synth_sound(contacts, SECONDS, SoundSpec(left_db=LEFT_DB, right_db=RIGHT_DB,
+                                                     offset_s=late_s, hum_db=-45.0, seed=3))
+    audio = A.AudioTrack(sound, A.RATE, 0.0, clock_known=True)
+    for start in (1.0, 3.0, 5.0):
+        idx = _frames_at(t, LIVE_FPS, start, seed=int(start))
+        meter = analyse_window(t[idx], [lms[i] for i in idx], w, h, audio=audio).sound
+        assert meter is not None and meter.left_db is None and not meter.steps
+        assert meter.reason and "out of step" in meter.reason and "half a step" in meter.reason
+
+
+@pytest.mark.parametrize("late_s", [-0.14, 0.0, 0.10, 0.14])
+def test_the_sound_lag_is_read_from_the_contacts(late_s) -> None:
+    """landings_by_stride with the window's detected contacts reads the sound's lag behind
+    the picture within 10 ms; with fewer than MIN_LANDINGS contacts it falls back to the
+    foot ahead at the sound's moment (the same result as without contacts)."""
+    from core.events import detect_events
+    from core.landmarks import clean, from_raw
+    from core.live import uniform_track, window_contacts
+    from core.view import detect_view, left_lead
+
+    t, lms, w, h, contacts = _runner("side")
+    sound = synth_sound(contacts, SECONDS, SoundSpec(left_db=LEFT_DB, right_db=RIGHT_DB,
+                                                     offset_s=late_s, hum_db=-45.0, seed=3))
+    audio = A.AudioTrack(sound, A.RATE, 0.0, clock_known=True)
+    idx = _frames_at(t, LIVE_FPS, 3.0, seed=3)
+    tt, ll = t[idx], [lms[i] for i in idx]
+    track = clean(uniform_track(tt, ll, w, h))
+    found = window_contacts(detect_events(track, detect_view(track)), tt[0], tt[-1])
+    assert found is not None and len(found) >= 12
+    raw = from_raw(tt, ll, w, h)
+    lead = left_lead(raw, 1.0)
+    res = A.landings_by_stride(audio, raw.t, lead, found)
+    assert res.measured and res.offset_s == pytest.approx(late_s, abs=0.01)
+    few = A.landings_by_stride(audio, raw.t, lead, found[: A.MIN_LANDINGS - 1])
+    alone = A.landings_by_stride(audio, raw.t, lead)
+    assert (few.measured, few.reason, few.diff_db) == (alone.measured, alone.reason,
+                                                       alone.diff_db)
+
+
+@pytest.mark.parametrize("late_s,measured", [(-0.14, True), (0.14, True), (0.16, False)])
+def test_a_15_fps_recording_reads_the_lag_from_its_contacts(late_s, measured) -> None:
+    """A recording's report at 15 fps (core.metrics.sound, by stride) names feet the same way
+    as the live window: 0.14 s early or late the 8 dB read within 1.5 dB with the lag in the
+    report (its caveat and offset_ms); within 20 ms of half a step (0.169 s) not measured."""
+    from model_track import RunnerParams
+    from core.metrics import compute_metrics
+
+    case = build(RunnerParams(cadence_spm=178.0), view="side", fps=15.0, seconds=15.0)
+    contacts = [(e.t, e.foot) for e in case.events.ics]
+    x = synth_sound(contacts, 15.0, SoundSpec(left_db=LEFT_DB, right_db=RIGHT_DB, hum_db=-45.0,
+                                              offset_s=late_s, seed=2))
+    out = compute_metrics(case.track, case.view, case.events,
+                          audio=A.AudioTrack(x, A.RATE, 0.0, clock_known=True))
+    ms, why = {r.id: r for r in out.results}, {n["id"]: n["reason"] for n in out.not_measured}
+    if measured:
+        m = ms["landing_sound"]
+        assert m.left - m.right == pytest.approx(LEFT_DB - RIGHT_DB, abs=1.5), m.display
+        assert m.extra["sound"]["offset_ms"] == pytest.approx(late_s * 1000, abs=10)
+        assert f"{m.extra['sound']['offset_ms']:+.0f} ms against the picture" in m.caveat
+    else:
+        assert "landing_sound" not in ms
+        assert "out of step" in why["landing_sound"] and "half a step" in why["landing_sound"]

@@ -125,7 +125,8 @@ def sound_summary(ctx: Context) -> None:
               "not judged. " + (
                   f"Too few frames a second to time your landings from the picture ("
                   f"{ctx.fps:.0f}), so each was timed from its sound and its foot told from "
-                  "your feet's swing." if by_stride(ctx) else
+                  "your feet's swing and contacts (the sound "
+                  f"{res.offset_s * 1000:+.0f} ms against the picture)." if by_stride(ctx) else
                   f"The sound was lined up with the video ({res.offset_s * 1000:+.0f} ms)."))
     ctx.add(mid, diff, caveat=caveat, confidence=conf, n=n, left=res.left_db,
             right=res.right_db, spread=res.spread_db, evidence=[int(frame)], status=status,

@@ -23,8 +23,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(folder: Path, start_timeout_s: float = 90.0) -> Iterator[str]:
+def running_app(folder: Path, start_timeout_s: float = 90.0,
+                workers: int | None = 1) -> Iterator[str]:
     """Start the app with ``folder/data`` as its store; yield its base URL.
+
+    ``workers``: the app's embedded job workers (``FORMCHECK_WORKERS``). One by default: a
+    test that analyses one upload at a time needs no second worker, and each worker with its
+    pose helper costs ~2.4 CPU s to start (measured, tests/cpu_by_process.py). None = the
+    app's own default (one per core), for a test of that default (test_browser_queue.py).
 
     The server log is ``folder/streamlit.log``; on exit the server is stopped and the log is
     checked for tracebacks (none may reach a runner's screen or the server log).
@@ -32,6 +38,8 @@ def running_app(folder: Path, start_timeout_s: float = 90.0) -> Iterator[str]:
     port = free_port()
     log_path = folder / "streamlit.log"
     env = {**os.environ, "FORMCHECK_DATA_DIR": str(folder / "data"), "PYTHONUNBUFFERED": "1"}
+    if workers is not None:
+        env["FORMCHECK_WORKERS"] = str(workers)
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),

@@ -3,6 +3,7 @@ for Streamlit to finish a run, opening a page by its heading, and desktop + phon
 of the whole page (Streamlit scrolls inside ``[data-testid=stMain]``)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -74,9 +75,20 @@ def settle(page, longest_ms: int) -> None:
         pass
 
 
+def shots_wanted() -> bool:
+    """Whether the tests save their whole-page screenshots: yes unless ``FORMCHECK_TEST_SHOTS``
+    is ``0`` (scripts/test.sh, the whole suite in CI: a report's desktop + phone pair is
+    ~2-3 CPU s of Chromium raster and PNG encoding that no assertion reads)."""
+    return os.environ.get("FORMCHECK_TEST_SHOTS", "1").strip() != "0"
+
+
 def shots(page, name: str, settle_ms: int = 1000) -> None:
     """``test-artifacts/<name>.png`` (desktop) and ``<name>-phone.png`` of the whole page,
-    each taken once the page has settled at that size (at most ``4 * settle_ms`` per wait)."""
+    each taken once the page has settled at that size (at most ``4 * settle_ms`` per wait).
+    Without screenshots (:func:`shots_wanted`) it only waits for the end of the script run."""
+    if not shots_wanted():
+        wait_idle(page)
+        return
     ARTIFACTS.mkdir(exist_ok=True)
     for size, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
         page.set_viewport_size(size)

@@ -96,6 +96,33 @@ def rendered(preset: str, seconds: float, sound=None, **over) -> tuple[Path, dic
         return video, json.loads(video.with_name(f"{preset}_truth.json").read_text())
 
 
+_CLIPS: dict[str, Path] = {}
+
+
+def rendered_clip(name: str, params, **kw) -> Path:
+    """The video of ``core.synthetic.write_clip(<folder>/name, params, **kw)``, rendered once
+    per run like :func:`rendered` (same folder, lock and keying by everything that sets the
+    clip, file name included): two modules asking for the same runner share one render
+    (test_session.py's and test_browser_session.py's 5 s side view, ~2.5 CPU s)."""
+    from core.synthetic import write_clip
+
+    spec = repr((name, params, sorted(kw.items())))
+    if spec in _CLIPS:
+        return _CLIPS[spec]
+    key = "clip-" + hashlib.sha256(spec.encode()).hexdigest()[:24]
+    folder = pose_cache.cache_dir()
+    root = Path(tempfile.mkdtemp(prefix="fc_render_")) if folder is None else folder / "renders"
+    root.mkdir(parents=True, exist_ok=True)
+    video = root / key / name
+    with _locked(root / f"{key}.lock"):
+        if not video.parent.is_dir():  # rendered aside, then moved in place whole
+            tmp = Path(tempfile.mkdtemp(prefix=f"{key}-", dir=root))
+            write_clip(tmp / name, params, **kw)
+            os.replace(tmp, video.parent)
+    _CLIPS[spec] = video
+    return video
+
+
 def labels() -> dict[str, dict]:
     return {e["clip"]: e for e in json.loads((CLIPS / "labels.json").read_text())}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from browser_kit import ARTIFACTS, playwright_api, settle, wait_idle
+from browser_kit import ARTIFACTS, playwright_api, settle, shots_wanted, wait_idle
 from conftest import SIDE_CLIP
 
 ANALYSIS_TIMEOUT_MS = 300_000
@@ -33,7 +33,10 @@ def server(tmp_path_factory):
 
 def _full_screenshot(page, path: Path) -> None:
     """Screenshot of the whole page: Streamlit scrolls inside its main block, so grow the
-    viewport to the content height first."""
+    viewport to the content height first. None when screenshots are off
+    (``FORMCHECK_TEST_SHOTS=0``, browser_kit.shots_wanted)."""
+    if not shots_wanted():
+        return
     size = dict(page.viewport_size)
     height = -1
     for _ in range(10):  # charts and pictures settle over a few frames

@@ -39,7 +39,7 @@ def test_three_sessions_upload_at_once_all_get_reports_waiting_ones_see_their_pl
     monkeypatch.delenv("FORMCHECK_WORKERS", raising=False)  # the default: one per core
     ARTIFACTS.mkdir(exist_ok=True)
     expect = sync_api.expect
-    with running_app(tmp_path) as base, sync_api.sync_playwright() as p:
+    with running_app(tmp_path, workers=None) as base, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM),
                                     args=["--no-sandbox", "--disable-gpu",
                                           "--disable-background-networking"])

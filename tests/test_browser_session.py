@@ -17,16 +17,17 @@ ANALYSIS_TIMEOUT_MS = 600_000  # two clips through the pose model, one after the
 
 
 @pytest.fixture(scope="module")
-def clips(tmp_path_factory):
-    from core.synthetic import PRESETS, write_clip
+def clips():
+    """The good runner, side and back (phone turned 4 deg), 30 fps, 5 s: rendered once per
+    run (tests/engine_cache.rendered_clip; test_session.py renders the same side view)."""
+    from core.synthetic import PRESETS
     from core.synthetic.camerapath import CameraPath
+    from engine_cache import rendered_clip
 
-    root = tmp_path_factory.mktemp("browser_session_clips")
     good = PRESETS["good"].params
-    return {"side": write_clip(root / "run_side.mp4", good, view="side", fps=30.0,
-                               seconds=5.0).video,
-            "back": write_clip(root / "run_back.mp4", good, view="back", fps=30.0, seconds=5.0,
-                               camera=CameraPath(roll_deg=4.0)).video}
+    return {"side": rendered_clip("run_side.mp4", good, view="side", fps=30.0, seconds=5.0),
+            "back": rendered_clip("run_back.mp4", good, view="back", fps=30.0, seconds=5.0,
+                                  camera=CameraPath(roll_deg=4.0))}
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from app_server import running_app
-from browser_kit import settle
+from browser_kit import settle, shots_wanted
 from conftest import ROOT, SIDE_CLIP
 from core.media import MediaStore
 from test_store import pg_database, s3_prefix
@@ -35,6 +35,8 @@ def _image_loaded(page, locator) -> None:
 
 
 def _screenshot(page, path: Path) -> None:
+    if not shots_wanted():  # FORMCHECK_TEST_SHOTS=0 (scripts/test.sh)
+        return
     height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": page.viewport_size["width"], "height": min(height, 12000)})
     settle(page, 6000)  # height kept, pictures loaded, charts drawn (at most 6 s)

@@ -95,19 +95,19 @@ def test_cli_names_the_clip_that_cannot_be_analysed(tmp_path, capsys):
 
 # ----------------------------------------------------------------------------- slow: renders
 @pytest.fixture(scope="session")
-def pair(tmp_path_factory):
-    """Good-form runner rendered side and back (30 fps, 5 s), each analysed once."""
+def pair():
+    """Good-form runner rendered side and back (30 fps, 5 s), each analysed once (the side
+    render is shared with test_browser_session.py: tests/engine_cache.rendered_clip)."""
     from core.pipeline import AnalysisOptions
-    from core.synthetic import PRESETS, write_clip
+    from core.synthetic import PRESETS
+    from engine_cache import rendered_clip
     from ui import analysis
 
-    root = tmp_path_factory.mktemp("session_pair")
     out = {}
     for view in ("side", "back"):
-        info = write_clip(root / f"run_{view}.mp4", PRESETS["good"].params, view=view, fps=30.0,
-                          seconds=5.0)
-        out[view] = (info.video, analysis.analyse_path(info.video, AnalysisOptions(),
-                                                       lambda s, f: None))
+        video = rendered_clip(f"run_{view}.mp4", PRESETS["good"].params, view=view, fps=30.0,
+                              seconds=5.0)
+        out[view] = (video, analysis.analyse_path(video, AnalysisOptions(), lambda s, f: None))
     return out
 
 

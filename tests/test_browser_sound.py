@@ -116,6 +116,7 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
     stalls and fewer than 3 frames a second reach the server, which the recording refuses
     in words, or drifts away from its WAV by more than the report can line up (177 ms at
     load 24: "out of step")."""
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     y4m, wav, truth = fake_devices
@@ -130,9 +131,20 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
         try:
             page.goto(f"{url}/live")
             page.get_by_role("heading", name="Live treadmill check").wait_for(timeout=60_000)
-            page.get_by_text("Camera settings and your height").click()
+            wait_idle(page)
             toggle = page.get_by_text("Listen to my landings (uses the microphone)")
-            toggle.wait_for(timeout=30_000)
+            # open the settings as a runner would; a click landing while the page is still
+            # being drawn can leave them shut (seen once under load): click again if so
+            settings = page.locator("details", has_text="Camera settings and your height")
+            for _ in range(3):
+                if not settings.evaluate("d => d.open"):
+                    page.get_by_text("Camera settings and your height").click()
+                try:
+                    toggle.wait_for(timeout=10_000)
+                    break
+                except PlaywrightError:
+                    page.screenshot(path=str(ARTIFACTS / "live-sound-settings-retry.png"))
+            toggle.wait_for(timeout=10_000)
             toggle.click()
             page.wait_for_function("() => [...document.querySelectorAll('input')].some("
                                    "i => i.type === 'checkbox' && i.checked)", timeout=30_000)

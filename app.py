@@ -21,7 +21,7 @@ specs = nav.page_specs(PAGES)
 # default page's inferred path for its uniqueness check, hence url_path="home")
 pages = [st.Page(PAGES / p.file, title=p.title, icon=p.icon, default=p.default,
                  url_path="home" if p.default else None) for p in specs]
-home = next(page for page, spec in zip(pages, specs) if spec.default)
+home, home_spec = next((page, spec) for page, spec in zip(pages, specs) if spec.default)
 
 
 def _to_home() -> None:
@@ -30,7 +30,7 @@ def _to_home() -> None:
     st.switch_page(home)
 
 
-page = st.navigation(pages + [st.Page(_to_home, title=home.title, url_path=nav.HOME_ALIAS,
+page = st.navigation(pages + [st.Page(_to_home, title=home_spec.title, url_path=nav.HOME_ALIAS,
                                       visibility="hidden")], position="top")
 theme.inject_css()
 page.run()

@@ -513,7 +513,8 @@ def _name_by_contacts(when: np.ndarray, w: np.ndarray, coef: np.ndarray, stride_
                                   "feet's swing.", "no_rhythm")
     land = peak + float(np.angle(agree))  # a left contact's phase
     if not len(when):
-        return np.zeros(0, bool), np.zeros(0), 0.0
+        return SoundResult(False, "We can't hear your landings: no footfall stood out from "
+                                  "the background sound.", "no_rhythm")
     beat = np.mean(np.exp(2j * (w - land)))  # doubled: a step is a full turn
     lag_ph = float(np.angle(beat)) / 2  # stride phase, within +-a quarter stride
     rad_s = 2 * np.pi * stride_hz  # stride phase per second
@@ -567,7 +568,9 @@ def landings_by_stride(audio: AudioTrack | None, t: np.ndarray, left_ahead: np.n
     errors: on the model runner at 178 steps/min (half a step 0.169 s) and 15 fps, the live
     window reads the 8 dB within 0.5 dB and the lag within 3 ms from 0.14 s early to 0.14 s
     late, and says "out of step" from 0.15 s either way (one window of three still read
-    0.15 s early; never the wrong foot). The landings come back on the
+    0.15 s early; never the wrong foot) up to about 0.19 s: the lag is known modulo a step,
+    so sound 0.2-0.5 s late (a whole step give or take 0.14 s) reads as nearly in step and
+    names the other foot (no rule on sound and picture alone can tell). The landings come back on the
     picture's timeline, with the lag in ``offset_s``.
 
     Fallback, with no contacts or fewer than :data:`MIN_LANDINGS` (under 8 analysed frames a

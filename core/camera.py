@@ -502,14 +502,31 @@ def image_lines_angle(frames, track) -> float | None:
     """Length-weighted median angle (deg, y down) of long near-horizontal lines in the lower
     half of a few frames, outside the runner and any black padding (:func:`padding_mask`)
     (``cv2.HoughLinesP``), turned into the track's frame (through ``Track.to_image``, so a
-    moving camera's own roll is taken out)."""
+    moving camera's own roll is taken out). When no lines are left outside the padding (a
+    black belt crushed to black by a dark exposure reaches the frame's edge and reads as
+    padding), the lines are read with it, as before the padding was masked."""
     if frames is None or not getattr(frames, "jpeg", None):
         return None
     idx = [i for i in frames.indices() if i < track.n]
     if not idx:
         return None
     pick = [idx[int(k)] for k in np.linspace(0, len(idx) - 1, min(HOUGH_FRAMES, len(idx)))]
-    angles, weights = [], []
+    kept, found = _lines(frames, track, pick, True)
+    if len(kept[0]) < 2 and found:
+        kept, _ = _lines(frames, track, pick, False)
+    angles, weights = kept
+    if len(angles) < 2:
+        return None
+    o = np.argsort(angles)
+    cw = np.cumsum(np.array(weights)[o])
+    return float(np.array(angles)[o][np.searchsorted(cw, cw[-1] / 2)])
+
+
+def _lines(frames, track, pick: list[int], mask_padding: bool
+           ) -> tuple[tuple[list[float], list[float]], bool]:
+    """(angles in the track's frame, lengths) of the near-horizontal lines in frames ``pick``
+    for :func:`image_lines_angle`, and whether any padding was masked."""
+    angles, weights, padded = [], [], False
     for i in pick:
         img = frames.get(i)
         if img is None:
@@ -518,7 +535,10 @@ def image_lines_angle(frames, track) -> float | None:
         h, w = gray.shape
         edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 50, 150)
         edges[: h // 2] = 0
-        edges[padding_mask(gray)] = 0
+        if mask_padding:
+            pad = padding_mask(gray)
+            padded |= bool(pad[h // 2:].any())
+            edges[pad] = 0
         box = _runner_box(track.image_xy(i), 1.0, (h, w))
         if box is not None:
             edges[box[1]:box[3], box[0]:box[2]] = 0
@@ -534,11 +554,7 @@ def image_lines_angle(frames, track) -> float | None:
             if abs(ang) <= HOUGH_MAX_TILT:
                 angles.append(ang - rel)
                 weights.append(math.hypot(x1 - x0, y1 - y0))
-    if len(angles) < 2:
-        return None
-    o = np.argsort(angles)
-    cw = np.cumsum(np.array(weights)[o])
-    return float(np.array(angles)[o][np.searchsorted(cw, cw[-1] / 2)])
+    return (angles, weights), padded
 
 
 MIN_FLOOR_POINTS = 12

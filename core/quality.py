@@ -87,7 +87,7 @@ def runner_height_fraction(track: Track) -> float:
     y = track.image_xy()[det][:, :, 1]
     y = y[np.isfinite(y).any(axis=1)]  # frames a lost camera could not place: no size
     if not len(y):
-        return 0.0
+        return float("nan")  # not known (not small): the size check says so
     return float(np.nanmedian(np.nanmax(y, axis=1) - np.nanmin(y, axis=1)) / track.height)
 
 
@@ -169,12 +169,17 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         add("whole_body", "Whole body in view", body >= 0.7, "warn",
             f"Head to feet were fully in view in {body:.0%} of frames.", back_off, body)
     size = runner_height_fraction(track)
-    add("size", "Runner large enough", size >= SIZE_NOTE, "warn" if size < SIZE_WARN else "info",
-        f"The runner fills {size:.0%} of the frame height" + (
-            ": small landmarks make every angle and distance noisier." if size < SIZE_NOTE
-            else "."),
-        "Move the camera closer, or zoom in before you start (the runner should fill half to "
-        "three quarters of the height, head and feet still in the picture).", size)
+    if not np.isfinite(size):  # no frame the runner could be placed in (a lost camera)
+        add("size", "Runner large enough", True, "info",
+            "The runner's size in the picture could not be measured.", "", None)
+    else:
+        add("size", "Runner large enough", size >= SIZE_NOTE,
+            "warn" if size < SIZE_WARN else "info",
+            f"The runner fills {size:.0%} of the frame height" + (
+                ": small landmarks make every angle and distance noisier." if size < SIZE_NOTE
+                else "."),
+            "Move the camera closer, or zoom in before you start (the runner should fill half "
+            "to three quarters of the height, head and feet still in the picture).", size)
     tilt = camera_tilt_deg(track, view.view)
     tip = ("Level the phone before you film (most camera apps show a level or grid lines); "
            "on a tripod, check the horizon or the treadmill's edge is straight in the picture.")

@@ -70,6 +70,7 @@ def test_upload_report_share_delete(server, browser):
     # the home page by its own name (a bookmark, a typed URL): the page, no "Page not found"
     page.goto(f"{server}/analyze")
     expect(page.get_by_role("heading", name="Check your running form", exact=True)).to_be_visible()
+    page.wait_for_url(re.compile(r"/$"))  # sent home, where the dialog used to open first
     wait_idle(page)
     expect(page.get_by_text("Page not found")).to_have_count(0)
 

@@ -129,61 +129,18 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
             f"--use-file-for-fake-audio-capture={wav}"])
         page = browser.new_page(viewport=DESKTOP)
         try:
-            page.goto(f"{url}/live")
-            page.get_by_role("heading", name="Live treadmill check").wait_for(timeout=60_000)
-            wait_idle(page)
-            toggle = page.get_by_text("Listen to my landings (uses the microphone)")
-            # open the settings as a runner would; a click landing while the page is still
-            # being drawn can leave them shut (seen once under load): click again if so
-            settings = page.locator("details", has_text="Camera settings and your height")
-            for _ in range(3):
-                if not settings.evaluate("d => d.open"):
-                    page.get_by_text("Camera settings and your height").click()
+            for attempt in (1, 2):
+                _meter_then_record(page, url, PlaywrightError)
                 try:
-                    toggle.wait_for(timeout=10_000)
+                    _check_landing_sound_card(page)
                     break
-                except PlaywrightError:
-                    page.screenshot(path=str(ARTIFACTS / "live-sound-settings-retry.png"))
-            toggle.wait_for(timeout=10_000)
-            toggle.click()
-            page.wait_for_function("() => [...document.querySelectorAll('input')].some("
-                                   "i => i.type === 'checkbox' && i.checked)", timeout=30_000)
-            wait_idle(page)
-            page.wait_for_timeout(3000)  # the camera box takes the microphone setting
-            start_camera(page)
-            page.wait_for_timeout(8000)
-            page.screenshot(path=str(ARTIFACTS / "live-sound-started.png"))
-            seen: list[tuple[str, str]] = []
-            deadline = time.monotonic() + METER_WAIT_S
-            while time.monotonic() < deadline:
-                # read in one go: the panel is redrawn every second, so a locator found by
-                # count() may be gone by the time its text is asked for
-                shown = page.evaluate(READ_METER_JS)
-                if shown:
-                    seen.append(tuple(shown))
-                    if "left foot" in shown[0]:
-                        break
-                page.wait_for_timeout(1000)
-            page.screenshot(path=str(ARTIFACTS / "live-sound.png"))
-            assert seen and "Quieter on the left foot" in seen[-1][0], seen[-8:]
-            text = seen[-1][1]  # the meter shown with that cue
-            assert "Left" in text and "Right" in text and "dB" in text, text
-
-            page.get_by_role("combobox", name="Length").click()
-            page.get_by_role("option", name="15 s").click()
-            page.wait_for_timeout(1200)
-            page.get_by_role("button", name="Record in 5 s").click()
-            link = page.get_by_role("link", name="Open the report")
-            error = page.locator('[data-testid="stAlertContentError"]')
-            link.or_(error).first.wait_for(timeout=300_000)
-            assert error.count() == 0, error.first.inner_text()
-            link.click()
-            page.get_by_role("heading", name="Your running form", exact=True).wait_for(
-                timeout=60_000)
-            try:
-                _check_landing_sound_card(page)
-            except Exception as e:  # what the recording became, in the failure's message
-                raise AssertionError(f"{e}\n{stored_reports(data)}") from e
+                except Exception as e:  # what the recording became, in the failure's message
+                    fps = _newest_fps(data)
+                    if attempt == 1 and fps is not None and fps < LOW_DELIVERY_FPS:
+                        print(f"recording delivered at {fps:.1f} fps: recorded again\n"
+                              + stored_reports(data))
+                        continue
+                    raise AssertionError(f"{e}\n{stored_reports(data)}") from e
             page.get_by_role("tab", name="Landing sound").click()
             page.wait_for_function(SOUND_TAB_CHARTS_DRAWN, timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "live-sound-report.png"), full_page=True)
@@ -192,6 +149,89 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
             raise
         finally:
             browser.close()
+
+
+# Chromium's file camera is meant to deliver 15 frames a second; on this 2-core machine it
+# sometimes delivers 10-11.5 (a CI run: 11.4, with the report's landing-sound card missing).
+# At that rate the engine's cleaning drops a hundred-odd points as outliers (its median gate
+# spans 5 frames, half a second there, most of a stride), the legs swap and the stride fit
+# finds no rhythm: a limit of the engine at ~10 fps, noted in README. The test is about the
+# landing sound at the rate it streams, so a recording delivered under this rate is made once
+# more (printed), never passed.
+LOW_DELIVERY_FPS = 12.5
+
+
+def _newest_fps(data: Path) -> float | None:
+    """The newest stored report's measured frame rate (None: no report)."""
+    import sqlite3
+
+    db = data / "formcheck.db"
+    if not db.is_file():
+        return None
+    with sqlite3.connect(db) as con:
+        rows = [json.loads(t) for (t,) in con.execute("SELECT report_json FROM reports")]
+    if not rows:
+        return None
+    newest = max(rows, key=lambda r: r.get("created", ""))
+    return newest.get("source", {}).get("fps_measured")
+
+
+def _meter_then_record(page, url: str, PlaywrightError) -> None:
+    """Open Live, switch the microphone on, start the camera, see the meter name the left
+    foot, record 15 s and open its report."""
+    page.goto(f"{url}/live")
+    page.get_by_role("heading", name="Live treadmill check").wait_for(timeout=60_000)
+    wait_idle(page)
+    toggle = page.get_by_text("Listen to my landings (uses the microphone)")
+    # open the settings as a runner would; a click landing while the page is still
+    # being drawn can leave them shut (seen once under load): click again if so
+    settings = page.locator("details", has_text="Camera settings and your height")
+    for _ in range(3):
+        if not settings.evaluate("d => d.open"):
+            page.get_by_text("Camera settings and your height").click()
+        try:
+            toggle.wait_for(timeout=10_000)
+            break
+        except PlaywrightError:
+            page.screenshot(path=str(ARTIFACTS / "live-sound-settings-retry.png"))
+    toggle.wait_for(timeout=10_000)
+    checked = "() => [...document.querySelectorAll('input')].some(" \
+              "i => i.type === 'checkbox' && i.checked)"
+    if not page.evaluate(checked):  # a second recording finds it still on
+        toggle.click()
+    page.wait_for_function(checked, timeout=30_000)
+    wait_idle(page)
+    page.wait_for_timeout(3000)  # the camera box takes the microphone setting
+    start_camera(page)
+    page.wait_for_timeout(8000)
+    page.screenshot(path=str(ARTIFACTS / "live-sound-started.png"))
+    seen: list[tuple[str, str]] = []
+    deadline = time.monotonic() + METER_WAIT_S
+    while time.monotonic() < deadline:
+        # read in one go: the panel is redrawn every second, so a locator found by
+        # count() may be gone by the time its text is asked for
+        shown = page.evaluate(READ_METER_JS)
+        if shown:
+            seen.append(tuple(shown))
+            if "left foot" in shown[0]:
+                break
+        page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "live-sound.png"))
+    assert seen and "Quieter on the left foot" in seen[-1][0], seen[-8:]
+    text = seen[-1][1]  # the meter shown with that cue
+    assert "Left" in text and "Right" in text and "dB" in text, text
+
+    page.get_by_role("combobox", name="Length").click()
+    page.get_by_role("option", name="15 s").click()
+    page.wait_for_timeout(1200)
+    page.get_by_role("button", name="Record in 5 s").click()
+    link = page.get_by_role("link", name="Open the report")
+    error = page.locator('[data-testid="stAlertContentError"]')
+    link.or_(error).first.wait_for(timeout=300_000)
+    assert error.count() == 0, error.first.inner_text()
+    link.click()
+    page.get_by_role("heading", name="Your running form", exact=True).wait_for(
+        timeout=60_000)
 
 
 @pytest.fixture(scope="module")

@@ -338,3 +338,24 @@ def test_black_padding_edge_is_not_a_floor_line():
     fs = FrameStore(1)
     fs.add(0, img)
     assert camera.image_lines_angle(fs, tr) == pytest.approx(-2.5, abs=0.3)
+
+
+def test_dark_belt_reaching_the_frame_edge_still_gives_its_floor_line():
+    """A black belt crushed to black by a dark exposure touches the frame's edge like padding;
+    with no other line left outside it, its edge is read as before the padding was masked
+    (-2.5 deg here), not lost."""
+    from core.admission import FrameStore
+
+    h, w = 540, 960
+    img = np.full((h, w, 3), 120, np.uint8)
+    right = 440 + w * math.tan(math.radians(-2.5))  # the belt's top edge, -2.5 deg
+    belt = np.array([[0, 440], [w, right], [w, h], [0, h]], np.float64)
+    cv2.fillPoly(img, [np.round(belt * 16).astype(np.int32)], (0, 0, 0), cv2.LINE_AA, 4)
+    gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    assert camera.padding_mask(gray)[-1].all()  # it does read as padding
+    tr = Track(np.zeros(2), np.full((2, N_LANDMARKS, 2), np.nan), np.zeros((2, N_LANDMARKS)),
+               np.zeros(2, bool), w, h)
+    fs = FrameStore(2)  # two frames: the one edge is a line in each
+    fs.add(0, img)
+    fs.add(1, img)
+    assert camera.image_lines_angle(fs, tr) == pytest.approx(-2.5, abs=0.3)

@@ -195,12 +195,15 @@ KNOWN_LIMITS: list[str] = [
     "sound too, and names its foot by the stride's phase at the picture's own contacts, "
     "less how far the sound lags them. The live meter does the same with the contacts of "
     "its last few seconds whenever it analyses 8 or more frames a second, so a Bluetooth "
-    "headset or a laptop's microphone 0.1-0.2 s behind the camera still names the right "
-    "foot: on our model runner at 178 steps per minute and 15 frames a second, both read "
-    "an 8 dB difference within 0.5 dB with the sound up to 0.14 s early or late; nearer "
-    "half a step (0.17 s) a landing could be either foot's and they say the camera and "
-    "microphone are out of step. With fewer frames the meter names the foot ahead as the "
-    "sound is heard, which is right only for sound early or less than about 50 ms late.",
+    "headset or a laptop's microphone up to about 0.14 s behind the camera still names the "
+    "right foot: on our model runner at 178 steps per minute and 15 frames a second, both "
+    "read an 8 dB difference within 0.5 dB with the sound up to 0.14 s early or late; "
+    "nearer half a step (0.17 s) a landing could be either foot's and they say the camera "
+    "and microphone are out of step. Sound and picture can only be lined up to within a "
+    "step, since both feet land: sound about 0.2-0.5 s late (about a whole step) looks like "
+    "sound nearly in step, and then the feet are swapped. With fewer frames the meter names "
+    "the foot ahead as the sound is heard, which is right only for sound early or less than "
+    "about 50 ms late.",
     "**Clothing and hair** move the landmarks a little (loose shorts at the hips, hair or hats "
     "at the ears).",
 ]

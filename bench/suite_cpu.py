@@ -17,7 +17,9 @@ with ``bench/suite_cpu_plugin.py`` loaded, and samples the machine's busy cores
 
 Run it on a quiet machine: the point is the ratio of the phase's CPU to what the cores can
 give, not the seconds themselves. The section ``## Tried`` of an existing ``--out`` file is
-kept (hand-written notes on what was measured and not adopted).
+kept (hand-written notes on what was measured and not adopted). For the split of one
+module's CPU by process kind (Chromium, Streamlit, job worker, pose helpers) see
+``tests/cpu_by_process.py``.
 """
 from __future__ import annotations
 
@@ -43,8 +45,12 @@ SAMPLE_S = 2.0
 def _services_env(state: str) -> dict[str, str]:
     """Start the throwaway services (scripts/services.sh) and return their env lines."""
     env = dict(os.environ, FORMCHECK_SERVICES_DIR=state)
-    out = subprocess.run(["bash", "scripts/services.sh", "start"], cwd=REPO, env=env,
-                         check=True, capture_output=True, text=True).stdout
+    run = subprocess.run(["bash", "scripts/services.sh", "start"], cwd=REPO, env=env,
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(f"suite_cpu: the test services did not start (scripts/services.sh start):\n"
+                 f"{run.stderr[-2000:]}")
+    out = run.stdout
     for m in re.finditer(r"^export (\w+)=(.*)$", out, re.M):
         env[m.group(1)] = m.group(2).strip("'\"")
     return env
@@ -88,9 +94,12 @@ def main() -> None:
     summary = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
 
     rows = []
-    for line in rows_file.read_text().splitlines():
+    for line in (rows_file.read_text().splitlines() if rows_file.is_file() else []):
         w, s, e, c, node = line.split("\t")
         rows.append((w, float(s), float(e), float(c), node))
+    if not rows:
+        sys.exit(f"suite_cpu: pytest ran no test ({summary}); nothing written.\n"
+                 f"{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
     start = min(r[1] for r in rows)
     by_mod: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0, 0])
     for w, s, e, c, node in rows:
@@ -100,14 +109,15 @@ def main() -> None:
         m[2] += 1
     serial = a.n in ("0", "1")
 
-    lines = [f"# Suite CPU: where the parallel phase's time goes ({a.n} workers)", "",
+    how = "one process" if a.n == "0" else f"{a.n} workers"
+    lines = [f"# Suite CPU: where the parallel phase's time goes ({how})", "",
              f"- `pytest -n {a.n} -m \"not realtime\" {' '.join(a.pytest_args)}`: **{summary}**",
              f"- Wall {wall:.0f} s; machine CPU {cpu:.0f} s (every process: pytest workers, app "
              f"servers, job workers, pose helpers, Chromium); mean busy cores "
              f"**{cpu / wall:.2f}** of {os.cpu_count()}.",
-             "- Busy cores over the run (one figure per 30 s): " + " ".join(
+             "- Busy cores over the run (one figure per 30 s): " + (" ".join(
                  f"{(b2 - b1) / (t2 - t1):.1f}" for (t1, b1), (t2, b2)
-                 in zip(samples[::15], samples[15::15])),
+                 in zip(samples[::15], samples[15::15])) or "(the run was under 30 s)"),
              "", "## Per test module", "",
              "| module | tests | worker seconds |" + (" machine CPU s |" if serial else ""),
              "|---|---|---|" + ("---|" if serial else "")]
@@ -144,7 +154,7 @@ def main() -> None:
         kept = old[old.index("## Tried"):] if "## Tried" in old else ""
         out.write_text(text + ("\n" + kept if kept else ""))
     print(text)
-    if proc.returncode not in (0,):
+    if proc.returncode != 0:
         print(proc.stdout[-3000:], proc.stderr[-2000:], sep="\n")
     sys.exit(proc.returncode)
 

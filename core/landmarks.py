@@ -164,9 +164,34 @@ def fix_swaps(track: Track, group_left: list[int], penalty_px: float) -> tuple[T
 
 # ----------------------------------------------------------------------------- outliers, gaps
 OUTLIER_WINDOW_S = 0.2  # the outlier gate compares each point with its median over 0.2 s
-OUTLIER_MIN_WINDOW = 5  # ... and over at least five frames
+# ... and over at least three frames (a median of three still drops a one-frame jump). With
+# five, a 10-12 fps clip (a laptop webcam in dim light, a loaded browser) had its median
+# taken over 0.4-0.5 s, more than a step, and dropped 84-204 true points of swinging feet
+# and hands on a rendered runner (none at 30 fps); unchanged at 18 fps and up.
+OUTLIER_MIN_WINDOW = 3
 OUTLIER_LEG_FRAC = 0.25  # a point more than a quarter leg length off that median is dropped
-SWAP_PENALTY_LEG_FRAC = 0.15  # swap pass: cost of calling a frame swapped, in leg lengths
+SWAP_PENALTY_LEG_FRAC = 0.15  # swap pass: cost of calling a frame swapped, in leg lengths ...
+SWAP_PENALTY_FPS = 30.0  # ... at 30 fps and up; below, times (30 / fps) ** 2 (swap_penalty_px)
+
+
+def swap_penalty_px(leg_px: float, fps: float) -> float:
+    """The swap pass's cost of calling a frame swapped: :data:`SWAP_PENALTY_LEG_FRAC` of the
+    leg at :data:`SWAP_PENALTY_FPS` and up, times the square of how much longer a frame
+    interval is below it.
+
+    The pass weighs that cost against the points' travel from frame to frame. At 10-15 fps
+    (a laptop webcam in dim light, a loaded browser) a runner's hands move a third of a
+    stride between frames and the left hand of one frame can land nearer the right hand of
+    the next than its own: the fixed cost called 26-32 of 121 true frames swapped on a
+    rendered runner at 10-12 fps (15-50 of 80-120 on exact-truth tracks) and the arm swing
+    read 21-25 deg for 40. Growing the cost with the interval alone still called 1-12
+    exact frames swapped at 10-15 fps and, given one-frame swaps to repair, swapped 1-6 true
+    frames beside them; with its square none were called and every one-frame swap at 12-20
+    fps was repaired exactly (tests/test_metrics_synthetic.py). Unchanged at 30 fps and up (a
+    29.97 fps clip's cost grows 0.2 %).
+    """
+    slow = SWAP_PENALTY_FPS / fps if np.isfinite(fps) and fps > 0 else 1.0
+    return SWAP_PENALTY_LEG_FRAC * leg_px * max(1.0, slow) ** 2
 
 
 def reject_outliers(xy: np.ndarray, scale_px: float, win: int,
@@ -192,8 +217,9 @@ def clean(raw: Track, cutoff_hz: float = CUTOFF_HZ, max_gap_s: float = MAX_GAP_S
     leg = raw.leg_length_px()
     if not np.isfinite(leg) or leg <= 0:
         return raw
-    tr, n_leg = fix_swaps(raw, LEG_GROUP, penalty_px=SWAP_PENALTY_LEG_FRAC * leg)
-    tr, n_arm = fix_swaps(tr, ARM_GROUP, penalty_px=SWAP_PENALTY_LEG_FRAC * leg)
+    penalty = swap_penalty_px(leg, raw.fps)
+    tr, n_leg = fix_swaps(raw, LEG_GROUP, penalty_px=penalty)
+    tr, n_arm = fix_swaps(tr, ARM_GROUP, penalty_px=penalty)
     win = max(OUTLIER_MIN_WINDOW, int(round(tr.fps * OUTLIER_WINDOW_S)) | 1)
     xy, n_out = reject_outliers(tr.xy, leg, win)
     xy = fill_gaps(tr.t, xy, max_gap_s)

@@ -74,7 +74,8 @@ class Metric:
     the good band, ``"high"``: above it, ``"any"``); a metric that is part of a composite
     pattern in :mod:`core.findings` lists the composite's keys here too. ``draw(img, xy, fwd,
     text, limb)`` draws the measurement on the evidence frame (True when drawn).
-    ``timing``: built on the exact contact frame, held back below ``MIN_TIMING_FPS``.
+    ``timing``: built on the exact contact or toe-off frame (or the stance between them),
+    held back below ``MIN_TIMING_FPS``.
     ``stride_chart``: rank in the per-stride chart's picker (None: not offered there).
     ``doc_row``: the metric's row name in ``shared/spec/METRICS.md``.
     """

@@ -78,5 +78,5 @@ METRICS = (
            channels=(Channel("knee_flex_L", "deg", _knee("l")),
                      Channel("knee_flex_R", "deg", _knee("r"))),
            draw=draw.leg, advice={"low": "stiff_stance", "high": "deep_knee"}, stride_chart=6,
-           doc_row="knee flexion, midstance"),
+           timing=True, doc_row="knee flexion, midstance"),
 )

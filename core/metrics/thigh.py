@@ -42,7 +42,7 @@ METRICS = (
         "hip_extension", "Thigh angle behind vertical at toe-off.",
         base="medium" if ctx.fps >= TIMING_FPS else "low"),
         hip_ext_stride, column="hip_ext_to_deg", draw=draw.leg,
-        advice={"low": "weak_push_off"}, doc_row="hip extension at TO"),
+        advice={"low": "weak_push_off"}, timing=True, doc_row="hip extension at TO"),
     Metric(KNEE_DRIVE, lambda ctx: ctx.stride_median(
         "knee_drive", "Highest forward thigh angle in swing.", base="medium"),
         knee_drive_stride, column="knee_drive_deg",

@@ -75,3 +75,4 @@ def test_evidence_text_reads_at_phone_width(w, h):
     assert bar.shape[0] * shown >= 2 * 14  # wrapped onto two lines or more, each readable
     white = np.flatnonzero((bar > 200).all(axis=2).any(axis=0))
     assert white[-1] < w - 4  # no text runs off the right edge
+

@@ -457,8 +457,10 @@ def chart_section(op: Opened) -> None:
             st.caption("Not enough foot contacts to chart the cadence.")
         else:
             st.altair_chart(chart, width="stretch")
-            st.caption("Steps per minute from one landing to the next, smoothed over three "
-                       "steps. Green: the good range; dotted: your median.")
+            st.caption("Steps per minute over each two strides (four landings). Shaded: how "
+                       "far one frame of timing at either end moves it, so a wiggle inside the "
+                       "shade is the camera's frame rate, not you. Green: the good range; "
+                       "dotted: your median.")
 
 
 def _sound_charts(r: dict) -> None:

@@ -1,0 +1,33 @@
+"""The cadence chart's values (ui/charts.py) on report dicts with known contacts: no engine
+run, so these are in the quick loop."""
+from __future__ import annotations
+
+from ui import charts
+
+
+def test_cadence_chart_reads_two_strides_and_shades_one_frame():
+    """A steady 170 steps/min runner with a 4 % left/right step-time difference, contacts
+    found on 30 fps frames: single steps swing by over 10 steps/min (frame rounding and the
+    feet's difference), the chart's two-stride values stay within 3 of 170 and their shaded
+    one-frame band holds 170."""
+    step, fps = 60.0 / 170.0, 30.0
+    t, ics = 0.0, []
+    for i in range(36):
+        ics.append({"t": round(t * fps) / fps, "foot": "left" if i % 2 else "right"})
+        t += step * (1.02 if i % 2 else 0.98)
+    report = {"events": {"initial_contacts": ics}, "source": {"fps_measured": fps},
+              "metrics": [{"id": "cadence", "value": 170.0, "display": "170 steps/min"}]}
+    single = [60.0 / (b["t"] - a["t"]) for a, b in zip(ics, ics[1:])]
+    assert max(single) - min(single) > 10
+    pts = charts.cadence_points(report)
+    assert len(pts) == len(ics) - charts.CADENCE_WINDOW_STEPS
+    assert (pts["cadence"] - 170.0).abs().max() < 3.0
+    assert ((pts["lo"] <= 170.0) & (pts["hi"] >= 170.0)).all()
+    assert (pts["lo"] < pts["cadence"]).all() and (pts["hi"] > pts["cadence"]).all()
+    assert charts.cadence_chart(report) is not None
+
+
+def test_cadence_chart_leaves_out_a_pause():
+    ics = [{"t": x} for x in (0.0, 0.35, 0.7, 1.05, 1.4, 1.75, 4.0, 4.35, 4.7, 5.05, 5.4)]
+    pts = charts.cadence_points({"events": {"initial_contacts": ics}})
+    assert list(pts["t"]) == [0.7, 1.05, 4.7]  # no run spans the 2.25 s pause

@@ -12,6 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from core.metrics.base import SIDE_VIS_MIN
 from core.spec import BY_ID
 
 from .format import band as band_text
@@ -137,29 +138,50 @@ def stride_title(column: str) -> str:
     return spec.label if spec else column.replace("_", " ")
 
 
+def poorly_seen_feet(report: dict, metric_id: str | None) -> set[str]:
+    """``{"L"}``, ``{"R"}``...: the legs the metric's card calls partly hidden (their pose
+    visibility under :data:`SIDE_VIS_MIN`, ``extra.side_visibility``; in side view the far
+    leg), whose own values the card does not show."""
+    m = next((m for m in report.get("metrics") or [] if m.get("id") == metric_id), None)
+    vis = ((m or {}).get("extra") or {}).get("side_visibility") or {}
+    return {f for f, v in vis.items() if v is not None and v < SIDE_VIS_MIN}
+
+
 def stride_chart(report: dict, column: str) -> alt.Chart | None:
-    """One per-stride column, left vs right, with the metric's good band."""
+    """One per-stride column, left vs right, with the metric's good band; a leg the card
+    calls partly hidden (:func:`poorly_seen_feet`) is drawn pale and named so."""
     rows = [r for r in report.get("strides") or [] if r.get(column) is not None]
     if not rows:
         return None
     metric_id = STRIDE_COLUMNS.get(column)
     spec = BY_ID.get(metric_id or "")
     unit = spec.unit if spec else ""
+    weak = poorly_seen_feet(report, metric_id)
+
+    def series(foot) -> str:
+        name = SIDE_NAMES.get(foot, "?")
+        return f"{name} (partly hidden)" if foot in weak else name
+
     df = pd.DataFrame([{"t": r.get("t"), "stride": r.get("stride"), "value": r[column],
-                        "series": SIDE_NAMES.get(r.get("foot"), "?")} for r in rows])
+                        "series": series(r.get("foot"))} for r in rows])
     title = stride_title(column)
-    names = [n for n in ("Left", "Right") if n in set(df["series"])]
+    names = [series(f) for f in ("L", "R") if series(f) in set(df["series"])]
+    colors = [SIDE_COLORS[n.split(" ")[0]] for n in names]
     points = alt.Chart(df).mark_line(point=alt.OverlayMarkDef(size=45), strokeWidth=1.5).encode(
         x=alt.X("t:Q", title="Time of landing (s)"),
         y=alt.Y("value:Q", title=_unit_title(unit).capitalize(), scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", title=None,
-                        scale=alt.Scale(domain=names, range=[SIDE_COLORS[n] for n in names]),
+                        scale=alt.Scale(domain=names, range=colors),
                         legend=alt.Legend(orient="top")),
+        opacity=alt.Opacity("series:N", legend=None, scale=alt.Scale(
+            domain=names, range=[0.3 if "hidden" in n else 1.0 for n in names])),
         tooltip=[alt.Tooltip("series:N", title="Foot"),
                  alt.Tooltip("t:Q", title="Landing at (s)", format=".2f"),
                  alt.Tooltip("value:Q", title=title, format=".1f")])
     layers = _band_layers(metric_id, "good") + [points]
-    return alt.layer(*layers).properties(height=HEIGHT - 40, title=title)
+    # Streamlit fits the whole chart (title, legend, axis) into the height: at HEIGHT - 40
+    # the plot itself was ~50 px tall (fresh-eyes review)
+    return alt.layer(*layers).properties(height=HEIGHT + 60, title=title)
 
 
 CADENCE_WINDOW_STEPS = 4  # the chart's cadence is read over two strides (both feet)

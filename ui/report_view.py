@@ -450,7 +450,9 @@ def chart_section(op: Opened) -> None:
             if chart is not None:
                 st.altair_chart(chart, width="stretch")
         if cols:
-            st.caption("One dot per landing, left and right foot. Green: the good band.")
+            st.caption("One dot per landing, left and right foot. Green: the good band. A "
+                       "pale line is a leg the camera sees only partly (in side view the far "
+                       "leg): its values are less reliable and its card does not show them.")
     with t_cad:
         chart = charts.cadence_chart(r)
         if chart is None:

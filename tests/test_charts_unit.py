@@ -1,5 +1,5 @@
-"""The cadence chart's values (ui/charts.py) on report dicts with known contacts: no engine
-run, so these are in the quick loop."""
+"""Chart data of ui/charts.py on report dicts with known values (no engine run, so these are
+in the quick loop): the cadence over two strides, the far leg drawn pale."""
 from __future__ import annotations
 
 from ui import charts
@@ -31,3 +31,20 @@ def test_cadence_chart_leaves_out_a_pause():
     ics = [{"t": x} for x in (0.0, 0.35, 0.7, 1.05, 1.4, 1.75, 4.0, 4.35, 4.7, 5.05, 5.4)]
     pts = charts.cadence_points({"events": {"initial_contacts": ics}})
     assert list(pts["t"]) == [0.7, 1.05, 4.7]  # no run spans the 2.25 s pause
+
+
+def test_stride_chart_draws_the_partly_hidden_leg_pale_and_names_it():
+    strides = [{"t": 0.35 * i, "stride": i // 2, "foot": "L" if i % 2 else "R",
+                "overstride_pct_leg": 5.0 + i % 2} for i in range(12)]
+    metric = {"id": "overstride", "value": 5.5,
+              "extra": {"side_visibility": {"L": 0.98, "R": 0.81}}}
+    report = {"strides": strides, "metrics": [metric]}
+    assert charts.poorly_seen_feet(report, "overstride") == {"R"}
+    layer = charts.stride_chart(report, "overstride_pct_leg").to_dict()["layer"][-1]
+    enc = layer["encoding"]
+    assert enc["color"]["scale"]["domain"] == ["Left", "Right (partly hidden)"]
+    assert enc["opacity"]["scale"]["range"] == [1.0, 0.3]
+    metric["extra"] = {}  # both legs seen well: both drawn alike
+    enc = charts.stride_chart(report, "overstride_pct_leg").to_dict()["layer"][-1]["encoding"]
+    assert enc["color"]["scale"]["domain"] == ["Left", "Right"]
+    assert enc["opacity"]["scale"]["range"] == [1.0, 1.0]

@@ -48,3 +48,22 @@ def test_stride_chart_draws_the_partly_hidden_leg_pale_and_names_it():
     enc = charts.stride_chart(report, "overstride_pct_leg").to_dict()["layer"][-1]["encoding"]
     assert enc["color"]["scale"]["domain"] == ["Left", "Right"]
     assert enc["opacity"]["scale"]["range"] == [1.0, 1.0]
+
+
+def test_card_shows_a_length_once_in_the_runners_unit():
+    from ui.format import card_value
+
+    m = {"display": "-4 % of leg length (-4 cm)", "value_cm": -3.8}
+    assert card_value(m, "cm") == ("-4 % of leg length", "≈ -4 cm")
+    assert card_value(m, "in") == ("-4 % of leg length", "≈ -1.5 in")
+    assert card_value({"display": "7°"}, "cm") == ("7°", None)
+
+
+def test_every_negative_note_belongs_to_a_metric_whose_good_values_reach_below_zero():
+    from core.spec import BY_ID
+    from ui.text import NEGATIVE_MEANS
+
+    for mid, note in NEGATIVE_MEANS.items():
+        spec = BY_ID[mid]
+        assert note.startswith("Below zero")
+        assert spec.good_lo is None or spec.good_lo < 0 or spec.signed, mid

@@ -19,7 +19,8 @@ from core.session import FRAME_STRIDE
 from core.store import ReportStore, StoredReport, StoreError
 
 from . import charts, text
-from .format import band, left_right, length, megabytes, metric_label, number, seconds, sides, when
+from .format import (band, card_value, left_right, megabytes, metric_label, number, seconds,
+                     sides, when)
 from .theme import card_key, confidence_md, esc, score_html, status_badge, status_md
 
 
@@ -357,12 +358,15 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
     unit = m.get("unit") or (spec.unit if spec else "")
     with st.container(border=True, key=card_key(status, "m-" + m.get("id", ""))):
         st.markdown(f"**{esc(m.get('label', ''))}** {status_md(status)}")
-        display = m.get("display", "")
+        display, dist = card_value(m, length_unit)
         size = " fc-value-long" if len(display) > 22 else ""
         st.markdown(f'<div class="fc-value{size} fc-{html.escape(status)}">{html.escape(display)}</div>',
                     unsafe_allow_html=True)
-        if m.get("value_cm") is not None:
-            st.caption("≈ " + length(m["value_cm"], length_unit))
+        if dist:
+            st.caption(dist)
+        shown = spec.shown(m.get("value")) if spec else None
+        if shown is not None and shown < 0 and m.get("id") in text.NEGATIVE_MEANS:
+            st.caption(text.NEGATIVE_MEANS[m["id"]])
         bands = []
         if m.get("band_good"):
             bands.append(f"Good: {band(m['band_good'], unit)}")

@@ -219,3 +219,14 @@ KNOWN_LIMITS: list[str] = [
 
 NOT_FOUND = ("This report could not be found. The link may be incomplete, the report may "
              "have been deleted or it may have expired.")
+
+
+# What a value below zero means, for the measures whose good values reach below zero: shown
+# under a negative value so "-4°" is not a puzzle.
+NEGATIVE_MEANS = {
+    "overstride": "Below zero: the foot lands behind the hips.",
+    "shank_angle_ic": "Below zero: the ankle lands behind the knee.",
+    "waist_lean": "Below zero: your trunk is more upright than the line from ankle to shoulders.",
+    "hips_behind": "Below zero: the hips are ahead of the line from ankle to shoulders.",
+    "hip_extension": "Below zero: the thigh is still ahead of vertical as the foot leaves.",
+}

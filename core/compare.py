@@ -84,13 +84,13 @@ def band_distance(spec: MetricSpec, value: float | None) -> float | None:
 
 
 def _where(spec: MetricSpec, value: float) -> str:
-    """Where ``value`` (as shown) lies against the good band: "in the good range",
-    "2 deg under it", "1 deg over it"."""
+    """Where ``value`` (as shown) lies against the good band: "in", "2 deg under",
+    "1 deg over" (the good range)."""
     v, d = spec.shown(value), band_distance(spec, value)
     if not d:
-        return "in the good range"
+        return "in"
     side = "under" if spec.good_lo is not None and v < spec.good_lo else "over"
-    return f"{d:.{max(spec.digits, 0)}f} {spec.unit} {side} the good range".replace("  ", " ")
+    return f"{d:.{max(spec.digits, 0)}f} {spec.unit} {side}".replace("  ", " ")
 
 
 def noise(spec_unit: str, a: dict | None, b: dict | None) -> float:
@@ -153,8 +153,7 @@ def _metric_row(spec: MetricSpec, a: dict | None, b: dict | None) -> Row:
     elif abs(gain) <= nz:  # a real change that brought it no closer to the band, nor further
         row.word = CHANGED
         row.note = ("both in the good range" if da == 0 and db == 0 else
-                    f"{_where(spec, va)} before, {_where(spec, vb)} after: a change larger than "
-                    f"the {noise_text}, no closer to the good range")
+                    f"{_where(spec, va)} to {_where(spec, vb)} the good range")
     elif gain > 0:
         row.word = BETTER
         row.note = "into the good range" if db == 0 else "closer to the good range"

@@ -80,7 +80,7 @@ def test_a_change_larger_than_the_noise_is_never_same():
     r = cmp.row(cmp.compare(before, after), "knee_flexion_ic")
     assert r["delta"] == 18 and r["noise"] < 18
     assert r["word"] == "changed" and "within noise" not in r["note"]
-    assert "2 deg under the good range before, 1 deg over the good range after" in r["note"]
+    assert r["note"] == "2 deg under to 1 deg over the good range"
     # over many values and spreads: "same" exactly when the change is within the noise, and
     # "better" / "worse" only for a change larger than the noise
     for spec_id, values in (("knee_flexion_ic", (3, 8, 10.4, 17, 25, 26, 40)),

@@ -10,14 +10,17 @@ Contract:
 The plain word of each row (``better`` / ``worse`` / ``same``) is judged **against the good
 band and the metric's own spread**:
 
-* distance outside the good band before and after (0 inside; values as shown, rounded by
-  :meth:`core.spec.MetricSpec.shown`); the change counts only when that distance moved by
-  more than the noise;
+* the change is the difference of the two values as shown (each rounded by
+  :meth:`core.spec.MetricSpec.shown`, the one rounding); a change within the noise is
+  ``same``, and a change larger than the noise never is;
+* a change larger than the noise is ``better`` / ``worse`` when the distance outside the good
+  band (0 inside; values as shown) shrank / grew by more than the noise too, else ``changed``
+  (both in the good range, or as far outside it as before: 8 deg under a 10-25 deg band
+  to 26 deg over it);
 * noise = the larger of a per-unit floor (about what the pose model and one frame of timing
   move a value by) and twice the standard error of the difference, from each report's
   spread (interquartile range over strides, sd ~ IQR / 1.349) and its number of strides n;
-* inside the band on both sides a change is ``same`` ("both in the good range"); for
-  metrics without numeric bands (foot strike, arm swing) the status is compared; metrics
+* for metrics without numeric bands (foot strike, arm swing) the status is compared; metrics
   shown for information only get no word.
 
 Left/right differences: lower is better, judged against the "worth a look" limit of
@@ -33,7 +36,7 @@ from typing import Any
 from .spec import (AREA_LABELS, ASYMMETRY_WATCH_DIFF, ASYMMETRY_WATCH_PCT, BY_ID, METRICS,
                    MetricSpec)
 
-BETTER, WORSE, SAME = "better", "worse", "same"
+BETTER, WORSE, SAME, CHANGED = "better", "worse", "same", "changed"
 # smallest change that is more than measuring noise, per unit (one frame of timing at 60 fps
 # is ~17 ms; the pose model's points wobble by a degree or a per cent of leg length)
 NOISE_FLOOR = {"steps/min": 2.0, "deg": 2.0, "% leg": 2.0, "ms": 15.0, "%": 3.0, "cm": 2.0}
@@ -57,7 +60,7 @@ class Row:
     noise: float | None  # the change that still counts as noise
     before_status: str
     after_status: str
-    word: str  # better | worse | same | "" (not judged / not in both)
+    word: str  # better | worse | same | changed | "" (not judged / not in both)
     note: str  # why: "into the good range", "within noise (+-3)", ...
     band: str
 
@@ -78,6 +81,16 @@ def band_distance(spec: MetricSpec, value: float | None) -> float | None:
     if spec.good_hi is not None and v > spec.good_hi:
         return v - spec.good_hi
     return 0.0
+
+
+def _where(spec: MetricSpec, value: float) -> str:
+    """Where ``value`` (as shown) lies against the good band: "in", "2 deg under",
+    "1 deg over" (the good range)."""
+    v, d = spec.shown(value), band_distance(spec, value)
+    if not d:
+        return "in"
+    side = "under" if spec.good_lo is not None and v < spec.good_lo else "over"
+    return f"{d:.{max(spec.digits, 0)}f} {spec.unit} {side}".replace("  ", " ")
 
 
 def noise(spec_unit: str, a: dict | None, b: dict | None) -> float:
@@ -104,7 +117,9 @@ def _metric_row(spec: MetricSpec, a: dict | None, b: dict | None) -> Row:
     va, vb = _num((a or {}).get("value")), _num((b or {}).get("value"))
     sa = (a or {}).get("status") or "-"
     sb = (b or {}).get("status") or "-"
-    delta = (spec.shown(vb - va) if spec.kind != "custom" else None) if None not in (va, vb) else None
+    # the change between the values as shown (27 -> 36 is +9, whatever the raw values were)
+    delta = (spec.shown(spec.shown(vb) - spec.shown(va)) if spec.kind != "custom" else None
+             ) if None not in (va, vb) else None
     row = Row(spec.id, spec.label, spec.area, spec.unit, va, vb, _fmt(spec, a), _fmt(spec, b),
               delta, None, sa, sb, "", "", spec.good)
     if a is None or b is None:
@@ -130,12 +145,15 @@ def _metric_row(spec: MetricSpec, a: dict | None, b: dict | None) -> Row:
     row.noise = round(nz, 2)
     da, db = band_distance(spec, va), band_distance(spec, vb)
     gain = da - db  # > 0: closer to (or into) the good band
-    if da == 0 and db == 0:
-        row.word, row.note = SAME, "both in the good range"
-    elif abs(gain) <= nz:
+    noise_text = f"noise (+/-{nz:.{max(spec.digits, 0)}f} {spec.unit})".replace(" )", ")")
+    if abs(delta) <= nz:  # the change itself is noise (and so is any move against the band)
         row.word = SAME
-        edge = "at the edge of the good range, " if 0 in (da, db) else ""
-        row.note = edge + f"within noise (+/-{nz:.{max(spec.digits, 0)}f} {spec.unit})".replace(" )", ")")
+        row.note = ("both in the good range, " if da == 0 and db == 0 else
+                    "at the edge of the good range, " if 0 in (da, db) else "") + "within " + noise_text
+    elif abs(gain) <= nz:  # a real change that brought it no closer to the band, nor further
+        row.word = CHANGED
+        row.note = ("both in the good range" if da == 0 and db == 0 else
+                    f"{_where(spec, va)} to {_where(spec, vb)} the good range")
     elif gain > 0:
         row.word = BETTER
         row.note = "into the good range" if db == 0 else "closer to the good range"
@@ -166,10 +184,15 @@ def _sides_row(spec: MetricSpec, a: dict | None, b: dict | None) -> Row | None:
     nz = NOISE_FLOOR.get(unit, 2.0)
     row.noise = nz
     da, db = max(0.0, va - watch), max(0.0, vb - watch)
-    if da == 0 and db == 0:
-        row.word, row.note = SAME, "even enough both times"
+    if abs(vb - va) <= nz:
+        row.word = SAME
+        row.note = ("even enough both times, " if da == 0 and db == 0 else "") + \
+            f"within noise (+/-{nz:g} {unit})"
+    elif da == 0 and db == 0:
+        row.word, row.note = CHANGED, "even enough both times"
     elif abs(da - db) <= nz:
-        row.word, row.note = SAME, f"within noise (+/-{nz:g} {unit})"
+        row.word, row.note = CHANGED, f"a change larger than the noise (+/-{nz:g} {unit}), " \
+            "no more or less even against the limit"
     elif db < da:
         row.word, row.note = BETTER, "more even"
     else:
@@ -243,7 +266,7 @@ def row(result: dict, metric_id: str) -> dict | None:
     return next((r for r in result["metrics"] if r["id"] == metric_id), None)
 
 
-WORD_MARK = {BETTER: "+", WORSE: "-", SAME: "=", "": " "}
+WORD_MARK = {BETTER: "+", WORSE: "-", SAME: "=", CHANGED: "~", "": " "}
 
 
 def _delta_text(r: dict) -> str:
@@ -275,7 +298,9 @@ def table_text(result: dict) -> str:
         d = "" if r["delta"] is None else f"{r['delta']:+.0f}"
         lines.append(f"{WORD_MARK.get(r['word'], ' ')} {r['label']:<{w}}  {fmt(r['before']):>18}  "
                      f"{fmt(r['after']):>18}  {d:>7}  {r['word']:<7} {r['note']}")
-    counts = {k: sum(1 for r in result["metrics"] if r["word"] == k) for k in (BETTER, WORSE, SAME)}
+    counts = {k: sum(1 for r in result["metrics"] if r["word"] == k)
+              for k in (BETTER, WORSE, SAME, CHANGED)}
     lines += ["", f"{counts[BETTER]} better, {counts[WORSE]} worse, {counts[SAME]} the same "
-              "(within noise or both in the good range)."]
+              f"(within noise), {counts[CHANGED]} changed (more than noise, no closer to or "
+              "further from the good range)."]
     return "\n".join(lines)

@@ -20,6 +20,7 @@ warm-up, strength alongside form, and film again to check; a training aid, not a
 """
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import re
 from dataclasses import dataclass, field
@@ -226,11 +227,21 @@ table{border-collapse:collapse;width:100%;font-size:12px}th,td{border:1px solid 
 """
 
 
+def day_text(created: str) -> str:
+    """The report's day as the rest of the app writes dates: ``"2026-12-01"`` -> ``"1 Dec 2026"``
+    (the text unchanged when it is not an ISO date)."""
+    try:
+        d = _dt.date.fromisoformat(str(created)[:10])
+    except ValueError:
+        return str(created)
+    return f"{d.day} {d:%b %Y}"
+
+
 def plan_html(plan: Plan) -> str:
     """``plan`` as one printable HTML page (see module docstring)."""
     e = html.escape
-    meta = " · ".join(x for x in (f"From your report of {plan.created}" if plan.created else "",
-                                  e(plan.source), f"Speed: {e(plan.speed)}" if plan.speed else "")
+    meta = " · ".join(x for x in (f"From your report of {e(day_text(plan.created))}" if plan.created
+                                  else "", e(plan.source), f"Speed: {e(plan.speed)}" if plan.speed else "")
                       if x)
     focus = "".join(
         f'<div class="focus"><b>{i}. {e(f.title)}</b>'

@@ -10,6 +10,8 @@ motion, a second-person probe), so this stage never decodes the video again.
 """
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import numpy as np
 
 from .admission import ClipStats, second_person_seen
@@ -144,7 +146,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     part = segments.analysed if segments is not None and not segments.whole else None
     in_part = track.detected[part.start_frame:part.end_frame] if part else track.detected
     det = float(in_part.mean()) if len(in_part) else 0.0
-    add("person", "Runner found", det >= 0.8, "fail" if det < 0.5 else "warn",
+    add("person", "Runner in the frames", det >= 0.8, "fail" if det < 0.5 else "warn",
         f"The runner was found in {det:.0%} of frames.",
         "Keep the whole runner in the picture for the entire clip, against a plain background.",
         det)
@@ -154,26 +156,26 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     left = measurable(seen, view.view)
     back_off = "Step the camera back until there is space above the head and below the feet."
     if seen["trunk"] < MIN_IN_VIEW:
-        add("whole_body", "Whole body in view", False, "fail",
+        add("whole_body", "Body in view", False, "fail",
             f"{GROUP_MISSING['trunk']}: they were in view in {seen['trunk']:.0%} of frames.",
             back_off, body)
     elif not feet_seen:
         enough = len(left) >= MIN_MEASURES_LEFT
         feet = (f"{GROUP_MISSING['feet']} (in view in {seen['feet']:.0%} of frames)")
-        add("whole_body", "Whole body in view", False, "warn" if enough else "fail",
+        add("whole_body", "Body in view", False, "warn" if enough else "fail",
             feet + (": we analysed what they are not needed for; foot contacts and the "
                     "measures built on them are not measured." if enough else
                     f": only {len(left)} measures could be made without them, too few to "
                     "score your form."), back_off, body)
     else:
-        add("whole_body", "Whole body in view", body >= 0.7, "warn",
+        add("whole_body", "Body in view", body >= 0.7, "warn",
             f"Head to feet were fully in view in {body:.0%} of frames.", back_off, body)
     size = runner_height_fraction(track)
     if not np.isfinite(size):  # no frame the runner could be placed in (a lost camera)
-        add("size", "Runner large enough", True, "info",
+        add("size", "Runner's size in the frame", True, "info",
             "The runner's size in the picture could not be measured.", "", None)
     else:
-        add("size", "Runner large enough", size >= SIZE_NOTE,
+        add("size", "Runner's size in the frame", size >= SIZE_NOTE,
             "warn" if size < SIZE_WARN else "info",
             f"The runner fills {size:.0%} of the frame height" + (
                 ": small landmarks make every angle and distance noisier." if size < SIZE_NOTE
@@ -185,7 +187,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
            "on a tripod, check the horizon or the treadmill's edge is straight in the picture.")
     floor, levelled = track.notes.get("floor_angle_deg"), track.notes.get("roll_corrected_deg")
     if tilt is not None:
-        add("tilt", "Camera level", abs(tilt) < TILT_NOTE_DEG,
+        add("tilt", "Camera tilt", abs(tilt) < TILT_NOTE_DEG,
             "warn" if abs(tilt) >= TILT_WARN_DEG else "info",
             f"The picture looks tilted by about {abs(tilt):.0f}° (from the runner's upright trunk)"
             + (": the shoulder level, trunk twist and sway are read against the picture's "
@@ -195,7 +197,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         # core.camera.ground_line found the floor and the track was levelled on it
         # (roll_corrected_deg): the angles are right, the filming can still be better
         done = isinstance(levelled, (int, float)) and levelled != 0
-        add("tilt", "Camera level", abs(floor) < TILT_NOTE_DEG, "info",
+        add("tilt", "Camera tilt", abs(floor) < TILT_NOTE_DEG, "info",
             f"The picture is tilted by about {abs(floor):.0f}° (from the floor line)"
             + ("; we levelled it on the floor line before measuring, so the angles are read "
                "against the true vertical." if done and abs(floor) >= TILT_NOTE_DEG else
@@ -203,45 +205,45 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
                "lean are read against the picture's vertical." if abs(floor) >= TILT_NOTE_DEG
                else "."), tip, float(floor))
     two = second_person_seen(clip)
-    add("single", "One runner", not two,
+    add("single", "People in the picture", not two,
         "fail", "A second person is in the picture." if two else "Only one person was found.",
         "Film one runner at a time, with nobody else in the picture.")
-    add("light", "Enough light", clip.brightness >= 45, "fail" if clip.brightness < 25 else "warn",
+    add("light", "Light", clip.brightness >= 45, "fail" if clip.brightness < 25 else "warn",
         f"Average brightness {clip.brightness:.0f}/255.",
         "Film in daylight or a well-lit room, with the light behind the camera.", clip.brightness)
     if segments is None or (segments.whole and clip.scene_cuts):
-        add("cuts", "One continuous shot", clip.scene_cuts == 0, "fail",
+        add("cuts", "Cuts between shots", clip.scene_cuts == 0, "fail",
             f"The clip has {clip.scene_cuts} cut(s) between shots." if clip.scene_cuts
             else "One continuous shot.",
             "Upload a single continuous clip straight from the camera, not an edited video.")
     elif segments.whole:
-        add("cuts", "One continuous shot", True, "info", "One continuous shot.")
+        add("cuts", "Cuts between shots", True, "info", "One continuous shot.")
     else:
-        add("cuts", "One continuous stretch", False,
+        add("cuts", "Continuous stretches", False,
             "warn" if segments.analysed is not None else "fail", describe(segments),
             "Film one continuous shot of 10-20 s of steady running; cuts, zooms and pace "
             "changes split the clip and only its longest steady stretch is scored.",
             len(segments.segments))
     if not clip.camera_ok:  # the steps' timing and positions cannot be trusted: no gait checks
-        add("still", "Camera motion followed", False, "fail", clip.camera_reason,
+        add("still", "Camera motion", False, "fail", clip.camera_reason,
             "Put the phone on a tripod, or follow the runner smoothly with detailed background "
             "(not a plain wall) around them.", clip.camera_shift_pct)
     elif clip.camera_moved:
-        add("still", "Camera motion followed", True, "info",
+        add("still", "Camera motion", True, "info",
             f"The camera moved (up to {clip.camera_shift_pct:.0f} % of the frame width); "
             "positions were measured against the background.", "", clip.camera_shift_pct)
     else:
-        add("still", "Camera still", True, "info", "The camera stood still.", "",
+        add("still", "Camera motion", True, "info", "The camera stood still.", "",
             clip.camera_shift_pct)
     n_ic = len(events.ics)
     if not clip.camera_ok:
         pass
     elif feet_seen:
-        add("steps", "Enough steps", n_ic >= MIN_STEPS, "fail",
+        add("steps", "Steps found", n_ic >= MIN_STEPS, "fail",
             f"{n_ic} clear foot contacts found (at least {MIN_STEPS} needed).",
             "Film 10-20 s of steady running.", n_ic)
     else:  # contacts of feet out of the picture are guesses: the hips' rhythm has to do
-        add("steps", "Enough steps", events.cadence_spectral is not None, "fail",
+        add("steps", "Steps found", events.cadence_spectral is not None, "fail",
             "With the feet out of the picture the steps were timed from the hips' bounce."
             if events.cadence_spectral is not None else
             "With the feet out of the picture no steady rhythm could be found in the hips.",
@@ -263,7 +265,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
                 f"Even at the capture rate you gave, the steps come at {cad:.0f} per minute.",
                 "Check the capture frame rate you entered.", cad)
         elif cad < WALKING_SPM:
-            add("rate", "Running, not walking", False, "fail",
+            add("rate", "Running or walking", False, "fail",
                 f"The steps come at {cad:.0f} per minute, a walking rhythm.",
                 "FormCheck analyses running: film yourself running at your usual easy pace.", cad)
         elif cad > MAX_SPM:
@@ -276,20 +278,20 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     if view.view == "side" and clip.camera_ok:
         df = duty_factor(events)
         if df is not None and df > 0.6 and (cad or 0) < 160:
-            add("flight", "Running, not walking", False, "fail",
+            add("flight", "Running or walking", False, "fail",
                 f"Each foot is on the ground {df:.0%} of the time with no flight phase: a "
                 "walking pattern.", "Film yourself running at your usual easy pace.", df)
         if view.facing_changes:
-            add("direction", "One direction", False, "warn",
+            add("direction", "Running direction", False, "warn",
                 "The runner changes direction during the clip.",
                 "Film a straight pass (or a treadmill) in one direction.")
     if view.source == "user" and view.auto_view not in (None, view.view):
-        add("view_choice", "View as chosen", False, "warn",
+        add("view_choice", "View setting", False, "warn",
             f"You set a {view.view} view; the footage looks {view.auto_view}. Numbers follow "
             "your choice with reduced confidence.",
             "Check the view setting, or leave it on automatic.")
     if view.view == "unsure":
-        add("view", "Clear camera angle", False, "warn", view.detail,
+        add("view", "Camera angle", False, "warn", view.detail,
             "Film exactly from the side (for most metrics) or straight from behind or in front.")
     fps = track.fps
     add("fps", "Frame rate for timing", fps >= TIMING_FPS, "info",
@@ -297,17 +299,50 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         if fps < TIMING_FPS else f"{fps:.0f} frames per second.",
         "Use your phone's 60 fps (or slow-motion) mode for contact times.", fps)
     if not clip.decoded_all:
-        add("complete", "Complete file", False, "warn",
+        add("complete", "File completeness", False, "warn",
             "The file ends abruptly; we analysed the part that could be read.",
             "Export or upload the clip again.")
 
     failed = [c for c in checks if not c.passed and c.severity == "fail"]
     warned = [c for c in checks if not c.passed and c.severity == "warn"]
-    if failed:
-        summary = "We can't score this clip honestly: " + " ".join(c.detail for c in failed)
-    elif warned:
-        summary = "Analysed, with limits: " + " ".join(c.detail for c in warned)
-    else:
-        summary = "Good footage: every capture check passed."
     tips = [c.how_to_fix for c in failed + warned if c.how_to_fix]
-    return Quality(ok=not failed, summary=summary, checks=checks, tips=tips)
+    return Quality(ok=not failed, summary=summarise([asdict(c) for c in checks]), checks=checks,
+                   tips=tips)
+
+
+def summarise(checks: list[dict]) -> str:
+    """The capture-quality headline of a clip's checks (as stored in a report: dicts with
+    ``passed``, ``severity``, ``label``, ``detail``), true to every check it lists.
+
+    A failed "fail" check refuses the clip, a failed "warn" check limits it, a failed "info"
+    check is a note on filming better that changes no score: the headline says "every capture
+    check passed" only when every check did, and otherwise names what did not.
+    """
+    missed = [c for c in checks if not c.get("passed")]
+    failed = [c for c in missed if c.get("severity") == "fail"]
+    warned = [c for c in missed if c.get("severity") == "warn"]
+    notes = [c for c in missed if c.get("severity") not in ("fail", "warn")]
+    if failed:
+        return "We can't score this clip honestly: " + " ".join(c.get("detail", "") for c in failed)
+    if warned:
+        text = "Analysed, with limits: " + " ".join(c.get("detail", "") for c in warned)
+    elif notes:
+        text = "Good enough to score: every check that decides the scoring passed"
+    else:
+        return "Good footage: every capture check passed."
+    if notes:
+        names = ", ".join(c.get("label", "").lower() for c in notes)
+        text = text.rstrip(".") + (f"; {len(notes)} note{'s' if len(notes) != 1 else ''} on "
+                                   f"filming ({names}).")
+    return text
+
+
+def headline(report: dict) -> str:
+    """The capture-quality headline a report page shows: :func:`summarise` of the report's
+    checks, so a report stored before the headline named its notes reads true as well; a
+    session of clips keeps its stored one (each clip's own headline, labelled with its clip)."""
+    q = report.get("quality") or {}
+    checks = q.get("checks") or []
+    if report.get("session") or not checks:
+        return q.get("summary") or ""
+    return summarise(checks)

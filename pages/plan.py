@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.plan import PlanError, make_plan, plan_html
+from core.plan import PlanError, day_text, make_plan, plan_html
 from ui import guard, owner, session
 from ui.theme import esc
 
@@ -38,7 +38,7 @@ def back(params: dict | None) -> None:
 
 
 def show(plan) -> None:
-    meta = [x for x in (f"From your report of {plan.created}" if plan.created else "",
+    meta = [x for x in (f"From your report of {day_text(plan.created)}" if plan.created else "",
                         plan.source, f"Speed: {plan.speed}" if plan.speed else "") if x]
     if meta:
         st.caption(esc(" · ".join(meta)))

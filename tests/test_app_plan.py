@@ -54,6 +54,8 @@ def test_owner_sees_the_plan_and_can_download_it(app, store, saved):
     report = store.get(saved.id, saved.delete_key).report
     text = _texts(at)
     assert at.title[0].value == "Your 3-week plan"
+    # the report's day as on the other pages ("30 Nov 2026"), not "2026–11–30"
+    assert "From your report of 30 Nov 2026" in text and "2026–11–30" not in text
     assert [s.value for s in at.subheader] == ["What you work on", "Week by week",
                                                "What to film again, and when"]
     for fx in report["findings"]["fixes"]:

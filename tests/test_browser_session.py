@@ -71,7 +71,7 @@ def test_two_clip_upload_gives_one_merged_report(server, browser, clips):
     # the tilted back clip is called out, with how to film it better (opened by itself)
     notes = page.locator('[data-testid="stExpander"]').filter(
         has_text="How to film it better next time")
-    expect(notes).to_contain_text("Back clip: Camera level")
+    expect(notes).to_contain_text("Back clip: Camera tilt")
     expect(notes).to_contain_text(re.compile(r"tilted by about [3-6]°"))
     expect(notes).to_contain_text("Level the phone before you film")
     shots(page, "session-report")

@@ -45,7 +45,8 @@ def test_word_is_judged_against_band_and_spread():
     assert rows["cadence"]["word"] == "same" and "noise" in rows["cadence"]["note"]
     assert rows["overstride"]["word"] == "better" and rows["overstride"]["delta"] == -8
     assert rows["overstride"]["note"] == "closer to the good range"
-    assert rows["trunk_lean"]["word"] == "same" and "good range" in rows["trunk_lean"]["note"]
+    # 6 -> 11 deg, both in the 5-12 band: more than the noise (2 deg), so not "same"
+    assert rows["trunk_lean"]["word"] == "changed" and rows["trunk_lean"]["note"] == "both in the good range"
     # +30 ms looks worse, but with a 40 ms spread over 4 strides it is within noise
     assert rows["contact_time"]["word"] == "same"
     assert rows["contact_time"]["noise"] > 30
@@ -53,6 +54,50 @@ def test_word_is_judged_against_band_and_spread():
     areas = {r["id"]: r for r in res["areas"]}
     assert [areas[k]["word"] for k in ("shoulders", "hips", "feet", "overall")] == \
         ["same", "better", "worse", "same"]
+
+
+def test_change_is_the_difference_of_the_shown_values():
+    # the reviewer's table: raw values that round to 25 -> 31, 27 -> 36, 39 -> 35, 8 -> 26
+    before = _report([_m("overstride", 25.4), _m("knee_drive", 27.4), _m("duty_factor", 38.6),
+                      _m("knee_flexion_ic", 8.4, spread=4, n=12)])
+    after = _report([_m("overstride", 30.6), _m("knee_drive", 35.6), _m("duty_factor", 35.4),
+                     _m("knee_flexion_ic", 25.6, spread=4, n=12)])
+    res = cmp.compare(before, after)
+    for mid, text in (("overstride", "+6"), ("knee_drive", "+9"), ("duty_factor", "-4"),
+                      ("knee_flexion_ic", "+18")):
+        r = cmp.row(res, mid)
+        spec = BY_ID[mid]
+        shown = [float(t.split()[0]) for t in (r["before_text"], r["after_text"])]
+        assert r["delta"] == shown[1] - shown[0] == spec.shown(r["after"]) - spec.shown(r["before"])
+        assert f"{r['delta']:+g}" == text and text in cmp.table_text(res)
+
+
+def test_a_change_larger_than_the_noise_is_never_same():
+    # knee bend at landing 8 deg (2 under the 10-25 band) -> 26 deg (1 over it): +18 deg
+    # against a noise of about 3 deg is a real change, though no closer to the band
+    before = _report([_m("knee_flexion_ic", 8.0, spread=4, n=12)])
+    after = _report([_m("knee_flexion_ic", 26.0, spread=4, n=12)])
+    r = cmp.row(cmp.compare(before, after), "knee_flexion_ic")
+    assert r["delta"] == 18 and r["noise"] < 18
+    assert r["word"] == "changed" and "within noise" not in r["note"]
+    assert r["note"] == "2 deg under to 1 deg over the good range"
+    # over many values and spreads: "same" exactly when the change is within the noise, and
+    # "better" / "worse" only for a change larger than the noise
+    for spec_id, values in (("knee_flexion_ic", (3, 8, 10.4, 17, 25, 26, 40)),
+                            ("overstride", (0, 5, 8, 9.6, 12, 25, 31)),
+                            ("cadence", (150, 163.6, 165, 170, 185, 187, 200))):
+        for va in values:
+            for vb in values:
+                for spread in (None, 2, 12):
+                    res = cmp.compare(_report([_m(spec_id, va, spread=spread)]),
+                                      _report([_m(spec_id, vb, spread=spread)]))
+                    r = cmp.row(res, spec_id)
+                    within = abs(r["delta"]) <= r["noise"]
+                    assert (r["word"] == "same") == within, (spec_id, va, vb, spread, r)
+                    if r["word"] == "same":
+                        assert "within noise" in r["note"], r
+                    else:
+                        assert "within noise" not in r["note"], r
 
 
 def test_sides_and_missing_and_views():

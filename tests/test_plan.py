@@ -123,3 +123,17 @@ def test_plan_html_is_one_printable_page_with_everything_escaped(report):
     assert page.count("<tr>") == 4  # header + 3 weeks
     for word in ("Week 1", "Week 3", "Day 21", "Cue:", "training aid"):
         assert word in page
+
+
+def test_the_report_day_reads_like_every_other_date(report):
+    # "1 Dec 2026" as on the report and History pages, not the ISO "2026-12-01" (which the
+    # page's typography turned into "2026–12–01")
+    from core.plan import day_text
+    from ui.format import when
+
+    report = copy.deepcopy(report)
+    report["created"] = "2026-12-01T05:14:00+00:00"
+    plan = make_plan(report)
+    assert day_text(plan.created) == "1 Dec 2026" and when(report["created"]).startswith("1 Dec 2026")
+    assert "From your report of 1 Dec 2026" in plan_html(plan)
+    assert day_text("") == "" and day_text("not a date") == "not a date"

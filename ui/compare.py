@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import pandas as pd
 
-from core.compare import BETTER, SAME, WORSE, compare
+from core.compare import BETTER, CHANGED, SAME, WORSE, compare
 from core.reference import BODY, PHASE_LABELS, PHASES, REFERENCE_KEY
 from core.spec import AREA_LABELS, ASYMMETRY_WATCH_DIFF, ASYMMETRY_WATCH_PCT, BY_ID
 
@@ -30,8 +30,8 @@ COMPARE_PAGE = "pages/compare.py"
 TREND_METRICS = ("cadence", "overstride", "trunk_lean", "contact_time")
 TREND_SIDES = ("contact_time", "overstride", "knee_flexion_ic", "hip_extension", "shank_angle_ic")
 WORD_ICONS = {BETTER: ":material/trending_up:", WORSE: ":material/trending_down:",
-              SAME: ":material/trending_flat:"}
-WORD_TEXT = {BETTER: "better", WORSE: "worse", SAME: "same"}
+              SAME: ":material/trending_flat:", CHANGED: ":material/swap_vert:"}
+WORD_TEXT = {BETTER: "better", WORSE: "worse", SAME: "same", CHANGED: "changed"}
 COLORS = {"before": (40, 130, 230), "after": (200, 120, 40)}  # BGR: orange-ish / blue-ish
 VIEW_FILTERS = {"side": "Side", "front": "Front", "back": "Back"}
 
@@ -254,10 +254,15 @@ def compare_view(before, after) -> None:
         val = "-" if a["after"] is None else f"{a['after']:.0f}"
         delta = None if a["delta"] is None else f"{a['delta']:+.0f}"
         col.metric(a["label"], val, delta, delta_color="normal" if a["word"] != SAME else "off")
-    counts = {w: sum(1 for r in res["metrics"] if r["word"] == w) for w in (BETTER, WORSE, SAME)}
-    st.markdown(f"**{counts[BETTER]} better · {counts[WORSE]} worse · {counts[SAME]} the same** "
-                "(a change counts when it is larger than the measuring noise, from each "
-                "measure's spread over your strides, and moves it against its good range).")
+    counts = {w: sum(1 for r in res["metrics"] if r["word"] == w)
+              for w in (BETTER, WORSE, SAME, CHANGED)}
+    moved = f" · {counts[CHANGED]} changed" if counts[CHANGED] else ""
+    st.markdown(f"**{counts[BETTER]} better · {counts[WORSE]} worse · {counts[SAME]} the same"
+                f"{moved}** (the same: a change within the measuring noise, from each measure's "
+                "spread over your strides; better or worse: a larger change that also brings "
+                "it closer to its good range or takes it further away"
+                + ("; changed: a larger change, no closer to the good range nor further" if moved
+                   else "") + ").")
     table = _table(res)
 
     def colour(v: str) -> str:

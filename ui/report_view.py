@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.findings import measure_counts, overall_scope
+from core.quality import headline
 from core.reference import PHASES, REFERENCE_KEY
 from core.report import DISCLAIMER, Media, dumps, strides_csv
 from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_MISSING
@@ -531,7 +532,7 @@ def quality_panel(op: Opened, expanded: bool = False) -> None:
     r = op.report
     q = r.get("quality") or {}
     src, view = r.get("source") or {}, r.get("view") or {}
-    with st.expander(f"Capture quality — {q.get('summary') or 'details'}", expanded=expanded,
+    with st.expander(f"Capture quality — {esc(headline(r)) or 'details'}", expanded=expanded,
                      icon=":material/videocam:"):
         for c in q.get("checks") or []:
             icon = _CHECK_ICONS[True] if c.get("passed") else _CHECK_ICONS.get(c.get("severity"), "")

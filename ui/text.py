@@ -88,8 +88,17 @@ PIPELINE_STAGES: list[tuple[str, str]] = [
      "measure is only computed for the views it is valid in."),
     ("Find foot contacts", "Initial contact and toe-off of each foot, cross-checked with the "
      "rhythm of the hips."),
-    ("Check the capture", "Whole body visible, enough steady steps, camera motion followed, one "
-     "runner, frame rate: a clip that fails is not scored, and you are told how to re-film."),
+    ("Check the capture", "Each check either refuses the clip, limits the report or only "
+     "notes something. A clip is not scored (you are told why and how to re-film) when the "
+     "runner is found in under half the frames, the trunk is out of the picture, a second "
+     "person is in it, it is too dark, it has cuts and no steady stretch of 6 steps, the "
+     "camera's motion cannot be followed, there are too few steps, or the rhythm is walking, "
+     "slow motion or sped up. Feet out of the picture, a runner under 30 % of the picture's "
+     "height, a dim picture, a strongly tilted front or back view, a change of direction or "
+     "an unclear view still give a report, with its limits said. A runner under 45 % of the "
+     "picture's height, a slight tilt and a frame rate under 50 fps are notes on filming "
+     "better, each with its tip (a low frame rate also lowers the confidence of the contact "
+     "timings, and under 20 fps they are not measured)."),
     ("Listen to the landings", "When the clip has sound, each landing's loudness is read "
      "near its foot contact, once the sound has been lined up with the picture (the delay is "
      "measured, not assumed); music, voices, silence or no footfall rhythm at your step rate "

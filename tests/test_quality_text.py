@@ -1,0 +1,67 @@
+"""The capture-quality headline (core.quality.summarise / headline) is true to the checks it
+heads: "every capture check passed" only when every check passed, and a check that did not
+pass is named (as a note, a limit or the reason the clip is refused)."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict
+
+from core.quality import headline, summarise
+from core.report import QualityCheck
+
+ALL_PASSED = "every capture check passed"
+
+
+def _check(id_: str, label: str, passed: bool, severity: str) -> dict:
+    return asdict(QualityCheck(id_, label, passed, severity if not passed else "info",
+                               f"{label} detail.", "" if passed else f"Fix {label}."))
+
+
+def _report(checks: list[dict], summary: str = "", **extra) -> dict:
+    return {"status": "ok", "quality": {"ok": True, "summary": summary, "checks": checks,
+                                        "tips": []}, **extra}
+
+
+# (passed, severity) of each of three checks, every combination
+OUTCOMES = [(True, "info"), (False, "info"), (False, "warn"), (False, "fail")]
+
+
+def test_headline_says_all_passed_exactly_when_every_listed_check_passed():
+    labels = ["Runner's size in the frame", "Frame rate for timing", "Light"]
+    for combo in itertools.product(OUTCOMES, repeat=3):
+        checks = [_check(f"c{i}", lab, p, sev) for i, (lab, (p, sev)) in enumerate(zip(labels, combo))]
+        text = headline(_report(checks))
+        missed = [c for c in checks if not c["passed"]]
+        assert (ALL_PASSED in text) == (not missed), (combo, text)
+        if any(c["severity"] == "fail" for c in missed):
+            assert text.startswith("We can't score this clip honestly"), text
+            for c in missed:
+                if c["severity"] == "fail":
+                    assert c["detail"] in text
+        else:  # a limit or a note: each one named in the headline
+            for c in missed:
+                assert (c["detail"].rstrip(".") in text) if c["severity"] == "warn" else (
+                    c["label"].lower() in text), (combo, text)
+
+
+def test_notes_only_headline_counts_them_like_the_filming_box():
+    # the zzzhushi clip: runner at 42 % of the frame and 30 fps, both notes (info)
+    checks = [_check("person", "Runner in the frames", True, "warn"),
+              _check("size", "Runner's size in the frame", False, "info"),
+              _check("fps", "Frame rate for timing", False, "info")]
+    text = summarise(checks)
+    assert text == ("Good enough to score: every check that decides the scoring passed; "
+                    "2 notes on filming (runner's size in the frame, frame rate for timing).")
+
+
+def test_stored_report_with_the_old_false_headline_reads_true():
+    checks = [_check("size", "Runner large enough", False, "info"),
+              _check("light", "Enough light", True, "warn")]
+    old = _report(checks, summary="Good footage: every capture check passed.")
+    assert ALL_PASSED not in headline(old)
+    assert "1 note on filming (runner large enough)" in headline(old)
+    # a session keeps its stored headline (each clip's own, labelled with the clip)
+    sess = _report(checks, summary="Side clip: Good footage.", session={"clips": []})
+    assert headline(sess) == "Side clip: Good footage."
+    # no checks at all (a bare report): the stored text, or nothing
+    assert headline({"quality": {"summary": "x"}}) == "x" and headline({}) == ""

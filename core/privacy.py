@@ -294,10 +294,7 @@ def shared_report(report: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(m, dict):
             continue
         display = m.get("display") if isinstance(m.get("display"), str) else ""
-        new = display
-        if isinstance(m.get("value_cm"), (int, float)):
-            new = new.replace(f" ({m['value_cm']:.0f} cm)", "")  # core.metrics.base's suffix
-        new = _RATIO_CM.sub(r" (per \1 step)", new)
+        new = without_height(display, m.get("value_cm"))
         if new != display:
             cuts[display] = new
             m["display"] = new
@@ -307,6 +304,16 @@ def shared_report(report: Mapping[str, Any]) -> dict[str, Any]:
     if cuts:  # the fixes and area summaries quote the metrics' display
         r = _replace_text(r, cuts)
     return r
+
+
+def without_height(display: str, value_cm: object) -> str:
+    """A metric's ``display`` without what was made from the owner's height: the "(22 cm)"
+    that :mod:`core.metrics.base` adds after a % of leg (``value_cm``) and the vertical
+    ratio's bounce in cm. What a shared report shows, and what the evidence pictures draw
+    (:func:`core.pipeline._write_stills`), so a shared picture cannot carry it either."""
+    if isinstance(value_cm, (int, float)):
+        display = display.replace(f" ({value_cm:.0f} cm)", "")
+    return _RATIO_CM.sub(r" (per \1 step)", display)
 
 
 def _replace_text(value: Any, cuts: Mapping[str, str]) -> Any:

@@ -26,7 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import annotate, camera, parallel_pose, parallel_video, profile
+from . import annotate, camera, parallel_pose, parallel_video, privacy, profile
 from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_duration,
                         clip_source)
 from .audio import AudioTrack, decode_audio
@@ -317,8 +317,10 @@ def _write_stills(media: Media, track: Track, frames: FrameStore, view, events, 
             continue
         foot = (m.extra.get("evidence_foot") or m.extra.get("arm") or ic_foot.get(f)
                 or _foot_at(track, f))
-        caption = f"{m.label}: {m.display}  [{m.status}]"
-        ev = annotate.evidence_image(img, track.image_xy(k), track.vis[k], m.id, fwd, m.display,
+        # no cm made from the height in a picture: a shared copy blurs these same pictures
+        shown = privacy.without_height(m.display, m.value_cm)
+        caption = f"{m.label}: {shown}  [{m.status}]"
+        ev = annotate.evidence_image(img, track.image_xy(k), track.vis[k], m.id, fwd, shown,
                                      caption, m.status, foot)
         rel = f"evidence/{m.id}.jpg"
         cv2.imwrite(str(out / rel), ev, [cv2.IMWRITE_JPEG_QUALITY, EVIDENCE_JPEG_QUALITY])

@@ -237,11 +237,14 @@ def day_text(created: str) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def plan_html(plan: Plan) -> str:
-    """``plan`` as one printable HTML page (see module docstring)."""
+def plan_html(plan: Plan, shared: bool = False) -> str:
+    """``plan`` as one printable HTML page (see module docstring). ``shared``: the page is
+    a share-link viewer's, so it is the runner's plan from this report, not "your" plan."""
     e = html.escape
-    meta = " · ".join(x for x in (f"From your report of {e(day_text(plan.created))}" if plan.created
-                                  else "", e(plan.source), f"Speed: {e(plan.speed)}" if plan.speed else "")
+    whose = "the" if shared else "your"
+    meta = " · ".join(x for x in (f"From {whose} report of {e(day_text(plan.created))}"
+                                  if plan.created else "",
+                                  e(plan.source), f"Speed: {e(plan.speed)}" if plan.speed else "")
                       if x)
     focus = "".join(
         f'<div class="focus"><b>{i}. {e(f.title)}</b>'
@@ -257,7 +260,8 @@ def plan_html(plan: Plan) -> str:
         for w in plan.weeks)
     film = "".join(f"<p><b>Day {r.day}: {e(r.title)}.</b> {e(r.how)}</p>" for r in plan.refilm)
     notes = "".join(f"<li>{e(n)}</li>" for n in plan.notes)
-    title = "Your 3-week form plan" + (" (keep your good form)" if plan.maintenance else "")
+    title = ("A 3-week form plan from this report" if shared else "Your 3-week form plan") + (
+        " (keep your good form)" if plan.maintenance else "")
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
             f"<title>FormCheck: {e(title)}</title><style>{_CSS}</style></head><body>"

@@ -1,4 +1,5 @@
-"""Face blurring for shared reports: pure image and video functions (no UI, no storage).
+"""Privacy of shared reports: face blurring (pure image and video functions) and the report a
+share-link viewer reads (:func:`shared_report`). No UI, no storage.
 
 A *box* is the runner's head box ``[x0, y0, x1, y1]`` in pixels of the image or video it is
 applied to. :func:`blur_box` pads it (the pose model's head box is tight and hair, ears
@@ -17,11 +18,14 @@ backend carries privacy logic of its own.
 from __future__ import annotations
 
 import bisect
+import copy
 import math
+import re
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import cv2
@@ -247,3 +251,80 @@ def make_shared_variants(
         "video": video,
         "thumbnail": publish_image(media.get("thumbnail"), media.get("thumbnail_frame")),
     }
+
+
+# --------------------------------------------------------------------------- the viewer's report
+
+#: the vertical ratio's bounce in cm (``core.metrics.speed``), made from the owner's height
+_RATIO_CM = re.compile(r" \(-?[\d.]+ cm up and down per ([\d.]+ m) step\)")
+
+
+def shared_report(report: Mapping[str, Any]) -> dict[str, Any]:
+    """The report as a share-link (or comparison-link) viewer gets it, on screen and in the
+    JSON download: a copy without what identifies or describes the owner and is not needed
+    to read it. Every store calls it for every viewer (:meth:`core.store.SQLStore.get` with
+    ``viewer=True``), so no page or backend strips anything of its own.
+
+    Left out: the clip's file name (``source.filename``, each session clip's ``filename``:
+    they often hold a name or a date), the owner's height (``options.height_cm``) and every
+    value made only from it (``value_cm`` of the ``% leg`` metrics and their "(22 cm)" in the
+    texts, the vertical ratio's bounce in cm), the runner's sex (``profile.sex``: stored, used
+    by nothing), and the head boxes (``media.face_boxes``). Kept: the metrics in % of leg
+    length, the speed the runner gave (stride length is made from it) and their experience
+    (the plan's dose). The vertical ratio with the bounce in % of leg and the step length
+    still implies the height roughly (a few %); it stays, as the report's own measure.
+    Report ids, owners, keys and share tokens never are in a report (the store keeps them in
+    its own columns), nor are server file paths (media paths are relative).
+    """
+    r = copy.deepcopy(dict(report))
+    if isinstance(r.get("source"), dict):
+        r["source"]["filename"] = None
+    if isinstance(r.get("options"), dict):
+        r["options"]["height_cm"] = None
+    if isinstance(r.get("profile"), dict):
+        r["profile"]["sex"] = None
+    if isinstance(r.get("media"), dict):
+        r["media"].pop("face_boxes", None)
+    session = r.get("session")
+    for clip in (session.get("clips") or []) if isinstance(session, dict) else []:
+        if isinstance(clip, dict):
+            clip["filename"] = ""
+    cuts: dict[str, str] = {}  # text made with the height -> the same text without it
+    for m in r.get("metrics") or []:
+        if not isinstance(m, dict):
+            continue
+        display = m.get("display") if isinstance(m.get("display"), str) else ""
+        new = without_height(display, m.get("value_cm"))
+        if new != display:
+            cuts[display] = new
+            m["display"] = new
+        m["value_cm"] = None
+        if isinstance(m.get("extra"), dict):
+            m["extra"].pop("bounce_m", None)
+    if cuts:  # the fixes and area summaries quote the metrics' display
+        r = _replace_text(r, cuts)
+    return r
+
+
+def without_height(display: str, value_cm: object) -> str:
+    """A metric's ``display`` without what was made from the owner's height: the "(22 cm)"
+    that :mod:`core.metrics.base` adds after a % of leg (``value_cm``) and the vertical
+    ratio's bounce in cm. What a shared report shows, and what the evidence pictures draw
+    (:func:`core.pipeline._write_stills`), so a shared picture cannot carry it either."""
+    if isinstance(value_cm, (int, float)):
+        display = display.replace(f" ({value_cm:.0f} cm)", "")
+    return _RATIO_CM.sub(r" (per \1 step)", display)
+
+
+def _replace_text(value: Any, cuts: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        for old, new in cuts.items():
+            if old and old in value:
+                value = value.replace(old, new)
+        return value
+    if isinstance(value, dict):
+        return {k: v if k in ("series", "strides") else _replace_text(v, cuts)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_text(v, cuts) for v in value]
+    return value

@@ -740,11 +740,9 @@ class SQLStore:
         prefix = row["id"]
         if viewer:
             report["media"] = json.loads(row["share_media"])
-            # a link viewer learns nothing the owner did not choose to show: no file name
-            # (it often holds a name) and no face positions
-            report["media"].pop("face_boxes", None)
-            if isinstance(report.get("source"), dict):
-                report["source"]["filename"] = None
+            # a link viewer learns nothing the owner did not choose to show (no file name,
+            # height, face positions...): one sanitiser for every store, page and download
+            report = privacy.shared_report(report)
             prefix = f"{prefix}/{SHARED_DIR}"
         return StoredReport(
             id=report_id,

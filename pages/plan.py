@@ -37,8 +37,9 @@ def back(params: dict | None) -> None:
                  query_params=params)
 
 
-def show(plan) -> None:
-    meta = [x for x in (f"From your report of {day_text(plan.created)}" if plan.created else "",
+def show(plan, shared: bool = False) -> None:
+    whose = "the" if shared else "your"
+    meta = [x for x in (f"From {whose} report of {day_text(plan.created)}" if plan.created else "",
                         plan.source, f"Speed: {plan.speed}" if plan.speed else "") if x]
     if meta:
         st.caption(esc(" · ".join(meta)))
@@ -68,8 +69,9 @@ def show(plan) -> None:
 
 def main() -> None:
     session.keep_browser_cookie()
-    st.title("Your 3-week plan")
     opened = load()
+    shared = opened is not None and opened[1] is not None  # a share-link viewer's: the runner's plan
+    st.title("A 3-week plan from this report" if shared else "Your 3-week plan")
     if opened is None:
         st.info("No report is open, so there is no plan yet. Analyse a clip, or open a report "
                 "from your history; its plan is one click away.", icon=":material/info:")
@@ -82,9 +84,9 @@ def main() -> None:
         st.warning(str(e), icon=":material/videocam_off:")
         back(params)
         return
-    show(plan)
+    show(plan, shared)
     day = plan.created or "report"
-    st.download_button("Download the plan (one printable page)", plan_html(plan),
+    st.download_button("Download the plan (one printable page)", plan_html(plan, shared),
                        file_name=f"formcheck-plan-{day}.html", mime="text/html",
                        icon=":material/print:", type="primary",
                        help="A single web page: open it and print it, or save it as PDF "

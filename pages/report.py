@@ -2,7 +2,11 @@
 
 The owner view opens only with this session's proof of ownership (this browser's token or
 the delete key, :func:`ui.session.proof`); anything else reads as "not found", exactly as
-an unknown id. The sample opens read-only for anyone, without owner controls.
+an unknown id. The owner's address is ``/report?id=<report id>`` (:data:`ID_PARAM`), so a
+reload or a bookmark in the same browser reopens it; in another browser that address opens
+nothing (the store wants the proof, not the id). The owner's address stays that one after
+sharing: the share link is shown, never put in the address bar. The sample opens read-only
+for anyone, without owner controls.
 """
 from __future__ import annotations
 
@@ -11,16 +15,25 @@ import streamlit as st
 from ui import compare, guard, owner, report_view, session, text
 
 
+ID_PARAM = "id"  # the owner's address: /report?id=<report id> (opens only with the proof)
+
+
 def load() -> report_view.Opened | None:
     share_id = st.query_params.get(owner.SHARE_PARAM)
     store = session.store()
     if share_id is not None:
         stored = store.get(share_id, viewer=True)
         return report_view.Opened(store, stored, viewer=True) if stored else None
-    rid = session.current()
+    rid = st.query_params.get(ID_PARAM) or session.current()
     if rid is not None:
         stored = store.get(rid, session.proof(rid))
-        return report_view.Opened(store, stored, viewer=False) if stored else None
+        if stored is None:
+            return None
+        if session.current() != rid:  # reopened from its address (reload, bookmark)
+            st.session_state[session.CURRENT], st.session_state[session.SAMPLE] = rid, None
+        if st.query_params.get(ID_PARAM) != rid:
+            st.query_params.from_dict({ID_PARAM: rid})
+        return report_view.Opened(store, stored, viewer=False)
     sample = session.current_sample()
     if sample is not None:
         stored = store.get_sample(sample)
@@ -31,7 +44,7 @@ def load() -> report_view.Opened | None:
 def nothing_open() -> None:
     st.title("Report")
     if (st.query_params.get(owner.SHARE_PARAM) is not None or session.current() is not None
-            or session.current_sample() is not None):
+            or st.query_params.get(ID_PARAM) is not None or session.current_sample() is not None):
         st.warning(text.NOT_FOUND, icon=":material/search_off:")
     else:
         st.info("No report is open yet. Analyse a clip, or open one from your history.",

@@ -73,6 +73,9 @@ def test_share_link_viewer_gets_the_same_plan(app, store, saved):
     report = store.get(saved.id, saved.delete_key).report
     assert report["findings"]["fixes"][0]["title"] in _texts(at)
     assert len(at.get("download_button")) == 1
+    # the runner's plan read by someone else: not "your" plan, not "your report"
+    assert at.title[0].value == "A 3-week plan from this report"
+    assert "From the report of" in _texts(at) and "your report" not in _texts(at)
 
 
 def test_no_report_open_says_so(app, data_dir):

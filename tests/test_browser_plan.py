@@ -31,8 +31,9 @@ def test_open_the_plan_from_a_shared_report_and_download_it(tmp_path, browser): 
         link = page.get_by_role("link", name="Turn these fixes into a 3-week plan")
         sync_api.expect(link).to_be_visible(timeout=180_000)
         link.click()
-        sync_api.expect(page.get_by_role("heading", name="Your 3-week plan", exact=True)) \
-            .to_be_visible(timeout=60_000)
+        # the runner's plan read by a viewer: not "your" plan
+        sync_api.expect(page.get_by_role("heading", name="A 3-week plan from this report",
+                                         exact=True)).to_be_visible(timeout=60_000)
         wait_idle(page)
         assert f"r={share_id}" in page.url
         for fx in fixes:
@@ -46,6 +47,7 @@ def test_open_the_plan_from_a_shared_report_and_download_it(tmp_path, browser): 
         assert got.value.suggested_filename.startswith("formcheck-plan-")
         text = path.read_text(encoding="utf-8")
         assert "@media print" in text and all(fx["title"] in text for fx in fixes)
+        assert "A 3-week form plan from this report" in text and "your report" not in text
         printed = browser.new_page(viewport={"width": 900, "height": 1200})
         printed.goto(path.as_uri())
         ARTIFACTS.mkdir(exist_ok=True)

@@ -1,19 +1,25 @@
 """Private by default, end to end: two browsers (Playwright contexts) on one app server.
 
-Browser A uploads and analyses a clip: it sees the report in its History and opens it with
-its owner controls, also after a reload (new websocket session, same cookie); uploading the
-same clip again opens that report instead of adding a row. Browser B's History is empty and
-B cannot open A's report (not by the Report page, not with A's report id in the URL); a
-share link still gives B the read-only copy; with A's delete key B claims the report. B
-then deletes it from History (with a confirm) and it is gone for A too.
+Browser A uploads and analyses a clip (with a height): the address is ``/report?id=<id>``
+and a reload reopens the report with its controls; sharing (with the video) leaves that
+address alone, and reopened the share boxes say how the link was made; one click selects the
+whole link, as the hint says. A sees the report in its History and opens it with its owner
+controls, also after a reload (new websocket session, same cookie); uploading the same clip
+again opens that report instead of adding a row. Browser B's History is empty and B cannot
+open A's report (not by the Report page, not with A's report id in the URL, not by A's own
+address); a share link still gives B the read-only copy, whose JSON download has no file
+name and no height (nor cm made from it); with A's delete key B claims the report. B then
+deletes it from History (with a confirm) and it is gone for A too.
 
 Screenshots in ``test-artifacts/``: privacy-history-owner{,-phone}.png,
-privacy-history-stranger{,-phone}.png, privacy-report-owner{,-phone}.png (1400x1000 and
-390x844). Skipped cleanly when Chromium or the test clip is missing.
+privacy-history-stranger{,-phone}.png, privacy-report-owner{,-phone}.png,
+privacy-shared-view{,-phone}.png (1400x1000 and 390x844), privacy-share-reopened{,-phone}.png
+and privacy-share-selected.png. Skipped cleanly when Chromium or the test clip is missing.
 """
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -21,12 +27,13 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from browser_kit import ARTIFACTS, DESKTOP, goto, playwright_api, shots, wait_idle
+from browser_kit import ARTIFACTS, DESKTOP, PHONE, goto, playwright_api, shots, wait_idle
 from conftest import SIDE_CLIP
 
 OPEN = re.compile(r"(^|\s)Open$")  # a button's name may start with its icon's name
 DELETE = re.compile(r"(^|\s)Delete$")
 ANALYSIS_TIMEOUT_MS = 300_000
+HEIGHT_CM = 175
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -45,6 +52,11 @@ def server(tmp_path_factory):
 
 def _analyse(page) -> None:
     expect = sync_api.expect
+    page.get_by_text("About you (optional)").click()  # the owner's height, never shared
+    height = page.get_by_label("Your height (cm)")
+    height.fill(str(HEIGHT_CM))
+    height.press("Enter")
+    wait_idle(page)
     page.locator("input[type=file]").first.set_input_files(str(SIDE_CLIP))
     expect(page.get_by_role("button", name=f"Remove {SIDE_CLIP.name}")).to_be_visible()
     analyse = page.get_by_role("button", name="Analyse my run")
@@ -86,11 +98,36 @@ def test_reports_are_private_to_the_browser_that_made_them(server, browser):
     [report_id] = _report_ids(data)
     shots(a, "privacy-report-owner", settle_ms=800)
 
-    # A share link for later: B may see the read-only copy, nothing more.
+    # The owner's address names the report: a reload (same cookie) reopens it.
+    own_url = f"{base}/report?id={report_id}"
+    expect(a).to_have_url(own_url)
+    a.reload()
+    expect(a.get_by_role("heading", name="Your running form", exact=True)).to_be_visible()
+    expect(a.get_by_text("Your controls")).to_be_visible()
+
+    # A share link for later (with the video): B may see the read-only copy, nothing more.
+    a.get_by_text("Include the annotated video").click()
     a.get_by_role("button", name="Create share link").click()
     link_el = a.locator('[data-testid="stCode"] code').filter(has_text="?r=")
-    expect(link_el).to_be_visible(timeout=120_000)
+    expect(link_el).to_be_visible(timeout=240_000)
     link = link_el.inner_text().strip()
+    expect(a).to_have_url(own_url)  # the share link is shown, not put in the address bar
+    # reopened, the boxes say how the link was made, as the text above them does
+    a.reload()
+    expect(a.get_by_text("with your face blurred, including the video")).to_be_visible()
+    expect(a.get_by_role("checkbox", name="Include the annotated video")).to_be_checked()
+    expect(a.get_by_role("checkbox", name="Blur my face")).to_be_checked()
+    expect(a.get_by_text("Click the link to select all of it")).to_be_visible()
+    a.get_by_text("Anyone with this link sees").scroll_into_view_if_needed()
+    a.mouse.move(5, 990)  # the pointer away from the link: what a glance at it shows
+    a.screenshot(path=str(ARTIFACTS / "privacy-share-reopened.png"))
+    link_el.click()  # as the hint says: one click selects the whole link
+    assert a.evaluate("() => window.getSelection().toString().trim()") == link
+    a.screenshot(path=str(ARTIFACTS / "privacy-share-selected.png"))
+    a.set_viewport_size(PHONE)
+    link_el.scroll_into_view_if_needed()
+    a.screenshot(path=str(ARTIFACTS / "privacy-share-reopened-phone.png"))
+    a.set_viewport_size(DESKTOP)
 
     # A reloads (a new session, same cookie): History still lists it and opens it.
     goto(a, base, "history", "History")
@@ -122,10 +159,24 @@ def test_reports_are_private_to_the_browser_that_made_them(server, browser):
         b.goto(f"{base}/report?r={guess}")
         expect(b.get_by_text("could not be found")).to_be_visible()
         expect(b.get_by_text("Your controls")).to_have_count(0)
+    b.goto(own_url)  # the owner's address opens nothing in another browser
+    expect(b.get_by_text("could not be found")).to_be_visible()
+    expect(b.get_by_text("Your controls")).to_have_count(0)
+    expect(b.get_by_text("Your running form")).to_have_count(0)
     b.goto(link)
     expect(b.get_by_role("heading", name="Shared running-form report", exact=True)).to_be_visible()
     expect(b.get_by_text("Your controls")).to_have_count(0)
     expect(b.get_by_text(SIDE_CLIP.name)).to_have_count(0)
+    # the viewer's JSON download: no file name, no height (nor cm made from it)
+    with b.expect_download() as dl:
+        b.get_by_role("button", name="Report (JSON)").click()
+    shared = json.loads(Path(dl.value.path()).read_text())
+    assert shared["findings"]["fixes"] and shared["metrics"]  # a real report
+    assert SIDE_CLIP.stem not in json.dumps(shared)
+    assert shared["source"]["filename"] is None and shared["options"]["height_cm"] is None
+    assert all(m.get("value_cm") is None and " cm)" not in m["display"] for m in shared["metrics"])
+    expect(b.get_by_text(re.compile(r"\d cm\b"))).to_have_count(0)
+    shots(b, "privacy-shared-view", settle_ms=800)
 
     # B with A's delete key claims the report: it opens with controls and is listed.
     goto(b, base, "history", "History")

@@ -123,6 +123,10 @@ def test_plan_html_is_one_printable_page_with_everything_escaped(report):
     assert page.count("<tr>") == 4  # header + 3 weeks
     for word in ("Week 1", "Week 3", "Day 21", "Cue:", "training aid"):
         assert word in page
+    assert "Your 3-week form plan" in page and "From your report of" in page
+    shared = plan_html(make_plan(report), shared=True)  # a share-link viewer's copy
+    assert "A 3-week form plan from this report" in shared and "From the report of" in shared
+    assert "Your 3-week" not in shared and "your report" not in shared
 
 
 def test_the_report_day_reads_like_every_other_date(report):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import av
@@ -176,3 +177,77 @@ def test_shared_variants_report_damaged_or_missing_originals(tmp_path: Path) -> 
     with pytest.raises(FileNotFoundError):
         privacy.make_shared_variants(media, lambda rel: None, tmp_path / "b",
                                      blur=False, include_video=False)
+
+
+# --------------------------------------------------------------------------- the viewer's report
+
+
+def _report_with_height() -> dict:
+    """A real report (the engine's stages on an exact-truth track, no pose model) made with
+    a height, a speed and a sex, from a clip whose name is a person's."""
+    from core.admission import ClipStats
+    from core.pipeline import AnalysisOptions, build_report
+    from core.report import SourceInfo
+    from tests.synth_track import Gait, make_track
+
+    g = Gait(cadence=172.0, seconds=8.0)
+    raw = make_track(g)
+    source = SourceInfo(filename="jane_doe_2025-03-01.mp4", size_bytes=0, fps_nominal=g.fps,
+                        width=raw.width, height=raw.height, orig_width=raw.width,
+                        orig_height=raw.height, rotation=0, codec="none",
+                        **SourceInfo.timing(raw))
+    opts = AnalysisOptions(height_cm=175, speed_mps=3.0, sex="female", experience="new")
+    return build_report(raw, None, source, opts, ClipStats(), None)
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_shared_report_leaves_out_the_owner_and_what_is_made_from_their_height() -> None:
+    import copy
+    import json
+
+    from core.report import Report
+
+    owner = _report_with_height()
+    before = copy.deepcopy(owner)
+    # the owner's report carries what must not reach a viewer
+    assert owner["options"]["height_cm"] == 175 and owner["profile"]["sex"] == "female"
+    assert [m for m in owner["metrics"] if m["unit"] == "% leg" and m["value_cm"] is None] == []
+    cm = [m for m in owner["metrics"] if f"({m['value_cm'] or 0:.0f} cm)" in m["display"]]
+    assert {"overstride", "vertical_oscillation"} <= {m["id"] for m in cm}
+    assert any(f"({m['value_cm']:.0f} cm)" in s for m in cm
+               for s in _strings(owner["findings"]))  # a fix quotes it
+    ratio = next(m for m in owner["metrics"] if m["id"] == "vertical_ratio")
+    assert " cm up and down" in ratio["display"] and "bounce_m" in ratio["extra"]
+    owner["session"] = {"rule": "", "clips": [dict(
+        key="c1", filename="jane_doe_back.mov", view="back", facing=None, status="ok",
+        summary="", duration_s=8.0, fps=60.0)]}
+
+    seen = privacy.shared_report(owner)
+    text = json.dumps(seen)
+    assert "jane_doe" not in text
+    assert seen["options"]["height_cm"] is None and seen["profile"]["sex"] is None
+    assert seen["session"]["clips"][0]["filename"] == ""
+    assert "face_boxes" not in seen["media"]
+    assert all(m["value_cm"] is None and "bounce_m" not in m["extra"] for m in seen["metrics"])
+    assert not [s for s in _strings(seen) if re.search(r"-?\d[\d.]* cm\b", s)]
+    # the report still reads: the same metrics in % of leg, the fixes quote them
+    by_id = {m["id"]: m for m in seen["metrics"]}
+    for m in cm:
+        assert by_id[m["id"]]["display"] == m["display"].replace(f" ({m['value_cm']:.0f} cm)", "")
+        assert by_id[m["id"]]["value"] == m["value"]
+    assert re.fullmatch(r"[\d.]+ % \(per [\d.]+ m step\)", by_id["vertical_ratio"]["display"])
+    assert seen["profile"]["speed_mps"] == 3.0 and seen["profile"]["experience"] == "new"
+    seen_fixes = [f["seen"] for f in seen["findings"]["fixes"] + seen["findings"]["more_fixes"]]
+    owner_fixes = [f["seen"] for f in owner["findings"]["fixes"] + owner["findings"]["more_fixes"]]
+    assert len(seen_fixes) == len(owner_fixes) and all(seen_fixes)
+    assert Report.from_json(seen).options.height_cm is None  # still a valid report
+    assert owner["options"] == before["options"] and owner["metrics"] == before["metrics"]

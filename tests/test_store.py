@@ -608,6 +608,7 @@ def test_viewer_sees_nothing_of_an_unshared_report(store: SQLStore, media_src: P
 def test_share_blurs_evidence_and_leaves_out_the_video(store: SQLStore, media_src: Path) -> None:
     report = make_report()
     del report["media"]["evidence_frames"]["to"]  # a picture whose frame is unknown
+    report["options"] = {"height_cm": 175.0, "length_unit": "cm"}  # the owner's, not shared
     saved = store.save(report, media_src, owner=OWNER)
     share_id = store.share(saved.id, saved.delete_key, blur_faces=True, include_video=False)
     assert share_id is not None and share_id != saved.id
@@ -617,6 +618,8 @@ def test_share_blurs_evidence_and_leaves_out_the_video(store: SQLStore, media_sr
     assert seen.media_dir == store.media.location(f"{saved.id}/shared")
     assert seen.share.blur_faces and not seen.share.include_video
     media = seen.report["media"]
+    assert seen.report["options"]["height_cm"] is None  # core.privacy.shared_report
+    assert seen.report["source"]["filename"] is None and "face_boxes" not in media
     assert media["video"] is None
     assert media["evidence"] == {"ic": FILES[0]}  # "to" cannot be blurred, so it is left out
     assert media["thumbnail"] == FILES[2]

@@ -19,6 +19,9 @@ SHARE_PARAM = "r"
 
 
 EXPIRE_DAYS = 30
+# st.code's own copy button does not show without a pointer over it (never on a phone); a
+# click or a press selects the whole link (assets/style.css)
+COPY_HINT = "Click the link to select all of it, then copy it (on a phone: press it, then Copy)."
 GONE = "This report is no longer yours to change here: it was deleted or has expired."
 
 
@@ -61,10 +64,13 @@ def _share(op: Opened) -> None:
         what += ", including the video" if shared.include_video else ", without the video"
         st.markdown(f":material/link: Anyone with this link sees a read-only copy {what}:")
         st.code(share_url(shared.share_id), language=None, wrap_lines=True)
-        st.caption("Use the copy icon at the right of the link.")
-    blur = st.checkbox("Blur my face", value=True, key=f"fc_blur_{op.id}",
+        st.caption(COPY_HINT)
+    # the boxes start as the existing link was made (a reopened report), else the defaults
+    blur = st.checkbox("Blur my face", value=shared.blur_faces if shared else True,
+                       key=f"fc_blur_{op.id}",
                        help="Pictures whose face position is unknown are left out of the shared copy.")
-    video = st.checkbox("Include the annotated video", value=False, key=f"fc_video_{op.id}")
+    video = st.checkbox("Include the annotated video",
+                        value=shared.include_video if shared else False, key=f"fc_video_{op.id}")
     expires = op.stored.expires_at
     expire = st.checkbox(f"Delete this report and its link after {EXPIRE_DAYS} days",
                          value=expires is not None, key=f"fc_expire_{op.id}",

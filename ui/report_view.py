@@ -558,9 +558,7 @@ def quality_panel(op: Opened, expanded: bool = False) -> None:
 
 
 def downloads(op: Opened) -> None:
-    r = op.report
-    if op.viewer:  # the owner's file name stays private, in the download as on screen
-        r = {**r, "source": {**(r.get("source") or {}), "filename": None}}
+    r = op.report  # a viewer's report is already core.privacy.shared_report's copy
     day = (r.get("created") or "")[:10] or "report"
     items = [dict(label="Report (JSON)", data=dumps(r), file_name=f"formcheck-{day}.json",
                   mime="application/json", icon=":material/download:")]

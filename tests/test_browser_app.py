@@ -82,7 +82,7 @@ def test_upload_report_share_delete(server, browser):
     analyse.click()
     expect(page.get_by_role("heading", name="Your running form", exact=True)).to_be_visible(
         timeout=ANALYSIS_TIMEOUT_MS)
-    page.wait_for_url(re.compile(r"/report$"))
+    page.wait_for_url(re.compile(r"/report\?id=[^&]+$"))  # the owner's own address
 
     # Focus-area cards, a chart and an evidence still.
     for area in ("shoulders", "hips", "feet"):

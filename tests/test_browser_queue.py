@@ -65,7 +65,7 @@ def test_three_sessions_upload_at_once_all_get_reports_waiting_ones_see_their_pl
             for i, page in enumerate(pages):
                 if i in done:
                     continue
-                if re.search(r"/report$", page.url) and page.get_by_role(
+                if re.search(r"/report(\?id=|$)", page.url) and page.get_by_role(
                         "heading", name="Your running form", exact=True).count():
                     done.add(i)
                     continue

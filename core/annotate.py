@@ -14,6 +14,8 @@ Contract:
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pathlib import Path
 from typing import Iterable
 
@@ -90,9 +92,15 @@ def _font(img: np.ndarray, px: float = LABEL_PX) -> tuple[float, int]:
     return fs, max(1, int(round(fs * 1.7)))
 
 
-def _label(img: np.ndarray, text: str, org: tuple[int, int], color=(255, 255, 255)) -> None:
+def _label(img: np.ndarray, text: str, org: tuple[int, int], color=(255, 255, 255),
+           keep_clear: Sequence[tuple[int, int]] = (),
+           elsewhere: Sequence[tuple[int, int]] = ()) -> None:
     """``text`` on a dark box with its first baseline near ``org``, kept inside the image;
-    a long label is wrapped to at most ~60 % of the image width."""
+    a long label is wrapped to at most ~60 % of the image width.
+
+    ``keep_clear``: points the label must not cover (the joint the still is about, e.g. the
+    landing foot); when the box at ``org``, pushed inside the image, covers one, the first
+    origin of ``elsewhere`` whose box covers none is used instead (else ``org``)."""
     fs, th = _font(img)
     lines = _wrap(ascii_text(text), fs, th, int(0.6 * img.shape[1]))
     sizes = [cv2.getTextSize(ln, cv2.FONT_HERSHEY_SIMPLEX, fs, th) for ln in lines]
@@ -101,10 +109,25 @@ def _label(img: np.ndarray, text: str, org: tuple[int, int], color=(255, 255, 25
     pad = max(3, int(round(0.3 * h)))
     line_h = h + base + pad
     block = line_h * (len(lines) - 1)
-    x = int(np.clip(org[0], pad, max(pad, img.shape[1] - w - pad)))
-    y = int(np.clip(org[1], h + pad, max(h + pad, img.shape[0] - pad - base - block)))
-    cv2.rectangle(img, (x - pad, y - h - pad), (x + w + pad, y + block + base + pad // 2),
-                  (20, 20, 20), -1)
+
+    def place(o: tuple[int, int]) -> tuple[int, int, tuple[int, int, int, int]]:
+        x = int(np.clip(o[0], pad, max(pad, img.shape[1] - w - pad)))
+        y = int(np.clip(o[1], h + pad, max(h + pad, img.shape[0] - pad - base - block)))
+        return x, y, (x - pad, y - h - pad, x + w + pad, y + block + base + pad // 2)
+
+    def covers(box: tuple[int, int, int, int]) -> bool:
+        m = 2 * pad  # and a little around the box
+        return any(box[0] - m <= px <= box[2] + m and box[1] - m <= py <= box[3] + m
+                   for px, py in keep_clear)
+
+    x, y, box = place(org)
+    if keep_clear and covers(box):
+        for o in elsewhere:
+            cand = place(o)
+            if not covers(cand[2]):
+                x, y, box = cand
+                break
+    cv2.rectangle(img, box[:2], box[2:], (20, 20, 20), -1)
     for i, ln in enumerate(lines):
         cv2.putText(img, ln, (x, y + i * line_h), cv2.FONT_HERSHEY_SIMPLEX, fs, color, th,
                     cv2.LINE_AA)

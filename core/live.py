@@ -369,7 +369,7 @@ def setup_check(track: Track, found: float | None = None) -> SetupCheck:
     if found is None:
         found = float(track.detected.mean()) if track.n else 0.0
     if found < 0.6:
-        item = SetupItem("person", "Runner found", False,
+        item = SetupItem("person", "Runner in the picture", False,
                          "We can't see you yet: stand in the middle of the picture, "
                          "side-on to the camera.")
         return SetupCheck(False, item.hint, (item,))
@@ -377,12 +377,12 @@ def setup_check(track: Track, found: float | None = None) -> SetupCheck:
     size = runner_height_fraction(track)
     view = detect_view(track)
     items = (
-        SetupItem("person", "Runner found", True, ""),
-        SetupItem("whole_body", "Whole body in view", body >= 0.7,
+        SetupItem("person", "Runner in the picture", True, ""),
+        SetupItem("whole_body", "Body in view", body >= 0.7,
                   "Move the camera back until your head and feet are both in the picture."),
-        SetupItem("side", "Seen from the side", view.view == "side",
+        SetupItem("side", "Camera side-on", view.view == "side",
                   "Turn the camera so it sees you from the side, square to the treadmill."),
-        SetupItem("size", "Close enough", size >= 0.3,
+        SetupItem("size", "Runner's size in the picture", size >= 0.3,
                   "Move the camera closer: you should fill half to three quarters of the height."),
     )
     bad = [i for i in items if not i.ok]

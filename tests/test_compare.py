@@ -202,6 +202,9 @@ def test_trend_rows_and_charts():
     bands = [row for rows in spec["datasets"].values() for row in rows if "lo" in row]
     assert [(b["lo"], b["hi"]) for b in bands] == [(165, 185)]
     assert ui_cmp.trend_chart(df, "trunk_lean") is None
+    # scores on the top of their 0-100 scale, never a few points stretched to the full height
+    score = ui_cmp.trend_chart(df, "score:overall").to_dict()["layer"][-1]["encoding"]["y"]
+    assert score["scale"]["domain"] == [50, 100]
     assert ui_cmp._ticks(pd.Series(pd.to_datetime(["2026-01-01 08:00", "2026-01-01 09:30",
                                                    "2026-01-02 08:00"]))) == \
         ["01 Jan 08:00", "01 Jan 09:30", "02 Jan"]

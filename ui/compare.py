@@ -102,9 +102,13 @@ def trend_chart(df: pd.DataFrame, trend_id: str, height: int = 200) -> alt.Chart
     else:
         bands, title = _band_layers(mid, "good"), _unit_title(BY_ID[mid].unit)
     d = d.assign(tick=_ticks(d["when"]))
+    scale = alt.Scale(zero=False)
+    if trend_id.startswith("score:"):  # the whole top of the 0-100 scale, at least 50 points
+        # tall: on a 74-80 axis a 3-point change looked dramatic (fresh-eyes review)
+        scale = alt.Scale(domain=[max(0, min(50, int(d["value"].min()) - 10)), 100])
     line = alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=70, filled=True), color="#2B6CB0").encode(
         x=alt.X("tick:N", title=None, sort=list(d["tick"]), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title=title, scale=scale),
         tooltip=[alt.Tooltip("session:N", title="Session"), alt.Tooltip("value:Q", title="Value"),
                  alt.Tooltip("view:N", title="View")])
     return alt.layer(*bands, line).properties(height=height)

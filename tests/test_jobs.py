@@ -187,3 +187,23 @@ def test_bad_input_through_celery_is_failed_friendly_and_not_retried(redis_url, 
         proc.wait(timeout=30)
     for mod in [m for m in sys.modules if m.startswith("core.jobs.celery_app")]:
         del sys.modules[mod]
+
+
+def test_an_ended_job_keeps_nothing_that_describes_the_runner(jobs_env):
+    """Done or failed, a job row drops the clip's file name, the options (the height), the
+    owner's token and the upload: the report carries them while the runner keeps it, so
+    deleting the report leaves none of them behind (real SQLite job table)."""
+    tab = state.JobTable()
+    opts = {"height_cm": 175.0, "length_unit": "cm"}
+    for jid, end in (("j-done", "finish"), ("j-failed", "fail")):
+        job, added = tab.submit(jid, clip_key="k-" + jid, clip_path=None,
+                                filename="Jane Doe 5k.mp4", options=opts, owner=OWNER,
+                                sample=False)
+        assert added and job.filename == "Jane Doe 5k.mp4" and job.options == opts
+        if end == "finish":
+            tab.finish(jid, report_id="r" * 32, delete_key=None)
+        else:
+            tab.fail(jid, "not_video", "This file is not a video we can read.")
+        ended = tab.get(jid)
+        assert ended.state in (state.DONE, state.FAILED)
+        assert ended.filename is None and ended.options == {} and ended.owner is None

@@ -63,6 +63,14 @@ jobs = sa.Table(
 )
 
 
+# What an ended job (done or failed) no longer keeps: its owner's browser token, the stored
+# upload, and what describes the runner (the clip's file name, which often holds a name, and
+# the options with their height). The report carries those for as long as the runner keeps
+# it, so "deleted for good" leaves nothing of them in the job table (fresh-eyes review: a
+# deleted report's file name and height were still there).
+_ENDED = dict(owner=None, clip_path=None, filename=None, options="{}")
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -231,13 +239,13 @@ class JobTable:
         with self.engine.begin() as c:
             c.execute(jobs.update().where(jobs.c.id == job_id).values(
                 state=DONE, stage="Done", fraction=1.0, report_id=report_id,
-                delete_key=delete_key, owner=None, clip_path=None, finished=_now()))
+                delete_key=delete_key, finished=_now(), **_ENDED))
 
     def fail(self, job_id: str, code: str, message: str, hint: str = "") -> None:
         with self.engine.begin() as c:
             c.execute(jobs.update().where(jobs.c.id == job_id).values(
-                state=FAILED, code=code, message=message, hint=hint, owner=None,
-                clip_path=None, finished=_now()))
+                state=FAILED, code=code, message=message, hint=hint, finished=_now(),
+                **_ENDED))
 
     def requeue_stale(self, lease_s: float = LEASE_S) -> list[str]:
         """Running jobs whose worker has been silent for ``lease_s`` go back in the queue
@@ -254,7 +262,7 @@ class JobTable:
                         state=FAILED, code="worker_lost",
                         message="The analysis stopped several times on our side.",
                         hint="Please try again later, or with a shorter clip.",
-                        owner=None, clip_path=None, finished=_now()))
+                        finished=_now(), **_ENDED))
                 else:
                     c.execute(jobs.update().where(jobs.c.id == jid, jobs.c.state == RUNNING,
                                                   jobs.c.heartbeat < cutoff)

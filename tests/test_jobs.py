@@ -207,3 +207,24 @@ def test_an_ended_job_keeps_nothing_that_describes_the_runner(jobs_env):
         ended = tab.get(jid)
         assert ended.state in (state.DONE, state.FAILED)
         assert ended.filename is None and ended.options == {} and ended.owner is None
+
+
+def test_jobs_that_ended_before_are_cleared_when_the_table_opens(tmp_path):
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    eng = sa.create_engine(url)
+    state.metadata.create_all(eng)
+    row = dict(seq=1.0, stage="Done", fraction=1.0, clip_key="k", clip_path=None,
+               options='{"height_cm": 175.0}', owner=None, sample=False, attempts=1,
+               created=1.0, finished=2.0)
+    with eng.begin() as c:  # as the code before left them
+        c.execute(state.jobs.insert().values(id="old-done", state=state.DONE,
+                                             filename="Jane Doe 5k.mp4", **row))
+        c.execute(state.jobs.insert().values(id="old-queued", state=state.QUEUED,
+                                             filename="waiting.mp4", **row))
+    eng.dispose()
+    tab = state.JobTable(url)
+    done, queued = tab.get("old-done"), tab.get("old-queued")
+    assert done.filename is None and done.options == {}
+    assert queued.filename == "waiting.mp4" and queued.options == {"height_cm": 175.0}

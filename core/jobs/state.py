@@ -135,6 +135,9 @@ def _engine(url: str) -> sa.Engine:
             else:
                 eng = sa.create_engine(url, pool_pre_ping=True)
             metadata.create_all(eng)
+            with eng.begin() as c:  # rows that ended before ended jobs dropped these
+                c.execute(jobs.update().where(jobs.c.state.in_((DONE, FAILED)),
+                                              jobs.c.filename.is_not(None)).values(**_ENDED))
             _ENGINES[url] = eng
         return eng
 

@@ -126,7 +126,10 @@ def test_upload_report_share_delete(server, browser):
     # Delete it: the owner lands on Analyze, the link dies.
     page.get_by_role("button", name="Delete this report…").click()
     page.get_by_role("button", name="Yes, delete it").click()
-    expect(page.get_by_text("were deleted")).to_be_visible()
+    # said where the runner looks (a toast), and at the page's top
+    expect(page.locator('[data-testid="stToast"]').filter(has_text="were deleted")).to_be_visible()
+    expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(
+        has_text="were deleted")).to_have_count(1)
     expect(page.get_by_role("heading", name="Check your running form", exact=True)).to_be_visible()
 
     viewer.reload()

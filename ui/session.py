@@ -157,3 +157,7 @@ def show_flash() -> None:
         return
     kind, text = msg
     {"success": st.success, "info": st.info, "warning": st.warning}.get(kind, st.info)(text)
+    if kind == "success":  # also where the runner is looking: a page switched to keeps the
+        # scroll of the one left, so the message at its top can be out of view (a delete
+        # from the bottom of a report landed on Analyze's bottom: fresh-eyes review)
+        st.toast(text, icon=":material/check_circle:")

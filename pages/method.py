@@ -104,8 +104,12 @@ def contacts_section(md: str) -> None:
     for section in accuracy.sections(md):  # bench/contacts.md: renders, then the shared clips
         title, body = section
         table, rest = accuracy.split_table(body)
+        if table is None and title:  # the engineers' log of what was changed and tried
+            with st.expander(f"Engineering notes: {accuracy.plain_title(title)}"):
+                st.markdown(accuracy.plain_notes(rest))
+            continue
         if title:
-            st.markdown(f"**{esc(title)}**")
+            st.markdown(f"**{esc(accuracy.plain_title(title))}**")
         if table is not None:
             st.dataframe(accuracy.friendly_contacts(table), hide_index=True, width="stretch",
                          column_config=CLIP_COLUMN)

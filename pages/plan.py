@@ -1,7 +1,8 @@
 """Plan: the open report's top fixes as a 3-week plan (core.plan), with a printable download.
 
 Opens the same report the Report page would: ``?r=<share id>`` for a share-link viewer, else
-this session's own report (with its proof of ownership), else the sample report.
+``?id=<report id>`` or this session's own report (either only with this browser's proof
+of ownership), else the sample report.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ui import guard, owner, session
 from ui.theme import esc
 
 PLAN_PAGE = "pages/plan.py"
+ID_PARAM = "id"  # as pages/report.py: /plan?id=<report id> for the report's owner
 
 
 def load() -> tuple[dict, dict | None] | None:
@@ -21,10 +23,10 @@ def load() -> tuple[dict, dict | None] | None:
     if share_id is not None:
         stored = store.get(share_id, viewer=True)
         return (stored.report, {owner.SHARE_PARAM: share_id}) if stored else None
-    rid = session.current()
+    rid = st.query_params.get(ID_PARAM) or session.current()  # ?id=: a reload or bookmark
     if rid is not None:
-        stored = store.get(rid, session.proof(rid))
-        return (stored.report, None) if stored else None
+        stored = store.get(rid, session.proof(rid))  # only for a browser that owns it
+        return (stored.report, {ID_PARAM: rid}) if stored else None
     sample = session.current_sample()
     if sample is not None:
         stored = store.get_sample(sample)
@@ -70,7 +72,8 @@ def show(plan, shared: bool = False) -> None:
 def main() -> None:
     session.keep_browser_cookie()
     opened = load()
-    shared = opened is not None and opened[1] is not None  # a share-link viewer's: the runner's plan
+    # a share-link viewer's: the runner's plan
+    shared = opened is not None and owner.SHARE_PARAM in (opened[1] or {})
     st.title("A 3-week plan from this report" if shared else "Your 3-week plan")
     if opened is None:
         st.info("No report is open, so there is no plan yet. Analyse a clip, or open a report "

@@ -57,7 +57,8 @@ def nothing_open() -> None:
 def plan_link(op: report_view.Opened) -> None:
     """The way to this report's 3-week plan (pages/plan.py), for the owner and for a
     share-link viewer alike (the viewer's link carries the share id)."""
-    params = {owner.SHARE_PARAM: op.id} if op.viewer and not op.sample else None
+    params = ({owner.SHARE_PARAM: op.id} if op.viewer and not op.sample
+              else {ID_PARAM: op.id} if not op.viewer else None)  # the owner's: reloads too
     st.page_link("pages/plan.py", label="Turn these fixes into a 3-week plan",
                  icon=":material/event_note:", query_params=params)
 

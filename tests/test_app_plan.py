@@ -78,6 +78,15 @@ def test_share_link_viewer_gets_the_same_plan(app, store, saved):
     assert "From the report of" in _texts(at) and "your report" not in _texts(at)
 
 
+def test_the_owners_plan_address_reopens_it_only_for_the_owner(app, store, saved):
+    """/plan?id=<report id>: a reload or bookmark in the owner's browser (its proof, no report
+    open in the session yet) shows the plan; the same address without the proof shows none."""
+    at = _ok(app(PLAN, query={"id": saved.id}, fc_owned={saved.id: saved.delete_key}).run())
+    assert at.title[0].value == "Your 3-week plan" and len(at.get("download_button")) == 1
+    at = _ok(app(PLAN, query={"id": saved.id}).run())
+    assert "No report is open" in _texts(at) and not at.get("download_button")
+
+
 def test_no_report_open_says_so(app, data_dir):
     at = _ok(app(PLAN).run())
     assert "No report is open" in _texts(at) and not at.get("download_button")

@@ -16,6 +16,7 @@ from ui import compare, guard, owner, report_view, session, text
 
 
 ID_PARAM = "id"  # the owner's address: /report?id=<report id> (opens only with the proof)
+SAMPLE_PARAM = "sample"  # the sample report's address: /report?sample=<its id> (public)
 
 
 def load() -> report_view.Opened | None:
@@ -34,17 +35,24 @@ def load() -> report_view.Opened | None:
         if st.query_params.get(ID_PARAM) != rid:
             st.query_params.from_dict({ID_PARAM: rid})
         return report_view.Opened(store, stored, viewer=False)
-    sample = session.current_sample()
+    sample = st.query_params.get(SAMPLE_PARAM) or session.current_sample()
     if sample is not None:
-        stored = store.get_sample(sample)
-        return report_view.Opened(store, stored, viewer=True, sample=True) if stored else None
+        stored = store.get_sample(sample)  # the public sample only: no other report opens here
+        if stored is None:
+            return None
+        if session.current_sample() != sample:  # reopened from its address
+            st.session_state[session.SAMPLE], st.session_state[session.CURRENT] = sample, None
+        if st.query_params.get(SAMPLE_PARAM) != sample:
+            st.query_params.from_dict({SAMPLE_PARAM: sample})
+        return report_view.Opened(store, stored, viewer=True, sample=True)
     return None
 
 
 def nothing_open() -> None:
     st.title("Report")
     if (st.query_params.get(owner.SHARE_PARAM) is not None or session.current() is not None
-            or st.query_params.get(ID_PARAM) is not None or session.current_sample() is not None):
+            or st.query_params.get(ID_PARAM) is not None or session.current_sample() is not None
+            or st.query_params.get(SAMPLE_PARAM) is not None):
         st.warning(text.NOT_FOUND, icon=":material/search_off:")
     else:
         st.info("No report is open yet. Analyse a clip, or open one from your history.",

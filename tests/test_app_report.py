@@ -196,3 +196,21 @@ def test_distances_in_the_unit_the_runner_gave_their_height_in(app, store, side_
     captions = [c.value for c in at.caption]
     assert "≈ 5.0 in" in captions and "≈ 13 cm" not in captions
     assert length(12.7, "cm") == "13 cm" and length(30.48, "in") == "12 in"
+
+
+def test_the_sample_report_has_its_own_address(app, store, side_analysis):
+    """The sample (nobody's report) opens from /report?sample=<id> in a fresh session (a
+    reload); an owned report's id there opens nothing, and no owner controls show."""
+    sample = store.save(side_analysis.report, side_analysis.media_dir, sample=True)
+    at = app(REPORT, query={"sample": sample.id}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Sample report"
+    assert at.session_state["fc_sample"] == sample.id
+    assert not _button_labels_with(at, "Delete")
+    owned = store.save(side_analysis.report, side_analysis.media_dir)
+    at = app(REPORT, query={"sample": owned.id}).run()
+    assert not at.exception and "could not be found" in _texts(at)
+
+
+def _button_labels_with(at, word: str) -> list[str]:
+    return [b.label for b in at.button if word in b.label]

@@ -255,7 +255,9 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, 
             assert _video_seconds(videos[0]) == pytest.approx(RECORD_S, rel=SESSION_TOLERANCE)
             link.click()
             page.get_by_role("heading", name="Your running form").wait_for(timeout=60_000)
-            assert page.get_by_text("Webcam session").count() > 0
+            # the header's caption may come a moment after the heading (the page's address
+            # is set to the report's own, ?id=, in the same run): wait for it, not count it
+            page.get_by_text("Webcam session").first.wait_for(timeout=30_000)
             page.screenshot(path=str(ARTIFACTS / "live-report.png"), full_page=True)
         except BaseException:
             page.screenshot(path=str(ARTIFACTS / "live-failure.png"), full_page=True)

@@ -100,7 +100,7 @@ def test_app_on_postgres_and_s3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
             page.get_by_role("button", name="Delete this report…").click()
             page.get_by_role("button", name="Yes, delete it").click()
-            expect(page.get_by_text("were deleted")).to_be_visible()
+            expect(page.get_by_text("were deleted").first).to_be_visible()  # the note and its toast
             viewer.reload()
             expect(viewer.get_by_text("could not be found")).to_be_visible()
             browser.close()

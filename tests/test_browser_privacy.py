@@ -200,7 +200,7 @@ def test_reports_are_private_to_the_browser_that_made_them(server, browser):
     # B deletes it from History after a confirm; A's History is empty after a reload.
     b.get_by_role("button", name=DELETE).click()
     b.get_by_role("button", name="Yes, delete it").click()
-    expect(b.get_by_text("were deleted")).to_be_visible()
+    expect(b.get_by_text("were deleted").first).to_be_visible()
     expect(b.get_by_text("No saved reports in this browser yet")).to_be_visible()
     assert _report_ids(data) == []
     a.goto(f"{base}/history")

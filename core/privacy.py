@@ -311,9 +311,15 @@ def without_height(display: str, value_cm: object) -> str:
     that :mod:`core.metrics.base` adds after a % of leg (``value_cm``) and the vertical
     ratio's bounce in cm. What a shared report shows, and what the evidence pictures draw
     (:func:`core.pipeline._write_stills`), so a shared picture cannot carry it either."""
+    return _RATIO_CM.sub(r" (per \1 step)", without_length(display, value_cm))
+
+
+def without_length(display: str, value_cm: object) -> str:
+    """``display`` without the "(22 cm)" :mod:`core.metrics.base` adds after a % of leg
+    (``value_cm``); the owner's metric card shows that length on its own line instead."""
     if isinstance(value_cm, (int, float)):
         display = display.replace(f" ({value_cm:.0f} cm)", "")
-    return _RATIO_CM.sub(r" (per \1 step)", display)
+    return display
 
 
 def _replace_text(value: Any, cuts: Mapping[str, str]) -> Any:

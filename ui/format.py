@@ -112,11 +112,10 @@ def card_value(m: dict, unit: str | None = "cm") -> tuple[str, str | None]:
     """A metric card's big number and its length line: the engine's display carries a
     length in cm (``"-4 % of leg length (-4 cm)"``); the card shows the length once, on its
     own line, in the unit the runner gave their height in (``"≈ -4 cm"`` / ``"≈ -1.6 in"``)."""
+    from core.privacy import without_length
+
     display = m.get("display", "") or ""
     cm = m.get("value_cm")
     if cm is None:
         return display, None
-    suffix = f" ({cm:.0f} cm)"
-    if display.endswith(suffix):
-        display = display[: -len(suffix)]
-    return display, "≈ " + length(cm, unit)
+    return without_length(display, cm), "≈ " + length(cm, unit)

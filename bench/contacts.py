@@ -256,6 +256,16 @@ def band_edges(mid: str) -> list[float]:
     return [v for v in (s.good_lo, s.good_hi, s.fix_below, s.fix_above) if v is not None]
 
 
+# metric id -> (truth key, factor to the metric's unit): the verdicts counted in the summary
+VERDICT_TRUTH = {"overstride": ("overstride_pct_leg", 1.0),
+                 "shank_angle_ic": ("shank_angle_ic_deg", 1.0),
+                 "contact_time": ("contact_time_s", 1000.0),
+                 "knee_flexion_mid": ("knee_flexion_mid_deg", 1.0),
+                 "hip_extension": ("hip_extension_to_deg", 1.0),
+                 "trunk_lean": ("trunk_lean_deg", 1.0),
+                 "cadence": ("cadence_spm", 1.0)}
+
+
 def score(name: str, raw, truth: dict | None, ics, tos, fps: float, frames=None) -> dict:
     track, view, ev, m = engine(raw, frames)
     r = {"clip": name, "fps": fps, "view": view.view,
@@ -271,6 +281,8 @@ def score(name: str, raw, truth: dict | None, ics, tos, fps: float, frames=None)
     r["fs_pattern"] = (m["foot_strike"].extra or {}).get("pattern") if "foot_strike" in m else None
     if "overstride" in m:
         r["ov_status"] = m["overstride"].status
+    # every verdict with a truth key: (status, marked near the line)
+    r["verdicts"] = {k: (m[k].status, bool(m[k].near_line)) for k in VERDICT_TRUTH if k in m}
     r["truth"] = truth
     if view.view == "side":
         ctx = Context(track, view, ev, None, {})
@@ -340,6 +352,11 @@ def scored_rows(results: list[dict]) -> tuple[list[list[str]], dict]:
         if r["fps"] >= 60 and r["ct"]:
             acc["ct60"].append(abs(float(np.median(r["ct"]))) * r["fps"] / 1000 <= 1.0)
             acc["ct60_ms"].append(abs(float(np.median(r["ct"]))))
+        for mid, (got, near) in r.get("verdicts", {}).items():
+            key, k = VERDICT_TRUTH[mid]
+            if t.get(key) is not None:
+                acc.setdefault("verdicts", {}).setdefault(mid, []).append(
+                    (got, near, BY_ID[mid].status(t[key] * k)))
         rows.append(cells)
     return rows, acc
 
@@ -372,7 +389,27 @@ def summary(acc: dict) -> str:
         f"- Initial contact, median error per clip: |err| median {np.nanmedian(ic):.2f} frame, "
         f"largest {np.nanmax(ic):.2f}.",
         f"- Levelled on a floor line (`core.camera.ground_line`; every render is filmed level): "
-        f"{rolled(acc.get('roll', []))}."])
+        f"{rolled(acc.get('roll', []))}.",
+        verdict_lines(acc.get("verdicts", {}))])
+
+
+def verdict_lines(verdicts: dict) -> str:
+    """Per metric: how many verdicts were right, and of the wrong ones how many the report
+    marked near the line (core.spec.MetricSpec.near_line: a watch or fix within the metric's
+    reading error of a milder verdict); then the cost: right verdicts marked."""
+    out = ["- Verdicts against the truth's (good / watch / fix), and those the report marks "
+           "near the line (a watch or fix within the metric's reading error of a milder "
+           "verdict's line, said on its card):"]
+    for mid, vs in verdicts.items():
+        right = sum(g == w for g, _, w in vs)
+        wrong = [(g, n, w) for g, n, w in vs if g != w]
+        milder = {"good": 0, "watch": 1, "fix": 2}
+        harsh = [(g, n, w) for g, n, w in wrong if milder.get(g, 0) > milder.get(w, 0)]
+        out.append(
+            f"  - {mid}: right {right} of {len(vs)}; wrong {len(wrong)}, of them harsher than the "
+            f"truth {len(harsh)} ({sum(n for _, n, _ in harsh)} marked near the line), milder "
+            f"{len(wrong) - len(harsh)}; right and marked {sum(n for g, n, w in vs if g == w)}.")
+    return "\n".join(out)
 
 
 # ----------------------------------------------------------------------------- clips

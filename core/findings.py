@@ -22,6 +22,12 @@ rated "work on this" (status ``fix``), worst area first, takes its own best-rank
 fix; the remaining places go down the ranking. The chosen fixes keep their ranking order;
 every candidate not chosen goes to ``more_fixes``, so each judged problem gets its advice.
 
+Near the line: a metric judged watch or fix within its reading error of a milder verdict's
+line (``MetricResult.near_line``, :meth:`core.spec.MetricSpec.near_line`) keeps its status and
+its score, but counts half (:data:`NEAR_W`) when the problems are ranked, and what was seen
+says that the reading could have fallen on the other side (:func:`near_line_note`), so a fix
+the clip cannot tell apart from "good" is not put ahead of a clear one.
+
 Counts: :func:`measure_counts` is the one place that counts measures (judged by status, and
 ``info`` ones apart), for the report's headline, area cards and tabs alike.
 """
@@ -35,6 +41,7 @@ from .spec import AREA_LABELS, AREAS, BY_ID, side_difference
 POINTS = {"good": 100, "watch": 65, "fix": 30}
 CONF_W = {"high": 1.0, "medium": 0.75, "low": 0.4}
 SEV = {"fix": 2.0, "watch": 1.0}
+NEAR_W = 0.5  # weight of a problem near its line (within its reading error) in the ranking
 
 
 SCORE_GOOD = 80  # an area or overall score from here is "good"
@@ -109,7 +116,7 @@ def _candidates(by: dict[str, MetricResult]) -> list[tuple[float, str, list[str]
 
     def sev(*mids: str) -> float:
         return sum(SEV.get(by[m].status, 0) * BY_ID[m].weight * CONF_W[by[m].confidence]
-                   for m in mids if m in by)
+                   * (NEAR_W if by[m].near_line else 1.0) for m in mids if m in by)
 
     def below(mid: str) -> bool:  # judged as shown, like the status (against the runner's
         lo = by[mid].extra.get("band_good_lo", BY_ID[mid].good_lo)  # own band if it has one)
@@ -133,6 +140,39 @@ def _candidates(by: dict[str, MetricResult]) -> list[tuple[float, str, list[str]
     return c
 
 
+_UNIT_TEXT = {"deg": "\u00b0", "% leg": " % of leg", "ms": " ms", "steps/min": " steps/min",
+              "%": " %", "dB": " dB"}
+_MILDER_TEXT = {"good": "fine", "watch": "only worth a look"}
+
+
+def near_line_note(m: MetricResult | dict, named: bool = False) -> str | None:
+    """The sentence that says a verdict sits near its line (None when it does not): the value
+    as shown, the line, the metric's reading error and what the other side of the line is.
+    The report's metric card and the fix's "what we saw" both use it; ``named`` starts with
+    the metric's label (a fix that lists several metrics)."""
+    def get(k):
+        return m.get(k) if isinstance(m, dict) else getattr(m, k, None)
+
+    near, spec = get("near_line"), BY_ID.get(get("id") or "")
+    if not near or spec is None or get("value") is None:
+        return None
+    try:
+        edge, err, milder = float(near["edge"]), float(near["error"]), str(near["milder"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    u = _UNIT_TEXT.get(spec.unit, f" {spec.unit}")
+    value = spec.shown(get("value"))
+    err_txt = f"{err:.1f}".rstrip("0").rstrip(".")
+    if milder == "good":
+        line = f"the good range {'starts' if value < edge else 'ends'} at {spec.fmt(edge)}{u}"
+    else:
+        line = f"\"work on it\" starts at {spec.fmt(edge)}{u}"
+    head = f"{get('label') or spec.label} is near the line" if named else "Near the line"
+    return (f"{head}: {spec.fmt(value)}{u}, and {line}. This measure reads within "
+            f"{err_txt}{u} of the truth on 4 in 5 of our test videos, so this may be "
+            f"{_MILDER_TEXT.get(milder, milder)}.")
+
+
 def _seen(ms: list[MetricResult]) -> str:
     parts = []
     for m in ms:
@@ -144,7 +184,8 @@ def _seen(ms: list[MetricResult]) -> str:
             s += (f", left {spec.fmt(m.left)}{u} vs right {spec.fmt(m.right)}{u} "
                   f"({sides.text})")
         parts.append(s)
-    return "; ".join(parts) + "."
+    notes = [n for n in (near_line_note(m, named=len(ms) > 1) for m in ms) if n]
+    return "; ".join(parts) + "." + "".join(" " + n for n in notes)
 
 
 def _choose(ranked: list[tuple[float, str, list[str]]], by: dict[str, MetricResult],

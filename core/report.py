@@ -69,8 +69,9 @@ import numpy as np
 if TYPE_CHECKING:
     from .landmarks import Track
 
-REPORT_VERSION = "1.3"  # 1.1: side_diff, findings.more_fixes, options.length_unit; 1.2: profile,
-#                         segments; 1.3: session, metrics' source_clip (see MIGRATIONS)
+REPORT_VERSION = "1.4"  # 1.1: side_diff, findings.more_fixes, options.length_unit; 1.2: profile,
+#                         segments; 1.3: session, metrics' source_clip; 1.4: metrics' near_line
+#                         (see MIGRATIONS)
 ENGINE_VERSION = "0.1.0"
 
 DISCLAIMER = (
@@ -171,6 +172,9 @@ class MetricResult:
     evidence_frames: list[int] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     source_clip: str | None = None  # 1.3: key of the session clip it came from (None: one clip)
+    # 1.4: a watch/fix verdict within the metric's reading error of a milder one's line:
+    # {"edge", "error" (both in the unit), "milder": "good" | "watch"} (core.spec.NearLine)
+    near_line: dict[str, Any] | None = None
 
 
 @dataclass
@@ -542,10 +546,21 @@ def _migrate_1_2(d: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
+def _migrate_1_3(d: dict[str, Any]) -> dict[str, Any]:
+    """1.3 -> 1.4: reports stored before a verdict near its band's line was marked
+    (``near_line``: None). They open as they were made: their findings were ranked without it,
+    so it is not worked out afresh here."""
+    for m in d.get("metrics") or []:
+        if isinstance(m, dict):
+            m.setdefault("near_line", None)
+    return d
+
+
 # from-version -> (to-version, migration); applied in turn until REPORT_VERSION
 MIGRATIONS: dict[str, tuple[str, Any]] = {"1.0": ("1.1", _migrate_1_0),
                                           "1.1": ("1.2", _migrate_1_1),
-                                          "1.2": ("1.3", _migrate_1_2)}
+                                          "1.2": ("1.3", _migrate_1_2),
+                                          "1.3": ("1.4", _migrate_1_3)}
 
 
 def load_report(data: Any) -> dict[str, Any]:

@@ -84,8 +84,39 @@ class MetricSpec:
             return "watch"
         return "good"
 
+    def near_line(self, value: float | None, error: float | None) -> "NearLine | None":
+        """Whether ``value`` (judged as shown) sits within ``error`` (the metric's reading
+        error, :attr:`core.metrics.base.Metric.reading_error`) of the line to a milder
+        verdict: a ``watch`` or ``fix`` that a reading this close could have made ``good``
+        (``milder="good"``, checked first), or a ``fix`` that could have been ``watch``.
+        ``None`` for a good value, an unjudged one, or one clear of the line. The status is
+        not changed: the report says the value is near the line, next to the verdict."""
+        if value is None or not error or self.kind != "range":
+            return None
+        st = self.status(value)
+        if st not in ("watch", "fix"):
+            return None
+        v = self.shown(value)
+        low = (self.good_lo is not None and v < self.good_lo)
+        good_edge = self.good_lo if low else self.good_hi
+        fix_edge = self.fix_below if low else self.fix_above
+        if good_edge is not None and abs(v - good_edge) <= error:
+            return NearLine(edge=float(good_edge), error=float(error), milder="good")
+        if st == "fix" and fix_edge is not None and abs(v - fix_edge) <= error:
+            return NearLine(edge=float(fix_edge), error=float(error), milder="watch")
+        return None
+
     def valid_for(self, view: str) -> bool:
         return "any" in self.views or view in self.views
+
+
+@dataclass(frozen=True)
+class NearLine:
+    """A verdict a reading error away from a milder one (:meth:`MetricSpec.near_line`)."""
+
+    edge: float  # the band's line, in the metric's unit
+    error: float  # the metric's reading error at this clip's frame rate
+    milder: Status  # the verdict on the other side of the line: "good" or "watch"
 
 
 # Landmarks each metric needs in view (MediaPipe indices; a group is in view in a frame when

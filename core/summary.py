@@ -81,6 +81,9 @@ def text_summary(report: dict) -> str:
             if diff:
                 lr = f"  (L {spec.fmt(m['left'])} / R {spec.fmt(m['right'])}, {diff.text})"
             src = f", from {m['source_clip']}" if m.get("source_clip") else ""
+            near = m.get("near_line")
+            if near:  # core.findings.near_line_note says it in full in the fixes
+                src += f", near the line at {spec.fmt(near['edge']) if spec else near['edge']}"
             lines.append(f"  {MARK.get(m['status'], '   ')}{m['label']:<26} {m['display']}{lr}"
                          f"  [{m['status']}, {m['confidence']} confidence{src}]")
     if f["fixes"]:

@@ -8,15 +8,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.findings import CONF_W, POINTS, SEV, build_findings
+from core.findings import CONF_W, NEAR_W, POINTS, SEV, build_findings
 from core.findings import status_of_score
+from core.metrics import BY_ID as REGISTRY
 from core.metrics.cadence import SPEC as CADENCE_SPEC
 from core.metrics.speed import CADENCE_SOURCE, cadence_band
 from core.profile import pace_text
 from core.report import DISCLAIMER
 from core.spec import (AREA_LABELS, AREAS, ASYMMETRY_GOOD_DIFF, ASYMMETRY_GOOD_PCT,
                        ASYMMETRY_PCT_MIN_MEAN, ASYMMETRY_PCT_UNITS, ASYMMETRY_WATCH_DIFF,
-                       ASYMMETRY_WATCH_PCT, BY_ID, METRICS)
+                       ASYMMETRY_WATCH_PCT, BY_ID, METRICS, TIMING_FPS)
 from ui import accuracy, guard, text
 from ui.format import band, number
 from ui.theme import esc
@@ -57,9 +58,21 @@ def metric_entry(spec) -> None:
                 lines.append(f"**Work on it:** {esc(band(spec.fix, spec.unit))}")
         if spec.bilateral:
             lines.append(f"**Left and right** are measured separately. {side_rule(spec)}")
+        err = REGISTRY[spec.id].reading_error if spec.id in REGISTRY else None
+        if err is not None and spec.kind == "range":
+            lines.append(f"**Reading error:** {esc(_err_text(err, spec.unit))}")
         st.markdown("  \n".join(lines))
         if spec.source:
             st.caption(f":material/menu_book: {esc(spec.source)}")
+
+
+def _err_text(err: tuple[float, float], unit: str) -> str:
+    """"within 5 % of leg length under 50 fps, 3.5 from 50 fps", as the Method page says it."""
+    lo, hi = (number(e, unit, digits=0 if e == int(e) else 1) for e in err)
+    when = (f"within {lo}" if err[0] == err[1] else
+            f"within {lo} under {TIMING_FPS:.0f} fps, {hi} from {TIMING_FPS:.0f} fps")
+    return (f"{when} of the truth on 4 in 5 of our test videos; a verdict that close to its "
+            f"line is marked \"near the line\".")
 
 
 def accuracy_section(md: str) -> None:
@@ -171,6 +184,13 @@ def scoring_section() -> None:
         f"{max_fixes} top fixes, and every area rated *work on it* gets at least one of them; "
         f"the advice for every other measure outside its band is under *More to work on*. A fix "
         f"read with low confidence is worded as a pattern to check, not a verdict.\n\n"
+        f"**Near the line.** Each measure we could check against known truth has a reading "
+        f"error (given with the measure above: how close 4 in 5 of its readings came on our "
+        f"test videos). A value judged worth a look or work on it that is within that error of "
+        f"a milder verdict's line keeps its verdict and its points, but its card says it is "
+        f"near the line and what the other side would be, and as a fix it counts "
+        f"×{_num(NEAR_W)} in the ranking, so a clear problem comes before one the video "
+        f"cannot tell from good.\n\n"
         f"An area with nothing measurable (say, your feet were out of the picture) has no "
         f"score, and the overall score then says which areas it is made of.")
     with st.expander("How much each measure counts"):

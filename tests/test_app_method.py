@@ -79,6 +79,12 @@ def test_method_page_explains_the_scores_with_the_engines_numbers(app, data_dir)
     score = (POINTS["good"] * ws[0] + POINTS["watch"] * ws[1] + POINTS["fix"] * ws[2]) / sum(ws)
     assert f"= **{score:.0f}**" in ex
     assert any(e.label == "How much each measure counts" for e in at.expander)
+    # near the line: the ranking weight is the engine's, each checked measure its reading error
+    from core.findings import NEAR_W
+    assert f"counts ×{NEAR_W:g} in the ranking" in text
+    assert ("**Reading error:** within 5 % leg under 50 fps, 3.5 % leg from "
+            "50 fps of the truth on 4 in 5 of our test videos") in text.replace("\\", "")
+    assert "**Reading error:** within 8° of the truth" in text.replace("\\", "")
 
 
 def test_navigation_includes_live_only_when_its_file_exists(tmp_path):

@@ -198,6 +198,36 @@ def test_distances_in_the_unit_the_runner_gave_their_height_in(app, store, side_
     assert length(12.7, "cm") == "13 cm" and length(30.48, "in") == "12 in"
 
 
+def test_a_verdict_near_its_line_says_so_on_its_card(app, store, side_analysis):
+    """A metric judged watch within its reading error of the good range (as the engine marks
+    it, core.spec.MetricSpec.near_line) shows its verdict with a "Near the line" badge and the
+    sentence that says why; a metric without the mark shows neither. (The treadmill clip's
+    own report marks some metrics too: each of them shows both as well.)"""
+    import copy
+
+    from core.spec import BY_ID
+
+    report = copy.deepcopy(side_analysis.report)
+    m = next(m for m in report["metrics"] if m["id"] == "cadence")
+    assert not m.get("near_line") and m["status"] == "good"
+    m.update(value=163.8, display="164 steps/min", status="watch", band_good="165-185 steps/min",
+             near_line=BY_ID["cadence"].near_line(163.8, 1.5).__dict__)
+    marked = [o["id"] for o in report["metrics"] if o.get("near_line")]
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    badges = [e.value for e in at.markdown if "Near the line]" in e.value]
+    assert len(badges) == len(marked) and any("Cadence" in b for b in badges), (badges, marked)
+    sentences = [t for t in (c.value.replace("\\", "") for c in at.caption)
+                 if "Near the line:" in t]
+    assert len(sentences) == len(marked)
+    assert any("Near the line: 164 steps/min, and the good range starts at 165 steps/min. This "
+               "measure reads within 1.5 steps/min of the truth on 4 in 5 of our test videos, "
+               "so this may be fine." in c for c in sentences), sentences
+    unmarked = next(o for o in report["metrics"] if o["status"] == "good")
+    assert not any(unmarked["label"] in b for b in badges)
+
+
 def test_the_sample_report_has_its_own_address(app, store, side_analysis):
     """The sample (nobody's report) opens from /report?sample=<id> in a fresh session (a
     reload); an owned report's id there opens nothing, and no owner controls show."""

@@ -176,7 +176,7 @@ def test_cut_frames_from_thumbnails():
 def test_report_field_and_older_reports_load():
     plan = sg.find_segments(_join(_g(160, 5), _g(180, 6)))
     info = sg.segments_info(plan)
-    assert REPORT_VERSION == "1.3"
+    assert REPORT_VERSION == "1.4"
     assert not info.whole and info.analysed_start_s == pytest.approx(plan.analysed.start_s, abs=0.01)
     assert [i.analysed for i in info.items] == [False, True]
     assert info.items[0].cadence_spm == pytest.approx(160, abs=1.0)
@@ -185,7 +185,7 @@ def test_report_field_and_older_reports_load():
            "events": {}, "strides": [], "series": {}, "metrics": [], "not_measured": [],
            "findings": {}, "media": {}}
     d = load_report(old)
-    assert d["version"] == "1.3" and d["segments"] is None
+    assert d["version"] == "1.4" and d["segments"] is None
     rep = Report.from_json(dict(d, source=None, options=None, quality=None, view=None,
                                 events=None, series=None, findings=None))
     assert rep.segments is None

@@ -70,7 +70,7 @@ def test_a_metric_is_never_taken_from_a_view_it_is_not_valid_in():
 
 def test_migration_1_2_to_1_3_loads_old_reports():
     d = _old_report()
-    assert d["version"] == REPORT_VERSION == "1.3"
+    assert d["version"] == REPORT_VERSION == "1.4"
     assert d["session"] is None and all(m["source_clip"] is None for m in d["metrics"])
     as_12 = copy.deepcopy(d)
     as_12["version"] = "1.2"
@@ -78,7 +78,7 @@ def test_migration_1_2_to_1_3_loads_old_reports():
     for m in as_12["metrics"]:
         del m["source_clip"]
     r = Report.from_json(as_12)
-    assert r.version == "1.3" and r.session is None
+    assert r.version == "1.4" and r.session is None
 
 
 def test_cli_names_the_clip_that_cannot_be_analysed(tmp_path, capsys):
@@ -124,7 +124,7 @@ def test_side_and_back_merge_into_one_report(pair, tmp_path):
     res = _merged(pair, tmp_path)  # back clip given first: the side clip still leads
     assert res is not None, "both clips were analysed in this process: no pose pass needed"
     r = res.report
-    assert r["version"] == "1.3" and r["status"] in ("ok", "limited")
+    assert r["version"] == "1.4" and r["status"] in ("ok", "limited")
     clips = {c["view"]: c for c in r["session"]["clips"]}
     assert set(clips) == {"side", "back"} and clips["side"]["primary"]
     by_id = {m["id"]: m for m in r["metrics"]}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.findings import measure_counts, overall_scope
+from core.findings import measure_counts, near_line_note, overall_scope
 from core.quality import headline
 from core.reference import PHASES, REFERENCE_KEY
 from core.report import DISCLAIMER, Media, dumps, strides_csv
@@ -358,7 +358,9 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
     spec = BY_ID.get(m.get("id", ""))
     unit = m.get("unit") or (spec.unit if spec else "")
     with st.container(border=True, key=card_key(status, "m-" + m.get("id", ""))):
-        st.markdown(f"**{esc(m.get('label', ''))}** {status_md(status)}")
+        near = near_line_note(m)
+        st.markdown(f"**{esc(m.get('label', ''))}** {status_md(status)}"
+                    + (" :gray-badge[Near the line]" if near else ""))
         display, dist = card_value(m, length_unit)
         size = " fc-value-long" if len(display) > 22 else ""
         st.markdown(f'<div class="fc-value{size} fc-{html.escape(status)}">{html.escape(display)}</div>',
@@ -375,6 +377,8 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
             bands.append(f"Work on it: {band(m['band_fix'], unit)}")
         if bands:
             st.caption(" · ".join(esc(b) for b in bands))
+        if near:
+            st.caption(f":material/straighten: {esc(near)}")
         lr = left_right(m)
         if lr:
             line = esc(lr)

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from ..spec import GROUP_MISSING, MIN_IN_VIEW, MIN_TIMING_FPS, MetricSpec, side_difference
+from ..spec import (GROUP_MISSING, MIN_IN_VIEW, MIN_TIMING_FPS, TIMING_FPS, MetricSpec,
+                    side_difference)
 
 if TYPE_CHECKING:  # the registry imports only core.spec at load time (core.spec and other
     # stages may read the registry while they load)
@@ -78,6 +79,12 @@ class Metric:
     held back below ``MIN_TIMING_FPS``.
     ``stride_chart``: rank in the per-stride chart's picker (None: not offered there).
     ``doc_row``: the metric's row name in ``shared/spec/METRICS.md``.
+    ``reading_error``: how far off a reading can be, in the metric's unit, as ``(below
+    TIMING_FPS, from TIMING_FPS)`` frames per second: about the 80th percentile of |error| over
+    the benches' renders with exact truth (4 in 5 read within it; the source is named where it
+    is set). A value judged watch or fix within it of a milder verdict's line is shown as near
+    the line (:meth:`core.spec.MetricSpec.near_line`) and ranked as a less certain problem.
+    ``None``: no bench measures it, and nothing is said.
     """
 
     spec: MetricSpec
@@ -90,10 +97,17 @@ class Metric:
     timing: bool = False
     stride_chart: int | None = None
     doc_row: str | None = None
+    reading_error: tuple[float, float] | None = None
 
     @property
     def id(self) -> str:
         return self.spec.id
+
+    def error_at(self, fps: float) -> float | None:
+        """:attr:`reading_error` at this frame rate (None when not measured)."""
+        if self.reading_error is None:
+            return None
+        return self.reading_error[0 if fps < TIMING_FPS else 1]
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -364,6 +378,9 @@ class Context:
                 display += f" ({value_cm:.0f} cm)"
         if sides is not None and sides.status != "good" and st == "good" and spec.kind == "range":
             caveat = (caveat + " " if caveat else "") + f"Left and right: {sides.text}."
+        # near a milder verdict's line: only where the spec's own bands judged it (not the
+        # runner's own band, e.g. cadence with a speed given)
+        near = None if status is not None else spec.near_line(value, self.by_id[mid].error_at(self.fps))
         self.results.append(MetricResult(
             id=mid, label=spec.label, area=spec.area, unit=spec.unit, value=value,
             display=display, status=st, confidence=confidence, caveat=caveat,
@@ -373,7 +390,9 @@ class Context:
             side_diff=None if sides is None else {"value": sides.value, "unit": sides.unit,
                                                   "status": sides.status, "text": sides.text},
             spread=spread, n=n, value_cm=value_cm, evidence_frames=list(evidence or []),
-            extra=dict(extra or {})))
+            extra=dict(extra or {}),
+            near_line=None if near is None else {"edge": near.edge, "error": near.error,
+                                                 "milder": near.milder}))
 
     def missing(self, mid: str, reason: str) -> None:
         spec = self.by_id[mid].spec

@@ -39,5 +39,8 @@ def hip_height(ctx: Context) -> np.ndarray:
 METRICS = (
     Metric(VOSC, summarise, stride, column="vertical_osc_pct_leg",
            channels=(Channel("hip_height", "% leg", hip_height, views=("side", "front", "back")),),
-           advice={"any": "bounce"}, doc_row="vertical oscillation"),
+           advice={"any": "bounce"}, doc_row="vertical oscillation",
+           # 80th percentile of |error| over bench/robustness.md's side renders: 5.2 % of leg
+           # at 30 fps, 6.5 at 60-120 fps
+           reading_error=(6.0, 6.0)),
 )

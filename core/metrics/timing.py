@@ -55,7 +55,10 @@ METRICS = (
         "contact_time", caveat(ctx),
         base=_base(ctx, "high" if ctx.fps >= PRECISE_TIMING_FPS else "medium")),
         contact_stride, column="contact_ms", advice={"any": "long_contact"}, timing=True,
-        stride_chart=2, doc_row="ground contact time"),
+        stride_chart=2, doc_row="ground contact time",
+        # 80th percentile of |error|, bench/contacts.md and bench/robustness.md: 16-19 ms at
+        # 30 fps, 16-18 ms at 60-120 fps
+        reading_error=(20.0, 18.0)),
     Metric(DUTY, lambda ctx: ctx.stride_median("duty_factor", caveat(ctx),
                                                base=_base(ctx, "medium")),
            duty_stride, column="duty_factor_pct", advice={"any": "long_contact"}, timing=True,

@@ -78,7 +78,10 @@ METRICS = (
     Metric(TRUNK_LEAN, lean_summary,
            channels=(Channel("trunk_lean", "deg", lambda ctx: ctx.trunk, legs=False),),
            draw=draw.trunk_line, advice={"low": "too_upright", "high": "too_much_lean"},
-           doc_row="trunk lean"),
+           doc_row="trunk lean",
+           # 80th percentile of |error|, bench/contacts.md and bench/robustness.md: 0.9-1.2 deg
+           # (the 90th 1.1-1.6)
+           reading_error=(1.5, 1.5)),
     Metric(WAIST_LEAN, lambda ctx: ctx.stride_median(
         "waist_lean", "Trunk lean minus whole-body lean at midstance.", base="medium"),
         waist_stride, column="waist_lean_deg", draw=draw.trunk_line,

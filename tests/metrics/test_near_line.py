@@ -1,0 +1,122 @@
+"""Near the line: a watch or fix verdict within the metric's reading error of a milder one
+(core.spec.MetricSpec.near_line, Metric.reading_error, Context.add, core.findings).
+
+The status stays what the bands say (the number and its verdict never disagree); the result
+carries ``near_line``, the fix ranking counts it half, and what was seen says so."""
+import json
+from pathlib import Path
+
+import pytest
+
+from model_track import PLANAR, build
+
+from core.findings import NEAR_W, build_findings, near_line_note
+from core.metrics import REGISTRY
+from core.report import MetricResult, REPORT_VERSION, Report, load_report
+from core.spec import BY_ID, TIMING_FPS
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "report_v1.0.json"
+
+
+@pytest.mark.parametrize("mid, value, error, want", [
+    ("elbow_angle", 110.0, 8.0, (105.0, "good")),    # watch, 5 over the good range's end
+    ("elbow_angle", 113.4, 8.0, (105.0, "good")),    # shows 113: 8 from 105, within 8
+    ("elbow_angle", 113.6, 8.0, None),               # shows 114: 9 from 105
+    ("elbow_angle", 123.0, 8.0, (120.0, "watch")),   # fix, 3 past the fix line
+    ("elbow_angle", 130.0, 8.0, None),               # fix, clear of both lines
+    ("elbow_angle", 95.0, 8.0, None),                # good: nothing to say
+    ("elbow_angle", 70.0, 8.0, (75.0, "good")),      # below the good range
+    ("overstride", 16.0, 3.5, (15.0, "watch")),      # fix, 1 past 15 (8 is 8 away)
+    ("overstride", 11.0, 3.5, (8.0, "good")),
+    ("overstride", 11.0, 2.0, None),                 # the same value, a smaller error
+    ("trunk_lean", -1.0, 1.5, (0.0, "watch")),       # fix below 0, 6 under the good range
+    ("trunk_lean", 4.0, 1.5, (5.0, "good")),
+    ("trunk_lean", 13.0, 1.5, (12.0, "good")),
+    ("cadence", 163.0, 1.5, None),                   # 2 under 165
+    ("cadence", 164.0, 1.5, (165.0, "good")),
+    ("elbow_angle", 110.0, None, None),              # no reading error: nothing said
+    ("flight_time", 200.0, 10.0, None),              # info: not judged
+    ("foot_strike", 20.0, 10.0, None),               # custom: judged by its own module
+])
+def test_near_line_against_the_bands_as_shown(mid, value, error, want):
+    got = BY_ID[mid].near_line(value, error)
+    if want is None:
+        assert got is None
+    else:
+        assert got is not None and (got.edge, got.milder) == want and got.error == error
+        assert BY_ID[mid].status(value) in ("watch", "fix")  # the verdict itself is kept
+
+
+def test_reading_errors_are_declared_for_judged_metrics_only():
+    declared = [m for m in REGISTRY if m.reading_error is not None]
+    assert {m.id for m in declared} >= {"cadence", "overstride", "shank_angle_ic", "trunk_lean",
+                                        "elbow_angle", "contact_time", "knee_flexion_mid",
+                                        "hip_extension", "vertical_oscillation"}
+    for m in declared:
+        assert m.spec.kind == "range", m.id
+        lo, hi = m.reading_error
+        assert lo > 0 and hi > 0, m.id
+        assert m.error_at(TIMING_FPS - 1) == lo and m.error_at(TIMING_FPS) == hi
+
+
+@pytest.mark.parametrize("elbow, status, near", [
+    (90.0, "good", None), (111.0, "watch", (105.0, "good")), (140.0, "fix", None)])
+def test_an_exact_track_carries_near_line_on_its_result(elbow, status, near):
+    """Through the registry's Context.add at the model's 120 fps (reading error 8 deg)."""
+    case = build(PLANAR.with_(elbow_angle_deg=elbow))
+    m = case.metrics()["elbow_angle"]
+    assert m.value == pytest.approx(elbow, abs=0.5) and m.status == status
+    if near is None:
+        assert m.near_line is None
+    else:
+        assert (m.near_line["edge"], m.near_line["milder"]) == near
+        assert m.near_line["error"] == 8.0
+        note = near_line_note(m)
+        assert note.startswith("Near the line: 111°, and the good range ends at 105°.")
+        assert "within 8° of the truth" in note and "may be fine" in note
+
+
+def _result(mid: str, value: float, near: dict | None, confidence: str = "high") -> MetricResult:
+    spec = BY_ID[mid]
+    return MetricResult(id=mid, label=spec.label, area=spec.area, unit=spec.unit, value=value,
+                        display=f"{spec.fmt(value)}", status=spec.status(value),
+                        confidence=confidence, caveat="", band_good=spec.good,
+                        band_fix=spec.fix, near_line=near)
+
+
+def test_a_problem_near_its_line_ranks_after_a_clear_one():
+    """Two single-metric problems of the same severity, weight and confidence in the same
+    area: the one near its line counts half and comes second, with the note in what was
+    seen; without the mark the order is the other way round (the registry's order)."""
+    assert BY_ID["hip_extension"].weight == BY_ID["vertical_oscillation"].weight
+    near = {"edge": 10.0, "error": 4.5, "milder": "good"}
+    hip_near = _result("hip_extension", 8.0, near)
+    bounce = _result("vertical_oscillation", 15.0, None)
+    assert hip_near.status == bounce.status == "watch"
+    plain = build_findings([_result("hip_extension", 8.0, None), bounce])
+    assert [f.metrics for f in plain.fixes] == [["hip_extension"], ["vertical_oscillation"]]
+    f = build_findings([hip_near, bounce])
+    assert [fx.metrics for fx in f.fixes] == [["vertical_oscillation"], ["hip_extension"]]
+    hip_fix = f.fixes[1]
+    assert hip_fix.severity == "watch"  # the verdict is kept
+    assert "Near the line: 8°, and the good range starts at 10°." in hip_fix.seen
+    assert "within 4.5° of the truth" in hip_fix.seen
+    assert "Near the line" not in f.fixes[0].seen
+    assert 0 < NEAR_W < 1
+    # the score is the verdict's: unchanged by the mark
+    assert [a.score for a in f.areas] == [a.score for a in plain.areas]
+
+
+def test_the_near_line_mark_survives_the_report_and_older_reports_open_without_it():
+    """A stored 1.0 report (tests/fixtures) migrates with ``near_line`` None on every metric
+    and says nothing; a mark put on it survives the typed report's round trip."""
+    old = load_report(json.loads(FIXTURE.read_text()))
+    assert old["version"] == REPORT_VERSION
+    assert old["metrics"] and all(m["near_line"] is None for m in old["metrics"])
+    assert all(near_line_note(m) is None for m in old["metrics"])
+    i = next(i for i, m in enumerate(old["metrics"]) if m["id"] == "cadence")
+    old["metrics"][i]["near_line"] = {"edge": 165.0, "error": 1.5, "milder": "good"}
+    back = Report.from_json(old).to_json()
+    assert back["metrics"][i]["near_line"] == {"edge": 165.0, "error": 1.5, "milder": "good"}
+    old["metrics"][i]["value"] = 164.2
+    assert "may be fine" in near_line_note(old["metrics"][i])

@@ -342,7 +342,8 @@ def scored_rows(results: list[dict]) -> tuple[list[list[str]], dict]:
             cells += [f"- vs {fs_t:+.0f}", "no"]
             acc["fs"].append(False)
         else:
-            ok = r["fs_pattern"] == strike_pattern(fs_t) and abs(r["foot_strike"] - fs_t) <= 8
+            # the truth to 1e-6: a render drawn at the +8 deg class line gives 8.000000000000002
+            ok = r["fs_pattern"] == strike_pattern(round(fs_t, 6)) and abs(r["foot_strike"] - fs_t) <= 8
             acc["fs"].append(ok)
             cells += [f"{r['foot_strike']:+.0f} vs {fs_t:+.0f} {r['fs_pattern']}", "yes" if ok else "no"]
         lean = r["trunk_lean"]
@@ -406,7 +407,7 @@ def verdict_lines(verdicts: dict) -> str:
         milder = {"good": 0, "watch": 1, "fix": 2}
         harsh = [(g, n, w) for g, n, w in wrong if milder.get(g, 0) > milder.get(w, 0)]
         out.append(
-            f"  - {mid}: right {right} of {len(vs)}; wrong {len(wrong)}, of them harsher than the "
+            f"  - {BY_ID[mid].label}: right {right} of {len(vs)}; wrong {len(wrong)}, of them harsher than the "
             f"truth {len(harsh)} ({sum(n for _, n, _ in harsh)} marked near the line), milder "
             f"{len(wrong) - len(harsh)}; right and marked {sum(n for g, n, w in vs if g == w)}.")
     return "\n".join(out)

@@ -24,7 +24,8 @@ every candidate not chosen goes to ``more_fixes``, so each judged problem gets i
 
 Near the line: a metric judged watch or fix within its reading error of a milder verdict's
 line (``MetricResult.near_line``, :meth:`core.spec.MetricSpec.near_line`) keeps its status and
-its score, but counts half (:data:`NEAR_W`) when the problems are ranked, and what was seen
+its score, but counts half (:data:`NEAR_W`) when the problems are ranked (and when an area
+card names the measure that needs attention most), and what was seen
 says that the reading could have fallen on the other side (:func:`near_line_note`), so a fix
 the clip cannot tell apart from "good" is not put ahead of a clear one.
 
@@ -79,8 +80,8 @@ def area_scores(metrics: list[MetricResult]) -> list[AreaScore]:
             continue
         wsum = sum(BY_ID[m.id].weight * CONF_W[m.confidence] for m in ms)
         score = sum(POINTS[m.status] * BY_ID[m.id].weight * CONF_W[m.confidence] for m in ms) / wsum
-        worst = max(ms, key=lambda m: (SEV.get(m.status, 0) * BY_ID[m.id].weight * CONF_W[m.confidence],
-                                       BY_ID[m.id].weight))
+        worst = max(ms, key=lambda m: (SEV.get(m.status, 0) * BY_ID[m.id].weight * CONF_W[m.confidence]
+                                       * (NEAR_W if m.near_line else 1.0), BY_ID[m.id].weight))
         cnt = measure_counts(metrics, area)
         n_bad, n = cnt["watch"] + cnt["fix"], cnt["judged"]
         noun = "judged measure" if n == 1 else "judged measures"

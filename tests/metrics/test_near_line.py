@@ -103,8 +103,11 @@ def test_a_problem_near_its_line_ranks_after_a_clear_one():
     assert "within 4.5° of the truth" in hip_fix.seen
     assert "Near the line" not in f.fixes[0].seen
     assert 0 < NEAR_W < 1
-    # the score is the verdict's: unchanged by the mark
+    # the score is the verdict's: unchanged by the mark; the area card names the clear one
     assert [a.score for a in f.areas] == [a.score for a in plain.areas]
+    hips = {a.area: a for a in f.areas}["hips"]
+    assert {a.area: a for a in plain.areas}["hips"].top_metric == "hip_extension"
+    assert hips.top_metric == "vertical_oscillation" and "vertical bounce most" in hips.summary
 
 
 def test_the_near_line_mark_survives_the_report_and_older_reports_open_without_it():

@@ -6,6 +6,9 @@ Contract:
         ``foot`` ("L"/"R") is the limb measured: the landing foot, or the near arm
     evidence_image(img, xy, vis, metric_id, fwd, label, caption, status, foot) -> BGR image
         (skeleton + measurement + a caption bar coloured by status)
+    evidence_still(...same...) -> (BGR image, (x0, y0))   the same, cropped to the runner
+        (:func:`runner_crop`) when that leaves out most of the frame; (x0, y0) is where the
+        crop starts in the frame, which a shared copy's face blur needs (core.privacy)
     write_video(frames, fps, path) -> path        H.264 yuv420p mp4 that browsers play
     concat_videos(parts, path) -> path            parts written by write_video (same size and
         rate) joined back to back without re-encoding: frame k of part j keeps its picture and
@@ -189,6 +192,61 @@ def evidence_image(img: np.ndarray, xy: np.ndarray, vis: np.ndarray | None, metr
     draw_skeleton(out, xy, vis)
     draw_measure(out, metric_id, xy, fwd, label, foot)
     return caption_bar(out, caption, tuple(int(v * 0.55) for v in COL.get(status, (60, 60, 60))))
+
+
+# The runner's box in an evidence still: the landmarks' box, with room above and below of
+# this share of the runner's height, and on each side (labels sit beside the thigh or behind
+# the runner, the foot-ahead lines in front); never narrower than this share of its height
+# (a standing runner would make a strip); kept only when it leaves out this much of the frame.
+CROP_PAD_V, CROP_PAD_H, CROP_MIN_ASPECT, CROP_MIN_SAVING = 0.12, 0.35, 0.75, 0.35
+
+
+def runner_crop(shape: tuple[int, ...], xy: np.ndarray) -> tuple[int, int, int, int] | None:
+    """``(x0, y0, x1, y1)``: the part of a frame of ``shape`` to show for the runner at
+    ``xy`` (landmark pixels, NaN when unknown), or None when the runner fills most of the
+    frame (or too few points are known). A portrait phone clip of a treadmill runner is mostly
+    ceiling and wall: the crop shows the runner as large as the still's column allows."""
+    h, w = shape[:2]
+    pts = np.asarray(xy, float)[:, :2]
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    if len(pts) < 8 or h < 2 or w < 2:
+        return None
+    (px0, py0), (px1, py1) = pts.min(axis=0), pts.max(axis=0)
+    tall = max(py1 - py0, 1.0)
+    y0, y1 = py0 - CROP_PAD_V * tall, py1 + CROP_PAD_V * tall
+    x0, x1 = px0 - CROP_PAD_H * tall, px1 + CROP_PAD_H * tall
+    min_w = CROP_MIN_ASPECT * (y1 - y0)
+    if x1 - x0 < min_w:
+        cx = (x0 + x1) / 2
+        x0, x1 = cx - min_w / 2, cx + min_w / 2
+
+    def fit(a: float, b: float, size: int) -> tuple[int, int]:  # slide inside, then clip
+        if b - a >= size:
+            return 0, size
+        shift = max(0.0, -a) - max(0.0, b - size)
+        return int(round(max(0.0, a + shift))), int(round(min(float(size), b + shift)))
+
+    (cx0, cx1), (cy0, cy1) = fit(x0, x1, w), fit(y0, y1, h)
+    if (cx1 - cx0) * (cy1 - cy0) > (1.0 - CROP_MIN_SAVING) * w * h:
+        return None
+    return cx0, cy0, cx1, cy1
+
+
+def evidence_still(img: np.ndarray, xy: np.ndarray, vis: np.ndarray | None, metric_id: str,
+                   fwd: float, label: str, caption: str, status: str = "watch",
+                   foot: str | None = None) -> tuple[np.ndarray, tuple[int, int]]:
+    """:func:`evidence_image` of the part of the frame around the runner (:func:`runner_crop`;
+    the whole frame when the runner fills it), drawn after cropping so labels are sized for
+    the still as shown; with the crop's top-left corner in the frame."""
+    box = runner_crop(img.shape, xy)
+    if box is None:
+        return evidence_image(img, xy, vis, metric_id, fwd, label, caption, status, foot), (0, 0)
+    x0, y0, x1, y1 = box
+    shifted = np.asarray(xy, float).copy()
+    shifted[:, 0] -= x0
+    shifted[:, 1] -= y0
+    return (evidence_image(np.ascontiguousarray(img[y0:y1, x0:x1]), shifted, vis, metric_id,
+                           fwd, label, caption, status, foot), (x0, y0))
 
 
 def face_box(xy: np.ndarray) -> list[int] | None:

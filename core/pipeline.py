@@ -320,12 +320,15 @@ def _write_stills(media: Media, track: Track, frames: FrameStore, view, events, 
         # no cm made from the height in a picture: a shared copy blurs these same pictures
         shown = privacy.without_height(m.display, m.value_cm)
         caption = f"{m.label}: {shown}  [{m.status}]"
-        ev = annotate.evidence_image(img, track.image_xy(k), track.vis[k], m.id, fwd, shown,
-                                     caption, m.status, foot)
+        # cropped to the runner (a portrait phone clip is mostly ceiling and wall)
+        ev, (x0, y0) = annotate.evidence_still(img, track.image_xy(k), track.vis[k], m.id, fwd,
+                                               shown, caption, m.status, foot)
         rel = f"evidence/{m.id}.jpg"
         cv2.imwrite(str(out / rel), ev, [cv2.IMWRITE_JPEG_QUALITY, EVIDENCE_JPEG_QUALITY])
         media.evidence[m.id] = rel
         media.evidence_frames[m.id] = int(k)
+        if (x0, y0) != (0, 0):
+            media.evidence_offsets[m.id] = [int(x0), int(y0)]
     for fx in findings.fixes:
         lead = fx.metrics[0]
         if lead in media.evidence:

@@ -210,6 +210,8 @@ def make_shared_variants(
     boxes = usable_boxes(media.get("face_boxes")) if blur else {}  # type: ignore[arg-type]
     frames = media.get("evidence_frames")
     frames = frames if isinstance(frames, dict) else {}
+    offsets = Media.of(media).evidence_offsets  # stills cropped to the runner: the frame's
+    # face box is shifted to the crop (core.annotate.evidence_still)
 
     def original(rel: str) -> Path:
         path = source(rel)
@@ -218,7 +220,7 @@ def make_shared_variants(
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         return path
 
-    def publish_image(rel: object, frame: object) -> str | None:
+    def publish_image(rel: object, frame: object, offset: object = None) -> str | None:
         if not isinstance(rel, str):
             return None
         if not blur:
@@ -227,13 +229,16 @@ def make_shared_variants(
         box = box_for_frame(boxes, frame) if isinstance(frame, int) else None
         if box is None:
             return None
+        if offset:
+            dx, dy = offset
+            box = [box[0] - dx, box[1] - dy, box[2] - dx, box[3] - dy]
         blur_image_file(original(rel), out / rel, box)
         return rel
 
     evidence: dict[str, str] = {}
     listed = media.get("evidence")
     for key, rel in (listed.items() if isinstance(listed, dict) else ()):
-        if (published := publish_image(rel, frames.get(key))) is not None:
+        if (published := publish_image(rel, frames.get(key), offsets.get(key))) is not None:
             evidence[key] = published
     video = media.get("video") if include_video and isinstance(media.get("video"), str) else None
     if video is not None and not blur:
@@ -248,6 +253,8 @@ def make_shared_variants(
         **media,
         "evidence": evidence,
         "evidence_frames": {k: v for k, v in frames.items() if k in evidence},
+        **({"evidence_offsets": {k: v for k, v in offsets.items() if k in evidence}}
+           if offsets else {}),
         "video": video,
         "thumbnail": publish_image(media.get("thumbnail"), media.get("thumbnail_frame")),
     }

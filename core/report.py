@@ -343,6 +343,10 @@ class Media:
     video_frames: list[int] | None = None  # clip frame shown by each video frame
     phases: dict | None = None  # landmarks at contact / midstance / toe-off (core.reference)
     reference: dict | None = None  # the good-form reference runner's settings (core.reference)
+    # evidence key -> [x0, y0]: where a still cropped to the runner starts in its frame
+    # (core.annotate.evidence_still); a shared copy blurs the frame's face box shifted by it.
+    # Missing: the still is the whole frame (every still before crops, the reference stills)
+    evidence_offsets: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, report_or_media: dict | None) -> "Media":
@@ -361,13 +365,17 @@ class Media:
                if isinstance(v, (int, float)) and not isinstance(v, bool)}
         vf = m.get("video_frames")
         tf = m.get("thumbnail_frame")
+        offs = {str(k): [int(v[0]), int(v[1])] for k, v in mapping(m.get("evidence_offsets")).items()
+                if isinstance(v, (list, tuple)) and len(v) == 2
+                and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)}
         return cls(ev, evf, m.get("video") if isinstance(m.get("video"), str) else None,
                    m.get("thumbnail") if isinstance(m.get("thumbnail"), str) else None,
                    {str(k): v for k, v in mapping(m.get("face_boxes")).items()},
                    int(tf) if isinstance(tf, (int, float)) and not isinstance(tf, bool) else None,
                    [int(x) for x in vf] if isinstance(vf, list) else None,
                    m.get("phases") if isinstance(m.get("phases"), dict) else None,
-                   m.get("reference") if isinstance(m.get("reference"), dict) else None)
+                   m.get("reference") if isinstance(m.get("reference"), dict) else None,
+                   offs)
 
     def files(self) -> list[str]:
         """Every file named (evidence stills, video, thumbnail), each once, in that order."""
@@ -377,6 +385,11 @@ class Media:
     def evidence_for(self, metric_id: str) -> tuple[str | None, int | None]:
         """(relative path, clip frame) of a metric's evidence still."""
         return self.evidence.get(metric_id), self.evidence_frames.get(metric_id)
+
+    def offset_of(self, key: str) -> tuple[int, int]:
+        """Where evidence still ``key`` starts in its frame ((0, 0): the whole frame)."""
+        o = self.evidence_offsets.get(key)
+        return (int(o[0]), int(o[1])) if o else (0, 0)
 
     def face_boxes_by_frame(self) -> dict[int, Box]:
         """Head boxes keyed by ``int`` clip frame (malformed keys dropped)."""
@@ -401,6 +414,8 @@ class Media:
             d["phases"] = self.phases
         if self.reference is not None:
             d["reference"] = self.reference
+        if self.evidence_offsets:
+            d["evidence_offsets"] = {k: list(v) for k, v in self.evidence_offsets.items()}
         return d
 
 

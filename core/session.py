@@ -50,8 +50,8 @@ from typing import Any
 
 from .errors import FormCheckError
 from .findings import area_scores, build_findings
-from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Findings, MetricResult,
-                     SessionClip, SessionInfo, load_report, to_jsonable)
+from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Findings, Media,
+                     MetricResult, SessionClip, SessionInfo, load_report, to_jsonable)
 from .spec import BY_ID
 
 FRAME_STRIDE = 1_000_000  # clip i's frames are numbered from i * FRAME_STRIDE in merged media
@@ -263,6 +263,9 @@ def _merge_media(order: Sequence[ClipPart], clips: Sequence[SessionClip],
                 fr = (m.get("evidence_frames") or {}).get(mid)
                 if fr is not None:
                     out["evidence_frames"][mid] = int(fr) + c.frame_offset
+                off = Media.of(m).evidence_offsets.get(mid)  # a still cropped to the runner
+                if off:
+                    out.setdefault("evidence_offsets", {})[mid] = list(off)
     for fx in [*findings.fixes, *findings.more_fixes]:
         lead = fx.metrics[0] if fx.metrics else None
         if lead in out["evidence"] and lead in out["evidence_frames"]:
@@ -365,7 +368,6 @@ def add_clip(existing: dict, media_file: Callable[[str], Path | None], clip: str
     import tempfile
 
     from .pipeline import analyze
-    from .report import Media
 
     existing = load_report(existing)
     if (why := can_add_clip(existing)) is not None:

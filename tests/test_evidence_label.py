@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.annotate import evidence_image
+from core.annotate import evidence_image, evidence_still, runner_crop
 from core.pose import LM
 
 DARK = (20, 20, 20)  # the label box's colour
@@ -40,3 +40,39 @@ def test_overstride_label_keeps_off_the_landing_foot(fwd, ankle_y):
     assert np.all(body == DARK, axis=-1).sum() > 500  # the label is drawn
     for joint in ("l_ankle", "l_knee"):
         assert _label_pixels_near(body, xy[LM[joint]]) == 0, joint
+
+
+def test_a_small_runner_in_a_portrait_frame_is_cropped_to():
+    """A treadmill runner filling the lower half of a portrait phone frame: the still shows
+    the runner's part of the frame (the ceiling left out), drawn after cropping, and says
+    where the crop starts (a shared copy moves the face blur by it)."""
+    img = np.full((1920, 1080, 3), 90, np.uint8)
+    xy = _runner(1.0, 900) + (200, 800)  # the runner 200 px right, 800 px down
+    xy[LM["nose"]] = (500, 1290)  # a head, above the shoulders
+    out, (x0, y0) = evidence_still(img, xy, None, "overstride", 1.0, "25 % of leg length",
+                                   "Overstride: 25 % of leg length  [fix]", "fix", "L")
+    box = runner_crop(img.shape, xy)
+    assert box is not None and (x0, y0) == box[:2]
+    assert 0 < y0 < xy[LM["nose"]][1] and x0 < np.nanmin(xy[:, 0])  # above the head, left of all
+    assert box[3] > np.nanmax(xy[:, 1])  # below the feet
+    h, w = box[3] - box[1], box[2] - box[0]
+    assert w >= 0.75 * h - 1 and w * h <= 0.65 * 1920 * 1080
+    assert out.shape[1] == w and out.shape[0] > h  # the crop and its caption bar
+    body = out[:h]
+    assert np.all(body == DARK, axis=-1).sum() > 300  # the label is drawn, inside the crop
+    ankle = xy[LM["l_ankle"]] - (x0, y0)
+    assert _label_pixels_near(body, ankle) == 0
+
+
+def test_a_runner_filling_the_frame_keeps_the_whole_frame():
+    img = np.full((960, 540, 3), 90, np.uint8)
+    xy = _runner(1.0, 900)
+    xy[LM["nose"]] = (280, 40)
+    assert runner_crop(img.shape, xy) is None
+    out, offset = evidence_still(img, xy, None, "overstride", 1.0, "25 % of leg length",
+                                 "Overstride: 25 % of leg length  [fix]", "fix", "L")
+    assert offset == (0, 0) and out.shape[1] == 540
+    assert np.array_equal(out, evidence_image(img, xy, None, "overstride", 1.0,
+                                              "25 % of leg length",
+                                              "Overstride: 25 % of leg length  [fix]", "fix", "L"))
+    assert runner_crop(img.shape, np.full((33, 2), np.nan)) is None  # nobody: nothing to crop to

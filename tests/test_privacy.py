@@ -167,6 +167,34 @@ def test_shared_variants_blur_and_leave_out_what_cannot_be_blurred(tmp_path: Pat
     assert not (tmp_path / "plain/annotated.mp4").exists()
 
 
+def test_a_still_cropped_to_the_runner_is_blurred_where_the_face_is_in_it(tmp_path: Path) -> None:
+    """An evidence still cropped to the runner (core.annotate.evidence_still) starts at
+    ``evidence_offsets[key]`` in its frame: the frame's face box is shifted by it, so the
+    face is blurred in the crop and the place the unshifted box would cover is not."""
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    (src / "evidence").mkdir(parents=True)
+    cv2.imwrite(str(src / "evidence/ic.jpg"), noise_image(seed=5), [cv2.IMWRITE_JPEG_QUALITY, 95])
+    dx, dy = 30, 20  # the crop's corner in the frame; the face box is in frame pixels
+    frame_box = (BOX[0] + dx, BOX[1] + dy, BOX[2] + dx, BOX[3] + dy)
+    media = {"evidence": {"ic": "evidence/ic.jpg"}, "evidence_frames": {"ic": 4},
+             "evidence_offsets": {"ic": [dx, dy]}, "face_boxes": {"4": list(frame_box)}}
+    shared = privacy.make_shared_variants(media, lambda rel: src / rel, dst, blur=True,
+                                          include_video=False)
+    assert shared["evidence"] == {"ic": "evidence/ic.jpg"}
+    assert shared["evidence_offsets"] == {"ic": [dx, dy]}  # the viewer's media says it too
+    before, after = cv2.imread(str(src / "evidence/ic.jpg")), cv2.imread(str(dst / "evidence/ic.jpg"))
+    assert region(after).std() < 0.35 * region(before).std()  # the face, where it is in the crop
+    # where the frame's box would fall unshifted: not blurred (a JPEG copy keeps the noise)
+    assert region(after, frame_box).std() > 0.7 * region(before, frame_box).std()
+    # without the offset (an old report's whole-frame still) the box is taken as it is
+    del media["evidence_offsets"]
+    whole = privacy.make_shared_variants(media, lambda rel: src / rel, tmp_path / "whole",
+                                         blur=True, include_video=False)
+    assert "evidence_offsets" not in whole
+    after = cv2.imread(str(tmp_path / "whole/evidence/ic.jpg"))
+    assert region(after, frame_box).std() < 0.35 * region(before, frame_box).std()
+
+
 def test_shared_variants_report_damaged_or_missing_originals(tmp_path: Path) -> None:
     src = tmp_path / "src"
     media = _originals(src)

@@ -139,6 +139,13 @@ def test_media_accessor_reads_any_stored_shape(old: dict) -> None:
     odd = Media.of({"media": {"evidence": {"a": 3, "b": "b.jpg"}, "video": 5,
                               "face_boxes": {"x": [0, 0, 1, 1], "4": [0, 0, 2, 2]}}})
     assert odd.files() == ["b.jpg"] and list(odd.face_boxes_by_frame()) == [4]
+    # stills cropped to the runner: where each starts in its frame (none on an old report)
+    assert m.evidence_offsets == {} and m.offset_of(mid) == (0, 0)
+    assert "evidence_offsets" not in m.to_dict()  # an old report's media keeps its shape
+    crop = Media.of({"evidence": {"a": "a.jpg", "b": "b.jpg"},
+                     "evidence_offsets": {"a": [12, 340], "b": "junk", "c": [1, True]}})
+    assert crop.evidence_offsets == {"a": [12, 340]} and crop.offset_of("a") == (12, 340)
+    assert crop.offset_of("b") == (0, 0) and Media.of(crop.to_dict()) == crop
 
 
 def test_privacy_reads_boxes_through_media(old: dict) -> None:

@@ -156,6 +156,16 @@ def test_side_and_back_merge_into_one_report(pair, tmp_path):
     for rel in [*ev.values(), r["media"]["thumbnail"]]:
         assert (res.media_dir / rel).is_file(), rel
     assert any(int(k) >= FRAME_STRIDE for k in r["media"]["face_boxes"])
+    # stills cropped to the runner keep where they start in their frame (the face blur of a
+    # shared copy needs it): the side clip's own offsets, for the metrics it gave
+    merged = r["media"].get("evidence_offsets") or {}
+    want = {}
+    for view in ("side", "back"):
+        own = pair[view][1].report["media"].get("evidence_offsets") or {}
+        assert own or view == "back", "the side render's stills are cropped to the runner"
+        want.update({k: v for k, v in own.items() if k in ev
+                     and by_id.get(k, {}).get("source_clip") == clips[view]["key"]})
+    assert merged == want and merged
     assert Report.from_json(r).session.clip(clips["back"]["key"]).view == "back"
     # the readable summary says which clip gave what
     from core.summary import text_summary
@@ -187,7 +197,8 @@ def test_session_report_is_stored_shared_with_blur_and_compared(pair, tmp_path, 
     box = media["face_boxes"][str(frame)]
     a = cv2.imread(str(res.media_dir / media["evidence"][key]))
     b = cv2.imread(str(dst / out["evidence"][key]))
-    x0, y0, x1, y1 = (int(v) for v in box)
+    ox, oy = (media.get("evidence_offsets") or {}).get(key, (0, 0))  # a still cropped to the runner
+    x0, y0, x1, y1 = (max(0, int(v) - o) for v, o in zip(box, (ox, oy, ox, oy)))
     assert np.abs(a[y0:y1, x0:x1].astype(int) - b[y0:y1, x0:x1].astype(int)).mean() > 1.0
     # compared like any report: against the side clip alone
     cmp = compare.compare(pair["side"][1].report, res.report)

@@ -50,6 +50,25 @@ def test_stride_chart_draws_the_partly_hidden_leg_pale_and_names_it():
     assert enc["opacity"]["scale"]["range"] == [1.0, 1.0]
 
 
+def test_over_time_chart_draws_the_partly_hidden_leg_pale_too():
+    """The knee's over-time chart (its card: knee_flexion_mid) names and pales the leg that
+    card calls partly hidden, as the stride chart does; the trunk's one line is left alone."""
+    t = [i / 30 for i in range(60)]
+    series = {"t": t, "units": {"knee_flex_L": "deg", "knee_flex_R": "deg", "trunk_lean": "deg"},
+              "channels": {"knee_flex_L": [40.0] * 60, "knee_flex_R": [45.0] * 60,
+                           "trunk_lean": [7.0] * 60}}
+    knee = {"id": "knee_flexion_mid", "value": 40.0,
+            "extra": {"side_visibility": {"L": 0.97, "R": 0.70}}}
+    report = {"series": series, "metrics": [knee], "events": {}}
+    line = charts.angle_chart(report, "knee").to_dict()["layer"][-1]["encoding"]
+    assert line["color"]["scale"]["domain"] == ["Left", "Right (partly hidden)"]
+    assert line["color"]["scale"]["range"] == [charts.SIDE_COLORS["Left"], charts.SIDE_COLORS["Right"]]
+    assert line["opacity"]["scale"]["range"] == [1.0, 0.3]
+    trunk = charts.angle_chart(report, "trunk").to_dict()["layer"][-1]["encoding"]
+    assert trunk["color"]["scale"]["domain"] == ["Runner"]
+    assert trunk["opacity"]["scale"]["range"] == [1.0]
+
+
 def test_card_shows_a_length_once_in_the_runners_unit():
     from ui.format import card_value
 

@@ -91,23 +91,30 @@ def _contact_rules(report: dict, t_min: float, t_max: float) -> alt.Chart | None
 
 
 def angle_chart(report: dict, group: str) -> alt.Chart | None:
-    """Channels of ``ANGLE_GROUPS[group]`` over time with contacts and the good band."""
+    """Channels of ``ANGLE_GROUPS[group]`` over time with contacts and the good band; a leg
+    the group's metric card calls partly hidden (:func:`poorly_seen_feet`) is drawn pale and
+    named so, as in :func:`stride_chart`."""
     g = ANGLE_GROUPS.get(group)
     if g is None:
         return None
     df = _series_frame(report, g["channels"]).dropna(subset=["value"])
     if df.empty:
         return None
+    weak = {SIDE_NAMES[f] for f in poorly_seen_feet(report, g.get("metric")) if f in SIDE_NAMES}
+    df["series"] = [f"{n} (partly hidden)" if n in weak else n for n in df["series"]]
     units = (report.get("series") or {}).get("units") or {}
     unit = units.get(g["channels"][0])
-    names = sorted(df["series"].unique(), key=lambda s: ["Left", "Right", "Runner"].index(s))
-    colors = [SIDE_COLORS.get(n, "#0B7A75") for n in names]
+    names = sorted(df["series"].unique(),
+                   key=lambda s: ["Left", "Right", "Runner"].index(s.split(" ")[0]))
+    colors = [SIDE_COLORS.get(n.split(" ")[0], "#0B7A75") for n in names]
     t_min, t_max = float(df["t"].min()), float(df["t"].max())
     line = alt.Chart(df).mark_line(strokeWidth=2, clip=True).encode(
         x=_time_axis(t_min, t_max),
         y=alt.Y("value:Q", title=_unit_title(unit).capitalize(), scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=colors),
                         legend=alt.Legend(orient="top") if len(names) > 1 else None),
+        opacity=alt.Opacity("series:N", legend=None, scale=alt.Scale(
+            domain=names, range=[0.3 if "hidden" in n else 1.0 for n in names])),
         tooltip=[alt.Tooltip("series:N", title="Side"),
                  alt.Tooltip("t:Q", title="Time (s)", format=".2f"),
                  alt.Tooltip("value:Q", title=g["label"], format=".1f")])

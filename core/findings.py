@@ -34,6 +34,8 @@ Counts: :func:`measure_counts` is the one place that counts measures (judged by 
 """
 from __future__ import annotations
 
+import math
+
 from .coaching import ADVICE, STRENGTHS
 from .report import AreaScore, Findings, Fix, MetricResult
 from .metrics import BY_ID as REGISTRY_BY_ID, REGISTRY
@@ -81,7 +83,7 @@ def area_scores(metrics: list[MetricResult]) -> list[AreaScore]:
         wsum = sum(BY_ID[m.id].weight * CONF_W[m.confidence] for m in ms)
         score = sum(POINTS[m.status] * BY_ID[m.id].weight * CONF_W[m.confidence] for m in ms) / wsum
         worst = max(ms, key=lambda m: (SEV.get(m.status, 0) * BY_ID[m.id].weight * CONF_W[m.confidence]
-                                       * (NEAR_W if m.near_line else 1.0), BY_ID[m.id].weight))
+                                       * (NEAR_W if near_line_of(m) else 1.0), BY_ID[m.id].weight))
         cnt = measure_counts(metrics, area)
         n_bad, n = cnt["watch"] + cnt["fix"], cnt["judged"]
         noun = "judged measure" if n == 1 else "judged measures"
@@ -117,7 +119,7 @@ def _candidates(by: dict[str, MetricResult]) -> list[tuple[float, str, list[str]
 
     def sev(*mids: str) -> float:
         return sum(SEV.get(by[m].status, 0) * BY_ID[m].weight * CONF_W[by[m].confidence]
-                   * (NEAR_W if by[m].near_line else 1.0) for m in mids if m in by)
+                   * (NEAR_W if near_line_of(by[m]) else 1.0) for m in mids if m in by)
 
     def below(mid: str) -> bool:  # judged as shown, like the status (against the runner's
         lo = by[mid].extra.get("band_good_lo", BY_ID[mid].good_lo)  # own band if it has one)
@@ -154,24 +156,41 @@ def near_line_note(m: MetricResult | dict, named: bool = False) -> str | None:
     def get(k):
         return m.get(k) if isinstance(m, dict) else getattr(m, k, None)
 
-    near, spec = get("near_line"), BY_ID.get(get("id") or "")
-    if not near or spec is None or get("value") is None:
+    near, spec = near_line_of(m), BY_ID.get(get("id") or "")
+    if near is None or spec is None or get("value") is None:
+        return None
+    edge, err, milder = near
+    u = _UNIT_TEXT.get(spec.unit, f" {spec.unit}")
+    value = spec.shown(get("value"))
+    side = "under" if value < edge else "over"
+    if milder == "good":
+        line = f"the good range {'starts' if value < edge else 'ends'} at {spec.fmt(edge)}{u}"
+    else:  # the fix band is open at the line ("< 30", "> 120"): the value is past it
+        line = f"\"work on it\" is {side} {spec.fmt(edge)}{u}"
+    head = f"{get('label') or spec.label} is near the line" if named else "Near the line"
+    return (f"{head}: {spec.fmt(value)}{u}, and {line}. This measure reads within "
+            f"{error_text(err, spec.unit)} of the truth on 4 in 5 of our test videos, so this "
+            f"may be {_MILDER_TEXT.get(milder, milder)}.")
+
+
+def near_line_of(m: MetricResult | dict) -> tuple[float, float, str] | None:
+    """``(edge, error, milder)`` of a result's near-the-line mark; None when it has none or
+    the stored mark is malformed (nothing is said then)."""
+    near = m.get("near_line") if isinstance(m, dict) else getattr(m, "near_line", None)
+    if not isinstance(near, dict):
         return None
     try:
         edge, err, milder = float(near["edge"]), float(near["error"]), str(near["milder"])
     except (KeyError, TypeError, ValueError):
         return None
-    u = _UNIT_TEXT.get(spec.unit, f" {spec.unit}")
-    value = spec.shown(get("value"))
-    err_txt = f"{err:.1f}".rstrip("0").rstrip(".")
-    if milder == "good":
-        line = f"the good range {'starts' if value < edge else 'ends'} at {spec.fmt(edge)}{u}"
-    else:
-        line = f"\"work on it\" starts at {spec.fmt(edge)}{u}"
-    head = f"{get('label') or spec.label} is near the line" if named else "Near the line"
-    return (f"{head}: {spec.fmt(value)}{u}, and {line}. This measure reads within "
-            f"{err_txt}{u} of the truth on 4 in 5 of our test videos, so this may be "
-            f"{_MILDER_TEXT.get(milder, milder)}.")
+    if not (math.isfinite(edge) and math.isfinite(err)) or milder not in _MILDER_TEXT:
+        return None
+    return edge, err, milder
+
+
+def error_text(err: float, unit: str) -> str:
+    """A reading error with its unit as the report words it: ``"3.5 % of leg"``, ``"8°"``."""
+    return f"{err:.1f}".rstrip("0").rstrip(".") + _UNIT_TEXT.get(unit, f" {unit}")
 
 
 def _seen(ms: list[MetricResult]) -> str:

@@ -63,7 +63,7 @@ from .admission import (ClipStats, ClipStatsCollector, FrameStore, Progress, adm
 from .events import GaitEvents, cadence_from_ics, choose_cadence, detect_events
 from .findings import build_findings
 from .landmarks import Track, clean, from_raw
-from .metrics import compute_metrics
+from .metrics import BY_ID as METRIC_BY_ID, compute_metrics
 from .pipeline import AnalysisOptions, build_report
 from .pose import N_LANDMARKS, MediaPipePose
 from .quality import body_in_frame_fraction, runner_height_fraction
@@ -495,7 +495,8 @@ def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, heig
             if m.id == "cadence":  # judged on the live value (the last ten steps)
                 if cad is None:
                     continue
-                m = dataclasses.replace(m, value=cad, status=BY_ID["cadence"].status(cad))
+                m = dataclasses.replace(m, value=cad, status=BY_ID["cadence"].status(cad),
+                                        near_line=METRIC_BY_ID["cadence"].near_line(cad, rate))
             values[m.id] = m.value
             confidence[m.id] = m.confidence
             results.append(m)

@@ -344,6 +344,7 @@ def _write_stills(media: Media, track: Track, frames: FrameStore, view, events, 
                 [cv2.IMWRITE_JPEG_QUALITY, THUMB_JPEG_QUALITY])
     media.thumbnail = "thumb.jpg"
     media.thumbnail_frame = int(mid)
+    media.thumbnail_scale = round(float(sc), 6)  # a shared copy scales the face box by it
     for i in frames.indices():
         fb = annotate.face_box(track.image_xy(i)) if track.detected[i] else None
         if fb:

@@ -210,8 +210,13 @@ def make_shared_variants(
     boxes = usable_boxes(media.get("face_boxes")) if blur else {}  # type: ignore[arg-type]
     frames = media.get("evidence_frames")
     frames = frames if isinstance(frames, dict) else {}
-    offsets = Media.of(media).evidence_offsets  # stills cropped to the runner: the frame's
-    # face box is shifted to the crop (core.annotate.evidence_still)
+    typed = Media.of(media)
+    offsets = typed.evidence_offsets  # stills cropped to the runner: the frame's face box is
+    # shifted to the crop (core.annotate.evidence_still); a key listed with an offset that
+    # cannot be read is not published blurred (the blur could miss the face)
+    listed_offsets = media.get("evidence_offsets")
+    unreadable = {str(k) for k in (listed_offsets if isinstance(listed_offsets, dict) else {})
+                  if str(k) not in offsets}
 
     def original(rel: str) -> Path:
         path = source(rel)
@@ -220,24 +225,30 @@ def make_shared_variants(
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         return path
 
-    def publish_image(rel: object, frame: object, offset: object = None) -> str | None:
+    def publish_image(rel: object, frame: object, offset: object = None,
+                      scale: float | None = 1.0) -> str | None:
+        """``rel`` as the viewer gets it; with ``blur`` the frame's face box is moved by
+        ``offset`` (a crop's corner) and then scaled by ``scale`` (a smaller copy of the
+        frame); None leaves the picture out (no box, or a scale not known)."""
         if not isinstance(rel, str):
             return None
         if not blur:
             shutil.copyfile(original(rel), out / rel)
             return rel
         box = box_for_frame(boxes, frame) if isinstance(frame, int) else None
-        if box is None:
+        if box is None or scale is None:
             return None
-        if offset:
-            dx, dy = offset
-            box = [box[0] - dx, box[1] - dy, box[2] - dx, box[3] - dy]
+        dx, dy = offset or (0, 0)
+        box = [(box[0] - dx) * scale, (box[1] - dy) * scale,
+               (box[2] - dx) * scale, (box[3] - dy) * scale]
         blur_image_file(original(rel), out / rel, box)
         return rel
 
     evidence: dict[str, str] = {}
     listed = media.get("evidence")
     for key, rel in (listed.items() if isinstance(listed, dict) else ()):
+        if blur and str(key) in unreadable:
+            continue
         if (published := publish_image(rel, frames.get(key), offsets.get(key))) is not None:
             evidence[key] = published
     video = media.get("video") if include_video and isinstance(media.get("video"), str) else None
@@ -254,9 +265,11 @@ def make_shared_variants(
         "evidence": evidence,
         "evidence_frames": {k: v for k, v in frames.items() if k in evidence},
         **({"evidence_offsets": {k: v for k, v in offsets.items() if k in evidence}}
-           if offsets else {}),
+           if offsets or "evidence_offsets" in media else {}),
         "video": video,
-        "thumbnail": publish_image(media.get("thumbnail"), media.get("thumbnail_frame")),
+        # the thumbnail is the frame made smaller: its face box scaled (unknown: left out)
+        "thumbnail": publish_image(media.get("thumbnail"), media.get("thumbnail_frame"),
+                                   scale=typed.thumbnail_scale),
     }
 
 

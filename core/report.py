@@ -347,6 +347,10 @@ class Media:
     # (core.annotate.evidence_still); a shared copy blurs the frame's face box shifted by it.
     # Missing: the still is the whole frame (every still before crops, the reference stills)
     evidence_offsets: dict[str, list[int]] = field(default_factory=dict)
+    # thumbnail pixels per frame pixel (the thumbnail is the frame made smaller): a shared
+    # copy scales the frame's face box by it. None (reports before it): a shared copy that
+    # blurs faces leaves the thumbnail out, as it cannot place the blur
+    thumbnail_scale: float | None = None
 
     @classmethod
     def of(cls, report_or_media: dict | None) -> "Media":
@@ -367,7 +371,11 @@ class Media:
         tf = m.get("thumbnail_frame")
         offs = {str(k): [int(v[0]), int(v[1])] for k, v in mapping(m.get("evidence_offsets")).items()
                 if isinstance(v, (list, tuple)) and len(v) == 2
-                and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)}
+                and all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                        and math.isfinite(x) for x in v)}
+        ts = m.get("thumbnail_scale")
+        ts = float(ts) if isinstance(ts, (int, float)) and not isinstance(ts, bool) \
+            and math.isfinite(ts) and ts > 0 else None
         return cls(ev, evf, m.get("video") if isinstance(m.get("video"), str) else None,
                    m.get("thumbnail") if isinstance(m.get("thumbnail"), str) else None,
                    {str(k): v for k, v in mapping(m.get("face_boxes")).items()},
@@ -375,7 +383,7 @@ class Media:
                    [int(x) for x in vf] if isinstance(vf, list) else None,
                    m.get("phases") if isinstance(m.get("phases"), dict) else None,
                    m.get("reference") if isinstance(m.get("reference"), dict) else None,
-                   offs)
+                   offs, ts)
 
     def files(self) -> list[str]:
         """Every file named (evidence stills, video, thumbnail), each once, in that order."""
@@ -416,6 +424,8 @@ class Media:
             d["reference"] = self.reference
         if self.evidence_offsets:
             d["evidence_offsets"] = {k: list(v) for k, v in self.evidence_offsets.items()}
+        if self.thumbnail_scale is not None:
+            d["thumbnail_scale"] = self.thumbnail_scale
         return d
 
 

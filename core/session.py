@@ -234,6 +234,8 @@ def _merge_media(order: Sequence[ClipPart], clips: Sequence[SessionClip],
                            "face_boxes": {}}
     if prim.get("thumbnail_frame") is not None:
         out["thumbnail_frame"] = int(prim["thumbnail_frame"])
+    if Media.of(prim).thumbnail_scale is not None:  # the shared copy's blur needs it
+        out["thumbnail_scale"] = Media.of(prim).thumbnail_scale
     if prim.get("video_frames") is not None:
         out["video_frames"] = list(prim["video_frames"])
     for k in ("phases", "reference"):
@@ -246,6 +248,9 @@ def _merge_media(order: Sequence[ClipPart], clips: Sequence[SessionClip],
             out["evidence"][k] = _join(pc.media_prefix, rel)
             if k in (prim.get("evidence_frames") or {}):
                 out["evidence_frames"][k] = int(prim["evidence_frames"][k])
+            off = Media.of(prim).evidence_offsets.get(k)
+            if off:
+                out.setdefault("evidence_offsets", {})[k] = list(off)
     for p, c in zip(order, clips):
         m = p.report.get("media") or {}
         boxes = m.get("face_boxes") or {}

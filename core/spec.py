@@ -100,9 +100,16 @@ class MetricSpec:
         low = (self.good_lo is not None and v < self.good_lo)
         good_edge = self.good_lo if low else self.good_hi
         fix_edge = self.fix_below if low else self.fix_above
-        if good_edge is not None and abs(v - good_edge) <= error:
+        # a value is judged as shown, so the verdict turns half a display step short of the
+        # line (cadence 163.4 shows 163 and is 1.1 from 164.5, where it would show 165)
+        half = 0.5 * 10.0 ** -self.digits
+
+        def within(edge: float | None) -> bool:
+            return edge is not None and abs(float(value) - edge) - half <= error
+
+        if within(good_edge):
             return NearLine(edge=float(good_edge), error=float(error), milder="good")
-        if st == "fix" and fix_edge is not None and abs(v - fix_edge) <= error:
+        if st == "fix" and within(fix_edge):
             return NearLine(edge=float(fix_edge), error=float(error), milder="watch")
         return None
 

@@ -76,7 +76,7 @@ from .settings import setting  # noqa: F401 - also the store's public name for i
 from core import privacy
 from core.errors import FormCheckError
 from core.media import MediaStore
-from core.report import REPORT_VERSION, ReportVersionError, load_report, to_jsonable
+from core.report import REPORT_VERSION, Media, ReportVersionError, load_report, to_jsonable
 
 DATA_DIR_ENV = "FORMCHECK_DATA_DIR"
 DATABASE_URL_ENV = "FORMCHECK_DATABASE_URL"
@@ -739,7 +739,13 @@ class SQLStore:
         report = check_report_version(report)
         prefix = row["id"]
         if viewer:
-            report["media"] = json.loads(row["share_media"])
+            media = json.loads(row["share_media"])
+            if _share_options(row).blur_faces and isinstance(media, dict) \
+                    and media.get("thumbnail") and Media.of(media).thumbnail_scale is None:
+                # shared before the thumbnail's blur was scaled to it (its face box missed on
+                # a portrait clip): not listed, so not served (media_file serves listed paths)
+                media["thumbnail"] = None
+            report["media"] = media
             # a link viewer learns nothing the owner did not choose to show (no file name,
             # height, face positions...): one sanitiser for every store, page and download
             report = privacy.shared_report(report)

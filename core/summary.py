@@ -1,7 +1,7 @@
 """Plain-text summary of a report (CLI output and logs)."""
 from __future__ import annotations
 
-from .findings import measure_counts, overall_scope
+from .findings import measure_counts, near_line_of, overall_scope
 from .spec import BY_ID, side_difference
 
 MARK = {"good": "ok ", "watch": "~  ", "fix": "!! ", "info": "   "}
@@ -81,9 +81,9 @@ def text_summary(report: dict) -> str:
             if diff:
                 lr = f"  (L {spec.fmt(m['left'])} / R {spec.fmt(m['right'])}, {diff.text})"
             src = f", from {m['source_clip']}" if m.get("source_clip") else ""
-            near = m.get("near_line")
-            if near:  # core.findings.near_line_note says it in full in the fixes
-                src += f", near the line at {spec.fmt(near['edge']) if spec else near['edge']}"
+            near = near_line_of(m)
+            if near and spec:  # core.findings.near_line_note says it in full in the fixes
+                src += f", near the line at {spec.fmt(near[0])}"
             lines.append(f"  {MARK.get(m['status'], '   ')}{m['label']:<26} {m['display']}{lr}"
                          f"  [{m['status']}, {m['confidence']} confidence{src}]")
     if f["fixes"]:

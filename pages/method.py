@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.findings import CONF_W, NEAR_W, POINTS, SEV, build_findings
+from core.findings import CONF_W, NEAR_W, POINTS, SEV, build_findings, error_text
 from core.findings import status_of_score
 from core.metrics import BY_ID as REGISTRY
 from core.metrics.cadence import SPEC as CADENCE_SPEC
@@ -67,8 +67,9 @@ def metric_entry(spec) -> None:
 
 
 def _err_text(err: tuple[float, float], unit: str) -> str:
-    """"within 5 % of leg length under 50 fps, 3.5 from 50 fps", as the Method page says it."""
-    lo, hi = (number(e, unit, digits=0 if e == int(e) else 1) for e in err)
+    """"within 5.5 % of leg under 50 fps, 3.5 % of leg from 50 fps", in the words of the
+    report's own near-the-line sentence (core.findings.error_text)."""
+    lo, hi = (error_text(e, unit) for e in err)
     when = (f"within {lo}" if err[0] == err[1] else
             f"within {lo} under {TIMING_FPS:.0f} fps, {hi} from {TIMING_FPS:.0f} fps")
     return (f"{when} of the truth on 4 in 5 of our test videos; a verdict that close to its "
@@ -190,7 +191,8 @@ def scoring_section() -> None:
         f"a milder verdict's line keeps its verdict and its points, but its card says it is "
         f"near the line and what the other side would be, and as a fix it counts "
         f"×{_num(NEAR_W)} in the ranking, so a clear problem comes before one the video "
-        f"cannot tell from good.\n\n"
+        f"cannot tell from a milder verdict. (Cadence judged against the band for your own "
+        f"speed, when you give it, is not marked: that band has no bench of its own.)\n\n"
         f"An area with nothing measurable (say, your feet were out of the picture) has no "
         f"score, and the overall score then says which areas it is made of.")
     with st.expander("How much each measure counts"):

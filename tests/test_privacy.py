@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from core import privacy
+from core.report import Media
 
 BOX = (40, 24, 64, 48)  # x0, y0, x1, y1 inside a 96 x 128 picture
 
@@ -137,6 +138,7 @@ def _originals(folder: Path) -> dict:
         "video": "annotated.mp4",
         "thumbnail": "thumb.jpg",
         "thumbnail_frame": 0,
+        "thumbnail_scale": 1.0,  # the thumbnail is the frame at its own size here
         "face_boxes": {"0": list(BOX), "3": list(BOX)},
     }
 
@@ -193,6 +195,49 @@ def test_a_still_cropped_to_the_runner_is_blurred_where_the_face_is_in_it(tmp_pa
     assert "evidence_offsets" not in whole
     after = cv2.imread(str(tmp_path / "whole/evidence/ic.jpg"))
     assert region(after, frame_box).std() < 0.35 * region(before, frame_box).std()
+
+
+def test_the_thumbnail_is_blurred_at_its_own_scale_or_left_out(tmp_path: Path) -> None:
+    """The thumbnail is the frame made smaller (its longer side 360 px): the frame's face box
+    is scaled by ``thumbnail_scale``, so the face is blurred where it is in the thumbnail.
+    Before that was stored the box was taken in frame pixels and missed the face (a portrait
+    1080 x 1920 frame's head at y 1290 fell below a 203 x 360 thumbnail): a report without
+    the scale now leaves its thumbnail out of a blurred share, and keeps it unblurred ones."""
+    src = tmp_path / "src"
+    src.mkdir()
+    cv2.imwrite(str(src / "thumb.jpg"), noise_image(seed=7), [cv2.IMWRITE_JPEG_QUALITY, 95])
+    frame_box = [2 * v for v in BOX]  # the frame is twice the thumbnail's size
+    media = {"evidence": {}, "thumbnail": "thumb.jpg", "thumbnail_frame": 3,
+             "thumbnail_scale": 0.5, "face_boxes": {"3": frame_box}}
+    shared = privacy.make_shared_variants(media, lambda rel: src / rel, tmp_path / "a",
+                                          blur=True, include_video=False)
+    assert shared["thumbnail"] == "thumb.jpg"
+    before, after = cv2.imread(str(src / "thumb.jpg")), cv2.imread(str(tmp_path / "a/thumb.jpg"))
+    assert region(after).std() < 0.35 * region(before).std()
+    del media["thumbnail_scale"]
+    assert privacy.make_shared_variants(media, lambda rel: src / rel, tmp_path / "b", blur=True,
+                                        include_video=False)["thumbnail"] is None
+    assert not (tmp_path / "b/thumb.jpg").exists()
+    assert privacy.make_shared_variants(media, lambda rel: src / rel, tmp_path / "c", blur=False,
+                                        include_video=False)["thumbnail"] == "thumb.jpg"
+
+
+def test_a_still_with_an_unreadable_offset_is_not_shared_blurred(tmp_path: Path) -> None:
+    """A cropped still whose stored offset cannot be read would be blurred at the wrong place:
+    it is left out of a blurred share (kept in a plain one); the report itself still opens."""
+    src = tmp_path / "src"
+    (src / "evidence").mkdir(parents=True)
+    cv2.imwrite(str(src / "evidence/ic.jpg"), noise_image(seed=5), [cv2.IMWRITE_JPEG_QUALITY, 95])
+    for bad in ([1, 2, 3], ["12", "3"], [float("nan"), 0.0], "junk"):
+        media = {"evidence": {"ic": "evidence/ic.jpg"}, "evidence_frames": {"ic": 4},
+                 "evidence_offsets": {"ic": bad}, "face_boxes": {"4": list(BOX)}}
+        assert Media.of(media).evidence_offsets == {}  # read as none, never raising
+        shared = privacy.make_shared_variants(media, lambda rel: src / rel, tmp_path / "a",
+                                              blur=True, include_video=False)
+        assert shared["evidence"] == {} and shared["evidence_offsets"] == {}, bad
+        plain = privacy.make_shared_variants(media, lambda rel: src / rel, tmp_path / "b",
+                                             blur=False, include_video=False)
+        assert plain["evidence"] == {"ic": "evidence/ic.jpg"}, bad
 
 
 def test_shared_variants_report_damaged_or_missing_originals(tmp_path: Path) -> None:

@@ -92,6 +92,7 @@ def make_report(name: str = "run.mp4", score: int | None = 72, fixes: bool = Tru
             "video": FILES[3],
             "thumbnail": FILES[2],
             "thumbnail_frame": 0,
+            "thumbnail_scale": 1.0,  # the thumbnail is the frame at its own size here
             # frames 0-4 only: the rest must borrow the nearest box
             "face_boxes": {str(i): list(HEAD) for i in range(5)},
         },
@@ -638,6 +639,29 @@ def test_share_blurs_evidence_and_leaves_out_the_video(store: SQLStore, media_sr
     original = store.media_path(saved.id, FILES[0], saved.delete_key)
     assert original.read_bytes() == (media_src / FILES[0]).read_bytes()
     assert store.list(OWNER)[0].shared
+
+
+def test_a_blurred_share_made_before_the_thumbnails_scale_no_longer_serves_it(
+        store: SQLStore, media_src: Path) -> None:
+    """Shares with faces blurred made before ``thumbnail_scale`` blurred the thumbnail at the
+    frame's head box, which missed the face of a portrait clip's smaller thumbnail: such a
+    stored share no longer lists (so no longer serves) its thumbnail; a plain share keeps it."""
+    from core.store import reports
+
+    saved = store.save(make_report(), media_src, owner=OWNER)
+    share_id = store.share(saved.id, saved.delete_key, blur_faces=True, include_video=False)
+    assert store.get(share_id, viewer=True).report["media"]["thumbnail"] == FILES[2]
+    with store._engine().begin() as conn:  # the share's media as stored before the scale
+        row = conn.execute(sa.select(reports.c.share_media).where(
+            reports.c.share_id == share_id)).first()
+        old = json.loads(row[0])
+        old.pop("thumbnail_scale")
+        conn.execute(sa.update(reports).where(reports.c.share_id == share_id).values(
+            share_media=json.dumps(old)))
+    seen = store.get(share_id, viewer=True)
+    assert seen.report["media"]["thumbnail"] is None
+    assert store.media_path(share_id, FILES[2], viewer=True) is None
+    assert seen.report["media"]["evidence"] == {"ic": FILES[0], "to": FILES[1]}  # still blurred ones
 
 
 def test_share_with_blurred_video(store: SQLStore, media_src: Path) -> None:

@@ -171,9 +171,9 @@ METRICS = (
            channels=(Channel("elbow", "deg", elbow_series, legs=False),),
            draw=draw.arm, advice={"low": "bent_elbows", "high": "straight_arms"},
            doc_row="elbow angle",
-           # 80th percentile of |error| over bench/robustness.md's 28 side renders: 7.8-8.2
-           # deg, nearly all of it reading wide (see above)
-           reading_error=(8.0, 8.0)),
+           # 80th percentile of |error| over bench/robustness.md's 28 side renders: 8.2 deg at
+           # 30 fps, 7.8 at 60-120, nearly all of it reading wide (see above)
+           reading_error=(8.5, 8.0)),
     Metric(ARM_SWING, swing_summary, draw=draw.arm, advice={"any": "arm_swing"},
            doc_row="arm swing"),
     Metric(CROSSOVER, crossover_summary, crossover_stride, draw=draw.midline,

@@ -80,9 +80,9 @@ class Metric:
     ``stride_chart``: rank in the per-stride chart's picker (None: not offered there).
     ``doc_row``: the metric's row name in ``shared/spec/METRICS.md``.
     ``reading_error``: how far off a reading can be, in the metric's unit, as ``(below
-    TIMING_FPS, from TIMING_FPS)`` frames per second: about the 80th percentile of |error| over
-    the benches' renders with exact truth (4 in 5 read within it; the source is named where it
-    is set). A value judged watch or fix within it of a milder verdict's line is shown as near
+    TIMING_FPS, from TIMING_FPS)`` frames per second: the larger of the benches' 80th
+    percentiles of |error| over their renders with exact truth, rounded up to 0.5 (4 in 5 read
+    within it; the sources are named where it is set). A value judged watch or fix within it of a milder verdict's line is shown as near
     the line (:meth:`core.spec.MetricSpec.near_line`) and ranked as a less certain problem.
     ``None``: no bench measures it, and nothing is said.
     """
@@ -108,6 +108,13 @@ class Metric:
         if self.reading_error is None:
             return None
         return self.reading_error[0 if fps < TIMING_FPS else 1]
+
+    def near_line(self, value: float | None, fps: float) -> dict | None:
+        """``MetricResult.near_line`` for ``value`` read at ``fps`` (None: clear of the line,
+        good, or no reading error): :meth:`core.spec.MetricSpec.near_line`."""
+        near = self.spec.near_line(value, self.error_at(fps))
+        return None if near is None else {"edge": near.edge, "error": near.error,
+                                          "milder": near.milder}
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -380,7 +387,7 @@ class Context:
             caveat = (caveat + " " if caveat else "") + f"Left and right: {sides.text}."
         # near a milder verdict's line: only where the spec's own bands judged it (not the
         # runner's own band, e.g. cadence with a speed given)
-        near = None if status is not None else spec.near_line(value, self.by_id[mid].error_at(self.fps))
+        near = None if status is not None else self.by_id[mid].near_line(value, self.fps)
         self.results.append(MetricResult(
             id=mid, label=spec.label, area=spec.area, unit=spec.unit, value=value,
             display=display, status=st, confidence=confidence, caveat=caveat,
@@ -390,9 +397,7 @@ class Context:
             side_diff=None if sides is None else {"value": sides.value, "unit": sides.unit,
                                                   "status": sides.status, "text": sides.text},
             spread=spread, n=n, value_cm=value_cm, evidence_frames=list(evidence or []),
-            extra=dict(extra or {}),
-            near_line=None if near is None else {"edge": near.edge, "error": near.error,
-                                                 "milder": near.milder}))
+            extra=dict(extra or {}), near_line=near))
 
     def missing(self, mid: str, reason: str) -> None:
         spec = self.by_id[mid].spec

@@ -10,7 +10,8 @@ import pytest
 
 from model_track import PLANAR, build
 
-from core.findings import NEAR_W, build_findings, near_line_note
+from core.findings import NEAR_W, build_findings, near_line_note, near_line_of
+from core.metrics import BY_ID as METRIC
 from core.metrics import REGISTRY
 from core.report import MetricResult, REPORT_VERSION, Report, load_report
 from core.spec import BY_ID, TIMING_FPS
@@ -20,8 +21,8 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "report_v1.0.json"
 
 @pytest.mark.parametrize("mid, value, error, want", [
     ("elbow_angle", 110.0, 8.0, (105.0, "good")),    # watch, 5 over the good range's end
-    ("elbow_angle", 113.4, 8.0, (105.0, "good")),    # shows 113: 8 from 105, within 8
-    ("elbow_angle", 113.6, 8.0, None),               # shows 114: 9 from 105
+    ("elbow_angle", 113.4, 8.0, (105.0, "good")),    # 7.9 from 105.5, where 105 shows
+    ("elbow_angle", 113.6, 8.0, None),               # 8.1 from it
     ("elbow_angle", 123.0, 8.0, (120.0, "watch")),   # fix, 3 past the fix line
     ("elbow_angle", 130.0, 8.0, None),               # fix, clear of both lines
     ("elbow_angle", 95.0, 8.0, None),                # good: nothing to say
@@ -32,8 +33,10 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "report_v1.0.json"
     ("trunk_lean", -1.0, 1.5, (0.0, "watch")),       # fix below 0, 6 under the good range
     ("trunk_lean", 4.0, 1.5, (5.0, "good")),
     ("trunk_lean", 13.0, 1.5, (12.0, "good")),
-    ("cadence", 163.0, 1.5, None),                   # 2 under 165
+    ("cadence", 162.9, 1.5, None),                   # shows 163: 1.6 from 164.5, where 165 shows
+    ("cadence", 163.4, 1.5, (165.0, "good")),        # shows 163 but 1.1 from showing 165
     ("cadence", 164.0, 1.5, (165.0, "good")),
+    ("shank_angle_ic", 11.0, 5.0, (6.0, "good")),    # fix, 5 over the good range: may be fine
     ("elbow_angle", 110.0, None, None),              # no reading error: nothing said
     ("flight_time", 200.0, 10.0, None),              # info: not judged
     ("foot_strike", 20.0, 10.0, None),               # custom: judged by its own module
@@ -123,3 +126,49 @@ def test_the_near_line_mark_survives_the_report_and_older_reports_open_without_i
     assert back["metrics"][i]["near_line"] == {"edge": 165.0, "error": 1.5, "milder": "good"}
     old["metrics"][i]["value"] = 164.2
     assert "may be fine" in near_line_note(old["metrics"][i])
+
+
+@pytest.mark.parametrize("mid, value, fps, words", [
+    ("knee_flexion_mid", 26.0, 60.0, ('Near the line: 26°, and "work on it" is under 30°. This '
+                                      "measure reads within 7° of the truth", "only worth a look")),
+    ("knee_flexion_mid", 29.0, 30.0, ("the good range starts at 38°", "within 9° of the truth",
+                                      "may be fine")),  # at 30 fps 9°: 38 is in reach too
+    ("elbow_angle", 122.0, 60.0, ('Near the line: 122°, and "work on it" is over 120°.',
+                                  "within 8° of the truth", "only worth a look")),
+    ("overstride", 10.0, 30.0, ("Near the line: 10 % of leg, and the good range ends at 8 % of "
+                                "leg.", "within 5.5 % of leg of the truth", "may be fine")),
+    ("trunk_lean", 4.0, 60.0, ("the good range starts at 5°", "within 1.5°", "may be fine")),
+])
+def test_the_sentence_says_which_side_of_the_line_and_the_error_at_the_frame_rate(
+        mid, value, fps, words):
+    near = METRIC[mid].near_line(value, fps)
+    assert near is not None and near["error"] == METRIC[mid].error_at(fps)
+    note = near_line_note({"id": mid, "value": value, "near_line": near})
+    for w in words:
+        assert w in note, (w, note)
+
+
+@pytest.mark.parametrize("bad", [{"edge": None, "error": 8, "milder": "good"},
+                                 {"edge": 105, "milder": "good"}, {"edge": 105, "error": 8,
+                                                                   "milder": "maybe"},
+                                 {"edge": float("nan"), "error": 8, "milder": "good"}, "junk"])
+def test_a_malformed_stored_mark_says_nothing_and_counts_as_none(bad):
+    m = {"id": "elbow_angle", "value": 110.0, "near_line": bad}
+    assert near_line_of(m) is None and near_line_note(m) is None
+    hip = _result("hip_extension", 8.0, bad)  # ranked as if unmarked
+    bounce = _result("vertical_oscillation", 15.0, None)
+    assert [f.metrics for f in build_findings([hip, bounce]).fixes][0] == ["hip_extension"]
+
+
+def test_the_cli_summary_names_the_line():
+    from core.summary import text_summary
+
+    r = load_report(json.loads(FIXTURE.read_text()))
+    cad = next(m for m in r["metrics"] if m["id"] == "cadence")
+    cad.update(value=163.6, display="164 steps/min", status="watch",
+               near_line=METRIC["cadence"].near_line(163.6, 30.0))
+    line = next(ln for ln in text_summary(r).splitlines() if "Cadence" in ln)
+    assert line.rstrip().endswith("confidence, near the line at 165]"), line
+    cad["near_line"] = {"edge": None}  # malformed: the line is left as it was
+    line = next(ln for ln in text_summary(r).splitlines() if "Cadence" in ln)
+    assert "near the line" not in line

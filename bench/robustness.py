@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from accuracy import emit, markdown_table  # noqa: E402  (bench/ is on sys.path when run)
+from contacts import verdict_lines  # noqa: E402
 from core.errors import FormCheckError  # noqa: E402
 from core.metrics.base import angle_deg  # noqa: E402
 from core.pipeline import AnalysisOptions, analyze  # noqa: E402
@@ -196,6 +197,9 @@ def judge(rep: dict, truth: dict, view: str, elbow_2d: float | None = None) -> d
         shown = m.get("status") if m.get("status") in ("good", "watch", "fix") else \
             spec.status(m["value"])
         out["band"][m["id"]] = shown == spec.status(true)
+        # (shown, marked near the line, the truth's verdict): bench/contacts.verdict_lines
+        out.setdefault("verdicts", {}).setdefault(m["id"], []).append(
+            (shown, bool(m.get("near_line")), spec.status(true)))
         if m["id"] == "elbow_angle" and elbow_2d is not None:
             out["elbow_parts"] = (elbow_2d - true, m["value"] - elbow_2d)
     return out
@@ -255,6 +259,16 @@ def tables(rows: list[dict]) -> str:
     return markdown_table(head, table)
 
 
+def merged_verdicts(rows: list[dict]) -> dict:
+    """Every analysed render's verdicts per judged metric (see :func:`judge`)."""
+    out: dict[str, list] = {}
+    for r in rows:
+        for mid, vs in (r.get("verdicts") or {}).items():
+            if BY_ID[mid].kind == "range":
+                out.setdefault(mid, []).extend(tuple(v) for v in vs)
+    return out
+
+
 def elbow_split(rows: list[dict]) -> str:
     """Where the elbow error comes from: the exact joints' 2-D projection against the 3-D
     truth, and the pose model against that projection (see :func:`elbow_projection`)."""
@@ -297,6 +311,7 @@ def summary(rows: list[dict]) -> str:
         f"it was measured; not measured, with the engine's reason, in {len(no_elbow)} analysed "
         f"side renders" + (f" ({', '.join(sorted(set(no_elbow)))})" if no_elbow else "") + ".",
         elbow_split(rows),
+        verdict_lines(merged_verdicts(rows)),
         f"- Refused: {len(refused)}/{n}, of which {len(moving)} moving-camera or cut renders "
         f"(needs 0).",
     ]

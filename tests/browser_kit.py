@@ -152,7 +152,9 @@ def stored_reports(data: Path) -> str:
             r = json.loads(text)
             src = r.get("source", {})
             why = {n["id"]: n["reason"] for n in r.get("not_measured", [])}
+            cad = next((m.get("display") for m in r.get("metrics", []) if m.get("id") == "cadence"),
+                       None)  # a landing-sound miss compares the sound's rhythm with this
             lines.append(f"{r.get('status')}: {src.get('n_frames')} frames at "
-                         f"{src.get('fps_measured')} fps; {r.get('quality', {}).get('summary')}; "
-                         f"not measured: {why}")
+                         f"{src.get('fps_measured')} fps; cadence {cad}; "
+                         f"{r.get('quality', {}).get('summary')}; not measured: {why}")
     return "\n".join(lines) or "no report stored"

@@ -225,7 +225,7 @@ def make_shared_variants(
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         return path
 
-    def publish_image(rel: object, frame: object, offset: object = None,
+    def publish_image(rel: object, frame: object, offset: tuple[int, int] = (0, 0),
                       scale: float | None = 1.0) -> str | None:
         """``rel`` as the viewer gets it; with ``blur`` the frame's face box is moved by
         ``offset`` (a crop's corner) and then scaled by ``scale`` (a smaller copy of the
@@ -238,7 +238,7 @@ def make_shared_variants(
         box = box_for_frame(boxes, frame) if isinstance(frame, int) else None
         if box is None or scale is None:
             return None
-        dx, dy = offset or (0, 0)
+        dx, dy = offset
         box = [(box[0] - dx) * scale, (box[1] - dy) * scale,
                (box[2] - dx) * scale, (box[3] - dy) * scale]
         blur_image_file(original(rel), out / rel, box)
@@ -249,7 +249,7 @@ def make_shared_variants(
     for key, rel in (listed.items() if isinstance(listed, dict) else ()):
         if blur and str(key) in unreadable:
             continue
-        if (published := publish_image(rel, frames.get(key), offsets.get(key))) is not None:
+        if (published := publish_image(rel, frames.get(key), typed.offset_of(key))) is not None:
             evidence[key] = published
     video = media.get("video") if include_video and isinstance(media.get("video"), str) else None
     if video is not None and not blur:

@@ -234,8 +234,9 @@ def _merge_media(order: Sequence[ClipPart], clips: Sequence[SessionClip],
                            "face_boxes": {}}
     if prim.get("thumbnail_frame") is not None:
         out["thumbnail_frame"] = int(prim["thumbnail_frame"])
-    if Media.of(prim).thumbnail_scale is not None:  # the shared copy's blur needs it
-        out["thumbnail_scale"] = Media.of(prim).thumbnail_scale
+    prim_media = Media.of(prim)
+    if prim_media.thumbnail_scale is not None:  # the shared copy's blur needs it
+        out["thumbnail_scale"] = prim_media.thumbnail_scale
     if prim.get("video_frames") is not None:
         out["video_frames"] = list(prim["video_frames"])
     for k in ("phases", "reference"):
@@ -248,7 +249,7 @@ def _merge_media(order: Sequence[ClipPart], clips: Sequence[SessionClip],
             out["evidence"][k] = _join(pc.media_prefix, rel)
             if k in (prim.get("evidence_frames") or {}):
                 out["evidence_frames"][k] = int(prim["evidence_frames"][k])
-            off = Media.of(prim).evidence_offsets.get(k)
+            off = prim_media.evidence_offsets.get(k)
             if off:
                 out.setdefault("evidence_offsets", {})[k] = list(off)
     for p, c in zip(order, clips):
@@ -259,6 +260,7 @@ def _merge_media(order: Sequence[ClipPart], clips: Sequence[SessionClip],
                 out["face_boxes"][str(int(f) + c.frame_offset)] = box
             except (TypeError, ValueError):
                 continue
+        offsets = Media.of(m).evidence_offsets
         if not boxes:
             continue  # stills that could not be blurred for sharing are not kept
         for mid in c.metrics:
@@ -268,7 +270,7 @@ def _merge_media(order: Sequence[ClipPart], clips: Sequence[SessionClip],
                 fr = (m.get("evidence_frames") or {}).get(mid)
                 if fr is not None:
                     out["evidence_frames"][mid] = int(fr) + c.frame_offset
-                off = Media.of(m).evidence_offsets.get(mid)  # a still cropped to the runner
+                off = offsets.get(mid)  # a still cropped to the runner
                 if off:
                     out.setdefault("evidence_offsets", {})[mid] = list(off)
     for fx in [*findings.fixes, *findings.more_fixes]:

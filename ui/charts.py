@@ -101,7 +101,7 @@ def angle_chart(report: dict, group: str) -> alt.Chart | None:
     if df.empty:
         return None
     weak = {SIDE_NAMES[f] for f in poorly_seen_feet(report, g.get("metric")) if f in SIDE_NAMES}
-    df["series"] = [f"{n} (partly hidden)" if n in weak else n for n in df["series"]]
+    df["series"] = [_hidden_name(n) if n in weak else n for n in df["series"]]
     units = (report.get("series") or {}).get("units") or {}
     unit = units.get(g["channels"][0])
     names = sorted(df["series"].unique(),
@@ -113,8 +113,7 @@ def angle_chart(report: dict, group: str) -> alt.Chart | None:
         y=alt.Y("value:Q", title=_unit_title(unit).capitalize(), scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=colors),
                         legend=alt.Legend(orient="top") if len(names) > 1 else None),
-        opacity=alt.Opacity("series:N", legend=None, scale=alt.Scale(
-            domain=names, range=[0.3 if "hidden" in n else 1.0 for n in names])),
+        opacity=_pale_hidden(names),
         tooltip=[alt.Tooltip("series:N", title="Side"),
                  alt.Tooltip("t:Q", title="Time (s)", format=".2f"),
                  alt.Tooltip("value:Q", title=g["label"], format=".1f")])
@@ -145,6 +144,20 @@ def stride_title(column: str) -> str:
     return spec.label if spec else column.replace("_", " ")
 
 
+HIDDEN_SUFFIX = " (partly hidden)"
+
+
+def _hidden_name(side: str) -> str:
+    """A leg's series name when its card calls it partly hidden ("Right (partly hidden)")."""
+    return side + HIDDEN_SUFFIX
+
+
+def _pale_hidden(names: list[str]) -> alt.Opacity:
+    """The series' opacity: a partly hidden leg (:func:`_hidden_name`) drawn pale."""
+    return alt.Opacity("series:N", legend=None, scale=alt.Scale(
+        domain=names, range=[0.3 if n.endswith(HIDDEN_SUFFIX) else 1.0 for n in names]))
+
+
 def poorly_seen_feet(report: dict, metric_id: str | None) -> set[str]:
     """``{"L"}``, ``{"R"}``...: the legs the metric's card calls partly hidden (their pose
     visibility under :data:`SIDE_VIS_MIN`, ``extra.side_visibility``; in side view the far
@@ -167,7 +180,7 @@ def stride_chart(report: dict, column: str) -> alt.Chart | None:
 
     def series(foot) -> str:
         name = SIDE_NAMES.get(foot, "?")
-        return f"{name} (partly hidden)" if foot in weak else name
+        return _hidden_name(name) if foot in weak else name
 
     df = pd.DataFrame([{"t": r.get("t"), "stride": r.get("stride"), "value": r[column],
                         "series": series(r.get("foot"))} for r in rows])
@@ -180,8 +193,7 @@ def stride_chart(report: dict, column: str) -> alt.Chart | None:
         color=alt.Color("series:N", title=None,
                         scale=alt.Scale(domain=names, range=colors),
                         legend=alt.Legend(orient="top")),
-        opacity=alt.Opacity("series:N", legend=None, scale=alt.Scale(
-            domain=names, range=[0.3 if "hidden" in n else 1.0 for n in names])),
+        opacity=_pale_hidden(names),
         tooltip=[alt.Tooltip("series:N", title="Foot"),
                  alt.Tooltip("t:Q", title="Landing at (s)", format=".2f"),
                  alt.Tooltip("value:Q", title=title, format=".1f")])

@@ -82,8 +82,9 @@ class Metric:
     ``reading_error``: how far off a reading can be, in the metric's unit, as ``(below
     TIMING_FPS, from TIMING_FPS)`` frames per second: the larger of the benches' 80th
     percentiles of |error| over their renders with exact truth, rounded up to 0.5 (4 in 5 read
-    within it; the sources are named where it is set). A value judged watch or fix within it of a milder verdict's line is shown as near
-    the line (:meth:`core.spec.MetricSpec.near_line`) and ranked as a less certain problem.
+    within it; the sources are named where it is set). A value judged watch or fix within it
+    of a milder verdict's line is shown as near the line
+    (:meth:`core.spec.MetricSpec.near_line`) and ranked as a less certain problem.
     ``None``: no bench measures it, and nothing is said.
     """
 

@@ -104,6 +104,28 @@ ALL_GOOD_SHORT = "Looking good"
 READY_MESSAGE = "Ready: whole body in view, seen from the side. Start running, then record."
 
 
+METRONOME_RANGE = (120, 220)  # the live page's metronome, steps/min
+METRONOME_START = 170  # its beat until the runner sets one
+METRONOME_STEP_UP = 1.05  # "My cadence + 5 %"
+
+
+def metronome_target(cadence_spm: float | None) -> tuple[int | None, str | None]:
+    """The metronome's beat for "My cadence + 5 %" from the live cadence shown, and a note when
+    it could not simply be set: no cadence yet (no beat), a cadence whose 5 % more is under the
+    metronome's lowest beat (walking or standing: the lowest beat, said), or over its highest
+    (the highest, said). Never a beat outside :data:`METRONOME_RANGE`."""
+    lo, hi = METRONOME_RANGE
+    if cadence_spm is None or not np.isfinite(cadence_spm):
+        return None, "Run for a few seconds first so we can measure your cadence."
+    want = int(round(cadence_spm * METRONOME_STEP_UP))
+    if want < lo:
+        return lo, (f"Your cadence reads {cadence_spm:.0f} steps/min just now, a walking rhythm: "
+                    f"the metronome starts at {lo}. Run for a few seconds, then press again.")
+    if want > hi:
+        return hi, f"The metronome goes up to {hi} steps/min."
+    return want, None
+
+
 # ----------------------------------------------------------------------------- snapshot
 @dataclass(frozen=True)
 class SetupItem:

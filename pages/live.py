@@ -30,7 +30,8 @@ from streamlit_webrtc import (AudioProcessorBase, VideoProcessorBase, WebRtcMode
 
 from core.audio import LiveEar
 from core.errors import FormCheckError
-from core.live import LiveAnalyzer, LiveNumber, LiveSnapshot, LiveSound
+from core.live import (METRONOME_RANGE, METRONOME_START, LiveAnalyzer, LiveNumber, LiveSnapshot, LiveSound,
+                       metronome_target)
 from core.pipeline import AnalysisOptions
 from core.report import DISCLAIMER
 from core.spec import BY_ID
@@ -78,7 +79,7 @@ ANALYZER = "fc_live_analyzer"  # the analyzer of the latest stream (kept after i
 LAST_REPORT = "fc_live_report"  # id of the report made from the latest recording
 TARGET = "fc_live_target"  # metronome beats per minute
 SHOWN_CADENCE = "fc_live_cadence"  # the latest cadence shown, for the metronome's "+ 5 %"
-TARGET_UNKNOWN = "fc_live_target_unknown"  # "+ 5 %" was asked before a cadence was known
+TARGET_NOTE = "fc_live_target_note"  # why "+ 5 %" did not set (or capped) the metronome
 HEIGHT = "fc_live_height"  # the runner's height (cm), for the report
 LISTEN = "fc_live_listen"  # the runner allowed the microphone: the landing meter is on
 METER_MAX_DB = 30.0  # the landing meter's full scale (dB above the background)
@@ -579,24 +580,29 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
 
 # ----------------------------------------------------------------------------- metronome
 def use_current_cadence() -> None:
-    cad = st.session_state.get(SHOWN_CADENCE)
-    if cad is None:
-        st.session_state[TARGET_UNKNOWN] = True
-    else:
-        st.session_state[TARGET] = int(round(cad * 1.05))
+    """"My cadence + 5 %" (core.live.metronome_target: kept within the metronome's range, with
+    a note when it is not simply the live cadence plus 5 %)."""
+    bpm, note = metronome_target(st.session_state.get(SHOWN_CADENCE))
+    if bpm is not None:
+        st.session_state[TARGET] = bpm
+    if note:
+        st.session_state[TARGET_NOTE] = note
 
 
 def metronome() -> None:
     with st.container(border=True, key="fc-live-metronome"):
         left, right = st.columns([1, 1], vertical_alignment="bottom")
-        st.session_state.setdefault(TARGET, 170)  # set here or by "My cadence + 5 %"
-        bpm = left.number_input("Metronome (steps/min)", min_value=120, max_value=220, step=1,
-                                key=TARGET,
+        # 170 is the field's own default (without one it is its lowest beat, 120, which a
+        # first visit once showed); "My cadence + 5 %" sets it through TARGET
+        bpm = left.number_input("Metronome (steps/min)", min_value=METRONOME_RANGE[0],
+                                max_value=METRONOME_RANGE[1], value=METRONOME_START,
+                                step=1, key=TARGET,
                                 help="A click at your target cadence: step on each beat. 5 % "
                                      "above your current cadence is a good first step.")
         right.button("My cadence + 5 %", on_click=use_current_cadence, width="stretch")
-        if st.session_state.pop(TARGET_UNKNOWN, False):
-            st.caption("Run for a few seconds first so we can measure your cadence.")
+        note = st.session_state.pop(TARGET_NOTE, None)
+        if note:
+            st.caption(note)
         st.iframe(METRONOME_HTML.replace("__BPM__", str(int(bpm))), height=46)
 
 

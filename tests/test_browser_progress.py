@@ -99,7 +99,12 @@ def test_two_uploads_trends_and_compare(server, browser):
     expect(page.get_by_text("Before · landing")).to_be_visible()
     expect(page.get_by_text("After · landing")).to_be_visible()
     expect(page.get_by_text("Both skeletons, pelvis on pelvis")).to_be_visible()
-    expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
+    table = page.locator('[data-testid="stTable"]')
+    expect(table).to_be_visible()
+    # every reason readable in its cell: the table wraps its text rather than running past
+    # the page's column (the data grid before cut the longest "Why" off at 1280 px)
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), table.evaluate(
+        "e => [e.scrollWidth, e.clientWidth]")
     shots(page, "progress-compare")
     page.locator('[data-testid="stButtonGroup"]').get_by_text("Toe-off").click()
     wait_idle(page)

@@ -272,7 +272,9 @@ def compare_view(before, after) -> None:
     def colour(v: str) -> str:
         return {"better": "color: #2F855A; font-weight: 600", "worse": "color: #C53030; font-weight: 600"}.get(v, "")
 
-    st.dataframe(table.style.map(colour, subset=["Verdict"]), hide_index=True, width="stretch")
+    # a static table: its "Why" wraps in the cell (a data grid cut the longest reasons off at
+    # its column's edge, readable only on hover)
+    st.table(table.style.map(colour, subset=["Verdict"]), hide_index=True, border="horizontal")
     st.subheader("Side by side", anchor=False)
     phase = st.segmented_control("Gait phase", PHASES, format_func=PHASE_LABELS.get,
                                  default=PHASES[0], key="fc_compare_phase") or PHASES[0]

@@ -57,6 +57,15 @@ def status_of_score(score: float | None) -> str:
     return "good" if score >= SCORE_GOOD else "watch" if score >= SCORE_WATCH else "fix"
 
 
+def capped_status(score: float | None, statuses) -> str:
+    """An area's (or the overall) verdict: its score's (:func:`status_of_score`), but never
+    "good" over a measure rated "work on it" (``statuses``: the verdicts it is made of). A
+    measure read with low confidence counts x0.4 in the score, so a 35 % overstride beside
+    good measures once headed "Feet 82 Good" above a red "Work on this"."""
+    st = status_of_score(score)
+    return "watch" if st == "good" and "fix" in set(statuses) else st
+
+
 def measure_counts(metrics: list, area: str | None = None) -> dict[str, int]:
     """How many measures a report shows, by status: ``good``, ``watch``, ``fix`` (together
     ``judged``) and ``info`` (shown, not judged); ``total`` = judged + info. ``metrics`` are
@@ -87,12 +96,14 @@ def area_scores(metrics: list[MetricResult]) -> list[AreaScore]:
         cnt = measure_counts(metrics, area)
         n_bad, n = cnt["watch"] + cnt["fix"], cnt["judged"]
         noun = "judged measure" if n == 1 else "judged measures"
-        summary = (f"All {n} {noun} in the good range." if n_bad == 0 else
+        summary = ((f"All {n} {noun} in the good range." if n > 2 else
+                    "Both of the 2 judged measures in the good range." if n == 2 else
+                    "The 1 judged measure is in the good range.") if n_bad == 0 else
                    f"{n_bad} of {n} {noun} need attention; {worst.label.lower()} most.")
         if cnt["info"]:
             summary += f" (+ {cnt['info']} shown for information)"
-        out.append(AreaScore(area, AREA_LABELS[area], int(round(score)), status_of_score(score),
-                             worst.id, summary))
+        out.append(AreaScore(area, AREA_LABELS[area], int(round(score)),
+                             capped_status(score, [m.status for m in ms]), worst.id, summary))
     return out
 
 
@@ -163,14 +174,25 @@ def near_line_note(m: MetricResult | dict, named: bool = False) -> str | None:
     u = _UNIT_TEXT.get(spec.unit, f" {spec.unit}")
     value = spec.shown(get("value"))
     side = "under" if value < edge else "over"
+    fix_edge = spec.fix_below if value < edge else spec.fix_above
+
+    def fix_line(at: float) -> str:  # the fix band is open at its line ("< 30", "> 120")
+        return f"\"work on it\" is {side} {spec.fmt(at)}{u}"
+
+    maybe = _MILDER_TEXT.get(milder, milder)
     if milder == "good":
         line = f"the good range {'starts' if value < edge else 'ends'} at {spec.fmt(edge)}{u}"
-    else:  # the fix band is open at the line ("< 30", "> 120"): the value is past it
-        line = f"\"work on it\" is {side} {spec.fmt(edge)}{u}"
+        if (get("status") or spec.status(get("value"))) == "fix" and fix_edge is not None:
+            # a "work on it" whose reading error reaches past the whole "worth a look" band:
+            # its own line first, so the sentence does not read "work on this ... may be fine"
+            line = f"{fix_line(fix_edge)} ({line})"
+            maybe = f"{_MILDER_TEXT['watch']}, or even {_MILDER_TEXT['good']}"
+    else:
+        line = fix_line(edge)
     head = f"{get('label') or spec.label} is near the line" if named else "Near the line"
     return (f"{head}: {spec.fmt(value)}{u}, and {line}. This measure reads within "
             f"{error_text(err, spec.unit)} of the truth on 4 in 5 of our test videos, so this "
-            f"may be {_MILDER_TEXT.get(milder, milder)}.")
+            f"may be {maybe}.")
 
 
 def near_line_of(m: MetricResult | dict) -> tuple[float, float, str] | None:
@@ -273,5 +295,6 @@ def build_findings(metrics: list[MetricResult], max_fixes: int = 3) -> Findings:
                   for rank, (_, key, mids) in enumerate(more, len(fixes) + 1)]
     strengths = [STRENGTHS[m.id] for m in metrics
                  if m.status == "good" and m.id in STRENGTHS and m.confidence != "low"][:4]
-    return Findings(overall_score=overall, overall_status=status_of_score(overall), areas=areas,
+    judged = [m.status for m in metrics if m.status in POINTS]
+    return Findings(overall_score=overall, overall_status=capped_status(overall, judged), areas=areas,
                     fixes=fixes, strengths=strengths, more_fixes=more_fixes)

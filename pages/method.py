@@ -159,9 +159,12 @@ def scoring_section() -> None:
         f"low ×{_num(low)}, so a shaky reading moves your score less.\n"
         f"3. **Area score** (shoulders, hips, feet): the weighted average of the points of "
         f"the measures in that area, from 0 to 100. {good_from} or more is **good**, "
-        f"{watch_from}–{good_from - 1} **worth a look**, below {watch_from} **work on it**.\n"
+        f"{watch_from}–{good_from - 1} **worth a look**, below {watch_from} **work on it**; "
+        f"an area with a measure rated work on it is never called good, whatever its score "
+        f"(at most worth a look: a shaky reading moves the score little, but it is still "
+        f"something to check).\n"
         f"4. **Overall score**: the plain average of the area scores that could be measured "
-        f"from your camera view.")
+        f"from your camera view, called good only when no measure is rated work on it.")
     # a worked example, computed with the same numbers
     ex = [("cadence", "good", "high"), ("overstride", "watch", "medium"),
           ("foot_strike", "fix", "low")]

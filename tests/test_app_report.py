@@ -115,6 +115,12 @@ def test_share_then_view_read_only_then_delete_kills_link(app, store, side_analy
     assert not viewer.text_input and saved.delete_key not in vtext
     assert len(_charts(viewer)) >= 1
     assert not viewer.get("video")  # shared without the video by default
+    # the good-form reference speaks to its reader: the runner, or a share link's viewer
+    otext = _texts(at)
+    assert "Good form for you" in [h.value for h in at.header] and "Beside you:" in otext
+    assert "White line: below the hips" in otext  # a side view: the line and arrow are drawn
+    assert "Good form for this runner" in [h.value for h in viewer.header]
+    assert "Beside the runner:" in vtext and "Beside you" not in vtext
 
     _button(at, "Delete this report…").click()
     at.run()

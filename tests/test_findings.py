@@ -116,3 +116,28 @@ def test_a_low_cadence_joins_a_reaching_foot_and_stands_alone_without_one():
     both = build_findings(base + [_result(by["cadence"], 150.0),
                                   _result(by["overstride"], 20.0)])
     assert [(f.id, f.metrics) for f in both.fixes] == [("overstriding", ["overstride", "cadence"])]
+
+
+def test_a_work_on_it_measure_is_never_under_a_good_headline():
+    """A 35 % overstride read with low confidence counts x0.4 in the feet's score, so beside
+    good measures the score stays over 80; the area and the overall are still not called
+    "good" (the report once headed "Feet 82 Good" above a red "Work on this"): at most
+    "worth a look". Without the fix the same score is good."""
+    by = {s.id: s for s in METRICS}
+    feet = [s for s in METRICS if s.area == "feet" and s.kind == "range" and s.weight > 0]
+    good = [_result(s, _good_value(s)) for s in METRICS if s.kind == "range" and s.weight > 0]
+    over = _result(by["overstride"], 35.0)
+    over.confidence = "low"
+    assert over.status == "fix" and len(feet) > 4
+    ms = [over if m.id == "overstride" else m for m in good]
+    f = build_findings(ms)
+    area = {a.area: a for a in f.areas}["feet"]
+    assert area.score >= 80 and area.status == "watch"
+    assert f.overall_score >= 80 and f.overall_status == "watch"
+    assert f.fixes[0].metrics[0] == "overstride" and f.fixes[0].severity == "fix"
+    clean = build_findings(good)
+    assert {a.area: a for a in clean.areas}["feet"].status == "good"
+    assert clean.overall_status == "good"
+    # one judged measure in an area: the card's sentence reads as English
+    one = build_findings([_result(by["cadence"], 175.0)])
+    assert {a.area: a for a in one.areas}["feet"].summary == "The 1 judged measure is in the good range."

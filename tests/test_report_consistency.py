@@ -87,6 +87,8 @@ def consistency_problems(metrics: list, findings) -> list[str]:
         if status == "fix" and area not in fix_areas:
             bad.append(f"{area} rated 'work on this' ({_get(a, 'score')}) has no top fix")
         c = measure_counts(metrics, area)
+        if status == "good" and c["fix"]:
+            bad.append(f"{area} rated good ({_get(a, 'score')}) over {c['fix']} 'work on it'")
         if c["judged"]:
             said = [int(x) for x in re.findall(r"(\d+) judged measure", summary)]
             if said != [c["judged"]]:
@@ -94,6 +96,9 @@ def consistency_problems(metrics: list, findings) -> list[str]:
             tab = tab_label(area, c)
             if not tab.split("(")[1].startswith(str(c["judged"])):
                 bad.append(f"{area} tab {tab!r} disagrees with {c}")
+    if _get(findings, "overall_status") == "good" and total["fix"]:
+        bad.append(f"overall rated good ({_get(findings, 'overall_score')}) over "
+                   f"{total['fix']} 'work on it'")
     return bad
 
 

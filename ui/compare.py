@@ -323,19 +323,26 @@ def reference_section(op) -> None:
     stills = {ph: p for ph, p in stills.items() if p}
     if not stills:
         return
-    st.header("Good form for you", divider="gray", anchor=False)
+    viewer = bool(getattr(op, "viewer", False))  # a share link's reader is not the runner
+    st.header("Good form for this runner" if viewer else "Good form for you", divider="gray",
+              anchor=False)
     own, target = ref.get("own_cadence"), ref.get("cadence")
-    pace = (f"at {target:.0f} steps/min" + (f" (yours: {own:.0f}; a little quicker helps)"
+    whose = "the runner's" if viewer else "yours"
+    pace = (f"at {target:.0f} steps/min" + (f" ({whose}: {own:.0f}; a little quicker helps)"
                                             if own and target and target > own + 1 else ""))
-    st.caption("Beside you: a runner with your body proportions, facing your way, running with good "
-               f"form {pace}, drawn by FormCheck's synthetic runner. White line: below the "
-               "hips; the arrow shows how far the foot lands ahead of them.")
+    side = ((op.report.get("view") or {}).get("view") or "side") == "side"
+    st.caption(("Beside the runner: a runner with the same body proportions, facing the same "
+                "way" if viewer else "Beside you: a runner with your body proportions, facing "
+                "your way") + f", running with good form {pace}, drawn by FormCheck's synthetic "
+               "runner." + (" White line: below the hips; the arrow shows how far the foot "
+                            "lands ahead of them." if side else ""))
     fixes = [f for f in ((op.report.get("findings") or {}).get("fixes") or []) if f.get("id") in FIX_PHASE]
     for fx in fixes:
         ph, what = FIX_PHASE[fx["id"]]
         if ph in stills:
             st.markdown(f":material/arrow_forward: **{fx.get('title')}** (fix {fx.get('rank')}): "
-                        f"the {PHASE_LABELS[ph].lower()} below is what {what} looks like for you.")
+                        f"the {PHASE_LABELS[ph].lower()} below is what {what} looks like "
+                        + ("for this runner." if viewer else "for you."))
     first = next((FIX_PHASE[f["id"]][0] for f in fixes if FIX_PHASE[f["id"]][0] in stills),
                  next(iter(stills)))
     phase = st.segmented_control("Moment", list(stills), format_func=PHASE_LABELS.get,
@@ -343,11 +350,15 @@ def reference_section(op) -> None:
     halves = _halves(stills[phase], (media.get("phases") or {}).get("width"))
     if halves is None:
         st.image(str(stills[phase]), width="stretch",
-                 caption=f"{PHASE_LABELS[phase]}: you (left) and good form for you (right)")
+                 caption=f"{PHASE_LABELS[phase]}: " + ("the runner (left) and good form for "
+                                                        "them (right)" if viewer else
+                                                        "you (left) and good form for you (right)"))
         return
     left, right = st.columns(2)  # side by side on a desktop, one above the other on a phone
-    left.image(halves[0], width="stretch", caption=f"{PHASE_LABELS[phase]}: you")
-    right.image(halves[1], width="stretch", caption=f"{PHASE_LABELS[phase]}: good form for you")
+    left.image(halves[0], width="stretch",
+               caption=f"{PHASE_LABELS[phase]}: " + ("the runner" if viewer else "you"))
+    right.image(halves[1], width="stretch", caption=f"{PHASE_LABELS[phase]}: good form for "
+                + ("them" if viewer else "you"))
 
 
 def _halves(path, width) -> tuple[bytes, bytes] | None:

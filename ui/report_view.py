@@ -306,8 +306,9 @@ def fixes(op: Opened) -> None:
     more = f.get("more_fixes") or []
     if more:
         with st.expander(f"More to work on ({len(more)})", icon=":material/playlist_add:"):
-            st.caption("The advice for every other measure outside its good range, "
-                       "worst first. Start with the fixes above.")
+            st.caption("The advice for every other measure outside its good range, the "
+                       "clearest problems first (one near its line, or read with low "
+                       "confidence, comes later). Start with the fixes above.")
             for fx in more:
                 _fix_card(op, fx, evidence, picture=False)
     strengths = f.get("strengths") or []

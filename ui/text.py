@@ -105,8 +105,8 @@ PIPELINE_STAGES: list[tuple[str, str]] = [
      "are said instead of a number."),
     ("Measure and judge", "Each measure is taken per stride, summarised by the median, and "
      "judged against the bands below; the three focus areas and the overall score follow."),
-    ("Explain", "Up to three fixes, worst first, each with a picture of the moment, why it "
-     "matters, one cue and one drill."),
+    ("Explain", "Up to three fixes, the clearest problems first, each with a picture of the "
+     "moment, why it matters, one cue and one drill."),
 ]
 
 KNOWN_LIMITS: list[str] = [

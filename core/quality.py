@@ -24,6 +24,7 @@ from .spec import GROUP_MISSING, LANDMARK_GROUPS, MIN_IN_VIEW, TIMING_FPS, metri
 from .view import ViewResult
 
 MIN_STEPS = 6
+FEW_STEPS_LONG_S = 8.0  # a clip this long with under MIN_STEPS contacts is not too short: say so
 # With parts of the body out of the picture, the measures their landmarks allow are still
 # made; a report needs at least this many judged measures (a side view without the feet
 # keeps trunk lean, elbow angle, head position and shoulder shrug: four), else it is refused.
@@ -239,9 +240,23 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     if not clip.camera_ok:
         pass
     elif feet_seen:
-        add("steps", "Steps found", n_ic >= MIN_STEPS, "fail",
-            f"{n_ic} clear foot contacts found (at least {MIN_STEPS} needed).",
-            "Film 10-20 s of steady running.", n_ic)
+        t = np.asarray(track.t, float)
+        secs = float(t[-1] - t[0]) if len(t) > 1 else 0.0
+        if n_ic < MIN_STEPS and secs >= FEW_STEPS_LONG_S:
+            # a long clip with a handful of contacts is no short clip: "film 10-20 s" would
+            # be untrue (a 32 s slow-motion clip gave 3 contacts and no rhythm to count)
+            add("steps", "Steps found", False, "fail",
+                f"Only {n_ic} clear foot contacts in {secs:.0f} s of video (at least "
+                f"{MIN_STEPS} needed; a runner lands about 3 times a second).",
+                ("If this is a slow-motion clip, enter the real capture frame rate (e.g. 240 "
+                 "for 240 fps) so we can convert the timing; if not, film the runner side-on, "
+                 "running steadily with the feet in the picture." if not clip.capture_fps_given
+                 else "Check the capture frame rate you entered, and film the runner side-on, "
+                 "running steadily with the feet in the picture."), n_ic)
+        else:
+            add("steps", "Steps found", n_ic >= MIN_STEPS, "fail",
+                f"{n_ic} clear foot contacts found (at least {MIN_STEPS} needed).",
+                "Film 10-20 s of steady running.", n_ic)
     else:  # contacts of feet out of the picture are guesses: the hips' rhythm has to do
         add("steps", "Steps found", events.cadence_spectral is not None, "fail",
             "With the feet out of the picture the steps were timed from the hips' bounce."

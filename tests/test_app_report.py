@@ -164,6 +164,9 @@ def test_refused_clip_shows_reasons_and_how_to_refilm(app, store, refused_analys
     assert failed
     for c in failed:
         assert c["label"] in text
+        # said in its card, not again in the headline above it (the capture-quality list,
+        # folded at the bottom, lists every check)
+        assert not any(c["detail"] in w.value for w in at.warning), c["detail"]
     assert "How to re-film" in [s.value for s in at.subheader]
     assert "/100" not in text and not _charts(at)  # no scores for a refused clip
     assert "Create share link" not in _labels(at) and "Delete this report…" in _labels(at)

@@ -98,6 +98,11 @@ def test_slow_motion_clip_asks_for_capture_rate():
     assert r["status"] == "refused"
     assert "slow-motion" in r["quality"]["summary"].lower()
     assert any("capture frame rate" in t for t in r["quality"]["tips"])
+    # a handful of contacts in a 32 s clip: not "film 10-20 s" (the clip is long enough)
+    steps = next(c for c in r["quality"]["checks"] if c["id"] == "steps")
+    if not steps["passed"]:
+        assert "s of video" in steps["detail"] and "10-20 s" not in steps["how_to_fix"]
+        assert "slow-motion" in steps["how_to_fix"]
 
 
 def test_slow_motion_clip_with_capture_rate_gives_running_cadence():

@@ -200,9 +200,12 @@ def stretches(op: Opened) -> None:
 
 def refused(op: Opened) -> None:
     q = op.report.get("quality") or {}
-    st.warning("**We could not score this clip.** " + esc(q.get("summary") or ""),
-               icon=":material/videocam_off:")
     failed = [c for c in q.get("checks") or [] if not c.get("passed") and c.get("severity") == "fail"]
+    # the reasons are the cards below: the headline does not say them a second time (the
+    # summary is made of the same sentences)
+    st.warning("**We could not score this clip.** " + (
+        "What went wrong, and how to film it so we can, is below." if failed
+        else esc(q.get("summary") or "")), icon=":material/videocam_off:")
     if failed:
         st.subheader("What went wrong")
         for c in failed:

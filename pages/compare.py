@@ -12,6 +12,7 @@ from core.compare_share import open_comparison, share_comparison
 from ui import compare, guard, session, text
 
 LINK_PARAM = "c"
+PAIR_PARAM = "ids"  # the owner's address: /compare?ids=<id>,<id> (opens only with the proof)
 
 
 def shared(token: str) -> None:
@@ -52,6 +53,8 @@ def main() -> None:
         return
     st.title("Compare")
     ids = st.session_state.get(compare.COMPARE_STATE) or []
+    if not ids and st.query_params.get(PAIR_PARAM):  # a reload or a bookmark of the page
+        ids = [i for i in st.query_params.get(PAIR_PARAM, "").split(",") if i][:3]
     store = session.store()
     stored = [store.get(i, session.proof(i)) for i in ids[:2]]
     if len(ids) != 2 or any(s is None for s in stored):
@@ -61,6 +64,11 @@ def main() -> None:
         st.page_link(session.HISTORY_PAGE, label="Open your history", icon=":material/history:")
         return
     before, after = sorted(stored, key=lambda s: s.created)
+    # the address keeps the pair, so a reload or a bookmark reopens it (in this browser only:
+    # elsewhere the reports' proofs are missing and it reads as not found)
+    pair = f"{before.id},{after.id}"
+    if st.query_params.get(PAIR_PARAM) != pair:
+        st.query_params.from_dict({PAIR_PARAM: pair})
     if st.session_state.get("fc_compare_link_for") != ids:
         st.session_state["fc_compare_link_for"] = list(ids)
         st.session_state.pop("fc_compare_link", None)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from browser_kit import ARTIFACTS, DESKTOP, goto, playwright_api, shots, wait_idle
+from browser_kit import ARTIFACTS, DESKTOP, PHONE, goto, playwright_api, shots, wait_idle
 from conftest import ROOT, SHARED
 
 BEFORE = SHARED / "synthetic" / "syn_side_overstride_30.mp4"
@@ -105,6 +105,10 @@ def test_two_uploads_trends_and_compare(server, browser):
     # the page's column (the data grid before cut the longest "Why" off at 1280 px)
     assert table.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), table.evaluate(
         "e => [e.scrollWidth, e.clientWidth]")
+    page.set_viewport_size(PHONE)  # and on a phone: five columns, smaller type, nothing cut
+    page.wait_for_function("el => el.scrollWidth <= el.clientWidth + 1",
+                           arg=table.element_handle(), timeout=10_000)
+    page.set_viewport_size(DESKTOP)
     shots(page, "progress-compare")
     page.locator('[data-testid="stButtonGroup"]').get_by_text("Toe-off").click()
     wait_idle(page)

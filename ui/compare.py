@@ -237,9 +237,10 @@ def trends_section(sessions: list[tuple[Any, dict]]) -> None:
 def _table(result: dict) -> pd.DataFrame:
     rows = []
     for r in result["metrics"]:
+        # the change beside the new value (one column fewer: the table fits a phone's width)
+        after = r["after_text"] + ("" if r["delta"] is None else f" ({r['delta']:+g})")
         rows.append({"Measure": r["label"], "Verdict": WORD_TEXT.get(r["word"], "-"),
-                     "Before": r["before_text"], "After": r["after_text"],
-                     "Change": "" if r["delta"] is None else f"{r['delta']:+g}", "Why": r["note"]})
+                     "Before": r["before_text"], "After (change)": after, "Why": r["note"]})
     return pd.DataFrame(rows)
 
 

@@ -1,0 +1,46 @@
+"""Compare page (pages/compare.py) in AppTest: a pair picked on History keeps its address
+(/compare?ids=<id>,<id>), so a reload or bookmark reopens it in the owner's browser; another
+browser, or a malformed address, reads "not found" without a traceback. The reports are the
+stored engine report tests/fixtures/report_v1.0.json (no pose model run)."""
+from __future__ import annotations
+
+import pytest
+
+from test_app_plan import save_fixture
+
+COMPARE = "pages/compare.py"
+
+
+@pytest.fixture()
+def pair(store, tmp_path):
+    return [save_fixture(store, tmp_path / f"media{i}") for i in (1, 2)]
+
+
+def _owned(pair):
+    return {s.id: s.delete_key for s in pair}
+
+
+def test_a_picked_pair_keeps_its_address_and_reopens_from_it(app, pair):
+    at = app(COMPARE, fc_compare=[s.id for s in pair], fc_owned=_owned(pair)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Compare" and at.table
+    table = at.table[0].value
+    assert list(table.columns) == ["Measure", "Verdict", "Before", "After (change)", "Why"]
+    cad = table[table["Measure"] == "Cadence"].iloc[0]
+    assert cad["After (change)"].endswith("(+0)") and cad["Verdict"] == "same"
+    ids = at.query_params["ids"]
+    ids = ids[0] if isinstance(ids, list) else ids
+    assert sorted(ids.split(",")) == sorted(s.id for s in pair)
+    # a reload: the page's state is gone, the address and this browser's proofs are not
+    again = app(COMPARE, query={"ids": ids}, fc_owned=_owned(pair)).run()
+    assert not again.exception and again.table
+    assert not any("Pick two sessions" in i.value for i in again.info)
+
+
+@pytest.mark.parametrize("query", ["other-browser", "x,y", ",", "a,b,c"])
+def test_an_address_this_browser_cannot_open_is_not_found(app, pair, query):
+    ids = ",".join(s.id for s in pair) if query == "other-browser" else query
+    at = app(COMPARE, query={"ids": ids}).run()  # no proofs: another browser
+    assert not at.exception
+    assert not at.table
+    assert any("Pick two sessions" in i.value for i in at.info)

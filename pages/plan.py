@@ -79,6 +79,7 @@ def main() -> None:
         st.info("No report is open, so there is no plan yet. Analyse a clip, or open a report "
                 "from your history; its plan is one click away.", icon=":material/info:")
         st.page_link(session.ANALYZE_PAGE, label="Analyse a clip", icon=":material/upload:")
+        st.page_link(session.HISTORY_PAGE, label="Open your history", icon=":material/history:")
         return
     report, params = opened
     try:

@@ -26,6 +26,7 @@ def test_a_picked_pair_keeps_its_address_and_reopens_from_it(app, pair):
     assert at.title[0].value == "Compare" and at.table
     table = at.table[0].value
     assert list(table.columns) == ["Measure", "Verdict", "Before", "After (change)", "Why"]
+    assert not (table == "-").any().any()  # a lone "-" would show as a list bullet
     cad = table[table["Measure"] == "Cadence"].iloc[0]
     assert cad["After (change)"].endswith("(+0)") and cad["Verdict"] == "same"
     ids = at.query_params["ids"]

@@ -241,7 +241,8 @@ def _table(result: dict) -> pd.DataFrame:
         after = r["after_text"] + ("" if r["delta"] is None else f" ({r['delta']:+g})")
         rows.append({"Measure": r["label"], "Verdict": WORD_TEXT.get(r["word"], "-"),
                      "Before": r["before_text"], "After (change)": after, "Why": r["note"]})
-    return pd.DataFrame(rows)
+    # the static table reads each cell as Markdown, where a lone "-" is a list bullet ("•")
+    return pd.DataFrame(rows).replace("-", "\u2014")
 
 
 def compare_view(before, after) -> None:

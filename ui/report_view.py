@@ -394,7 +394,8 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
         if m.get("n"):
             extra.append(f"{m['n']} {'steps' if m.get('left') is not None else 'measurements'}")
         if m.get("spread") is not None:
-            extra.append(f"middle half within {number(m['spread'], unit)}")
+            # a range, not a +/-: "within 42°" read as the number being 42° unsure
+            extra.append(f"the middle half of the readings spans {number(m['spread'], unit)}")
         st.caption(esc(" · ".join(e for e in extra if e)))
         if m.get("caveat"):
             st.caption(f":material/info: {esc(m['caveat'])}")

@@ -357,7 +357,9 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True) -> Non
 # --------------------------------------------------------------------------- metrics
 
 
-def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = None) -> None:
+def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = None,
+                 said: list[str] | None = None) -> None:
+    """One measure's card; ``said``: caveat sentences already said above the cards."""
     status = m.get("status", "info")
     spec = BY_ID.get(m.get("id", ""))
     unit = m.get("unit") or (spec.unit if spec else "")
@@ -397,8 +399,9 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
             # a range, not a +/-: "within 42°" read as the number being 42° unsure
             extra.append(f"the middle half of the readings spans {number(m['spread'], unit)}")
         st.caption(esc(" · ".join(e for e in extra if e)))
-        if m.get("caveat"):
-            st.caption(f":material/info: {esc(m['caveat'])}")
+        caveat = text.without(m.get("caveat") or "", said) if said else m.get("caveat")
+        if caveat:
+            st.caption(f":material/info: {esc(caveat)}")
         clip = next((c for c in clips or [] if c.get("key") == m.get("source_clip")), None)
         if clip is not None:
             st.caption(f":material/videocam: From the {clip_name(clip).lower()}")
@@ -415,11 +418,15 @@ def metrics_by_area(op: Opened) -> None:
             items = [m for m in ms if m.get("area") == area]
             if not items:
                 st.caption("Nothing in this area could be measured from this clip.")
+            said = text.shared_sentences([m.get("caveat") or "" for m in items])
+            if said:  # what many cards would each repeat, once above them
+                st.caption(":material/info: **For several measures below:** "
+                           + esc(" ".join(said)))
             for i in range(0, len(items), 2):  # row by row, so phones keep the order
                 for col, m in zip(st.columns(2), items[i:i + 2]):
                     with col:
                         _metric_card(m, (op.report.get("options") or {}).get("length_unit"),
-                                     (op.report.get("session") or {}).get("clips"))
+                                     (op.report.get("session") or {}).get("clips"), said)
             nm = [n for n in not_measured if n.get("area") == area]
             if nm:
                 with st.expander(f"Not measured here ({len(nm)})"):

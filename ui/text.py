@@ -1,6 +1,8 @@
 """Wording used by the pages: filming guide, labels and the method page's prose."""
 from __future__ import annotations
 
+import re
+
 from core.metrics import BY_ID as METRIC_REGISTRY
 
 APP_NAME = "FormCheck"
@@ -239,3 +241,30 @@ NEGATIVE_MEANS = {
     "hips_behind": "Below zero: the hips are ahead of the line from ankle to shoulders.",
     "hip_extension": "Below zero: the thigh is still ahead of vertical as the foot leaves.",
 }
+
+
+# ----------------------------------------------------------------------------- caveats
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"])")
+SHARED_CAVEAT_MIN = 3  # a caveat sentence on this many cards of a tab is said once above them
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut into its sentences (a caveat's), whitespace trimmed, empties dropped."""
+    return [x.strip() for x in _SENTENCE_END.split(text or "") if x.strip()]
+
+
+def shared_sentences(caveats: list[str], at_least: int = SHARED_CAVEAT_MIN) -> list[str]:
+    """The sentences that ``at_least`` of ``caveats`` (the metric cards of one tab) say word
+    for word, in the order they first appear: said once above the cards instead of on each
+    (a side clip's camera angle and its partly hidden far leg were on 6-7 cards of a tab)."""
+    counts: dict[str, int] = {}
+    for c in caveats:
+        for x in dict.fromkeys(sentences(c)):
+            counts[x] = counts.get(x, 0) + 1
+    return [x for x, n in counts.items() if n >= at_least]
+
+
+def without(caveat: str, drop: list[str]) -> str:
+    """``caveat`` less the sentences in ``drop``."""
+    gone = set(drop)
+    return " ".join(x for x in sentences(caveat) if x not in gone)

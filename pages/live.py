@@ -30,8 +30,8 @@ from streamlit_webrtc import (AudioProcessorBase, VideoProcessorBase, WebRtcMode
 
 from core.audio import LiveEar
 from core.errors import FormCheckError
-from core.live import (METRONOME_RANGE, METRONOME_START, LiveAnalyzer, LiveNumber, LiveSnapshot, LiveSound,
-                       metronome_target)
+from core.live import (METRONOME_RANGE, METRONOME_START, LiveAnalyzer, LiveNumber,
+                       LiveSnapshot, LiveSound, metronome_target)
 from core.pipeline import AnalysisOptions
 from core.report import DISCLAIMER
 from core.spec import BY_ID

@@ -325,17 +325,18 @@ def reference_section(op) -> None:
     stills = {ph: p for ph, p in stills.items() if p}
     if not stills:
         return
-    viewer = bool(getattr(op, "viewer", False))  # a share link's reader is not the runner
-    st.header("Good form for this runner" if viewer else "Good form for you", divider="gray",
-              anchor=False)
+    # a share link's reader is not the runner: the same sentences, in the third person
+    w = (dict(head="Good form for this runner", whose="the runner's", you="the runner",
+              who="them", beside="Beside the runner: a runner with the same body proportions, "
+              "facing the same way") if op.viewer else
+         dict(head="Good form for you", whose="yours", you="you", who="you",
+              beside="Beside you: a runner with your body proportions, facing your way"))
+    st.header(w["head"], divider="gray", anchor=False)
     own, target = ref.get("own_cadence"), ref.get("cadence")
-    whose = "the runner's" if viewer else "yours"
-    pace = (f"at {target:.0f} steps/min" + (f" ({whose}: {own:.0f}; a little quicker helps)"
+    pace = (f"at {target:.0f} steps/min" + (f" ({w['whose']}: {own:.0f}; a little quicker helps)"
                                             if own and target and target > own + 1 else ""))
     side = ((op.report.get("view") or {}).get("view") or "side") == "side"
-    st.caption(("Beside the runner: a runner with the same body proportions, facing the same "
-                "way" if viewer else "Beside you: a runner with your body proportions, facing "
-                "your way") + f", running with good form {pace}, drawn by FormCheck's synthetic "
+    st.caption(f"{w['beside']}, running with good form {pace}, drawn by FormCheck's synthetic "
                "runner." + (" White line: below the hips; the arrow shows how far the foot "
                             "lands ahead of them." if side else ""))
     fixes = [f for f in ((op.report.get("findings") or {}).get("fixes") or []) if f.get("id") in FIX_PHASE]
@@ -344,7 +345,7 @@ def reference_section(op) -> None:
         if ph in stills:
             st.markdown(f":material/arrow_forward: **{fx.get('title')}** (fix {fx.get('rank')}): "
                         f"the {PHASE_LABELS[ph].lower()} below is what {what} looks like "
-                        + ("for this runner." if viewer else "for you."))
+                        f"for {w['who']}.")
     first = next((FIX_PHASE[f["id"]][0] for f in fixes if FIX_PHASE[f["id"]][0] in stills),
                  next(iter(stills)))
     phase = st.segmented_control("Moment", list(stills), format_func=PHASE_LABELS.get,
@@ -352,15 +353,13 @@ def reference_section(op) -> None:
     halves = _halves(stills[phase], (media.get("phases") or {}).get("width"))
     if halves is None:
         st.image(str(stills[phase]), width="stretch",
-                 caption=f"{PHASE_LABELS[phase]}: " + ("the runner (left) and good form for "
-                                                        "them (right)" if viewer else
-                                                        "you (left) and good form for you (right)"))
+                 caption=f"{PHASE_LABELS[phase]}: {w['you']} (left) and good form for "
+                         f"{w['who']} (right)")
         return
     left, right = st.columns(2)  # side by side on a desktop, one above the other on a phone
-    left.image(halves[0], width="stretch",
-               caption=f"{PHASE_LABELS[phase]}: " + ("the runner" if viewer else "you"))
-    right.image(halves[1], width="stretch", caption=f"{PHASE_LABELS[phase]}: good form for "
-                + ("them" if viewer else "you"))
+    left.image(halves[0], width="stretch", caption=f"{PHASE_LABELS[phase]}: {w['you']}")
+    right.image(halves[1], width="stretch",
+                caption=f"{PHASE_LABELS[phase]}: good form for {w['who']}")
 
 
 def _halves(path, width) -> tuple[bytes, bytes] | None:

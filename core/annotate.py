@@ -97,19 +97,21 @@ def _font(img: np.ndarray, px: float = LABEL_PX) -> tuple[float, int]:
 
 def _label(img: np.ndarray, text: str, org: tuple[int, int], color=(255, 255, 255),
            keep_clear: Sequence[tuple[int, int]] = (),
-           elsewhere: Sequence[tuple[int, int]] = ()) -> None:
-    """``text`` on a dark box with its first baseline near ``org``, kept inside the image;
-    a long label is wrapped to at most ~60 % of the image width.
+           elsewhere: Sequence[tuple[int, int]] = (), org_is_top: bool = False) -> None:
+    """``text`` on a dark box with its first baseline near ``org`` (with ``org_is_top``, the
+    box hangs just clear below ``org``: a label under a point), kept inside the image; a
+    long label is wrapped to at most ~60 % of the image width.
 
     ``keep_clear``: points the label must not cover (the joint the still is about, e.g. the
     landing foot); when the box at ``org``, pushed inside the image, covers one, the first
-    origin of ``elsewhere`` whose box covers none is used instead (else ``org``)."""
+    origin of ``elsewhere`` (baselines) whose box covers none is used instead (else ``org``)."""
     fs, th = _font(img)
     lines = _wrap(ascii_text(text), fs, th, int(0.6 * img.shape[1]))
     sizes = [cv2.getTextSize(ln, cv2.FONT_HERSHEY_SIMPLEX, fs, th) for ln in lines]
     h, base = sizes[0][0][1], sizes[0][1]
     w = max(sz[0][0] for sz in sizes)
     pad = max(3, int(round(0.3 * h)))
+    m = 2 * pad  # the margin a box keeps around a point it must not cover
     line_h = h + base + pad
     block = line_h * (len(lines) - 1)
 
@@ -119,11 +121,10 @@ def _label(img: np.ndarray, text: str, org: tuple[int, int], color=(255, 255, 25
         return x, y, (x - pad, y - h - pad, x + w + pad, y + block + base + pad // 2)
 
     def covers(box: tuple[int, int, int, int]) -> bool:
-        m = 2 * pad  # and a little around the box
         return any(box[0] - m <= px <= box[2] + m and box[1] - m <= py <= box[3] + m
                    for px, py in keep_clear)
 
-    x, y, box = place(org)
+    x, y, box = place((org[0], org[1] + m + 1 + h + pad) if org_is_top else org)
     if keep_clear and covers(box):
         for o in elsewhere:
             cand = place(o)

@@ -76,3 +76,22 @@ def test_a_runner_filling_the_frame_keeps_the_whole_frame():
                                               "25 % of leg length",
                                               "Overstride: 25 % of leg length  [fix]", "fix", "L"))
     assert runner_crop(img.shape, np.full((33, 2), np.nan)) is None  # nobody: nothing to crop to
+
+
+@pytest.mark.parametrize("fwd", [1.0, -1.0])
+def test_with_room_below_the_label_hangs_under_the_landing_foot_clear_of_the_other_leg(fwd):
+    """A label beside the thigh, behind the runner, lay across the trailing leg and read as
+    being about it (fresh-eyes review, the low treadmill clip): with room below the foot it
+    hangs under the landing foot; it never covers the other leg's knee or ankle."""
+    img = np.full((960, 540, 3), 90, np.uint8)
+    xy = _runner(fwd, 760)
+    xy[LM["r_knee"]] = (270 - 120 * fwd, 640)  # the trailing leg swung up behind, at the
+    xy[LM["r_ankle"]] = (270 - 200 * fwd, 700)  # height of the fallback beside the thigh
+    out = evidence_image(img, xy, None, "overstride", fwd, "25 % of leg length",
+                         "Overstride: 25 % of leg length  [fix]", "fix", "L")
+    dark = np.all(out[:960] == DARK, axis=-1)
+    ankle_y = int(xy[LM["l_ankle"]][1])
+    assert dark[ankle_y + 1:ankle_y + 120].sum() > 500  # the box under the foot
+    assert dark[:ankle_y].sum() < 50  # and nothing of it above (a few of the skeleton's
+    for joint in ("l_ankle", "l_knee", "r_knee", "r_ankle"):  # anti-aliased edge pixels)
+        assert _label_pixels_near(out[:960], xy[LM[joint]]) < 10, joint  # a box: hundreds

@@ -33,13 +33,18 @@ def _foot_at_contact(img, xy, fwd, text, limb, shin: bool) -> bool:
         if kn:
             cv2.line(img, kn, (kn[0], ank[1]), GUIDE, 1, cv2.LINE_AA)
             cv2.line(img, kn, ank, c, th, cv2.LINE_AA)
-    # below the foot when there is room; else beside the thigh, behind the runner, so the
-    # label never covers the landing foot it is about (a foot at the picture's bottom edge
-    # had the label pushed up over it: fresh-eyes review)
+    # below the foot when there is room (hung just clear under the ankle); else beside
+    # the thigh, behind the runner, or above the hips: never over the landing foot it is
+    # about (a foot at the picture's bottom edge had the label pushed up over it), nor over
+    # the other leg (a label across the trailing thigh read as being about that leg: both
+    # fresh-eyes reviews)
     kn = _pt(xy, f"{limb}_knee") or ank
+    other = "l" if limb == "r" else "r"
+    clear = [p for p in (ank, kn, _pt(xy, f"{other}_knee"), _pt(xy, f"{other}_ankle")) if p]
     behind = min(hip[0], ank[0]) if fwd > 0 else max(hip[0], ank[0])
     mid_y = (hip[1] + kn[1]) // 2
-    _label(img, text, (min(hip[0], ank[0]), ank[1] + int(22 * s)), keep_clear=(ank, kn),
+    _label(img, text, (min(hip[0], ank[0]), ank[1]), keep_clear=clear,
+           org_is_top=True,
            elsewhere=[(behind - int(img.shape[1] * 0.45) if fwd > 0
                        else behind + int(img.shape[1] * 0.05), mid_y),
                       (hip[0], hip[1] - int(30 * s))])

@@ -24,6 +24,12 @@ SCRIPT = ROOT / "scripts" / "services.sh"
 NEEDED = ("FORMCHECK_TEST_DATABASE_URL", "FORMCHECK_TEST_MEDIA_URL", "FORMCHECK_S3_ENDPOINT_URL")
 _started: list[str] = []
 
+# Tests against these real servers (PostgreSQL, S3, Redis with a Celery worker) are
+# integration tests: they run in the whole suite, not in the contributors' quick loop
+# (`pytest -m "not slow"`, README), which keeps the same tests on SQLite and the folder
+# store. Mark such a test, or a server parameter, with it.
+SERVERS = pytest.mark.slow
+
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SIDE_CLIP
+from tests.services import SERVERS
 
 from core import jobs
 from core.errors import FormCheckError
@@ -169,6 +170,7 @@ def _ping(redis, url) -> bool:
         return False
 
 
+@SERVERS
 def test_bad_input_through_celery_is_failed_friendly_and_not_retried(redis_url, monkeypatch):
     monkeypatch.setenv("FORMCHECK_BROKER_URL", redis_url)
     for mod in [m for m in sys.modules if m.startswith("core.jobs.celery_app")]:

@@ -35,12 +35,14 @@ from core import store as store_mod
 from core.media import MediaStore
 from core.report import REPORT_VERSION
 from core.store import Proof, SQLStore, SQLiteStore, StoreError, open_store
-from tests.services import service_env
+from tests.services import SERVERS, service_env
 
 HEAD = (40, 24, 64, 48)  # the runner's head box in every picture and frame
 OWNER = store_mod._token()  # the browser token of the runner of these tests
 FILES = ("evidence/ic.jpg", "evidence/to.jpg", "thumb.jpg", "annotated.mp4")
-BACKENDS = ("sqlite", "postgres", "postgres+s3")
+# the server backends run in the whole suite, not the quick loop (tests.services.SERVERS)
+BACKENDS = ("sqlite", pytest.param("postgres", marks=SERVERS),
+            pytest.param("postgres+s3", marks=SERVERS))
 
 
 def noise_image(seed: int) -> np.ndarray:
@@ -950,6 +952,7 @@ def test_alembic_revision_from_a_newer_version_is_refused(backend: Callable[[], 
     assert caught.value.code == "store_too_new"
 
 
+@SERVERS
 def test_alembic_command_line_upgrades_a_server_database(services: dict[str, str]) -> None:
     """``alembic -x url=... upgrade head`` (README) builds the schema on an empty database."""
     import subprocess
@@ -997,6 +1000,7 @@ def test_open_store_locations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert caught.value.code == "store_unsupported"
 
 
+@SERVERS
 def test_configuration_from_environment_and_secrets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, s3_env: dict[str, str], media_src: Path
 ) -> None:
@@ -1034,6 +1038,7 @@ def test_unwritable_folder_gives_a_friendly_error(tmp_path: Path) -> None:
     assert pickle.loads(pickle.dumps(caught.value)).code == "storage_unwritable"
 
 
+@SERVERS
 def test_unreachable_servers_give_a_friendly_error(
     tmp_path: Path, s3_env: dict[str, str]
 ) -> None:
@@ -1047,7 +1052,7 @@ def test_unreachable_servers_give_a_friendly_error(
     assert caught.value.code in ("store_unreachable", "storage_failed")
 
 
-@pytest.mark.parametrize("kind", ["folder", "s3"])
+@pytest.mark.parametrize("kind", ["folder", pytest.param("s3", marks=SERVERS)])
 def test_media_interface_round_trip(
     kind: str, tmp_path: Path, media_src: Path, request: pytest.FixtureRequest
 ) -> None:

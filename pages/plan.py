@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.plan import PlanError, day_text, make_plan, plan_html
-from ui import guard, owner, session
+from ui import guard, owner, session, text
 from ui.theme import esc
 
 PLAN_PAGE = "pages/plan.py"
@@ -76,6 +76,8 @@ def main() -> None:
     shared = opened is not None and owner.SHARE_PARAM in (opened[1] or {})
     st.title("A 3-week plan from this report" if shared else "Your 3-week plan")
     if opened is None:
+        if st.query_params.get(ID_PARAM) is not None:  # an owner's address in another browser
+            st.warning(text.NOT_HERE, icon=":material/lock:")
         st.info("No report is open, so there is no plan yet. Analyse a clip, or open a report "
                 "from your history; its plan is one click away.", icon=":material/info:")
         st.page_link(session.ANALYZE_PAGE, label="Analyse a clip", icon=":material/upload:")

@@ -50,8 +50,10 @@ def load() -> report_view.Opened | None:
 
 def nothing_open() -> None:
     st.title("Report")
-    if (st.query_params.get(owner.SHARE_PARAM) is not None or session.current() is not None
-            or st.query_params.get(ID_PARAM) is not None or session.current_sample() is not None
+    if st.query_params.get(ID_PARAM) is not None and st.query_params.get(owner.SHARE_PARAM) is None:
+        st.warning(text.NOT_HERE, icon=":material/lock:")
+    elif (st.query_params.get(owner.SHARE_PARAM) is not None or session.current() is not None
+            or session.current_sample() is not None
             or st.query_params.get(SAMPLE_PARAM) is not None):
         st.warning(text.NOT_FOUND, icon=":material/search_off:")
     else:

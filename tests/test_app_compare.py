@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from test_app_plan import save_fixture
+from ui.text import NOT_HERE
 
 COMPARE = "pages/compare.py"
 
@@ -45,3 +46,5 @@ def test_an_address_this_browser_cannot_open_is_not_found(app, pair, query):
     assert not at.exception
     assert not at.table
     assert any("Pick two sessions" in i.value for i in at.info)
+    # the owner's address opened elsewhere: said why, the same whether or not the reports exist
+    assert [w.value for w in at.warning] == ([] if query == "," else [NOT_HERE])

@@ -7,9 +7,11 @@ import secrets
 import pytest
 
 from core.spec import AREA_LABELS, AREAS
+from ui import text
 
 REPORT = "pages/report.py"
 NOT_FOUND = "could not be found"
+NOT_HERE = text.NOT_HERE
 
 pytestmark = pytest.mark.slow  # needs the engine's reports (run once per session)
 
@@ -147,6 +149,23 @@ def test_unknown_or_malformed_share_id_is_not_found(app, store, side_analysis, b
     assert any(NOT_FOUND in w.value for w in at.warning)
     assert not _charts(at) and not at.get("image")
     assert not re.search(r"[A-Za-z0-9_-]{32}", text.replace(rid, "")), "no ids of other reports"
+
+
+@pytest.mark.parametrize("exists", [True, False])
+def test_an_owners_address_in_another_browser_says_reports_are_private(
+        app, store, side_analysis, exists):
+    """/report?id=<id> opened in another browser or device: the runner's own report must not
+    look lost (fresh-eyes review), and a stranger must not learn whether the id exists: the
+    same words either way, and nothing of the report."""
+    saved = store.save(side_analysis.report, side_analysis.media_dir,
+                       owner=secrets.token_urlsafe(24))
+    rid = saved.id if exists else secrets.token_urlsafe(24)
+    at = app(REPORT, query={"id": rid}, fc_browser_token=secrets.token_urlsafe(24)).run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [NOT_HERE]
+    assert "private" in NOT_HERE and "delete key" in NOT_HERE and "share link" in NOT_HERE
+    assert not _charts(at) and not at.get("image") and not at.code
+    assert side_analysis.report["source"]["filename"] not in _texts(at)
 
 
 def test_no_report_open_points_to_analyze_and_history(app, data_dir):

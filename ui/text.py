@@ -230,6 +230,13 @@ KNOWN_LIMITS: list[str] = [
 
 NOT_FOUND = ("This report could not be found. The link may be incomplete, the report may "
              "have been deleted or it may have expired.")
+# An owner's own address (/report?id=..., /compare?ids=...) opened where it cannot open: in
+# another browser or device, the runner's own report looked lost. Worded for both cases, as
+# a stranger must not learn whether the report exists.
+NOT_HERE = ("This report cannot be opened in this browser. A report's own address opens only "
+            "in the browser that made it, as reports are private: open it there, ask for a "
+            "share link, or, if it is yours, open it on History with its delete key (\"Open a "
+            "report from another browser\"). It may also have been deleted or have expired.")
 
 
 # What a value below zero means, for the measures whose good values reach below zero: shown

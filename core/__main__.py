@@ -54,7 +54,11 @@ def _bar(quiet: bool):
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m core", description="FormCheck running-form analysis")
+    ap = argparse.ArgumentParser(
+        prog="python -m core", description="FormCheck running-form analysis",
+        epilog=f"analyze exits 0 with a scored report, {EXIT_NOT_SCORED} when the clip was read "
+               "but could not be scored (the report says why and how to re-film), 2 when it "
+               "could not be analysed at all.")
     sub = ap.add_subparsers(dest="cmd", required=True)
     a = sub.add_parser("analyze", help="analyse a running clip (or several clips of one session)")
     a.add_argument("clip", nargs="+", help="the clip; or a side clip and a back or front clip "
@@ -124,7 +128,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Media: {media_dir}")
     elif not args.media_dir:
         shutil.rmtree(media_dir, ignore_errors=True)
-    return 0
+    # a refused clip (walking, slow motion, too few steps) has a report but no scores: a
+    # script must be able to tell (fresh-eyes review: it exited 0 like a scored one)
+    return EXIT_NOT_SCORED if report.get("status") == "refused" else 0
+
+
+EXIT_NOT_SCORED = 3  # analyze: the clip was read, but the capture checks refused to score it
 
 
 def _speed(speed: float | None, pace: str | None) -> tuple[float | None, str]:

@@ -83,7 +83,9 @@ def text_summary(report: dict) -> str:
             src = f", from {m['source_clip']}" if m.get("source_clip") else ""
             near = near_line_of(m)
             if near and spec:  # core.findings.near_line_note says it in full in the fixes
-                src += f", near the line at {spec.fmt(near[0])}"
+                edge = ("the good range's edge" if near[2] == "good"
+                        else 'the "work on it" line')
+                src += f", within its reading error of {edge} at {spec.fmt(near[0])}"
             lines.append(f"  {MARK.get(m['status'], '   ')}{m['label']:<26} {m['display']}{lr}"
                          f"  [{m['status']}, {m['confidence']} confidence{src}]")
     if f["fixes"]:

@@ -21,7 +21,7 @@ from .pose import LM
 from .report import Quality, QualityCheck
 from .segments import SegmentPlan, describe
 from .spec import GROUP_MISSING, LANDMARK_GROUPS, MIN_IN_VIEW, TIMING_FPS, metrics_for_view
-from .view import ViewResult
+from .view import ViewResult, side_yaw
 
 MIN_STEPS = 6
 FEW_STEPS_LONG_S = 8.0  # a clip this long with under MIN_STEPS contacts is not too short: say so
@@ -305,6 +305,20 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
             f"You set a {view.view} view; the footage looks {view.auto_view}. Numbers follow "
             "your choice with reduced confidence.",
             "Check the view setting, or leave it on automatic.")
+    if view.view == "side":
+        # an oblique side camera costs a measure and confidence: say so among the capture
+        # checks and tips, not only on the cards (fresh-eyes review: a 30 deg camera read
+        # "every check that decides the scoring passed" with its elbow angle dropped)
+        from .metrics.arms import ELBOW_MAX_YAW_DEG  # (core.metrics imports this module)
+
+        yaw = side_yaw(track, view).deg
+        if yaw is not None and yaw >= ELBOW_MAX_YAW_DEG:
+            add("angle", "Camera angle", False, "warn",
+                f"The camera is about {yaw:.0f}° off square to the running direction (a rough "
+                "estimate): the elbow angle is not measured, and the side measures are "
+                "corrected for the angle and shown with lower confidence.",
+                "Film exactly side-on: the camera at right angles to the running direction, "
+                "at about hip height (on a treadmill, square to its side).", yaw)
     if view.view == "unsure":
         add("view", "Camera angle", False, "warn", view.detail,
             "Film exactly from the side (for most metrics) or straight from behind or in front.")

@@ -113,8 +113,8 @@ def detect_view(track: Track) -> ViewResult:
                   f"{facing} in {agree:.0%} of frames.")
         if wr >= OBLIQUE_SIDE_WIDTH:
             conf = "low"
-            detail += (" The camera is well off square to the running direction (about 30 deg): "
-                       "side measures are corrected for it and shown with low confidence.")
+            detail += (" The camera is well off square to the running direction: side "
+                       "measures are corrected for it and shown with low confidence.")
         if changes:
             detail += " The runner changes direction during the clip."
         return ViewResult("side", facing, conf, agree, detail, changes)

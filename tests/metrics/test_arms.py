@@ -141,6 +141,27 @@ def test_elbow_is_withheld_with_the_reason_when_the_camera_is_far_off_square():
     assert near["elbow_angle"].value == pytest.approx(90.0, abs=1.5)
 
 
+def test_a_camera_far_off_square_is_a_capture_note_with_its_tip():
+    """The camera angle that withholds the elbow is said among the capture checks too, with
+    how to film square (fresh-eyes review: "every check that decides the scoring passed" over
+    a report whose elbow angle the angle had cost); 10 deg off square is no note."""
+    from core.admission import ClipStats
+    from core.metrics.arms import ELBOW_MAX_YAW_DEG
+    from core.quality import assess
+
+    def angle_check(deg):
+        case = build(PLANAR.with_(elbow_angle_deg=90.0), edit=_yawed(deg))
+        q = assess(case.track, case.view, case.events, ClipStats())
+        return q, next((c for c in q.checks if c.id == "angle"), None)
+
+    q, c = angle_check(30.0)
+    assert c is not None and not c.passed and c.severity == "warn"
+    assert c.value >= ELBOW_MAX_YAW_DEG and f"about {c.value:.0f}\u00b0 off square" in c.detail
+    assert "elbow angle is not measured" in c.detail and "side-on" in c.how_to_fix
+    assert c.how_to_fix in q.tips and "Analysed, with limits" in q.summary
+    assert angle_check(10.0)[1] is None
+
+
 def test_no_yaw_is_read_when_the_feet_are_out_of_the_picture():
     """The yaw's yardstick is the leg: with the ankles unseen (feet cut off by the frame) the
     pose model guesses them at the edge and the legs read short, so no yaw is read and the

@@ -24,7 +24,7 @@ def cli(*args):
 def cli_here(capsys):
     """The CLI's ``main`` in this process, for inputs refused before the pose model would
     start (no interpreter start-up per case): the same exit code, messages and no-traceback
-    checks on what it prints; one real process per run still goes through ``cli``."""
+    checks on what it prints; the slow tests (the whole suite) run ``cli`` in real processes."""
     from core.__main__ import main
 
     def run(*args, options=("--quiet", "--no-video")):
@@ -93,9 +93,11 @@ def test_too_dark(tmp_path):
     assert_friendly(cli(blank_video(tmp_path / "dark.mp4", 3.0, value=4)), "too dark")
 
 
-def test_one_second_clip(tmp_path):
+def test_one_second_clip(tmp_path, cli_here):
+    # in this process: the slow tests above and below run the CLI in its own (3 s of the
+    # quick loop's start-up each)
     p = cut_clip(CLIPS / "zzzhushi_male_side_treadmill.mp4", tmp_path / "short.mp4", 1.0)
-    assert_friendly(cli(p), "only", "short")
+    assert_friendly(cli_here(p), "only", "short")
 
 
 def test_bad_options(tmp_path, cli_here):

@@ -66,6 +66,15 @@ def capped_status(score: float | None, statuses) -> str:
     return "watch" if st == "good" and "fix" in set(statuses) else st
 
 
+def capped_note(score: float | None, status: str, n_fix: int) -> str | None:
+    """Why a verdict reads milder than its score (:func:`capped_status`): shown under it, so
+    "97/100 Worth a look" is not a puzzle (fresh-eyes review); None when it is not capped."""
+    if score is None or n_fix <= 0 or status_of_score(score) == status:
+        return None
+    return (f"Not called good while {n_fix} measure{'s' if n_fix != 1 else ''} "
+            f"{'is' if n_fix == 1 else 'are'} rated \"work on this\".")
+
+
 def measure_counts(metrics: list, area: str | None = None) -> dict[str, int]:
     """How many measures a report shows, by status: ``good``, ``watch``, ``fix`` (together
     ``judged``) and ``info`` (shown, not judged); ``total`` = judged + info. ``metrics`` are

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from core.coaching import ADVICE
-from core.findings import build_findings
+from core.findings import build_findings, capped_note
 from core.report import MetricResult
 from core.spec import METRICS
 
@@ -135,6 +135,12 @@ def test_a_work_on_it_measure_is_never_under_a_good_headline():
     assert area.score >= 80 and area.status == "watch"
     assert f.overall_score >= 80 and f.overall_status == "watch"
     assert f.fixes[0].metrics[0] == "overstride" and f.fixes[0].severity == "fix"
+    # said under the verdict, so a high score over "worth a look" is no puzzle
+    assert capped_note(area.score, area.status, 1) == (
+        'Not called good while 1 measure is rated "work on this".')
+    assert capped_note(f.overall_score, f.overall_status, 2).startswith(
+        "Not called good while 2 measures are")
+    assert capped_note(70, "watch", 1) is None and capped_note(90, "good", 0) is None
     clean = build_findings(good)
     assert {a.area: a for a in clean.areas}["feet"].status == "good"
     assert clean.overall_status == "good"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.findings import measure_counts, near_line_note, overall_scope
+from core.findings import capped_note, measure_counts, near_line_note, overall_scope
 from core.quality import headline
 from core.reference import PHASES, REFERENCE_KEY
 from core.report import DISCLAIMER, Media, dumps, strides_csv
@@ -253,12 +253,16 @@ def scores(op: Opened) -> None:
             st.markdown(score_html(f.get("overall_score"), f.get("overall_status", "info"), big=True),
                         unsafe_allow_html=True)
             status_badge(f.get("overall_status", "info"))
+            if note := capped_note(f.get("overall_score"), f.get("overall_status", ""),
+                                   counts["fix"]):
+                st.caption(note)
             partial = overall_scope(f.get("areas") or [])
             if partial and f.get("overall_score") is not None:
                 st.caption(partial)
         with right:
             badges = " ".join(status_md(s, f"{counts[s]} {label}") for s, label in
-                              (("good", "good"), ("watch", "worth a look"), ("fix", "to work on")))
+                              (("good", "good"), ("watch", "worth a look"), ("fix", "to work on"))
+                              if counts[s] or s == "good")  # no "0 worth a look" chip
             n_clips = len((op.report.get("session") or {}).get("clips") or [])
             where = f"from these {n_clips} clips" if n_clips > 1 else "from this clip"
             st.markdown(f"**{counts_text(counts)}** {where}: {badges}"
@@ -277,9 +281,16 @@ def scores(op: Opened) -> None:
                         unsafe_allow_html=True)
             st.markdown(score_html(a.get("score"), a.get("status", "info")), unsafe_allow_html=True)
             status_badge(a.get("status", "info"))
+            area_counts = measure_counts(ms, area)
+            if note := capped_note(a.get("score"), a.get("status", ""), area_counts["fix"]):
+                st.caption(note)
             top = by_id.get(a.get("top_metric") or "")
             if top:
-                st.markdown(f"**{esc(top['label'])}:** {esc(top['display'])}")
+                # the headline measure's own verdict beside it when it is not good: an area
+                # "worth a look" over a measure rated "work on this" read as a contradiction
+                own = (" " + status_md(top["status"]) if top.get("status") in ("watch", "fix")
+                       else "")
+                st.markdown(f"**{esc(top['label'])}:** {esc(top['display'])}{own}")
                 st.caption(text.CONFIDENCE_LABELS.get(top.get("confidence", ""), ""))
             elif a.get("score") is None:
                 st.caption("Not measurable from this view.")

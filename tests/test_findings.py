@@ -147,3 +147,15 @@ def test_a_work_on_it_measure_is_never_under_a_good_headline():
     # one judged measure in an area: the card's sentence reads as English
     one = build_findings([_result(by["cadence"], 175.0)])
     assert {a.area: a for a in one.areas}["feet"].summary == "The 1 judged measure is in the good range."
+
+
+def test_the_page_says_how_the_fixes_are_ordered_when_a_milder_one_comes_first():
+    """Fixes are ordered by weighted severity: a "worth a look" can come before a "work on
+    this" read with low confidence or near its line; the page then says how it is ordered."""
+    from ui.report_view import fixes_out_of_status_order
+
+    assert fixes_out_of_status_order([{"severity": "watch"}, {"severity": "fix"}])
+    assert fixes_out_of_status_order([{"severity": "fix"}, {"severity": "watch"},
+                                      {"severity": "fix"}])
+    assert not fixes_out_of_status_order([{"severity": "fix"}, {"severity": "watch"}])
+    assert not fixes_out_of_status_order([{"severity": "watch"}, {"severity": "watch"}])

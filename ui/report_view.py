@@ -315,6 +315,10 @@ def fixes(op: Opened) -> None:
                    icon=":material/thumb_up:")
     else:
         st.header("Your top fixes", divider="gray", anchor=False)
+        if fixes_out_of_status_order(items[:3]):
+            st.caption("In order of how clear and how large each problem is: a \"work on "
+                       "this\" read with low confidence, or near its line, comes after a "
+                       "clearer \"worth a look\".")
     for fx in items[:3]:
         _fix_card(op, fx, evidence)
     more = f.get("more_fixes") or []
@@ -330,6 +334,15 @@ def fixes(op: Opened) -> None:
         st.markdown("**What's working**")
         for s in strengths:
             st.markdown(f":material/check_circle: {esc(s)}")
+
+
+def fixes_out_of_status_order(items: list[dict]) -> bool:
+    """Whether a milder fix ("worth a look") comes before a harsher one ("work on this"):
+    the order is the engine's weighted severity (core.findings), which the page then says,
+    as a runner reads the list as worst first (fresh-eyes review)."""
+    rank = {"watch": 1, "fix": 2}
+    sev = [rank.get(fx.get("severity"), 0) for fx in items]
+    return any(a < b for i, a in enumerate(sev) for b in sev[i + 1:])
 
 
 def _fix_picture(op: Opened, fx: dict, evidence: dict) -> None:

@@ -251,7 +251,7 @@ def compare(before: dict, after: dict) -> dict:
                      "the metrics measured in both are compared.")
     for r, label in ((before, "before"), (after, "after")):
         if r.get("status") == "refused":
-            notes.append(f"The {label} clip was not scored (it needs re-filming).")
+            notes.append(f"The {label} clip was not scored (its report says why).")
     return {
         "before": {"created": before.get("created"), "filename": (before.get("source") or {}).get("filename")},
         "after": {"created": after.get("created"), "filename": (after.get("source") or {}).get("filename")},

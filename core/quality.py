@@ -149,7 +149,8 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     det = float(in_part.mean()) if len(in_part) else 0.0
     add("person", "Runner in the frames", det >= 0.8, "fail" if det < 0.5 else "warn",
         f"The runner was found in {det:.0%} of frames.",
-        "Keep the whole runner in the picture for the entire clip, against a plain background.",
+        "Keep the whole runner in the picture for the entire clip, in good light, with nobody "
+        "and nothing passing in front of them.",
         det)
     body = body_in_frame_fraction(track)
     seen = in_view_fractions(track)

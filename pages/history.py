@@ -40,7 +40,7 @@ def row(item, stored) -> None:
             st.markdown(f"**{esc(item.filename or 'Clip', typography=False)}**  \n"
                         f"{when(item.created)} · {text.VIEW_NAMES.get(item.view or '', 'View unclear')}")
             if item.status == "refused":
-                st.markdown(status_md("info", "Not scored") + " the clip needs re-filming")
+                st.markdown(status_md("info", "Not scored") + " open it to see why")
             else:
                 score = f"**{item.score}/100**" if item.score is not None else "no score"
                 top = f" · Top fix: {esc(item.top_finding)}" if item.top_finding else ""

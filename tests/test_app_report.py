@@ -186,9 +186,39 @@ def test_refused_clip_shows_reasons_and_how_to_refilm(app, store, refused_analys
         # said in its card, not again in the headline above it (the capture-quality list,
         # folded at the bottom, lists every check)
         assert not any(c["detail"] in w.value for w in at.warning), c["detail"]
-    assert "How to re-film" in [s.value for s in at.subheader]
+    # the heading only over tips the cards did not already give (it once stood over nothing)
+    more = [t for t in q["tips"] if t not in {c["how_to_fix"] for c in failed}]
+    assert ("How to re-film" in [s.value for s in at.subheader]) == bool(more)
+    assert "The full filming guide" in [e.label for e in at.expander]
     assert "/100" not in text and not _charts(at)  # no scores for a refused clip
     assert "Create share link" not in _labels(at) and "Delete this report…" in _labels(at)
+    assert "capture rate (fps)" not in text  # a walking clip is not asked for a frame rate
+    # the walker turns round: the header does not say "running to the right"
+    turned = any(c["id"] == "direction" and not c["passed"] for c in q["checks"])
+    assert "running to the" not in " ".join(c.value for c in at.caption)
+    assert ("changing direction" in " ".join(c.value for c in at.caption)) == turned
+
+
+def test_a_slow_motion_refusal_says_where_the_capture_rate_goes(app, store, refused_analysis):
+    """The engine's tip ("enter the real capture frame rate", also the CLI's) names no page:
+    the report links to Analyze and names the option (fresh-eyes review). The walking clip's
+    real report, with its rhythm check as a slow-motion clip's (core.quality's words)."""
+    import copy
+    from types import SimpleNamespace
+
+    report = copy.deepcopy(refused_analysis.report)
+    rate = next(c for c in report["quality"]["checks"] if c["id"] == "rate")
+    rate.update(passed=False, severity="fail", label="Running rhythm",
+                detail="The steps come at 18 per minute of video: far too slow for real time. "
+                       "This looks like a slow-motion clip.",
+                how_to_fix="Enter the real capture frame rate (e.g. 240 for a 240 fps "
+                           "slow-motion clip) so we can convert the timing, or upload a "
+                           "normal-speed clip.")
+    at, _ = _owner(app, store, SimpleNamespace(report=report,
+                                               media_dir=refused_analysis.media_dir))
+    links = [e for e in at.get("page_link") if "capture rate" in str(e.proto.label)]
+    assert len(links) == 1 and "Slow-motion capture rate (fps)" in links[0].proto.label
+    assert links[0].proto.page.endswith("analyze")
 
 
 def test_report_opens_only_for_its_owner(app, store, side_analysis):

@@ -19,7 +19,7 @@ from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_MISSING
 from core.session import FRAME_STRIDE
 from core.store import ReportStore, StoredReport, StoreError
 
-from . import charts, text
+from . import charts, session, text
 from .format import (band, card_value, left_right, megabytes, metric_label, number, seconds,
                      sides, when)
 from .theme import card_key, confidence_md, esc, score_html, status_badge, status_md
@@ -95,8 +95,13 @@ def header(op: Opened) -> None:
     else:
         st.title("Your running form")
     view_txt = text.VIEW_NAMES.get(view.get("view"), "View unclear")
-    if view.get("facing"):
-        view_txt += f", running to the {view['facing']}"
+    turned = any(c.get("id") == "direction" and not c.get("passed")
+                 for c in (r.get("quality") or {}).get("checks") or [])
+    if turned:  # a walker who turned round read "running to the right" (fresh-eyes review)
+        view_txt += ", changing direction"
+    elif view.get("facing"):  # a refused clip may be no running at all
+        view_txt += (f", facing {view['facing']}" if r.get("status") == "refused"
+                     else f", running to the {view['facing']}")
     if view.get("source") == "user":
         view_txt += " (as you chose)"
     elif view.get("confidence"):
@@ -213,10 +218,16 @@ def refused(op: Opened) -> None:
                 st.markdown(f"**{esc(c.get('label', ''))}** — {esc(c.get('detail', ''))}")
                 if c.get("how_to_fix"):
                     st.markdown(f":material/arrow_forward: {esc(c['how_to_fix'])}")
-    st.subheader("How to re-film")
+    if any("capture frame rate" in (c.get("how_to_fix") or "") for c in failed):
+        # the engine's words serve the command line too: here, where the rate is entered
+        st.page_link(session.ANALYZE_PAGE, icon=":material/slow_motion_video:",
+                     label="Analyse it again with its capture rate: on Analyze, open "
+                           "\"Options (optional)\" → \"Slow-motion capture rate (fps)\"")
     said = {c.get("how_to_fix") for c in failed}
-    for tip in q.get("tips") or []:
-        if tip not in said:
+    more = [tip for tip in q.get("tips") or [] if tip not in said]
+    if more:  # the heading only over tips the cards above did not give
+        st.subheader("How to re-film")
+        for tip in more:
             st.markdown(f"- {esc(tip)}")
     with st.expander("The full filming guide"):
         for icon, line in text.FILMING_GUIDE:

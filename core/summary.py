@@ -102,4 +102,19 @@ def text_summary(report: dict) -> str:
         for fx in more:
             lines.append(f"  {fx['rank']}. {fx['title']} - {fx['seen']}")
             lines.append(f"     Cue: {fx['cue']}")
+    if notes := filming_notes(q):  # as the web report's "How to film it better next time"
+        lines.append("")
+        lines.append("How to film it better next time")
+        for c in notes:
+            lines.append(f"  - {c.get('label', '')}: {c.get('detail', '')}")
+            lines.append(f"    Tip: {c['how_to_fix']}")
     return "\n".join(lines)
+
+
+def filming_notes(quality: dict) -> list[dict]:
+    """The capture checks that did not pass but did not refuse the clip (a tilted or oblique
+    camera, a small runner, 30 fps timing), each with its tip: the web report's "How to film
+    it better next time" and the CLI's."""
+    return [c for c in quality.get("checks") or []
+            if not c.get("passed") and c.get("severity") in ("warn", "info")
+            and c.get("how_to_fix")]

@@ -184,3 +184,22 @@ def test_the_cli_summary_names_the_line():
     cad["near_line"] = {"edge": None}  # malformed: the line is left as it was
     line = next(ln for ln in text_summary(r).splitlines() if "Cadence" in ln)
     assert "reading error" not in line
+
+
+def test_the_cli_summary_gives_the_filming_notes_as_the_web_report_does():
+    """The web report's "How to film it better next time" (a levelled 10 deg roll, 30 fps
+    timing) was missing from the command line's output (fresh-eyes review)."""
+    from core.summary import filming_notes, text_summary
+
+    r = load_report(json.loads(FIXTURE.read_text()))
+    tilt = {"id": "tilt", "label": "Camera tilt", "passed": False, "severity": "info",
+            "detail": "The picture is tilted by about 10° (from the floor line); we levelled "
+                      "it on the floor line before measuring.",
+            "how_to_fix": "Level the phone before you film.", "value": 10.0}
+    r["quality"]["checks"].append(tilt)
+    notes = filming_notes(r["quality"])
+    assert tilt in notes
+    out = text_summary(r)
+    assert "How to film it better next time" in out
+    for c in notes:
+        assert f"{c['label']}: {c['detail']}" in out and f"Tip: {c['how_to_fix']}" in out

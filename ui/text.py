@@ -120,6 +120,9 @@ KNOWN_LIMITS: list[str] = [
     "**Camera tilt** is read from the trunk's average upright line in a front or back clip "
     "(not corrected there: the report says how far off it is), and from the floor line in a "
     "side clip, which is levelled before measuring.",
+    "**Camera angle.** A side camera 20° or more off square to the running direction (a rough "
+    "estimate from how far the far shoulder and hip show) costs the elbow angle and lowers "
+    "the side measures' confidence; the capture checks say so, with how to film square.",
     "**Edited clips.** A clip cut together from several shots, or with a zoom or a change of "
     "pace, is scored on its longest steady running stretch only (the report says which "
     "seconds). A change of pace under 6 % (about 10 steps/min) is not split, and a cut between "

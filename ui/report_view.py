@@ -13,7 +13,7 @@ import streamlit as st
 
 from core.findings import capped_note, measure_counts, near_line_note, overall_scope
 from core.quality import headline
-from core.summary import filming_notes
+from core.summary import filming_notes as filming_checks
 from core.reference import PHASES, REFERENCE_KEY
 from core.report import DISCLAIMER, Media, dumps, strides_csv
 from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_MISSING
@@ -148,7 +148,7 @@ def clip_name(clip: dict) -> str:
 def filming_notes(op: Opened) -> None:
     """How to film better: the capture checks that did not pass but did not refuse the clip
     (a tilted camera, a runner small in the picture, ...), each with its tip."""
-    notes = filming_notes(op.report.get("quality") or {})
+    notes = filming_checks(op.report.get("quality") or {})
     if not notes or op.report.get("status") == "refused":
         return
     with st.expander(f"How to film it better next time ({len(notes)})", expanded=any(

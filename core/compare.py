@@ -33,6 +33,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .quality import filming
 from .spec import (AREA_LABELS, ASYMMETRY_WATCH_DIFF, ASYMMETRY_WATCH_PCT, BY_ID, METRICS,
                    MetricSpec)
 
@@ -249,6 +250,13 @@ def compare(before: dict, after: dict) -> dict:
     if va != vb:
         notes.append(f"The two clips were filmed from different views ({va} / {vb}): only "
                      "the metrics measured in both are compared.")
+    fa, fb = filming(before), filming(after)
+    differ = [f"{what}: {fa[k]} / {fb[k]}" for k, what in
+              (("camera", "camera"), ("angle", "camera angle"), ("timing", "frame rate"))
+              if fa[k] != fb[k]]
+    if differ and before.get("status") != "refused" and after.get("status") != "refused":
+        notes.append("The two clips were filmed differently (" + "; ".join(differ) + "): part "
+                     "of a change can come from the filming, so read small changes with care.")
     for r, label in ((before, "before"), (after, "after")):
         if r.get("status") == "refused":
             notes.append(f"The {label} clip was not scored (its report says why).")

@@ -232,7 +232,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
             "(not a plain wall) around them.", clip.camera_shift_pct)
     elif clip.camera_moved:
         add("still", "Camera motion", True, "info",
-            f"The camera moved (up to {clip.camera_shift_pct:.0f} % of the frame width); "
+            f"{CAMERA_MOVED} (up to {clip.camera_shift_pct:.0f} % of the frame width); "
             "positions were measured against the background.", "", clip.camera_shift_pct)
     else:
         add("still", "Camera motion", True, "info", "The camera stood still.", "",
@@ -338,6 +338,24 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     tips = [c.how_to_fix for c in failed + warned if c.how_to_fix]
     return Quality(ok=not failed, summary=summarise([asdict(c) for c in checks]), checks=checks,
                    tips=tips)
+
+
+CAMERA_MOVED = "The camera moved"  # how the "still" check's detail starts for a moving camera
+
+
+def filming(report: dict) -> dict[str, object]:
+    """How a report's clip was filmed, as far as comparing two runs cares: ``timing`` (at or
+    over :data:`TIMING_FPS`, or under it: contact times firmer or approximate), ``camera`` ("still" /
+    "moving") and ``angle`` ("square" / "off square": the "Camera angle" warning)."""
+    checks = {c.get("id"): c for c in (report.get("quality") or {}).get("checks") or []
+              if isinstance(c, dict)}
+    fps = (report.get("source") or {}).get("fps_measured") or 0
+    still = str((checks.get("still") or {}).get("detail") or "")
+    angle = checks.get("angle")
+    return {"timing": f"{TIMING_FPS:.0f} fps or more" if fps >= TIMING_FPS
+            else f"under {TIMING_FPS:.0f} fps",
+            "camera": "moving" if still.startswith(CAMERA_MOVED) else "still",
+            "angle": "off square" if angle is not None and not angle.get("passed") else "square"}
 
 
 def summarise(checks: list[dict]) -> str:

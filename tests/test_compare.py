@@ -208,3 +208,30 @@ def test_trend_rows_and_charts():
     assert ui_cmp._ticks(pd.Series(pd.to_datetime(["2026-01-01 08:00", "2026-01-01 09:30",
                                                    "2026-01-02 08:00"]))) == \
         ["01 Jan 08:00", "01 Jan 09:30", "02 Jan"]
+
+
+def test_two_runs_filmed_differently_say_so():
+    """A handheld overground clip against a tripod treadmill clip was compared with no word
+    (fresh-eyes review): a different frame rate class, a moving camera or an oblique one is
+    named, as part of a change can come from the filming."""
+    from core.quality import CAMERA_MOVED
+
+    def filmed(fps, moved, oblique):
+        r = _report([_m("cadence", 170)])
+        r["source"]["fps_measured"] = fps
+        r["quality"] = {"checks": [
+            {"id": "still", "passed": True,
+             "detail": f"{CAMERA_MOVED} (up to 30 % of the frame width)" if moved
+             else "The camera stood still."},
+            {"id": "angle", "passed": False, "severity": "warn"} if oblique else
+            {"id": "fps", "passed": True}]}
+        return r
+
+    same = cmp.compare(filmed(30, False, False), filmed(30, False, False))
+    assert not any("filmed differently" in n for n in same["notes"])
+    res = cmp.compare(filmed(30, False, False), filmed(60, True, True))
+    [note] = [n for n in res["notes"] if "filmed differently" in n]
+    assert "camera: still / moving" in note and "camera angle: square / off square" in note
+    from core.spec import TIMING_FPS
+    assert f"frame rate: under {TIMING_FPS:.0f} fps / {TIMING_FPS:.0f} fps or more" in note
+    assert "read small changes with care" in note

@@ -24,7 +24,8 @@ ELBOW = MetricSpec(
     "degrees wider than its true bend.",
     good_lo=75, good_hi=105, fix_below=60, fix_above=120, weight=1.2, needs=("trunk", "arm"))
 ARM_SWING = MetricSpec(
-    "arm_swing", "Arm swing", "shoulders", _SIDE, "% leg", "even front and back",
+    "arm_swing", "Arm swing", "shoulders", _SIDE, "% leg",
+    f"balanced: {FRONT_SHARE_WATCH[0]}-{FRONT_SHARE_WATCH[1]} % of the swing in front",
     "mostly in front, or very small",
     "Forward-and-back travel of the wrist relative to the shoulder, and how much of "
     "it is in front of the body.", kind="custom", weight=1.0, needs=("trunk", "arm", "feet"))
@@ -98,7 +99,7 @@ def swing_status(share: float, arc: float) -> tuple[str, str]:
         st = "good"
     desc = ("very small" if arc < ARM_ARC_SMALL_DEG else "mostly in front"
             if share > FRONT_SHARE_WATCH[1] else "mostly behind"
-            if share < FRONT_SHARE_WATCH[0] else "even front and back")
+            if share < FRONT_SHARE_WATCH[0] else "balanced")  # "even" read as 50/50 at 31 %
     return st, desc
 
 

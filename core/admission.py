@@ -129,6 +129,11 @@ def _broken(step: camera.FrameStep) -> bool:
                                      and step.inliers < camera.MIN_INLIERS)
 
 
+def thumbnail(img: np.ndarray) -> np.ndarray:
+    """A frame's 64x36 grey thumbnail (brightness and picture changes, :class:`ClipStatsCollector`)."""
+    return cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), (64, 36), interpolation=cv2.INTER_AREA)
+
+
 class ClipStatsCollector:
     """Brightness and scene cuts from 64-px thumbnails, and the camera's motion
     (:class:`core.camera.MotionEstimator`) from each frame and its landmarks, during decode."""
@@ -145,13 +150,12 @@ class ClipStatsCollector:
     def add(self, img: np.ndarray, landmarks: np.ndarray | None = None) -> None:
         """One decoded frame (BGR, working size) and its pose landmarks (or None)."""
         self.size = (img.shape[1], img.shape[0])
-        self.add_thumbnail(cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), (64, 36),
-                                      interpolation=cv2.INTER_AREA),
-                           self.motion.add(img, landmarks))
+        self.add_thumbnail(thumbnail(img), self.motion.add(img, landmarks))
 
     def add_thumbnail(self, small: np.ndarray, step: camera.FrameStep | None = None) -> None:
-        """One frame given as its 64x36 grey thumbnail and its camera step (how parallel pose
-        workers send it; None: no step measured, taken as "first")."""
+        """One frame given as its 64x36 grey thumbnail (:func:`thumbnail`) and its camera
+        step (how parallel pose workers send it, and a pose-cache replay; None: no step
+        measured, taken as "first")."""
         small = small.astype(np.float32)
         self.luma.append(float(small.mean()))
         if self.prev is not None:

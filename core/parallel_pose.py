@@ -188,6 +188,7 @@ def _chunk(job: ChunkJob, progress=None) -> ChunkResult:
     import av
     import cv2
 
+    from .admission import thumbnail
     from .camera import MotionEstimator
     from .pose import MediaPipePose
 
@@ -243,9 +244,7 @@ def _chunk(job: ChunkJob, progress=None) -> ChunkResult:
                     ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 88])
                     jpg = buf.tobytes() if ok else None
                 res.jpeg.append(jpg)
-                small = cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), (64, 36),
-                                   interpolation=cv2.INTER_AREA)
-                res.thumbs.append(small)
+                res.thumbs.append(thumbnail(img))
                 res.steps.append(cam_step)
                 if progress is not None and len(res.vt) % 5 == 0:
                     progress(min(1.0, len(res.vt) / n_own_est))

@@ -142,7 +142,7 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
             if fr.index % 5 == 0:
                 prog("Finding the runner in each frame", min(0.8, 0.02 + 0.78 * fr.index / n_est))
         if slot is not None:
-            slot.save(ts, lms, size)
+            slot.save(ts, lms, size, stats.steps)
     finally:
         if backend is None and pose is not None:
             pose.close()

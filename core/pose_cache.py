@@ -15,8 +15,13 @@ Contract:
         (clip statistics) exactly as the pose loop does, and returns the cached per-frame
         timestamps, ``(33, 4)`` landmarks (or None) and working size. None on a miss, or when
         the decode does not give the cached frames' timestamps (then nothing is filled).
-    Slot.save(ts, lms, size); Slot.release()
-        ``save`` after a pose run (a miss) also appends the entry's key to ``posed.log`` in the
+    Slot.save(ts, lms, size, steps=None); Slot.release()
+        ``save`` after a pose run (a miss) keeps the pass's camera steps too (``steps``,
+        :class:`core.camera.FrameStep` per frame): a replay reuses them instead of estimating
+        the camera again, so it gives exactly the first analysis's numbers (the two-process
+        pass estimates the camera per chunk, a one-loop estimate differs slightly on a moving
+        camera) and skips that work; an entry without them (older) is estimated again.
+        ``save`` also appends the entry's key to ``posed.log`` in the
         folder: a journal of pose passes, one line each, which the test suite reads to check
         that no clip went through pose twice with the same options.
 
@@ -28,7 +33,7 @@ version) + :data:`FORMAT`. Options that only act after pose (height, view, video
 not in the key: re-analysing a clip with another height or view skips pose.
 
 An entry is one compressed ``.npz`` (about 60 kB per 10 s at 30 fps) written atomically
-(temp file + ``os.replace``). It holds body landmarks, no pictures; nothing here expires or is
+(temp file + ``os.replace``). It holds body landmarks and camera steps, no pictures; nothing here expires or is
 removed by deleting a report, which is why the cache is off unless configured.
 """
 from __future__ import annotations
@@ -91,11 +96,14 @@ class Slot:
                 found = z["found"].astype(bool)
                 lm = z["lms"].astype(np.float32)
                 size = (int(z["size"][0]), int(z["size"][1]))
+                steps = _steps_from(z) if "cam_m" in z.files else None
         except (OSError, ValueError, KeyError):
             log.warning("unreadable pose cache entry %s: running pose", self.path, exc_info=True)
             return None
         lms = [lm[i].copy() if found[i] else None for i in range(len(ts))]
-        return ts, lms, size
+        if steps is not None and len(steps) != len(ts):
+            steps = None  # not this entry's frames: estimated again
+        return ts, lms, size, steps
 
     def replay(self, frames, stats, progress, n_est: int):
         """The cached track, with ``frames`` and ``stats`` filled by a decode without pose
@@ -103,13 +111,13 @@ class Slot:
         return self._replay(frames, stats, progress, n_est)
 
     def _replay(self, frames, stats, progress, n_est: int):
-        from .admission import ClipStatsCollector, FrameStore
+        from .admission import ClipStatsCollector, FrameStore, thumbnail
         from .video import iter_frames
 
         got = self._load()
         if got is None:
             return None
-        ts, lms, size = got
+        ts, lms, size, steps = got
         own_frames = FrameStore(0)
         own_frames.step = frames.step
         own_stats = ClipStatsCollector()
@@ -119,9 +127,18 @@ class Slot:
             k = len(seen)
             seen.append(fr.t)
             own_frames.add(fr.index, fr.image)
-            # the cached landmarks mask the runner out of the camera-motion estimate, as in
-            # the pose pass (without them the runner's own motion read as a moving camera)
-            own_stats.add(fr.image, lms[k] if k < len(lms) else None)
+            if steps is not None and k < len(steps):
+                # the pose pass's own camera steps: a replay gives the clip the numbers its
+                # first analysis gave (the two-process pass estimates the camera per chunk,
+                # so estimating it again in one loop moved a handheld clip's hip extension
+                # by a degree between two uploads: fresh-eyes review)
+                own_stats.size = (fr.image.shape[1], fr.image.shape[0])
+                own_stats.add_thumbnail(thumbnail(fr.image), steps[k])
+            else:
+                # the cached landmarks mask the runner out of the camera-motion estimate, as
+                # in the pose pass (without them the runner's own motion read as a moving
+                # camera)
+                own_stats.add(fr.image, lms[k] if k < len(lms) else None)
             if fr.index % 5 == 0:
                 progress("Finding the runner in each frame",
                          min(0.8, 0.02 + 0.78 * fr.index / max(1, n_est)))
@@ -134,7 +151,9 @@ class Slot:
         self.hit = True
         return ts, lms, size
 
-    def save(self, ts, lms, size) -> None:
+    def save(self, ts, lms, size, steps=None) -> None:
+        """``steps``: the pose pass's camera steps (:class:`core.camera.FrameStep`, one per
+        frame), kept so a replay reuses them."""
         if self.hit:
             return
         n = len(ts)
@@ -144,11 +163,12 @@ class Slot:
             if lm is not None:
                 arr[i] = lm
                 found[i] = True
+        extra = _steps_arrays(steps) if steps is not None and len(steps) == n else {}
         try:
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
                 np.savez_compressed(f, ts=np.asarray(ts, float), lms=arr, found=found,
-                                    size=np.asarray(size, int))
+                                    size=np.asarray(size, int), **extra)
             os.replace(tmp, self.path)
         except OSError:
             log.warning("could not write pose cache entry %s", self.path, exc_info=True)
@@ -185,3 +205,19 @@ def open_slot(meta, scale: float, max_side: int, max_seconds: float, n_proc: int
         return None
     fcntl.flock(fd, fcntl.LOCK_EX)  # waits while another process runs pose on this clip
     return Slot(meta, scale, max_side, max_seconds, folder / f"{key}.npz", fd)
+
+
+def _steps_arrays(steps) -> dict[str, np.ndarray]:
+    """Camera steps (:class:`core.camera.FrameStep`) as the entry's arrays."""
+    return {"cam_m": np.array([s.m for s in steps], float).reshape(len(steps), 2, 3),
+            "cam_method": np.array([s.method for s in steps], dtype="U8"),
+            "cam_inliers": np.array([s.inliers for s in steps], int),
+            "cam_tracked": np.array([s.tracked for s in steps], int),
+            "cam_diff": np.array([s.diff for s in steps], float)}
+
+
+def _steps_from(z) -> list:
+    from .camera import FrameStep
+
+    return [FrameStep(m.copy(), str(k), int(i), int(t), float(d)) for m, k, i, t, d in
+            zip(z["cam_m"], z["cam_method"], z["cam_inliers"], z["cam_tracked"], z["cam_diff"])]

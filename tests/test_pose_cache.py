@@ -89,6 +89,39 @@ def test_save_then_replay_gives_the_track_and_fills_frames(own_cache, small_clip
     slot.release()
 
 
+def test_replay_reuses_the_pose_passs_camera_steps(own_cache, small_clip, monkeypatch):
+    """The camera steps the pose pass measured are kept with the track and given back on a
+    replay, without estimating the camera again: the same clip analysed twice gives the same
+    numbers (a handheld clip's hip extension moved a degree between a two-process first
+    analysis and a one-loop replay: fresh-eyes review)."""
+    from core import camera
+
+    meta = probe(small_clip)
+    ts, lms, size = fake_track(meta)
+    steps = [camera.FrameStep(np.eye(2, 3), "first")] + [
+        camera.FrameStep(np.array([[1.0, 0.0, -2.0 - 0.1 * i], [0.0, 1.0, 0.5]]), "features",
+                         40 + i, 50, 1.5 + i) for i in range(1, len(ts))]
+    slot = pose_cache.open_slot(meta, 1.0, 960, 60.0, 1)
+    slot.save(ts, lms, size, steps)
+    slot.release()
+
+    def no_estimate(self, *a, **k):
+        raise AssertionError("the camera was estimated again")
+
+    monkeypatch.setattr(camera.MotionEstimator, "add", no_estimate)
+    frames, stats = FrameStore(100), ClipStatsCollector()
+    slot = pose_cache.open_slot(meta, 1.0, 960, 60.0, 1)
+    assert slot.replay(frames, stats, lambda s, f: None, 20) is not None
+    slot.release()
+    assert len(stats.steps) == len(steps)
+    for got, want in zip(stats.steps, steps):
+        assert np.array_equal(got.m, want.m)
+        assert (got.method, got.inliers, got.tracked, got.diff) == (
+            want.method, want.inliers, want.tracked, want.diff)
+    assert stats.stats().camera_shift_pct == pytest.approx(
+        camera.accumulate(steps, size).summary.get("shift_pct", 0.0))
+
+
 def test_entry_that_does_not_match_the_frames_is_not_used(own_cache, small_clip):
     meta = probe(small_clip)
     ts, lms, size = fake_track(meta)

@@ -86,6 +86,11 @@ def test_frame_viewer_and_chart_switch(app, store, side_analysis):
     slider = at.select_slider[0]
     options = slider.options
     assert len(options) >= 2
+    # it opens on the first fix's moment, not on the clip's first still
+    ev = side_analysis.report["media"]["evidence"]
+    first = next(fx["evidence_key"] for fx in side_analysis.report["findings"]["fixes"]
+                 if fx.get("evidence_key") in ev)
+    assert slider.value == first, (slider.value, first)
     # the good-form reference stills have their own section, not the measured moments
     assert any(k.startswith("reference_") for k in side_analysis.report["media"]["evidence"])
     assert not any("reference" in str(o).lower() for o in options), options

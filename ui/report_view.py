@@ -555,9 +555,13 @@ def frames_and_video(op: Opened) -> None:
         if len(items) > 1:
             st.caption(f"{len(items)} moments we measured, in clip order: slide to step through them.")
         if items:
+            # opens on the first fix's moment (it opened on the clip's first still, a shrug
+            # at 0.07 s: fresh-eyes review), else the first in clip order
+            first = next((fx.get("evidence_key") for fx in (r.get("findings") or {}).get(
+                "fixes") or [] if fx.get("evidence_key") in items), items[0])
             key = items[0] if len(items) == 1 else st.select_slider(
-                "Measurement", items, format_func=metric_label, key=f"fc_frame_{op.id}",
-                label_visibility="collapsed")
+                "Measurement", items, value=first, format_func=metric_label,
+                key=f"fc_frame_{op.id}", label_visibility="collapsed")
             t = _frame_time(r, ev_frames.get(key))
             st.image(str(op.media(evidence[key])), width="stretch",
                      caption=f"{metric_label(key)}" + (f" · {t:.2f} s" if t is not None else ""))

@@ -29,6 +29,9 @@ _started: list[str] = []
 # (`pytest -m "not slow"`, README), which keeps the same tests on SQLite and the folder
 # store. Mark such a test, or a server parameter, with it.
 SERVERS = pytest.mark.slow
+# ... and so are tests that start real job-worker processes (``python -m core worker``): each
+# imports the engine and the app's stack in a process of its own (about 3 CPU s).
+WORKERS = pytest.mark.slow
 
 
 def in_ci() -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SIDE_CLIP
-from tests.services import SERVERS
+from tests.services import SERVERS, WORKERS
 
 from core import jobs
 from core.errors import FormCheckError
@@ -62,6 +62,7 @@ def friendly(path: Path) -> FormCheckError:
     return e.value
 
 
+@WORKERS
 def test_bad_input_fails_with_the_friendly_message_and_is_not_retried(jobs_env):
     junk = b"this is not a video at all" * 40
     job = jobs.submit_clip(junk, "holiday.mp4", {}, "k" * 64, owner=OWNER)
@@ -78,6 +79,7 @@ def test_bad_input_fails_with_the_friendly_message_and_is_not_retried(jobs_env):
     assert not Path(job.clip_path).exists()  # the clip is kept only until its job ends
 
 
+@WORKERS
 def test_queued_jobs_and_their_order_survive_an_app_restart(jobs_env):
     ids = [jobs.submit_clip(f"not a video {i}".encode() * 50, f"c{i}.mp4", {}, f"{i}" * 64,
                             owner=OWNER).id for i in range(3)]

@@ -19,6 +19,7 @@ import pytest
 from core import findings as findings_mod
 from core.report import REPORT_VERSION, MetricResult, Report, load_report
 from core.session import FRAME_STRIDE, ClipPart, merge_reports
+from tests.services import WORKERS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report_v1.0.json"
 
@@ -314,6 +315,7 @@ def _run_worker() -> str:
     return out
 
 
+@WORKERS
 def test_session_job_and_add_to_a_gone_report_fail_in_words(jobs_env):
     """A real worker (one process for both jobs, queued in order): one job for two clips, bad
     input in the first, fails the job in words naming that clip, and both stored clips are

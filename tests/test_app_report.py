@@ -79,6 +79,10 @@ def test_owner_view_shows_scores_fixes_metrics_charts_media(app, store, side_ana
     assert "Create share link" in _labels(at) and "Delete this report…" in _labels(at)
     assert not at.json and not at.get("exception")
     assert "{'" not in text and '{"' not in text
+    # a measure that needs the runner's speed says where to give it (not the CLI's flags)
+    nm = {n["id"]: n["reason"] for n in report["not_measured"]}
+    assert "stride_length" in nm and "--speed" not in nm["stride_length"]
+    assert "Give it under **About you**" in text
 
 
 def test_frame_viewer_and_chart_switch(app, store, side_analysis):

@@ -12,13 +12,14 @@ from pathlib import Path
 import streamlit as st
 
 from core.findings import capped_note, measure_counts, near_line_note, overall_scope
+from core.metrics.speed import NO_SPEED
 from core.quality import headline
-from core.summary import filming_notes as filming_checks
 from core.reference import PHASES, REFERENCE_KEY
 from core.report import DISCLAIMER, Media, dumps, strides_csv
 from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_MISSING
 from core.session import FRAME_STRIDE
 from core.store import ReportStore, StoredReport, StoreError
+from core.summary import filming_notes as filming_checks
 
 from . import charts, session, text
 from .format import (band, card_value, left_right, megabytes, metric_label, number, seconds,
@@ -465,7 +466,10 @@ def metrics_by_area(op: Opened) -> None:
             if nm:
                 with st.expander(f"Not measured here ({len(nm)})"):
                     for n in nm:
-                        st.markdown(f"- **{esc(n.get('label', ''))}** — {esc(n.get('reason', ''))}")
+                        where = (" Give it under **About you** when you analyse a clip."
+                                 if n.get("reason") == NO_SPEED and not op.viewer else "")
+                        st.markdown(f"- **{esc(n.get('label', ''))}** — "
+                                    f"{esc(n.get('reason', ''))}{where}")
 
 
 # --------------------------------------------------------------------------- charts

@@ -88,8 +88,9 @@ VERTICAL_RATIO = MetricSpec(
     source="Garmin's running dynamics colour zones (good up to 8.6 %, poor above 10.1 %), "
            "whose 'stride length' is this step length.")
 
-NO_SPEED = ("Needs your treadmill speed or pace (About you, or --speed / --pace on the command "
-            "line).")
+# the web page and the command line both show it: each names its own way in (About you,
+# --speed / --pace) beside it; "treadmill" is not said, as an overground runner has a pace too
+NO_SPEED = "Needs your running speed or pace (the treadmill's display, or your watch's pace)."
 NO_HEIGHT = "Needs your height too, to turn the hips' bounce into centimetres."
 
 

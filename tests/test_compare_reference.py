@@ -54,3 +54,18 @@ def test_reference_runner_measures_good(tmp_path):
         assert m is not None, mid
         assert BY_ID[mid].status(m["value"]) == "good", (mid, m["value"])
     assert metric(measured, "cadence")["value"] == pytest.approx(168, abs=2)
+
+
+def test_the_reference_pace_says_how_to_reach_a_target_past_the_drills_step():
+    """155 steps/min gets a 168 reference (the band's low end with a margin), past the
+    metronome drill's +5 % (163): the caption says to get there 5 % at a time."""
+    from ui.compare import reference_pace
+
+    target = target_cadence(155.0)
+    assert target > 155.0 * 1.05 + 1
+    assert reference_pace(155.0, target, "yours") == (
+        f"at {target:.0f} steps/min (yours: 155; get there about 5 % at a time, as the "
+        "metronome drill does)")
+    assert reference_pace(160.0, 168.0, "yours").endswith("(yours: 160; a little quicker helps)")
+    assert reference_pace(170.0, target_cadence(170.0), "yours") == "at 170 steps/min"
+    assert reference_pace(None, 178.0, "yours") == "at 178 steps/min"

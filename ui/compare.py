@@ -312,6 +312,19 @@ FIX_PHASE = {
 }
 
 
+def reference_pace(own: float | None, target: float | None, whose: str) -> str:
+    """"at 168 steps/min (yours: 155; ...)": the reference's cadence against the runner's. A
+    target past the drills' +5 % (155 -> 168, the good band's low end with a margin) says how
+    to get there, so it does not contradict the metronome drill's 163 (fresh-eyes review)."""
+    if not target:
+        return ""
+    if not own or target <= own + 1:
+        return f"at {target:.0f} steps/min"
+    step = ("get there about 5 % at a time, as the metronome drill does"
+            if target > own * 1.05 + 1 else "a little quicker helps")
+    return f"at {target:.0f} steps/min ({whose}: {own:.0f}; {step})"
+
+
 def reference_section(op) -> None:
     """The report's "Good form for you": the runner's frame beside their reference runner
     at landing, midstance and toe-off (the ``reference_<phase>`` stills; a shared report
@@ -332,9 +345,7 @@ def reference_section(op) -> None:
          dict(head="Good form for you", whose="yours", you="you", who="you",
               beside="Beside you: a runner with your body proportions, facing your way"))
     st.header(w["head"], divider="gray", anchor=False)
-    own, target = ref.get("own_cadence"), ref.get("cadence")
-    pace = (f"at {target:.0f} steps/min" + (f" ({w['whose']}: {own:.0f}; a little quicker helps)"
-                                            if own and target and target > own + 1 else ""))
+    pace = reference_pace(ref.get("own_cadence"), ref.get("cadence"), w["whose"])
     side = ((op.report.get("view") or {}).get("view") or "side") == "side"
     st.caption(f"{w['beside']}, running with good form {pace}, drawn by FormCheck's synthetic "
                "runner." + (" White line: below the hips; the arrow shows how far the foot "

@@ -74,6 +74,44 @@ def ascii_text(text: str) -> str:
     return text.replace("\u00b0", " deg").encode("ascii", "replace").decode()
 
 
+# The degree sign in a still's label or caption: Hershey fonts have none, so it is kept as
+# this stand-in and drawn as a small ring (:func:`_put`), as the report's text writes "21°"
+# (the stills said "21 deg": fresh-eyes review). No label uses the character itself.
+_DEG = "^"
+
+
+def _label_ascii(text: str) -> str:
+    return text.replace("\u00b0", _DEG).encode("ascii", "replace").decode()
+
+
+def _ring(fs: float, th: int) -> tuple[int, int, int]:
+    """(cap height, ring radius, the ring's advance) of a degree ring at this font size."""
+    cap = cv2.getTextSize("0", cv2.FONT_HERSHEY_SIMPLEX, fs, th)[0][1]
+    r = max(2, int(round(0.2 * cap)))
+    return cap, r, 2 * r + 2 * th
+
+
+def _text_w(line: str, fs: float, th: int) -> int:
+    """Drawn width of ``line`` with its degree rings (:func:`_put`)."""
+    parts = line.split(_DEG)
+    w = sum(cv2.getTextSize(p, cv2.FONT_HERSHEY_SIMPLEX, fs, th)[0][0] for p in parts if p)
+    return w + (len(parts) - 1) * _ring(fs, th)[2]
+
+
+def _put(img: np.ndarray, line: str, org: tuple[int, int], fs: float, color, th: int) -> None:
+    """``cv2.putText`` with each :data:`_DEG` drawn as a small raised ring."""
+    x, y = org
+    parts = line.split(_DEG)
+    cap, r, advance = _ring(fs, th)
+    for i, part in enumerate(parts):
+        if part:
+            cv2.putText(img, part, (x, y), cv2.FONT_HERSHEY_SIMPLEX, fs, color, th, cv2.LINE_AA)
+            x += cv2.getTextSize(part, cv2.FONT_HERSHEY_SIMPLEX, fs, th)[0][0]
+        if i < len(parts) - 1:
+            cv2.circle(img, (x + r, y - cap + r), r, color, max(1, th - 1), cv2.LINE_AA)
+            x += advance
+
+
 # Evidence stills are shown about 320 px wide (a phone screen, or a column of the desktop
 # report) and at most ~520 px tall (portrait clips on a phone): labels are sized for that.
 SHOWN_W, SHOWN_H = 320.0, 520.0
@@ -106,10 +144,9 @@ def _label(img: np.ndarray, text: str, org: tuple[int, int], color=(255, 255, 25
     landing foot); when the box at ``org``, pushed inside the image, covers one, the first
     origin of ``elsewhere`` (baselines) whose box covers none is used instead (else ``org``)."""
     fs, th = _font(img)
-    lines = _wrap(ascii_text(text), fs, th, int(0.6 * img.shape[1]))
-    sizes = [cv2.getTextSize(ln, cv2.FONT_HERSHEY_SIMPLEX, fs, th) for ln in lines]
-    h, base = sizes[0][0][1], sizes[0][1]
-    w = max(sz[0][0] for sz in sizes)
+    lines = _wrap(_label_ascii(text), fs, th, int(0.6 * img.shape[1]))
+    (_, h), base = cv2.getTextSize("Ag", cv2.FONT_HERSHEY_SIMPLEX, fs, th)
+    w = max(_text_w(ln, fs, th) for ln in lines)
     pad = max(3, int(round(0.3 * h)))
     m = 2 * pad  # the margin a box keeps around a point it must not cover
     line_h = h + base + pad
@@ -133,8 +170,7 @@ def _label(img: np.ndarray, text: str, org: tuple[int, int], color=(255, 255, 25
                 break
     cv2.rectangle(img, box[:2], box[2:], (20, 20, 20), -1)
     for i, ln in enumerate(lines):
-        cv2.putText(img, ln, (x, y + i * line_h), cv2.FONT_HERSHEY_SIMPLEX, fs, color, th,
-                    cv2.LINE_AA)
+        _put(img, ln, (x, y + i * line_h), fs, color, th)
 
 
 def _mid(xy: np.ndarray, a: str, b: str) -> tuple[int, int] | None:
@@ -163,7 +199,7 @@ def _wrap(text: str, fs: float, th: int, width: int) -> list[str]:
     lines: list[str] = []
     for word in text.split():
         trial = f"{lines[-1]} {word}" if lines else word
-        if lines and cv2.getTextSize(trial, cv2.FONT_HERSHEY_SIMPLEX, fs, th)[0][0] <= width:
+        if lines and _text_w(trial, fs, th) <= width:
             lines[-1] = trial
         else:
             lines.append(word)
@@ -177,12 +213,11 @@ def caption_bar(img: np.ndarray, text: str, color=(40, 40, 40)) -> np.ndarray:
     (_, ch), base = cv2.getTextSize("Ag", cv2.FONT_HERSHEY_SIMPLEX, fs, th)
     margin = max(6, int(round(0.6 * ch)))
     line_h = ch + base + max(4, int(round(0.35 * ch)))
-    lines = _wrap(ascii_text(text), fs, th, img.shape[1] - 2 * margin)
+    lines = _wrap(_label_ascii(text), fs, th, img.shape[1] - 2 * margin)
     h = 2 * margin + line_h * len(lines) - (line_h - ch - base)
     bar = np.full((h, img.shape[1], 3), color, np.uint8)
     for i, line in enumerate(lines):
-        cv2.putText(bar, line, (margin, margin + ch + i * line_h), cv2.FONT_HERSHEY_SIMPLEX, fs,
-                    (255, 255, 255), th, cv2.LINE_AA)
+        _put(bar, line, (margin, margin + ch + i * line_h), fs, (255, 255, 255), th)
     return np.vstack([img, bar])
 
 

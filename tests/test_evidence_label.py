@@ -95,3 +95,20 @@ def test_with_room_below_the_label_hangs_under_the_landing_foot_clear_of_the_oth
     assert dark[:ankle_y].sum() < 50  # and nothing of it above (a few of the skeleton's
     for joint in ("l_ankle", "l_knee", "r_knee", "r_ankle"):  # anti-aliased edge pixels)
         assert _label_pixels_near(out[:960], xy[LM[joint]]) < 10, joint  # a box: hundreds
+
+
+def test_the_degree_sign_is_drawn_as_a_ring_not_spelt_deg():
+    """Stills said "21 deg" where the report says "21°" (Hershey fonts have no degree sign):
+    it is drawn as a small raised ring right after the number, inside the text's width."""
+    from core.annotate import caption_bar
+
+    img = np.full((60, 400, 3), 90, np.uint8)
+    with_sign = caption_bar(img, "Trunk lean: 21\u00b0")[60:]
+    plain = caption_bar(img, "Trunk lean: 21")[60:]
+    spelt = caption_bar(img, "Trunk lean: 21 deg")[60:]
+    white = lambda a: np.all(a > 200, axis=-1)  # noqa: E731
+    extra = white(with_sign) & ~white(plain)
+    assert extra.sum() > 10  # a ring after "21"
+    cols, rows = np.flatnonzero(extra.any(axis=0)), np.flatnonzero(extra.any(axis=1))
+    assert cols.max() - cols.min() < 15 and rows.max() < with_sign.shape[0] / 2 + 8  # raised
+    assert white(spelt).sum() > white(with_sign).sum() + 30  # no "deg" letters

@@ -130,7 +130,8 @@ def _broken(step: camera.FrameStep) -> bool:
 
 
 def thumbnail(img: np.ndarray) -> np.ndarray:
-    """A frame's 64x36 grey thumbnail (brightness and picture changes, :class:`ClipStatsCollector`)."""
+    """A frame's 64x36 grey thumbnail (for brightness and picture changes, as
+    :class:`ClipStatsCollector` keeps them)."""
     return cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), (64, 36), interpolation=cv2.INTER_AREA)
 
 

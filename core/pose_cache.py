@@ -33,8 +33,9 @@ version) + :data:`FORMAT`. Options that only act after pose (height, view, video
 not in the key: re-analysing a clip with another height or view skips pose.
 
 An entry is one compressed ``.npz`` (about 60 kB per 10 s at 30 fps) written atomically
-(temp file + ``os.replace``). It holds body landmarks and camera steps, no pictures; nothing here expires or is
-removed by deleting a report, which is why the cache is off unless configured.
+(temp file + ``os.replace``). It holds body landmarks and camera steps, no pictures;
+nothing here expires or is removed by deleting a report, which is why the cache is off
+unless configured.
 """
 from __future__ import annotations
 

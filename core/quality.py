@@ -345,8 +345,9 @@ CAMERA_MOVED = "The camera moved"  # how the "still" check's detail starts for a
 
 def filming(report: dict) -> dict[str, object]:
     """How a report's clip was filmed, as far as comparing two runs cares: ``timing`` (at or
-    over :data:`TIMING_FPS`, or under it: contact times firmer or approximate), ``camera`` ("still" /
-    "moving") and ``angle`` ("square" / "off square": the "Camera angle" warning)."""
+    over :data:`TIMING_FPS`, or under it: contact times firmer or approximate), ``camera``
+    ("still" / "moving") and ``angle`` ("square" / "off square": the "Camera angle"
+    warning)."""
     checks = {c.get("id"): c for c in (report.get("quality") or {}).get("checks") or []
               if isinstance(c, dict)}
     fps = (report.get("source") or {}).get("fps_measured") or 0

@@ -54,6 +54,19 @@ def _bad(code: str, message: str, hint: str = FILMING_HINT) -> FormCheckError:
     return FormCheckError(code, message, hint)
 
 
+def _looks_like_video(p: Path) -> bool:
+    """Whether the file starts as an MP4 / MOV (an ``ftyp`` box) or a WebM / Matroska file
+    does: an upload cut short keeps its start but loses the index FFmpeg needs (an MP4's
+    ``moov`` box is often at the end), and was called "not a video ... upload an mp4"
+    (fresh-eyes review)."""
+    try:
+        with open(p, "rb") as f:
+            head = f.read(12)
+    except OSError:
+        return False
+    return head[4:8] == b"ftyp" or head[:4] == b"\x1a\x45\xdf\xa3"
+
+
 def probe(path: str | os.PathLike) -> VideoMeta:
     """Open ``path`` and check it is a decodable video stream.
 
@@ -76,6 +89,11 @@ def probe(path: str | os.PathLike) -> VideoMeta:
     try:
         container = av.open(str(p), metadata_errors="ignore")
     except Exception as exc:  # av.error.* for anything FFmpeg cannot read
+        if _looks_like_video(p):  # a video file's start, but it cannot be opened: cut short
+            raise _bad("truncated", "This video file is incomplete or damaged: it starts like "
+                       "a video but cannot be opened.",
+                       "The upload or copy may have been cut short: export the clip from your "
+                       "phone again and upload the whole file.") from exc
         raise _bad("not_video", "This file is not a video we can read.",
                    "Upload an mp4, mov, m4v, webm or avi clip straight from your camera.") from exc
     try:

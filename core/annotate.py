@@ -69,19 +69,22 @@ def draw_skeleton(img: np.ndarray, xy: np.ndarray, vis: np.ndarray | None = None
     return img
 
 
-def ascii_text(text: str) -> str:
-    """OpenCV's Hershey fonts are ASCII only."""
-    return text.replace("\u00b0", " deg").encode("ascii", "replace").decode()
-
-
-# The degree sign in a still's label or caption: Hershey fonts have none, so it is kept as
-# this stand-in and drawn as a small ring (:func:`_put`), as the report's text writes "21°"
-# (the stills said "21 deg": fresh-eyes review). No label uses the character itself.
+# OpenCV's Hershey fonts are ASCII only and have no degree sign: it is kept as this stand-in
+# and drawn as a small ring (:func:`_put`), as the report's text writes "21°" (the stills
+# said "21 deg": fresh-eyes review). No label uses the character itself.
 _DEG = "^"
 
 
+# the report's typography in ASCII (a dash or a curly quote was drawn as "?")
+_ASCII = str.maketrans({"\u00b0": _DEG, "\u2013": "-", "\u2014": "-", "\u2018": "'",
+                        "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "...",
+                        "\u00d7": "x", "\u2264": "<=", "\u2265": ">=", "\u2212": "-",
+                        "\u00a0": " "})
+
+
 def _label_ascii(text: str) -> str:
-    return text.replace("\u00b0", _DEG).encode("ascii", "replace").decode()
+    """``text`` for a Hershey font: ASCII, the degree sign as :data:`_DEG`."""
+    return text.translate(_ASCII).encode("ascii", "replace").decode()
 
 
 def _ring(fs: float, th: int) -> tuple[int, int, int]:

@@ -540,13 +540,8 @@ def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, heig
 
 # ----------------------------------------------------------------------------- overlay
 def _wrap(text: str, max_w: int, scale: float, thick: int) -> list[str]:
-    lines: list[str] = []
-    for word in annotate.ascii_text(text).split():
-        trial = f"{lines[-1]} {word}" if lines else word
-        if lines and cv2.getTextSize(trial, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)[0][0] <= max_w:
-            lines[-1] = trial
-        else:
-            lines.append(word)
+    """The banner's lines (the stills' wrapping and degree sign), at most two."""
+    lines = annotate._wrap(annotate._label_ascii(text), scale, thick, max_w)
     if len(lines) > 2:
         lines = [lines[0], lines[1] + " ..."]
     return lines
@@ -569,8 +564,7 @@ def draw_overlay(img: np.ndarray, lm: np.ndarray | None, banner: str | None, sta
         cv2.rectangle(img, (0, 0), (int(8 * s), line_h * len(lines) + int(12 * s)),
                       annotate.COL.get(status, (200, 200, 200)), -1)
         for i, line in enumerate(lines):
-            cv2.putText(img, line, (int(18 * s), line_h * (i + 1)), cv2.FONT_HERSHEY_SIMPLEX, fs,
-                        (255, 255, 255), th, cv2.LINE_AA)
+            annotate._put(img, line, (int(18 * s), line_h * (i + 1)), fs, (255, 255, 255), th)
     if countdown_s is not None:
         n = str(max(1, int(np.ceil(countdown_s))))
         big_fs, big_th = 4.0 * s, max(2, int(round(8 * s)))

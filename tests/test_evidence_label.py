@@ -112,3 +112,15 @@ def test_the_degree_sign_is_drawn_as_a_ring_not_spelt_deg():
     cols, rows = np.flatnonzero(extra.any(axis=0)), np.flatnonzero(extra.any(axis=1))
     assert cols.max() - cols.min() < 15 and rows.max() < with_sign.shape[0] / 2 + 8  # raised
     assert white(spelt).sum() > white(with_sign).sum() + 30  # no "deg" letters
+
+
+def test_label_text_keeps_the_reports_typography_readable():
+    """Dashes, curly quotes and the like (the report's typography) are drawn as their ASCII
+    look-alikes, not as "?" (OpenCV's Hershey fonts are ASCII only); the live banner wraps
+    the same way."""
+    from core.annotate import _DEG, _label_ascii
+    from core.live import _wrap
+
+    assert _label_ascii("Lean 21° \u2014 good: 165\u2013185, \u2264 8 %, \u2019ok\u2019 \u2026") == (
+        f"Lean 21{_DEG} - good: 165-185, <= 8 %, 'ok' ...")
+    assert "?" not in " ".join(_wrap("Run tall \u2014 a string pulls your head up", 900, 0.65, 2))

@@ -124,3 +124,18 @@ def test_label_text_keeps_the_reports_typography_readable():
     assert _label_ascii("Lean 21° \u2014 good: 165\u2013185, \u2264 8 %, \u2019ok\u2019 \u2026") == (
         f"Lean 21{_DEG} - good: 165-185, <= 8 %, 'ok' ...")
     assert "?" not in " ".join(_wrap("Run tall \u2014 a string pulls your head up", 900, 0.65, 2))
+
+
+def test_the_live_banner_draws_with_the_stills_text_helpers():
+    """The live view's banner (core.live.draw_overlay) wraps to two lines and draws its
+    degree sign as a ring, as the stills do."""
+    from core.live import draw_overlay
+
+    img = np.full((480, 640, 3), 90, np.uint8)
+    out = draw_overlay(img.copy(), None, "Trunk lean 21\u00b0 \u2014 run tall: imagine a string "
+                       "pulling the top of your head up, and keep it there for the whole run, "
+                       "every step of it", "fix", 3.0)
+    band = out[:80]
+    assert np.all(band[:, 200:] == (25, 25, 25), axis=-1).mean() > 0.5  # the banner's box
+    assert np.all(band > 200, axis=-1).sum() > 500  # white text on it
+    assert np.all(out[90:400, 100:540] == 90)  # nothing below the two lines' box

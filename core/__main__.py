@@ -8,8 +8,9 @@ Several clips of one session (a side clip and a back or front clip) give one mer
 (:mod:`core.session`); the summary says which clip gave which measure.
 
 Runs the same engine as the app, shows a progress bar on stderr and prints a readable summary.
-Exit codes: 0 report written (also for a clip the capture gate refused: its reasons are
-printed), 2 the input could not be analysed (friendly message, no traceback).
+Exit codes: 0 a scored report written, 3 a clip the capture gate refused (its reasons and how
+to film it better are printed, and its report is written too), 2 the input could not be
+analysed (friendly message, no traceback).
 """
 from __future__ import annotations
 

@@ -53,9 +53,11 @@ def metric_entry(spec) -> None:
         if spec.kind == "info":
             lines.append("**Judged:** shown for information, not judged")
         else:
-            lines.append(f"**Good:** {esc(band(spec.good, spec.unit))}")
+            lines.append(f"**Good:** {esc(band(spec.good, spec.unit))}"
+                         f"{esc(_in_numbers(spec, spec.good, spec.good_lo, spec.good_hi, 'up to'))}")
             if spec.fix:
-                lines.append(f"**Work on it:** {esc(band(spec.fix, spec.unit))}")
+                lines.append(f"**Work on it:** {esc(band(spec.fix, spec.unit))}"
+                             f"{esc(_in_numbers(spec, spec.fix, spec.fix_below, spec.fix_above, 'over'))}")
         if spec.bilateral:
             lines.append(f"**Left and right** are measured separately. {side_rule(spec)}")
         err = REGISTRY[spec.id].reading_error if spec.id in REGISTRY else None
@@ -64,6 +66,23 @@ def metric_entry(spec) -> None:
         st.markdown("  \n".join(lines))
         if spec.source:
             st.caption(f":material/menu_book: {esc(spec.source)}")
+
+
+def _in_numbers(spec, words: str | None, lo: float | None, hi: float | None,
+                upper: str) -> str:
+    """" (up to 10 % of strides)": the numbers behind a band given in words only ("none",
+    "relaxed"), so a card never reads "Good: none" over a measure judged good up to 10 %."""
+    if not words or any(ch.isdigit() for ch in words) or (lo is None and hi is None):
+        return ""
+    if upper == "up to":  # the good band
+        text = (f"{number(lo, spec.unit)}–{number(hi, spec.unit)}" if lo is not None and
+                hi is not None else f"up to {number(hi, spec.unit)}" if hi is not None
+                else f"from {number(lo, spec.unit)}")
+    else:  # the "work on it" side
+        parts = ([f"under {number(lo, spec.unit)}"] if lo is not None else []) + (
+            [f"over {number(hi, spec.unit)}"] if hi is not None else [])
+        text = " or ".join(parts)
+    return f" ({text})"
 
 
 def _err_text(err: tuple[float, float], unit: str) -> str:
@@ -104,7 +123,8 @@ def contacts_section(md: str) -> None:
     table, rest = accuracy.split_table(md)
     st.subheader("Timing of foot landings", anchor=False)
     st.markdown("Overstride, shin angle, knee bend at landing and foot strike are read at the "
-                "moment each foot lands, so we check that moment and those measures on rendered "
+                "moment each foot lands, so we check that moment and the overstride, shin angle "
+                "and foot strike on rendered "
                 "runners whose every step is known exactly: filmed at 30, 60 and 120 fps, at "
                 "150-195 steps/min, landing on the forefoot, midfoot or heel, reaching 0-35 % of "
                 "leg length ahead, with the camera at hip height, raised or lowered, and turned "

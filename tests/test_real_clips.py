@@ -67,6 +67,25 @@ def test_contacts_match_labels_within_two_frames():
     assert max(errs) <= 4
 
 
+@pytest.mark.parametrize("name", [n for n, e in LABELS.items() if e.get("toe_offs")
+                                  and e["view"] == "side" and e["surface"].startswith("treadmill")
+                                  and e["expected"].startswith("analysable")])
+def test_push_off_within_a_frame_of_the_labels(name):
+    """The Method page: on hand-labelled treadmill clips push-off lands within a frame of the
+    labels (bench/contacts.md: median -0.1 and -0.9 frame)."""
+    r, lab = _r(name), LABELS[name]
+    fps = lab["fps"]
+    ours = [e["t"] for e in r["events"]["toe_offs"]]
+    errs = []
+    for e in lab["toe_offs"]:
+        d = min(ours, key=lambda t: abs(t - e["t"])) - e["t"]
+        if abs(d) < 0.12:
+            errs.append(d * fps)
+    assert len(errs) >= 0.8 * len(lab["toe_offs"])  # nearly every labelled push-off found
+    errs.sort()
+    assert abs(errs[len(errs) // 2]) <= 1.0, errs
+
+
 def test_low_treadmill_camera_gives_no_confident_heel_strike_verdict():
     """mhuang_IMG_5396 is labelled midfoot/flat at contact (heel-first not excluded) and filmed
     from about belt height, where the pose model's heel and toe points read it as a heel

@@ -120,9 +120,10 @@ KNOWN_LIMITS: list[str] = [
     "**Camera tilt** is read from the trunk's average upright line in a front or back clip "
     "(not corrected there: the report says how far off it is), and from the floor line in a "
     "side clip, which is levelled before measuring.",
-    "**Camera angle.** A side camera 20° or more off square to the running direction (a rough "
-    "estimate from how far the far shoulder and hip show) costs the elbow angle and lowers "
-    "the side measures' confidence; the capture checks say so, with how to film square.",
+    "**Camera angle.** A side camera off square to the running direction (a rough estimate "
+    "from how far the far shoulder and hip show) lowers the side measures' confidence from "
+    "15° and costs the elbow angle from 20°; the capture checks say so, with how to film "
+    "square.",
     "**Edited clips.** A clip cut together from several shots, or with a zoom or a change of "
     "pace, is scored on its longest steady running stretch only (the report says which "
     "seconds). A change of pace under 6 % (about 10 steps/min) is not split, and a cut between "
@@ -133,16 +134,17 @@ KNOWN_LIMITS: list[str] = [
     "pass over the whole clip, but left/right values can still be mixed up on a few strides.",
     "**Pelvic drop is not measured.** The pose model's hip points do not follow the tilt of "
     "the pelvis: on our rendered runners seen from behind and in front, a true drop of 0° to "
-    "12° always read about 2–4°, so a number would call dropping hips level. Outlines of the "
+    "12° always read about 1–2° (0.6–1.6°), so a number would call dropping hips level. Outlines of the "
     "body (the segmentation mask's edges at the hips, the waistband line) were tried and did "
     "not track it either, so the report lists pelvic drop as not measured, with the reason.",
     "**Overstride hangs on the landing frame.** The foot moves backward fast under the body, "
     "so catching the contact one frame late or early changes overstride by about 6 % of leg "
-    "length at 60 fps and 11 % at 30 fps. On 36 rendered runners (30–120 fps, 150–195 "
+    "length at 60 fps and 11 % at 30 fps; the shin turns just as fast once the foot is down, "
+    "so it is read at the last frame before the landing found. On 36 rendered runners (30–120 fps, 150–195 "
     "steps/min, every landing type, cameras raised, lowered and turned) its band is right on "
     "28 and on every runner not within 3 % of a band edge; its median error is −0.6 % of leg, "
-    "half of the runners within −1.9 to +0.4 %. It is shown with medium confidence at 60 fps "
-    "and low at 30 fps.",
+    "half of the runners within −1.9 to +0.4 %. Both are shown with low confidence below "
+    "100 frames a second and medium from there.",
     "**Push-off timing.** Push-off is the moment the toe's rise into swing begins (where its "
     "upward acceleration peaks, once it has lifted off the ground; if the toe point bobbed up "
     "and came back down while the foot was still down, its last low point). On hand-labelled "
@@ -174,7 +176,7 @@ KNOWN_LIMITS: list[str] = [
     "elbow shows as 93° from hip height and 89° from 2 m up. The pose model then placed the "
     "rendered elbows a little toward the shoulder and read them up to 6.5° wider still "
     "(most against a busy background such as a brick wall). Over 28 rendered side views "
-    "the elbow read a median 6.7° wide (−1.4° to +8.9°), within 8° on 20. It is shown with "
+    "the elbow read a median 6.8° wide (−1.4° to +8.9°), within 8° on 20. It is shown with "
     "medium confidence, and nothing is subtracted, because how far the arm is held out "
     "cannot be seen in a side video.",
     "**A camera not square to the runner** is estimated from how far apart the two shoulders "
@@ -197,7 +199,7 @@ KNOWN_LIMITS: list[str] = [
     "or shake too fast to follow, the clip is refused with that reason. A tilted phone is "
     "levelled on the floor line: the stance feet overground, long level lines low in the "
     "picture (a treadmill's deck, a floor edge) on a treadmill; a tilt under 1° is left "
-    "alone. On a shared clip turned by 8° and −10° trunk lean read 1.6° and 0.8° from the "
+    "alone. On a shared clip turned by 8° and −10° trunk lean read 1.2–1.6° and 0.8° from the "
     "untouched clip (the pose model itself reads a turned picture a little differently), so "
     "a level phone is still best.",
     "**Landing sound compares a clip with itself.** How loud a landing sounds depends on the "
@@ -210,7 +212,7 @@ KNOWN_LIMITS: list[str] = [
     "landed comes from the video, so a left/right mix-up there mixes up the sound too. "
     "**Live**, the landing meter takes each landing's moment from the sound and which foot "
     "from the feet's swing in the picture, so it keeps working on a busy computer that "
-    "analyses only 3-4 frames a second; a recording's report lines the sound up with the "
+    "analyses only 4 frames a second; a recording's report lines the sound up with the "
     "picture by the stream's own clocks and searches only 0.1 s either way, under half a "
     "step, so it can never pair a landing with the other foot's sound: when camera and "
     "microphone are further out of step than that, it says so instead. A recording (or clip) "

@@ -19,9 +19,18 @@ class Advice:
     drill_name: str
     drill_how: str
     dose: str
+    # a metronome drill's beats as shares above the runner's cadence (1.05: "+5 %"): with
+    # the cadence measured, the drill says the numbers (fresh-eyes review: "5 % above your
+    # current cadence" left the runner to work out 158 x 1.05)
+    beats: tuple[float, ...] = ()
 
-    def drill(self) -> dict[str, str]:
-        return {"name": self.drill_name, "how": self.drill_how, "dose": self.dose}
+    def drill(self, cadence_spm: float | None = None) -> dict[str, str]:
+        how = self.drill_how
+        if self.beats and cadence_spm and 100 <= cadence_spm <= 250:
+            beats = ", ".join(f"+{(b - 1) * 100:.0f} % is {cadence_spm * b:.0f}"
+                              for b in self.beats)
+            how += f" From your {cadence_spm:.0f} steps/min: {beats} beats per minute."
+        return {"name": self.drill_name, "how": how, "dose": self.dose}
 
 
 ADVICE: dict[str, Advice] = {
@@ -33,7 +42,8 @@ ADVICE: dict[str, Advice] = {
         "Quick, light steps: put each foot down just in front of your hips, not out ahead.",
         "Metronome run", "Set a metronome app 5 % above your current cadence and match your "
         "footfalls to the beat on an easy run. Keep your speed the same; let the steps get "
-        "shorter.", "3 x 3 min within an easy run, twice a week, for 3 weeks"),
+        "shorter.", "3 x 3 min within an easy run, twice a week, for 3 weeks",
+        beats=(1.05,)),
     "low_cadence": Advice(
         "Take a few more steps per minute",
         "A slightly quicker rhythm shortens each step, which lowers the load on hips and knees "
@@ -41,7 +51,8 @@ ADVICE: dict[str, Advice] = {
         "Think 'quick feet': the same pace, lighter and a little more often.",
         "Cadence ladder", "With a metronome, run 1 min at your current cadence, then 1 min at "
         "+3 %, then 1 min at +6 %. Return to easy running between sets.",
-        "4 rounds, twice a week; raise the base by 2-3 % every two weeks"),
+        "4 rounds, twice a week; raise the base by 2-3 % every two weeks",
+        beats=(1.03, 1.06)),
     "high_cadence": Advice(
         "Let your stride open up a little",
         "A very quick rhythm with short steps can mean you are not using your hips to push "
@@ -143,7 +154,7 @@ ADVICE: dict[str, Advice] = {
         "Too much bounce spends energy lifting the body instead of moving it forward.",
         "Keep your head at the same height; glide.",
         "Quick-step running", "Run with a metronome at +5 % cadence watching a point on the "
-        "horizon: it should not bob.", "3 x 2 min within easy runs"),
+        "horizon: it should not bob.", "3 x 2 min within easy runs", beats=(1.05,)),
     "pelvic_drop": Advice(
         "Keep your hips level",
         "A hip that drops on the side of the swinging leg is often linked with the glute "

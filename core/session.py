@@ -24,7 +24,12 @@ Merge rule (also stored in words in ``session.rule``):
   (:meth:`core.spec.MetricSpec.valid_in`; each clip's report already holds only those). Where
   two clips measure it, the better confidence wins (high > medium > low); a tie goes to the
   clip with more strides behind the value (``n``), then to the earlier clip. The metric keeps
-  its own value, status, confidence and caveat, and names its clip in ``source_clip``.
+  its own value, status, confidence and caveat, and names its clip in ``source_clip``. When
+  another clip read it further off than the larger of the two readings' errors
+  (``reading_error`` in :mod:`core.metrics`, at each clip's frame rate), its caveat says
+  what the other clip read and asks whether both are of the same run
+  (``extra["other_clips"]``; :func:`_disagreement`): a side and a back clip of one run at
+  one pace agree on cadence within that error, two runs or two paces do not.
 * **One set of area scores and fixes**, recomputed from the merged metrics by
   :func:`core.findings.build_findings` (never averaged from the clips' own scores).
 * **Media**: clip ``i`` keeps its files under its own folder (``media_prefix``) and its frame
@@ -121,11 +126,13 @@ def merge_reports(parts: Sequence[ClipPart]) -> dict:
 
     # --- metrics: valid view, better confidence, then more strides, then the earlier clip
     best: dict[str, tuple[tuple, int, dict]] = {}
+    every: dict[str, list[tuple[int, dict]]] = {}
     for i, (p, c) in enumerate(zip(order, clips)):
         for m in p.report.get("metrics") or []:
             spec = BY_ID.get(m.get("id"))
             if spec is not None and not spec.valid_for(c.view):
                 continue
+            every.setdefault(m["id"], []).append((i, m))
             rank = (CONF_RANK.get(m.get("confidence"), 0), int(m.get("n") or 0), -i)
             if m["id"] not in best or rank > best[m["id"]][0]:
                 best[m["id"]] = (rank, i, m)
@@ -138,6 +145,11 @@ def merge_reports(parts: Sequence[ClipPart]) -> dict:
         d = dict(m)
         d["source_clip"] = clips[i].key
         d["evidence_frames"] = [int(f) + clips[i].frame_offset for f in m.get("evidence_frames") or []]
+        other = _disagreement(mid, i, m, every.get(mid, []), clips)
+        if other:
+            note, others = other
+            d["caveat"] = (str(d.get("caveat") or "").rstrip() + " " + note).strip()
+            d["extra"] = dict(d.get("extra") or {}, other_clips=others)
         metrics.append(MetricResult(**{k: v for k, v in d.items()
                                        if k in MetricResult.__dataclass_fields__}))
         clips[i].metrics.append(mid)
@@ -224,6 +236,40 @@ def merge_reports(parts: Sequence[ClipPart]) -> dict:
         "session": SessionInfo(clips, RULE),
     }
     return to_jsonable(report)
+
+
+def _disagreement(mid: str, i: int, m: dict, readings: Sequence[tuple[int, dict]],
+                  clips: Sequence[SessionClip]) -> tuple[str, list[dict]] | None:
+    """The sentence and ``other_clips`` entries for a metric that another clip of the session
+    read further from the shown value than both readings' errors allow (None when they agree,
+    or the metric has no reading error)."""
+    from .metrics import BY_ID as REGISTRY  # the registry's reading errors (lazy: no cycle)
+
+    reg = REGISTRY.get(mid)
+    v = m.get("value")
+    if reg is None or reg.reading_error is None or not isinstance(v, (int, float)):
+        return None
+    err = reg.error_at(clips[i].fps or 30.0)
+    off = []
+    for j, o in readings:
+        w = o.get("value")
+        if j == i or not isinstance(w, (int, float)):
+            continue
+        if abs(w - v) > max(err, reg.error_at(clips[j].fps or 30.0)):
+            off.append((j, o))
+    if not off:
+        return None
+    from .findings import _UNIT_TEXT
+
+    spec = BY_ID[mid]
+    unit = _UNIT_TEXT.get(spec.unit, f" {spec.unit}")
+    said = "; ".join(f"the {clip_label(clips[j], clips)} read {spec.fmt(o['value'])}{unit}"
+                     for j, o in off)
+    note = (f"The clips disagree here: {said}, further apart than this measure's reading "
+            f"error, so check both clips are of the same run at the same pace (this value is "
+            f"from the clip with the better confidence or more strides).")
+    return note, [{"clip": clips[j].key, "value": o["value"], "confidence": o.get("confidence")}
+                  for j, o in off]
 
 
 def _merge_media(order: Sequence[ClipPart], clips: Sequence[SessionClip],

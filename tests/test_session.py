@@ -56,6 +56,30 @@ def test_better_confidence_wins_then_more_strides():
     assert next(m for m in merged["metrics"] if m["id"] == "cadence")["source_clip"] == "c1"
 
 
+def test_clips_that_disagree_beyond_the_reading_error_say_so():
+    """A side clip and a back clip of one run at one pace agree on cadence within its reading
+    error (1.5 steps/min); two clips 7 apart are two runs or two paces, and the merged
+    report says what the other clip read instead of quietly taking one (fresh-eyes review:
+    a side 158 merged with a back 165 showed 165 "good" and nothing else)."""
+    side = _old_report()
+    back = _as_view(side, "back", "back.mp4")
+    cad_s = next(m for m in side["metrics"] if m["id"] == "cadence")
+    cad_b = next(m for m in back["metrics"] if m["id"] == "cadence")
+    cad_s["confidence"], cad_b["confidence"] = "high", "high"
+    cad_s["n"], cad_b["n"] = 10, 14
+    cad_s["value"], cad_b["value"] = 158.0, 165.0
+    merged = merge_reports([ClipPart(side, "c1"), ClipPart(back, "c2")])
+    got = next(m for m in merged["metrics"] if m["id"] == "cadence")
+    assert got["source_clip"] == "c2" and got["value"] == 165.0
+    assert "The clips disagree here: the side clip read 158 steps/min" in got["caveat"]
+    assert got["extra"]["other_clips"] == [{"clip": "c1", "value": 158.0, "confidence": "high"}]
+    # within the reading error: nothing said
+    cad_s["value"] = 164.0
+    merged = merge_reports([ClipPart(side, "c1"), ClipPart(back, "c2")])
+    got = next(m for m in merged["metrics"] if m["id"] == "cadence")
+    assert "disagree" not in got["caveat"] and "other_clips" not in (got.get("extra") or {})
+
+
 def test_a_metric_is_never_taken_from_a_view_it_is_not_valid_in():
     side = _old_report()
     back = _as_view(side, "back", "back.mp4")  # claims side-only metrics: must be ignored

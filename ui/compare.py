@@ -257,8 +257,9 @@ def compare_view(before, after) -> None:
         st.warning(note, icon=":material/info:")
     cols = st.columns(len(res["areas"]))
     for col, a in zip(cols, res["areas"]):
-        val = "-" if a["after"] is None else f"{a['after']:.0f}"
-        delta = None if a["delta"] is None else f"{a['delta']:+.0f}"
+        val = ("-" if a["after"] is None else f"{a['after']:.0f}" if a.get("before") is None
+               else f"{a['before']:.0f} → {a['after']:.0f}")  # the before score in sight
+        delta = None if a["delta"] is None or round(a["delta"]) == 0 else f"{a['delta']:+.0f}"
         col.metric(a["label"], val, delta, delta_color="normal" if a["word"] != SAME else "off")
     counts = {w: sum(1 for r in res["metrics"] if r["word"] == w)
               for w in (BETTER, WORSE, SAME, CHANGED)}
@@ -345,7 +346,12 @@ def reference_section(op) -> None:
          dict(head="Good form for you", whose="yours", you="you", who="you",
               beside="Beside you: a runner with your body proportions, facing your way"))
     st.header(w["head"], divider="gray", anchor=False)
-    pace = reference_pace(ref.get("own_cadence"), ref.get("cadence"), w["whose"])
+    # the cadence the report shows (a session's may come from its back clip, while the
+    # reference was drawn beside the side clip): one number for "yours" on the page
+    shown = next((m.get("value") for m in op.report.get("metrics") or []
+                  if m.get("id") == "cadence"), None)
+    pace = reference_pace(shown if shown is not None else ref.get("own_cadence"),
+                          ref.get("cadence"), w["whose"])
     side = ((op.report.get("view") or {}).get("view") or "side") == "side"
     st.caption(f"{w['beside']}, running with good form {pace}, drawn by FormCheck's synthetic "
                "runner." + (" White line: below the hips; the arrow shows how far the foot "

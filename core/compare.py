@@ -95,6 +95,14 @@ def _where(spec: MetricSpec, value: float) -> str:
     return f"{d:.{max(spec.digits, 0)}f} {spec.unit} {side}".replace("  ", " ")
 
 
+def _moved(spec: MetricSpec, va: float, vb: float, da: float, db: float) -> str:
+    """"from 2 deg over the good range to inside it", "from 2 deg under the good range to 1 deg
+    over it": where a value that changed sides of (or moved into) the good band was and is."""
+    a = "inside the good range" if da == 0 else f"{_where(spec, va)} the good range"
+    b = "inside it" if db == 0 else f"{_where(spec, vb)} it"
+    return f"from {a} to {b}"
+
+
 def noise(spec_unit: str, a: dict | None, b: dict | None) -> float:
     """The change of a metric that is still measuring noise (see the module docstring)."""
     floor = NOISE_FLOOR.get(spec_unit, 2.0)
@@ -147,7 +155,8 @@ def _metric_row(spec: MetricSpec, a: dict | None, b: dict | None) -> Row:
     row.noise = round(nz, 2)
     da, db = band_distance(spec, va), band_distance(spec, vb)
     gain = da - db  # > 0: closer to (or into) the good band
-    noise_text = f"noise (+/-{nz:.{max(spec.digits, 0)}f} {spec.unit})".replace(" )", ")")
+    nz_text = f"{nz:.{max(spec.digits, 0)}f} {spec.unit}".strip()
+    noise_text = f"noise (+/-{nz_text})"
     if abs(delta) <= nz:  # the change itself is noise (and so is any move against the band)
         row.word = SAME
         row.note = ("both in the good range, " if da == 0 and db == 0 else
@@ -155,13 +164,20 @@ def _metric_row(spec: MetricSpec, a: dict | None, b: dict | None) -> Row:
     elif abs(gain) <= nz:  # a real change that brought it no closer to the band, nor further
         row.word = CHANGED
         row.note = ("both in the good range" if da == 0 and db == 0 else
-                    f"{_where(spec, va)} to {_where(spec, vb)} the good range")
+                    _moved(spec, va, vb, da, db) + (
+                        f" (closer, but by no more than the noise, +/-{nz_text})" if gain > 0
+                        else f" (further, but by no more than the noise, +/-{nz_text})"
+                        if gain < 0 else ""))
     elif gain > 0:
         row.word = BETTER
         row.note = "into the good range" if db == 0 else "closer to the good range"
     else:
         row.word = WORSE
         row.note = "out of the good range" if da == 0 else "further from the good range"
+    low = [w for w, m in (("before", a), ("after", b)) if m.get("confidence") == "low"]
+    if row.word != SAME and low:  # a change read from a low-confidence value is said so
+        row.note += ("; both values are low confidence" if len(low) == 2 else
+                     f"; the {low[0]} value is low confidence")
     return row
 
 

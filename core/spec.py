@@ -142,6 +142,17 @@ GROUP_MISSING = {
     "head": "Your head is out of the picture",
     "feet": "Your feet are out of the picture",
 }
+# in the picture but hidden (the pose model sees the points poorly): not "out of the picture"
+GROUP_HIDDEN = {
+    "trunk": "Your shoulders and hips are hidden from the camera in most frames",
+    "arm": "Your arms are hidden from the camera in most frames",
+    "head": "Your head is hidden from the camera in most frames",
+    "feet": "Your feet are hidden from the camera in most frames",
+}
+# what a view cannot show, said after the hidden reason
+GROUP_HIDDEN_HINT = {
+    ("arm", "back"): "From behind, the body hides the hands; a clip from the front shows them.",
+}
 MIN_IN_VIEW = 0.5  # share of the runner's frames a group must be in view in
 FOOT_STRIKE_HEEL_DEG = 8.0
 FOOT_STRIKE_FORE_DEG = -3.0

@@ -148,9 +148,10 @@ def main() -> None:
     second = st.file_uploader(
         "Add a back or front clip (optional)", type=analysis.UPLOAD_TYPES,
         max_upload_size=upload_limit_mb(), key="fc_second_clip",
-        help="A second clip of the same run, filmed from behind or in front: hips, step width "
-             "and arm crossover come from it, landing, lean and arms from the side clip. Both "
-             "are merged into one report.")
+        help="A second clip of the same run, filmed from behind or in front: hips and step "
+             "width come from it (arm crossover too from the front; from behind the body "
+             "often hides the hands), landing, lean and arms from the side clip. Both are merged "
+             "into one report.")
     if second is not None and upload is None:
         st.caption(":material/info: Add the side clip above too; a back or front clip alone "
                    "is analysed as one clip.")

@@ -30,8 +30,9 @@ def share_box(before, after) -> None:
     """Create a link to this comparison (publishes both reports' shared copies)."""
     with st.expander("Share this comparison", icon=":material/share:"):
         st.caption("Anyone with the link sees this comparison read-only: both reports as their "
-                   "share links show them (faces blurred, no video, no file names). Unsharing "
-                   "or deleting either report ends the link.")
+                   "share links show them (faces blurred, no video, no file names). **Creating "
+                   "it also turns on both reports' own share links** (History then shows them "
+                   "as shared). Unsharing or deleting either report ends the comparison link.")
         if st.button("Create comparison link", icon=":material/link:", key="fc_compare_share"):
             token = share_comparison(session.store(), before.id, after.id,
                                      session.proof(before.id), session.proof(after.id))
@@ -39,6 +40,8 @@ def share_box(before, after) -> None:
                 st.error(text.NOT_FOUND, icon=":material/search_off:")
             else:
                 st.session_state["fc_compare_link"] = token
+                st.toast("Comparison link created; both reports are now shared too.",
+                         icon=":material/share:")
         token = st.session_state.get("fc_compare_link")
         if token:
             url = compare.comparison_url(token)

@@ -38,7 +38,7 @@ def row(item, stored) -> None:
                 st.markdown(":material/directions_run:")
         with words:
             st.markdown(f"**{esc(item.filename or 'Clip', typography=False)}**  \n"
-                        f"{when(item.created)} · {text.VIEW_NAMES.get(item.view or '', 'View unclear')}")
+                        f"{when(item.created)} · {text.view_name(item.view, stored.report if stored else None)}")
             if item.status == "refused":
                 st.markdown(status_md("info", "Not scored") + " open it to see why")
             else:

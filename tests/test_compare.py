@@ -80,7 +80,16 @@ def test_a_change_larger_than_the_noise_is_never_same():
     r = cmp.row(cmp.compare(before, after), "knee_flexion_ic")
     assert r["delta"] == 18 and r["noise"] < 18
     assert r["word"] == "changed" and "within noise" not in r["note"]
-    assert r["note"] == "2 deg under to 1 deg over the good range"
+    assert r["note"].startswith("from 2 deg under the good range to 1 deg over it (closer, "
+                                "but by no more than the noise, +/-")
+    # into the good range, but by less than the noise: changed, in words (fresh-eyes review:
+    # "2 deg over to in the good range")
+    before = _report([_m("shank_angle_ic", 8.0, spread=4, n=12)])
+    after = _report([_m("shank_angle_ic", -22.0, spread=4, n=12)])
+    r = cmp.row(cmp.compare(before, after), "shank_angle_ic")
+    assert r["word"] == "changed"
+    assert r["note"].startswith("from 2 deg over the good range to inside it (closer, but "
+                                "by no more than the noise"), r["note"]
     # over many values and spreads: "same" exactly when the change is within the noise, and
     # "better" / "worse" only for a change larger than the noise
     for spec_id, values in (("knee_flexion_ic", (3, 8, 10.4, 17, 25, 26, 40)),
@@ -150,7 +159,9 @@ def test_overstrider_to_sample_clip(tmp_path):
     ov = cmp.row(res, "overstride")
     spec = BY_ID["overstride"]
     assert spec.status(ov["before"]) == "fix" and spec.status(ov["after"]) == "good"
-    assert ov["word"] == "better" and ov["note"] == "into the good range"
+    # 30 fps: overstride is low confidence in both, and the reason says so
+    assert ov["word"] == "better" and ov["note"] == ("into the good range; both values are "
+                                                     "low confidence")
     text = subprocess.run([sys.executable, "-m", "core", "compare", *paths], cwd=ROOT,
                           capture_output=True, text=True).stdout
     assert "158 steps/min" in text and "178 steps/min" in text
@@ -235,3 +246,21 @@ def test_two_runs_filmed_differently_say_so():
     from core.spec import TIMING_FPS
     assert f"frame rate: under {TIMING_FPS:.0f} fps / {TIMING_FPS:.0f} fps or more" in note
     assert "read small changes with care" in note
+
+
+def test_a_change_read_from_a_low_confidence_value_says_so():
+    """Compare showed no confidence: "better" from a low-confidence reading read as sure as any
+    (fresh-eyes review). The reason names which value is low confidence; a change within
+    the noise needs no such word."""
+    a = _m("overstride", 25.0, spread=3, n=12)
+    b = _m("overstride", 10.0, spread=3, n=12)
+    a["confidence"], b["confidence"] = "high", "low"
+    r = cmp.row(cmp.compare(_report([a]), _report([b])), "overstride")
+    assert r["word"] == "better" and r["note"] == ("closer to the good range; the after value "
+                                                   "is low confidence")
+    a["confidence"] = "low"
+    r = cmp.row(cmp.compare(_report([a]), _report([b])), "overstride")
+    assert r["note"].endswith("; both values are low confidence")
+    b["value"] = 24.0
+    r = cmp.row(cmp.compare(_report([a]), _report([b])), "overstride")
+    assert r["word"] == "same" and "confidence" not in r["note"]

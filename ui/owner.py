@@ -158,9 +158,10 @@ def add_clip(op: Opened) -> None:
     if can_add_clip(op.report) is not None:
         return
     with st.expander("Add a back or front clip of this run", icon=":material/video_call:"):
-        st.caption("Film the same run from behind or in front: hips, step width and arm "
-                   "crossover come from it, the rest from this clip. You get a new report "
-                   "with both; this one stays as it is.")
+        st.caption("Film the same run from behind or in front: hips and step width come "
+                   "from it (arm crossover too from the front; from behind the body often hides "
+                   "the hands), the rest from this clip. You get a new report with both; this one "
+                   "stays as it is.")
         up = st.file_uploader("Back or front clip", type=analysis.UPLOAD_TYPES,
                               key=f"fc_add_clip_{op.id}")
         if st.button("Add it and merge", icon=":material/merge:", disabled=up is None,

@@ -16,7 +16,7 @@ from core.metrics.speed import NO_SPEED
 from core.quality import headline
 from core.reference import PHASES, REFERENCE_KEY
 from core.report import DISCLAIMER, Media, dumps, strides_csv
-from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_MISSING
+from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_HIDDEN, GROUP_MISSING
 from core.session import FRAME_STRIDE
 from core.store import ReportStore, StoredReport, StoreError
 from core.summary import filming_notes as filming_checks
@@ -96,7 +96,7 @@ def header(op: Opened) -> None:
         st.caption(":material/visibility: Shared with you, read-only.")
     else:
         st.title("Your running form")
-    view_txt = text.VIEW_NAMES.get(view.get("view"), "View unclear")
+    view_txt = text.view_name(view.get("view"), r)
     turned = any(c.get("id") == "direction" and not c.get("passed")
                  for c in (r.get("quality") or {}).get("checks") or [])
     if turned:  # a walker who turned round read "running to the right" (fresh-eyes review)
@@ -308,7 +308,8 @@ def scores(op: Opened) -> None:
             if a.get("summary"):
                 st.caption(esc(a["summary"]))
             hidden = [n for n in r.get("not_measured") or [] if n.get("area") == area
-                      and any((n.get("reason") or "").startswith(g) for g in GROUP_MISSING.values())]
+                      and any((n.get("reason") or "").startswith(g)
+                              for g in (*GROUP_MISSING.values(), *GROUP_HIDDEN.values()))]
             if hidden:
                 why = hidden[0]["reason"].split(" (")[0].lower()
                 st.caption(f":material/visibility_off: {len(hidden)} not measured: {esc(why)}.")

@@ -10,7 +10,8 @@ TAGLINE = "Film 15 seconds of running, get three things to work on."
 
 FILMING_GUIDE: list[tuple[str, str]] = [
     (":material/photo_camera:", "**Side view** for most measures (feet, knees, lean, arms). "
-     "Film from **behind or in front** to check side-to-side sway, step width and arm crossover: "
+     "Film from **behind or in front** to check side-to-side sway and step width (**in front** "
+     "for arm crossover too: from behind the body often hides the hands): "
      "add that clip below the side clip and both make one report."),
     (":material/height:", "Phone on a **tripod or a steady surface at hip height**, "
      "square to the running line and **level**. A friend **following you by hand** works too, "
@@ -35,6 +36,17 @@ VIEW_CHOICES_LABELS: dict[str, str] = {
 
 VIEW_NAMES = {"side": "Side view", "front": "Front view", "back": "Back view",
               "unsure": "View unclear"}
+
+
+def view_name(view: str | None, report: dict | None = None) -> str:
+    """"Side view", or "Side + back views" for a session whose clips were filmed from more than
+    one side (its primary clip's view alone read as if every measure came from the side)."""
+    clips = ((report or {}).get("session") or {}).get("clips") or []
+    views = list(dict.fromkeys(c.get("view") for c in clips if c.get("view") in VIEW_NAMES))
+    if len(views) > 1:
+        first, *rest = [VIEW_NAMES[v].split()[0] for v in views]
+        return " + ".join([first] + [w.lower() for w in rest]) + " views"
+    return VIEW_NAMES.get(view or "", "View unclear")
 
 STATUS_LABELS = {"good": "Good", "watch": "Worth a look", "fix": "Work on this", "info": "Info"}
 STATUS_BADGE_COLORS = {"good": "green", "watch": "orange", "fix": "red", "info": "gray"}

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from ..spec import (GROUP_MISSING, MIN_IN_VIEW, MIN_TIMING_FPS, TIMING_FPS, MetricSpec,
+from ..spec import (GROUP_HIDDEN, GROUP_HIDDEN_HINT, GROUP_MISSING, MIN_IN_VIEW, MIN_TIMING_FPS, TIMING_FPS, MetricSpec,
                     side_difference)
 
 if TYPE_CHECKING:  # the registry imports only core.spec at load time (core.spec and other
@@ -335,9 +335,21 @@ class Context:
         for g in self.by_id[mid].spec.needs:
             frac = self.in_view.get(g, 1.0)
             if frac < MIN_IN_VIEW:
+                if self.in_picture.get(g, 0.0) >= MIN_IN_VIEW:  # there, but not seen clearly
+                    hint = GROUP_HIDDEN_HINT.get((g, self.view.view), "")
+                    return (f"{GROUP_HIDDEN[g]} (seen clearly in {frac:.0%} of frames, "
+                            f"{MIN_IN_VIEW:.0%} needed), and this measure needs them. "
+                            f"{hint}").strip()
                 return (f"{GROUP_MISSING[g]} (in view in {frac:.0%} of frames, "
                         f"{MIN_IN_VIEW:.0%} needed), and this measure needs them.")
         return None
+
+    @cached_property
+    def in_picture(self) -> dict[str, float]:
+        """:func:`core.quality.in_view_fractions` counting points inside the picture whatever
+        their visibility: a group inside it but poorly seen is hidden, not out of the picture."""
+        from ..quality import in_view_fractions
+        return in_view_fractions(self.tr, min_vis=0.0)
 
     @property
     def feet_in_view(self) -> bool:

@@ -226,3 +226,25 @@ def test_elbow_reads_the_side_pictures_angle_of_an_arm_held_out(camera, elbow):
             assert m.value - truth >= 2.5  # "about 3 deg wider" (caveat, README)
     else:
         assert abs(m.value - truth) <= 2.5
+
+
+@pytest.mark.parametrize("view, hint", [("back", True), ("front", False)])
+def test_arms_hidden_in_the_picture_are_not_called_out_of_it(view, hint):
+    """Seen from behind the body hides the hands: the pose model sees the wrists poorly though
+    they are inside the picture. The reason says hidden (with the front-clip hint from behind),
+    not "out of the picture" (fresh-eyes review: a back clip whose stills show both arms read
+    "Your arms are out of the picture")."""
+    import dataclasses
+
+    from core.metrics import compute_metrics
+
+    case = build(PLANAR, view=view)
+    vis = case.track.vis.copy()
+    vis[:, [13, 14, 15, 16]] = 0.2  # elbows and wrists seen poorly, still inside the picture
+    out = compute_metrics(dataclasses.replace(case.track, vis=vis), case.view, case.events)
+    nm = {n["id"]: n["reason"] for n in out.not_measured}
+    assert "arm_crossover" in nm and "arm_crossover" not in {r.id for r in out.results}
+    reason = nm["arm_crossover"]
+    assert reason.startswith("Your arms are hidden from the camera in most frames"), reason
+    assert "out of the picture" not in reason
+    assert ("From behind, the body hides the hands" in reason) == hint

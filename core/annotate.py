@@ -17,8 +17,8 @@ Contract:
 """
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Sequence
-
 from pathlib import Path
 from typing import Iterable
 
@@ -171,9 +171,28 @@ def _label(img: np.ndarray, text: str, org: tuple[int, int], color=(255, 255, 25
             if not covers(cand[2]):
                 x, y, box = cand
                 break
+    face = _AVOID.get()
+    if face is not None and _overlap(box, face):
+        # the head box a share link blurs: a label there would be half blurred ("6 % above
+        # your relaxed p##on", fresh-eyes review), so it moves beside, below or above it
+        for o in ((face[2] + m, y), (face[0] - m - w, y), (x, face[3] + m + h + pad),
+                  (x, face[1] - m - base - block - pad)):
+            cand = place(o)
+            if not _overlap(cand[2], face) and not (keep_clear and covers(cand[2])):
+                x, y, box = cand
+                break
     cv2.rectangle(img, box[:2], box[2:], (20, 20, 20), -1)
     for i, ln in enumerate(lines):
         _put(img, ln, (x, y + i * line_h), fs, color, th)
+
+
+# the head box (:func:`face_box`) of the still being drawn: labels keep out of it
+_AVOID: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("fc_label_avoid",
+                                                                          default=None)
+
+
+def _overlap(a: Sequence[int], b: Sequence[int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _mid(xy: np.ndarray, a: str, b: str) -> tuple[int, int] | None:
@@ -192,9 +211,13 @@ def draw_measure(img: np.ndarray, metric_id: str, xy: np.ndarray, fwd: float, te
 
     m = BY_ID.get(metric_id)
     limb = (foot or "L").lower()  # the landing foot, or the near arm
-    if m is None or m.draw is None or not m.draw(img, xy, fwd, text, limb):
-        s = _scale(img)
-        _label(img, text, (int(10 * s), int(24 * s)))
+    token = _AVOID.set(face_box(xy))
+    try:
+        if m is None or m.draw is None or not m.draw(img, xy, fwd, text, limb):
+            s = _scale(img)
+            _label(img, text, (int(10 * s), int(24 * s)))
+    finally:
+        _AVOID.reset(token)
     return img
 
 

@@ -247,6 +247,18 @@ def _views(report: dict) -> str | None:
     return (report.get("view") or {}).get("view")
 
 
+def _footage(report: dict) -> set[tuple]:
+    """A signature per clip of the report (file name, length, frame rate): a session's clips,
+    else its one clip."""
+    clips = (report.get("session") or {}).get("clips") or []
+    if clips:
+        return {(str(c.get("filename")), round(float(c.get("duration_s") or 0), 2),
+                 round(float(c.get("fps") or 0), 1)) for c in clips}
+    src = report.get("source") or {}
+    return {(str(src.get("filename")), round(float(src.get("duration_s") or 0), 2),
+             round(float(src.get("fps_measured") or 0), 1))}
+
+
 def compare(before: dict, after: dict) -> dict:
     """Compare two report dicts (see the module docstring). Refused reports have no metrics:
     their rows say "not measured"."""
@@ -273,6 +285,11 @@ def compare(before: dict, after: dict) -> dict:
     if differ and before.get("status") != "refused" and after.get("status") != "refused":
         notes.append("The two clips were filmed differently (" + "; ".join(differ) + "): part "
                      "of a change can come from the filming, so read small changes with care.")
+    shared = {f for f in _footage(before) & _footage(after) if f[1] > 0}
+    if shared:  # e.g. a side clip's report against the session that added a back clip to it
+        notes.insert(0, "These two reports share footage (the same clip in both): a "
+                     "difference between them comes from how it was measured (another clip "
+                     "added, other options), not from a change in your running.")
     for r, label in ((before, "before"), (after, "after")):
         if r.get("status") == "refused":
             notes.append(f"The {label} clip was not scored (its report says why).")

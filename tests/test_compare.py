@@ -264,3 +264,18 @@ def test_a_change_read_from_a_low_confidence_value_says_so():
     b["value"] = 24.0
     r = cmp.row(cmp.compare(_report([a]), _report([b])), "overstride")
     assert r["word"] == "same" and "confidence" not in r["note"]
+
+
+def test_reports_that_share_footage_say_it_is_not_progress():
+    """A side clip's report against the session made by adding a back clip to it read as
+    progress (cadence 158 -> 165 "better", fresh-eyes review): the same footage is named."""
+    a = _report([_m("cadence", 158.0, spread=2, n=10)])
+    a["source"].update(duration_s=5.0, fps_measured=30.0)
+    b = _report([_m("cadence", 165.0, spread=2, n=14)])
+    b["session"] = {"clips": [{"filename": "x.mp4", "duration_s": 5.0, "fps": 30.0, "view": "side"},
+                              {"filename": "back.mp4", "duration_s": 6.0, "fps": 30.0,
+                               "view": "back"}]}
+    notes = cmp.compare(a, b)["notes"]
+    assert notes and notes[0].startswith("These two reports share footage")
+    b["session"]["clips"][0]["filename"] = "another-run.mp4"
+    assert not any("share footage" in n for n in cmp.compare(a, b)["notes"])

@@ -128,7 +128,9 @@ KNOWN_LIMITS: list[str] = [
     "measure comes from the view it is valid in (the better confidence, then more strides, "
     "where both measure it), and the scores and fixes are worked out once from the merged "
     "measures. The two clips are filmed at different moments, so they describe the same run, "
-    "not the same strides.",
+    "not the same strides; where both measure something (cadence) and disagree by more than "
+    "its reading error, the report says what the other clip read and asks whether both are "
+    "of the same run at the same pace.",
     "**Camera tilt** is read from the trunk's average upright line in a front or back clip "
     "(not corrected there: the report says how far off it is), and from the floor line in a "
     "side clip, which is levelled before measuring.",

@@ -104,6 +104,10 @@ class Plan:
     speed: str = ""  # the speed the runner gave, to film again at
 
 
+_CLIP_VIEW = {"side": "side", "back": "behind", "front": "front"}
+_WHERE = {"side": "from the side", "behind": "from behind", "front": "from in front"}
+
+
 def _view_of(metric_ids: list[str]) -> str:
     """Where a fix is seen from: the side unless its metrics are only front/back ones."""
     views = {v for m in metric_ids if m in BY_ID for v in BY_ID[m].views}
@@ -177,8 +181,15 @@ def make_plan(report: dict) -> Plan:
             dose, n = dose_for_week(_dose(r, f), w, new)
             items.append(Item(f.title, f.drill, dose, n, _cue_text(w)))
         weeks.append(Week(w, theme, intro, items))
-    views = sorted({f.view for f in focuses}, key=["side", "behind"].index)
-    where = " and ".join("from the side" if v == "side" else "from behind" for v in views)
+    views = {f.view for f in focuses}
+    # a session's re-film takes every view it was filmed from, so the next report compares
+    # like with like (a side-only re-film against a side + back session would not)
+    clip_views = {c.get("view") for c in (r.get("session") or {}).get("clips") or []}
+    views |= {_CLIP_VIEW[v] for v in clip_views if v in _CLIP_VIEW}
+    if "front" in views:
+        views.discard("behind")  # a front clip covers what a back-view fix needs
+    views = sorted(views, key=list(_WHERE).index)
+    where = " and ".join(_WHERE[v] for v in views)
     speed = ""
     if profile.get("speed_mps"):
         from .profile import speed_text
@@ -197,7 +208,8 @@ def make_plan(report: dict) -> Plan:
                     "good warm-up, and a check-up film in three weeks.")
     else:
         n = len(focuses)
-        headline = (f"Three weeks on your top {'fix' if n == 1 else f'{n} fixes'}: "
+        # "the", not "your": a share link's reader sees the same headline
+        headline = (f"Three weeks on the top {'fix' if n == 1 else f'{n} fixes'}: "
                     + "; ".join(f.title.lower() for f in focuses) + ".")
     notes = ([NEW_RUNNER_NOTE] if new else []) + [
         "One cue per run, taking turns: change one thing at a time. Do the drills in your "

@@ -76,3 +76,16 @@ def test_evidence_text_reads_at_phone_width(w, h):
     white = np.flatnonzero((bar > 200).all(axis=2).any(axis=0))
     assert white[-1] < w - 4  # no text runs off the right edge
 
+
+
+def test_times_read_in_the_viewers_time_zone():
+    """Every time was shown in UTC (fresh-eyes review): the browser's zone is used when the
+    page knows it (``st.context.timezone``), UTC otherwise."""
+    from zoneinfo import ZoneInfo
+
+    from ui.format import when
+
+    assert when("2026-11-21T06:05:00+00:00", ZoneInfo("Europe/Paris")) == "21 Nov 2026, 07:05 CET"
+    assert when("2026-07-01T23:30:00+00:00", ZoneInfo("America/New_York")) == "1 Jul 2026, 19:30 EDT"
+    assert when("2026-11-21T06:05:00+00:00") == "21 Nov 2026, 06:05 UTC"  # no browser here
+    assert when("2026-11-21T06:05:00") == "21 Nov 2026, 06:05 UTC" and when("nonsense") == ""

@@ -141,3 +141,15 @@ def test_the_report_day_reads_like_every_other_date(report):
     assert day_text(plan.created) == "1 Dec 2026" and when(report["created"]).startswith("1 Dec 2026")
     assert "From your report of 1 Dec 2026" in plan_html(plan)
     assert day_text("") == "" and day_text("not a date") == "not a date"
+
+
+@pytest.mark.parametrize("clip_views, where", [(("side", "back"), "from the side and from behind"),
+                                               (("side", "front"), "from the side and from in front")])
+def test_a_session_is_filmed_again_from_every_side_it_was_filmed_from(report, clip_views, where):
+    """A side + back session's plan said "Film from the side" at day 21 (fresh-eyes review):
+    that re-film would be a side-only report, compared against a session."""
+    r = copy.deepcopy(report)
+    r["session"] = {"clips": [{"key": f"c{i + 1}", "view": v} for i, v in enumerate(clip_views)]}
+    plan = make_plan(r)
+    assert where in plan.refilm[-1].how
+    assert plan.headline.startswith("Three weeks on the top")  # not "your": shares read it too

@@ -76,17 +76,32 @@ def metric_label(metric_id: str) -> str:
     return spec.label if spec else metric_id.replace("_", " ").capitalize()
 
 
-def when(iso: str | _dt.datetime | None) -> str:
-    """``"21 Nov 2025, 06:05 UTC"`` from an ISO time or datetime (empty when unknown)."""
+def _browser_zone() -> _dt.tzinfo | None:
+    """The viewer's time zone as their browser reports it (``st.context.timezone``), or None
+    (no browser session, e.g. a script, or an unknown name)."""
+    try:
+        import streamlit as st
+        from zoneinfo import ZoneInfo
+
+        name = st.context.timezone
+        return ZoneInfo(name) if name else None
+    except Exception:  # no script run context, or a zone this machine does not know
+        return None
+
+
+def when(iso: str | _dt.datetime | None, zone: _dt.tzinfo | None = None) -> str:
+    """``"21 Nov 2025, 07:05 CET"`` from an ISO time or datetime, in the viewer's time zone
+    (``zone``, else their browser's, else UTC; empty when unknown)."""
     if iso is None:
         return ""
     try:
         t = iso if isinstance(iso, _dt.datetime) else _dt.datetime.fromisoformat(str(iso))
     except ValueError:
         return ""
-    if t.tzinfo is not None:
-        t = t.astimezone(_dt.timezone.utc)
-    return f"{t.day} {t:%b %Y, %H:%M} UTC"
+    if t.tzinfo is None:  # stored times are UTC
+        t = t.replace(tzinfo=_dt.timezone.utc)
+    t = t.astimezone(zone or _browser_zone() or _dt.timezone.utc)
+    return f"{t.day} {t:%b %Y, %H:%M} {t.tzname() or ''}".rstrip()
 
 
 def megabytes(n_bytes: int | float) -> str:

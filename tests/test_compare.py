@@ -207,6 +207,11 @@ def test_trend_rows_and_charts():
     assert list(cad["value"]) == [158, 176] and set(df["view"]) == {"side"}
     assert list(df[df["id"] == "contact_time:sides"]["value"]) == [12.0]
     assert list(df[df["id"] == "score:overall"]["value"]) == [70, 90]
+    # the tooltip says the value with its unit, its confidence and which clip (fresh-eyes
+    # review: "Value 165 / View side" only)
+    assert list(cad["shown"]) == ["158 steps/min", "176 steps/min"]
+    assert set(cad["clip"]) == {"x.mp4 (Side view)"}
+    assert list(df[df["id"] == "score:overall"]["shown"]) == ["70/100", "90/100"]
     spec = ui_cmp.trend_chart(df, "cadence").to_dict()
     layers = spec["layer"]
     assert layers[0]["mark"]["type"] == "rect"  # the good band 165-185, shaded

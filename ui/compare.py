@@ -22,7 +22,8 @@ from core.reference import BODY, PHASE_LABELS, PHASES, REFERENCE_KEY
 from core.spec import AREA_LABELS, ASYMMETRY_WATCH_DIFF, ASYMMETRY_WATCH_PCT, BY_ID
 
 from .charts import BAND_COLOR, _band_layers, _unit_title
-from .format import when
+from . import text
+from .format import pretty, when
 
 COMPARE_STATE = "fc_compare"  # [before id, after id] for pages/compare.py
 COMPARE_PAGE = "pages/compare.py"
@@ -48,29 +49,41 @@ def trend_options() -> dict[str, str]:
 
 def trend_rows(sessions: list[tuple[Any, dict]]) -> pd.DataFrame:
     """One row per (session, trend id) with a value: ``when`` (datetime), ``session``
-    (label), ``view``, ``id``, ``value``, ``unit``. ``sessions``: (created, report) pairs."""
+    (label), ``view``, ``id``, ``value``, ``unit``, and for the tooltip ``shown`` (the value
+    with its unit), ``confidence`` and ``clip`` (file name and views). ``sessions``:
+    (created, report) pairs."""
     rows = []
     for created, r in sessions:
         if not isinstance(r, dict) or r.get("status") == "refused":
             continue
         view = (r.get("view") or {}).get("view")
-        base = {"when": pd.Timestamp(created), "session": when(created), "view": view}
+        clip = f"{(r.get('source') or {}).get('filename') or 'clip'} ({text.view_name(view, r)})"
+        base = {"when": pd.Timestamp(created), "session": when(created), "view": view,
+                "clip": clip, "confidence": ""}
         metrics = {m.get("id"): m for m in r.get("metrics") or [] if isinstance(m, dict)}
         for mid in TREND_METRICS:
             v = (metrics.get(mid) or {}).get("value")
             if isinstance(v, (int, float)):
-                rows.append({**base, "id": mid, "value": BY_ID[mid].shown(v), "unit": BY_ID[mid].unit})
+                spec = BY_ID[mid]
+                rows.append({**base, "id": mid, "value": spec.shown(v), "unit": spec.unit,
+                             "shown": pretty(f"{spec.fmt(v)} {spec.unit}"),
+                             "confidence": str(metrics[mid].get("confidence") or "")})
         for mid in TREND_SIDES:
             sd = (metrics.get(mid) or {}).get("side_diff")
             if isinstance(sd, dict) and isinstance(sd.get("value"), (int, float)):
-                rows.append({**base, "id": f"{mid}:sides", "value": sd["value"], "unit": sd.get("unit")})
+                rows.append({**base, "id": f"{mid}:sides", "value": sd["value"],
+                             "unit": sd.get("unit"),
+                             "shown": pretty(f"{sd['value']:g} {sd.get('unit') or ''} apart")})
         f = r.get("findings") or {}
         for a in f.get("areas") or []:
             if isinstance(a.get("score"), (int, float)):
-                rows.append({**base, "id": f"score:{a.get('area')}", "value": a["score"], "unit": "points"})
+                rows.append({**base, "id": f"score:{a.get('area')}", "value": a["score"],
+                             "unit": "points", "shown": f"{a['score']:.0f}/100"})
         if isinstance(f.get("overall_score"), (int, float)):
-            rows.append({**base, "id": "score:overall", "value": f["overall_score"], "unit": "points"})
-    return pd.DataFrame(rows, columns=["when", "session", "view", "id", "value", "unit"])
+            rows.append({**base, "id": "score:overall", "value": f["overall_score"],
+                         "unit": "points", "shown": f"{f['overall_score']:.0f}/100"})
+    return pd.DataFrame(rows, columns=["when", "session", "view", "id", "value", "unit", "shown",
+                                       "confidence", "clip"])
 
 
 def _limit_layer(limit: float, label: str) -> alt.Chart:
@@ -98,7 +111,10 @@ def trend_chart(df: pd.DataFrame, trend_id: str, height: int = 200) -> alt.Chart
         bands = [_limit_layer(watch, f"Even enough: up to {watch:g} {unit} apart")]
         title = f"{unit} apart" if unit else ""
     elif trend_id.startswith("score:"):
-        bands, title = [_limit_layer(80, "Good: 80 and up")], "score (0-100)"
+        # a score of 80+ is called good only without a measure rated "work on it"
+        # (core.findings.capped_status): the line's label says so, as the report does
+        bands, title = [_limit_layer(80, "Good: 80 and up, unless a measure is rated "
+                                         "work on it")], "score (0-100)"
     else:
         bands, title = _band_layers(mid, "good"), _unit_title(BY_ID[mid].unit)
     d = d.assign(tick=_ticks(d["when"]))
@@ -109,8 +125,9 @@ def trend_chart(df: pd.DataFrame, trend_id: str, height: int = 200) -> alt.Chart
     line = alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=70, filled=True), color="#2B6CB0").encode(
         x=alt.X("tick:N", title=None, sort=list(d["tick"]), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=title, scale=scale),
-        tooltip=[alt.Tooltip("session:N", title="Session"), alt.Tooltip("value:Q", title="Value"),
-                 alt.Tooltip("view:N", title="View")])
+        tooltip=[alt.Tooltip("session:N", title="Session"), alt.Tooltip("shown:N", title="Value"),
+                 alt.Tooltip("confidence:N", title="Confidence"),
+                 alt.Tooltip("clip:N", title="Clip")])
     return alt.layer(*bands, line).properties(height=height)
 
 

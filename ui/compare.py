@@ -251,13 +251,21 @@ def trends_section(sessions: list[tuple[Any, dict]]) -> None:
             st.altair_chart(chart, width="stretch")
 
 
+def _units(s: str) -> str:
+    """Engine unit words as the report page writes them: "8 deg" -> "8°", "30 % leg" ->
+    "30 % of leg" (ui.format.pretty for the degrees)."""
+    return pretty(s.replace("% leg", "% of leg").replace("+/-", "\u00b1"))
+
+
 def _table(result: dict) -> pd.DataFrame:
     rows = []
     for r in result["metrics"]:
         # the change beside the new value (one column fewer: the table fits a phone's width)
         after = r["after_text"] + ("" if r["delta"] is None else f" ({r['delta']:+g})")
+        # the report's own units ("8°", "30 % of leg"), not the engine's ("8 deg", "30 % leg")
         rows.append({"Measure": r["label"], "Verdict": WORD_TEXT.get(r["word"], "-"),
-                     "Before": r["before_text"], "After (change)": after, "Why": r["note"]})
+                     "Before": _units(r["before_text"]), "After (change)": _units(after),
+                     "Why": _units(r["note"])})
     # the static table reads each cell as Markdown, where a lone "-" is a list bullet ("•")
     return pd.DataFrame(rows).replace("-", "\u2014")
 

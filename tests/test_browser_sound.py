@@ -140,6 +140,13 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
                         print(f"recording delivered at {fps:.1f} fps: recorded again\n"
                               + stored_reports(data))
                         continue
+                    if attempt == 1 and "out of step" in (_newest_sound_reason(data) or ""):
+                        # the file camera drifted from its WAV (two clean-clone CI runs: the
+                        # sound 0.14-0.17 s ahead of the picture at 14.99 fps); the report
+                        # said so rightly; the test is about a recording in step: once more
+                        print("camera and microphone out of step: recorded again\n"
+                              + stored_reports(data))
+                        continue
                     raise AssertionError(f"{e}\n{stored_reports(data)}") from e
             page.get_by_role("tab", name="Landing sound").click()
             page.wait_for_function(SOUND_TAB_CHARTS_DRAWN, timeout=60_000)
@@ -159,6 +166,23 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
 # the landing sound at the rate it streams, so a recording delivered under this rate is made
 # once more (printed), never passed.
 LOW_DELIVERY_FPS = 12.5
+
+
+def _newest_sound_reason(data: Path) -> str | None:
+    """Why the newest stored report did not measure the landing sound (None: it did, or no
+    report)."""
+    import sqlite3
+
+    db = data / "formcheck.db"
+    if not db.is_file():
+        return None
+    with sqlite3.connect(db) as con:
+        rows = [json.loads(t) for (t,) in con.execute("SELECT report_json FROM reports")]
+    if not rows:
+        return None
+    newest = max(rows, key=lambda r: r.get("created", ""))
+    return next((n.get("reason") for n in newest.get("not_measured") or []
+                 if n.get("id") == "landing_sound"), None)
 
 
 def _newest_fps(data: Path) -> float | None:

@@ -259,12 +259,11 @@ def _disagreement(mid: str, i: int, m: dict, readings: Sequence[tuple[int, dict]
             off.append((j, o))
     if not off:
         return None
-    from .findings import _UNIT_TEXT
+    from .findings import error_text  # a number with its unit, as the report words it
 
     spec = BY_ID[mid]
-    unit = _UNIT_TEXT.get(spec.unit, f" {spec.unit}")
-    said = "; ".join(f"the {clip_label(clips[j], clips)} read {spec.fmt(o['value'])}{unit}"
-                     for j, o in off)
+    said = "; ".join(f"the {clip_label(clips[j], clips)} read "
+                     f"{error_text(spec.shown(o['value']), spec.unit)}" for j, o in off)
     note = (f"The clips disagree here: {said}, further apart than this measure's reading "
             f"error, so check both clips are of the same run at the same pace (this value is "
             f"from the clip with the better confidence or more strides).")

@@ -168,9 +168,8 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
 LOW_DELIVERY_FPS = 12.5
 
 
-def _newest_sound_reason(data: Path) -> str | None:
-    """Why the newest stored report did not measure the landing sound (None: it did, or no
-    report)."""
+def _newest_report(data: Path) -> dict | None:
+    """The newest report in the app's SQLite store (None: no report)."""
     import sqlite3
 
     db = data / "formcheck.db"
@@ -178,26 +177,20 @@ def _newest_sound_reason(data: Path) -> str | None:
         return None
     with sqlite3.connect(db) as con:
         rows = [json.loads(t) for (t,) in con.execute("SELECT report_json FROM reports")]
-    if not rows:
-        return None
-    newest = max(rows, key=lambda r: r.get("created", ""))
+    return max(rows, key=lambda r: r.get("created", "")) if rows else None
+
+
+def _newest_sound_reason(data: Path) -> str | None:
+    """Why the newest stored report did not measure the landing sound (None: it did, or no
+    report)."""
+    newest = _newest_report(data) or {}
     return next((n.get("reason") for n in newest.get("not_measured") or []
                  if n.get("id") == "landing_sound"), None)
 
 
 def _newest_fps(data: Path) -> float | None:
     """The newest stored report's measured frame rate (None: no report)."""
-    import sqlite3
-
-    db = data / "formcheck.db"
-    if not db.is_file():
-        return None
-    with sqlite3.connect(db) as con:
-        rows = [json.loads(t) for (t,) in con.execute("SELECT report_json FROM reports")]
-    if not rows:
-        return None
-    newest = max(rows, key=lambda r: r.get("created", ""))
-    return newest.get("source", {}).get("fps_measured")
+    return ((_newest_report(data) or {}).get("source") or {}).get("fps_measured")
 
 
 def _meter_then_record(page, url: str, PlaywrightError) -> None:

@@ -193,6 +193,35 @@ def amplitude_spectrum(t: np.ndarray, y: np.ndarray, detrend_degree: int = 2
     return freqs, amp
 
 
+# ----------------------------------------------------------------------------- periodic fit
+PERIODIC_MIN_SAMPLES = 8  # a periodic fit needs at least this many known samples
+
+
+def periodic_fit(t: np.ndarray, y: np.ndarray, period_s: float, harmonics: int = 2
+                 ) -> np.ndarray | None:
+    """The part of ``y`` (sampled at times ``t``, NaN allowed) that repeats every
+    ``period_s``: a least-squares Fourier series of ``harmonics`` harmonics plus its mean,
+    fitted together with a straight-line drift that is then left out. Pose noise and
+    one-off jitter, which a peak-to-trough reading of the raw samples adds to a bounce,
+    fall mostly outside the series. None with fewer than :data:`PERIODIC_MIN_SAMPLES`
+    known samples, or fewer than the fit's parameters plus two."""
+    t = np.asarray(t, float)
+    y = np.asarray(y, float)
+    ok = np.isfinite(y) & np.isfinite(t)
+    n_par = 2 + 2 * harmonics
+    if ok.sum() < max(PERIODIC_MIN_SAMPLES, n_par + 2) or not period_s > 0:
+        return None
+    tc = t - t[ok].mean()
+    w = 2.0 * np.pi * tc / period_s
+    cols = [np.ones_like(tc), tc]
+    for k in range(1, harmonics + 1):
+        cols += [np.cos(k * w), np.sin(k * w)]
+    A = np.stack(cols, 1)
+    coef, *_ = np.linalg.lstsq(A[ok], y[ok], rcond=None)
+    coef[1] = 0.0  # the drift is not part of the periodic signal
+    return A @ coef
+
+
 # ----------------------------------------------------------------------------- derivatives
 def derivative(t: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Time derivative of ``x`` (frames first) per second, with the real sample times

@@ -116,6 +116,30 @@ def test_amplitude_spectrum_is_the_hann_windowed_fourier_magnitude() -> None:
     assert freqs[np.argmax(amp)] == pytest.approx(2.8, abs=0.02)
 
 
+# ----------------------------------------------------------------------------- periodic fit
+@pytest.mark.parametrize("vfr", [False, True])
+def test_periodic_fit_recovers_a_shaped_bounce_under_drift_and_jitter(vfr: bool) -> None:
+    t = _vfr_times(120, seed=3) if vfr else np.arange(120) / 60.0
+    step = 0.35
+    w = 2 * np.pi * t / step
+    bounce = 4.0 * np.cos(w) + 0.8 * np.cos(2 * w + 0.4)  # a step-rate bounce, not a pure sine
+    y = 100.0 + bounce + 3.0 * t  # drifting in the picture at 3 units a second
+    noisy = y + np.random.default_rng(4).normal(0.0, 0.6, len(t))
+    noisy[[10, 57]] = np.nan
+    fit = signal.periodic_fit(t, noisy, step, harmonics=2)
+    assert np.ptp(fit) == pytest.approx(np.ptp(bounce), abs=0.3)
+    assert np.ptp(noisy[np.isfinite(noisy)] - 3.0 * t[np.isfinite(noisy)]) > np.ptp(bounce) + 1.5
+    assert np.allclose(signal.periodic_fit(t, y, step, 2), 100.0 + bounce + 3.0 * t.mean(), atol=1e-6)
+
+
+def test_periodic_fit_needs_enough_samples_and_a_period() -> None:
+    t = np.arange(20) / 30.0
+    y = np.sin(t)
+    assert signal.periodic_fit(t[:7], y[:7], 0.3) is None
+    assert signal.periodic_fit(t, np.where(t < 0.5, np.nan, y), 0.3, harmonics=3) is None
+    assert signal.periodic_fit(t, y, 0.0) is None
+
+
 def test_step_rate_from_the_hips_on_a_variable_frame_rate() -> None:
     t = _vfr_times(360, 30.0, seed=4)  # about 13 s
     n = len(t)

@@ -6,6 +6,8 @@ Contract:
         left/right difference (``id`` ``"<metric>:sides"``); ``areas``: one row per area
         score plus ``overall``; ``views``: the two views and ``same_view``; ``notes``.
     table_text(result) -> str: the same table as plain text (the CLI prints it).
+    since_last(before, after) -> dict | None: the earlier report's top fixes now, for the top
+        of a new report ("Since your last report"; None when not comparable as progress).
 
 The plain word of each row (``better`` / ``worse`` / ``same``) is judged **against the good
 band and the metric's own spread**:
@@ -301,6 +303,38 @@ def compare(before: dict, after: dict) -> dict:
         "areas": _area_rows(before, after),
         "notes": notes,
     }
+
+
+SINCE_FIXES = 2  # how many of the earlier report's top fixes "since last time" follows
+
+
+def since_last(before: dict, after: dict) -> dict | None:
+    """What a new report (``after``) says about the runner's previous one (``before``), for
+    the top of the new report: the earlier report's top fixes (up to :data:`SINCE_FIXES`),
+    each with the row of its first measure read in both, the overall score's row, the
+    counts of better / worse / same rows and the comparison's notes (filmed differently,
+    other views). None when the two cannot be read as progress: either was not scored, or
+    they share footage (a side clip's report against the session that added a back clip to
+    it: the difference is how it was measured)."""
+    if before.get("status") == "refused" or after.get("status") == "refused":
+        return None
+    if {f for f in _footage(before) & _footage(after) if f[1] > 0}:
+        return None
+    res = compare(before, after)
+    rows = {r["id"]: r for r in res["metrics"]}
+    fixes = []
+    for fx in ((before.get("findings") or {}).get("fixes") or [])[:SINCE_FIXES]:
+        if not isinstance(fx, dict):
+            continue
+        r = next((rows[m] for m in fx.get("metrics") or []
+                  if m in rows and rows[m]["before"] is not None and rows[m]["after"] is not None),
+                 None)
+        fixes.append({"title": fx.get("title") or "", "row": r})
+    overall = next((a for a in res["areas"] if a["id"] == "overall"), None)
+    counts = {w: sum(1 for r in res["metrics"] if r["word"] == w)
+              for w in (BETTER, WORSE, SAME, CHANGED)}
+    return {"before": res["before"], "fixes": fixes, "overall": overall, "counts": counts,
+            "notes": res["notes"]}
 
 
 def row(result: dict, metric_id: str) -> dict | None:

@@ -86,6 +86,7 @@ def main() -> None:
         report_view.quality_panel(op, expanded=False)
     else:
         report_view.scores(op)
+        compare.since_section(op)
         report_view.fixes(op)
         plan_link(op)
         compare.reference_section(op)

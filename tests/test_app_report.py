@@ -311,3 +311,36 @@ def test_the_sample_report_has_its_own_address(app, store, side_analysis):
 
 def _button_labels_with(at, word: str) -> list[str]:
     return [b.label for b in at.button if word in b.label]
+
+
+def test_a_new_report_says_what_changed_since_the_last_one(app, store, side_analysis):
+    """ "Since your last report": the owner's newer report follows the previous report's
+    top fixes; the first report, a share link's reader and another browser see none of it."""
+    import copy
+
+    owner_token = secrets.token_urlsafe(24)
+    earlier = copy.deepcopy(side_analysis.report)
+    earlier["source"]["filename"] = "last_month.mp4"  # another run (not the same footage)
+    earlier["findings"]["overall_score"] = 60
+    first = store.save(earlier, side_analysis.media_dir, owner=owner_token)
+    now = store.save(side_analysis.report, side_analysis.media_dir, owner=owner_token)
+    top = earlier["findings"]["fixes"][0]
+
+    at = app(REPORT, fc_current=now.id, fc_browser_token=owner_token).run()
+    assert not at.exception
+    texts = _texts(at)
+    assert "**Since your last report**" in texts and "last_month.mp4" in texts
+    assert top["title"] in texts and "about the same (within the measuring noise)" in texts
+    overall = side_analysis.report["findings"]["overall_score"]
+    assert f"Overall score 60 → {overall} ({overall - 60:+d})" in texts
+    _button(at, "Compare in full").click()
+    at.run()
+    assert not at.exception and at.session_state["fc_compare"] == [first.id, now.id]
+
+    # the first report has nothing before it; a share link's reader sees no history
+    at = app(REPORT, fc_current=first.id, fc_browser_token=owner_token).run()
+    assert not at.exception and "Since your last report" not in _texts(at)
+    share_id = store.share(now.id, now.delete_key)
+    viewer = app(REPORT, query={"r": share_id}, fc_browser_token=owner_token).run()
+    assert not viewer.exception and viewer.title[0].value == "Shared running-form report"
+    assert "Since your last report" not in _texts(viewer) and "last_month.mp4" not in _texts(viewer)

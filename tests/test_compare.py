@@ -284,3 +284,42 @@ def test_reports_that_share_footage_say_it_is_not_progress():
     assert notes and notes[0].startswith("These two reports share footage")
     b["session"]["clips"][0]["filename"] = "another-run.mp4"
     assert not any("share footage" in n for n in cmp.compare(a, b)["notes"])
+
+
+def _fix(fid: str, title: str, metrics: list[str]) -> dict:
+    return {"rank": 1, "id": fid, "title": title, "metrics": metrics, "area": "feet"}
+
+
+def test_since_last_follows_the_earlier_top_fixes():
+    before = _report([_m("cadence", 158), _m("overstride", 30.0, spread=2, n=14),
+                      _m("trunk_lean", 6.0, spread=1)], overall=76)
+    before["findings"]["fixes"] = [_fix("overstriding", "Land closer under your hips",
+                                        ["overstride", "shank_angle_ic"]),
+                                   _fix("low_cadence", "Quicker steps", ["cadence"]),
+                                   _fix("waist_bend", "Lean from the ankles", ["trunk_lean"])]
+    after = _report([_m("cadence", 170), _m("overstride", 7.0, spread=2, n=14),
+                     _m("trunk_lean", 6.0, spread=1)], overall=97)
+    after["source"] = {"filename": "y.mp4"}
+    res = cmp.since_last(before, after)
+    assert [f["title"] for f in res["fixes"]] == ["Land closer under your hips", "Quicker steps"]
+    ov = res["fixes"][0]["row"]
+    assert (ov["id"], ov["before_text"], ov["after_text"], ov["word"]) == \
+        ("overstride", "30 % leg", "7 % leg", "better")
+    assert res["fixes"][1]["row"]["id"] == "cadence" and res["fixes"][1]["row"]["word"] == "better"
+    assert (res["overall"]["before"], res["overall"]["after"], res["overall"]["word"]) == (76, 97, "better")
+    assert res["counts"] == {"better": 2, "worse": 0, "same": 1, "changed": 0}
+    # a fix whose measures this report did not read
+    after2 = _report([_m("trunk_lean", 6.0, spread=1)], overall=90)
+    after2["source"] = {"filename": "z.mp4"}
+    assert cmp.since_last(before, after2)["fixes"][0]["row"] is None
+
+
+def test_since_last_is_nothing_for_shared_footage_or_a_refused_clip():
+    before = _report([_m("overstride", 30.0)], overall=76)
+    before["source"] = {"filename": "side.mp4", "duration_s": 6.0, "fps_measured": 30.0}
+    session = _report([_m("overstride", 30.0)], overall=86)
+    session["session"] = {"clips": [{"filename": "side.mp4", "duration_s": 6.0, "fps": 30.0},
+                                    {"filename": "back.mp4", "duration_s": 6.0, "fps": 30.0}]}
+    assert cmp.since_last(before, session) is None  # the same run, measured again
+    refused = dict(_report([]), status="refused")
+    assert cmp.since_last(refused, before) is None and cmp.since_last(before, refused) is None

@@ -17,13 +17,14 @@ import cv2
 import numpy as np
 import pandas as pd
 
-from core.compare import BETTER, CHANGED, SAME, WORSE, compare
+from core.compare import BETTER, CHANGED, SAME, WORSE, compare, since_last
 from core.reference import BODY, PHASE_LABELS, PHASES, REFERENCE_KEY
 from core.spec import AREA_LABELS, ASYMMETRY_WATCH_DIFF, ASYMMETRY_WATCH_PCT, BY_ID
 
 from .charts import BAND_COLOR, _band_layers, _unit_title
 from . import text
 from .format import pretty, when
+from .theme import esc
 
 COMPARE_STATE = "fc_compare"  # [before id, after id] for pages/compare.py
 COMPARE_PAGE = "pages/compare.py"
@@ -268,6 +269,83 @@ def _table(result: dict) -> pd.DataFrame:
                      "Why": _units(r["note"])})
     # the static table reads each cell as Markdown, where a lone "-" is a list bullet ("•")
     return pd.DataFrame(rows).replace("-", "\u2014")
+
+
+SINCE_LOOKBACK = 5  # the older reports tried for "Since your last report", newest first
+
+
+def previous_for(op):
+    """This browser's newest report older than the open one that reads as progress against
+    it (:func:`core.compare.since_last`): ``(stored, since)`` or None. Reports sharing its
+    footage (the side clip of a session) or not scored are passed over, up to
+    :data:`SINCE_LOOKBACK` of them."""
+    from core.store import StoreError
+
+    from . import session
+
+    try:
+        items = op.store.list(session.browser_token(), limit=50)
+    except StoreError:
+        return None
+    ids = [i.id for i in items]
+    older = (items[ids.index(op.id) + 1:] if op.id in ids
+             else [i for i in items if i.created < op.stored.created])
+    for item in older[:SINCE_LOOKBACK]:
+        if item.status == "refused":
+            continue
+        try:
+            prev = op.store.get(item.id, session.proof(item.id))
+        except StoreError:
+            continue
+        res = since_last(prev.report, op.report) if prev is not None else None
+        if res is not None:
+            return prev, res
+    return None
+
+
+def since_line(fx: dict) -> str:
+    """One fix of the earlier report, as it reads now (Markdown)."""
+    r = fx["row"]
+    title = f"**{esc(fx['title'])}**"
+    if r is None:
+        return f"{title}: not measured in this report."
+    word = {BETTER: "better", WORSE: "worse", SAME: "about the same (within the measuring noise)",
+            CHANGED: "changed"}.get(r["word"], "")
+    note = _units(r["note"]) if r["word"] in (BETTER, WORSE, CHANGED) and r["note"] else ""
+    icon = WORD_ICONS.get(r["word"], "")
+    return (f"{icon} {title}: {r['label']} {_units(r['before_text'])} → "
+            f"{_units(r['after_text'])}" + (f", {word}" if word else "")
+            + (f" ({note})" if note else "") + ".")
+
+
+def since_section(op) -> None:
+    """"Since your last report": on the owner's new report, the previous report's top fixes
+    as they read now, the overall score, and a way to the full comparison."""
+    import streamlit as st
+
+    if op.viewer or op.report.get("status") == "refused":
+        return
+    found = previous_for(op)
+    if found is None:
+        return
+    prev, res = found
+    with st.container(border=True):
+        name = (prev.report.get("source") or {}).get("filename")
+        st.markdown(f"**Since your last report** · {when(prev.report.get('created'))}"
+                    + (f" · {esc(name, typography=False)}" if name else ""))
+        st.caption("Its top fixes then, and how they read in this clip:")
+        for fx in res["fixes"]:
+            st.markdown(since_line(fx))
+        o, c = res["overall"], res["counts"]
+        if o and o["before"] is not None and o["after"] is not None:
+            change = "" if not o["delta"] else f" ({o['delta']:+.0f})"
+            st.markdown(f"Overall score {o['before']:.0f} → {o['after']:.0f}{change}; over every "
+                        f"measure in both: {c[BETTER]} better, {c[WORSE]} worse, {c[SAME]} the same.")
+        for note in res["notes"]:
+            st.caption(note)
+        if st.button("Compare in full", icon=":material/compare:", key="fc_since_compare"):
+            st.session_state[COMPARE_STATE] = [prev.id, op.id]
+            st.switch_page(COMPARE_PAGE)
 
 
 def compare_view(before, after) -> None:

@@ -8,7 +8,9 @@ Contract:
         :class:`Week` s: the drill's dose grows by one set or round a week (a runner new to
         running starts one lower), and the cue is practised a minute longer on every run
         (1 minute on the first run, 2 on the next, ...). :class:`Refilm` says what to film
-        again and when (a quick check after week 1, the full re-test after week 3). A report
+        again and when (a quick check after week 1, the full re-test after week 3). A fix the
+        report is unsure of (low confidence, or near a milder verdict's line) carries
+        ``Focus.check``: check it on the day-7 film before three weeks go into it. A report
         with no fixes gets a maintenance plan (drills that keep good form); a refused report
         raises :class:`PlanError` (there is nothing to plan from).
     plan_html(plan: Plan) -> str
@@ -63,6 +65,9 @@ class Focus:
     drill: str
     how: str
     view: str  # where to film it from: "side" or "behind"
+    # why this fix is checked before three weeks go into it ("" when the report is sure):
+    # read with low confidence, or near the line of a milder verdict (:func:`_check`)
+    check: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,9 +138,31 @@ def cue_minutes(week: int) -> tuple[int, int]:
     return first, first + RUNS_PER_WEEK - 1
 
 
-def _cue_text(week: int) -> str:
+def _cue_text(week: int, cue: str = "") -> str:
+    """The week's cue practice, with the cue's own words (the week list is read on its own)."""
     a, b = cue_minutes(week)
-    return f"Cue: {a} min on your first run this week, {b} min by the last."
+    words = cue.strip().rstrip(".")
+    return (f"Cue" + (f" ({words})" if words else "")
+            + f": {a} min on your first run this week, {b} min by the last.")
+
+
+CHECK_FIRST = ("so check it first on the day-7 film (below). If you do not see it there in "
+               "slow motion, drop this one and keep the others.")
+
+
+def _check(report: dict, fx: dict) -> str:
+    """Why a fix should be checked before three weeks go into it: read with low confidence
+    from this clip, or every one of its measures rated "worth a look" or "work on it" within
+    its reading error of a milder verdict's line (the report's "Near the line"). "" when
+    neither."""
+    if fx.get("confidence") == "low":
+        return "Read with low confidence from this clip, " + CHECK_FIRST
+    metrics = {m.get("id"): m for m in report.get("metrics") or [] if isinstance(m, dict)}
+    rated = [metrics[m] for m in fx.get("metrics") or []
+             if m in metrics and metrics[m].get("status") in ("watch", "fix")]
+    if rated and all(isinstance(m.get("near_line"), dict) for m in rated):
+        return "Near the line in this clip (it may be only worth a look, or fine), " + CHECK_FIRST
+    return ""
 
 
 def _focuses(report: dict) -> tuple[list[Focus], bool]:
@@ -145,7 +172,8 @@ def _focuses(report: dict) -> tuple[list[Focus], bool]:
         drill = fx.get("drill") or {}
         out.append(Focus(fx.get("id", ""), fx.get("title", ""), fx.get("area", ""),
                          fx.get("seen", ""), fx.get("cue", ""), drill.get("name", ""),
-                         drill.get("how", ""), _view_of(fx.get("metrics") or [])))
+                         drill.get("how", ""), _view_of(fx.get("metrics") or []),
+                         _check(report, fx)))
     if out:
         return out, False
     keep = []
@@ -179,7 +207,7 @@ def make_plan(report: dict) -> Plan:
         items = []
         for f in focuses:
             dose, n = dose_for_week(_dose(r, f), w, new)
-            items.append(Item(f.title, f.drill, dose, n, _cue_text(w)))
+            items.append(Item(f.title, f.drill, dose, n, _cue_text(w, f.cue)))
         weeks.append(Week(w, theme, intro, items))
     views = {f.view for f in focuses}
     # a session's re-film takes every view it was filmed from, so the next report compares
@@ -196,9 +224,12 @@ def make_plan(report: dict) -> Plan:
         speed = speed_text(float(profile["speed_mps"]), profile.get("speed_given") or "m/s")
     same = ("the same place, camera height and distance" +
             (f", and the same speed ({speed})" if speed else ", and the same speed"))
+    unsure = [f.title.lower() for f in focuses if f.check]
+    first_look = (f" Look first for what the report was unsure of ({'; '.join(unsure)}): if it "
+                  "is not there, drop it from the plan." if unsure else "")
     refilm = [
         Refilm(7, "Quick check (end of week 1)", f"Film 10-20 s {where} while you use the cues. "
-               "Watch it back in slow motion: does the cue change what you see?"),
+               "Watch it back in slow motion: does the cue change what you see?" + first_look),
         Refilm(21, "Film again (end of week 3)", f"Film {where} with {same} as this clip, "
                "analyse it, and put the two reports side by side on the Compare page. Keep "
                "what worked; what did not move becomes the next plan."),
@@ -261,6 +292,7 @@ def plan_html(plan: Plan, shared: bool = False) -> str:
     focus = "".join(
         f'<div class="focus"><b>{i}. {e(f.title)}</b>'
         + (f"<p>What we saw: {e(f.seen)}</p>" if f.seen else "")
+        + (f"<p><b>Check first.</b> {e(f.check)}</p>" if f.check else "")
         + f"<p><b>Cue:</b> {e(f.cue)}</p><p><b>Drill: {e(f.drill)}.</b> {e(f.how)}</p></div>"
         for i, f in enumerate(plan.focuses, 1))
     head = "".join(f"<th>{e(f.title)}</th>" for f in plan.focuses)

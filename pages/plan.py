@@ -52,6 +52,8 @@ def show(plan, shared: bool = False) -> None:
             st.markdown(f"**{i}. {esc(f.title)}**")
             if f.seen:
                 st.caption(f"What we saw: {esc(f.seen)}")
+            if f.check:
+                st.warning(esc(f.check), icon=":material/help:")
             st.markdown(f":material/record_voice_over: **Cue:** {esc(f.cue)}")
             st.markdown(f":material/fitness_center: **Drill: {esc(f.drill)}.** {esc(f.how)}")
     st.subheader("Week by week", anchor=False)

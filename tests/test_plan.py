@@ -153,3 +153,34 @@ def test_a_session_is_filmed_again_from_every_side_it_was_filmed_from(report, cl
     plan = make_plan(r)
     assert where in plan.refilm[-1].how
     assert plan.headline.startswith("Three weeks on the top")  # not "your": shares read it too
+
+
+def test_an_unsure_fix_is_checked_before_three_weeks_go_into_it(report):
+    """A fix read with low confidence, or near the line of a milder verdict, says to check it
+    on the day-7 film first; a fix the report is sure of does not (fresh-eyes review)."""
+    plan = make_plan(report)
+    assert not any(f.check for f in plan.focuses)
+    assert "Look first" not in plan.refilm[0].how
+    fixes = report["findings"]["fixes"]
+    fixes[0]["confidence"] = "low"
+    rated = [m for m in report["metrics"]
+             if m["id"] in fixes[2]["metrics"] and m["status"] in ("watch", "fix")]
+    assert rated
+    for m in rated:  # every measure of the fix that is rated, near the line
+        m["near_line"] = {"edge": 38.0, "error": 9.0, "milder": "good"}
+    plan = make_plan(report)
+    low, sure, near = plan.focuses
+    assert low.check.startswith("Read with low confidence from this clip, so check it first on "
+                                "the day-7 film")
+    assert sure.check == ""
+    assert near.check.startswith("Near the line in this clip")
+    assert (f"Look first for what the report was unsure of ({low.title.lower()}; "
+            f"{near.title.lower()})") in plan.refilm[0].how
+    page = plan_html(plan)
+    assert page.count("<b>Check first.</b>") == 2
+
+
+def test_the_week_list_repeats_the_cue_words(report):
+    plan = make_plan(report)
+    cue = report["findings"]["fixes"][0]["cue"].rstrip(".")
+    assert plan.weeks[1].items[0].cue == f"Cue ({cue}): 4 min on your first run this week, 6 min by the last."

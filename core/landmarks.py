@@ -105,10 +105,10 @@ def from_raw(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, heig
 
 
 # ----------------------------------------------------------------------------- swaps
-def _swap_cost(a: np.ndarray, b: np.ndarray) -> float:
-    d = np.linalg.norm(a - b, axis=-1)
-    d = d[np.isfinite(d)]
-    return float(d.sum()) if len(d) else 0.0
+def _travel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per frame pair, the summed distance between corresponding points of ``a`` and ``b``
+    (``(K, P, 2)`` each), unknown points left out (0 when none is known)."""
+    return np.nansum(np.linalg.norm(a - b, axis=-1), axis=-1)
 
 
 def fix_swaps(track: Track, group_left: list[int], penalty_px: float) -> tuple[Track, int]:
@@ -128,25 +128,23 @@ def fix_swaps(track: Track, group_left: list[int], penalty_px: float) -> tuple[T
     idx = np.flatnonzero(valid)
     if len(idx) < 3:
         return track, 0
-    # options[k][s]: (points L, points R) at frame idx[k] under state s
-    cost = np.array([0.0, penalty_px])
+    # travel of the left and right points between consecutive detected frames, for each
+    # pair of states (summed in the order the path cost always used, so ties fall the same)
+    L, R = xy[idx][:, li], xy[idx][:, ri]
+    l0, l1, r0, r1 = L[:-1], L[1:], R[:-1], R[1:]
+    ll, rr, rl, lr = _travel(l1, l0), _travel(r1, r0), _travel(r1, l0), _travel(l1, r0)
+    cost = (0.0, float(penalty_px))
     back = np.zeros((len(idx), 2), int)
     for k in range(1, len(idx)):
-        i0, i1 = idx[k - 1], idx[k]
-        new = np.empty(2)
-        for s1 in (0, 1):
-            L1 = xy[i1, ri] if s1 else xy[i1, li]
-            R1 = xy[i1, li] if s1 else xy[i1, ri]
-            best, arg = np.inf, 0
-            for s0 in (0, 1):
-                L0 = xy[i0, ri] if s0 else xy[i0, li]
-                R0 = xy[i0, li] if s0 else xy[i0, ri]
-                c = cost[s0] + _swap_cost(L1, L0) + _swap_cost(R1, R0)
-                if c < best:
-                    best, arg = c, s0
-            new[s1] = best + (penalty_px if s1 else 0.0)
-            back[k, s1] = arg
-        cost = new
+        j = k - 1
+        c0, c1 = cost
+        # into "as given" from as given (0) or swapped (1); into "swapped" likewise; a tie
+        # keeps the labels as given
+        a0, a1 = c0 + ll[j] + rr[j], c1 + lr[j] + rl[j]
+        b0, b1 = c0 + rl[j] + lr[j], c1 + rr[j] + ll[j]
+        back[k] = (0 if a0 <= a1 else 1, 0 if b0 <= b1 else 1)
+        cost = (float(min(a0, a1)), float(min(b0, b1)) + penalty_px)
+    cost = np.array(cost)
     states = np.zeros(len(idx), int)
     states[-1] = int(np.argmin(cost))
     for k in range(len(idx) - 1, 0, -1):

@@ -27,6 +27,13 @@ WALKING_CLIP = CLIPS / "sports2d_demo4.mp4"  # walking: the capture gate refuses
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# Keep compiled bytecode between runs even where PYTHONDONTWRITEBYTECODE is set (it is on the
+# project's machines): without it every run compiles the project's modules again and pytest
+# rewrites the asserts of every test module again, about 8 s of each worker's start in the
+# quick loop. Set before any test module is imported; the .pyc files land in __pycache__
+# folders that git ignores.
+sys.dont_write_bytecode = False
+
 from browser_kit import browser  # noqa: E402,F401 - the module-scoped Chromium fixture
 
 # What the suite reads from ../shared: without it the real-clip, synthetic and coaching tests

@@ -18,6 +18,9 @@ from core.synthetic.scene import SceneRenderer
 
 GOOD = PRESETS["good"].params
 W, H = 320, 240
+# one worker renders every clip here: the outdoor scene's textures (core.synthetic.scene,
+# about 3 s to make, cached per process) are then made once per run, not once per worker
+pytestmark = pytest.mark.xdist_group("synthetic_camera")
 
 
 def _frames(video) -> np.ndarray:

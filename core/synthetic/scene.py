@@ -77,8 +77,9 @@ def _textures(kind: str, seed: int = 7) -> dict[str, np.ndarray]:
         g[..., 3] = 255
         grass = _value_noise(rng, (n, n), (4, 16, 64))
         stripes = np.where((np.arange(n) * _TEX // 2.5) % 2 == 0, 1.0, 0.86)[None, :]
+        texture = 1 + 0.16 * grass  # (the same for every channel: made once)
         for c, base in enumerate((70, 130, 52)):
-            g[..., c] = base * stripes * (1 + 0.16 * grass)
+            g[..., c] = base * stripes * texture
         tr = np.arange(n)
         track = np.abs((tr - mid) * _TEX) < 3.0
         fine = _value_noise(rng, (int(track.sum()), n), (2, 8))
@@ -118,10 +119,14 @@ def _textures(kind: str, seed: int = 7) -> dict[str, np.ndarray]:
         for _ in range(40):  # trees: leafy discs on trunks
             cx, r_m = rng.integers(0, n), rng.uniform(1.0, 2.2)
             cy = row_h(rng.uniform(2.2, 4.5))
-            disc = (xx - cx) ** 2 + (yy - cy) ** 2 < (r_m / _TEX) ** 2
+            # the disc's bounding box only (the same texels as testing the whole wall)
+            rr = int(np.ceil(r_m / _TEX)) + 1
+            box = (slice(max(cy - rr, 0), cy + rr + 1), slice(max(cx - rr, 0), cx + rr + 1))
+            disc = (xx[box] - cx) ** 2 + (yy[box] - cy) ** 2 < (r_m / _TEX) ** 2
+            wb = w[box]
             for c, base in enumerate((50, 105, 45)):
-                w[..., c] = np.where(disc, base * (1 + 0.25 * leaves), w[..., c])
-            w[disc, 3] = 255
+                wb[..., c] = np.where(disc, base * (1 + 0.25 * leaves[box]), wb[..., c])
+            wb[disc, 3] = 255
             _rect(w, cx - 6, cy, cx + 6, h, (90, 64, 40))
             w[cy:, cx - 6:cx + 6, 3] = 255
         hedge = yy > row_h(1.3)
@@ -137,9 +142,10 @@ def _textures(kind: str, seed: int = 7) -> dict[str, np.ndarray]:
         s = np.empty((900, 3600, 4), np.float32)
         clouds = np.clip(_value_noise(rng, (900, 3600), (20, 60, 150)), 0, None)
         elev = np.linspace(1, 0, 900)[:, None]  # row 0 = zenith
+        cover = np.clip(0.55 * clouds, 0, 0.9)
         for c, (lo, hi) in enumerate(((190, 90), (215, 140), (240, 215))):
-            s[..., c] = lo + (hi - lo) * elev
-            s[..., c] += (250 - s[..., c]) * np.clip(0.55 * clouds, 0, 0.9)
+            s[..., c] = (lo + (hi - lo) * elev).astype(np.float32)  # one column, then spread
+            s[..., c] += (250 - s[..., c]) * cover
         s[..., 3] = 255
         tex["sky"] = s
     elif kind == "gym":

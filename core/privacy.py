@@ -260,8 +260,10 @@ def make_shared_variants(
                    frame_ids=ids if isinstance(ids, list) else None)
     else:
         video = None
+    # a session's other clips' videos stay the owner's: their faces are not blurred
+    kept = {k: v for k, v in media.items() if k != "other_videos"}
     return {
-        **media,
+        **kept,
         "evidence": evidence,
         "evidence_frames": {k: v for k, v in frames.items() if k in evidence},
         **({"evidence_offsets": {k: v for k, v in offsets.items() if k in evidence}}

@@ -351,6 +351,9 @@ class Media:
     # copy scales the frame's face box by it. None (reports before it): a shared copy that
     # blurs faces leaves the thumbnail out, as it cannot place the blur
     thumbnail_scale: float | None = None
+    # a session's other clips' annotated videos: clip key (core.session) -> relative path.
+    # The owner's report only: a shared copy names none (their faces are not blurred)
+    other_videos: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, report_or_media: dict | None) -> "Media":
@@ -383,11 +386,14 @@ class Media:
                    [int(x) for x in vf] if isinstance(vf, list) else None,
                    m.get("phases") if isinstance(m.get("phases"), dict) else None,
                    m.get("reference") if isinstance(m.get("reference"), dict) else None,
-                   offs, ts)
+                   offs, ts,
+                   {str(k): v for k, v in mapping(m.get("other_videos")).items()
+                    if isinstance(v, str)})
 
     def files(self) -> list[str]:
-        """Every file named (evidence stills, video, thumbnail), each once, in that order."""
-        refs = [*self.evidence.values(), self.video, self.thumbnail]
+        """Every file named (evidence stills, video, thumbnail, a session's other clips'
+        videos), each once, in that order."""
+        refs = [*self.evidence.values(), self.video, self.thumbnail, *self.other_videos.values()]
         return list(dict.fromkeys(r for r in refs if r))
 
     def evidence_for(self, metric_id: str) -> tuple[str | None, int | None]:
@@ -426,6 +432,8 @@ class Media:
             d["evidence_offsets"] = {k: list(v) for k, v in self.evidence_offsets.items()}
         if self.thumbnail_scale is not None:
             d["thumbnail_scale"] = self.thumbnail_scale
+        if self.other_videos:
+            d["other_videos"] = dict(self.other_videos)
         return d
 
 

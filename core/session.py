@@ -38,8 +38,9 @@ Merge rule (also stored in words in ``session.rule``):
   and the face blur of a shared report (:func:`core.privacy.make_shared_variants`) finds each
   still's own head box. The **primary** clip (the first side clip, else the first clip) is put
   first (offset 0) and gives the annotated video, thumbnail, phase stills, charts' series,
-  contacts and stretches. A clip without any head box gives no stills (they could not be
-  blurred for sharing).
+  contacts and stretches; the other clips' annotated videos are ``media.other_videos`` (clip
+  key -> path; the owner's report shows them, a shared copy leaves them out). A clip without
+  any head box gives no stills (they could not be blurred for sharing).
 * **Status**: ``refused`` when every clip was refused, ``ok`` when every clip is ok, else
   ``limited``; the quality block lists every clip's checks, labelled with its clip.
 """
@@ -297,6 +298,10 @@ def _merge_media(order: Sequence[ClipPart], clips: Sequence[SessionClip],
             off = prim_media.evidence_offsets.get(k)
             if off:
                 out.setdefault("evidence_offsets", {})[k] = list(off)
+    for p, c in zip(order[1:], clips[1:]):  # the other clips' annotated videos (owner only)
+        v = (p.report.get("media") or {}).get("video")
+        if isinstance(v, str):
+            out.setdefault("other_videos", {})[c.key] = _join(c.media_prefix, v)
     for p, c in zip(order, clips):
         m = p.report.get("media") or {}
         boxes = m.get("face_boxes") or {}

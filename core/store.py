@@ -1151,13 +1151,11 @@ def _summary(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _referenced(media: Any) -> list[str]:
-    """The relative file paths a report's media block names (evidence, video, thumbnail)."""
+    """The relative file paths a report's media block names (:meth:`Media.files`: evidence,
+    video, thumbnail, a session's other clips' videos)."""
     if not isinstance(media, dict):
         return []
-    evidence = media.get("evidence")
-    refs = list(evidence.values()) if isinstance(evidence, dict) else []
-    refs += [media.get("video"), media.get("thumbnail")]
-    return list(dict.fromkeys(r for r in refs if isinstance(r, str)))
+    return Media.of(media).files()
 
 
 def _media_files(data: dict[str, Any]) -> list[str]:
@@ -1169,7 +1167,11 @@ def _media_files(data: dict[str, Any]) -> list[str]:
     if not isinstance(media, dict) or not isinstance(evidence or {}, dict):
         raise StoreError("bad_report")
     files: list[str] = []
-    for rel in [*(evidence or {}).values(), media.get("video"), media.get("thumbnail")]:
+    others = media.get("other_videos") or {}
+    if not isinstance(others, dict):
+        raise StoreError("bad_media")
+    for rel in [*(evidence or {}).values(), media.get("video"), media.get("thumbnail"),
+                *others.values()]:
         if rel is None or rel in files:
             continue
         if not isinstance(rel, str) or not _is_plain_relpath(rel):

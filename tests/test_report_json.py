@@ -146,6 +146,11 @@ def test_media_accessor_reads_any_stored_shape(old: dict) -> None:
                      "evidence_offsets": {"a": [12, 340], "b": "junk", "c": [1, True]}})
     assert crop.evidence_offsets == {"a": [12, 340]} and crop.offset_of("a") == (12, 340)
     assert crop.offset_of("b") == (0, 0) and Media.of(crop.to_dict()) == crop
+    # a session's other clips' videos: listed (a store copies and serves them), kept round
+    # trip, junk dropped, absent from an older report's shape
+    ses = Media.of({"video": "c1/v.mp4", "other_videos": {"c2": "c2/v.mp4", "c3": 4}})
+    assert ses.other_videos == {"c2": "c2/v.mp4"} and ses.files() == ["c1/v.mp4", "c2/v.mp4"]
+    assert Media.of(ses.to_dict()) == ses and "other_videos" not in m.to_dict()
 
 
 def test_privacy_reads_boxes_through_media(old: dict) -> None:

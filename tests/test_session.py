@@ -180,6 +180,11 @@ def test_side_and_back_merge_into_one_report(pair, tmp_path):
     assert evf["step_width"] >= FRAME_STRIDE > evf["overstride"]
     for rel in [*ev.values(), r["media"]["thumbnail"]]:
         assert (res.media_dir / rel).is_file(), rel
+    # the back clip's annotated video is kept beside the side clip's (the owner sees both)
+    others = r["media"]["other_videos"]
+    assert list(others) == [clips["back"]["key"]] and others[clips["back"]["key"]].startswith(
+        clips["back"]["key"] + "/") and (res.media_dir / others[clips["back"]["key"]]).is_file()
+    assert r["media"]["video"].startswith(clips["side"]["key"] + "/")
     assert any(int(k) >= FRAME_STRIDE for k in r["media"]["face_boxes"])
     # stills cropped to the runner keep where they start in their frame (the face blur of a
     # shared copy needs it): the side clip's own offsets, for the metrics it gave
@@ -211,12 +216,15 @@ def test_session_report_is_stored_shared_with_blur_and_compared(pair, tmp_path, 
     saved = store.save(res.report, res.media_dir, owner=tok, clip_key=res.key)
     got = store.get(saved.id, saved.delete_key)
     assert got is not None and got.report["session"]["clips"][1]["view"] in ("back", "side")
+    (back_video,) = got.report["media"]["other_videos"].values()  # stored with the report
+    assert Path(got.media_file(back_video)).stat().st_size > 0
     # sharing: every clip's stills are blurred at their own head box
     media = res.report["media"]
     dst = tmp_path / "shared"
     out = make_shared_variants(media, lambda rel: res.media_dir / rel, dst, blur=True,
                                include_video=False)
     assert "step_width" in out["evidence"], "the back clip's still is shared (blurred)"
+    assert "other_videos" not in out  # the other clips' videos are the owner's only
     cropped = next(k for k in media.get("evidence_offsets") or {} if k in out["evidence"])
     for key in ("step_width", cropped):  # a back-clip still; a side still cropped to the runner
         frame = media["evidence_frames"][key]
@@ -253,6 +261,9 @@ def test_analyze_page_two_clip_upload(app, store, pair):
     assert "One session, 2 clips" in md and "Back clip" in md and "Side clip" in md
     caps = "\n".join(c.value for c in at.caption)
     assert "From the back clip" in caps and "From the side clip" in caps
+    # each clip's annotated video on its own tab
+    labels = [t.label for t in at.tabs]
+    assert labels.index("Back clip") == labels.index("Side clip") + 1, labels
     saved = store.list(at.session_state["fc_browser_token"])
     assert len(saved) == 1
     from core.store import Proof

@@ -413,6 +413,21 @@ def test_media_paths_escaping_the_folder_are_refused(
     assert names(store) == set()
 
 
+def test_a_sessions_other_videos_are_checked_like_every_media_path(
+    store: SQLStore, media_src: Path
+) -> None:
+    report = make_report()
+    report["media"]["other_videos"] = {"c2": "../outside.mp4"}
+    with pytest.raises(StoreError) as caught:
+        store.save(report, media_src, owner=OWNER)
+    assert caught.value.code == "bad_media"
+    report["media"]["other_videos"] = ["evidence/ic.jpg"]
+    with pytest.raises(StoreError) as caught:
+        store.save(report, media_src, owner=OWNER)
+    assert caught.value.code == "bad_media"
+    assert names(store) == set()
+
+
 def test_symlinks_and_missing_media_are_refused(
     store: SQLStore, media_src: Path, tmp_path: Path
 ) -> None:

@@ -574,10 +574,33 @@ def frames_and_video(op: Opened) -> None:
             st.caption("No pictures in this report.")
     with right:
         st.markdown("**Annotated video**")
-        if video:
+        videos = session_videos(op, video)
+        if len(videos) > 1:  # a session: each clip's video on its own tab
+            for tab, (_, path) in zip(st.tabs([label for label, _ in videos]), videos):
+                tab.video(str(path))
+        elif video:
             st.video(str(video))
         else:
             st.caption("The video was not shared." if op.viewer else "No annotated video.")
+
+
+def session_videos(op: Opened, video: Path | None) -> list[tuple[str, Path]]:
+    """The annotated videos to show, each with its clip's label ("Side clip", "Back clip"):
+    the primary clip's, then a session's other clips' (``media.other_videos``; the owner's
+    report only). Videos whose file cannot be fetched are left out."""
+    from core.session import clip_label
+
+    clips = [c for c in (op.report.get("session") or {}).get("clips") or [] if isinstance(c, dict)]
+    others = Media.of(op.report).other_videos
+    if not clips or not others:
+        return [("Video", video)] if video else []
+    primary = next((c for c in clips if c.get("primary")), clips[0])
+    out = [(clip_label(primary, clips).capitalize(), video)] if video else []
+    for c in clips:
+        path = op.media(others.get(str(c.get("key"))))
+        if path is not None and c is not primary:
+            out.append((clip_label(c, clips).capitalize(), path))
+    return out
 
 
 # --------------------------------------------------------------------------- quality + downloads

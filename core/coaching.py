@@ -81,7 +81,7 @@ ADVICE: dict[str, Advice] = {
         "Sinking into a deep knee bend on every step makes the thigh muscles hold you up "
         "instead of letting the leg spring you forward, and it often comes with a foot that "
         "lands ahead of the body.",
-        "Run tall and light: bounce off the ground rather than sitting into it.",
+        "Run tall and light: spring off the ground rather than sitting into it.",
         "Ankle hops", "Hop on both feet with small, quick contacts on the balls of the feet, "
         "heels just brushing the floor and knees soft but never sinking.",
         "3 x 20 hops, 3 times a week before a run"),

@@ -18,7 +18,8 @@ band and the metric's own spread**:
 * a change larger than the noise is ``better`` / ``worse`` when the distance outside the good
   band (0 inside; values as shown) shrank / grew by more than the noise too, else ``changed``
   (both in the good range, or as far outside it as before: 8 deg under a 10-25 deg band
-  to 26 deg over it);
+  to 26 deg over it); a value that went past the whole band to its other side is never
+  ``better`` (54 deg over a 10-25 band to 8 under: ``changed``, the opposite problem);
 * noise = the larger of a per-unit floor (about what the pose model and one frame of timing
   move a value by) and twice the standard error of the difference, from each report's
   spread (interquartile range over strides, sd ~ IQR / 1.349) and its number of strides n;
@@ -170,6 +171,11 @@ def _metric_row(spec: MetricSpec, a: dict | None, b: dict | None) -> Row:
                         f" (closer, but by no more than the noise, +/-{nz_text})" if gain > 0
                         else f" (further, but by no more than the noise, +/-{nz_text})"
                         if gain < 0 else ""))
+    elif da > 0 and db > 0 and _where(spec, va).split()[-1] != _where(spec, vb).split()[-1]:
+        # past the whole good range to its other side (54 deg over a 10-25 band to 8 under):
+        # closer or not, the old problem became the opposite one, which is not "better"
+        row.word = CHANGED if gain > 0 else WORSE
+        row.note = _moved(spec, va, vb, da, db) + ": past the good range to its other side"
     elif gain > 0:
         row.word = BETTER
         row.note = "into the good range" if db == 0 else "closer to the good range"
@@ -281,12 +287,14 @@ def compare(before: dict, after: dict) -> dict:
         notes.append(f"The two clips were filmed from different views ({va} / {vb}): only "
                      "the metrics measured in both are compared.")
     fa, fb = filming(before), filming(after)
-    differ = [f"{what}: {fa[k]} / {fb[k]}" for k, what in
+    differ = [f"{what} {fa[k]} before, {fb[k]} after" for k, what in
               (("camera", "camera"), ("angle", "camera angle"), ("timing", "frame rate"))
               if fa[k] != fb[k]]
     if differ and before.get("status") != "refused" and after.get("status") != "refused":
         notes.append("The two clips were filmed differently (" + "; ".join(differ) + "): part "
                      "of a change can come from the filming, so read small changes with care.")
+    if (build := build_note(before, after)) is not None:
+        notes.append(build)
     shared = {f for f in _footage(before) & _footage(after) if f[1] > 0}
     if shared:  # e.g. a side clip's report against the session that added a back clip to it
         notes.insert(0, "These two reports share footage (the same clip in both): a "
@@ -305,7 +313,7 @@ def compare(before: dict, after: dict) -> dict:
     }
 
 
-SINCE_FIXES = 2  # how many of the earlier report's top fixes "since last time" follows
+SINCE_FIXES = 3  # how many of the earlier report's top fixes "since last time" follows
 
 
 def since_last(before: dict, after: dict) -> dict | None:
@@ -335,6 +343,31 @@ def since_last(before: dict, after: dict) -> dict | None:
               for w in (BETTER, WORSE, SAME, CHANGED)}
     return {"before": res["before"], "fixes": fixes, "overall": overall, "counts": counts,
             "notes": res["notes"]}
+
+
+# the runner's build as the good-form reference reads it (media.reference: thigh share of the
+# leg, trunk length in leg lengths; medians over the clip). The four shared side renders of one
+# body read within 0.001 (thigh) and 0.019 (trunk) of each other; the two real treadmill
+# runners differ by 0.002 and 0.037, a rendered runner and a real one by 0.04 and 0.05. So
+# this catches some pairs of people, not all (loose clothing and the camera move it too)
+BUILD_APART = {"thigh_frac": 0.03, "trunk_frac": 0.03}
+
+
+def build_note(before: dict, after: dict) -> str | None:
+    """A caution when the two reports' runner builds read further apart than one runner's do
+    (:data:`BUILD_APART`): the comparison may be between two people. None otherwise, or when
+    either report has no build reading."""
+    ra = (before.get("media") or {}).get("reference") or {}
+    rb = (after.get("media") or {}).get("reference") or {}
+    apart = []
+    for key, what in (("thigh_frac", "thigh"), ("trunk_frac", "trunk")):
+        a, b = _num(ra.get(key)), _num(rb.get(key))
+        if a is not None and b is not None and abs(a - b) > BUILD_APART[key]:
+            apart.append(f"{what} {a * 100:.0f} % of the leg before, {b * 100:.0f} % after")
+    if not apart:
+        return None
+    return ("The runner's build reads differently in the two clips (" + "; ".join(apart)
+            + "): if they are of two different people, this comparison does not apply.")
 
 
 def row(result: dict, metric_id: str) -> dict | None:

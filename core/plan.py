@@ -139,9 +139,10 @@ def cue_minutes(week: int) -> tuple[int, int]:
 
 
 def _cue_text(week: int, cue: str = "") -> str:
-    """The week's cue practice, with the cue's own words (the week list is read on its own)."""
+    """The week's cue practice; the first week's with the cue's own words (the week list is
+    read on its own; every week's repeating them made it three times as long)."""
     a, b = cue_minutes(week)
-    words = cue.strip().rstrip(".")
+    words = cue.strip().rstrip(".") if week == 1 else ""
     return (f"Cue" + (f" ({words})" if words else "")
             + f": {a} min on your first run this week, {b} min by the last.")
 
@@ -152,14 +153,16 @@ CHECK_FIRST = ("so check it first on the day-7 film (below). If you do not see i
 
 def _check(report: dict, fx: dict) -> str:
     """Why a fix should be checked before three weeks go into it: read with low confidence
-    from this clip, or every one of its measures rated "worth a look" or "work on it" within
-    its reading error of a milder verdict's line (the report's "Near the line"). "" when
-    neither."""
+    from this clip, or every measure that gives it its verdict within its reading error of a
+    milder verdict's line (the report's "Near the line"). "" when neither."""
     if fx.get("confidence") == "low":
         return "Read with low confidence from this clip, " + CHECK_FIRST
     metrics = {m.get("id"): m for m in report.get("metrics") or [] if isinstance(m, dict)}
-    rated = [metrics[m] for m in fx.get("metrics") or []
-             if m in metrics and metrics[m].get("status") in ("watch", "fix")]
+    # the measures that give the fix its verdict (those rated as the fix is: a "work on it"
+    # fix by its "work on it" measures), else every rated one
+    worst = fx.get("severity") if fx.get("severity") in ("watch", "fix") else None
+    rated = [metrics[m] for m in fx.get("metrics") or [] if m in metrics
+             and metrics[m].get("status") in ((worst,) if worst else ("watch", "fix"))]
     if rated and all(isinstance(m.get("near_line"), dict) for m in rated):
         return "Near the line in this clip (it may be only worth a look, or fine), " + CHECK_FIRST
     return ""
@@ -243,8 +246,9 @@ def make_plan(report: dict) -> Plan:
         headline = (f"Three weeks on the top {'fix' if n == 1 else f'{n} fixes'}: "
                     + "; ".join(f.title.lower() for f in focuses) + ".")
     notes = ([NEW_RUNNER_NOTE] if new else []) + [
-        "One cue per run, taking turns: change one thing at a time. Do the drills in your "
-        "warm-up and keep the rest of your running as it is.", DISCLAIMER]
+        "One cue at a time: on a run, give each cue its minutes in turn, never two at once "
+        "(change one thing at a time). Do the drills in your warm-up and keep the rest of "
+        "your running as it is.", DISCLAIMER]
     return Plan(maintenance, headline, focuses, weeks, refilm, notes, str(r.get("created", ""))[:10],
                 str((r.get("source") or {}).get("filename") or ""), speed)
 

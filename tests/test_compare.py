@@ -247,9 +247,10 @@ def test_two_runs_filmed_differently_say_so():
     assert not any("filmed differently" in n for n in same["notes"])
     res = cmp.compare(filmed(30, False, False), filmed(60, True, True))
     [note] = [n for n in res["notes"] if "filmed differently" in n]
-    assert "camera: still / moving" in note and "camera angle: square / off square" in note
+    assert "camera still before, moving after" in note
+    assert "camera angle square before, off square after" in note
     from core.spec import TIMING_FPS
-    assert f"frame rate: under {TIMING_FPS:.0f} fps / {TIMING_FPS:.0f} fps or more" in note
+    assert f"frame rate under {TIMING_FPS:.0f} fps before, {TIMING_FPS:.0f} fps or more after" in note
     assert "read small changes with care" in note
 
 
@@ -301,7 +302,8 @@ def test_since_last_follows_the_earlier_top_fixes():
                      _m("trunk_lean", 6.0, spread=1)], overall=97)
     after["source"] = {"filename": "y.mp4"}
     res = cmp.since_last(before, after)
-    assert [f["title"] for f in res["fixes"]] == ["Land closer under your hips", "Quicker steps"]
+    assert [f["title"] for f in res["fixes"]] == ["Land closer under your hips", "Quicker steps",
+                                                  "Lean from the ankles"]
     ov = res["fixes"][0]["row"]
     assert (ov["id"], ov["before_text"], ov["after_text"], ov["word"]) == \
         ("overstride", "30 % leg", "7 % leg", "better")
@@ -323,3 +325,34 @@ def test_since_last_is_nothing_for_shared_footage_or_a_refused_clip():
     assert cmp.since_last(before, session) is None  # the same run, measured again
     refused = dict(_report([]), status="refused")
     assert cmp.since_last(refused, before) is None and cmp.since_last(before, refused) is None
+
+
+def test_past_the_good_range_to_its_other_side_is_not_better():
+    """Knee bend at landing 54 -> 8 deg against a 10-25 band: closer to the band, but the
+    opposite problem now (fresh-eyes review: "better" beside a new "land with a softer knee")."""
+    before = _report([_m("knee_flexion_ic", 54.0, spread=3)])
+    after = _report([_m("knee_flexion_ic", 8.0, spread=3)])
+    r = cmp.row(cmp.compare(before, after), "knee_flexion_ic")
+    assert r["word"] == "changed"
+    assert r["note"] == ("from 29 deg over the good range to 2 deg under it: past the good "
+                         "range to its other side")
+    back = cmp.row(cmp.compare(after, _report([_m("knee_flexion_ic", 40.0, spread=3)])),
+                   "knee_flexion_ic")
+    assert back["word"] == "worse" and back["note"].endswith("to its other side")
+
+
+def test_two_builds_far_apart_say_it_may_be_two_people():
+    """The build the good-form reference reads (thigh share of the leg, trunk length): one
+    body's shared renders read 0.519-0.520 and 0.600-0.619; a rendered and a real runner
+    0.52 / 0.619 and 0.48 / 0.666."""
+    def rep(thigh, trunk):
+        r = _report([_m("cadence", 170)])
+        r["media"] = {"reference": {"thigh_frac": thigh, "trunk_frac": trunk}}
+        return r
+    assert cmp.build_note(rep(0.52, 0.619), rep(0.519, 0.600)) is None
+    note = cmp.build_note(rep(0.52, 0.619), rep(0.48, 0.666))
+    assert note == ("The runner's build reads differently in the two clips (thigh 52 % of the "
+                    "leg before, 48 % after; trunk 62 % of the leg before, 67 % after): if they "
+                    "are of two different people, this comparison does not apply.")
+    assert note in cmp.compare(rep(0.52, 0.619), rep(0.48, 0.666))["notes"]
+    assert cmp.build_note(rep(0.52, 0.619), _report([])) is None  # no build reading

@@ -180,7 +180,25 @@ def test_an_unsure_fix_is_checked_before_three_weeks_go_into_it(report):
     assert page.count("<b>Check first.</b>") == 2
 
 
-def test_the_week_list_repeats_the_cue_words(report):
+def test_the_week_list_names_the_cue_in_its_first_week(report):
     plan = make_plan(report)
     cue = report["findings"]["fixes"][0]["cue"].rstrip(".")
-    assert plan.weeks[1].items[0].cue == f"Cue ({cue}): 4 min on your first run this week, 6 min by the last."
+    assert plan.weeks[0].items[0].cue == f"Cue ({cue}): 1 min on your first run this week, 3 min by the last."
+    assert plan.weeks[1].items[0].cue == "Cue: 4 min on your first run this week, 6 min by the last."
+    assert not any("taking turns" in n for n in plan.notes)
+
+
+def test_the_measure_that_gives_the_verdict_decides_the_check(report):
+    """"Stay taller": knee at landing "worth a look" (not near a line) and midstance knee
+    "work on it" near the line: the fix is "work on it" only by the doubtful measure, so it
+    is checked first (fresh-eyes review)."""
+    fx = report["findings"]["fixes"][2]
+    fx["severity"], fx["metrics"] = "fix", ["knee_flexion_ic", "knee_flexion_mid"]
+    by_id = {m["id"]: m for m in report["metrics"]}
+    by_id["knee_flexion_ic"]["status"] = "watch"
+    by_id["knee_flexion_ic"].pop("near_line", None)
+    by_id["knee_flexion_mid"]["status"] = "fix"
+    by_id["knee_flexion_mid"]["near_line"] = {"edge": 58.0, "error": 9.0, "milder": "watch"}
+    assert make_plan(report).focuses[2].check.startswith("Near the line in this clip")
+    by_id["knee_flexion_mid"].pop("near_line")
+    assert make_plan(report).focuses[2].check == ""

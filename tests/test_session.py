@@ -244,6 +244,28 @@ def test_session_report_is_stored_shared_with_blur_and_compared(pair, tmp_path, 
 
 
 @pytest.mark.slow
+def test_a_shared_session_says_whose_video_it_shows(app, store, pair, tmp_path):
+    """The owner sees each clip's video on its tab; a share link with the video shows the
+    side clip's only, and says so on both sides (fresh-eyes review: one unlabelled video)."""
+    import secrets
+
+    res = _merged(pair, tmp_path)
+    tok = secrets.token_urlsafe(24)
+    saved = store.save(res.report, res.media_dir, owner=tok, clip_key=res.key)
+    share_id = store.share(saved.id, saved.delete_key, blur_faces=False, include_video=True)
+    owner = app("pages/report.py", fc_current=saved.id, fc_browser_token=tok).run()
+    assert not owner.exception
+    assert "Anyone with this link sees a read-only copy without blurring, including the side " \
+        "clip's video:" in "\n".join(m.value for m in owner.markdown)
+    viewer = app("pages/report.py", query={"r": share_id}).run()
+    assert not viewer.exception
+    assert "Back clip" not in [t.label for t in viewer.tabs]
+    assert len(viewer.get("video")) == 1
+    assert any("The side clip's video; the other clips' videos are not in the shared copy."
+               in c.value for c in viewer.caption)
+
+
+@pytest.mark.slow
 def test_analyze_page_two_clip_upload(app, store, pair):
     """Upload a side and a back clip on the Analyze page: one merged report opens (the
     clips' own results are cached, so no pose pass and no job)."""

@@ -339,8 +339,10 @@ def since_section(op) -> None:
         o, c = res["overall"], res["counts"]
         if o and o["before"] is not None and o["after"] is not None:
             change = "" if not o["delta"] else f" ({o['delta']:+.0f})"
-            st.markdown(f"Overall score {o['before']:.0f} → {o['after']:.0f}{change}; over every "
-                        f"measure in both: {c[BETTER]} better, {c[WORSE]} worse, {c[SAME]} the same.")
+            moved = f", {c[CHANGED]} changed" if c[CHANGED] else ""
+            st.markdown(f"Overall score {o['before']:.0f} → {o['after']:.0f}{change}; of the "
+                        f"{sum(c.values())} measures judged in both: {c[BETTER]} better, "
+                        f"{c[WORSE]} worse, {c[SAME]} the same{moved}.")
         for note in res["notes"]:
             st.caption(note)
         if st.button("Compare in full", icon=":material/compare:", key="fc_since_compare"):

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
+from core.report import Media
+
 from . import analysis, session
 from .report_view import Opened
 
@@ -56,12 +58,23 @@ def _show_key(op: Opened) -> None:
             st.code(key, language=None)
 
 
+def primary_video_name(op: Opened) -> str:
+    """"side clip" for a session (the clip whose video a share link shows), else "clip"."""
+    from core.session import clip_label
+
+    clips = [c for c in (op.report.get("session") or {}).get("clips") or [] if isinstance(c, dict)]
+    if len(clips) < 2:
+        return "clip"
+    return clip_label(next((c for c in clips if c.get("primary")), clips[0]), clips)
+
+
 def _share(op: Opened) -> None:
     shared = op.stored.share
     st.markdown("##### :material/share: Share")
     if shared is not None:
         what = ("with your face blurred" if shared.blur_faces else "without blurring")
-        what += ", including the video" if shared.include_video else ", without the video"
+        what += ((", including the " + primary_video_name(op) + "'s video") if shared.include_video
+                 else ", without the video")
         st.markdown(f":material/link: Anyone with this link sees a read-only copy {what}:")
         st.code(share_url(shared.share_id), language=None, wrap_lines=True)
         st.caption(COPY_HINT)
@@ -69,8 +82,11 @@ def _share(op: Opened) -> None:
     blur = st.checkbox("Blur my face", value=shared.blur_faces if shared else True,
                        key=f"fc_blur_{op.id}",
                        help="Pictures whose face position is unknown are left out of the shared copy.")
+    others = Media.of(op.report).other_videos
     video = st.checkbox("Include the annotated video",
-                        value=shared.include_video if shared else False, key=f"fc_video_{op.id}")
+                        value=shared.include_video if shared else False, key=f"fc_video_{op.id}",
+                        help=(f"The {primary_video_name(op)}'s video only: the other clips' "
+                              "videos stay in your copy.") if others else None)
     expires = op.stored.expires_at
     expire = st.checkbox(f"Delete this report and its link after {EXPIRE_DAYS} days",
                          value=expires is not None, key=f"fc_expire_{op.id}",

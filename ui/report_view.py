@@ -500,7 +500,9 @@ def chart_section(op: Opened) -> None:
             st.caption("Faint vertical lines: foot landings (blue left, orange right)."
                        + (f" Green: {note}." if note else "")
                        + (" Showing the first seconds: drag sideways for the rest, scroll to zoom."
-                          if charts.windowed(r) else " Scroll to zoom."))
+                          if charts.windowed(r) else " Scroll to zoom.")
+                       + (" " + text.ANGLE_GROUPS[pick]["note"]
+                          if text.ANGLE_GROUPS[pick].get("note") else ""))
     with t_stride:
         cols = charts.available_stride_columns(r)[:3]
         if not cols:
@@ -580,6 +582,12 @@ def frames_and_video(op: Opened) -> None:
                 tab.video(str(path))
         elif video:
             st.video(str(video))
+            clips = (r.get("session") or {}).get("clips") or []
+            if op.viewer and len(clips) > 1:  # a shared session: say whose video this is
+                from .owner import primary_video_name
+
+                st.caption(f"The {primary_video_name(op)}'s video; the other clips' videos "
+                           "are not in the shared copy.")
         else:
             st.caption("The video was not shared." if op.viewer else "No annotated video.")
 

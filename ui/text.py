@@ -69,7 +69,9 @@ _ANGLE_GROUPS: dict[str, dict] = {
     "elbow": {"label": "Elbow angle", "metric": "elbow_angle", "band": "elbow_angle",
               "band_note": "good elbow angle"},
     "bounce": {"label": "Hip height (bounce)", "metric": "vertical_oscillation", "band": None,
-               "band_note": ""},
+               "band_note": "", "note": "The hips' height frame by frame, the pose model's "
+               "jitter included: the bounce on the card is read on the rise and fall that "
+               "repeats with each step, not on single frames' highs and lows."},
     "pelvis": {"label": "Pelvic tilt", "metric": "pelvic_drop", "band": None, "band_note": ""},
     "sway": {"label": "Shoulder sway", "metric": "lateral_sway", "band": None, "band_note": ""},
 }

@@ -448,11 +448,13 @@ class Context:
                 "contacts. Film (or stream) at 30 fps or more.")
 
     def stride_median(self, mid: str, caveat: str, base: str = "high", seen_only: bool = False,
-                      **kw) -> None:
+                      sides: bool = True, **kw) -> None:
         """Add ``mid`` as the median of its stride values over both feet (with the per-side
         medians, spread and the stride closest to the median as evidence). ``seen_only``:
         when one leg is seen well and the other not (:data:`SIDE_VIS_MIN`, in side view the far
-        leg), the median is the well-seen leg's strides alone."""
+        leg), the median is the well-seen leg's strides alone. ``sides=False``: no per-side
+        medians (a stride value that is not one leg's: the bounce over a stride from either
+        foot's contact takes in both steps)."""
         if self.by_id[mid].timing and self.held_back:
             self.missing(mid, self.held_reason())
             return
@@ -476,8 +478,8 @@ class Context:
         if evidence:  # which foot the evidence frame shows, for the drawing
             foot = feet[0] if len(feet) == 1 else "L" if evidence[0] in fr["L"] else "R"
             kw["extra"] = dict(kw.get("extra") or {}, evidence_foot=foot)
-        left, right = self.side(mid, "L"), self.side(mid, "R")
-        if self.by_id[mid].spec.bilateral:
+        left, right = (self.side(mid, "L"), self.side(mid, "R")) if sides else (None, None)
+        if self.by_id[mid].spec.bilateral and sides:
             left, right, note = self.sides_shown(left, right)
             if note:
                 caveat = (caveat + " " if caveat else "") + note

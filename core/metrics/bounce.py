@@ -9,10 +9,10 @@ from .base import Channel, Context, Metric, Stride, value_range
 
 VOSC = MetricSpec(
     "vertical_oscillation", "Vertical bounce", "hips", ("side", "front"), "% leg",
-    "<= 12 %", "> 18 %", "Peak-to-trough bounce of the hips per stride, as a share of leg length: "
-    "their rise and fall repeated at the step rate (a Fourier series fitted over the stride), so "
-    "the pose model's frame-to-frame jitter does not add to it; a runner who bounces more on "
-    "one step than the other reads about the two steps' average.",
+    "<= 12 %", "> 18 %", "How far the hips rise and fall with each step (peak to trough), as a "
+    "share of leg length, read over each stride on the curve that repeats with every step (a "
+    "Fourier series), so the pose model's frame-to-frame jitter does not add to it; a runner "
+    "who bounces more on one step than the other reads about the two steps' average.",
     good_hi=12, fix_above=18, weight=0.8, needs=("trunk", "feet"))
 
 
@@ -40,12 +40,15 @@ def stride(ctx: Context, st: Stride):
 
 
 def summarise(ctx: Context) -> None:
+    # one value per stride, not per leg: a stride from either foot's contact takes in both
+    # steps' rise and fall, so no left / right values are shown
     if ctx.view.view == "side":
-        ctx.stride_median("vertical_oscillation", "Rise and fall of the hips per stride.")
+        ctx.stride_median("vertical_oscillation", "How far the hips rise and fall with each step "
+                          "(read over each stride).", sides=False)
     else:
         ctx.stride_median("vertical_oscillation", "Seen from the front, depth changes add to "
                           "the bounce (it read about 2 % of leg length high in our tests).",
-                          base="low")
+                          base="low", sides=False)
 
 
 def hip_height(ctx: Context) -> np.ndarray:

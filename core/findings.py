@@ -108,7 +108,11 @@ def area_scores(metrics: list[MetricResult]) -> list[AreaScore]:
         summary = ((f"All {n} {noun} in the good range." if n > 2 else
                     "Both of the 2 judged measures in the good range." if n == 2 else
                     "The 1 judged measure is in the good range.") if n_bad == 0 else
-                   f"{n_bad} of {n} {noun} need attention; {worst.label.lower()} most.")
+                   # "need attention" beside an area rated good read as a contradiction
+                   # (fresh-eyes review): without a "work on it" they are worth a look
+                   f"{n_bad} of {n} {noun} "
+                   + ("need work" if cnt["fix"] else "worth a look")
+                   + f"; {worst.label.lower()} most.")
         if cnt["info"]:
             summary += f" (+ {cnt['info']} shown for information)"
         out.append(AreaScore(area, AREA_LABELS[area], int(round(score)),

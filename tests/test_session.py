@@ -73,11 +73,20 @@ def test_clips_that_disagree_beyond_the_reading_error_say_so():
     assert got["source_clip"] == "c2" and got["value"] == 165.0
     assert "The clips disagree here: the side clip read 158 steps/min" in got["caveat"]
     assert got["extra"]["other_clips"] == [{"clip": "c1", "value": 158.0, "confidence": "high"}]
+    # the session's clip list says it too, at the top of the report
+    from ui.report_view import clips_disagree
+
+    assert clips_disagree(merged) == (
+        "The clips disagree on cadence (the back clip 165 steps/min, the side clip 158 "
+        "steps/min), further apart than its reading error: are both clips of the same run at "
+        "the same pace? The report uses the reading with the better confidence (then more "
+        "strides).")
     # within the reading error: nothing said
     cad_s["value"] = 164.0
     merged = merge_reports([ClipPart(side, "c1"), ClipPart(back, "c2")])
     got = next(m for m in merged["metrics"] if m["id"] == "cadence")
     assert "disagree" not in got["caveat"] and "other_clips" not in (got.get("extra") or {})
+    assert clips_disagree(merged) is None
 
 
 def test_a_metric_is_never_taken_from_a_view_it_is_not_valid_in():

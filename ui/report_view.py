@@ -138,6 +138,36 @@ def session_clips(op: Opened) -> None:
             st.markdown(f"- **{clip_name(c)}**{name}, {seconds(c.get('duration_s'))}: "
                         f"{esc(gave)}" + ("" if c.get("status") != "refused" else
                                           f" — not scored: {esc(c.get('summary') or '')}"))
+        if disagree := clips_disagree(op.report):
+            st.warning(esc(disagree), icon=":material/compare_arrows:")
+
+
+def clips_disagree(report: dict) -> str | None:
+    """One sentence when a session's clips read a measure further apart than its reading
+    error (core.session: ``extra.other_clips`` on that measure's card), naming each reading:
+    two clips of one run should agree, so they may be of two runs."""
+    from core.session import clip_label
+
+    clips = [c for c in (report.get("session") or {}).get("clips") or [] if isinstance(c, dict)]
+    by_key = {c.get("key"): c for c in clips}
+    said = []
+    for m in report.get("metrics") or []:
+        others = (m.get("extra") or {}).get("other_clips") if isinstance(m, dict) else None
+        if not others or m.get("source_clip") not in by_key:
+            continue
+        spec = BY_ID.get(m.get("id"))
+        unit = "" if spec is None else spec.unit
+        fmt = (lambda v: f"{spec.fmt(v)} {unit}".strip()) if spec else (lambda v: f"{v:g}")
+        parts = [f"the {clip_label(by_key[m['source_clip']], clips)} {fmt(m['value'])}"]
+        parts += [f"the {clip_label(by_key[o['clip']], clips)} {fmt(o['value'])}"
+                  for o in others if isinstance(o, dict) and o.get("clip") in by_key
+                  and isinstance(o.get("value"), (int, float))]
+        said.append(f"{metric_label(m['id']).lower()} ({', '.join(parts)})")
+    if not said:
+        return None
+    return ("The clips disagree on " + "; ".join(said) + ", further apart than its reading "
+            "error: are both clips of the same run at the same pace? The report uses the "
+            "reading with the better confidence (then more strides).")
 
 
 def clip_name(clip: dict) -> str:

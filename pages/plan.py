@@ -92,6 +92,7 @@ def main() -> None:
         st.warning(str(e), icon=":material/videocam_off:")
         back(params)
         return
+    back(params)  # at the top too: on a phone the plan is several screens long
     show(plan, shared)
     day = plan.created or "report"
     st.download_button("Download the plan (one printable page)", plan_html(plan, shared),

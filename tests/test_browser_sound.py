@@ -140,6 +140,16 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
                         print(f"recording delivered at {fps:.1f} fps: recorded again\n"
                               + stored_reports(data))
                         continue
+                    if attempt == 1 and "(right louder)" in str(e):
+                        # the sound's lag behind the picture is known only modulo a step
+                        # (core.audio): a file camera that drifted more than half a step from
+                        # its WAV pairs each landing with the other foot, which no reading can
+                        # tell from a runner louder on the right (a clean-clone run at 12 fps,
+                        # and the commit before this one on the same machine minutes later,
+                        # failed the same way); a recording in step reads the left: once more
+                        print("sides swapped by a drift of over half a step: recorded again\n"
+                              + stored_reports(data))
+                        continue
                     if attempt == 1 and "out of step" in (_newest_sound_reason(data) or ""):
                         # the file camera drifted from its WAV (two clean-clone CI runs: the
                         # sound 0.14-0.17 s ahead of the picture at 14.99 fps); the report

@@ -73,8 +73,9 @@ def _share(op: Opened) -> None:
     st.markdown("##### :material/share: Share")
     if shared is not None:
         what = ("with your face blurred" if shared.blur_faces else "without blurring")
-        what += ((", including the " + primary_video_name(op) + "'s video") if shared.include_video
-                 else ", without the video")
+        whose = primary_video_name(op)  # a session shares its side clip's video only
+        what += ((f", including the {whose}'s video" if whose != "clip" else ", including the video")
+                 if shared.include_video else ", without the video")
         st.markdown(f":material/link: Anyone with this link sees a read-only copy {what}:")
         st.code(share_url(shared.share_id), language=None, wrap_lines=True)
         st.caption(COPY_HINT)

@@ -267,6 +267,12 @@ def _footage(report: dict) -> set[tuple]:
              round(float(src.get("fps_measured") or 0), 1))}
 
 
+def share_footage(before: dict, after: dict) -> bool:
+    """The two reports share a clip (file name, length, frame rate): e.g. a side clip's
+    report against the session that added a back clip to it."""
+    return any(f[1] > 0 for f in _footage(before) & _footage(after))
+
+
 def compare(before: dict, after: dict) -> dict:
     """Compare two report dicts (see the module docstring). Refused reports have no metrics:
     their rows say "not measured"."""
@@ -295,8 +301,7 @@ def compare(before: dict, after: dict) -> dict:
                      "of a change can come from the filming, so read small changes with care.")
     if (build := build_note(before, after)) is not None:
         notes.append(build)
-    shared = {f for f in _footage(before) & _footage(after) if f[1] > 0}
-    if shared:  # e.g. a side clip's report against the session that added a back clip to it
+    if share_footage(before, after):
         notes.insert(0, "These two reports share footage (the same clip in both): a "
                      "difference between them comes from how it was measured (another clip "
                      "added, other options), not from a change in your running.")
@@ -326,7 +331,7 @@ def since_last(before: dict, after: dict) -> dict | None:
     it: the difference is how it was measured)."""
     if before.get("status") == "refused" or after.get("status") == "refused":
         return None
-    if {f for f in _footage(before) & _footage(after) if f[1] > 0}:
+    if share_footage(before, after):
         return None
     res = compare(before, after)
     rows = {r["id"]: r for r in res["metrics"]}

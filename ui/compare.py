@@ -272,13 +272,17 @@ def _table(result: dict) -> pd.DataFrame:
 
 
 SINCE_LOOKBACK = 5  # the older reports tried for "Since your last report", newest first
+SINCE_STATE = "fc_since"  # (which reports it was worked out from, its result): one per session
 
 
 def previous_for(op):
     """This browser's newest report older than the open one that reads as progress against
-    it (:func:`core.compare.since_last`): ``(stored, since)`` or None. Reports sharing its
+    it (:func:`core.compare.since_last`): ``(its id, since)`` or None. Reports sharing its
     footage (the side clip of a session) or not scored are passed over, up to
-    :data:`SINCE_LOOKBACK` of them."""
+    :data:`SINCE_LOOKBACK` of them. Worked out again only when the open report or the older
+    reports change (a rerun of the page, e.g. a slider moved, reads no report again)."""
+    import streamlit as st
+
     from core.store import StoreError
 
     from . import session
@@ -290,17 +294,23 @@ def previous_for(op):
     ids = [i.id for i in items]
     older = (items[ids.index(op.id) + 1:] if op.id in ids
              else [i for i in items if i.created < op.stored.created])
-    for item in older[:SINCE_LOOKBACK]:
-        if item.status == "refused":
-            continue
+    older = [i for i in older if i.status != "refused"][:SINCE_LOOKBACK]
+    key = (op.id, tuple(i.id for i in older))
+    memo = st.session_state.get(SINCE_STATE)
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    found = None
+    for item in older:
         try:
             prev = op.store.get(item.id, session.proof(item.id))
         except StoreError:
             continue
         res = since_last(prev.report, op.report) if prev is not None else None
         if res is not None:
-            return prev, res
-    return None
+            found = (prev.id, res)
+            break
+    st.session_state[SINCE_STATE] = (key, found)
+    return found
 
 
 def since_line(fx: dict) -> str:
@@ -328,10 +338,10 @@ def since_section(op) -> None:
     found = previous_for(op)
     if found is None:
         return
-    prev, res = found
+    prev_id, res = found
     with st.container(border=True):
-        name = (prev.report.get("source") or {}).get("filename")
-        st.markdown(f"**Since your last report** · {when(prev.report.get('created'))}"
+        name = res["before"].get("filename")
+        st.markdown(f"**Since your last report** · {when(res['before'].get('created'))}"
                     + (f" · {esc(name, typography=False)}" if name else ""))
         st.caption("Its top fixes then, and how they read in this clip:")
         for fx in res["fixes"]:
@@ -346,7 +356,7 @@ def since_section(op) -> None:
         for note in res["notes"]:
             st.caption(note)
         if st.button("Compare in full", icon=":material/compare:", key="fc_since_compare"):
-            st.session_state[COMPARE_STATE] = [prev.id, op.id]
+            st.session_state[COMPARE_STATE] = [prev_id, op.id]
             st.switch_page(COMPARE_PAGE)
 
 

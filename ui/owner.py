@@ -15,7 +15,7 @@ import streamlit as st
 from core.report import Media
 
 from . import analysis, session
-from .report_view import Opened
+from .report_view import Opened, primary_clip_name
 
 SHARE_PARAM = "r"
 
@@ -58,22 +58,12 @@ def _show_key(op: Opened) -> None:
             st.code(key, language=None)
 
 
-def primary_video_name(op: Opened) -> str:
-    """"side clip" for a session (the clip whose video a share link shows), else "clip"."""
-    from core.session import clip_label
-
-    clips = [c for c in (op.report.get("session") or {}).get("clips") or [] if isinstance(c, dict)]
-    if len(clips) < 2:
-        return "clip"
-    return clip_label(next((c for c in clips if c.get("primary")), clips[0]), clips)
-
-
 def _share(op: Opened) -> None:
     shared = op.stored.share
     st.markdown("##### :material/share: Share")
     if shared is not None:
         what = ("with your face blurred" if shared.blur_faces else "without blurring")
-        whose = primary_video_name(op)  # a session shares its side clip's video only
+        whose = primary_clip_name(op.report)  # a session shares its side clip's video only
         what += ((f", including the {whose}'s video" if whose != "clip" else ", including the video")
                  if shared.include_video else ", without the video")
         st.markdown(f":material/link: Anyone with this link sees a read-only copy {what}:")
@@ -86,7 +76,7 @@ def _share(op: Opened) -> None:
     others = Media.of(op.report).other_videos
     video = st.checkbox("Include the annotated video",
                         value=shared.include_video if shared else False, key=f"fc_video_{op.id}",
-                        help=(f"The {primary_video_name(op)}'s video only: the other clips' "
+                        help=(f"The {primary_clip_name(op.report)}'s video only: the other clips' "
                               "videos stay in your copy.") if others else None)
     expires = op.stored.expires_at
     expire = st.checkbox(f"Delete this report and its link after {EXPIRE_DAYS} days",

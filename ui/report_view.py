@@ -142,22 +142,38 @@ def session_clips(op: Opened) -> None:
             st.warning(esc(disagree), icon=":material/compare_arrows:")
 
 
+def _clips(report: dict) -> list[dict]:
+    """A session report's clips (dicts as stored; [] for one clip)."""
+    return [c for c in (report.get("session") or {}).get("clips") or [] if isinstance(c, dict)]
+
+
+def primary_clip_name(report: dict) -> str:
+    """"side clip": the session clip whose video, charts and timeline the report shows (the
+    one a share link's video is of); "clip" for a report of one clip."""
+    from core.session import clip_label
+
+    clips = _clips(report)
+    if len(clips) < 2:
+        return "clip"
+    return clip_label(next((c for c in clips if c.get("primary")), clips[0]), clips)
+
+
 def clips_disagree(report: dict) -> str | None:
     """One sentence when a session's clips read a measure further apart than its reading
     error (core.session: ``extra.other_clips`` on that measure's card), naming each reading:
     two clips of one run should agree, so they may be of two runs."""
+    from core.findings import error_text
     from core.session import clip_label
 
-    clips = [c for c in (report.get("session") or {}).get("clips") or [] if isinstance(c, dict)]
+    clips = _clips(report)
     by_key = {c.get("key"): c for c in clips}
     said = []
     for m in report.get("metrics") or []:
         others = (m.get("extra") or {}).get("other_clips") if isinstance(m, dict) else None
-        if not others or m.get("source_clip") not in by_key:
+        spec = BY_ID.get(m.get("id")) if isinstance(m, dict) else None
+        if not others or spec is None or m.get("source_clip") not in by_key:
             continue
-        spec = BY_ID.get(m.get("id"))
-        unit = "" if spec is None else spec.unit
-        fmt = (lambda v: f"{spec.fmt(v)} {unit}".strip()) if spec else (lambda v: f"{v:g}")
+        fmt = lambda v: error_text(spec.shown(v), spec.unit)  # noqa: E731 - as the card's caveat
         parts = [f"the {clip_label(by_key[m['source_clip']], clips)} {fmt(m['value'])}"]
         parts += [f"the {clip_label(by_key[o['clip']], clips)} {fmt(o['value'])}"
                   for o in others if isinstance(o, dict) and o.get("clip") in by_key
@@ -612,11 +628,8 @@ def frames_and_video(op: Opened) -> None:
                 tab.video(str(path))
         elif video:
             st.video(str(video))
-            clips = (r.get("session") or {}).get("clips") or []
-            if op.viewer and len(clips) > 1:  # a shared session: say whose video this is
-                from .owner import primary_video_name
-
-                st.caption(f"The {primary_video_name(op)}'s video; the other clips' videos "
+            if op.viewer and len(_clips(r)) > 1:  # a shared session: say whose video this is
+                st.caption(f"The {primary_clip_name(r)}'s video; the other clips' videos "
                            "are not in the shared copy.")
         else:
             st.caption("The video was not shared." if op.viewer else "No annotated video.")
@@ -628,15 +641,13 @@ def session_videos(op: Opened, video: Path | None) -> list[tuple[str, Path]]:
     report only). Videos whose file cannot be fetched are left out."""
     from core.session import clip_label
 
-    clips = [c for c in (op.report.get("session") or {}).get("clips") or [] if isinstance(c, dict)]
-    others = Media.of(op.report).other_videos
+    clips, others = _clips(op.report), Media.of(op.report).other_videos
     if not clips or not others:
         return [("Video", video)] if video else []
-    primary = next((c for c in clips if c.get("primary")), clips[0])
-    out = [(clip_label(primary, clips).capitalize(), video)] if video else []
+    out = [(primary_clip_name(op.report).capitalize(), video)] if video else []
     for c in clips:
-        path = op.media(others.get(str(c.get("key"))))
-        if path is not None and c is not primary:
+        path = op.media(others.get(str(c.get("key"))))  # the primary clip is not in others
+        if path is not None:
             out.append((clip_label(c, clips).capitalize(), path))
     return out
 

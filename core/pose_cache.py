@@ -30,7 +30,12 @@ size ``max_side``, ``max_seconds``, the slow-motion time scale, the number of pr
 pose pass is split over, since :mod:`core.parallel_pose` tracks a little differently after
 each cut) + the pose model's name (``MediaPipePose.name``, which carries the mediapipe
 version) + :data:`FORMAT`. Options that only act after pose (height, view, video output) are
-not in the key: re-analysing a clip with another height or view skips pose.
+not in the key: re-analysing a clip with another height or view skips pose. The pose model
+never sees the timestamps (:class:`core.pose.MediaPipePose` runs without its own smoothing),
+so the time scale only decides how much of a clip is posed: a clip posed whole at its own
+rate and at a slow-motion capture rate alike is keyed and stored at scale 1 (video seconds,
+:func:`stored_scale`), and a re-analysis of a refused slow-motion clip with its capture rate
+replays the first pass's landmarks on the real time line.
 
 An entry is one compressed ``.npz`` (about 60 kB per 10 s at 30 fps) written atomically
 (temp file + ``os.replace``). It holds body landmarks and camera steps, no pictures;
@@ -78,12 +83,24 @@ def entry_key(digest: str, scale: float, max_side: int, max_seconds: float, n_pr
     return f"{digest[:32]}-{hashlib.sha256(opts.encode()).hexdigest()[:16]}"
 
 
+def stored_scale(meta, scale: float, max_seconds: float) -> float:
+    """The time scale an entry of ``meta``'s clip is keyed and stored at for an analysis at
+    ``scale`` (video seconds -> real seconds): 1.0 when the pose pass covers the whole clip both
+    at ``scale`` and at 1.0 (its video seconds, with a 2 % margin on the container's duration),
+    so the two analyses share one entry; else ``scale`` itself."""
+    whole = 0 < meta.duration_s * max(1.0, float(scale)) <= 0.98 * max_seconds
+    return 1.0 if whole else float(scale)
+
+
 class Slot:
     """One locked cache entry (see module docstring)."""
 
     def __init__(self, meta, scale: float, max_side: int, max_seconds: float, path: Path,
-                 lock_fd: int) -> None:
+                 lock_fd: int, stored: float | None = None) -> None:
         self.meta, self.scale, self.max_side, self.max_seconds = meta, scale, max_side, max_seconds
+        # the entry's time line is ``stored`` (see stored_scale): its seconds x to_real are
+        # this analysis's real seconds
+        self.to_real = float(scale) / float(stored if stored is not None else scale)
         self.path = path
         self._lock_fd: int | None = lock_fd
         self.hit = False
@@ -93,7 +110,7 @@ class Slot:
             return None
         try:
             with np.load(self.path, allow_pickle=False) as z:
-                ts = z["ts"].astype(float).tolist()
+                ts = (z["ts"].astype(float) * self.to_real).tolist()
                 found = z["found"].astype(bool)
                 lm = z["lms"].astype(np.float32)
                 size = (int(z["size"][0]), int(z["size"][1]))
@@ -168,7 +185,8 @@ class Slot:
         try:
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
-                np.savez_compressed(f, ts=np.asarray(ts, float), lms=arr, found=found,
+                np.savez_compressed(f, ts=np.asarray(ts, float) / self.to_real, lms=arr,
+                                    found=found,
                                     size=np.asarray(size, int), **extra)
             os.replace(tmp, self.path)
         except OSError:
@@ -198,14 +216,15 @@ def open_slot(meta, scale: float, max_side: int, max_seconds: float, n_proc: int
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        key = entry_key(file_digest(meta.path), scale, max_side, max_seconds, n_proc,
+        stored = stored_scale(meta, scale, max_seconds)
+        key = entry_key(file_digest(meta.path), stored, max_side, max_seconds, n_proc,
                         MediaPipePose.name)
         fd = os.open(folder / f"{key}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:
         log.warning("pose cache %s is not usable: running pose without it", folder, exc_info=True)
         return None
     fcntl.flock(fd, fcntl.LOCK_EX)  # waits while another process runs pose on this clip
-    return Slot(meta, scale, max_side, max_seconds, folder / f"{key}.npz", fd)
+    return Slot(meta, scale, max_side, max_seconds, folder / f"{key}.npz", fd, stored)
 
 
 def _steps_arrays(steps) -> dict[str, np.ndarray]:

@@ -89,6 +89,40 @@ def test_save_then_replay_gives_the_track_and_fills_frames(own_cache, small_clip
     slot.release()
 
 
+def test_slow_motion_capture_rate_replays_the_clips_own_pass(own_cache, small_clip):
+    """A refused slow-motion clip analysed again with its capture rate: the pose model never
+    sees the time line, so the second analysis replays the first pass's landmarks (stored in
+    video seconds) on the real time line; a clip the pass cuts short at one of the two scales
+    keeps its own entry."""
+    meta = probe(small_clip)  # 4 s of video
+    ts, lms, size = fake_track(meta)
+    slot = pose_cache.open_slot(meta, 1.0, 960, 60.0, 1)
+    slot.save(ts, lms, size)
+    slot.release()
+    for scale in (0.1, 0.25, 2.0):  # 300 fps shown at 30, 120 at 30, or a time-lapse
+        slot = pose_cache.open_slot(meta, scale, 960, 60.0, 1)
+        got = slot.replay(FrameStore(100), ClipStatsCollector(), lambda s, f: None, 20)
+        slot.release()
+        assert got is not None, scale
+        assert np.allclose(got[0], np.asarray(ts) * scale)
+        assert all(np.array_equal(a, b) for a, b in zip(lms, got[1]) if a is not None)
+    # saved first at a slow-motion scale, replayed at the clip's own rate
+    slot = pose_cache.open_slot(meta, 1.0, 640, 60.0, 1)
+    slot.save(ts, lms, size)
+    slot.release()
+    slot = pose_cache.open_slot(meta, 0.1, 640, 60.0, 1)
+    assert np.allclose(slot.replay(FrameStore(100), ClipStatsCollector(), lambda s, f: None,
+                                   20)[0], np.asarray(ts) * 0.1)
+    slot.release()
+    # 60 s of real time covers 4 s of video at scale 1 but not at 20 (a time-lapse of 80 s)
+    assert pose_cache.stored_scale(meta, 20.0, 60.0) == 20.0
+    assert pose_cache.stored_scale(meta, 0.1, 60.0) == 1.0
+    assert pose_cache.stored_scale(meta, 1.0, 3.0) == 1.0  # cut short at both: its own scale
+    slot = pose_cache.open_slot(meta, 20.0, 960, 60.0, 1)
+    assert slot.replay(FrameStore(100), ClipStatsCollector(), lambda s, f: None, 20) is None
+    slot.release()
+
+
 def test_replay_reuses_the_pose_passs_camera_steps(own_cache, small_clip, monkeypatch):
     """The camera steps the pose pass measured are kept with the track and given back on a
     replay, without estimating the camera again: the same clip analysed twice gives the same

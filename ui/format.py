@@ -63,7 +63,7 @@ def sides(metric: dict):
 
 
 def left_right(metric: dict) -> str | None:
-    """``"Left 28 % leg · Right 20 % leg"`` for a bilateral metric, else None."""
+    """``"Left 28 % leg · Right 20 % leg"`` for a metric with both sides shown, else None."""
     left, right = metric.get("left"), metric.get("right")
     if left is None or right is None:
         return None

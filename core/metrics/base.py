@@ -39,7 +39,7 @@ LEG_PER_HEIGHT = 0.49
 L_EAR, R_EAR = 7, 8
 L_ELBOW, R_ELBOW, L_WRIST, R_WRIST = 13, 14, 15, 16
 
-# A side's own value (and the left/right difference) of a bilateral metric is shown only when
+# A side's own value (and the left/right difference) of a stride metric is shown only when
 # that leg is seen well: the median over the clip of its knee and ankle visibility (MediaPipe,
 # 0..1) at least this. Measured with the pose model: the near leg in side view 0.975-0.99 and
 # both legs from the front or back 0.945-0.985 (shared renders and real clips), the far leg in
@@ -304,7 +304,7 @@ class Context:
         return leg_visibility(self.tr)
 
     def sides_shown(self, left: float | None, right: float | None) -> tuple:
-        """The per-side values a bilateral metric may show: a side whose leg is not seen well
+        """The per-side values a stride metric may show: a side whose leg is not seen well
         (:data:`SIDE_VIS_MIN`; in side view usually the far leg) is hidden (None), and with it
         the left/right difference. Returns (left, right, note for the caveat or "")."""
         weak = [f for f in ("L", "R") if self.side_vis[f] < SIDE_VIS_MIN]
@@ -479,7 +479,7 @@ class Context:
             foot = feet[0] if len(feet) == 1 else "L" if evidence[0] in fr["L"] else "R"
             kw["extra"] = dict(kw.get("extra") or {}, evidence_foot=foot)
         left, right = (self.side(mid, "L"), self.side(mid, "R")) if sides else (None, None)
-        if self.by_id[mid].spec.bilateral and sides:
+        if sides:  # any per-side value, judged or not (duty factor, flight time, hips behind)
             left, right, note = self.sides_shown(left, right)
             if note:
                 caveat = (caveat + " " if caveat else "") + note

@@ -1,4 +1,4 @@
-"""Per-side values of bilateral metrics are shown only for a leg the camera sees well
+"""Per-side values of stride metrics are shown only for a leg the camera sees well
 (core/metrics/base.py: Context.sides_shown, SIDE_VIS_MIN). In side view the far leg is
 usually partly hidden (the pose model's visibility 0.65-0.875 on our clips, against 0.975-0.99
 for the near leg), so its value and the left/right difference are left out and the caveat
@@ -13,6 +13,9 @@ from core.pose import LM
 
 BILATERAL = ("knee_flexion_ic", "knee_flexion_mid", "hip_extension", "knee_drive",
              "contact_time")
+# per-side values that are not judged as a left/right difference, but read the same way: a
+# far leg's 128 ms flight time beside the near leg's 102 read as a limp (review, 2 Dec)
+UNJUDGED_SIDES = ("duty_factor", "flight_time", "hips_behind", "waist_lean")
 
 
 def _results(case):
@@ -50,3 +53,17 @@ def test_both_legs_seen_well_keep_both_sides():
         r = _results(case)[mid]
         assert r.left is not None and r.right is not None and r.side_diff is not None, mid
 
+
+
+@pytest.mark.parametrize("far", ["l", "r"])
+def test_far_leg_value_hidden_for_every_metric_with_sides(far):
+    seen = _results(build(PLANAR))
+    case = build(PLANAR)
+    _dim(case, far, 0.8)
+    hidden = _results(case)
+    for mid in UNJUDGED_SIDES:
+        a, b = seen[mid], hidden[mid]
+        assert a.left is not None and a.right is not None, mid
+        near_value = a.right if far == "l" else a.left
+        assert (b.left, b.right) == ((None, near_value) if far == "l" else (near_value, None)), mid
+        assert "not compared" in b.caveat, mid

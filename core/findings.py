@@ -29,6 +29,13 @@ card names the measure that needs attention most), and what was seen
 says that the reading could have fallen on the other side (:func:`near_line_note`), so a fix
 the clip cannot tell apart from "good" is not put ahead of a clear one.
 
+Tentative problems: a candidate whose every measure was read with low confidence AND near a
+milder verdict's line (:func:`tentative`) is never a top fix, nor the plan's: it goes to
+``more_fixes`` ("More to check"). The clip cannot tell it from the milder verdict, and low
+confidence says it is a pattern to check, not a verdict; as a top fix it led a good runner's
+report (a panning render's hip extension read 0 deg for a true 8.5, its only fix, with a
+3-week plan: review, 2 Dec).
+
 Counts: :func:`measure_counts` is the one place that counts measures (judged by status, and
 ``info`` ones apart), for the report's headline, area cards and tabs alike.
 """
@@ -243,20 +250,31 @@ def _seen(ms: list[MetricResult]) -> str:
     return "; ".join(parts) + "." + "".join(" " + n for n in notes)
 
 
+def tentative(ms) -> bool:
+    """Whether a problem made of the measures ``ms`` (:class:`MetricResult` or report dicts)
+    is only tentative: every one read with low confidence and near a milder verdict's line
+    (see module docstring). Such a problem is not a top fix."""
+    ms = list(ms)
+    conf = (lambda m: m.get("confidence") if isinstance(m, dict) else m.confidence)
+    return bool(ms) and all(conf(m) == "low" and near_line_of(m) for m in ms)
+
+
 def _choose(ranked: list[tuple[float, str, list[str]]], by: dict[str, MetricResult],
             areas: list[AreaScore], max_fixes: int) -> tuple[list, list]:
-    """(top, more): the top fixes cover every area rated ``fix`` (see module docstring)."""
+    """(top, more): the top fixes cover every area rated ``fix`` (see module docstring); a
+    tentative problem is never a top fix."""
     def area_of(cand) -> str:
         return by[cand[2][0]].area
 
+    firm = [i for i, cand in enumerate(ranked) if not tentative(by[m] for m in cand[2])]
     chosen: list[int] = []
     for a in sorted((a for a in areas if a.status == "fix"), key=lambda a: a.score):
         if len(chosen) >= max_fixes or any(area_of(ranked[i]) == a.area for i in chosen):
             continue
-        i = next((i for i, cand in enumerate(ranked) if area_of(cand) == a.area), None)
+        i = next((i for i in firm if area_of(ranked[i]) == a.area), None)
         if i is not None:
             chosen.append(i)
-    for i in range(len(ranked)):
+    for i in firm:
         if len(chosen) >= max_fixes:
             break
         if i not in chosen:

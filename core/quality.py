@@ -316,8 +316,9 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         if yaw is not None and yaw >= ELBOW_MAX_YAW_DEG:
             add("angle", "Camera angle", False, "warn",
                 f"The camera is about {yaw:.0f}° off square to the running direction (a rough "
-                "estimate): the elbow angle is not measured, and the side measures are "
-                "corrected for the angle and shown with lower confidence.",
+                "estimate): the elbow angle is not measured; overstride, the shin angle, foot "
+                "strike and trunk lean are corrected for the angle, and they and the knee and thigh "
+                "angles are shown with lower confidence.",
                 "Film exactly side-on: the camera at right angles to the running direction, "
                 "at about hip height (on a treadmill, square to its side).", yaw)
     if view.view == "unsure":

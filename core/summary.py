@@ -98,7 +98,8 @@ def text_summary(report: dict) -> str:
     more = f.get("more_fixes") or []
     if more:
         lines.append("")
-        lines.append("More to work on")
+        lines.append("More to work on" if f["fixes"] else
+                     "More to check (read with low confidence near the line: no clear fix)")
         for fx in more:
             lines.append(f"  {fx['rank']}. {fx['title']} - {fx['seen']}")
             lines.append(f"     Cue: {fx['cue']}")

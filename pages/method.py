@@ -214,7 +214,9 @@ def scoring_section() -> None:
         f"a milder verdict's line keeps its verdict and its points, but its card says it is "
         f"near the line and what the other side would be, and as a fix it counts "
         f"×{_num(NEAR_W)} in the ranking, so a clear problem comes before one the video "
-        f"cannot tell from a milder verdict. (Cadence judged against the band for your own "
+        f"cannot tell from a milder verdict. One read with low confidence as well is never a "
+        f"top fix: it is listed under *More to check*, to look for on your next clip before "
+        f"you work on it. (Cadence judged against the band for your own "
         f"speed, when you give it, is not marked: that band has no bench of its own.)\n\n"
         f"An area with nothing measurable (say, your feet were out of the picture) has no "
         f"score, and the overall score then says which areas it is made of.")

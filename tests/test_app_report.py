@@ -344,3 +344,38 @@ def test_a_new_report_says_what_changed_since_the_last_one(app, store, side_anal
     viewer = app(REPORT, query={"r": share_id}, fc_browser_token=owner_token).run()
     assert not viewer.exception and viewer.title[0].value == "Shared running-form report"
     assert "Since your last report" not in _texts(viewer) and "last_month.mp4" not in _texts(viewer)
+
+
+def test_a_report_whose_only_problem_is_tentative_says_no_clear_fix(app, store, side_analysis):
+    """Every measure good but one "work on it" read with low confidence near its line (a
+    panning render's hip extension: review, 2 Dec): no top fix, "No clear fix in this clip",
+    and its advice under "More to check" with why it is only to check."""
+    import copy
+    import dataclasses
+
+    from core.findings import build_findings
+    from core.report import MetricResult, to_jsonable
+    from core.spec import BY_ID
+
+    report = copy.deepcopy(side_analysis.report)
+    fields = {f.name for f in dataclasses.fields(MetricResult)}
+    ms = []
+    for m in report["metrics"]:
+        if m["id"] == "hip_extension":
+            m.update(value=0.0, display="0°", status="fix", confidence="low",
+                     near_line=BY_ID["hip_extension"].near_line(0.0, 7.0).__dict__)
+        elif m["status"] in ("watch", "fix"):
+            m.update(status="good", near_line=None)
+        ms.append(MetricResult(**{k: v for k, v in m.items() if k in fields}))
+    report["findings"] = to_jsonable(build_findings(ms))
+    assert report["findings"]["fixes"] == [] and len(report["findings"]["more_fixes"]) == 1
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = _texts(at)
+    assert "No clear fix in this clip" in texts and "Nothing stands out" not in texts
+    assert "Your top fixes" not in texts
+    # an expander with an icon is a "Status" block to AppTest
+    labels = [e.label for e in (*at.expander, *at.status)]
+    assert "More to check (1)" in labels, labels
+    assert "check it on your next clip before you work on it" in texts

@@ -159,3 +159,39 @@ def test_the_page_says_how_the_fixes_are_ordered_when_a_milder_one_comes_first()
                                       {"severity": "fix"}])
     assert not fixes_out_of_status_order([{"severity": "fix"}, {"severity": "watch"}])
     assert not fixes_out_of_status_order([{"severity": "watch"}, {"severity": "watch"}])
+
+
+def test_a_low_confidence_problem_near_its_line_is_only_one_to_check():
+    """Hip extension read 0 deg (work on it below 5, reading error 7) with low confidence on
+    a panning render whose truth is 8.5 deg: the clip cannot tell it from "worth a look", so
+    it is not a top fix (it led a good runner's report, with a 3-week plan: review, 2 Dec).
+    It stays in more_fixes with its advice; the same reading with medium confidence, or low
+    confidence clear of the line, is a top fix."""
+    from core.findings import tentative
+
+    by = {s.id: s for s in METRICS}
+    good = [_result(s, _good_value(s)) for s in METRICS if s.kind == "range" and s.weight > 0]
+
+    def hip(value: float, conf: str) -> MetricResult:
+        m = _result(by["hip_extension"], value)
+        m.confidence = conf
+        near = by["hip_extension"].near_line(value, 7.0)
+        m.near_line = near.__dict__ if near else None
+        return m
+
+    unsure = hip(0.0, "low")
+    assert unsure.status == "fix" and unsure.near_line and tentative([unsure])
+    f = build_findings([unsure if m.id == "hip_extension" else m for m in good])
+    assert f.fixes == []
+    assert [x.metrics for x in f.more_fixes] == [["hip_extension"]]
+    assert f.overall_status == "watch"  # still not called good over a "work on it"
+    for firm in (hip(0.0, "medium"), hip(-14.0, "low")):  # sure of it, or clear of the line
+        assert not tentative([firm])
+        f = build_findings([firm if m.id == "hip_extension" else m for m in good])
+        assert [x.metrics for x in f.fixes] == [["hip_extension"]]
+    # beside a firm problem the tentative one comes after it, in more_fixes
+    over = _result(by["overstride"], 20.0)
+    f = build_findings([unsure if m.id == "hip_extension" else over if m.id == "overstride"
+                        else m for m in good])
+    assert [x.metrics[0] for x in f.fixes] == ["overstride"]
+    assert ["hip_extension"] in [x.metrics for x in f.more_fixes]

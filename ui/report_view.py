@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.findings import capped_note, measure_counts, near_line_note, overall_scope
+from core.findings import capped_note, measure_counts, near_line_note, overall_scope, tentative
 from core.metrics.speed import NO_SPEED
 from core.quality import headline
 from core.reference import PHASES, REFERENCE_KEY
@@ -62,6 +62,13 @@ class Opened:
 
 def _metrics(report: dict) -> dict[str, dict]:
     return {m["id"]: m for m in report.get("metrics") or []}
+
+
+def is_tentative(fx: dict, by_id: dict[str, dict]) -> bool:
+    """Whether a fix's measures were all read with low confidence near their line
+    (:func:`core.findings.tentative`): never a top fix, shown as one to check."""
+    ms = [by_id[m] for m in fx.get("metrics") or [] if m in by_id]
+    return len(ms) == len(fx.get("metrics") or []) and tentative(ms)
 
 
 def _frame_time(report: dict, frame: int | None) -> float | None:
@@ -359,6 +366,28 @@ def scores(op: Opened) -> None:
             if hidden:
                 why = hidden[0]["reason"].split(" (")[0].lower()
                 st.caption(f":material/visibility_off: {len(hidden)} not measured: {esc(why)}.")
+            if lost := view_measures_lost(r, area, hidden):
+                st.caption(":material/visibility_off: " + esc(lost))
+
+
+def view_measures_lost(r: dict, area: str, hidden: list | None = None) -> str | None:
+    """What the area card says of a judged measure this view normally gives that this clip
+    did not (e.g. the elbow angle from a camera 39 deg off square), other than feet or body
+    out of the picture (``hidden``, said apart) and measures that need the runner's own input
+    or a sound track: an area scored "100 Good" without its measure that would have said
+    otherwise read as a clean bill (review, 2 Dec)."""
+    view = (r.get("view") or {}).get("view") or ""
+    skip = {id(n) for n in hidden or []}
+    lost = [n for n in r.get("not_measured") or [] if n.get("area") == area
+            and id(n) not in skip and (spec := BY_ID.get(n.get("id") or "")) is not None
+            and spec.valid_for(view) and spec.weight > 0 and spec.kind != "info"
+            and not (n.get("reason") or "").startswith("Needs your")
+            and "sound" not in (n.get("reason") or "")]
+    if not lost:
+        return None
+    names = ", ".join(n.get("label") or BY_ID[n["id"]].label for n in lost)
+    why = (lost[0].get("reason") or "").split(":")[0].split(" (")[0].rstrip(".")
+    return f"{names} not measured: {why[:1].lower() + why[1:]}."
 
 
 # --------------------------------------------------------------------------- fixes
@@ -368,7 +397,15 @@ def fixes(op: Opened) -> None:
     f = op.report.get("findings") or {}
     items = f.get("fixes") or []
     evidence = Media.of(op.report).evidence
-    if not items:
+    more = f.get("more_fixes") or []
+    by_id = _metrics(op.report)
+    unsure = [fx for fx in more if is_tentative(fx, by_id)]
+    if not items and unsure:
+        st.info("No clear fix in this clip. What read outside its good range was read with low "
+                "confidence and near its line, so the clip cannot tell it from the milder verdict "
+                "(below, under \"More to check\"). Look for it on your next clip before you "
+                "work on it.", icon=":material/help:")
+    elif not items:
         st.success("Nothing stands out that needs fixing in this clip. Keep it up.",
                    icon=":material/thumb_up:")
     else:
@@ -379,13 +416,18 @@ def fixes(op: Opened) -> None:
                        "clearer \"worth a look\".")
     for fx in items[:3]:
         _fix_card(op, fx, evidence)
-    more = f.get("more_fixes") or []
     if more:
-        with st.expander(f"More to work on ({len(more)})", icon=":material/playlist_add:"):
+        title = (f"More to check ({len(more)})" if len(unsure) == len(more)
+                 else f"More to work on ({len(more)})")
+        with st.expander(title, icon=":material/playlist_add:"):
             st.caption("The advice for every other measure outside its good range, the "
                        "clearest problems first (one near its line, or read with low "
-                       "confidence, comes later). Start with the fixes above.")
+                       "confidence, comes later)." + (" Start with the fixes above." if items
+                                                       else ""))
             for fx in more:
+                if fx in unsure:
+                    st.caption(":material/help: Read with low confidence and near its line: "
+                               "check it on your next clip before you work on it.")
                 _fix_card(op, fx, evidence, picture=False)
     strengths = f.get("strengths") or []
     if strengths:

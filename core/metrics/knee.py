@@ -12,6 +12,7 @@ import numpy as np
 from ..spec import MetricSpec
 from . import draw
 from .base import Channel, Context, Metric, Stride, lerp, peak
+from .landing import yaw_uncorrected
 
 _SIDE = ("side",)
 _CONTACTS = ("trunk", "feet")
@@ -64,16 +65,21 @@ def _knee(s: str):
     return lambda ctx: ctx.knee_flex[s]
 
 
+def _knee_summary(mid: str, caveat: str):
+    """The stride median of a knee bend, the well-seen leg's strides, with the camera's yaw
+    said (:func:`core.metrics.landing.yaw_uncorrected`: not corrected for it)."""
+    def summary(ctx: Context) -> None:
+        text, base = yaw_uncorrected(ctx, caveat, "medium")
+        ctx.stride_median(mid, text, base=base, seen_only=True)
+    return summary
+
+
 METRICS = (
-    Metric(KNEE_IC, lambda ctx: ctx.stride_median("knee_flexion_ic",
-                                                  "Knee angle at first contact.", base="medium",
-                                                  seen_only=True),
+    Metric(KNEE_IC, _knee_summary("knee_flexion_ic", "Knee angle at first contact."),
            ic_stride, column="knee_flex_ic_deg", draw=draw.foot_at_contact,
            advice={"low": "stiff_landing", "high": "deep_knee"}, timing=True, stride_chart=3,
            doc_row="knee flexion at IC"),
-    Metric(KNEE_MID, lambda ctx: ctx.stride_median("knee_flexion_mid",
-                                                   "Deepest knee bend while on the ground.",
-                                                   base="medium", seen_only=True),
+    Metric(KNEE_MID, _knee_summary("knee_flexion_mid", "Deepest knee bend while on the ground."),
            mid_stride, column="knee_flex_mid_deg",
            channels=(Channel("knee_flex_L", "deg", _knee("l")),
                      Channel("knee_flex_R", "deg", _knee("r"))),

@@ -69,6 +69,22 @@ def yaw_caveat(ctx: Context) -> tuple[str, dict]:
     return text + "." + level, extra
 
 
+def yaw_uncorrected(ctx: Context, caveat: str, base: str) -> tuple[str, str]:
+    """``(caveat, base confidence)`` of a side-view leg angle that is NOT corrected for the
+    camera's yaw (the knee bends, hip extension, knee drive): from :data:`YAW_SQUARE_DEG` on
+    the caveat says the picture foreshortens it, and from :data:`YAW_LOW_CONF_DEG` on the
+    confidence is low (:func:`yaw_base`), as for the corrected ones. A 39 deg camera read a
+    runner's hip extension 0 deg for a true 8.5 with no word of the angle (review, 2 Dec)."""
+    y = yaw(ctx)
+    if y.deg is None or y.deg < YAW_SQUARE_DEG:
+        return caveat, base
+    note = (f"The camera is about {y.deg:.0f}\u00b0 from square to the running direction, "
+            "which foreshortens the legs' angles in the picture; this one is not corrected "
+            "for it" + (", so it is rough. Film square to the runner."
+                        if y.deg >= YAW_LOW_CONF_DEG else "."))
+    return (caveat + " " if caveat else "") + note, yaw_base(ctx, base)
+
+
 def _levelled(ctx: Context) -> bool:
     """True when the pipeline levelled the track on its floor line (``track.notes``; the
     yaw it judged obliqueness by was read before levelling, so near the threshold the two

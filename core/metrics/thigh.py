@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..spec import TIMING_FPS, MetricSpec
 from . import draw
 from .base import Channel, Context, Metric, Stride, lerp, peak
+from .landing import yaw_uncorrected
 
 _SIDE = ("side",)
 _CONTACTS = ("trunk", "feet")
@@ -36,8 +37,13 @@ def _hip_ext(ctx: Context) -> None:
                    "60 fps gives a firmer one.")
     # the well-seen leg's strides: in side view the pose model's far hip point sits behind
     # the hip joint and read that leg's extension about 2 deg low (bench/hip_extension.md)
-    ctx.stride_median("hip_extension", caveat, seen_only=True,
-                      base="medium" if ctx.fps >= TIMING_FPS else "low")
+    caveat, base = yaw_uncorrected(ctx, caveat, "medium" if ctx.fps >= TIMING_FPS else "low")
+    ctx.stride_median("hip_extension", caveat, seen_only=True, base=base)
+
+
+def _knee_drive(ctx: Context) -> None:
+    caveat, base = yaw_uncorrected(ctx, "Highest forward thigh angle in swing.", "medium")
+    ctx.stride_median("knee_drive", caveat, base=base)
 
 
 def knee_drive_stride(ctx: Context, st: Stride):
@@ -57,9 +63,7 @@ METRICS = (
         advice={"low": "weak_push_off"}, timing=True, doc_row="hip extension at TO",
         # 80th percentile of |error|, bench/hip_extension.md: 6.6 deg at 30 fps, 4.7 at 60-120
         reading_error=(7.0, 5.0)),
-    Metric(KNEE_DRIVE, lambda ctx: ctx.stride_median(
-        "knee_drive", "Highest forward thigh angle in swing.", base="medium"),
-        knee_drive_stride, column="knee_drive_deg",
+    Metric(KNEE_DRIVE, _knee_drive, knee_drive_stride, column="knee_drive_deg",
         channels=(Channel("thigh_L", "deg", _thigh("l")), Channel("thigh_R", "deg", _thigh("r"))),
         draw=draw.leg, advice={"low": "low_knee_drive"}, doc_row="knee drive"),
 )

@@ -75,6 +75,26 @@ def test_square_camera_has_no_yaw_caveat():
     m = build(PLANAR.with_(overstride_m=0.12)).metrics()
     for mid in ("overstride", "shank_angle_ic", "foot_strike", "trunk_lean"):
         assert "camera_yaw_deg" not in m[mid].extra and "from square" not in m[mid].caveat
+    for mid in UNCORRECTED:
+        assert "from square" not in m[mid].caveat and m[mid].confidence == "medium", mid
+
+
+# leg angles read from the picture without a yaw correction: they say so, low from 15 deg
+UNCORRECTED = ("hip_extension", "knee_drive", "knee_flexion_ic", "knee_flexion_mid")
+
+
+@pytest.mark.parametrize("deg, conf", [(20.0, "low"), (-20.0, "low"), (10.0, "medium")])
+def test_leg_angles_not_corrected_for_yaw_say_so(deg, conf):
+    """A 39 deg camera read a runner's hip extension 0 deg for a true 8.5 with no word of the
+    angle (review, 2 Dec): the knee bends, hip extension and knee drive now say the camera's
+    angle foreshortens them and that they are not corrected for it, with low confidence from
+    15 deg (as the corrected measures) and their own below it."""
+    case = build(PLANAR.with_(overstride_m=0.12), fps=60.0, edit=_yaw(deg))
+    m = case.metrics()
+    for mid in UNCORRECTED:
+        assert "not corrected for it" in m[mid].caveat and "from square" in m[mid].caveat, mid
+        assert m[mid].confidence == conf, (mid, m[mid].confidence)
+        assert ("rough" in m[mid].caveat) == (conf == "low"), mid
 
 
 @pytest.mark.parametrize("view, deg, expected", [

@@ -39,7 +39,8 @@ from .pose import MediaPipePose, PoseBackend
 from . import pose_cache  # noqa: I001 - a track cached for the clip's pose options
 from .quality import ClipStats, assess
 from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Events, Findings, GaitEvent,
-                     Media, Options, Profile, Report, Series, SourceInfo, ViewInfo)
+                     Media, Options, Profile, QualityCheck, Report, Series, SourceInfo,
+                     ViewInfo)
 from .segments import find_segments, segments_info, trim_events, window
 from .video import iter_frames, probe
 from .view import apply_override, detect_view, side_yaw
@@ -197,6 +198,7 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
                          audio=audio, audio_note=audio_note)
     metrics = mo.results
     not_measured = mo.not_measured
+    _camera_height_note(quality, metrics)
     if not mo.feet_in_view:  # contacts of feet out of the picture are guesses: shown nowhere
         events = dataclasses.replace(events, ics=[], tos=[], cadence_events=None, step_times=[])
     if not quality.ok:
@@ -243,6 +245,21 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
     )
     prog("Done", 1.0)
     return report.to_json()
+
+
+def _camera_height_note(quality, metrics) -> None:
+    """A camera near the ground (foot strike's ``camera_low``: both feet land at one height in
+    the picture) among the filming notes, not only in foot strike's caveat: a runner review
+    found a 0.35 m camera named only as "belt height" inside that card."""
+    fs = next((m for m in metrics if m.id == "foot_strike"), None)
+    if fs is None or not (fs.extra or {}).get("camera_low"):
+        return
+    quality.checks.append(QualityCheck(
+        "camera_height", "Camera height", False, "info",
+        "The camera seems to sit near the ground, at about treadmill-belt height (both feet "
+        "land at the same height in the picture): from there a flat landing can look like a "
+        "heel strike, so foot strike is read with low confidence and never \"work on it\".",
+        "Put the phone at about hip height, level, square to the runner."))
 
 
 def _true_vertical(track: Track, view, events, frames: FrameStore | None):

@@ -91,9 +91,17 @@ def test_low_treadmill_camera_gives_no_confident_heel_strike_verdict():
     from about belt height, where the pose model's heel and toe points read it as a heel
     strike (+17 deg): the report shows it with low confidence, says why, and never tells the
     runner to work on it (issue #17)."""
-    m = metric(_r("mhuang_IMG_5396.mp4"), "foot_strike")
+    r = _r("mhuang_IMG_5396.mp4")
+    m = metric(r, "foot_strike")
     assert m["confidence"] == "low" and m["status"] != "fix"
-    assert m["extra"]["camera_low"] and "belt height" in m["caveat"]
+    assert m["extra"]["camera_low"] and "treadmill-belt height" in m["caveat"]
+    # and among the filming notes ("How to film it better next time"), not only on the card
+    from core.summary import filming_notes
+
+    note = next(c for c in filming_notes(r["quality"]) if c["id"] == "camera_height")
+    assert "near the ground" in note["detail"] and "hip height" in note["how_to_fix"]
+    assert not any(c["id"] == "camera_height" for c in _r(
+        "zzzhushi_male_side_treadmill.mp4")["quality"]["checks"])
 
 
 def test_front_clip_gives_frontal_metrics():

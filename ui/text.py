@@ -204,7 +204,7 @@ KNOWN_LIMITS: list[str] = [
     "floor slants by perspective (5° at 30° off square), and levelling on it had read trunk "
     "lean 4–5° high on those renders (now +1.5° to +3°). So a phone that oblique and also "
     "tilted is not corrected for its tilt; below 25° a tilted phone is levelled as usual, "
-    "taking up to ~4° of perspective for tilt. A camera at belt height reads flat landings as heel strikes: foot strike "
+    "taking up to ~4° of perspective for tilt. A camera near the ground (treadmill-belt height) reads flat landings as heel strikes: foot strike "
     "then gets low confidence and never \"work on it\".",
     "**One camera, two dimensions.** Twisting, foot turn-out and anything pointing toward the "
     "camera are estimated with low confidence; a camera that is low, high or not square to "

@@ -165,7 +165,8 @@ def strike_summary(ctx: Context) -> None:
         base_conf = "low"
         st = "watch" if st == "fix" else st
         extra["camera_low"] = True
-        caveat += (" The camera seems to sit at about belt height (both feet land at the "
+        caveat += (" The camera seems to sit near the ground, at about treadmill-belt height "
+                   "(both feet land at the "
                    "same height in the picture); from there the heel and toe points are "
                    "unreliable and a flat landing can read as a heel strike. Film from hip "
                    "height to check it.")

@@ -49,7 +49,7 @@ def test_camera_at_belt_height_is_no_confident_verdict():
     m = build(PLANAR.with_(foot_strike_deg=15.0, overstride_m=0.2)).metrics()["foot_strike"]
     assert m.extra["pattern"] == "heel" and m.extra["camera_low"]
     assert m.status == "watch" and m.confidence == "low"
-    assert "belt height" in m.caveat
+    assert "near the ground" in m.caveat and "treadmill-belt height" in m.caveat
 
 
 def test_far_foot_poorly_seen_is_left_out():

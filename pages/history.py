@@ -45,7 +45,12 @@ def row(item, stored) -> None:
                 score = f"**{item.score}/100**" if item.score is not None else "no score"
                 top = f" · Top fix: {esc(item.top_finding)}" if item.top_finding else ""
                 shared = " · " + status_md("info", "shared") if item.shared else ""
-                st.markdown(f"{score}{top}{shared}")
+                # a report analysed with limits (an oblique, moving or cut camera...): its
+                # score is not like for like with a square tripod clip's (review, 2 Dec: a
+                # 30 deg camera scored 97 without the elbow the other clips flagged)
+                limited = (" · " + status_md("watch", "filmed with limits")
+                           if item.status == "limited" else "")
+                st.markdown(f"{score}{limited}{top}{shared}")
         with action:
             if st.button("Open", key=f"open_{item.id}", icon=":material/open_in_new:",
                          width="stretch"):

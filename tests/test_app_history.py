@@ -46,6 +46,7 @@ def test_lists_only_this_browsers_reports_and_opens_one(app, store, side_analysi
     assert f["fixes"][0]["title"] in text
     assert "Side view" in text and "Not scored" in text
     assert side_analysis.report["source"]["filename"] in text
+    assert ("filmed with limits" in text) == (side_analysis.report["status"] == "limited")
     assert len(at.get("image")) == 2  # thumbnails
     opens = [b for b in at.button if b.label == "Open"]
     assert [b.key for b in opens] == [f"open_{bad.id}", f"open_{ok.id}"]  # newest first
@@ -118,3 +119,17 @@ def test_delete_key_opens_a_report_from_another_browser(app, store, refused_anal
     assert [r.id for r in store.list(first)] == [saved.id]  # the first browser keeps it
     at.switch_page(HISTORY).run()
     assert [b.key for b in at.button if b.label == "Open"] == [f"open_{saved.id}"]
+
+
+def test_a_report_analysed_with_limits_is_marked_in_history(app, store, side_analysis):
+    """A limited report's score (an oblique or moving camera, a cut clip) is not like for like
+    with a square tripod clip's: its History row says it was filmed with limits."""
+    import copy
+
+    mine = _token()
+    report = copy.deepcopy(side_analysis.report)
+    report["status"] = "limited"
+    store.save(report, side_analysis.media_dir, owner=mine)
+    at = app(HISTORY, fc_browser_token=mine).run()
+    assert not at.exception
+    assert "filmed with limits" in _texts(at)

@@ -76,6 +76,43 @@ def in_view_fractions(track: Track, margin: float = 0.0, min_vis: float = 0.5) -
     return out
 
 
+# gaps shorter than this in a group's "in view" frames (a foot passing the picture's edge
+# for a moment) do not end a stretch (:func:`in_view_stretch`)
+STRETCH_GAP_S = 0.3
+# a stretch with the feet in view this long is worth trimming the clip to (the engine needs
+# a few seconds of steady steps: core.segments.MIN_STEPS)
+TRIM_MIN_S = 4.0
+
+
+def in_view_stretch(track: Track, group: str = "feet", min_vis: float = 0.5
+                    ) -> tuple[float, float] | None:
+    """``(start, end)`` seconds of the longest stretch in which ``group``'s points are in the
+    picture (as :func:`in_view_fractions` counts a frame), bridging gaps under
+    :data:`STRETCH_GAP_S`; None when they never are. A clip whose feet are out of the picture
+    for most of it can still hold a usable stretch (an outdoor clip: its last 9 s)."""
+    from scipy import ndimage
+
+    n = track.n
+    if n == 0 or not track.detected.any():
+        return None
+    xy, vis = track.image_xy(), track.vis
+    w, h = track.width, track.height
+    ok = np.zeros(n, bool)
+    for pts in LANDMARK_GROUPS[group]:
+        p, v = xy[:, list(pts)], vis[:, list(pts)]
+        inside = ((p[..., 0] >= 0) & (p[..., 0] <= w) & (p[..., 1] >= 0) & (p[..., 1] <= h))
+        ok |= (inside & (v >= min_vis)).all(axis=1)
+    ok &= track.detected
+    if not ok.any():
+        return None
+    gap = max(1, int(round(STRETCH_GAP_S * track.fps)))
+    bridged = ndimage.binary_closing(ok, structure=np.ones(gap + 1, bool)) | ok
+    labels, k = ndimage.label(bridged)
+    sizes = ndimage.sum(bridged, labels, range(1, k + 1))
+    idx = np.flatnonzero(labels == 1 + int(np.argmax(sizes)))
+    return float(track.t[idx[0]] - track.t[0]), float(track.t[idx[-1]] - track.t[0])
+
+
 def measurable(seen: dict[str, float], view: str) -> list[str]:
     """Ids of the judged metrics valid for ``view`` whose landmarks (:attr:`MetricSpec.needs`)
     are in view often enough (``seen``: :func:`in_view_fractions`)."""
@@ -164,11 +201,20 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     elif not feet_seen:
         enough = len(left) >= MIN_MEASURES_LEFT
         feet = (f"{GROUP_MISSING['feet']} (in view in {seen['feet']:.0%} of frames)")
+        stretch = in_view_stretch(track, "feet")
+        trim = ""
+        if stretch is not None and stretch[1] - stretch[0] >= TRIM_MIN_S:
+            # say where they are in view: the runner can trim to it rather than film again
+            trim = (f" They are in view from {stretch[0]:.1f} s to {stretch[1]:.1f} s "
+                    f"({stretch[1] - stretch[0]:.0f} s in one stretch).")
         add("whole_body", "Body in view", False, "warn" if enough else "fail",
             feet + (": we analysed what they are not needed for; foot contacts and the "
                     "measures built on them are not measured." if enough else
                     f": only {len(left)} measures could be made without them, too few to "
-                    "score your form."), back_off, body)
+                    "score your form.") + trim,
+            ("Trim the clip to that stretch (your phone's gallery can trim clips) and upload "
+             "it again, or step the camera back until there is space above the head and "
+             "below the feet." if trim else back_off), body)
     else:
         add("whole_body", "Body in view", body >= 0.7, "warn",
             f"Head to feet were fully in view in {body:.0%} of frames.", back_off, body)
@@ -283,7 +329,11 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         elif cad < WALKING_SPM:
             add("rate", "Running or walking", False, "fail",
                 f"The steps come at {cad:.0f} per minute, a walking rhythm.",
-                "FormCheck analyses running: film yourself running at your usual easy pace.", cad)
+                "FormCheck analyses running: film yourself running at your usual easy pace."
+                + ("" if clip.capture_fps_given else
+                   " If this is running shown in slow motion (a slow-motion phone clip, or "
+                   "stock footage slowed to half speed), enter the real capture frame rate "
+                   "so we can convert the timing."), cad)
         elif cad > MAX_SPM:
             add("rate", "Running rhythm", False, "fail",
                 f"The steps come at {cad:.0f} per minute: faster than any runner. The clip may "

@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import asdict
 
+import pytest
+
 from core.quality import headline, summarise
 from core.report import QualityCheck
 
@@ -65,3 +67,26 @@ def test_stored_report_with_the_old_false_headline_reads_true():
     assert headline(sess) == "Side clip: Good footage."
     # no checks at all (a bare report): the stored text, or nothing
     assert headline({"quality": {"summary": "x"}}) == "x" and headline({}) == ""
+
+
+def test_in_view_stretch_finds_the_longest_run_with_the_feet_in_the_picture():
+    """core.quality.in_view_stretch: the feet below the picture for the first 60 % of a clip
+    and for a 0.2 s blip later (bridged: STRETCH_GAP_S) give the stretch after it; feet never
+    in view give None."""
+    import numpy as np
+
+    from core.pose import LM
+    from core.quality import in_view_stretch
+    from core.spec import LANDMARK_GROUPS
+    from synth_track import Gait, make_track
+
+    tr = make_track(Gait(cadence=172.0, fps=30.0, seconds=10.0))
+    feet = sorted({i for pts in LANDMARK_GROUPS["feet"] for i in pts})
+    assert LM["l_ankle"] in feet
+    k = int(0.6 * tr.n)
+    tr.xy[:k, feet, 1] = tr.height + 200  # below the picture
+    tr.xy[k + 60:k + 66, feet, 1] = tr.height + 200  # a 0.2 s blip
+    start, end = in_view_stretch(tr, "feet")
+    assert start == pytest.approx(tr.t[k] - tr.t[0]) and end == pytest.approx(tr.t[-1] - tr.t[0])
+    tr.xy[:, feet, 1] = tr.height + 200
+    assert in_view_stretch(tr, "feet") is None

@@ -1,4 +1,6 @@
 """Integration: the full engine on real labelled clips does what labels.json expects."""
+import re
+
 import pytest
 
 from engine_cache import CLIPS, labels, metric, report_for
@@ -146,3 +148,11 @@ def test_cropped_clip_is_refused_with_reason():
     failed = {c["id"] for c in r["quality"]["checks"] if not c["passed"] and c["severity"] == "fail"}
     assert "whole_body" in failed or "cuts" in failed
     assert r["quality"]["tips"]
+    # the runner's feet are in the picture for its last ~10 s (from about 15 s, frames looked
+    # at): the refusal says where, so the runner can trim the clip to it (review, 2 Dec)
+    body = next(c for c in r["quality"]["checks"] if c["id"] == "whole_body")
+    got = re.search(r"They are in view from ([\d.]+) s to ([\d.]+) s", body["detail"])
+    assert got, body["detail"]
+    start, end = float(got[1]), float(got[2])
+    assert 13.5 <= start <= 16.0 and end >= 24.5, body["detail"]
+    assert body["how_to_fix"].startswith("Trim the clip to that stretch")

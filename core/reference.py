@@ -181,7 +181,7 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
     vkey = _runner_view_key(view)
     if vkey is None or frames is None:
         return
-    from .synthetic.reference import reference_params, render_phases
+    from .synthetic.reference import outside_bands, reference_params, render_phases
 
     by_id = {m.id: m.value for m in metrics}
     cadence = by_id.get("cadence")
@@ -194,7 +194,9 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
     info = {"cadence": round(params.cadence_spm, 1),
             "own_cadence": None if cadence is None else round(float(cadence), 1),
             "thigh_frac": round(params.thigh_frac, 3), "trunk_frac": round(params.trunk_frac, 3),
-            "view": vkey, "foot": foot, "phases": {}}
+            "view": vkey, "foot": foot, "phases": {},
+            # its own measures outside their good band: not shown as the model of such a fix
+            "outside": outside_bands(params)}
     (out / "evidence").mkdir(exist_ok=True)
     for ph in PHASES:
         f = stride[ph]

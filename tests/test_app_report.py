@@ -379,3 +379,28 @@ def test_a_report_whose_only_problem_is_tentative_says_no_clear_fix(app, store, 
     labels = [e.label for e in (*at.expander, *at.status)]
     assert "More to check (1)" in labels, labels
     assert "check it on your next clip before you work on it" in texts
+
+
+def test_good_form_for_you_never_models_a_fix_its_drawing_misses(app, store, side_analysis):
+    """"Good form for you" ties each fix to the phase that shows it, unless the drawn runner's
+    own measure for it is outside its good range (media.reference.outside): then it says the
+    drawing is no model for that fix, with its value (review, 2 Dec: 'what a hip that extends
+    behind you looks like' over a drawing at 8.5 deg, good from 10)."""
+    import copy
+
+    report = copy.deepcopy(side_analysis.report)
+    fixes = report["findings"]["fixes"]
+    fx = next(f for f in fixes if f["id"] == "overstriding")
+    report["media"]["reference"]["outside"] = {"overstride": 9.4}
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = _texts(at)
+    assert (f"**{fx['title']}** (fix {fx['rank']}): the drawn runner is no model for this one "
+            "(its own overstride reads 9") in texts
+    assert "is what landing under your hips looks like" not in texts
+    # without the mark (or in an older report without the field) the fix points to its phase
+    del report["media"]["reference"]["outside"]
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert "is what landing under your hips looks like for you" in _texts(at)

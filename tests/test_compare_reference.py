@@ -69,3 +69,23 @@ def test_the_reference_pace_says_how_to_reach_a_target_past_the_drills_step():
     assert reference_pace(160.0, 168.0, "yours").endswith("(yours: 160; a little quicker helps)")
     assert reference_pace(170.0, target_cadence(170.0), "yours") == "at 170 steps/min"
     assert reference_pace(None, 178.0, "yours") == "at 178 steps/min"
+
+
+def test_the_reference_knows_which_of_its_own_measures_miss_their_band():
+    """The synthetic model ties the stance knee to the stride, so no good-form drawing meets
+    every band at once: at 178 steps/min its hip extension at toe-off is 8.5 deg (good from
+    10), at 169 its knee at landing 25.7 (good 10-25). core.synthetic.reference.outside_bands
+    names those (stored as media.reference.outside), so the report never holds the drawing up
+    as the model of a fix on them (review, 2 Dec)."""
+    from core.synthetic.reference import outside_bands
+
+    at178 = outside_bands(reference_params(cadence=178))
+    assert set(at178) == {"hip_extension"} and at178["hip_extension"] == pytest.approx(8.5, abs=0.1)
+    at169 = outside_bands(reference_params(cadence=169))
+    assert at169["knee_flexion_ic"] == pytest.approx(25.7, abs=0.2)
+    for mid, v in {**at178, **at169}.items():
+        assert BY_ID[mid].status(v) != "good", mid
+    # what it does meet is what the fixes point to most: landing, lean, cadence
+    for cad in (168, 172, 178, 182):
+        assert not {"overstride", "shank_angle_ic", "trunk_lean", "cadence"} & set(
+            outside_bands(reference_params(cadence=cad)))

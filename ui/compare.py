@@ -23,7 +23,7 @@ from core.spec import AREA_LABELS, ASYMMETRY_WATCH_DIFF, ASYMMETRY_WATCH_PCT, BY
 
 from .charts import BAND_COLOR, _band_layers, _unit_title
 from . import text
-from .format import pretty, when
+from .format import number, pretty, when
 from .theme import esc
 
 COMPARE_STATE = "fc_compare"  # [before id, after id] for pages/compare.py
@@ -472,9 +472,20 @@ def reference_section(op) -> None:
                "runner." + (" White line: below the hips; the arrow shows how far the foot "
                             "lands ahead of them." if side else ""))
     fixes = [f for f in ((op.report.get("findings") or {}).get("fixes") or []) if f.get("id") in FIX_PHASE]
+    outside = ref.get("outside") or {}
     for fx in fixes:
         ph, what = FIX_PHASE[fx["id"]]
-        if ph in stills:
+        off = [m for m in fx.get("metrics") or [] if m in outside]
+        if off:  # the drawing does not meet that band itself: never held up as its model
+            m = off[0]
+            spec = BY_ID.get(m)
+            label = spec.label.lower() if spec else m
+            value = number(outside[m], spec.unit if spec else "")
+            st.caption(f"**{fx.get('title')}** (fix {fx.get('rank')}): the drawn runner is no "
+                       f"model for this one (its own {label} reads {value}, outside the good "
+                       "range: our synthetic runner cannot show every measure at its best at "
+                       "once).")
+        elif ph in stills:
             st.markdown(f":material/arrow_forward: **{fx.get('title')}** (fix {fx.get('rank')}): "
                         f"the {PHASE_LABELS[ph].lower()} below is what {what} looks like "
                         f"for {w['who']}.")

@@ -45,6 +45,40 @@ class ReferenceParams(RunnerParams):
                        trunk_len=self.trunk_frac * leg)
 
 
+# metric id -> (key of RunnerModel.truth(), factor to the metric's unit): the reference's own
+# measures that a fix can point to
+TRUTH_OF = {"overstride": ("overstride_pct_leg", 1.0),
+            "shank_angle_ic": ("shank_angle_ic_deg", 1.0),
+            "knee_flexion_ic": ("knee_flexion_ic_deg", 1.0),
+            "knee_flexion_mid": ("knee_flexion_mid_deg", 1.0),
+            "hip_extension": ("hip_extension_to_deg", 1.0),
+            "knee_drive": ("knee_drive_deg", 1.0),
+            "trunk_lean": ("trunk_lean_deg", 1.0),
+            "contact_time": ("contact_time_s", 1000.0),
+            "vertical_oscillation": ("vert_osc_pct_leg", 1.0),
+            "cadence": ("cadence_spm", 1.0)}
+
+
+def outside_bands(params: RunnerParams) -> dict[str, float]:
+    """The reference's own measures (its exact truth) that are not in their good band, by
+    metric id, with their value. The synthetic model ties the stance knee to the stride: at
+    178 steps/min its hip extension at toe-off is 8.5 deg (good from 10) and at 169 its knee
+    at landing 25.7 (good 10-25), and no setting of it meets every band at once (its
+    midstance knee stays 36-38 deg below 41 deg of landing knee), so the report does not
+    hold the drawing up as the model of a fix on such a measure (review, 2 Dec)."""
+    from ..spec import BY_ID
+
+    truth = RunnerModel(params).truth()
+    out = {}
+    for mid, (key, k) in TRUTH_OF.items():
+        if truth.get(key) is None or mid not in BY_ID:
+            continue
+        v = float(truth[key]) * k
+        if BY_ID[mid].kind == "range" and BY_ID[mid].status(v) != "good":
+            out[mid] = round(v, 1)
+    return out
+
+
 def target_cadence(cadence: float | None) -> float:
     """The reference's cadence: the runner's own, or 5 % more when it is low (below 165),
     kept inside the good band with a margin (168-182: a good-form reference that measured

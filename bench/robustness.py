@@ -173,7 +173,61 @@ def run(work: Path, name: str, video: Path, resume: bool) -> dict:
     return slim
 
 
-def judge(rep: dict, truth: dict, view: str, elbow_2d: float | None = None) -> dict:
+# measured at midstance against the exact joints (not in RunnerModel.truth): metric id ->
+# key of midstance_truth()
+MIDSTANCE = {"waist_lean": "waist_lean_deg", "hips_behind": "hips_behind_pct_leg"}
+
+
+def midstance_truth(video: Path, truth: dict) -> dict[str, float]:
+    """Lean from the waist and hips behind of the render's exact 3-D joints (``X_body`` of
+    ``NAME_truth.npz``), as core.metrics.trunk defines them (the hip centre and the shoulder
+    centre against the stance ankle, at the middle frame of each stance; medians over the
+    stances of the scored pass). Empty for a view without them or no npz."""
+    npz = truth_paths(video)[1]
+    if not npz.exists():
+        return {}
+    d = np.load(npz)
+    if "X_body" not in d.files or "stance" not in d.files:
+        return {}
+    names = list(d["joints"])
+    X, fwd, stance = d["X_body"], d["forward"], d["stance"].astype(bool)
+    keep = np.ones(len(X), bool)
+    if "segment" in d.files and truth.get("longest_segment") is not None:
+        keep = d["segment"] == truth["longest_segment"]
+    j = lambda n: X[:, names.index(n)]  # noqa: E731
+    head, ank = j("head"), j("l_ankle")
+    up = int(np.argmax(np.abs(head.mean(0) - ank.mean(0))))
+    f = int(np.argmax(np.abs(fwd)))
+    sf, su = np.sign(fwd[f]), np.sign(head.mean(0)[up] - ank.mean(0)[up])
+    sh, hip = j("shoulder_c"), (j("l_hip") + j("r_hip")) / 2
+    leg = (np.linalg.norm(j("l_hip") - j("l_knee"), axis=1).mean()
+           + np.linalg.norm(j("l_knee") - j("l_ankle"), axis=1).mean())
+
+    def plane(v):  # forward, up in the sagittal plane
+        return np.array([sf * v[..., f], su * v[..., up]])
+
+    def from_vertical(a, b):
+        v = plane(b - a)
+        return np.degrees(np.arctan2(v[0], v[1]))
+
+    waist, behind = [], []
+    for k, side in enumerate("lr"):
+        idx = np.flatnonzero(stance[:, k] & keep)
+        for run in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1) if len(idx) else []:
+            if len(run) < 3:
+                continue
+            m = run[len(run) // 2]
+            a = j(f"{side}_ankle")[m]
+            waist.append(from_vertical(hip[m], sh[m]) - from_vertical(a, sh[m]))
+            d2, w2 = plane(sh[m] - a), plane(hip[m] - a)
+            behind.append((d2[0] * w2[1] - d2[1] * w2[0]) / np.linalg.norm(d2) / leg * 100)
+    if not waist:
+        return {}
+    return {"waist_lean_deg": float(np.median(waist)), "hips_behind_pct_leg": float(np.median(behind))}
+
+
+def judge(rep: dict, truth: dict, view: str, elbow_2d: float | None = None,
+          midstance: dict | None = None) -> dict:
     """Errors, band-right flags, view right and the refusal reason of one clip; with
     ``elbow_2d`` (:func:`elbow_projection`) the elbow error split into its projection and
     pose-model parts (``elbow_parts``)."""
@@ -202,6 +256,10 @@ def judge(rep: dict, truth: dict, view: str, elbow_2d: float | None = None) -> d
             (shown, bool(m.get("near_line")), spec.status(true)))
         if m["id"] == "elbow_angle" and elbow_2d is not None:
             out["elbow_parts"] = (elbow_2d - true, m["value"] - elbow_2d)
+    for m in rep.get("metrics", []):
+        key = MIDSTANCE.get(m["id"])
+        if key and midstance and key in midstance and m.get("value") is not None:
+            out.setdefault("midstance", {})[m["id"]] = m["value"] - midstance[key]
     return out
 
 
@@ -285,6 +343,21 @@ def elbow_split(rows: list[dict]) -> str:
             f"that picture ({rng(parts[:, 1])}), over {len(parts)} renders.")
 
 
+def midstance_lines(rows: list[dict]) -> str:
+    """Lean from the waist and hips behind against the exact joints (:func:`midstance_truth`):
+    signed median, 80th percentile and worst of |error| (their reading errors in
+    core/metrics/trunk.py come from here)."""
+    out = []
+    for mid, unit in (("waist_lean", "deg"), ("hips_behind", "% of leg")):
+        e = np.array([r["midstance"][mid] for r in rows if mid in r.get("midstance", {})])
+        if len(e):
+            out.append(f"{BY_ID[mid].label.lower()} median {np.median(e):+.1f} {unit}, 80th "
+                       f"percentile of |error| {np.percentile(np.abs(e), 80):.1f}, worst "
+                       f"{np.abs(e).max():.1f} over {len(e)} side renders")
+    return ("- Against the renders' exact joints at midstance (not in the table): "
+            + "; ".join(out) + ".") if out else ""
+
+
 def summary(rows: list[dict]) -> str:
     n = len(rows)
     cad = sum(abs(r["errors"].get("cadence", np.inf)) <= CADENCE_TOL for r in rows)
@@ -311,6 +384,7 @@ def summary(rows: list[dict]) -> str:
         f"it was measured; not measured, with the engine's reason, in {len(no_elbow)} analysed "
         f"side renders" + (f" ({', '.join(sorted(set(no_elbow)))})" if no_elbow else "") + ".",
         elbow_split(rows),
+        midstance_lines(rows),
         verdict_lines(merged_verdicts(rows)),
         f"- Refused: {len(refused)}/{n}, of which {len(moving)} moving-camera or cut renders "
         f"(needs 0).",
@@ -366,7 +440,8 @@ def main() -> int:
         tc = time.time()
         name, video, truth = render(work, cond, view, fps, form, args.seconds)
         rep = run(work, name, video, args.resume)
-        j = judge(rep, truth, view, elbow_projection(video, truth))
+        j = judge(rep, truth, view, elbow_projection(video, truth),
+                  midstance_truth(video, truth))
         j.update(cond=cond.name, name=name)
         rows.append(j)
         cad = j["errors"].get("cadence")

@@ -121,6 +121,7 @@ def test_delete_key_opens_a_report_from_another_browser(app, store, refused_anal
     assert [b.key for b in at.button if b.label == "Open"] == [f"open_{saved.id}"]
 
 
+@pytest.mark.slow
 def test_a_report_analysed_with_limits_is_marked_in_history(app, store, side_analysis):
     """A limited report's score (an oblique or moving camera, a cut clip) is not like for like
     with a square tripod clip's: its History row says it was filmed with limits."""

@@ -82,12 +82,19 @@ METRICS = (
            # 80th percentile of |error|, bench/contacts.md and bench/robustness.md: 0.9-1.2 deg
            # (the 90th 1.1-1.6)
            reading_error=(1.5, 1.5)),
+    # Both read high against the renders' exact joints at midstance (bench/robustness.md:
+    # median +2.2 deg / +2.1 % of leg, 80th percentile of |error| 3.6, worst 6 over 31 side
+    # renders), as much as the good band is wide (3): low confidence, and a reading within 4
+    # of a milder line is marked near it (a runner review found a hips-true-on-the-line
+    # runner told "Lean from the ankles, not the waist" from 5 % read for 0.5).
     Metric(WAIST_LEAN, lambda ctx: ctx.stride_median(
-        "waist_lean", "Trunk lean minus whole-body lean at midstance.", base="medium"),
+        "waist_lean", "Trunk lean minus whole-body lean at midstance. On our test videos it "
+        "read about 2\u00b0 more than the body's own.", base="low"),
         waist_stride, column="waist_lean_deg", draw=draw.trunk_line,
-        advice={"any": "waist_bend"}, doc_row="lean from the waist"),
+        advice={"any": "waist_bend"}, doc_row="lean from the waist", reading_error=(4.0, 4.0)),
     Metric(HIPS_BEHIND, lambda ctx: ctx.stride_median(
-        "hips_behind", "Hips against the ankle-to-shoulder line at midstance.", base="medium"),
+        "hips_behind", "Hips against the ankle-to-shoulder line at midstance. On our test "
+        "videos it read about 2 % of leg further behind than the body's own.", base="low"),
         behind_stride, column="hips_behind_pct_leg", draw=draw.trunk_line,
-        advice={"any": "waist_bend"}, doc_row="hips behind"),
+        advice={"any": "waist_bend"}, doc_row="hips behind", reading_error=(4.0, 4.0)),
 )

@@ -63,7 +63,14 @@ def test_owner_view_shows_scores_fixes_metrics_charts_media(app, store, side_ana
     assert [t.label.split(" (")[0] for t in at.tabs][:3] == [AREA_LABELS[a] for a in AREAS]
     for m in report["metrics"]:
         assert m["label"] in text
-    assert "Left " in text and "Right " in text and "confidence" in text and "Good: " in text
+    assert "confidence" in text and "Good: " in text
+    # left / right only where both legs are seen well: this clip's far (right) leg is not, so
+    # no card compares them (core.metrics.base.Context.sides_shown covers every per-side value)
+    both = [m for m in report["metrics"] if m.get("left") is not None and m.get("right") is not None]
+    if both:
+        assert "Left " in text and "Right " in text
+    else:
+        assert "Left and right are not compared" in text and " · Right " not in text
     # a per-landing metric counts its landings as steps (a stride is two of them)
     m = next(m for m in report["metrics"] if m["id"] == "overstride")
     assert f"{m['n']} steps" in text and f"{m['n']} strides" not in text

@@ -69,7 +69,9 @@ def plan_link(op: report_view.Opened) -> None:
     share-link viewer alike (the viewer's link carries the share id)."""
     params = ({owner.SHARE_PARAM: op.id} if op.viewer and not op.sample
               else {ID_PARAM: op.id} if not op.viewer else None)  # the owner's: reloads too
-    st.page_link("pages/plan.py", label="Turn these fixes into a 3-week plan",
+    has_fixes = bool((op.report.get("findings") or {}).get("fixes"))
+    st.page_link("pages/plan.py", label=("Turn these fixes into a 3-week plan" if has_fixes
+                                         else "A 3-week plan to keep your form"),
                  icon=":material/event_note:", query_params=params)
 
 

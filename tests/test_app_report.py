@@ -386,6 +386,9 @@ def test_a_report_whose_only_problem_is_tentative_says_no_clear_fix(app, store, 
     labels = [e.label for e in (*at.expander, *at.status)]
     assert "More to check (1)" in labels, labels
     assert "check it on your next clip before you work on it" in texts
+    links = [getattr(e, "label", None) or e.proto.label for e in at.get("page_link")]
+    assert "A 3-week plan to keep your form" in links and not any("these fixes" in str(x)
+                                                                 for x in links), links
 
 
 def test_good_form_for_you_never_models_a_fix_its_drawing_misses(app, store, side_analysis):

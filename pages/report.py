@@ -88,9 +88,11 @@ def main() -> None:
         report_view.quality_panel(op, expanded=False)
     else:
         report_view.scores(op)
-        compare.since_section(op)
+        # what to work on first, then how the last report's fixes read now: on a phone the
+        # progress box above the fixes put them three screens down (review, 2 Dec)
         report_view.fixes(op)
         plan_link(op)
+        compare.since_section(op)
         compare.reference_section(op)
         report_view.metrics_by_area(op)
         report_view.chart_section(op)

@@ -52,6 +52,7 @@ from core.metrics.strike import strike_pattern  # noqa: E402
 from core.spec import BY_ID  # noqa: E402
 from core.synthetic import PRESETS  # noqa: E402
 from core.synthetic.model import simulate  # noqa: E402
+from core.synthetic.reference import TRUTH_OF  # noqa: E402
 from core.synthetic.render import VIEW_FACING, Camera, Renderer, write_truth  # noqa: E402
 from core.metrics.base import Context  # noqa: E402
 from core.view import camera_yaw, detect_view  # noqa: E402
@@ -257,13 +258,9 @@ def band_edges(mid: str) -> list[float]:
 
 
 # metric id -> (truth key, factor to the metric's unit): the verdicts counted in the summary
-VERDICT_TRUTH = {"overstride": ("overstride_pct_leg", 1.0),
-                 "shank_angle_ic": ("shank_angle_ic_deg", 1.0),
-                 "contact_time": ("contact_time_s", 1000.0),
-                 "knee_flexion_mid": ("knee_flexion_mid_deg", 1.0),
-                 "hip_extension": ("hip_extension_to_deg", 1.0),
-                 "trunk_lean": ("trunk_lean_deg", 1.0),
-                 "cadence": ("cadence_spm", 1.0)}
+VERDICT_TRUTH = {m: TRUTH_OF[m] for m in ("overstride", "shank_angle_ic", "contact_time",
+                                          "knee_flexion_mid", "hip_extension", "trunk_lean",
+                                          "cadence")}
 
 
 def score(name: str, raw, truth: dict | None, ics, tos, fps: float, frames=None) -> dict:

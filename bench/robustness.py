@@ -36,6 +36,7 @@ from core.errors import FormCheckError  # noqa: E402
 from core.metrics.base import angle_deg  # noqa: E402
 from core.pipeline import AnalysisOptions, analyze  # noqa: E402
 from core.spec import BY_ID  # noqa: E402
+from core.synthetic.reference import TRUTH_OF  # noqa: E402
 from core.synthetic import PRESETS, write_clip  # noqa: E402
 from core.synthetic.presets import follow_cam_cut  # noqa: E402
 from core.synthetic.camerapath import CameraPath  # noqa: E402
@@ -50,17 +51,10 @@ ACCEPTANCE = (
     "cut-together renders analysed on their longest stretch.")
 CADENCE_TOL, LEAN_TOL, ELBOW_TOL = 1.5, 3.0, 8.0
 
-# metric id -> (truth key, scale to the report's unit)
-METRICS: dict[str, tuple[str, float]] = {
-    "cadence": ("cadence_spm", 1.0),
-    "trunk_lean": ("trunk_lean_deg", 1.0),
-    "elbow_angle": ("elbow_angle_deg", 1.0),
-    "overstride": ("overstride_pct_leg", 1.0),
-    "shank_angle_ic": ("shank_angle_ic_deg", 1.0),
-    "knee_flexion_mid": ("knee_flexion_mid_deg", 1.0),
-    "contact_time": ("contact_time_s", 1000.0),
-    "vertical_oscillation": ("vert_osc_pct_leg", 1.0),
-}
+# metric id -> (truth key, scale to the report's unit), from core.synthetic.reference.TRUTH_OF
+METRICS: dict[str, tuple[str, float]] = {m: TRUTH_OF[m] for m in (
+    "cadence", "trunk_lean", "elbow_angle", "overstride", "shank_angle_ic", "knee_flexion_mid",
+    "contact_time", "vertical_oscillation")}
 
 _TRACK = CameraPath(follow="track", aim_wobble_m=0.25)
 CUT = follow_cam_cut()

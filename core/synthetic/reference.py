@@ -45,8 +45,9 @@ class ReferenceParams(RunnerParams):
                        trunk_len=self.trunk_frac * leg)
 
 
-# metric id -> (key of RunnerModel.truth(), factor to the metric's unit): the reference's own
-# measures that a fix can point to
+# metric id -> (key of RunnerModel.truth(), factor to the metric's unit): the one mapping of
+# a metric to the synthetic runner's exact truth (the reference's own measures here; the
+# benches' verdict and error columns, bench/contacts.py and bench/robustness.py)
 TRUTH_OF = {"overstride": ("overstride_pct_leg", 1.0),
             "shank_angle_ic": ("shank_angle_ic_deg", 1.0),
             "knee_flexion_ic": ("knee_flexion_ic_deg", 1.0),
@@ -56,7 +57,8 @@ TRUTH_OF = {"overstride": ("overstride_pct_leg", 1.0),
             "trunk_lean": ("trunk_lean_deg", 1.0),
             "contact_time": ("contact_time_s", 1000.0),
             "vertical_oscillation": ("vert_osc_pct_leg", 1.0),
-            "cadence": ("cadence_spm", 1.0)}
+            "cadence": ("cadence_spm", 1.0),
+            "elbow_angle": ("elbow_angle_deg", 1.0)}
 
 
 def outside_bands(params: RunnerParams) -> dict[str, float]:

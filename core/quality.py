@@ -51,29 +51,35 @@ def body_in_frame_fraction(track: Track, margin: float = 0.01) -> float:
     return float(ok.mean())
 
 
-def in_view_fractions(track: Track, margin: float = 0.0, min_vis: float = 0.5) -> dict[str, float]:
-    """For each landmark group of :data:`core.spec.LANDMARK_GROUPS`: the share of the runner's
-    frames in which all points of at least one side are inside the picture and visible.
+def in_view_frames(track: Track, group: str, margin: float = 0.0,
+                   min_vis: float = 0.5) -> np.ndarray:
+    """Per frame (N,): whether all points of at least one side of ``group``
+    (:data:`core.spec.LANDMARK_GROUPS`) are inside the picture and visible, in a frame the
+    runner was found in.
 
     The pose model guesses points it cannot see (a clip cropped above the feet still gets
     ankles, some inside the picture), so a point counts only when it is inside the picture
     *and* its visibility is at least ``min_vis``.
     """
+    xy, vis = track.image_xy(), track.vis  # the frames' own pixels
+    w, h = track.width, track.height
+    ok = np.zeros(track.n, bool)
+    for pts in LANDMARK_GROUPS[group]:
+        p, v = xy[:, list(pts)], vis[:, list(pts)]
+        inside = ((p[..., 0] >= margin * w) & (p[..., 0] <= (1 - margin) * w)
+                  & (p[..., 1] >= margin * h) & (p[..., 1] <= (1 - margin) * h))
+        ok |= (inside & (v >= min_vis)).all(axis=1)
+    return ok & track.detected
+
+
+def in_view_fractions(track: Track, margin: float = 0.0, min_vis: float = 0.5) -> dict[str, float]:
+    """For each landmark group of :data:`core.spec.LANDMARK_GROUPS`: the share of the runner's
+    frames in which it is in view (:func:`in_view_frames`)."""
     det = track.detected
     if not det.any():
         return {g: 0.0 for g in LANDMARK_GROUPS}
-    xy, vis = track.image_xy()[det], track.vis[det]  # the frames' own pixels
-    w, h = track.width, track.height
-    out = {}
-    for g, sides in LANDMARK_GROUPS.items():
-        ok = np.zeros(len(xy), bool)
-        for pts in sides:
-            p, v = xy[:, list(pts)], vis[:, list(pts)]
-            inside = ((p[..., 0] >= margin * w) & (p[..., 0] <= (1 - margin) * w)
-                      & (p[..., 1] >= margin * h) & (p[..., 1] <= (1 - margin) * h))
-            ok |= (inside & (v >= min_vis)).all(axis=1)
-        out[g] = float(ok.mean())
-    return out
+    return {g: float(in_view_frames(track, g, margin, min_vis)[det].mean())
+            for g in LANDMARK_GROUPS}
 
 
 # gaps shorter than this in a group's "in view" frames (a foot passing the picture's edge
@@ -87,22 +93,12 @@ TRIM_MIN_S = 4.0
 def in_view_stretch(track: Track, group: str = "feet", min_vis: float = 0.5
                     ) -> tuple[float, float] | None:
     """``(start, end)`` seconds of the longest stretch in which ``group``'s points are in the
-    picture (as :func:`in_view_fractions` counts a frame), bridging gaps under
+    picture (:func:`in_view_frames`), bridging gaps under
     :data:`STRETCH_GAP_S`; None when they never are. A clip whose feet are out of the picture
     for most of it can still hold a usable stretch (an outdoor clip: its last 9 s)."""
     from scipy import ndimage
 
-    n = track.n
-    if n == 0 or not track.detected.any():
-        return None
-    xy, vis = track.image_xy(), track.vis
-    w, h = track.width, track.height
-    ok = np.zeros(n, bool)
-    for pts in LANDMARK_GROUPS[group]:
-        p, v = xy[:, list(pts)], vis[:, list(pts)]
-        inside = ((p[..., 0] >= 0) & (p[..., 0] <= w) & (p[..., 1] >= 0) & (p[..., 1] <= h))
-        ok |= (inside & (v >= min_vis)).all(axis=1)
-    ok &= track.detected
+    ok = in_view_frames(track, group, min_vis=min_vis)
     if not ok.any():
         return None
     gap = max(1, int(round(STRETCH_GAP_S * track.fps)))

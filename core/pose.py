@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from typing import Protocol
 
@@ -75,6 +76,23 @@ def _native_stderr_silenced() -> Iterator[None]:
         os.close(saved)
 
 
+_IMPORT_LOCK = threading.Lock()
+
+
+def import_mediapipe():
+    """The ``mediapipe`` module, imported by one thread at a time.
+
+    Its first import (~1.2 s, matplotlib included) must not run on two threads at once: a live
+    stream loads its model on a background thread while the page's script thread imports too,
+    and a concurrent first import once left matplotlib half-initialised for the whole process
+    (every later import failed with "module 'matplotlib' has no attribute 'get_data_path'", CI
+    of stop 30). The live page calls this on its script thread before the camera starts.
+    """
+    with _IMPORT_LOCK:
+        import mediapipe as mp
+    return mp
+
+
 class PoseBackend(Protocol):
     """Anything that turns a frame into 33 landmarks (see module docstring)."""
 
@@ -92,7 +110,7 @@ class MediaPipePose:
 
     def __init__(self, static_image_mode: bool = False, min_detection_confidence: float = 0.5,
                  min_tracking_confidence: float = 0.5) -> None:
-        import mediapipe as mp
+        mp = import_mediapipe()
 
         self._warm = False  # the graph logs natively until its first landmarks (see process)
         with _native_stderr_silenced():

@@ -33,6 +33,7 @@ from core.errors import FormCheckError
 from core.live import (METRONOME_RANGE, METRONOME_START, LiveAnalyzer, LiveNumber,
                        LiveSnapshot, LiveSound, metronome_target)
 from core.pipeline import AnalysisOptions
+from core.pose import import_mediapipe
 from core.report import DISCLAIMER
 from core.spec import BY_ID
 from ui import guard, session, text
@@ -652,6 +653,7 @@ def page() -> None:
     # nothing conditional above the camera: moving it in the page would restart it
     with below:
         constraints = camera_settings()
+    import_mediapipe()  # here, before a stream's model loads on its own thread (see there)
     with video:
         ctx = webrtc_streamer(
             key="formcheck-live", mode=WebRtcMode.SENDRECV,

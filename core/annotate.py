@@ -263,15 +263,13 @@ def evidence_image(img: np.ndarray, xy: np.ndarray, vis: np.ndarray | None, metr
 CROP_PAD_V, CROP_PAD_H, CROP_MIN_ASPECT, CROP_MIN_SAVING = 0.12, 0.35, 0.75, 0.35
 
 
-def runner_crop(shape: tuple[int, ...], xy: np.ndarray) -> tuple[int, int, int, int] | None:
-    """``(x0, y0, x1, y1)``: the part of a frame of ``shape`` to show for the runner at
-    ``xy`` (landmark pixels, NaN when unknown), or None when the runner fills most of the
-    frame (or too few points are known). A portrait phone clip of a treadmill runner is mostly
-    ceiling and wall: the crop shows the runner as large as the still's column allows."""
-    h, w = shape[:2]
+def runner_box(shape: tuple[int, ...], xy: np.ndarray) -> tuple[float, float, float, float] | None:
+    """``(x0, y0, x1, y1)`` around the runner at ``xy`` (landmark pixels, NaN when unknown):
+    the points' box with :data:`CROP_PAD_V` / :data:`CROP_PAD_H` room, at least
+    :data:`CROP_MIN_ASPECT` wide; not fitted to the frame. None with fewer than 8 points."""
     pts = np.asarray(xy, float)[:, :2]
     pts = pts[np.all(np.isfinite(pts), axis=1)]
-    if len(pts) < 8 or h < 2 or w < 2:
+    if len(pts) < 8 or shape[0] < 2 or shape[1] < 2:
         return None
     (px0, py0), (px1, py1) = pts.min(axis=0), pts.max(axis=0)
     tall = max(py1 - py0, 1.0)
@@ -281,6 +279,22 @@ def runner_crop(shape: tuple[int, ...], xy: np.ndarray) -> tuple[int, int, int, 
     if x1 - x0 < min_w:
         cx = (x0 + x1) / 2
         x0, x1 = cx - min_w / 2, cx + min_w / 2
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def runner_crop(shape: tuple[int, ...], xy: np.ndarray,
+                min_saving: float = CROP_MIN_SAVING) -> tuple[int, int, int, int] | None:
+    """``(x0, y0, x1, y1)``: the part of a frame of ``shape`` to show for the runner at
+    ``xy`` (landmark pixels, NaN when unknown): :func:`runner_box` slid inside the frame, or
+    None when that leaves out less than ``min_saving`` of the frame (or too few points are
+    known). A portrait
+    phone clip of a treadmill runner is mostly ceiling and wall: the crop shows the runner as
+    large as the still's column allows."""
+    h, w = shape[:2]
+    box = runner_box(shape, xy)
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
 
     def fit(a: float, b: float, size: int) -> tuple[int, int]:  # slide inside, then clip
         if b - a >= size:
@@ -289,9 +303,33 @@ def runner_crop(shape: tuple[int, ...], xy: np.ndarray) -> tuple[int, int, int, 
         return int(round(max(0.0, a + shift))), int(round(min(float(size), b + shift)))
 
     (cx0, cx1), (cy0, cy1) = fit(x0, x1, w), fit(y0, y1, h)
-    if (cx1 - cx0) * (cy1 - cy0) > (1.0 - CROP_MIN_SAVING) * w * h:
+    if (cx1 - cx0) * (cy1 - cy0) > (1.0 - min_saving) * w * h:
         return None
     return cx0, cy0, cx1, cy1
+
+
+def crop_to(img: np.ndarray, xy: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, float, float, float]:
+    """The runner at ``xy`` (points, pixels) in a picture of exactly ``size`` (w, h): their
+    :func:`runner_box` widened or heightened to that shape, the frame's edge pixels repeated
+    where the box runs past it, scaled uniformly (no angle is distorted). Returns the
+    picture and ``(x0, y0, k)``: a point ``p`` of ``img`` is at ``(p - (x0, y0)) * k``.
+    The good-form runner is cut this way to the size of the runner's own crop."""
+    w, h = int(size[0]), int(size[1])
+    box = runner_box(img.shape, xy) or (0.0, 0.0, float(img.shape[1]), float(img.shape[0]))
+    x0, y0, x1, y1 = box
+    bw, bh = x1 - x0, y1 - y0
+    if bw / bh < w / h:  # too narrow for the shape: widen about its centre
+        cx, bw = (x0 + x1) / 2, bh * w / h
+        x0 = cx - bw / 2
+    else:
+        cy, bh = (y0 + y1) / 2, bw * h / w
+        y0 = cy - bh / 2
+    k = w / bw
+    pad = int(np.ceil(max(bw, bh))) + 2
+    big = cv2.copyMakeBorder(img, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    m = np.float32([[k, 0, -(x0 + pad) * k], [0, k, -(y0 + pad) * k]])
+    out = cv2.warpAffine(big, m, (w, h), flags=cv2.INTER_LINEAR)
+    return out, float(x0), float(y0), float(k)
 
 
 def evidence_still(img: np.ndarray, xy: np.ndarray, vis: np.ndarray | None, metric_id: str,

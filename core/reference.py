@@ -14,11 +14,14 @@ Contract:
         ``reference``  what the reference runner is: ``{"cadence", "own_cadence",
                        "thigh_frac", "trunk_frac", "view", "phases": {phase: measures}}``
                        (None when there is no reference: view unsure, no stride).
-        ``evidence["reference_<phase>"]`` one still per phase: the runner's own frame (left,
-                       at its original pixel position, so the face box of that frame still
-                       blurs it when shared) beside the reference runner drawn by
-                       :mod:`core.synthetic` (right), with the differences that matter drawn
-                       on both: the foot ahead of the hips, the shin angle and the lean.
+        ``evidence["reference_<phase>"]`` one still per phase: the runner's own frame (left
+                       half), cropped to the runner (:func:`core.annotate.runner_crop`; the
+                       crop's corner in ``evidence_offsets``, so a shared copy moves the
+                       frame's face box by it), beside the reference runner drawn by
+                       :mod:`core.synthetic` (right half, cut to the same size around its
+                       runner), with the differences that matter drawn on both: the foot
+                       ahead of the hips, the shin angle and the lean. The halves are always
+                       the same width (reports before the crop: two whole frames).
                        ``evidence_frames`` gets the runner's frame, as for every still.
 
 The reference has the runner's thigh/shank split and trunk length as fractions of the leg
@@ -44,6 +47,10 @@ PHASES = ("contact", "midstance", "toe_off")
 PHASE_LABELS = {"contact": "Landing", "midstance": "Midstance", "toe_off": "Toe-off"}
 REFERENCE_KEY = "reference_{phase}"
 _YOU, _REF, _LINE = (60, 200, 255), (120, 220, 120), (255, 255, 255)
+# The runner's frame is cut to them when that leaves out at least this share of it (less
+# than for a measure's still: here it also sizes the good-form runner beside them, and a
+# portrait treadmill frame with a quarter of floor below the runner left that runner small).
+REF_CROP_MIN_SAVING = 0.1
 
 
 def _nanmed(v: np.ndarray) -> float | None:
@@ -129,6 +136,19 @@ def draw_measures(img: np.ndarray, hip, shoulder, knee, ankle, m: dict[str, floa
         cv2.circle(img, p(ankle), int(5 * s), color, -1, cv2.LINE_AA)
 
 
+# The label block's text is as large as fits the still's half (its longest line across this
+# share of the width), so it stays readable when the still is shown small (a phone shows each
+# half about 180 px wide), and no larger than this font scale per 480 px of width.
+LABEL_FILL, LABEL_MAX_PER_480 = 0.9, 1.2
+
+
+def label_scale(width: int, lines: list[str]) -> float:
+    """Font scale of :func:`_label_block` for a picture ``width`` px wide (LABEL_FILL)."""
+    longest = max((cv2.getTextSize(t, cv2.FONT_HERSHEY_SIMPLEX, 0.75 if i == 0 else 0.6, 2)[0][0]
+                   + 20 for i, t in enumerate(lines)), default=1)
+    return float(min(LABEL_FILL * width / longest, LABEL_MAX_PER_480 * width / 480))
+
+
 def _label_block(img, lines: list[str], x0: int, scale: float, color) -> None:
     y = int(30 * scale)
     for i, line in enumerate(lines):
@@ -137,9 +157,10 @@ def _label_block(img, lines: list[str], x0: int, scale: float, color) -> None:
 
 
 def composite(you: np.ndarray, ref: np.ndarray) -> np.ndarray:
-    """``you`` unchanged at the left (same pixel positions), ``ref`` at the right, same height."""
+    """``you`` unchanged at the left, ``ref`` at the right resized to its size: two halves of
+    one width (ui.compare splits the still in the middle)."""
     h, w = you.shape[:2]
-    if ref.shape[:2] != (h, w):
+    if ref.shape[:2] != (h, w):  # (never, as cut by _add_media)
         ref = cv2.resize(ref, (w, h), interpolation=cv2.INTER_AREA)
     return np.hstack([you, ref])
 
@@ -198,33 +219,45 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
             # its own measures outside their good band: not shown as the model of such a fix
             "outside": outside_bands(params)}
     (out / "evidence").mkdir(exist_ok=True)
+    from .annotate import crop_to, draw_skeleton, runner_crop
+
+    def body(xy):
+        return {"hip": (xy[LM["l_hip"]] + xy[LM["r_hip"]]) / 2,
+                "shoulder": (xy[LM["l_shoulder"]] + xy[LM["r_shoulder"]]) / 2,
+                "knee": xy[LM[f"{s}_knee"]], "ankle": xy[LM[f"{s}_ankle"]]}
+
     for ph in PHASES:
         f = stride[ph]
         img = frames.get(f)
         if img is None:
             continue
-        you = img.copy()
-        def body(xy):
-            return {"hip": (xy[LM["l_hip"]] + xy[LM["r_hip"]]) / 2,
-                    "shoulder": (xy[LM["l_shoulder"]] + xy[LM["r_shoulder"]]) / 2,
-                    "knee": xy[LM[f"{s}_knee"]], "ankle": xy[LM[f"{s}_ankle"]]}
         lv = body(track.xy[f])  # measured level (core.camera), drawn on the frame's pixels
         m_you = measures(lv["hip"], lv["shoulder"], lv["knee"], lv["ankle"], leg_px, fwd)
+        # the runner's part of the frame (a portrait phone clip is mostly ceiling and wall),
+        # drawn after cropping so the lines and labels are sized for the still as shown
         xy = track.image_xy(f)
+        x0, y0, x1, y1 = (runner_crop(img.shape, xy, min_saving=REF_CROP_MIN_SAVING)
+                          or (0, 0, img.shape[1], img.shape[0]))
+        you = np.ascontiguousarray(img[y0:y1, x0:x1]).copy()
+        xy = xy.copy()
+        xy[:, 0] -= x0
+        xy[:, 1] -= y0
         pts = body(xy)
-        from .annotate import draw_skeleton
         draw_skeleton(you, xy, track.vis[f])
         draw_measures(you, pts["hip"], pts["shoulder"], pts["knee"], pts["ankle"], m_you, _YOU, side)
         r = rendered[ph]
         uv = {k: np.array(v) for k, v in r["uv"].items()}
         ref_leg = float(np.linalg.norm(uv[f"{s}_hip"] - uv[f"{s}_knee"])
                         + np.linalg.norm(uv[f"{s}_knee"] - uv[f"{s}_ankle"]))
-        rp = {"hip": uv["pelvis_c"], "shoulder": uv["shoulder_c"], "knee": uv[f"{s}_knee"],
-              "ankle": uv[f"{s}_ankle"]}
-        m_ref = measures(rp["hip"], rp["shoulder"], rp["knee"], rp["ankle"], ref_leg, fwd)
-        ref_img = r["image"].copy()
+        m_ref = measures(uv["pelvis_c"], uv["shoulder_c"], uv[f"{s}_knee"], uv[f"{s}_ankle"],
+                         ref_leg, fwd)
+        # the good-form runner cut to the same size as the runner's crop, at its own scale
+        ref_img, rx0, ry0, k = crop_to(r["image"], np.array(list(uv.values())),
+                                       (you.shape[1], you.shape[0]))
+        rp = {name: (uv[key] - (rx0, ry0)) * k for name, key in (
+            ("hip", "pelvis_c"), ("shoulder", "shoulder_c"), ("knee", f"{s}_knee"),
+            ("ankle", f"{s}_ankle"))}
         draw_measures(ref_img, rp["hip"], rp["shoulder"], rp["knee"], rp["ankle"], m_ref, _REF, side)
-        scale = max(0.6, track.width / 480)  # shown ~350-700 px wide: text by width
 
         # the runner's numbers are the report's own (medians over strides), so the still
         # never contradicts the headline; the lines are drawn from this frame
@@ -236,19 +269,23 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
             rows = [who]
             if side:
                 if ph == "contact":
-                    rows.append(f"foot {m['foot_ahead']:.0f}% leg ahead of hips")
+                    rows.append(f"foot {m['foot_ahead']:.0f}% leg ahead")
                     rows.append(f"shin {m['shin']:.0f} deg")
                 rows.append(f"lean {m['lean']:.0f} deg")
             return rows
 
-        _label_block(you, lines(f"You - {PHASE_LABELS[ph].lower()}", shown_you), 0, scale, _YOU)
-        _label_block(ref_img, lines(f"Good form for you - {params.cadence_spm:.0f} spm", m_ref), 0,
-                     scale, _REF)
+        you_lines = lines(f"You - {PHASE_LABELS[ph].lower()}", shown_you)
+        ref_lines = lines(f"Good form - {params.cadence_spm:.0f} spm", m_ref)
+        scale = label_scale(you.shape[1], you_lines + ref_lines)
+        _label_block(you, you_lines, 0, scale, _YOU)
+        _label_block(ref_img, ref_lines, 0, scale, _REF)
         key = REFERENCE_KEY.format(phase=ph)
         rel = f"evidence/{key}.jpg"
         cv2.imwrite(str(out / rel), composite(you, ref_img), [cv2.IMWRITE_JPEG_QUALITY, 85])
         media["evidence"][key] = rel
         media["evidence_frames"][key] = int(f)
+        if (x0, y0) != (0, 0):  # a shared copy moves the frame's face box by it
+            media.setdefault("evidence_offsets", {})[key] = [int(x0), int(y0)]
         info["phases"][ph] = {"you": m_you, "you_median": shown_you, "reference": m_ref,
                               "frame": int(f)}
     media["reference"] = info

@@ -139,3 +139,45 @@ def test_the_live_banner_draws_with_the_stills_text_helpers():
     assert np.all(band[:, 200:] == (25, 25, 25), axis=-1).mean() > 0.5  # the banner's box
     assert np.all(band > 200, axis=-1).sum() > 500  # white text on it
     assert np.all(out[90:400, 100:540] == 90)  # nothing below the two lines' box
+
+
+def test_the_good_form_runner_is_cut_to_the_size_of_the_runners_crop():
+    """core.annotate.crop_to: the runner's box (padded) fitted to a given size without
+    distortion: the points map by one scale, the body lands inside, and a box running past
+    the frame repeats its edge instead of failing (the reference still's right half)."""
+    import cv2
+
+    from core.annotate import crop_to
+
+    img = np.full((1280, 720, 3), 200, np.uint8)
+    xy = _runner(1.0, 900) + (150, 200)
+    for a, b in ((LM["l_hip"], LM["l_knee"]), (LM["l_knee"], LM["l_ankle"])):
+        cv2.line(img, tuple(int(v) for v in xy[a]), tuple(int(v) for v in xy[b]), (0, 0, 255), 9)
+    for size in ((300, 420), (500, 400)):
+        out, x0, y0, k = crop_to(img, xy, size)
+        assert out.shape[:2] == (size[1], size[0])
+        pts = (xy - (x0, y0)) * k
+        ok = np.all(np.isfinite(pts), axis=1)
+        assert np.all(pts[ok] >= 0) and np.all(pts[ok, 0] < size[0]) and np.all(pts[ok, 1] < size[1])
+        knee = pts[LM["l_knee"]].round().astype(int)
+        assert out[knee[1], knee[0], 2] > 150 and out[knee[1], knee[0], 0] < 100  # on the red leg
+        # one scale for both axes: the shin keeps its angle
+        d0, d1 = xy[LM["l_ankle"]] - xy[LM["l_knee"]], pts[LM["l_ankle"]] - pts[LM["l_knee"]]
+        assert np.degrees(np.arctan2(d1[0], d1[1])) == pytest.approx(np.degrees(np.arctan2(d0[0], d0[1])))
+    edge, *_ = crop_to(img, xy - (300, 0), (300, 420))  # the runner at the frame's left edge
+    assert edge.shape[:2] == (420, 300)
+
+
+def test_a_reference_stills_numbers_are_also_written_as_text():
+    """On a phone each half of the reference still is ~180 px wide: the caption repeats its
+    numbers in text (ui.compare.still_numbers); none for a front or back view."""
+    from ui.compare import still_numbers
+
+    info = {"you_median": {"foot_ahead": 26.2, "shin": 14.0, "lean": 2.4},
+            "reference": {"foot_ahead": 5.6, "shin": -3.0, "lean": 6.5}}
+    assert still_numbers(info, "contact", True) == (
+        ". Foot ahead of the hips 26 % of leg (good form 6 %), shin 14° (good form -3°), "
+        "lean 2° (good form 6°)")
+    assert still_numbers(info, "toe_off", True) == ". Lean 2° (good form 6°)"
+    assert still_numbers(info, "contact", False) == ""
+    assert still_numbers(None, "contact", True) == ""

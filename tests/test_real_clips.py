@@ -156,3 +156,41 @@ def test_cropped_clip_is_refused_with_reason():
     start, end = float(got[1]), float(got[2])
     assert 13.5 <= start <= 16.0 and end >= 24.5, body["detail"]
     assert body["how_to_fix"].startswith("Trim the clip to that stretch")
+
+
+def test_reference_stills_show_the_runner_cropped_beside_good_form_and_share_blurred(
+        side_analysis, tmp_path):
+    """The portrait treadmill clip's "Good form for you" stills: the runner's half is cut to
+    them (the frame is mostly ceiling and wall: review of 2 Dec), the good-form half is the
+    same size, the crop's corner is stored, and a shared copy blurs the face where it is in
+    the crop (core.reference, core.privacy)."""
+    import cv2
+    import numpy as np
+
+    from core import privacy
+
+    r, folder = side_analysis.report, side_analysis.media_dir
+    media = r["media"]
+    fw, fh = media["phases"]["width"], media["phases"]["height"]
+    for ph in ("contact", "midstance", "toe_off"):
+        key = f"reference_{ph}"
+        img = cv2.imread(str(folder / media["evidence"][key]))
+        assert img is not None and img.shape[1] % 2 == 0, key
+        half = img.shape[1] // 2
+        assert half * img.shape[0] <= 0.9 * fw * fh, (key, img.shape, fw, fh)  # cropped
+        assert key in media["evidence_offsets"], key
+    key = "reference_contact"
+    f = media["evidence_frames"][key]
+    x0, y0 = media["evidence_offsets"][key]
+    box = media["face_boxes"][str(f)]
+    shared = privacy.make_shared_variants(media, lambda rel: folder / rel, tmp_path, blur=True,
+                                          include_video=False)
+    assert shared["evidence"][key] == media["evidence"][key]
+    before = cv2.imread(str(folder / media["evidence"][key]))
+    after = cv2.imread(str(tmp_path / media["evidence"][key]))
+    bx0, by0 = max(0, box[0] - x0), max(0, box[1] - y0)
+    bx1, by1 = box[2] - x0, box[3] - y0
+    assert bx1 > bx0 + 10 and by1 > by0 + 10  # the face is in the crop
+    face_before = before[by0:by1, bx0:bx1].astype(float)
+    face_after = after[by0:by1, bx0:bx1].astype(float)
+    assert np.abs(np.diff(face_after, axis=1)).mean() < 0.5 * np.abs(np.diff(face_before, axis=1)).mean()

@@ -259,7 +259,7 @@ def band_edges(mid: str) -> list[float]:
 
 # metric id -> (truth key, factor to the metric's unit): the verdicts counted in the summary
 VERDICT_TRUTH = {m: TRUTH_OF[m] for m in ("overstride", "shank_angle_ic", "contact_time",
-                                          "knee_flexion_mid", "hip_extension", "trunk_lean",
+                                          "duty_factor", "knee_flexion_mid", "hip_extension", "trunk_lean",
                                           "cadence")}
 
 

@@ -54,7 +54,7 @@ CADENCE_TOL, LEAN_TOL, ELBOW_TOL = 1.5, 3.0, 8.0
 # metric id -> (truth key, scale to the report's unit), from core.synthetic.reference.TRUTH_OF
 METRICS: dict[str, tuple[str, float]] = {m: TRUTH_OF[m] for m in (
     "cadence", "trunk_lean", "elbow_angle", "overstride", "shank_angle_ic", "knee_flexion_mid",
-    "contact_time", "vertical_oscillation")}
+    "contact_time", "duty_factor", "vertical_oscillation")}
 
 _TRACK = CameraPath(follow="track", aim_wobble_m=0.25)
 CUT = follow_cam_cut()

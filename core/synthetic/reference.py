@@ -56,6 +56,7 @@ TRUTH_OF = {"overstride": ("overstride_pct_leg", 1.0),
             "knee_drive": ("knee_drive_deg", 1.0),
             "trunk_lean": ("trunk_lean_deg", 1.0),
             "contact_time": ("contact_time_s", 1000.0),
+            "duty_factor": ("duty_factor", 100.0),
             "vertical_oscillation": ("vert_osc_pct_leg", 1.0),
             "cadence": ("cadence_spm", 1.0),
             "elbow_angle": ("elbow_angle_deg", 1.0)}

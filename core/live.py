@@ -90,6 +90,12 @@ MIC_OFF_NOTE = ("The microphone was off for this recording: turn on \"Listen to 
                 "on the Live page to hear them.")
 STALE_S = 5.0  # a held number older than this (stream seconds) is shown greyed
 HOLD_MAX_S = 60.0  # a held number older than this is dropped ("--")
+# A live cadence that jumps by more than this share from the one shown is shown only once the
+# window before read it too (within JUMP_AGREE): a busy computer analysing 4-13 frames a
+# second read a steady 169 as 166, 109, 92, 60, 255, 75, 254, 171 from window to window, each
+# judged "work on it" (live review, 2 Dec). A real change of pace shows a second later.
+JUMP_SHARE, JUMP_AGREE = 0.15, 0.08
+JUMPY = ("cadence",)
 EDGE_S = 0.2  # contacts this close to the window's end are not counted yet
 MAX_GAP_S = 0.25  # longer detection gaps stay gaps when resampling
 MAX_GAP_FRACTION = 0.2  # a recording with more of its time in frame gaps cannot be measured
@@ -735,6 +741,7 @@ class LiveAnalyzer:
         self._countdown = 0.0
         self._gates = RateGates()
         self._held: dict[str, LiveNumber] = {}  # last measured value of each number
+        self._last_read: dict[str, float] = {}  # each JUMPY number's latest window value
         self._n = 0
         self._dropped = 0
         self._t = 0.0
@@ -869,6 +876,7 @@ class LiveAnalyzer:
                 if self._size is not None:
                     self._buf.clear()
                     self._held.clear()
+                    self._last_read.clear()
                     self._arm_at = None
                     self._finish_recording()
                 self._size = size
@@ -910,15 +918,36 @@ class LiveAnalyzer:
         elif ear is not None and result.sound is None:  # too little running in the window yet
             result = dataclasses.replace(result, sound=LiveSound(
                 reason="Listening for your landings..."))
+        self._publish(result)
+
+    def _publish(self, result: _Analysis) -> None:
+        """Make one window's result the shown one: numbers held (:meth:`_hold`), and the
+        all-good cue only when every number on screen is good."""
         with self._lock:
-            self._analysis = dataclasses.replace(result, numbers=self._hold(result))
+            shown = self._hold(result)
+            if result.cue_status == "good" and any(
+                    n.value is not None and n.status in ("watch", "fix") for n in shown):
+                # "Looking good" only when the numbers on screen agree (a held red cadence
+                # sat beside it: live review, 2 Dec)
+                result = dataclasses.replace(result, cue=None, cue_short=None,
+                                             cue_status="info")
+            self._analysis = dataclasses.replace(result, numbers=shown)
 
     def _hold(self, result: _Analysis) -> tuple[LiveNumber, ...]:  # caller holds the lock
         """Fresh values replace the held ones; a number the window could not measure keeps
-        its last value (for up to :data:`HOLD_MAX_S`), its age shown by the snapshot."""
+        its last value (for up to :data:`HOLD_MAX_S`), its age shown by the snapshot. A
+        :data:`JUMPY` number that jumps by over :data:`JUMP_SHARE` from the one held counts
+        as not measured until two windows in a row agree on the new value."""
         now = result.analysed_t if result.analysed_t is not None else self._t
         out = []
         for n in result.numbers:
+            if n.id in JUMPY and n.value is not None:
+                old, prev = self._held.get(n.id), self._last_read.get(n.id)
+                self._last_read[n.id] = n.value
+                jump = (old is not None and old.value and now - (old.measured_t or now) <= HOLD_MAX_S
+                        and abs(n.value / old.value - 1.0) > JUMP_SHARE)
+                if jump and not (prev and abs(n.value / prev - 1.0) <= JUMP_AGREE):
+                    n = dataclasses.replace(n, value=None)
             if n.value is not None:
                 self._held[n.id] = n
             else:
@@ -1032,6 +1061,10 @@ class LiveAnalyzer:
             raise FormCheckError("too_few_frames", GAPPY_MESSAGE.format(rate, dt.max()), GAPPY_HINT)
         raw, frames = rec.constant_rate()
         clip = admit(raw, frames, rec.clip_stats(), "recording", progress)
+        # how the frames reached the analysis: a step count outside running's range from a
+        # sparse recording is put down to its frames (core.quality.assess)
+        clip.extra["recording"] = {"fps": round(rate, 1), "max_gap_s": round(float(dt.max()), 2),
+                                   "gap_fraction": round(gaps, 3)}
         source = recording_source(raw)
         ear = self.ear
         audio = ear.between(rec.t0, rec.t0 + rec.t[-1], origin=rec.t0) \

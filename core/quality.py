@@ -31,6 +31,10 @@ FEW_STEPS_LONG_S = 8.0  # a clip this long with under MIN_STEPS contacts is not 
 MIN_MEASURES_LEFT = 4
 SLOW_MOTION_SPM = 70.0  # no human gait is this slow in real time
 WALKING_SPM = 140.0  # below this (at real time) the steps are a walking rhythm
+# A live recording (``ClipStats.extra["recording"]``: the rate and the longest gap of the frames
+# that reached the analysis) below this rate, or with a longer gap, can miss steps: a step
+# count outside running's range is put down to the frames, not to walking or slow motion.
+RECORDING_STEADY_FPS, RECORDING_GAP_S = 20.0, 0.25
 MAX_SPM = 240.0  # faster than any runner: a sped-up clip or a wrong capture rate
 
 # shoulders, hips, knees and ankles, left and right: the body that must be in the picture
@@ -279,6 +283,9 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     else:
         add("still", "Camera motion", True, "info", "The camera stood still.", "",
             clip.camera_shift_pct)
+    rec = clip.extra.get("recording")  # a live recording: its frames' rate and gaps
+    sparse = rec is not None and (rec.get("fps", 0.0) < RECORDING_STEADY_FPS
+                                  or rec.get("max_gap_s", 0.0) > RECORDING_GAP_S)
     n_ic = len(events.ics)
     if not clip.camera_ok:
         pass
@@ -291,7 +298,11 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
             add("steps", "Steps found", False, "fail",
                 f"Only {n_ic} clear foot contacts in {secs:.0f} s of video (at least "
                 f"{MIN_STEPS} needed; a runner lands about 3 times a second).",
-                ("If this is a slow-motion clip, enter the real capture frame rate (e.g. 240 "
+                ("Record again while running steadily, side-on, with your feet in the picture"
+                 + (" (close other apps and browser tabs first: only "
+                    f"{rec['fps']:.0f} frames a second reached the analysis)." if sparse else ".")
+                 if rec is not None else
+                 "If this is a slow-motion clip, enter the real capture frame rate (e.g. 240 "
                  "for 240 fps) so we can convert the timing; if not, film the runner side-on, "
                  "running steadily with the feet in the picture." if not clip.capture_fps_given
                  else "Check the capture frame rate you entered, and film the runner side-on, "
@@ -311,7 +322,31 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     # the rhythm means nothing on a mostly hidden body
     body_ok = det >= 0.5 and (body >= 0.5 or (seen["trunk"] >= MIN_IN_VIEW
                                               and len(left) >= MIN_MEASURES_LEFT))
-    if cad is not None and body_ok and clip.camera_ok:
+    if cad is not None and body_ok and clip.camera_ok and rec is not None and (
+            cad < WALKING_SPM or cad > MAX_SPM):
+        # a live recording runs in real time (no slow motion, no capture rate to enter): too
+        # few steps (or too many) come from frames that did not reach the analysis, or from
+        # walking (a 15 s recording at 14 frames a second with 0.5 s gaps read 68 steps a
+        # minute for a runner at 169 and was called "a slow-motion clip": live review, 2 Dec)
+        if sparse:
+            add("rate", "Running rhythm", False, "fail",
+                f"We found your steps at {cad:.0f} a minute, which no runner does: only "
+                f"{rec['fps']:.0f} frames a second of the recording reached the analysis"
+                + (f", with gaps of up to {rec['max_gap_s']:.1f} s" if rec.get("max_gap_s", 0.0)
+                   > RECORDING_GAP_S else "") + ", so steps were missed or misread.",
+                "Close other apps and browser tabs, choose 640 x 480 at 30 fps under Camera "
+                "settings, and record again while running steadily.", cad)
+        elif cad < WALKING_SPM:
+            add("rate", "Running or walking", False, "fail",
+                f"The steps come at {cad:.0f} per minute, a walking rhythm.",
+                "FormCheck analyses running: record again while running at your usual easy "
+                "pace.", cad)
+        else:
+            add("rate", "Running rhythm", False, "fail",
+                f"The steps come at {cad:.0f} per minute: faster than any runner, so the steps "
+                "were misread.", "Record again while running steadily, side-on to the camera.",
+                cad)
+    elif cad is not None and body_ok and clip.camera_ok:
         if cad < SLOW_MOTION_SPM and not clip.capture_fps_given:
             add("rate", "Running rhythm", False, "fail",
                 f"The steps come at {cad:.0f} per minute of video: far too slow for real time. "

@@ -31,7 +31,7 @@ from streamlit_webrtc import (AudioProcessorBase, VideoProcessorBase, WebRtcMode
 from core.audio import LiveEar
 from core.errors import FormCheckError
 from core.live import (METRONOME_RANGE, METRONOME_START, LiveAnalyzer, LiveNumber,
-                       LiveSnapshot, LiveSound, metronome_target)
+                       SLOW_NOTE, LiveSnapshot, LiveSound, metronome_target)
 from core.pipeline import AnalysisOptions
 from core.pose import import_mediapipe
 from core.report import DISCLAIMER
@@ -78,6 +78,7 @@ _patient_consent()
 ICE_ENV = "FORMCHECK_ICE_SERVERS"  # JSON list of RTCIceServer dicts (STUN/TURN) when deployed
 ANALYZER = "fc_live_analyzer"  # the analyzer of the latest stream (kept after it stops)
 LAST_REPORT = "fc_live_report"  # id of the report made from the latest recording
+LAST_REFUSED = "fc_live_report_refused"  # why that report could not score it ("" or absent: scored)
 TARGET = "fc_live_target"  # metronome beats per minute
 SHOWN_CADENCE = "fc_live_cadence"  # the latest cadence shown, for the metronome's "+ 5 %"
 TARGET_NOTE = "fc_live_target_note"  # why "+ 5 %" did not set (or capped) the metronome
@@ -333,22 +334,27 @@ def _height() -> float | None:
 
 
 # ----------------------------------------------------------------------------- numbers
-def age_text(n: LiveNumber) -> str:
+def age_text(n: LiveNumber, held_back: bool = False) -> str:
     if n.value is None:
-        return "waiting"
+        # the reason is under the video (snapshot note); the card says it is not coming yet
+        return "needs a faster frame rate" if held_back else "waiting"
     return "live" if n.age_s <= FRESH_S else f"{n.age_s:.0f} s ago"
 
 
-def number_card(n: LiveNumber) -> str:
-    """One big number: label, value, judgement and age (greyed when stale)."""
+def number_card(n: LiveNumber, held_back: bool = False) -> str:
+    """One big number: label, value, judgement, how sure (a low-confidence reading says
+    "rough") and age (greyed when stale). ``held_back``: the frame rate keeps this number
+    off (it would say "waiting" for as long as the computer stays busy)."""
     state = "stale" if n.stale else ("waiting" if n.value is None else n.status)
     judged = text.STATUS_LABELS.get(n.status, "") if n.value is not None else ""
+    if n.value is not None and n.confidence == "low":
+        judged = f"{judged} (rough)" if judged else "rough"
     value = esc(n.display if n.value is not None else "--", typography=False)
     unit = ""
     for u in (" steps/min", " % of leg"):
         if value.endswith(esc(u, typography=False)):
             value, unit = value[: -len(esc(u, typography=False))], u.strip()
-    foot = " · ".join(x for x in (esc(judged), esc(age_text(n))) if x)
+    foot = " · ".join(x for x in (esc(judged), esc(age_text(n, held_back))) if x)
     return (f'<div class="fc-live-num fc-live-{state}" title="Good: {esc(BY_ID[n.id].good)}">'
             f'<div class="fc-live-label">{esc(n.label)}</div>'
             f'<div class="fc-live-value">{value}<span class="fc-live-unit">{esc(unit)}</span></div>'
@@ -356,7 +362,10 @@ def number_card(n: LiveNumber) -> str:
 
 
 def numbers(snap: LiveSnapshot) -> None:
-    st.markdown('<div class="fc-live-grid">' + "".join(number_card(n) for n in snap.numbers)
+    st.markdown('<div class="fc-live-grid">' + "".join(
+        number_card(n, held_back=bool(snap.note) and (
+            n.id == "overstride" or snap.note.startswith(SLOW_NOTE.split("{")[0])))
+        for n in snap.numbers)
                 + "</div>", unsafe_allow_html=True)
     if snap.cue:
         st.info(f"**Think about:** {snap.cue}", icon=":material/record_voice_over:")
@@ -452,6 +461,7 @@ class ReportJob:
         self.label = "Making your report"
         self.fraction = 0.0
         self.saved = None  # the store's Saved (id, delete_key) when done
+        self.refused = ""  # the report's reason when it could not score the recording
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
 
@@ -479,6 +489,8 @@ def start_report(analyzer: LiveAnalyzer, height_cm: float | None) -> None:
                                             job.progress)
                 job.progress("Saving your report", 1.0)
                 job.saved = store.save(report, Path(out), owner=owner)
+                if report.get("status") == "refused":
+                    job.refused = refusal_reason(report)
         except BaseException as e:  # noqa: BLE001 - shown by the page in words
             if not isinstance(e, FormCheckError):
                 log.exception("making the live report failed")
@@ -487,6 +499,14 @@ def start_report(analyzer: LiveAnalyzer, height_cm: float | None) -> None:
     job.thread = threading.Thread(target=run, name="formcheck-live-report", daemon=True)
     st.session_state[REPORT_JOB] = job
     job.thread.start()
+
+
+def refusal_reason(report: dict) -> str:
+    """The first failing check of a refused report, in its own words (empty when none)."""
+    for c in (report.get("quality") or {}).get("checks") or []:
+        if not c.get("passed", True) and c.get("severity") == "fail" and c.get("detail"):
+            return str(c["detail"])
+    return ""
 
 
 def report_job() -> bool:
@@ -503,6 +523,7 @@ def report_job() -> bool:
         session.remember(job.saved.id, job.saved.delete_key)
         st.session_state[session.CURRENT] = job.saved.id
         st.session_state[LAST_REPORT] = job.saved.id
+        st.session_state[LAST_REFUSED] = job.refused
     elif job.error is not None:  # said until the next recording or report is asked for
         st.session_state[REPORT_ERROR] = job.error
     return False
@@ -571,12 +592,20 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
             st.session_state.pop(REPORT_ERROR, None)
             st.session_state[AUTO_REPORT] = LENGTHS[length] is not None
             st.session_state.pop(LAST_REPORT, None)
+            st.session_state.pop(LAST_REFUSED, None)
             st.rerun(scope="fragment")
     report_error()
     rid = st.session_state.get(LAST_REPORT)
     if rid:
-        st.success("Your report is ready.", icon=":material/task_alt:")
-        st.page_link(session.REPORT_PAGE, label="Open the report", icon=":material/insights:")
+        why = st.session_state.get(LAST_REFUSED)
+        if why:  # never "ready" for a report that could not score the recording
+            st.warning(f"We couldn't score this recording. {why} The report says what to "
+                       "change; record again when you are ready.",
+                       icon=":material/sentiment_dissatisfied:")
+            st.page_link(session.REPORT_PAGE, label="See why", icon=":material/insights:")
+        else:
+            st.success("Your report is ready.", icon=":material/task_alt:")
+            st.page_link(session.REPORT_PAGE, label="Open the report", icon=":material/insights:")
 
 
 # ----------------------------------------------------------------------------- metronome

@@ -1,0 +1,84 @@
+"""The live panel's held numbers (core.live.LiveAnalyzer._publish / _hold), on made-up window
+results: no camera, no pose model."""
+from __future__ import annotations
+
+import dataclasses
+
+from core.live import (ALL_GOOD_CUE, ALL_GOOD_SHORT, EMPTY_NUMBERS, JUMP_SHARE, LiveAnalyzer,
+                       _Analysis, _number)
+
+
+def _window(t: float, cadence: float | None, lean: float | None = 6.0,
+            cue_good: bool = False) -> _Analysis:
+    numbers = tuple(_number(n.id, {"cadence": cadence, "trunk_lean": lean}.get(n.id), "medium", t)
+                    for n in EMPTY_NUMBERS)
+    return _Analysis(numbers, ALL_GOOD_CUE if cue_good else None,
+                     ALL_GOOD_SHORT if cue_good else None, "good" if cue_good else "info",
+                     analysed_t=t)
+
+
+def _shown(a: LiveAnalyzer, mid: str = "cadence"):
+    return next(n for n in a.snapshot().numbers if n.id == mid)
+
+
+def test_a_cadence_jump_shows_only_when_two_windows_agree():
+    """A busy computer read a steady 169 as 166, 109, 92, 60, 255, 75, 254, 171 from window
+    to window, each judged "work on it" (live review, 2 Dec): a jump of over 15 % from the
+    number shown waits for a second window that reads the same; the shown one is held with
+    its age meanwhile. A real change of pace (two windows at 140) shows a second later; one
+    under 15 % (170 -> 150) shows at once."""
+    a = LiveAnalyzer()
+    shown = []
+    for k, cad in enumerate((166, 109, 92, 60, 255, 75, 254, 171, 170, 140, 141, 139, 150)):
+        a._publish(_window(float(k), float(cad)))
+        shown.append(_shown(a).value)
+    assert shown[:9] == [166, 166, 166, 166, 166, 166, 166, 171, 170]
+    assert shown[9] == 170 and shown[10:] == [141, 139, 150]  # 140 held; 141 agrees: shown
+    assert abs(140 / 170 - 1) > JUMP_SHARE > abs(150 / 139 - 1)
+
+
+def test_looking_good_only_beside_numbers_that_are_good():
+    """The cue came from the latest window alone and said "Looking good: keep this rhythm."
+    beside a held red cadence (live review, 2 Dec): the all-good cue waits for the numbers
+    on screen to be good."""
+    a = LiveAnalyzer()
+    a._publish(_window(0.0, 130.0))  # "work on it" (under 160)
+    a._publish(_window(1.0, None, cue_good=True))  # this window: no cadence, all else good
+    snap = a.snapshot()
+    assert _shown(a).value == 130 and _shown(a).status == "fix"
+    assert snap.cue is None and snap.cue_short is None
+    a._publish(_window(2.0, 170.0, cue_good=True))
+    a._publish(_window(3.0, 171.0, cue_good=True))  # (a jump from 130: two windows agree)
+    snap = a.snapshot()
+    assert _shown(a).value == 171 and snap.cue == ALL_GOOD_CUE
+
+
+def test_a_rough_number_and_a_held_back_one_say_so():
+    """The card says "rough" for a low-confidence reading (the engine's confidence was
+    computed but never shown) and why a number held back by the frame rate is not coming
+    ("waiting" for minutes on a busy computer: live review, 2 Dec)."""
+    from pages.live import number_card
+
+    low = dataclasses.replace(_number("cadence", 168.0, "low", 1.0), age_s=0.5)
+    assert "Good (rough) · live" in number_card(low)
+    sure = dataclasses.replace(_number("cadence", 168.0, "high", 1.0), age_s=0.5)
+    assert "Good · live" in number_card(sure) and "rough" not in number_card(sure)
+    off = _number("overstride", None)
+    assert "needs a faster frame rate" in number_card(off, held_back=True)
+    assert "waiting" in number_card(off)
+
+
+def test_a_refused_recording_is_not_called_ready():
+    """The record panel said "Your report is ready." above a report that could not score the
+    recording (live review, 2 Dec): a refused report's first failing check is what the panel
+    says instead (pages.live.refusal_reason)."""
+    from pages.live import refusal_reason
+
+    report = {"status": "refused", "quality": {"checks": [
+        {"id": "person", "passed": True, "severity": "info", "detail": "Found in 99 %."},
+        {"id": "cuts", "passed": False, "severity": "warn", "detail": "Cut into 3 stretches."},
+        {"id": "rate", "passed": False, "severity": "fail",
+         "detail": "We found your steps at 68 a minute, which no runner does."}]}}
+    assert refusal_reason(report) == "We found your steps at 68 a minute, which no runner does."
+    assert refusal_reason({"status": "ok", "quality": {"checks": []}}) == ""
+    assert refusal_reason({}) == ""

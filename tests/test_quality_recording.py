@@ -1,0 +1,49 @@
+"""core.quality.assess on a live recording (``ClipStats.extra["recording"]``): a step count
+outside running's range is put down to the recording's frames, never to slow motion (exact-
+truth tracks, no video, no pose model)."""
+from __future__ import annotations
+
+import pytest
+
+from core.admission import ClipStats
+from core.events import detect_events
+from core.landmarks import clean
+from core.quality import assess
+from core.view import detect_view
+from synth_track import Gait, make_track
+
+
+def _rate_check(cadence: float, recording: dict | None, fps: float = 30.0):
+    track = clean(make_track(Gait(cadence=cadence, seconds=12, leg_px=260.0, fps=fps)))
+    view = detect_view(track)
+    clip = ClipStats(extra={"recording": recording} if recording else {})
+    q = assess(track, view, detect_events(track, view), clip)
+    return q, next(c for c in q.checks if c.id == "rate")
+
+
+def test_a_sparse_recording_is_blamed_on_its_frames_not_on_slow_motion():
+    """A 15 s recording at 14 frames a second with 0.5 s gaps read 68 steps a minute for a
+    runner at 169 and was refused as "a slow-motion clip ... enter the real capture frame
+    rate" (live review, 2 Dec): a recording runs in real time, so the reason is its frames."""
+    q, rate = _rate_check(60.0, {"fps": 13.9, "max_gap_s": 0.57})
+    assert not q.ok and not rate.passed and rate.severity == "fail"
+    assert "only 14 frames a second of the recording reached the analysis" in rate.detail
+    assert "gaps of up to 0.6 s" in rate.detail
+    assert "slow" not in (rate.detail + rate.how_to_fix).lower()
+    assert "capture" not in (rate.detail + rate.how_to_fix).lower()
+    assert "Close other apps" in rate.how_to_fix and "record again" in rate.how_to_fix
+
+
+def test_a_steady_recording_at_a_walking_rhythm_is_walking():
+    q, rate = _rate_check(120.0, {"fps": 29.8, "max_gap_s": 0.05})
+    assert not q.ok and rate.detail == "The steps come at 120 per minute, a walking rhythm."
+    assert "slow" not in rate.how_to_fix.lower() and "record again" in rate.how_to_fix
+
+
+@pytest.mark.parametrize("recording", [None, {"fps": 13.9, "max_gap_s": 0.57}])
+def test_running_passes_and_an_upload_keeps_its_slow_motion_question(recording):
+    q, rate = _rate_check(170.0, recording)
+    assert rate.passed
+    if recording is None:  # an upload at 60 steps a minute of video may be slow motion
+        _, slow = _rate_check(60.0, None)
+        assert "slow-motion clip" in slow.detail and "capture frame rate" in slow.how_to_fix

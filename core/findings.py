@@ -250,6 +250,18 @@ def _seen(ms: list[MetricResult]) -> str:
     return "; ".join(parts) + "." + "".join(" " + n for n in notes)
 
 
+def evidence_metric(fx, status_of: dict[str, str], available) -> str | None:
+    """The measure whose still a fix card shows: of ``fx.metrics`` with a still
+    (``available``), the one with the worst status (``status_of``: metric id -> status),
+    the first on a tie; None when none has a still. A "work on this" card made a fix by its
+    midstance knee (67 deg) showed the landing knee's still marked [watch] (live review)."""
+    rank = {"fix": 0, "watch": 1}
+    shown = [mid for mid in fx.metrics if mid in available]
+    if not shown:
+        return None
+    return min(shown, key=lambda mid: (rank.get(status_of.get(mid, ""), 2), fx.metrics.index(mid)))
+
+
 def tentative(ms) -> bool:
     """Whether a problem made of the measures ``ms`` (:class:`MetricResult` or report dicts)
     is only tentative: every one read with low confidence and near a milder verdict's line

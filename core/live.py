@@ -77,7 +77,10 @@ log = logging.getLogger("formcheck.live")
 
 LIVE_METRICS = ("cadence", "trunk_lean", "overstride", "elbow_angle")  # shown, in this order
 CADENCE_STEPS = 10  # live cadence: the last ten steps
-SETUP_WINDOW_S = 1.5  # the setup check looks at the last 1.5 s
+SETUP_WINDOW_S = 1.5  # the setup check looks at the last 1.5 s ...
+# ... and at least this many frames (at 7-9 analysed frames a second 1.5 s held 10-14, and
+# the check flickered "turn the camera" on a square side view in 28 of 105 polls: live review)
+SETUP_MIN_FRAMES = 24
 MIN_ANALYSIS_S = 3.0  # numbers need this much running in the window
 NEEDS_FPS = {"cadence": 8.0, "trunk_lean": 8.0, "overstride": MIN_TIMING_FPS, "elbow_angle": 8.0}
 CONTACTS_FPS = 12.0  # below this, foot contacts are too coarse: cadence from the hips' rhythm
@@ -462,6 +465,7 @@ def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int
     """
     end = float(t[-1])
     recent = t >= end - SETUP_WINDOW_S
+    recent[max(0, len(t) - SETUP_MIN_FRAMES):] = True
     try:
         lms = [lm for lm, r in zip(landmarks, recent) if r]
         setup = setup_check(uniform_track(t[recent], lms, width, height),
@@ -742,6 +746,7 @@ class LiveAnalyzer:
         self._gates = RateGates()
         self._held: dict[str, LiveNumber] = {}  # last measured value of each number
         self._last_read: dict[str, float] = {}  # each JUMPY number's latest window value
+        self._setup_raw: SetupCheck | None = None  # the latest window's own setup check
         self._n = 0
         self._dropped = 0
         self._t = 0.0
@@ -925,6 +930,11 @@ class LiveAnalyzer:
         all-good cue only when every number on screen is good."""
         with self._lock:
             shown = self._hold(result)
+            # the setup check turns (ready <-> not) only when two windows in a row agree
+            prev_raw, self._setup_raw = self._setup_raw, result.setup
+            if (prev_raw is not None and self._analysis.setup.ready != result.setup.ready
+                    and prev_raw.ready != result.setup.ready):
+                result = dataclasses.replace(result, setup=self._analysis.setup)
             if result.cue_status == "good" and any(
                     n.value is not None and n.status in ("watch", "fix") for n in shown):
                 # "Looking good" only when the numbers on screen agree (a held red cadence

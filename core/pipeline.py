@@ -32,7 +32,7 @@ from .admission import (ClipStatsCollector, FrameStore, Progress, admit, check_d
 from .audio import AudioTrack, decode_audio
 from .errors import FormCheckError
 from .events import detect_events
-from .findings import area_scores, build_findings
+from .findings import area_scores, build_findings, evidence_metric
 from .landmarks import Track, clean, from_raw
 from .metrics import compute_metrics
 from .pose import MediaPipePose, PoseBackend
@@ -346,8 +346,9 @@ def _write_stills(media: Media, track: Track, frames: FrameStore, view, events, 
         media.evidence_frames[m.id] = int(k)
         if (x0, y0) != (0, 0):
             media.evidence_offsets[m.id] = [int(x0), int(y0)]
+    status_of = {m.id: m.status for m in metrics}
     for fx in findings.fixes:
-        lead = fx.metrics[0]
+        lead = evidence_metric(fx, status_of, media.evidence)
         if lead in media.evidence:
             fx.evidence_key = lead
             fx.evidence_frame = media.evidence_frames[lead]

@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import FormCheckError
-from .findings import area_scores, build_findings
+from .findings import area_scores, build_findings, evidence_metric
 from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Findings, Media,
                      MetricResult, SessionClip, SessionInfo, load_report, to_jsonable)
 from .spec import BY_ID
@@ -323,9 +323,10 @@ def _merge_media(order: Sequence[ClipPart], clips: Sequence[SessionClip],
                 off = offsets.get(mid)  # a still cropped to the runner
                 if off:
                     out.setdefault("evidence_offsets", {})[mid] = list(off)
+    status_of = {m.id: m.status for m in metrics}
     for fx in [*findings.fixes, *findings.more_fixes]:
-        lead = fx.metrics[0] if fx.metrics else None
-        if lead in out["evidence"] and lead in out["evidence_frames"]:
+        lead = evidence_metric(fx, status_of, {k for k in out["evidence"] if k in out["evidence_frames"]})
+        if lead is not None:
             fx.evidence_key = lead
             fx.evidence_frame = out["evidence_frames"][lead]
         else:

@@ -443,10 +443,10 @@ def numbers_panel(ctx: WebRtcStreamerContext) -> None:
     if snap.sound is not None:
         sound_meter(snap.sound)
     setup_box(snap)
-    if snap.note:
+    if snap.note:  # it names the analysed rate: one number for it on screen (live review)
         st.caption(f":material/speed: {snap.note}")
-    st.caption(f"{snap.fps:.0f} frames/s analysed · {snap.latency_ms:.0f} ms per frame · "
-               f"{snap.frames_dropped} skipped to keep up")
+    st.caption(" · ".join(([] if snap.note else [f"{snap.fps:.0f} frames/s analysed"]) + [
+        f"{snap.latency_ms:.0f} ms per frame", f"{snap.frames_dropped} skipped to keep up"]))
 
 
 # ----------------------------------------------------------------------------- recording
@@ -576,7 +576,9 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
     elif analyzer is not None and analyzer.has_recording():
         if st.session_state.get(AUTO_REPORT):  # the timed recording ended by itself
             _report_now(analyzer)
-        elif st.button("Make my report from the recording", type="primary",
+        elif st.button("Make my report from the recording"
+                       + (f" ({snap.recorded_s:.0f} s)" if snap is not None and snap.recorded_s
+                          else ""), type="primary",
                        icon=":material/insights:", width="stretch"):
             _report_now(analyzer)
     else:
@@ -676,7 +678,9 @@ def main() -> None:
 def page() -> None:
     st.title("Live treadmill check")
     st.caption("Run on a treadmill side-on to your webcam: watch your cadence, lean, landing "
-               "and arms as you run, then record 10-20 s for a full report.")
+               "and arms as you run, then record 10-20 s for a full report. The camera's "
+               "picture is analysed on FormCheck's server as you run and not kept; a recording "
+               "you make becomes a report in your History, which you can delete.")
     video, panel = st.columns([3, 2], gap="medium")
     below = st.container()
     # nothing conditional above the camera: moving it in the page would restart it

@@ -228,3 +228,20 @@ def test_a_30fps_long_contact_near_both_lines_is_only_one_to_check():
     f = build_findings([ct if m.id == "contact_time" else firm if m.id == "duty_factor" else m
                         for m in good])
     assert "long_contact" in [x.id for x in f.fixes]
+
+
+def test_a_fix_card_shows_the_still_of_the_measure_that_made_it_a_fix():
+    """"Stay taller over the landing leg" was a fix from its midstance knee (67 deg, work on
+    it) while its card showed the landing knee's still marked [watch] (live review, 2 Dec):
+    the still is the worst-status measure's with one, the first on a tie."""
+    from types import SimpleNamespace
+
+    from core.findings import evidence_metric
+
+    fx = SimpleNamespace(metrics=["knee_flexion_ic", "knee_flexion_mid"])
+    status = {"knee_flexion_ic": "watch", "knee_flexion_mid": "fix"}
+    assert evidence_metric(fx, status, {"knee_flexion_ic", "knee_flexion_mid"}) == "knee_flexion_mid"
+    assert evidence_metric(fx, status, {"knee_flexion_ic"}) == "knee_flexion_ic"  # the one with a still
+    assert evidence_metric(fx, {"knee_flexion_ic": "fix", "knee_flexion_mid": "fix"},
+                           {"knee_flexion_ic", "knee_flexion_mid"}) == "knee_flexion_ic"
+    assert evidence_metric(fx, status, set()) is None

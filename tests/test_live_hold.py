@@ -82,3 +82,18 @@ def test_a_refused_recording_is_not_called_ready():
     assert refusal_reason(report) == "We found your steps at 68 a minute, which no runner does."
     assert refusal_reason({"status": "ok", "quality": {"checks": []}}) == ""
     assert refusal_reason({}) == ""
+
+
+def test_the_setup_check_turns_only_when_two_windows_agree():
+    """On a square side view the setup check flickered "Turn the camera so it sees you from
+    the side" in 28 of 105 polls at 7-9 analysed frames a second (live review, 2 Dec): one
+    window that disagrees does not turn it; two in a row do."""
+    from core.live import READY_MESSAGE, SetupCheck
+
+    ready, turn = SetupCheck(True, READY_MESSAGE), SetupCheck(False, "Turn the camera")
+    a = LiveAnalyzer()
+    seen = []
+    for k, setup in enumerate((ready, turn, ready, ready, turn, turn, turn, ready, ready)):
+        a._publish(dataclasses.replace(_window(float(k), 170.0), setup=setup))
+        seen.append(a.snapshot().setup.ready)
+    assert seen == [True, True, True, True, True, False, False, False, True]

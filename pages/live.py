@@ -31,7 +31,7 @@ from streamlit_webrtc import (AudioProcessorBase, VideoProcessorBase, WebRtcMode
 from core.audio import LiveEar
 from core.errors import FormCheckError
 from core.live import (METRONOME_RANGE, METRONOME_START, LiveAnalyzer, LiveNumber,
-                       SLOW_NOTE, LiveSnapshot, LiveSound, metronome_target)
+                       LIVE_METRICS, SLOW_NOTE, LiveSnapshot, LiveSound, metronome_target)
 from core.pipeline import AnalysisOptions
 from core.pose import import_mediapipe
 from core.report import DISCLAIMER
@@ -79,6 +79,7 @@ ICE_ENV = "FORMCHECK_ICE_SERVERS"  # JSON list of RTCIceServer dicts (STUN/TURN)
 ANALYZER = "fc_live_analyzer"  # the analyzer of the latest stream (kept after it stops)
 LAST_REPORT = "fc_live_report"  # id of the report made from the latest recording
 LAST_REFUSED = "fc_live_report_refused"  # why that report could not score it ("" or absent: scored)
+LAST_NUMBERS = "fc_live_report_numbers"  # that report's own values of the live numbers
 TARGET = "fc_live_target"  # metronome beats per minute
 SHOWN_CADENCE = "fc_live_cadence"  # the latest cadence shown, for the metronome's "+ 5 %"
 TARGET_NOTE = "fc_live_target_note"  # why "+ 5 %" did not set (or capped) the metronome
@@ -462,6 +463,7 @@ class ReportJob:
         self.fraction = 0.0
         self.saved = None  # the store's Saved (id, delete_key) when done
         self.refused = ""  # the report's reason when it could not score the recording
+        self.numbers = ""  # the report's values of the live numbers, one line
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
 
@@ -491,6 +493,7 @@ def start_report(analyzer: LiveAnalyzer, height_cm: float | None) -> None:
                 job.saved = store.save(report, Path(out), owner=owner)
                 if report.get("status") == "refused":
                     job.refused = refusal_reason(report)
+                job.numbers = report_numbers(report)
         except BaseException as e:  # noqa: BLE001 - shown by the page in words
             if not isinstance(e, FormCheckError):
                 log.exception("making the live report failed")
@@ -499,6 +502,16 @@ def start_report(analyzer: LiveAnalyzer, height_cm: float | None) -> None:
     job.thread = threading.Thread(target=run, name="formcheck-live-report", daemon=True)
     st.session_state[REPORT_JOB] = job
     job.thread.start()
+
+
+def report_numbers(report: dict) -> str:
+    """The report's own values of the live numbers, one line ("Cadence 175 steps/min ·
+    Trunk lean 5°"): the live panel's numbers come from a few seconds each, the report's
+    from the whole recording, and a runner compares the two (live review, 2 Dec)."""
+    by_id = {m.get("id"): m for m in report.get("metrics") or []}
+    parts = [f"{by_id[mid].get('label', mid)} {by_id[mid]['display']}" for mid in LIVE_METRICS
+             if mid in by_id and by_id[mid].get("display")]
+    return " · ".join(parts)
 
 
 def refusal_reason(report: dict) -> str:
@@ -524,6 +537,7 @@ def report_job() -> bool:
         st.session_state[session.CURRENT] = job.saved.id
         st.session_state[LAST_REPORT] = job.saved.id
         st.session_state[LAST_REFUSED] = job.refused
+        st.session_state[LAST_NUMBERS] = job.numbers
     elif job.error is not None:  # said until the next recording or report is asked for
         st.session_state[REPORT_ERROR] = job.error
     return False
@@ -595,6 +609,7 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
             st.session_state[AUTO_REPORT] = LENGTHS[length] is not None
             st.session_state.pop(LAST_REPORT, None)
             st.session_state.pop(LAST_REFUSED, None)
+            st.session_state.pop(LAST_NUMBERS, None)
             st.rerun(scope="fragment")
     report_error()
     rid = st.session_state.get(LAST_REPORT)
@@ -607,6 +622,9 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
             st.page_link(session.REPORT_PAGE, label="See why", icon=":material/insights:")
         else:
             st.success("Your report is ready.", icon=":material/task_alt:")
+            nums = st.session_state.get(LAST_NUMBERS)
+            if nums:  # the whole recording's values beside the live ones (a few seconds each)
+                st.caption(f"From the whole recording: {nums}")
             st.page_link(session.REPORT_PAGE, label="Open the report", icon=":material/insights:")
 
 

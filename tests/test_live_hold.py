@@ -97,3 +97,17 @@ def test_the_setup_check_turns_only_when_two_windows_agree():
         a._publish(dataclasses.replace(_window(float(k), 170.0), setup=setup))
         seen.append(a.snapshot().setup.ready)
     assert seen == [True, True, True, True, True, False, False, False, True]
+
+
+def test_the_recordings_own_numbers_are_shown_beside_the_live_ones():
+    """The live panel's cadence read 116 when the report of the same recording said 175
+    (live review, 2 Dec): once the report is made, the panel gives its values of the live
+    numbers in one line (pages.live.report_numbers), in the live panel's order."""
+    from pages.live import report_numbers
+
+    report = {"metrics": [
+        {"id": "trunk_lean", "label": "Trunk lean", "display": "5°"},
+        {"id": "knee_flexion_ic", "label": "Knee bend at landing", "display": "53°"},
+        {"id": "cadence", "label": "Cadence", "display": "175 steps/min"}]}
+    assert report_numbers(report) == "Cadence 175 steps/min · Trunk lean 5°"
+    assert report_numbers({}) == ""

@@ -322,6 +322,7 @@ class _Analysis:
     analysed_t: float | None = None
     note: str | None = None
     sound: LiveSound | None = None
+    cue_metrics: tuple[str, ...] = ()  # the numbers a fix's cue is about (empty: all good)
 
 
 # ----------------------------------------------------------------------------- rate gates
@@ -538,14 +539,16 @@ def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, heig
     numbers = tuple(_number(m, values.get(m), confidence.get(m, ""), end) for m in LIVE_METRICS)
     cue = short = None
     status = "info"
+    about: tuple[str, ...] = ()
     if results:
         fixes = build_findings(results).fixes
         if fixes:
             cue, short, status = fixes[0].cue, _short(fixes[0].cue), fixes[0].severity
+            about = tuple(fixes[0].metrics)
         else:
             cue, short, status = ALL_GOOD_CUE, ALL_GOOD_SHORT, "good"
     return _Analysis(numbers, cue, short, status, setup, view.view, view.facing, float(t[-1]),
-                     note), events
+                     note, cue_metrics=about), events
 
 
 # ----------------------------------------------------------------------------- overlay
@@ -935,12 +938,14 @@ class LiveAnalyzer:
             if (prev_raw is not None and self._analysis.setup.ready != result.setup.ready
                     and prev_raw.ready != result.setup.ready):
                 result = dataclasses.replace(result, setup=self._analysis.setup)
-            if result.cue_status == "good" and any(
-                    n.value is not None and n.status in ("watch", "fix") for n in shown):
-                # "Looking good" only when the numbers on screen agree (a held red cadence
-                # sat beside it: live review, 2 Dec)
+            bad = {n.id for n in shown if n.value is not None and n.status in ("watch", "fix")}
+            about = {m for m in result.cue_metrics if m in {n.id for n in shown}}
+            if (result.cue_status == "good" and bad) or (about and not about & bad):
+                # the cue agrees with the numbers on screen: "Looking good" only beside good
+                # numbers (a held red cadence sat beside it: live review, 2 Dec), and a fix's
+                # cue only beside its number shown off good (a jump held back, above)
                 result = dataclasses.replace(result, cue=None, cue_short=None,
-                                             cue_status="info")
+                                             cue_status="info", cue_metrics=())
             self._analysis = dataclasses.replace(result, numbers=shown)
 
     def _hold(self, result: _Analysis) -> tuple[LiveNumber, ...]:  # caller holds the lock

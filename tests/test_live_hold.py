@@ -111,3 +111,21 @@ def test_the_recordings_own_numbers_are_shown_beside_the_live_ones():
         {"id": "cadence", "label": "Cadence", "display": "175 steps/min"}]}
     assert report_numbers(report) == "Cadence 175 steps/min · Trunk lean 5°"
     assert report_numbers({}) == ""
+
+
+def test_a_fix_cue_shows_only_beside_its_number_off_good():
+    """A cadence jump held back (the card keeps 169, good) must not leave its cue, "Think
+    'quick feet'", beside the card; the cue comes back once the low cadence is shown."""
+    a = LiveAnalyzer()
+    a._publish(_window(0.0, 169.0))
+
+    def slow(t: float, cad: float) -> _Analysis:
+        return dataclasses.replace(_window(t, cad), cue="Think 'quick feet'", cue_short="quick feet",
+                                   cue_status="fix", cue_metrics=("cadence",))
+
+    a._publish(slow(1.0, 120.0))  # a jump: held back
+    snap = a.snapshot()
+    assert _shown(a).value == 169 and snap.cue is None
+    a._publish(slow(2.0, 121.0))  # two windows agree: shown, with its cue
+    snap = a.snapshot()
+    assert _shown(a).value == 121 and snap.cue == "Think 'quick feet'"

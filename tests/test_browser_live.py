@@ -254,9 +254,12 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, 
             page.get_by_text(re.compile(r"Recording \d+ s of 15 s")).first.wait_for(
                 timeout=30_000)
             link = page.get_by_role("link", name="Open the report")
+            refused = page.get_by_role("link", name="See why")  # a recording not scored
             error = page.locator('[data-testid="stAlertContentError"]')
-            link.or_(error).first.wait_for(timeout=240_000 + RECORD_S * 1000)
+            link.or_(refused).or_(error).first.wait_for(timeout=240_000 + RECORD_S * 1000)
             assert error.count() == 0, error.first.inner_text()
+            assert refused.count() == 0, page.locator(
+                '[data-testid="stAlertContentWarning"]').first.inner_text()
             videos = list(data.rglob("annotated.mp4"))
             assert len(videos) == 1, (videos, stored_reports(data))
             # the session stopped itself after 15 s: the video plays in real time

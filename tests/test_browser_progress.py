@@ -62,7 +62,9 @@ def test_two_uploads_trends_and_compare(server, browser):
     _analyse(page, BEFORE)
     expect(page.get_by_role("heading", name="Good form for you", exact=True)).to_be_visible()
     expect(page.get_by_text("at 168 steps/min (yours: 158")).to_be_visible()
-    expect(page.get_by_text("Landing: good form for you")).to_be_visible()
+    # one picture, both runners side by side, its numbers as text under it
+    expect(page.get_by_text("Landing: you (left) and good form for you (right). Foot ahead "
+                            "of the hips")).to_be_visible()
     expect(page.get_by_text("is what landing under your hips looks like for you")).to_be_visible()
     page.get_by_role("heading", name="Good form for you", exact=True).scroll_into_view_if_needed()
     shots(page, "progress-report-reference")

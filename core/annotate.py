@@ -332,21 +332,26 @@ def crop_to(img: np.ndarray, xy: np.ndarray, size: tuple[int, int]) -> tuple[np.
     return out, float(x0), float(y0), float(k)
 
 
-def evidence_still(img: np.ndarray, xy: np.ndarray, vis: np.ndarray | None, metric_id: str,
-                   fwd: float, label: str, caption: str, status: str = "watch",
-                   foot: str | None = None) -> tuple[np.ndarray, tuple[int, int]]:
-    """:func:`evidence_image` of the part of the frame around the runner (:func:`runner_crop`;
-    the whole frame when the runner fills it), drawn after cropping so labels are sized for
-    the still as shown; with the crop's top-left corner in the frame."""
-    box = runner_crop(img.shape, xy)
-    if box is None:
-        return evidence_image(img, xy, vis, metric_id, fwd, label, caption, status, foot), (0, 0)
-    x0, y0, x1, y1 = box
+def cut_to_runner(img: np.ndarray, xy: np.ndarray, min_saving: float = CROP_MIN_SAVING
+                  ) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
+    """The part of ``img`` around the runner (:func:`runner_crop`; the whole frame when the
+    runner fills it) as a new picture, the points ``xy`` moved into it, and the crop's
+    top-left corner in the frame (a shared copy's face blur moves the frame's box by it)."""
+    x0, y0, x1, y1 = runner_crop(img.shape, xy, min_saving) or (0, 0, img.shape[1], img.shape[0])
     shifted = np.asarray(xy, float).copy()
     shifted[:, 0] -= x0
     shifted[:, 1] -= y0
-    return (evidence_image(np.ascontiguousarray(img[y0:y1, x0:x1]), shifted, vis, metric_id,
-                           fwd, label, caption, status, foot), (x0, y0))
+    return np.ascontiguousarray(img[y0:y1, x0:x1]).copy(), shifted, (int(x0), int(y0))
+
+
+def evidence_still(img: np.ndarray, xy: np.ndarray, vis: np.ndarray | None, metric_id: str,
+                   fwd: float, label: str, caption: str, status: str = "watch",
+                   foot: str | None = None) -> tuple[np.ndarray, tuple[int, int]]:
+    """:func:`evidence_image` of the part of the frame around the runner
+    (:func:`cut_to_runner`), drawn after cropping so labels are sized for the still as shown;
+    with the crop's top-left corner in the frame."""
+    crop, shifted, corner = cut_to_runner(img, xy)
+    return evidence_image(crop, shifted, vis, metric_id, fwd, label, caption, status, foot), corner
 
 
 def face_box(xy: np.ndarray) -> list[int] | None:

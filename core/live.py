@@ -66,7 +66,7 @@ from .landmarks import Track, clean, from_raw
 from .metrics import BY_ID as METRIC_BY_ID, compute_metrics
 from .pipeline import AnalysisOptions, build_report
 from .pose import N_LANDMARKS, MediaPipePose
-from .quality import body_in_frame_fraction, runner_height_fraction
+from .quality import RECORDING_FRAMES_HINT, body_in_frame_fraction, runner_height_fraction
 from .report import MetricResult
 from .spec import BY_ID, MIN_TIMING_FPS
 from .video import fit_size
@@ -104,8 +104,7 @@ MAX_GAP_S = 0.25  # longer detection gaps stay gaps when resampling
 MAX_GAP_FRACTION = 0.2  # a recording with more of its time in frame gaps cannot be measured
 GAPPY_MESSAGE = ("Only {:.0f} frames a second reached the analysis during the recording, with "
                  "gaps of up to {:.1f} s: too few to measure your running.")
-GAPPY_HINT = ("Close other apps and browser tabs, choose 640 x 480 at 30 fps under Camera "
-              "settings, and record again.")
+GAPPY_HINT = RECORDING_FRAMES_HINT
 IDLE_EXIT_S = 30.0  # the analysis thread ends after this long without frames
 LOADING_MESSAGE = "Starting the pose model..."
 ALL_GOOD_CUE = "Looking good: keep this rhythm."
@@ -282,6 +281,7 @@ class LiveSnapshot:
     countdown_s: float | None = None  # seconds until an armed recording starts
     record_length_s: float | None = None  # the recording stops itself after this long
     sound: LiveSound | None = None  # the landing meter (None: the microphone is off)
+    held_back: tuple[str, ...] = ()  # numbers the frame rate keeps off (RateGates)
 
     def number(self, metric_id: str) -> LiveNumber:
         return next(n for n in self.numbers if n.id == metric_id)
@@ -323,6 +323,7 @@ class _Analysis:
     note: str | None = None
     sound: LiveSound | None = None
     cue_metrics: tuple[str, ...] = ()  # the numbers a fix's cue is about (empty: all good)
+    held_back: tuple[str, ...] = ()  # the numbers the frame rate keeps off this window
 
 
 # ----------------------------------------------------------------------------- rate gates
@@ -481,7 +482,8 @@ def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int
     ok = gates.update(rate)
     events: GaitEvents | None = None
     if not ok["any"]:
-        analysis = _Analysis(setup=setup, analysed_t=end, note=SLOW_NOTE.format(rate))
+        analysis = _Analysis(setup=setup, analysed_t=end, note=SLOW_NOTE.format(rate),
+                             held_back=LIVE_METRICS)
     else:
         try:
             analysis, events = _measure(t, landmarks, width, height, rate, setup, ok, floor_deg)
@@ -548,7 +550,8 @@ def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, heig
         else:
             cue, short, status = ALL_GOOD_CUE, ALL_GOOD_SHORT, "good"
     return _Analysis(numbers, cue, short, status, setup, view.view, view.facing, float(t[-1]),
-                     note, cue_metrics=about), events
+                     note, cue_metrics=about,
+                     held_back=tuple(m for m in LIVE_METRICS if not ok.get(m, True))), events
 
 
 # ----------------------------------------------------------------------------- overlay
@@ -995,7 +998,7 @@ class LiveAnalyzer:
                                 rec.seconds if rec is not None else
                                 (self._finished.seconds if self._finished else 0.0),
                                 countdown, self._rec_length if (rec or countdown is not None) else None,
-                                a.sound if self.ear is not None else None)
+                                a.sound if self.ear is not None else None, a.held_back)
 
     @property
     def recording(self) -> bool:

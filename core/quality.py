@@ -35,6 +35,9 @@ WALKING_SPM = 140.0  # below this (at real time) the steps are a walking rhythm
 # that reached the analysis) below this rate, or with a longer gap, can miss steps: a step
 # count outside running's range is put down to the frames, not to walking or slow motion.
 RECORDING_STEADY_FPS, RECORDING_GAP_S = 20.0, 0.25
+# what to do about it (also core.live's refusal of a recording mostly in frame gaps)
+RECORDING_FRAMES_HINT = ("Close other apps and browser tabs, choose 640 x 480 at 30 fps under "
+                         "Camera settings, and record again.")
 MAX_SPM = 240.0  # faster than any runner: a sped-up clip or a wrong capture rate
 
 # shoulders, hips, knees and ankles, left and right: the body that must be in the picture
@@ -298,9 +301,9 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
             add("steps", "Steps found", False, "fail",
                 f"Only {n_ic} clear foot contacts in {secs:.0f} s of video (at least "
                 f"{MIN_STEPS} needed; a runner lands about 3 times a second).",
-                ("Record again while running steadily, side-on, with your feet in the picture"
-                 + (" (close other apps and browser tabs first: only "
-                    f"{rec['fps']:.0f} frames a second reached the analysis)." if sparse else ".")
+                (f"Only {rec['fps']:.0f} frames a second reached the analysis. "
+                 + RECORDING_FRAMES_HINT if sparse else
+                 "Record again while running steadily, side-on, with your feet in the picture."
                  if rec is not None else
                  "If this is a slow-motion clip, enter the real capture frame rate (e.g. 240 "
                  "for 240 fps) so we can convert the timing; if not, film the runner side-on, "
@@ -334,8 +337,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
                 f"{rec['fps']:.0f} frames a second of the recording reached the analysis"
                 + (f", with gaps of up to {rec['max_gap_s']:.1f} s" if rec.get("max_gap_s", 0.0)
                    > RECORDING_GAP_S else "") + ", so steps were missed or misread.",
-                "Close other apps and browser tabs, choose 640 x 480 at 30 fps under Camera "
-                "settings, and record again while running steadily.", cad)
+                RECORDING_FRAMES_HINT, cad)
         elif cad < WALKING_SPM:
             add("rate", "Running or walking", False, "fail",
                 f"The steps come at {cad:.0f} per minute, a walking rhythm.",

@@ -15,7 +15,7 @@ Contract:
                        "thigh_frac", "trunk_frac", "view", "phases": {phase: measures}}``
                        (None when there is no reference: view unsure, no stride).
         ``evidence["reference_<phase>"]`` one still per phase: the runner's own frame (left
-                       half), cropped to the runner (:func:`core.annotate.runner_crop`; the
+                       half), cropped to the runner (:func:`core.annotate.cut_to_runner`; the
                        crop's corner in ``evidence_offsets``, so a shared copy moves the
                        frame's face box by it), beside the reference runner drawn by
                        :mod:`core.synthetic` (right half, cut to the same size around its
@@ -219,7 +219,7 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
             # its own measures outside their good band: not shown as the model of such a fix
             "outside": outside_bands(params)}
     (out / "evidence").mkdir(exist_ok=True)
-    from .annotate import crop_to, draw_skeleton, runner_crop
+    from .annotate import crop_to, cut_to_runner, draw_skeleton
 
     def body(xy):
         return {"hip": (xy[LM["l_hip"]] + xy[LM["r_hip"]]) / 2,
@@ -235,13 +235,7 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
         m_you = measures(lv["hip"], lv["shoulder"], lv["knee"], lv["ankle"], leg_px, fwd)
         # the runner's part of the frame (a portrait phone clip is mostly ceiling and wall),
         # drawn after cropping so the lines and labels are sized for the still as shown
-        xy = track.image_xy(f)
-        x0, y0, x1, y1 = (runner_crop(img.shape, xy, min_saving=REF_CROP_MIN_SAVING)
-                          or (0, 0, img.shape[1], img.shape[0]))
-        you = np.ascontiguousarray(img[y0:y1, x0:x1]).copy()
-        xy = xy.copy()
-        xy[:, 0] -= x0
-        xy[:, 1] -= y0
+        you, xy, (x0, y0) = cut_to_runner(img, track.image_xy(f), REF_CROP_MIN_SAVING)
         pts = body(xy)
         draw_skeleton(you, xy, track.vis[f])
         draw_measures(you, pts["hip"], pts["shoulder"], pts["knee"], pts["ankle"], m_you, _YOU, side)

@@ -31,7 +31,7 @@ from streamlit_webrtc import (AudioProcessorBase, VideoProcessorBase, WebRtcMode
 from core.audio import LiveEar
 from core.errors import FormCheckError
 from core.live import (METRONOME_RANGE, METRONOME_START, LiveAnalyzer, LiveNumber,
-                       LIVE_METRICS, SLOW_NOTE, LiveSnapshot, LiveSound, metronome_target)
+                       LIVE_METRICS, LiveSnapshot, LiveSound, metronome_target)
 from core.pipeline import AnalysisOptions
 from core.pose import import_mediapipe
 from core.report import DISCLAIMER
@@ -364,9 +364,7 @@ def number_card(n: LiveNumber, held_back: bool = False) -> str:
 
 def numbers(snap: LiveSnapshot) -> None:
     st.markdown('<div class="fc-live-grid">' + "".join(
-        number_card(n, held_back=bool(snap.note) and (
-            n.id == "overstride" or snap.note.startswith(SLOW_NOTE.split("{")[0])))
-        for n in snap.numbers)
+        number_card(n, held_back=n.id in snap.held_back) for n in snap.numbers)
                 + "</div>", unsafe_allow_html=True)
     if snap.cue:
         st.info(f"**Think about:** {snap.cue}", icon=":material/record_voice_over:")

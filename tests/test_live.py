@@ -416,6 +416,7 @@ def test_overstride_note_names_the_rate_that_turns_it_back_on(side_run: Run) -> 
                        gates=gates)
     assert next(n for n in c.numbers if n.id == "overstride").value is None
     assert c.note and "steady 20" in c.note and "managing" in c.note
+    assert c.held_back == ("overstride",) and not b.held_back  # its card says so, not "waiting"
 
 
 def test_a_recording_full_of_frame_gaps_is_refused_in_words() -> None:

@@ -502,7 +502,8 @@ def reference_section(op) -> None:
 
 def still_numbers(info: dict | None, phase: str, side: bool) -> str:
     """The numbers written on a reference still, as text (readable at any size): ``". Foot
-    ahead of the hips 26 % of leg (good form 5 %), shin 14° (3°), lean 2° (6°)"``; empty
+    ahead of the hips 26 % of leg (good form 5 %), shin 14° (good form 3°), lean 2° (good
+    form 6°)"``; empty
     when there are none (front and back views, an older report)."""
     if not side or not isinstance(info, dict):
         return ""

@@ -115,6 +115,12 @@ READY_MESSAGE = "Ready: whole body in view, seen from the side. Start running, t
 METRONOME_RANGE = (120, 220)  # the live page's metronome, steps/min
 METRONOME_START = 170  # its beat until the runner sets one
 METRONOME_STEP_UP = 1.05  # "My cadence + 5 %"
+# "My cadence + 5 %" starts from the median of the cadences measured over this many seconds
+# of stream time (LiveSnapshot.cadence_recent_spm), at least METRONOME_MIN_READINGS of them,
+# not from the one number on screen at the click: one window's reading moves by a few steps
+# a minute (live review, 2 Dec: 166-171 for a steady 169), so the beat would follow the noise.
+METRONOME_SPAN_S = 10.0
+METRONOME_MIN_READINGS = 3
 
 
 def metronome_target(cadence_spm: float | None) -> tuple[int | None, str | None]:
@@ -282,6 +288,8 @@ class LiveSnapshot:
     record_length_s: float | None = None  # the recording stops itself after this long
     sound: LiveSound | None = None  # the landing meter (None: the microphone is off)
     held_back: tuple[str, ...] = ()  # numbers the frame rate keeps off (RateGates)
+    # median of the cadences measured over the last METRONOME_SPAN_S (None: too few yet)
+    cadence_recent_spm: float | None = None
 
     def number(self, metric_id: str) -> LiveNumber:
         return next(n for n in self.numbers if n.id == metric_id)
@@ -752,6 +760,7 @@ class LiveAnalyzer:
         self._gates = RateGates()
         self._held: dict[str, LiveNumber] = {}  # last measured value of each number
         self._last_read: dict[str, float] = {}  # each JUMPY number's latest window value
+        self._cadence_log: deque[tuple[float, float]] = deque()  # (stream t, measured spm)
         self._setup_raw: SetupCheck | None = None  # the latest window's own setup check
         self._n = 0
         self._dropped = 0
@@ -888,6 +897,7 @@ class LiveAnalyzer:
                     self._buf.clear()
                     self._held.clear()
                     self._last_read.clear()
+                    self._cadence_log.clear()
                     self._arm_at = None
                     self._finish_recording()
                 self._size = size
@@ -968,6 +978,8 @@ class LiveAnalyzer:
                     n = dataclasses.replace(n, value=None)
             if n.value is not None:
                 self._held[n.id] = n
+                if n.id == "cadence":
+                    self._cadence_log.append((now, float(n.value)))
             else:
                 old = self._held.get(n.id)
                 if old is not None and now - (old.measured_t or now) <= HOLD_MAX_S:
@@ -998,7 +1010,19 @@ class LiveAnalyzer:
                                 rec.seconds if rec is not None else
                                 (self._finished.seconds if self._finished else 0.0),
                                 countdown, self._rec_length if (rec or countdown is not None) else None,
-                                a.sound if self.ear is not None else None, a.held_back)
+                                a.sound if self.ear is not None else None, a.held_back,
+                                self._recent_cadence())
+
+    def _recent_cadence(self) -> float | None:  # caller holds the lock
+        """Median of the cadences measured over the last :data:`METRONOME_SPAN_S` of stream
+        time (a held or held-back window adds none); None with fewer than
+        :data:`METRONOME_MIN_READINGS`."""
+        log = self._cadence_log
+        while log and log[0][0] < self._t - METRONOME_SPAN_S:
+            log.popleft()
+        if len(log) < METRONOME_MIN_READINGS:
+            return None
+        return float(np.median([v for _, v in log]))
 
     @property
     def recording(self) -> bool:

@@ -81,7 +81,9 @@ LAST_REPORT = "fc_live_report"  # id of the report made from the latest recordin
 LAST_REFUSED = "fc_live_report_refused"  # why that report could not score it ("" or absent: scored)
 LAST_NUMBERS = "fc_live_report_numbers"  # that report's own values of the live numbers
 TARGET = "fc_live_target"  # metronome beats per minute
-SHOWN_CADENCE = "fc_live_cadence"  # the latest cadence shown, for the metronome's "+ 5 %"
+# the cadence the metronome's "+ 5 %" starts from: the median of the last 10 s of readings
+# (LiveSnapshot.cadence_recent_spm), the number on screen until there are three
+SHOWN_CADENCE = "fc_live_cadence"
 TARGET_NOTE = "fc_live_target_note"  # why "+ 5 %" did not set (or capped) the metronome
 HEIGHT = "fc_live_height"  # the runner's height (cm), for the report
 LISTEN = "fc_live_listen"  # the runner allowed the microphone: the landing meter is on
@@ -436,8 +438,9 @@ def numbers_panel(ctx: WebRtcStreamerContext) -> None:
                    "side-on to the treadmill at hip height, with your whole body in the picture.")
         return
     snap = analyzer.snapshot()
-    if snap.cadence_spm is not None:
-        st.session_state[SHOWN_CADENCE] = snap.cadence_spm
+    base = snap.cadence_recent_spm if snap.cadence_recent_spm is not None else snap.cadence_spm
+    if base is not None:
+        st.session_state[SHOWN_CADENCE] = base
     numbers(snap)
     if snap.sound is not None:
         sound_meter(snap.sound)
@@ -646,7 +649,9 @@ def metronome() -> None:
                                 max_value=METRONOME_RANGE[1], value=METRONOME_START,
                                 step=1, key=TARGET,
                                 help="A click at your target cadence: step on each beat. 5 % "
-                                     "above your current cadence is a good first step.")
+                                     "above your current cadence is a good first step "
+                                     "(\"My cadence + 5 %\" takes your cadence over the "
+                                     "last 10 seconds).")
         right.button("My cadence + 5 %", on_click=use_current_cadence, width="stretch")
         note = st.session_state.pop(TARGET_NOTE, None)
         if note:

@@ -129,3 +129,30 @@ def test_a_fix_cue_shows_only_beside_its_number_off_good():
     a._publish(slow(2.0, 121.0))  # two windows agree: shown, with its cue
     snap = a.snapshot()
     assert _shown(a).value == 121 and snap.cue == "Think 'quick feet'"
+
+
+def test_the_metronome_starts_from_the_last_ten_seconds_of_cadence():
+    """"My cadence + 5 %" took the one number on screen at the click, which moves by a few
+    steps a minute from window to window (166-171 for a steady 169): it now starts from the
+    median of the readings over the last 10 s of stream time (at least three; before that,
+    none, and the page uses the number shown). A held-back jump adds no reading; readings
+    older than 10 s drop out."""
+    from core.live import METRONOME_SPAN_S, metronome_target
+
+    a = LiveAnalyzer()
+    for k, cad in enumerate((166.0, 171.0)):
+        a._t = float(k)
+        a._publish(_window(float(k), cad))
+    assert a.snapshot().cadence_recent_spm is None  # two readings: too few
+    for k, cad in enumerate((168.0, 255.0, 170.0, 167.0), start=2):  # 255: a jump, held back
+        a._t = float(k)
+        a._publish(_window(float(k), cad))
+    snap = a.snapshot()
+    assert _shown(a).value == 167
+    assert snap.cadence_recent_spm == 168.0  # median of 166, 171, 168, 170, 167
+    assert metronome_target(snap.cadence_recent_spm)[0] == 176  # 168 x 1.05 = 176.4
+    # a faster pace held for over 10 s is all the median sees
+    for k in range(6, 6 + int(METRONOME_SPAN_S) + 2):
+        a._t = float(k)
+        a._publish(_window(float(k), 180.0 if k % 2 else 181.0))
+    assert a.snapshot().cadence_recent_spm in (180.0, 180.5, 181.0)

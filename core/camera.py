@@ -22,7 +22,13 @@ Contract:
         ``roll_deg`` is the correction, 0 within :data:`ROLL_DEADBAND_DEG` of level, and 0
         when the camera is oblique (``yaw_deg``, from :func:`core.view.camera_yaw`, at least
         :data:`core.view.OBLIQUE_FLOOR_DEG`): lines along the running direction then slant
-        by perspective and do not show the roll.
+        by perspective and do not show the roll. Where the picture has upright lines
+        (:func:`vertical_lines_roll`), they set ``roll_deg`` at any yaw and the floor's own
+        line is kept for finding contacts (``contacts_deg``).
+    vertical_lines_roll(frames, track) -> Verticals | None
+        the true vertical where the runner is, from at least :data:`VERT_MIN_LINES` straight
+        near-vertical edges (``cv2.createLineSegmentDetector``) outside the runner that meet
+        in one vanishing point (a camera tipped up or down makes them converge).
     level(track, roll_deg) -> Track
         the track rotated by -roll about the picture centre, so every sagittal angle is
         measured against the true vertical.
@@ -430,6 +436,12 @@ class GroundLine:
     confidence: str
     source: str
     slant_deg: float = 0.0
+    # the picture's tilt where the runner is from its vertical lines (:func:`vertical_lines_roll`;
+    # None: too few found), and the angle the stance feet slide along when the floor, not the
+    # tilt, sets it (None: ``roll_deg``): with the verticals levelling, the floor line left
+    # slanting by perspective is still the line the contacts are found along
+    vertical_deg: float | None = None
+    contacts_deg: float | None = None
 
 
 def _stance_toes(track, events) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -557,6 +569,171 @@ def _lines(frames, track, pick: list[int], mask_padding: bool
     return (angles, weights), padded
 
 
+# The true vertical from the picture's own vertical lines (door frames, cupboards, posters,
+# poles): a camera turned off square to the running direction leaves them vertical, while
+# lines along the running direction (a treadmill's deck, a floor edge) slant by perspective
+# (:func:`ground_line`), so where the verticals are seen they give the phone's tilt at any yaw.
+# A camera tipped up or down makes them converge (keystone) on a vanishing point above or
+# below the picture; the tilt that matters is the vertical's direction where the runner is,
+# toward that point. On the shared treadmill clip (filmed from near the belt, tipped up,
+# 19 deg off square) the cupboards' edges lean from -1.4 deg to +5.8 deg across the picture
+# and meet about 3 picture heights above it, over the runner's column: no tilt there, where
+# the treadmill's deck lines read -2.56 deg and levelled every angle by that much.
+VERT_MAX_TILT = 20.0  # deg from the picture's vertical: steeper image lines only
+VERT_MIN_LEN = 1 / 12  # of the picture's height
+VERT_TOL_DEG = 0.75  # a line this close to the direction of the vanishing point agrees
+VERT_MIN_LINES = 5  # distinct lines (a line found again in another frame counts once); with 3,
+# a treadmill's slanted upright and two window frames made a vanishing point (mhuang_IMG_5396)
+VERT_MIN_SPREAD = 0.1  # of the width: the agreeing lines' columns spread at least this far
+VERT_MERGE_PX = 4.0  # two lines this close (at the runner's height) and ...
+VERT_MERGE_DEG = 1.0  # ... this close in angle are one line seen twice
+VERT_MAX_PAIRS = 40  # the longest lines whose pairs propose vanishing points
+
+
+@dataclass(frozen=True)
+class Verticals:
+    """The true vertical where the runner is, from the picture's vertical lines:
+    ``roll_deg`` as :attr:`GroundLine.roll_deg` (the tilt to take out, + = the picture turned
+    clockwise), ``lines`` the distinct lines that agree on it, ``vanishing`` their meeting
+    point in the track's frame (None: parallel)."""
+
+    roll_deg: float
+    lines: int
+    vanishing: tuple[float, float] | None
+
+
+def _vertical_segments(frames, track, pick: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Near-vertical straight edges (``cv2.createLineSegmentDetector``) outside the runner and
+    any padding, as (start, end) in the track's frame (a moving camera's own motion taken out).
+    The segment detector follows one continuous edge; a Hough transform of an edge map also
+    joined a brick wall's staggered mortar joints into long lines slanted by up to 5 deg."""
+    out = []
+    lsd = cv2.createLineSegmentDetector()
+    for i in pick:
+        img = frames.get(i)
+        if img is None:
+            continue
+        gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+        h, w = gray.shape
+        keep = ~padding_mask(gray)
+        box = _runner_box(track.image_xy(i), 1.0, (h, w))
+        if box is not None:
+            keep[box[1]:box[3], box[0]:box[2]] = False
+        found = lsd.detect(gray)[0]
+        back = None
+        if track.to_image is not None:
+            back = cv2.invertAffineTransform(np.asarray(track.to_image[i], np.float64))
+        for x0, y0, x1, y1 in ([] if found is None else found[:, 0]):
+            if math.hypot(x1 - x0, y1 - y0) < h * VERT_MIN_LEN:
+                continue
+            d = _down(np.array([x0, y0]), np.array([x1, y1]))
+            if abs(math.degrees(math.atan2(d[0], d[1]))) > VERT_MAX_TILT:
+                continue
+            xm, ym = int(min(w - 1, max(0, (x0 + x1) / 2))), int(min(h - 1, max(0, (y0 + y1) / 2)))
+            ends = [(int(min(w - 1, max(0, x))), int(min(h - 1, max(0, y))))
+                    for x, y in ((x0, y0), (x1, y1))]
+            if not (keep[ym, xm] and all(keep[y, x] for x, y in ends)):
+                continue  # on the runner (or its box) or a padding border
+            p = np.array([[x0, y0], [x1, y1]], np.float64)
+            if back is not None:
+                p = p @ back[:, :2].T + back[:, 2]
+            out.append((p[0], p[1]))
+    return out
+
+
+def _down(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    d = b - a
+    return d / (np.hypot(*d) or 1.0) * (1 if d[1] >= 0 else -1)
+
+
+def _merge_lines(segs, y_ref: float) -> list[tuple[np.ndarray, np.ndarray, float]]:
+    """(start, end, length) of distinct lines, longest first: a line within
+    :data:`VERT_MERGE_PX` (where it crosses ``y_ref``) and :data:`VERT_MERGE_DEG` of a longer
+    one is that line again (a still camera finds the same edge in every frame)."""
+    kept: list[tuple[np.ndarray, np.ndarray, float, float, float]] = []
+    for a, b in sorted(segs, key=lambda s: -float(np.hypot(*(s[1] - s[0])))):
+        d = _down(a, b)
+        ang = math.degrees(math.atan2(d[0], d[1]))
+        x_ref = a[0] + d[0] / d[1] * (y_ref - a[1])
+        if any(abs(ang - k[3]) <= VERT_MERGE_DEG and abs(x_ref - k[4]) <= VERT_MERGE_PX
+               for k in kept):
+            continue
+        kept.append((a, b, float(np.hypot(*(b - a))), ang, x_ref))
+    return [(a, b, n) for a, b, n, _, _ in kept]
+
+
+def _agrees(mids: np.ndarray, dirs: np.ndarray, vp: np.ndarray) -> np.ndarray:
+    """Which lines (midpoints ``mids``, unit directions ``dirs``) point at ``vp``
+    (homogeneous: a point, or a direction when ``vp[2]`` is 0) within :data:`VERT_TOL_DEG`."""
+    to = vp[:2][None, :] - mids * vp[2]
+    n = np.hypot(to[:, 0], to[:, 1])
+    cross = np.abs(dirs[:, 0] * to[:, 1] - dirs[:, 1] * to[:, 0])
+    return (n > 1e-9) & (cross <= math.sin(math.radians(VERT_TOL_DEG)) * n)
+
+
+def vertical_lines_roll(frames, track) -> Verticals | None:
+    """The picture's tilt where the runner is, from its vertical lines (see
+    :data:`VERT_MAX_TILT`): near-vertical lines of a few frames, repeats merged, their
+    common vanishing point found by trying the pairs of the longest and keeping the one most
+    line length agrees with (within :data:`VERT_TOL_DEG`), refitted on those lines; the
+    vertical at the runner (the mean of its hips and shoulders) points at it. None with fewer
+    than :data:`VERT_MIN_LINES` agreeing lines, spread over less than
+    :data:`VERT_MIN_SPREAD` of the width, or a tilt over :data:`MAX_ROLL_DEG`."""
+    if frames is None or not getattr(frames, "jpeg", None):
+        return None
+    idx = [i for i in frames.indices() if i < track.n]
+    if not idx:
+        return None
+    body = np.concatenate([track.p(n) for n in ("l_hip", "r_hip", "l_shoulder", "r_shoulder")])
+    body = body[np.all(np.isfinite(body), axis=1)]
+    if not len(body):
+        return None
+    runner = body.mean(axis=0)
+    pick = [idx[int(k)] for k in np.linspace(0, len(idx) - 1, min(HOUGH_FRAMES, len(idx)))]
+    lines = _merge_lines(_vertical_segments(frames, track, pick), float(runner[1]))
+    if len(lines) < VERT_MIN_LINES:
+        return None
+    homog = [np.cross([*a, 1.0], [*b, 1.0]) for a, b, _ in lines]
+    length = np.array([n for _, _, n in lines])
+    mids = np.array([0.5 * (a + b) for a, b, _ in lines])
+    dirs = np.array([_down(a, b) for a, b, _ in lines])
+    top = range(min(len(lines), VERT_MAX_PAIRS))
+    best, best_score = None, 0.0
+    for i in top:
+        for j in top:
+            if j <= i:
+                continue
+            vp = np.cross(homog[i], homog[j])
+            if not np.any(vp):
+                continue
+            ok = _agrees(mids, dirs, vp)
+            score = float(length[ok].sum())
+            if score > best_score:
+                best, best_score = ok, score
+    if best is None or best.sum() < VERT_MIN_LINES:
+        return None
+    rows = np.array([h / np.hypot(h[0], h[1]) * math.sqrt(n)
+                     for h, n, k in zip(homog, length, best) if k])
+    vp = np.linalg.svd(rows)[2][-1]
+    ok = _agrees(mids, dirs, vp)
+    if ok.sum() < VERT_MIN_LINES:
+        return None
+    xs = [0.5 * (a[0] + b[0]) for (a, b, _), k in zip(lines, ok) if k]
+    if np.ptp(xs) < VERT_MIN_SPREAD * track.width:
+        return None
+    if abs(vp[2]) > 1e-9 * np.hypot(vp[0], vp[1]):
+        point = vp[:2] / vp[2]
+        d = _down(runner, point)
+        vanishing = (round(float(point[0]), 1), round(float(point[1]), 1))
+    else:
+        d = _down(np.zeros(2), vp[:2])
+        vanishing = None
+    roll = math.degrees(math.atan2(-d[0], d[1]))
+    if abs(roll) > MAX_ROLL_DEG:
+        return None
+    return Verticals(round(roll, 2), int(ok.sum()), vanishing)
+
+
 MIN_FLOOR_POINTS = 12
 MIN_FLOOR_SPREAD = 0.3  # leg lengths: stance toes spread over less than this give no slope
 LINES_AGREE_DEG = 2.0
@@ -594,12 +771,22 @@ def ground_line(track, events, view, frames=None, yaw_deg: float | None = None) 
     "low". A floor within :data:`ROLL_DEADBAND_DEG` of level is left alone.
     """
     gl = _floor_line(track, events, view, frames)
-    if yaw_deg is None or yaw_deg < OBLIQUE_FLOOR_DEG or view.view != "side":
+    if yaw_deg is not None and yaw_deg >= OBLIQUE_FLOOR_DEG and view.view == "side":
+        gl = GroundLine(None, 0.0, gl.points, gl.spread_leg, gl.lines_deg, "low",
+                        f"camera about {yaw_deg:.0f} deg off square to the running direction: "
+                        "floor lines slant by perspective, so the picture is not levelled",
+                        slant_deg=gl.roll_deg)
+    vert = vertical_lines_roll(frames, track) if view.view == "side" else None
+    if vert is None:
         return gl
-    return GroundLine(None, 0.0, gl.points, gl.spread_leg, gl.lines_deg, "low",
-                      f"camera about {yaw_deg:.0f} deg off square to the running direction: "
-                      "floor lines slant by perspective, so the picture is not levelled",
-                      slant_deg=gl.roll_deg)
+    # the verticals give the tilt whatever the yaw; the floor (lines or feet) checks it, and
+    # the feet keep sliding along the floor's own line as before
+    floor = gl.angle_deg
+    agree = floor is not None and abs(floor - vert.roll_deg) <= LINES_AGREE_DEG
+    roll = vert.roll_deg if abs(vert.roll_deg) > ROLL_DEADBAND_DEG else 0.0
+    return replace(gl, roll_deg=round(roll, 2), confidence="high" if agree else "medium",
+                   source=f"vertical lines ({vert.lines})", slant_deg=0.0,
+                   vertical_deg=vert.roll_deg, contacts_deg=gl.slant_deg or gl.roll_deg)
 
 
 def _floor_line(track, events, view, frames=None) -> GroundLine:

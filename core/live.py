@@ -462,13 +462,15 @@ def _short(cue: str) -> str:
 def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int,
                    height: int, gates: RateGates | None = None,
                    audio: AudioTrack | None = None,
-                   floor_deg: float | None = None) -> _Analysis:
+                   floor_deg: float | None = None,
+                   upright_deg: float | None = None) -> _Analysis:
     """Live numbers, cue and setup check from the last few seconds of landmarks.
 
     ``gates`` carries the frame-rate limits' on/off state from window to window (a fresh set,
     i.e. plain limits, when not given). ``audio``: the microphone over the window (stream
     time), for the landing meter (None: the microphone is off). ``floor_deg``: the floor
-    line's angle in the picture (:class:`FloorWatch`), levelled as an upload is.
+    line's angle in the picture and ``upright_deg`` its upright lines' tilt (:class:`FloorWatch`),
+    levelled as an upload is.
 
     The setup check and the measuring fail apart: an engine error in one window is logged
     and that second shows no numbers, while the setup check stays current.
@@ -494,7 +496,8 @@ def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int
                              held_back=LIVE_METRICS)
     else:
         try:
-            analysis, events = _measure(t, landmarks, width, height, rate, setup, ok, floor_deg)
+            analysis, events = _measure(t, landmarks, width, height, rate, setup, ok, floor_deg,
+                                        upright_deg)
         except Exception:  # noqa: BLE001 - one bad window must not end the live view
             log.exception("live window analysis failed")
             analysis = _Analysis(setup=setup, analysed_t=end)
@@ -512,20 +515,28 @@ def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int
 
 def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, height: int,
              rate: float, setup: SetupCheck, ok: dict[str, bool],
-             floor_deg: float | None = None) -> tuple[_Analysis, GaitEvents | None]:
-    """The engine's stages on the window: clean -> view -> events -> (level on the floor
-    line, as uploads do) -> metrics -> cue; with the window's gait events (None: too few
-    frames with the runner), which the landing meter names feet by."""
+             floor_deg: float | None = None, upright_deg: float | None = None
+             ) -> tuple[_Analysis, GaitEvents | None]:
+    """The engine's stages on the window: clean -> view -> events -> (level, as uploads do:
+    on the upright lines' tilt where they were seen, else on the floor line; contacts along
+    the floor line) -> metrics -> cue; with the window's gait events (None: too few frames
+    with the runner), which the landing meter names feet by."""
     raw = uniform_track(t, landmarks, width, height)
     if raw.detected.sum() < 10:
         return _Analysis(setup=setup, analysed_t=float(t[-1])), None
     track = clean(raw)
     view = detect_view(track)
     events = detect_events(track, view)
-    if view.view == "side" and floor_deg and abs(floor_deg) > camera.ROLL_DEADBAND_DEG \
-            and abs(floor_deg) <= camera.MAX_ROLL_DEG:
-        track = camera.level(track, floor_deg)
-        events = detect_events(track, view)
+    def tilt(deg: float | None) -> float:  # core.camera's dead band and plausible range
+        ok = deg and camera.ROLL_DEADBAND_DEG < abs(deg) <= camera.MAX_ROLL_DEG
+        return float(deg) if ok and view.view == "side" else 0.0
+
+    along = tilt(floor_deg)
+    roll = tilt(upright_deg) if upright_deg is not None else along
+    if along:
+        events = detect_events(camera.level(track, along), view)
+    if roll:
+        track = camera.level(track, roll)
     cad = live_cadence(events, float(track.t[-1]), rate, ok["contacts"])
     values: dict[str, float | None] = {"cadence": cad}
     results: list[MetricResult] = []  # what the cue is chosen from: the numbers shown
@@ -698,15 +709,18 @@ class _Recording:
 # ----------------------------------------------------------------------------- analyzer
 class FloorWatch:
     """The floor line of a live stream from its image lines (:func:`core.camera.image_lines_angle`,
-    as an upload's floor is found on a treadmill, where the stance feet alone do not level):
-    one frame with its landmarks kept every :data:`FLOOR_EVERY_S`, the angle read once
-    :data:`FLOOR_FRAMES` are in (None until then, or when no line is found)."""
+    as an upload's floor is found on a treadmill, where the stance feet alone do not level),
+    and its upright lines' tilt (:func:`core.camera.vertical_lines_roll`, which levels an
+    upload where they are seen): one frame with its landmarks kept every
+    :data:`FLOOR_EVERY_S`, both read once :data:`FLOOR_FRAMES` are in (None until then, or
+    when none are found)."""
 
     def __init__(self) -> None:
         self.frames = FrameStore(FLOOR_FRAMES)
         self.lms: list[np.ndarray | None] = []
         self.t: list[float] = []
         self.angle: float | None = None
+        self.vertical: float | None = None
         self.done = False
 
     def add(self, img: np.ndarray, t_s: float, lm: np.ndarray | None) -> None:
@@ -720,6 +734,8 @@ class FloorWatch:
             track = from_raw(np.array(self.t), self.lms, w, h)  # frame k = still k
             try:
                 self.angle = camera.image_lines_angle(self.frames, track)
+                up = camera.vertical_lines_roll(self.frames, track)
+                self.vertical = None if up is None else up.roll_deg
             except Exception:  # noqa: BLE001 - no floor line: measured against the picture
                 log.exception("live floor line failed")
             self.done = True
@@ -933,7 +949,8 @@ class LiveAnalyzer:
         audio = ear.between(t[0] - 0.3, t[-1] + 0.3) if ear is not None else None
         if ear is not None and audio is None:
             sound = LiveSound(reason="No sound from the microphone yet.")
-        result = analyse_window(t, lms, w, h, self._gates, audio, self.floor.angle)
+        result = analyse_window(t, lms, w, h, self._gates, audio, self.floor.angle,
+                                self.floor.vertical)
         if ear is not None and audio is None:
             result = dataclasses.replace(result, sound=sound)
         elif ear is not None and result.sound is None:  # too little running in the window yet

@@ -266,20 +266,23 @@ def _true_vertical(track: Track, view, events, frames: FrameStore | None):
     """Level the track on its floor line (:func:`core.camera.ground_line`) so sagittal angles
     are read against the true vertical; contacts are found again on the levelled track.
 
-    An oblique camera (:func:`core.view.side_yaw`) is not levelled: its floor line slants by
-    perspective (``GroundLine.slant_deg``). The stance foot still slides along that line, so
-    the contacts are found on a copy turned by it, and the angles on the track as filmed."""
+    An oblique camera (:func:`core.view.side_yaw`) is not levelled on its floor line: that
+    slants by perspective (``GroundLine.slant_deg``). The stance foot still slides along that
+    line, so the contacts are found on a copy turned by it, and the angles on the track as
+    filmed. Where the picture's vertical lines give its tilt (``GroundLine.vertical_deg``, at
+    any yaw), the angles are levelled by that and the contacts still found along the floor
+    (``GroundLine.contacts_deg``)."""
     gl = camera.ground_line(track, events, view, frames, yaw_deg=side_yaw(track, view).deg)
     track = dataclasses.replace(track, notes=dict(
         track.notes, floor_angle_deg=gl.angle_deg, floor_lines_deg=gl.lines_deg,
         floor_confidence=gl.confidence, floor_source=gl.source, roll_corrected_deg=gl.roll_deg,
-        floor_slant_deg=gl.slant_deg))
-    if gl.slant_deg:
-        return track, detect_events(camera.level(track, gl.slant_deg), view)
-    if not gl.roll_deg:
-        return track, events
-    track = camera.level(track, gl.roll_deg)
-    return track, detect_events(track, view)
+        floor_slant_deg=gl.slant_deg, vertical_deg=gl.vertical_deg))
+    along = gl.contacts_deg if gl.contacts_deg is not None else (gl.slant_deg or gl.roll_deg)
+    if along:
+        events = detect_events(camera.level(track, along), view)
+    if gl.roll_deg:
+        track = camera.level(track, gl.roll_deg)
+    return track, events
 
 
 def _series(track: Track, channels: dict, events) -> Series:

@@ -237,6 +237,11 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     tip = ("Level the phone before you film (most camera apps show a level or grid lines); "
            "on a tripod, check the horizon or the treadmill's edge is straight in the picture.")
     floor, levelled = track.notes.get("floor_angle_deg"), track.notes.get("roll_corrected_deg")
+    # the picture's upright lines give its tilt at any yaw (core.camera.vertical_lines_roll);
+    # the floor line is the other cue, read as a tilt only when the camera is square
+    upright = track.notes.get("vertical_deg")
+    if isinstance(upright, (int, float)):
+        floor = upright
     if tilt is not None:
         add("tilt", "Camera tilt", abs(tilt) < TILT_NOTE_DEG,
             "warn" if abs(tilt) >= TILT_WARN_DEG else "info",
@@ -248,9 +253,10 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         # core.camera.ground_line found the floor and the track was levelled on it
         # (roll_corrected_deg): the angles are right, the filming can still be better
         done = isinstance(levelled, (int, float)) and levelled != 0
+        cue = "its upright lines" if isinstance(upright, (int, float)) else "the floor line"
         add("tilt", "Camera tilt", abs(floor) < TILT_NOTE_DEG, "info",
-            f"The picture is tilted by about {abs(floor):.0f}° (from the floor line)"
-            + ("; we levelled it on the floor line before measuring, so the angles are read "
+            f"The picture is tilted by about {abs(floor):.0f}° (from {cue})"
+            + (f"; we levelled it on {cue} before measuring, so the angles are read "
                "against the true vertical." if done and abs(floor) >= TILT_NOTE_DEG else
                ": the floor line was not clear enough to level on, so angles such as trunk "
                "lean are read against the picture's vertical." if abs(floor) >= TILT_NOTE_DEG

@@ -306,9 +306,11 @@ def scored_rows(results: list[dict]) -> tuple[list[list[str]], dict]:
         else:
             cells.append("-")
         if t is None:
+            # no truth for these: the readings, one cell per column (a hand-labelled clip's
+            # lean once sat in the error column, shown on the Method page as an error)
             cells += [f"{r['overstride']:.1f}" if r["overstride"] is not None else "-", "", "",
                       f"{r['foot_strike']:+.0f} {r['fs_pattern']}" if r["foot_strike"] is not None else "-", "",
-                      f"{r['trunk_lean']:.1f}" if r["trunk_lean"] is not None else "-", ""]
+                      f"- (reads {r['trunk_lean']:.1f})" if r["trunk_lean"] is not None else "-"]
             rows.append(cells)
             continue
         if r["view"] != "side":  # an oblique camera read as "unsure": no side metrics at all

@@ -135,7 +135,9 @@ def test_plain_background_shifting_follows_phase_correlation():
         assert abs(s.m[1, 2] - 6.0) < 1.0 and abs(s.m[0, 2]) < 1.0
 
 
-def test_wild_shake_is_refused_with_that_reason(base):
+def test_wild_shake_is_followed_right_or_refused_with_that_reason(base):
+    """A blurred shake: either every step is followed to within 2 px of the truth, or the
+    clip is refused for the camera (the end-to-end refusal is tests/test_camera_e2e.py)."""
     h, w = base.shape[:2]
     maps = camera_path("wild", 20, (w, h), seed=2)
     frames = [cv2.GaussianBlur(f, (31, 31), 12) for f in _warp(base, maps)]  # motion blur

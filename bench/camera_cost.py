@@ -4,7 +4,8 @@
 
 Per clip, in one process: (a) the decode loop with the pose model and the camera estimator,
 timing ``MotionEstimator.add`` and ``pose.process`` per frame; (b) the floor line and
-levelling (``ground_line`` + ``level``) on the engine's cleaned track; (c) the whole engine
+levelling (``ground_line`` + ``level``) on the engine's cleaned track, with the frames the
+engine keeps (image lines and upright lines, ``vertical_lines_roll``); (c) the whole engine
 (:func:`core.pipeline.analyze`, no video, one pose process). The camera's share is
 (a's estimator time + accumulate + b) / c. The brief allows at most 15 %.
 """
@@ -22,6 +23,7 @@ sys.path.insert(0, str(REPO))
 os.environ["FORMCHECK_POSE_PROCESSES"] = "1"
 
 from core import camera  # noqa: E402
+from core.admission import FrameStore  # noqa: E402
 from core.events import detect_events  # noqa: E402
 from core.landmarks import clean, from_raw  # noqa: E402
 from core.pipeline import AnalysisOptions, analyze  # noqa: E402
@@ -40,9 +42,11 @@ def measure(path: Path) -> dict:
     t_pose = t_cam = 0.0
     ts, lms, steps = [], [], []
     size = (0, 0)
+    frames = FrameStore(meta.n_frames_est or 0)
     with MediaPipePose() as pose:
         for fr in iter_frames(meta, max_side=960):
             size = (fr.image.shape[1], fr.image.shape[0])
+            frames.add(len(ts), fr.image)
             a = time.perf_counter()
             lm = pose.process(fr.image, fr.t)
             b = time.perf_counter()
@@ -60,7 +64,7 @@ def measure(path: Path) -> dict:
     view = detect_view(track)
     events = detect_events(track, view)
     a = time.perf_counter()
-    gl = camera.ground_line(track, events, view)
+    gl = camera.ground_line(track, events, view, frames)
     camera.level(track, gl.roll_deg)
     t_floor = time.perf_counter() - a
     a = time.perf_counter()

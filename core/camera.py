@@ -577,8 +577,9 @@ def _lines(frames, track, pick: list[int], mask_padding: bool
 # below the picture; the tilt that matters is the vertical's direction where the runner is,
 # toward that point. On the shared treadmill clip (filmed from near the belt, tipped up,
 # 19 deg off square) the cupboards' edges lean from -1.4 deg to +5.8 deg across the picture
-# and meet about 3 picture heights above it, over the runner's column: no tilt there, where
-# the treadmill's deck lines read -2.56 deg and levelled every angle by that much.
+# and meet about 3 picture heights above it, near the runner's column: 0.6 deg of tilt there
+# (inside the 1 deg dead band), where the treadmill's deck lines read -2.56 deg and levelled
+# every angle by that much.
 VERT_MAX_TILT = 20.0  # deg from the picture's vertical: steeper image lines only
 VERT_MIN_LEN = 1 / 12  # of the picture's height
 VERT_TOL_DEG = 0.75  # a line this close to the direction of the vanishing point agrees

@@ -58,7 +58,7 @@ from dataclasses import dataclass, field, replace
 import cv2
 import numpy as np
 
-from .view import OBLIQUE_FLOOR_DEG
+from .view import OBLIQUE_FLOOR_DEG, YAW_SQUARE_DEG
 
 WORK_WIDTH = 320  # px: motion is measured on grey frames this wide
 MASK_GROW = 0.25  # the runner's box is grown by a quarter of its size each way
@@ -577,9 +577,8 @@ def _lines(frames, track, pick: list[int], mask_padding: bool
 # below the picture; the tilt that matters is the vertical's direction where the runner is,
 # toward that point. On the shared treadmill clip (filmed from near the belt, tipped up,
 # 19 deg off square) the cupboards' edges lean from -1.4 deg to +5.8 deg across the picture
-# and meet about 3 picture heights above it, near the runner's column: 0.6 deg of tilt there
-# (inside the 1 deg dead band), where the treadmill's deck lines read -2.56 deg and levelled
-# every angle by that much.
+# and meet about 3 picture heights above it, near the runner's column: 0.6 deg of tilt there,
+# where the treadmill's deck lines read -2.56 deg and levelled every angle by that much.
 VERT_MAX_TILT = 20.0  # deg from the picture's vertical: steeper image lines only
 VERT_MIN_LEN = 1 / 12  # of the picture's height
 VERT_TOL_DEG = 0.75  # a line this close to the direction of the vanishing point agrees
@@ -589,6 +588,11 @@ VERT_MIN_SPREAD = 0.1  # of the width: the agreeing lines' columns spread at lea
 VERT_MERGE_PX = 4.0  # two lines this close (at the runner's height) and ...
 VERT_MERGE_DEG = 1.0  # ... this close in angle are one line seen twice
 VERT_MAX_PAIRS = 40  # the longest lines whose pairs propose vanishing points
+# Uprights read the tilt to about 0.2 deg (robustness renders), so they level from 0.25 deg
+# on, not from the floor line's 1 deg (ROLL_DEADBAND_DEG): a dead band makes a jump of its own
+# size where an estimate crosses it, and the treadmill clip's panned copy read -1.01 deg
+# where the untouched clip read -0.62 (trunk lean 4.3 against 5.3 with the 1 deg band)
+VERT_DEADBAND_DEG = 0.25
 
 
 @dataclass(frozen=True)
@@ -792,7 +796,14 @@ def ground_line(track, events, view, frames=None, yaw_deg: float | None = None) 
     # the feet keep sliding along the floor's own line as before
     floor = gl.angle_deg
     agree = floor is not None and abs(floor - vert.roll_deg) <= LINES_AGREE_DEG
-    roll = vert.roll_deg if abs(vert.roll_deg) > ROLL_DEADBAND_DEG else 0.0
+    if floor is not None and not agree and (yaw_deg is None or yaw_deg < YAW_SQUARE_DEG):
+        # filmed square, the floor line shows the tilt directly (no perspective slant), while
+        # uprights can be slanted things (a treadmill's upright, a stair rail): the floor
+        # stays, said as unsure
+        return replace(gl, confidence="low", vertical_deg=vert.roll_deg,
+                       source=f"{gl.source}; the upright lines ({vert.lines}) disagree by "
+                              f"{abs(floor - vert.roll_deg):.0f} deg")
+    roll = vert.roll_deg if abs(vert.roll_deg) > VERT_DEADBAND_DEG else 0.0
     return replace(gl, roll_deg=round(roll, 2), confidence="high" if agree else "medium",
                    source=f"vertical lines ({vert.lines})", slant_deg=0.0,
                    vertical_deg=vert.roll_deg, contacts_deg=gl.slant_deg or gl.roll_deg)

@@ -527,12 +527,12 @@ def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, heig
     track = clean(raw)
     view = detect_view(track)
     events = detect_events(track, view)
-    def tilt(deg: float | None) -> float:  # core.camera's dead band and plausible range
-        ok = deg and camera.ROLL_DEADBAND_DEG < abs(deg) <= camera.MAX_ROLL_DEG
+    def tilt(deg: float | None, band: float) -> float:  # core.camera's dead bands and range
+        ok = deg and band < abs(deg) <= camera.MAX_ROLL_DEG
         return float(deg) if ok and view.view == "side" else 0.0
 
-    along = tilt(floor_deg)
-    roll = tilt(upright_deg) if upright_deg is not None else along
+    along = tilt(floor_deg, camera.ROLL_DEADBAND_DEG)
+    roll = tilt(upright_deg, camera.VERT_DEADBAND_DEG) if upright_deg is not None else along
     if along:
         events = detect_events(camera.level(track, along), view)
     if roll:

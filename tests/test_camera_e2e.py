@@ -67,7 +67,7 @@ def test_moved_or_rolled_camera_reads_like_the_tripod(kind, kw):
         assert still["detail"] == "The camera stood still."
         assert r["cleaning"]["floor_source"].startswith("vertical lines")
         turned = r["cleaning"]["vertical_deg"] - ref["cleaning"]["vertical_deg"]
-        assert turned == pytest.approx(-kw["roll_deg"], abs=0.5)
+        assert turned == pytest.approx(-kw["roll_deg"], abs=0.75)
     else:
         assert "measured against the background" in still["detail"]
 

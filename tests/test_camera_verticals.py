@@ -92,11 +92,13 @@ def test_too_few_uprights_say_nothing():
 
 
 def test_uprights_level_where_the_floor_line_slants_by_perspective():
-    """A camera turned off square sees the floor line slant (-2.5 deg) in a level picture;
-    the uprights stay vertical. The picture is not levelled (the uprights say level), and
-    the feet's contacts are still found along the floor's own line."""
+    """A camera turned off square (19 deg, as the shared treadmill clip) sees the floor line
+    slant (-2.5 deg) in a level picture; the uprights stay vertical. The picture is not
+    levelled (the uprights say level), and the feet's contacts are still found along the
+    floor's own line."""
     tr, _ = _runner_track()
-    gl = camera.ground_line(tr, _events(tr), SIDE, _frames(_picture(_rolled(0.0), -2.5)))
+    gl = camera.ground_line(tr, _events(tr), SIDE, _frames(_picture(_rolled(0.0), -2.5)),
+                            yaw_deg=19.0)
     assert gl.lines_deg == pytest.approx(-2.5, abs=0.3)
     assert gl.vertical_deg == pytest.approx(0.0, abs=0.3)
     assert gl.roll_deg == 0.0 and gl.source.startswith("vertical lines")
@@ -122,3 +124,16 @@ def test_oblique_camera_with_uprights_is_levelled_by_them():
                             yaw_deg=30.0)
     assert gl.roll_deg == pytest.approx(4.0, abs=0.3) and gl.slant_deg == 0.0
     assert gl.contacts_deg == pytest.approx(6.5, abs=0.3)
+
+
+def test_filmed_square_a_floor_line_that_disagrees_with_the_uprights_stays():
+    """Filmed square, a floor line has no perspective slant and shows the tilt directly, while
+    uprights can be slanted things (a treadmill's upright, a stair rail): when the two disagree
+    by over 2 deg the floor line levels, as before the uprights were read, and the levelling
+    is said to be unsure."""
+    tr, _ = _runner_track(roll=4.0)
+    gl = camera.ground_line(tr, _events(tr), SIDE, _frames(_picture(_rolled(0.0), -4.0)),
+                            yaw_deg=3.0)
+    assert gl.roll_deg == pytest.approx(-4.0, abs=0.3) and gl.confidence == "low"
+    assert gl.vertical_deg == pytest.approx(0.0, abs=0.3) and "disagree" in gl.source
+    assert gl.contacts_deg is None

@@ -219,9 +219,10 @@ KNOWN_LIMITS: list[str] = [
     "runner, and a phone tipped up makes them lean toward a point above, so the vertical is "
     "taken where you are); else on the floor line: the stance feet overground, long level "
     "lines low in the picture (a treadmill's deck, a floor edge) on a treadmill; a tilt under "
-    "1° is left alone. On a shared clip turned by 8° and −10° trunk lean read within 0.2° of "
-    "the untouched clip (on the deck lines, 1.2–1.6° and 0.8°), so a plain wall and a level "
-    "phone are still best.",
+    "1° is left alone (under 0.25° on upright lines, which read a tilt to a few tenths of a "
+    "degree). On a shared clip turned by 8° and −10° trunk lean read within 0.7° of the "
+    "untouched clip (on the deck lines, 1.2–1.6° and 0.8°), so a plain wall and a level phone "
+    "are still best.",
     "**Landing sound compares a clip with itself.** How loud a landing sounds depends on the "
     "phone and how far it is from your feet, the floor or treadmill and your shoes, none of "
     "which FormCheck can know, so it never judges the level itself: only left against right "

@@ -510,6 +510,14 @@ def padding_mask(gray: np.ndarray) -> np.ndarray:
     return cv2.dilate(pad, k).astype(bool)
 
 
+def _grays(frames, pick: list[int]):
+    """(index, grey picture) of each kept frame in ``pick`` that is there."""
+    for i in pick:
+        img = frames.get(i)
+        if img is not None:
+            yield i, cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+
+
 def image_lines_angle(frames, track) -> float | None:
     """Length-weighted median angle (deg, y down) of long near-horizontal lines in the lower
     half of a few frames, outside the runner and any black padding (:func:`padding_mask`)
@@ -539,11 +547,7 @@ def _lines(frames, track, pick: list[int], mask_padding: bool
     """(angles in the track's frame, lengths) of the near-horizontal lines in frames ``pick``
     for :func:`image_lines_angle`, and whether any padding was masked."""
     angles, weights, padded = [], [], False
-    for i in pick:
-        img = frames.get(i)
-        if img is None:
-            continue
-        gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    for i, gray in _grays(frames, pick):
         h, w = gray.shape
         edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 50, 150)
         edges[: h // 2] = 0
@@ -619,11 +623,7 @@ def _vertical_segments(frames, track, pick: list[int]) -> list[tuple[np.ndarray,
     lines kept are 40 px long or more there)."""
     out = []
     lsd = cv2.createLineSegmentDetector()
-    for i in pick:
-        img = frames.get(i)
-        if img is None:
-            continue
-        gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    for i, gray in _grays(frames, pick):
         h, w = gray.shape
         keep = ~padding_mask(gray)
         box = _runner_box(track.image_xy(i), 1.0, (h, w))

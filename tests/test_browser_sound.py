@@ -34,6 +34,7 @@ STRIDES = 18
 SECONDS = round(STRIDES * 120.0 / 178.0 * 30) / 30  # whole frames of the 30 fps render, too
 LEFT_DB, RIGHT_DB = -12.0, -20.0
 METER_WAIT_S = 150.0
+ATTEMPTS = 3  # recordings, when the file camera spoils one (see the test)
 # A small, slow fake camera. Chromium's file camera does not catch up when it is late: a
 # frame delivered more than one frame interval late pushes the rest of the file back for
 # good (stamped on delivery), while the WAV keeps time, so on a loaded machine the picture
@@ -137,18 +138,21 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
             f"--use-file-for-fake-audio-capture={wav}"])
         page = browser.new_page(viewport=DESKTOP)
         try:
-            for attempt in (1, 2):
+            # a recording spoilt by the file camera (sparse, drifted from its WAV) is made again,
+            # up to twice: a clean-clone run had one at 11.7 fps, then one 0.14 s out of step
+            for attempt in range(1, ATTEMPTS + 1):
                 _meter_then_record(page, url, PlaywrightError)
                 try:
                     _check_landing_sound_card(page)
                     break
                 except Exception as e:  # what the recording became, in the failure's message
                     fps = _newest_fps(data)
-                    if attempt == 1 and fps is not None and fps < LOW_DELIVERY_FPS:
+                    again = attempt < ATTEMPTS
+                    if again and fps is not None and fps < LOW_DELIVERY_FPS:
                         print(f"recording delivered at {fps:.1f} fps: recorded again\n"
                               + stored_reports(data))
                         continue
-                    if attempt == 1 and "(right louder)" in str(e):
+                    if again and "(right louder)" in str(e):
                         # the sound's lag behind the picture is known only modulo a step
                         # (core.audio): a file camera that drifted more than half a step from
                         # its WAV pairs each landing with the other foot, which no reading can
@@ -158,7 +162,7 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
                         print("sides swapped by a drift of over half a step: recorded again\n"
                               + stored_reports(data))
                         continue
-                    if attempt == 1 and "out of step" in (_newest_sound_reason(data) or ""):
+                    if again and "out of step" in (_newest_sound_reason(data) or ""):
                         # the file camera drifted from its WAV (two clean-clone CI runs: the
                         # sound 0.14-0.17 s ahead of the picture at 14.99 fps); the report
                         # said so rightly; the test is about a recording in step: once more

@@ -240,6 +240,8 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     # the picture's upright lines give its tilt at any yaw (core.camera.vertical_lines_roll);
     # the floor line is the other cue, read as a tilt only when the camera is square
     upright = track.notes.get("vertical_deg")
+    if not str(track.notes.get("floor_source") or "").startswith("vertical lines"):
+        upright = None  # none found, or filmed square and overruled by the floor line
     if isinstance(upright, (int, float)):
         floor = upright
     if tilt is not None:

@@ -137,3 +137,32 @@ def test_filmed_square_a_floor_line_that_disagrees_with_the_uprights_stays():
     assert gl.roll_deg == pytest.approx(-4.0, abs=0.3) and gl.confidence == "low"
     assert gl.vertical_deg == pytest.approx(0.0, abs=0.3) and "disagree" in gl.source
     assert gl.contacts_deg is None
+
+
+@pytest.mark.parametrize("source,want", [
+    ("vertical lines (9)", "tilted by about 5° (from its upright lines); we levelled it on its "
+                           "upright lines"),
+    ("image lines; the upright lines (9) disagree by 5 deg",
+     "tilted by about 4° (from the floor line); we levelled it on the floor line"),
+])
+def test_the_capture_note_names_the_cue_that_levelled(source, want):
+    """The "Camera tilt" note says which lines the tilt was read from: the uprights when they
+    levelled, the floor line when, filmed square, it overruled them."""
+    import dataclasses
+
+    from core.admission import ClipStats
+    from core.events import detect_events
+    from core.landmarks import clean
+    from core.quality import assess
+    from core.view import detect_view
+    from synth_track import Gait, make_track
+
+    track = clean(make_track(Gait(cadence=170.0, seconds=12, leg_px=260.0)))
+    upright = source.startswith("vertical")
+    track = dataclasses.replace(track, notes=dict(
+        track.notes, floor_angle_deg=4.0, floor_source=source, vertical_deg=-5.0 if upright
+        else 1.0, roll_corrected_deg=-5.0 if upright else 4.0))
+    view = detect_view(track)
+    q = assess(track, view, detect_events(track, view), ClipStats())
+    tilt = next(c for c in q.checks if c.id == "tilt")
+    assert want in tilt.detail

@@ -162,6 +162,14 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
                         print("sides swapped by a drift of over half a step: recorded again\n"
                               + stored_reports(data))
                         continue
+                    if again and "no footfall rhythm in the sound matches" in (
+                            _newest_sound_reason(data) or ""):
+                        # the file camera ran slow (a clean-clone run: 14.7 fps for 15, the
+                        # picture's cadence 174 against the WAV's exact 178): the report said
+                        # so rightly; a recording in time is the test's subject: once more
+                        print("the picture's rhythm fell behind its sound: recorded again\n"
+                              + stored_reports(data))
+                        continue
                     if again and "out of step" in (_newest_sound_reason(data) or ""):
                         # the file camera drifted from its WAV (two clean-clone CI runs: the
                         # sound 0.14-0.17 s ahead of the picture at 14.99 fps); the report

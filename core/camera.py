@@ -25,6 +25,9 @@ Contract:
         by perspective and do not show the roll. Where the picture has upright lines
         (:func:`vertical_lines_roll`), they set ``roll_deg`` at any yaw and the floor's own
         line is kept for finding contacts (``contacts_deg``).
+    settle(floor, verticals, yaw_deg) -> GroundLine
+        the one rule choosing between the floor line and the upright lines, for uploads
+        (:func:`ground_line`) and the live view (with :func:`floor_from_lines`).
     vertical_lines_roll(frames, track) -> Verticals | None
         the true vertical where the runner is, from at least :data:`VERT_MIN_LINES` straight
         near-vertical edges (``cv2.createLineSegmentDetector``) outside the runner that meet
@@ -443,6 +446,13 @@ class GroundLine:
     vertical_deg: float | None = None
     contacts_deg: float | None = None
 
+    @property
+    def along_deg(self) -> float:
+        """The line the stance feet slide along, which contacts are found on (0: the picture's
+        horizontal): the floor's own line where the uprights level, an oblique camera's
+        slanting floor, else the roll."""
+        return self.contacts_deg if self.contacts_deg is not None else (self.slant_deg or self.roll_deg)
+
 
 def _stance_toes(track, events) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Toe points (x, y, foot id) from 40-90 % of each stance (IC to the foot's toe-off)."""
@@ -781,38 +791,12 @@ def ground_line(track, events, view, frames=None, yaw_deg: float | None = None) 
     image line was found, 7.4 deg off), so the image lines win when there are any and the feet
     alone never level a treadmill clip. Both
     within :data:`LINES_AGREE_DEG`: "high" confidence, one cue only: "medium", disagreeing:
-    "low". A floor within :data:`ROLL_DEADBAND_DEG` of level is left alone.
+    "low". A floor within :data:`ROLL_DEADBAND_DEG` of level is left alone. Then the picture's
+    upright lines (:func:`vertical_lines_roll`) and the yaw decide with it what levels:
+    :func:`settle`, the rule the live view uses too.
     """
-    gl = _floor_line(track, events, view, frames)
-    if yaw_deg is not None and yaw_deg >= OBLIQUE_FLOOR_DEG and view.view == "side":
-        gl = GroundLine(None, 0.0, gl.points, gl.spread_leg, gl.lines_deg, "low",
-                        f"camera about {yaw_deg:.0f} deg off square to the running direction: "
-                        "floor lines slant by perspective, so the picture is not levelled",
-                        slant_deg=gl.roll_deg)
-    vert = vertical_lines_roll(frames, track) if view.view == "side" else None
-    if vert is None:
-        return gl
-    # the verticals give the tilt whatever the yaw; the floor (lines or feet) checks it, and
-    # the feet keep sliding along the floor's own line as before
-    floor = gl.angle_deg
-    agree = floor is not None and abs(floor - vert.roll_deg) <= LINES_AGREE_DEG
-    if floor is not None and not agree and (yaw_deg is None or yaw_deg < YAW_SQUARE_DEG):
-        # filmed square, the floor line shows the tilt directly (no perspective slant), while
-        # uprights can be slanted things (a treadmill's upright, a stair rail): the floor
-        # stays, said as unsure
-        return replace(gl, confidence="low", vertical_deg=vert.roll_deg,
-                       source=f"{gl.source}; the upright lines ({vert.lines}) disagree by "
-                              f"{abs(floor - vert.roll_deg):.0f} deg")
-    roll = vert.roll_deg if abs(vert.roll_deg) > VERT_DEADBAND_DEG else 0.0
-    return replace(gl, roll_deg=round(roll, 2), confidence="high" if agree else "medium",
-                   source=f"vertical lines ({vert.lines})", slant_deg=0.0,
-                   vertical_deg=vert.roll_deg, contacts_deg=gl.slant_deg or gl.roll_deg)
-
-
-def _floor_line(track, events, view, frames=None) -> GroundLine:
-    """:func:`ground_line` for a camera square to the running direction."""
     if view.view != "side":
-        return GroundLine(None, 0.0, 0, 0.0, None, "low", "not a side view: no floor line")
+        return _floor_choice(None, 0.0, 0, None, side=False)
     lines = image_lines_angle(frames, track)
     x, y, ids = _stance_toes(track, events)
     leg = track.leg_length_px()
@@ -821,6 +805,66 @@ def _floor_line(track, events, view, frames=None) -> GroundLine:
     if len(x) >= MIN_FLOOR_POINTS and spread >= MIN_FLOOR_SPREAD:
         slope, keep = _fit_floor(x, y, ids)
         feet, n_used = math.degrees(math.atan(slope)), int(keep.sum())
+    return settle(_floor_choice(feet, spread, n_used, lines), vertical_lines_roll(frames, track),
+                  yaw_deg)
+
+
+def floor_from_lines(lines_deg: float | None) -> GroundLine:
+    """The floor line of a side view where only the picture's near-horizontal lines are known
+    (a live stream: :class:`core.live.FloorWatch`), decided as :func:`ground_line` decides
+    one with no stance feet; put through :func:`settle` with the upright lines."""
+    return _floor_choice(None, 0.0, 0, lines_deg)
+
+
+def settle(floor: GroundLine, vert: Verticals | None, yaw_deg: float | None) -> GroundLine:
+    """The one rule for what levels a side view, used by uploads (:func:`ground_line`) and the
+    live view (:mod:`core.live`): ``floor`` (its line, from :func:`_floor_choice`), the upright
+    lines ``vert`` (None: too few) and the yaw off square (None: unknown, taken as square).
+
+    - From :data:`core.view.OBLIQUE_FLOOR_DEG` of yaw on, the floor line slants by
+      perspective: it levels nothing, and is kept as ``slant_deg`` to find contacts along.
+    - Upright lines set ``roll_deg`` at any yaw (from :data:`VERT_DEADBAND_DEG` on); the floor
+      checks them ("high" within :data:`LINES_AGREE_DEG`, else "medium") and the contacts are
+      still found along the floor's own line (``contacts_deg``).
+    - Filmed square (yaw under :data:`core.view.YAW_SQUARE_DEG` or unknown), a floor line
+      disagreeing with the uprights by more than :data:`LINES_AGREE_DEG` keeps levelling,
+      said as unsure: a square camera sees the floor's tilt directly, while uprights can be
+      slanted things (a treadmill's upright, a stair rail).
+
+    Read the result's :attr:`GroundLine.along_deg` for the contacts' line and ``roll_deg`` for
+    the body's angles."""
+    gl = floor
+    if gl.source == NOT_SIDE:
+        return gl
+    if yaw_deg is not None and yaw_deg >= OBLIQUE_FLOOR_DEG:
+        gl = GroundLine(None, 0.0, gl.points, gl.spread_leg, gl.lines_deg, "low",
+                        f"camera about {yaw_deg:.0f} deg off square to the running direction: "
+                        "floor lines slant by perspective, so the picture is not levelled",
+                        slant_deg=gl.roll_deg)
+    if vert is None:
+        return gl
+    floor_deg = gl.angle_deg
+    agree = floor_deg is not None and abs(floor_deg - vert.roll_deg) <= LINES_AGREE_DEG
+    if floor_deg is not None and not agree and (yaw_deg is None or yaw_deg < YAW_SQUARE_DEG):
+        return replace(gl, confidence="low", vertical_deg=vert.roll_deg,
+                       source=f"{gl.source}; the upright lines ({vert.lines}) disagree by "
+                              f"{abs(floor_deg - vert.roll_deg):.0f} deg")
+    roll = vert.roll_deg if abs(vert.roll_deg) > VERT_DEADBAND_DEG else 0.0
+    return replace(gl, roll_deg=round(roll, 2), confidence="high" if agree else "medium",
+                   source=f"vertical lines ({vert.lines})", slant_deg=0.0,
+                   vertical_deg=vert.roll_deg, contacts_deg=gl.slant_deg or gl.roll_deg)
+
+
+NOT_SIDE = "not a side view: no floor line"
+
+
+def _floor_choice(feet: float | None, spread: float, n_used: int, lines: float | None,
+                  side: bool = True) -> GroundLine:
+    """The floor line from its two cues (:func:`ground_line`'s docstring): the stance feet's
+    slope ``feet`` (deg; None: too few points or too short a baseline) over ``spread`` leg
+    lengths from ``n_used`` points, and the image lines' angle ``lines`` (None: none)."""
+    if not side:
+        return GroundLine(None, 0.0, 0, 0.0, None, "low", NOT_SIDE)
     if feet is not None and spread >= OVERGROUND_SPREAD:
         ang, source = feet, "stance feet"
     elif lines is not None:

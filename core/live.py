@@ -463,14 +463,14 @@ def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int
                    height: int, gates: RateGates | None = None,
                    audio: AudioTrack | None = None,
                    floor_deg: float | None = None,
-                   upright_deg: float | None = None) -> _Analysis:
+                   uprights: camera.Verticals | None = None) -> _Analysis:
     """Live numbers, cue and setup check from the last few seconds of landmarks.
 
     ``gates`` carries the frame-rate limits' on/off state from window to window (a fresh set,
     i.e. plain limits, when not given). ``audio``: the microphone over the window (stream
     time), for the landing meter (None: the microphone is off). ``floor_deg``: the floor
-    line's angle in the picture and ``upright_deg`` its upright lines' tilt (:class:`FloorWatch`),
-    levelled as an upload is.
+    line's angle in the picture and ``uprights`` its upright lines (:class:`FloorWatch`),
+    levelled as an upload is (:func:`core.camera.settle`).
 
     The setup check and the measuring fail apart: an engine error in one window is logged
     and that second shows no numbers, while the setup check stays current.
@@ -497,7 +497,7 @@ def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int
     else:
         try:
             analysis, events = _measure(t, landmarks, width, height, rate, setup, ok, floor_deg,
-                                        upright_deg)
+                                        uprights)
         except Exception:  # noqa: BLE001 - one bad window must not end the live view
             log.exception("live window analysis failed")
             analysis = _Analysis(setup=setup, analysed_t=end)
@@ -515,24 +515,23 @@ def analyse_window(t: np.ndarray, landmarks: list[np.ndarray | None], width: int
 
 def _measure(t: np.ndarray, landmarks: list[np.ndarray | None], width: int, height: int,
              rate: float, setup: SetupCheck, ok: dict[str, bool],
-             floor_deg: float | None = None, upright_deg: float | None = None
+             floor_deg: float | None = None, uprights: camera.Verticals | None = None
              ) -> tuple[_Analysis, GaitEvents | None]:
-    """The engine's stages on the window: clean -> view -> events -> (level, as uploads do:
-    on the upright lines' tilt where they were seen, else on the floor line; contacts along
-    the floor line) -> metrics -> cue; with the window's gait events (None: too few frames
-    with the runner), which the landing meter names feet by."""
+    """The engine's stages on the window: clean -> view -> events -> (level by uploads' rule,
+    :func:`core.camera.settle`, the yaw unknown so taken as square: the upright lines' tilt
+    where they were seen and the floor line does not overrule them, else the floor line;
+    contacts along the floor line) -> metrics -> cue; with the window's gait events (None:
+    too few frames with the runner), which the landing meter names feet by."""
     raw = uniform_track(t, landmarks, width, height)
     if raw.detected.sum() < 10:
         return _Analysis(setup=setup, analysed_t=float(t[-1])), None
     track = clean(raw)
     view = detect_view(track)
     events = detect_events(track, view)
-    def tilt(deg: float | None, band: float) -> float:  # core.camera's dead bands and range
-        ok = deg and band < abs(deg) <= camera.MAX_ROLL_DEG
-        return float(deg) if ok and view.view == "side" else 0.0
-
-    along = tilt(floor_deg, camera.ROLL_DEADBAND_DEG)
-    roll = tilt(upright_deg, camera.VERT_DEADBAND_DEG) if upright_deg is not None else along
+    along = roll = 0.0
+    if view.view == "side":
+        gl = camera.settle(camera.floor_from_lines(floor_deg), uprights, yaw_deg=None)
+        along, roll = gl.along_deg, gl.roll_deg
     if along:
         events = detect_events(camera.level(track, along), view)
     if roll:
@@ -720,7 +719,7 @@ class FloorWatch:
         self.lms: list[np.ndarray | None] = []
         self.t: list[float] = []
         self.angle: float | None = None
-        self.vertical: float | None = None
+        self.uprights: camera.Verticals | None = None
         self.done = False
 
     def add(self, img: np.ndarray, t_s: float, lm: np.ndarray | None) -> None:
@@ -734,8 +733,7 @@ class FloorWatch:
             track = from_raw(np.array(self.t), self.lms, w, h)  # frame k = still k
             try:
                 self.angle = camera.image_lines_angle(self.frames, track)
-                up = camera.vertical_lines_roll(self.frames, track)
-                self.vertical = None if up is None else up.roll_deg
+                self.uprights = camera.vertical_lines_roll(self.frames, track)
             except Exception:  # noqa: BLE001 - no floor line: measured against the picture
                 log.exception("live floor line failed")
             self.done = True
@@ -950,7 +948,7 @@ class LiveAnalyzer:
         if ear is not None and audio is None:
             sound = LiveSound(reason="No sound from the microphone yet.")
         result = analyse_window(t, lms, w, h, self._gates, audio, self.floor.angle,
-                                self.floor.vertical)
+                                self.floor.uprights)
         if ear is not None and audio is None:
             result = dataclasses.replace(result, sound=sound)
         elif ear is not None and result.sound is None:  # too little running in the window yet

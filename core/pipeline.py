@@ -277,7 +277,7 @@ def _true_vertical(track: Track, view, events, frames: FrameStore | None):
         track.notes, floor_angle_deg=gl.angle_deg, floor_lines_deg=gl.lines_deg,
         floor_confidence=gl.confidence, floor_source=gl.source, roll_corrected_deg=gl.roll_deg,
         floor_slant_deg=gl.slant_deg, vertical_deg=gl.vertical_deg))
-    along = gl.contacts_deg if gl.contacts_deg is not None else (gl.slant_deg or gl.roll_deg)
+    along = gl.along_deg
     if along:
         events = detect_events(camera.level(track, along), view)
     if gl.roll_deg:

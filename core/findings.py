@@ -209,9 +209,13 @@ def near_line_note(m: MetricResult | dict, named: bool = False) -> str | None:
             maybe = f"{_MILDER_TEXT['watch']}, or even {_MILDER_TEXT['good']}"
     else:
         line = fix_line(edge)
-    head = f"{get('label') or spec.label} is near the line" if named else "Near the line"
+    label = get('label') or spec.label
+    head = f"{label} is near the line" if named else "Near the line"
+    # in a fix of several measures, "so this may be fine" read as if the whole fix were in
+    # doubt beside a clear one (browser review, s19): the doubt is this measure's alone
+    this = f"the {label[0].lower()}{label[1:]} on its own" if named else "this"
     return (f"{head}: {spec.fmt(value)}{u}, and {line}. This measure reads within "
-            f"{error_text(err, spec.unit)} of the truth on 4 in 5 of our test videos, so this "
+            f"{error_text(err, spec.unit)} of the truth on 4 in 5 of our test videos, so {this} "
             f"may be {maybe}.")
 
 

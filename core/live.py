@@ -130,7 +130,8 @@ def metronome_target(cadence_spm: float | None) -> tuple[int | None, str | None]
     (the highest, said). Never a beat outside :data:`METRONOME_RANGE`."""
     lo, hi = METRONOME_RANGE
     if cadence_spm is None or not np.isfinite(cadence_spm):
-        return None, "Run for a few seconds first so we can measure your cadence."
+        return None, ("Start the camera and run for a few seconds first, so we can measure "
+                      "your cadence.")
     want = int(round(cadence_spm * METRONOME_STEP_UP))
     if want < lo:
         return lo, (f"Your cadence reads {cadence_spm:.0f} steps/min just now, a walking rhythm: "

@@ -42,6 +42,7 @@ from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Events, Finding
                      Media, Options, Profile, QualityCheck, Report, Series, SourceInfo,
                      ViewInfo)
 from .segments import find_segments, segments_info, trim_events, window
+from .spec import STATUS_WORDS
 from .video import iter_frames, probe
 from .view import apply_override, detect_view, side_yaw
 
@@ -199,6 +200,7 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
     metrics = mo.results
     not_measured = mo.not_measured
     _camera_height_note(quality, metrics)
+    _rhythm_note(quality, metrics)
     if not mo.feet_in_view:  # contacts of feet out of the picture are guesses: shown nowhere
         events = dataclasses.replace(events, ics=[], tos=[], cadence_events=None, step_times=[])
     if not quality.ok:
@@ -260,6 +262,17 @@ def _camera_height_note(quality, metrics) -> None:
         "land at the same height in the picture): from there a flat landing can look like a "
         "heel strike, so foot strike is read with low confidence and never \"work on it\".",
         "Put the phone at about hip height, level, square to the runner."))
+
+
+def _rhythm_note(quality, metrics) -> None:
+    """The passed "Running rhythm" check says the cadence the report shows: the check reads
+    the steps' rate before the cadence is measured closely (``metrics.cadence``), and the
+    report said "168 steps per minute" there above a cadence card of 169 (browser review)."""
+    cad = next((m for m in metrics if m.id == "cadence" and m.value is not None), None)
+    for i, c in enumerate(quality.checks):
+        if cad is not None and c.id == "rate" and c.passed:
+            quality.checks[i] = dataclasses.replace(
+                c, detail=f"{cad.value:.0f} steps per minute.", value=round(float(cad.value), 1))
 
 
 def _true_vertical(track: Track, view, events, frames: FrameStore | None):
@@ -339,7 +352,7 @@ def _write_stills(media: Media, track: Track, frames: FrameStore, view, events, 
                 or _foot_at(track, f))
         # no cm made from the height in a picture: a shared copy blurs these same pictures
         shown = privacy.without_height(m.display, m.value_cm)
-        caption = f"{m.label}: {shown}  [{m.status}]"
+        caption = f"{m.label}: {shown}  ({STATUS_WORDS.get(m.status, m.status)})"
         # cropped to the runner (a portrait phone clip is mostly ceiling and wall)
         ev, (x0, y0) = annotate.evidence_still(img, track.image_xy(k), track.vis[k], m.id, fwd,
                                                shown, caption, m.status, foot)

@@ -255,14 +255,20 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         # core.camera.ground_line found the floor and the track was levelled on it
         # (roll_corrected_deg): the angles are right, the filming can still be better
         done = isinstance(levelled, (int, float)) and levelled != 0
-        cue = "its upright lines" if isinstance(upright, (int, float)) else "the floor line"
-        add("tilt", "Camera tilt", abs(floor) < TILT_NOTE_DEG, "info",
-            f"The picture is tilted by about {abs(floor):.0f}° (from {cue})"
-            + (f"; we levelled it on {cue} before measuring, so the angles are read "
-               "against the true vertical." if done and abs(floor) >= TILT_NOTE_DEG else
-               ": the floor line was not clear enough to level on, so angles such as trunk "
-               "lean are read against the picture's vertical." if abs(floor) >= TILT_NOTE_DEG
-               else "."), tip, float(floor))
+        cue = ("its upright lines (door frames, furniture edges)"
+               if isinstance(upright, (int, float)) else "the floor line")
+        amount = f"{abs(floor):.1f}°" if abs(floor) < TILT_NOTE_DEG else f"{abs(floor):.0f}°"
+        if done:  # said whatever its size: the angles shown are the levelled ones
+            said = (f"The picture is tilted by about {amount}, read from {cue}; we levelled "
+                    "it before measuring, so the angles are read against the true vertical.")
+        elif abs(floor) >= TILT_NOTE_DEG:
+            said = (f"The picture is tilted by about {amount}, read from {cue}, but not "
+                    "clearly enough to level on, so angles such as trunk lean are read "
+                    "against the picture's vertical.")
+        else:
+            said = (f"The picture is level to within about {amount}, read from {cue}: too "
+                    "little to change the angles, so it is measured as filmed.")
+        add("tilt", "Camera tilt", abs(floor) < TILT_NOTE_DEG, "info", said, tip, float(floor))
     two = second_person_seen(clip)
     add("single", "People in the picture", not two,
         "fail", "A second person is in the picture." if two else "Only one person was found.",
@@ -402,14 +408,19 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         # checks and tips, not only on the cards (fresh-eyes review: a 30 deg camera read
         # "every check that decides the scoring passed" with its elbow angle dropped)
         from .metrics.arms import ELBOW_MAX_YAW_DEG  # (core.metrics imports this module)
+        from .metrics.landing import YAW_LOW_CONF_DEG
 
         yaw = side_yaw(track, view).deg
-        if yaw is not None and yaw >= ELBOW_MAX_YAW_DEG:
+        if yaw is not None and yaw >= YAW_LOW_CONF_DEG:
+            # from where the side measures' confidence drops (their cards say so), not only
+            # from where the elbow goes: a 19 deg treadmill clip had "Film square to the
+            # runner" on a tab and no capture check saying why (browser review, s19)
             add("angle", "Camera angle", False, "warn",
                 f"The camera is about {yaw:.0f}° off square to the running direction (a rough "
-                "estimate): the elbow angle is not measured; overstride, the shin angle, foot "
-                "strike and trunk lean are corrected for the angle, and they and the knee and thigh "
-                "angles are shown with lower confidence.",
+                "estimate): "
+                + ("the elbow angle is not measured; " if yaw >= ELBOW_MAX_YAW_DEG else "")
+                + "overstride, the shin angle, foot strike and trunk lean are corrected for the "
+                "angle, and they and the knee and thigh angles are shown with lower confidence.",
                 "Film exactly side-on: the camera at right angles to the running direction, "
                 "at about hip height (on a treadmill, square to its side).", yaw)
     if view.view == "unsure":

@@ -38,6 +38,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from . import annotate
 from .pose import LM
 
 log = logging.getLogger(__name__)
@@ -115,10 +116,11 @@ def measures(hip: np.ndarray, shoulder: np.ndarray, knee: np.ndarray, ankle: np.
 
 
 def _text(img, text: str, org, scale: float, color=(255, 255, 255)) -> None:
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), max(3, int(5 * scale)),
-                cv2.LINE_AA)
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, color, max(1, int(2 * scale)),
-                cv2.LINE_AA)
+    """Outlined text; a degree sign drawn as the report's other pictures draw it
+    (:func:`core.annotate._put`: the still once said "shin 12 deg", browser review s19)."""
+    line = annotate._label_ascii(text)
+    annotate._put(img, line, org, scale, (0, 0, 0), max(3, int(5 * scale)))
+    annotate._put(img, line, org, scale, color, max(1, int(2 * scale)))
 
 
 def draw_measures(img: np.ndarray, hip, shoulder, knee, ankle, m: dict[str, float],
@@ -264,8 +266,8 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
             if side:
                 if ph == "contact":
                     rows.append(f"foot {m['foot_ahead']:.0f}% leg ahead")
-                    rows.append(f"shin {m['shin']:.0f} deg")
-                rows.append(f"lean {m['lean']:.0f} deg")
+                    rows.append(f"shin {m['shin']:.0f}\u00b0")
+                rows.append(f"lean {m['lean']:.0f}\u00b0")
             return rows
 
         you_lines = lines(f"You - {PHASE_LABELS[ph].lower()}", shown_you)

@@ -20,6 +20,8 @@ View = Literal["side", "front", "back", "unsure"]
 
 AREAS: tuple[Area, ...] = ("shoulders", "hips", "feet")
 AREA_LABELS = {"shoulders": "Shoulders", "hips": "Hips", "feet": "Feet"}
+# a status as the report's page and its pictures word it (the pictures said "[fix]")
+STATUS_WORDS = {"good": "Good", "watch": "Worth a look", "fix": "Work on this", "info": "Info"}
 
 
 @dataclass(frozen=True)

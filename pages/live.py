@@ -203,8 +203,8 @@ def ice_servers() -> list[dict]:
 # ----------------------------------------------------------------------------- camera problems
 CAMERA_PROBLEMS = {  # what the browser said -> what we say (title, what to do)
     "none": ("No camera found on this device.",
-             "Plug in a webcam (or close other apps that use it) and press **Start camera** "
-             "again, or film your run with a phone and upload the clip."),
+             "Plug in a webcam (or close other apps that use it), then press **Start camera**; "
+             "or film your run with a phone and upload the clip."),
     "denied": ("Camera access is blocked.",
                "Allow the camera for this site (the camera icon in the address bar), then "
                "press **Start camera** again. Or film your run with a phone and upload it."),

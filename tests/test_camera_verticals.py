@@ -140,10 +140,10 @@ def test_filmed_square_a_floor_line_that_disagrees_with_the_uprights_stays():
 
 
 @pytest.mark.parametrize("source,want", [
-    ("vertical lines (9)", "tilted by about 5° (from its upright lines); we levelled it on its "
-                           "upright lines"),
+    ("vertical lines (9)", "tilted by about 5°, read from its upright lines (door frames, "
+                           "furniture edges); we levelled it before measuring"),
     ("image lines; the upright lines (9) disagree by 5 deg",
-     "tilted by about 4° (from the floor line); we levelled it on the floor line"),
+     "tilted by about 4°, read from the floor line; we levelled it before measuring"),
 ])
 def test_the_capture_note_names_the_cue_that_levelled(source, want):
     """The "Camera tilt" note says which lines the tilt was read from: the uprights when they

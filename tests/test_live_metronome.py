@@ -17,8 +17,8 @@ from core.live import METRONOME_RANGE, metronome_target
     (0.0, 120, "reads 0 steps/min"),
     (209.5, 220, None),
     (215.0, 220, "goes up to 220"),
-    (None, None, "Run for a few seconds first"),
-    (math.nan, None, "Run for a few seconds first"),
+    (None, None, "run for a few seconds first"),
+    (math.nan, None, "run for a few seconds first"),
 ])
 def test_metronome_target(cadence, bpm, said):
     got, note = metronome_target(cadence)

@@ -199,6 +199,11 @@ def test_reports_never_contradict_themselves(clip: Path):
         assert not r["metrics"] and r["quality"]["tips"]
         return
     assert consistency_problems(r["metrics"], r["findings"]) == []
+    # the capture check's rhythm is the cadence the card shows (168 above 169 before)
+    rate = next((c for c in r["quality"]["checks"] if c["id"] == "rate" and c["passed"]), None)
+    cad = next((m for m in r["metrics"] if m["id"] == "cadence"), None)
+    if rate is not None and cad is not None:
+        assert rate["detail"].startswith(f"{cad['value']:.0f} steps"), (rate, cad["value"])
     ids = [m["id"] for m in r["metrics"]] + [n["id"] for n in r["not_measured"]]
     assert len(ids) == len(set(ids)) == len(METRICS)
 

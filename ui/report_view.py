@@ -425,10 +425,9 @@ def fixes(op: Opened) -> None:
                        "confidence, comes later)." + (" Start with the fixes above." if items
                                                        else ""))
             for fx in more:
-                if fx in unsure:
-                    st.caption(":material/help: Read with low confidence and near its line: "
-                               "check it on your next clip before you work on it.")
-                _fix_card(op, fx, evidence, picture=False)
+                # inside its own card: above it, the note hung under the card before (review)
+                _fix_card(op, fx, evidence, picture=False,
+                          note=TENTATIVE_NOTE if fx in unsure else None)
     strengths = f.get("strengths") or []
     if strengths:
         st.markdown("**What's working**")
@@ -456,13 +455,21 @@ def _fix_picture(op: Opened, fx: dict, evidence: dict) -> None:
                    + (" in the shared view." if op.viewer else "."))
 
 
-def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True) -> None:
-    """One fix: what we saw, why, cue and drill (with its evidence picture when ``picture``)."""
+TENTATIVE_NOTE = (":material/help: Read with low confidence and near its line: check it on "
+                  "your next clip before you work on it.")
+
+
+def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
+              note: str | None = None) -> None:
+    """One fix: what we saw, why, cue and drill (with its evidence picture when ``picture``;
+    ``note`` under its badges)."""
     with st.container(border=True, key=card_key(fx.get("severity", "watch"), f"fix-{fx.get('rank')}")):
         st.subheader(f"{fx.get('rank')}. {fx.get('title')}", anchor=False)
         st.markdown(" ".join([status_md(fx.get("severity", "watch")),
                               confidence_md(fx.get("confidence")),
                               f":blue-badge[{AREA_LABELS.get(fx.get('area'), '')}]"]))
+        if note:
+            st.caption(note)
         pic, words = st.columns([2, 3]) if picture else (None, st.container())
         if pic is not None:
             with pic:

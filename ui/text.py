@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from core.metrics import BY_ID as METRIC_REGISTRY
+from core.spec import STATUS_WORDS
 
 APP_NAME = "FormCheck"
 TAGLINE = "Film 15 seconds of running, get three things to work on."
@@ -48,7 +49,7 @@ def view_name(view: str | None, report: dict | None = None) -> str:
         return " + ".join([first] + [w.lower() for w in rest]) + " views"
     return VIEW_NAMES.get(view or "", "View unclear")
 
-STATUS_LABELS = {"good": "Good", "watch": "Worth a look", "fix": "Work on this", "info": "Info"}
+STATUS_LABELS = STATUS_WORDS
 STATUS_BADGE_COLORS = {"good": "green", "watch": "orange", "fix": "red", "info": "gray"}
 STATUS_ICONS = {"good": ":material/check_circle:", "watch": ":material/visibility:",
                 "fix": ":material/priority_high:", "info": ":material/info:"}
@@ -98,8 +99,9 @@ PIPELINE_STAGES: list[tuple[str, str]] = [
      "are smoothed; distances are expressed as a share of the runner's leg length."),
     ("Follow the camera", "If the camera pans, shakes, zooms or is tilted, its motion is "
      "measured from the background around the runner (corners followed from frame to frame) "
-     "and taken out, and the floor line sets the true vertical, so angles are measured "
-     "against gravity, not against the edge of the picture."),
+     "and taken out, and the picture's upright lines (door frames, furniture edges) or else "
+     "the floor line set the true vertical, so angles are measured against gravity, not "
+     "against the edge of the picture."),
     ("Work out the view", "Side (and which way the runner faces), front or back — each "
      "measure is only computed for the views it is valid in."),
     ("Find foot contacts", "Initial contact and toe-off of each foot, cross-checked with the "
@@ -134,8 +136,9 @@ KNOWN_LIMITS: list[str] = [
     "its reading error, the report says what the other clip read and asks whether both are "
     "of the same run at the same pace.",
     "**Camera tilt** is read from the trunk's average upright line in a front or back clip "
-    "(not corrected there: the report says how far off it is), and from the floor line in a "
-    "side clip, which is levelled before measuring.",
+    "(not corrected there: the report says how far off it is). A side clip is levelled "
+    "before measuring, on its upright lines or else its floor line (see \"A tilted phone\" "
+    "below).",
     "**Camera angle.** A side camera off square to the running direction (a rough estimate "
     "from how far the far shoulder and hip show) lowers the side measures' confidence from "
     "15° and costs the elbow angle from 20°; the capture checks say so, with how to film "
@@ -213,16 +216,19 @@ KNOWN_LIMITS: list[str] = [
     "from the background outside the runner as one flat motion of the picture; a camera "
     "walking alongside sees near and far ground move at different speeds, and a background "
     "that moves itself (a crowd, trees in wind) misleads it. With too little background detail "
-    "or shake too fast to follow, the clip is refused with that reason. A tilted phone is "
-    "levelled on the picture's upright lines where five or more are seen (door frames, "
-    "cupboards, posters, poles: they stay upright however the camera is turned toward the "
-    "runner, and a phone tipped up makes them lean toward a point above, so the vertical is "
-    "taken where you are); else on the floor line: the stance feet overground, long level "
-    "lines low in the picture (a treadmill's deck, a floor edge) on a treadmill; a tilt under "
-    "1° is left alone (under 0.25° on upright lines, which read a tilt to a few tenths of a "
-    "degree). On a shared clip turned by 8° and −10° trunk lean read within 0.7° of the "
-    "untouched clip (on the deck lines, 1.2–1.6° and 0.8°), so a plain wall and a level phone "
-    "are still best.",
+    "or shake too fast to follow, the clip is refused with that reason.",
+    "**A tilted phone** is levelled before anything is measured. First choice: the picture's "
+    "upright lines, where five or more are seen (door frames, cupboards, posters, poles). "
+    "They stay upright however the camera is turned toward you; a phone tipped up makes them "
+    "lean toward a point above the picture, so the vertical is taken where you are. Without "
+    "them, the floor line: where your feet land when you run past the camera, or the long "
+    "level lines low in the picture on a treadmill (its deck, a floor edge). Filmed square, a "
+    "floor line that disagrees with the upright lines by more than 2° wins, and the report "
+    "says the levelling is unsure (an upright can be a slanted rail). A tilt under 1° on the "
+    "floor line, or under 0.25° on upright lines (they read a tilt to a few tenths of a "
+    "degree), is left alone. The report's capture notes say how far the picture was tilted "
+    "and what it was read from. On a shared treadmill clip turned by 8° and −10°, trunk lean "
+    "read within 0.7° of the untouched clip, so a level phone is still best.",
     "**Landing sound compares a clip with itself.** How loud a landing sounds depends on the "
     "phone and how far it is from your feet, the floor or treadmill and your shoes, none of "
     "which FormCheck can know, so it never judges the level itself: only left against right "

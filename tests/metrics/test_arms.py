@@ -160,6 +160,10 @@ def test_a_camera_far_off_square_is_a_capture_note_with_its_tip():
     assert "elbow angle is not measured" in c.detail and "side-on" in c.how_to_fix
     assert c.how_to_fix in q.tips and "Analysed, with limits" in q.summary
     assert angle_check(10.0)[1] is None
+    # from 15 deg, where the side measures' confidence drops: said, the elbow still measured
+    q, c = angle_check(17.0)
+    assert c is not None and c.severity == "warn" and "elbow" not in c.detail
+    assert "lower confidence" in c.detail and c.how_to_fix in q.tips
 
 
 def test_no_yaw_is_read_when_the_feet_are_out_of_the_picture():

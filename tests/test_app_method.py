@@ -32,7 +32,7 @@ def test_method_page_lists_every_metric_and_the_limits(app, data_dir):
         shown = [d.value for d in at.dataframe]
         every = next(df for df in shown if "FormCheck measured" in df.columns)
         # runners' words, not file names or bench column names
-        assert "Filmed runner on a treadmill, side view, 30 fps" in set(every["Clip"])
+        assert "Filmed: treadmill, side view, 30 fps" in set(every["Clip"])
         assert not any(c.endswith(".mp4") for c in every["Clip"])
         assert "Cadence (steps per minute)" in set(every["Measure"])
         # the numbers are the bench's, unchanged
@@ -46,7 +46,7 @@ def test_method_page_lists_every_metric_and_the_limits(app, data_dir):
         contacts = next(df for df in shown
                         if "Landing timing error (frames, + = late)" in df.columns)
         assert not any("IC error" in c for c in contacts.columns)
-        assert contacts["Clip"].iloc[0].startswith("Computer-rendered runner, side view, ")
+        assert contacts["Clip"].iloc[0].startswith("Rendered: ")
         raw, _ = split_table(ACCURACY.with_name("contacts.md").read_text(encoding="utf-8"))
         assert list(contacts["Landing timing error (frames, + = late)"]) == \
             list(raw["IC err (frames, + late)"])

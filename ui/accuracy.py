@@ -80,14 +80,17 @@ def summary(table: pd.DataFrame) -> pd.DataFrame | None:
 
 # --------------------------------------------------------------------------- runner-friendly names
 
-# The real, hand-labelled clips of ../shared/clips, described for runners.
+# The real, hand-labelled clips of ../shared/clips, described for runners. Each name leads
+# with what tells it from its neighbours: the Method page's clip column is narrow, and names
+# that all began "Computer-rendered runner, side view, ..." were cut to one and the same
+# (browser review, s19).
 REAL_CLIPS = {
-    "zzzhushi_male_side_treadmill": "Filmed runner on a treadmill, side view, 30 fps",
-    "mhuang_IMG_5396": "Filmed runner on a treadmill, low camera, side view, 60 fps",
-    "jacky_run_inplace_front": "Filmed runner jogging in place, front view",
-    "mhuang_slow": "Filmed runner in slow motion, side view (rate not given)",
-    "sports2d_demo4": "Filmed person walking, not running",
-    "divvi_running": "Filmed runner in close-ups with cuts",
+    "zzzhushi_male_side_treadmill": "Filmed: treadmill, side view, 30 fps",
+    "mhuang_IMG_5396": "Filmed: treadmill, low camera, side view, 60 fps",
+    "jacky_run_inplace_front": "Filmed: jogging in place, front view",
+    "mhuang_slow": "Filmed: slow motion, side view (rate not given)",
+    "sports2d_demo4": "Filmed: a person walking, not running",
+    "divvi_running": "Filmed: close-ups with cuts",
 }
 _VIEWS = {"side": "side view", "side_l": "side view, running left", "sidel": "side view, running left",
           "front": "front view", "back": "back view"}
@@ -97,29 +100,27 @@ _PRESETS = {"good": "good form", "overstride": "overstriding", "straightarms": "
 
 def clip_name(raw: str) -> str:
     """``render03_side_l_60 (render)``, ``syn_side_good_60.mp4`` or a real clip's file name
-    as a runner would say it: "Computer-rendered runner 4, side view, running left, 60 fps"."""
+    as a runner would say it: "Rendered runner 4: 60 fps, side view, running left"."""
     raw = (raw or "").strip()
     labelled = raw.endswith("(hand labels)")
     stem = re.sub(r"\s*\((render|hand labels)\)$", "", raw).removesuffix(".mp4")
     m = re.fullmatch(r"render(\d+)_(side_l|side|front|back)_(\d+)", stem)
     if m:
-        return f"Computer-rendered runner {int(m.group(1)) + 1}, {_VIEWS[m.group(2)]}, {m.group(3)} fps"
+        return f"Rendered runner {int(m.group(1)) + 1}: {m.group(3)} fps, {_VIEWS[m.group(2)]}"
     m = re.fullmatch(r"r(\d+)_(\d+)spm_fs([+-]\d+)_ov(\d+)_(side_l|side)_h([+-][\d.]+)_y(\d+)", stem)
     if m:  # bench/contacts.py's renders: fps, cadence, strike, overstride, camera height, yaw
-        parts = ["Computer-rendered runner", _VIEWS[m.group(5)], f"{m.group(1)} fps",
-                 f"{m.group(2)} steps/min", f"landing {m.group(3)}\u00b0"]
+        parts = [f"{m.group(1)} fps", f"{m.group(2)} steps/min", f"landing {m.group(3)}\u00b0"]
         dy = float(m.group(6))
         if dy:
             parts.append(f"camera {abs(dy):.2f} m {'above' if dy > 0 else 'below'} hip height")
         if int(m.group(7)):
             parts.append(f"camera turned {m.group(7)}\u00b0 from square")
-        return ", ".join(parts)
+        return "Rendered: " + ", ".join(parts + [_VIEWS[m.group(5)]])
     m = re.fullmatch(r"syn_(sidel|side|front|back)(?:_([a-z]+))?_(\d+)", stem)
     if m:
-        parts = ["Computer-rendered runner", _VIEWS[m.group(1)]]
-        if m.group(2):
-            parts.append(_PRESETS.get(m.group(2), m.group(2)))
-        return ", ".join(parts + [f"{m.group(3)} fps"])
+        parts = [_PRESETS[m.group(2)]] if m.group(2) in _PRESETS else []
+        parts += [f"{m.group(3)} fps", _VIEWS[m.group(1)]]
+        return "Rendered: " + ", ".join(parts)
     name = REAL_CLIPS.get(stem, f"Filmed clip “{stem.replace('_', ' ')}”")
     return name + (" (hand-labelled)" if labelled else "")
 

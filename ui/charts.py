@@ -110,7 +110,7 @@ def angle_chart(report: dict, group: str) -> alt.Chart | None:
     t_min, t_max = float(df["t"].min()), float(df["t"].max())
     line = alt.Chart(df).mark_line(strokeWidth=2, clip=True).encode(
         x=_time_axis(t_min, t_max),
-        y=alt.Y("value:Q", title=_unit_title(unit).capitalize(), scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title=_unit_title(unit).capitalize(), scale=alt.Scale(zero=False, padding=8)),
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=colors),
                         legend=alt.Legend(orient="top") if len(names) > 1 else None),
         opacity=_pale_hidden(names),
@@ -189,7 +189,7 @@ def stride_chart(report: dict, column: str) -> alt.Chart | None:
     colors = [SIDE_COLORS[n.split(" ")[0]] for n in names]
     points = alt.Chart(df).mark_line(point=alt.OverlayMarkDef(size=45), strokeWidth=1.5).encode(
         x=alt.X("t:Q", title="Time of landing (s)"),
-        y=alt.Y("value:Q", title=_unit_title(unit).capitalize(), scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title=_unit_title(unit).capitalize(), scale=alt.Scale(zero=False, padding=8)),
         color=alt.Color("series:N", title=None,
                         scale=alt.Scale(domain=names, range=colors),
                         legend=alt.Legend(orient="top")),

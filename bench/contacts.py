@@ -539,7 +539,12 @@ window's first sample or its mean 30; the foot's rigid turn against mid-stance (
 the contact) from ankle to toe 22, heel to ankle 4, heel to toe 26; the ground level at the
 75th, 97th or 100th percentile 29, 30, 29. mhuang_IMG_5396 reads heel +17 (was +16) with
 low confidence, 'watch' (its overstride is 'fix'), and the belt-height caveat
-(tests/test_real_clips.py holds it).
+(tests/test_real_clips.py holds it). Tried since (sixth round), neither
+adopted: the gain itself, fitted as the pose readings against the truth (0.79 + 0.75 x truth,
+scatter 3.1 deg about the line): every gain from 1.1 to 1.4, about 0 or +2 deg, scores 27-30
+of 36, as the scatter, not the slope, decides the landings near a class line; and the strike
+read from the track low-passed at 16, 20 or 30 Hz instead of 12 (events as before): 28 of 36
+each.
 
 Shin angle at landing (fifth round): read at the last frame at or before the found contact
 instead of interpolated between the frames either side of it. Against the renders' exact

@@ -766,7 +766,8 @@ OVERGROUND_SPREAD = 2.0  # leg lengths of stance-foot travel: a long floor basel
 
 
 def ground_line(track, events, view, frames=None, yaw_deg: float | None = None) -> GroundLine:
-    """The floor's angle and the roll to correct (see module docstring). Side view only.
+    """The floor's angle and the roll to correct (see module docstring). A front or back view
+    is levelled on its upright lines only (:func:`settle`); none are found: nothing.
 
     ``yaw_deg``: how far the running direction is turned from square to the camera (None:
     unknown, taken as square). From :data:`core.view.OBLIQUE_FLOOR_DEG` on nothing is
@@ -795,6 +796,9 @@ def ground_line(track, events, view, frames=None, yaw_deg: float | None = None) 
     upright lines (:func:`vertical_lines_roll`) and the yaw decide with it what levels:
     :func:`settle`, the rule the live view uses too.
     """
+    if view.view in ("front", "back"):  # no floor line to read: the upright lines alone
+        return settle(_floor_choice(None, 0.0, 0, None, side=False),
+                      vertical_lines_roll(frames, track), None)
     if view.view != "side":
         return _floor_choice(None, 0.0, 0, None, side=False)
     lines = image_lines_angle(frames, track)
@@ -817,7 +821,7 @@ def floor_from_lines(lines_deg: float | None) -> GroundLine:
 
 
 def settle(floor: GroundLine, vert: Verticals | None, yaw_deg: float | None) -> GroundLine:
-    """The one rule for what levels a side view, used by uploads (:func:`ground_line`) and the
+    """The one rule for what levels a clip, used by uploads (:func:`ground_line`) and the
     live view (:mod:`core.live`): ``floor`` (its line, from :func:`_floor_choice`), the upright
     lines ``vert`` (None: too few) and the yaw off square (None: unknown, taken as square).
 
@@ -831,11 +835,20 @@ def settle(floor: GroundLine, vert: Verticals | None, yaw_deg: float | None) -> 
       said as unsure: a square camera sees the floor's tilt directly, while uprights can be
       slanted things (a treadmill's upright, a stair rail).
 
+    A front or back view has no floor line (``floor`` says :data:`NOT_SIDE`): its upright
+    lines alone level it, with medium confidence (a back camera's treadmill edges run away
+    from it and converge, no level line), and its contacts are found as filmed.
+
     Read the result's :attr:`GroundLine.along_deg` for the contacts' line and ``roll_deg`` for
     the body's angles."""
     gl = floor
     if gl.source == NOT_SIDE:
-        return gl
+        if vert is None:
+            return gl
+        roll = vert.roll_deg if abs(vert.roll_deg) > VERT_DEADBAND_DEG else 0.0
+        return replace(gl, roll_deg=round(roll, 2), confidence="medium",
+                       source=f"vertical lines ({vert.lines})", vertical_deg=vert.roll_deg,
+                       contacts_deg=0.0)
     if yaw_deg is not None and yaw_deg >= OBLIQUE_FLOOR_DEG:
         gl = GroundLine(None, 0.0, gl.points, gl.spread_leg, gl.lines_deg, "low",
                         f"camera about {yaw_deg:.0f} deg off square to the running direction: "

@@ -244,6 +244,9 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         upright = None  # none found, or filmed square and overruled by the floor line
     if isinstance(upright, (int, float)):
         floor = upright
+        # a front or back view levelled on its upright lines (core.camera.settle): the trunk's
+        # line, read after the levelling, no longer tells the picture's tilt; the uprights do
+        tilt = None
     if tilt is not None:
         add("tilt", "Camera tilt", abs(tilt) < TILT_NOTE_DEG,
             "warn" if abs(tilt) >= TILT_WARN_DEG else "info",
@@ -251,7 +254,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
             + (": the shoulder level, trunk twist and sway are read against the picture's "
                "level and vertical and can be off by about as much." if abs(tilt) >= TILT_NOTE_DEG
                else "."), tip, tilt)
-    elif view.view == "side" and isinstance(floor, (int, float)):
+    elif isinstance(floor, (int, float)) and (view.view == "side" or isinstance(upright, (int, float))):
         # core.camera.ground_line found the floor and the track was levelled on it
         # (roll_corrected_deg): the angles are right, the filming can still be better
         done = isinstance(levelled, (int, float)) and levelled != 0

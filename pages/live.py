@@ -598,8 +598,7 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
             _report_now(analyzer)
     else:
         left, right = st.columns([3, 2], vertical_alignment="bottom")
-        length = right.selectbox("Length", list(LENGTHS), index=1, key=LENGTH,
-                                 label_visibility="collapsed",
+        length = right.selectbox("Recording length", list(LENGTHS), index=1, key=LENGTH,
                                  help="How long to record; 10-20 s of steady running is enough.")
         if left.button(f"Record in {COUNTDOWN_S} s", type="primary", icon=":material/timer:",
                        disabled=not playing or analyzer is None, width="stretch",

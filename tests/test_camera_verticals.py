@@ -17,10 +17,11 @@ H, W = 600, 960
 EDGES_X = (70, 170, 270, 700, 800, 890)  # door frames / cupboard edges, clear of the runner
 
 
-def _picture(down_at, floor_deg: float | None = None, edges=EDGES_X) -> np.ndarray:
+def _picture(down_at, floor_deg: float | None = None, edges=EDGES_X, size=(H, W)) -> np.ndarray:
     """A grey wall with dark 10 px wide uprights at ``edges`` (their column at mid-height),
     each along ``down_at(x, y)`` (a unit vector pointing down there), and optionally a long
-    floor line at ``floor_deg`` in the lower half."""
+    floor line at ``floor_deg`` in the lower half; ``size`` (height, width)."""
+    H, W = size
     img = np.full((H, W, 3), 170, np.uint8)
     for x in edges:
         c = np.array([x, H / 2.0])
@@ -166,3 +167,52 @@ def test_the_capture_note_names_the_cue_that_levelled(source, want):
     q = assess(track, view, detect_events(track, view), ClipStats())
     tilt = next(c for c in q.checks if c.id == "tilt")
     assert want in tilt.detail
+
+
+def test_a_back_view_is_levelled_on_its_upright_lines():
+    """A front or back view has no floor line; its upright lines alone level it (medium
+    confidence), and with none the picture is measured as filmed."""
+    from core.view import ViewResult
+
+    back = ViewResult("back", None, "high", 1.0, "")
+    tr, _ = _runner_track(n=4, roll=-4.0)
+    gl = camera.ground_line(tr, _events(tr), back, _frames(_picture(_rolled(4.0))))
+    assert gl.roll_deg == pytest.approx(4.0, abs=0.3) and gl.confidence == "medium"
+    assert gl.source.startswith("vertical lines") and gl.along_deg == 0.0
+    plain = camera.ground_line(tr, _events(tr), back, _frames(np.full((H, W, 3), 170, np.uint8)))
+    assert plain.roll_deg == 0.0 and plain.source == camera.NOT_SIDE
+
+
+def test_a_tilted_front_clip_reads_its_shoulders_level_after_the_uprights():
+    """A front-view runner with level shoulders, filmed with the phone turned 5 deg: the
+    engine's levelling stage (pipeline._true_vertical) takes the tilt off the shoulder line,
+    which read 5 deg before, and the capture note says the picture was levelled on its
+    upright lines, not "looks tilted (from the runner's upright trunk)"."""
+    import dataclasses
+
+    from core.admission import ClipStats
+    from core.events import detect_events
+    from core.landmarks import clean
+    from core.metrics.base import tilt_deg
+    from core.pipeline import _true_vertical
+    from core.quality import assess
+    from core.view import detect_view
+    from synth_track import Gait, make_track
+
+    tilt = 5.0
+    # the runner as a phone turned by ``tilt`` films it: turned landmarks, no map back
+    turned = dataclasses.replace(camera.level(make_track(Gait(view="front", seconds=6.0)), -tilt),
+                                 to_image=None, notes={})
+    track = clean(turned)
+    view = detect_view(track)
+    assert view.view in ("front", "back")
+    shoulders = lambda tr: float(np.nanmedian(tilt_deg(tr.p("l_shoulder"), tr.p("r_shoulder"))))
+    assert abs(shoulders(track)) == pytest.approx(tilt, abs=0.3)  # the premise
+    pic = _picture(_rolled(tilt), edges=(60, 150, 240, 1040, 1130, 1220),
+                   size=(track.height, track.width))
+    levelled, _ = _true_vertical(track, view, detect_events(track, view), _frames(pic))
+    assert abs(shoulders(levelled)) < 0.5
+    q = assess(levelled, view, detect_events(levelled, view), ClipStats())
+    note = next(c for c in q.checks if c.id == "tilt")
+    assert "upright lines" in note.detail and "we levelled it" in note.detail
+    assert note.severity == "info"

@@ -135,10 +135,11 @@ KNOWN_LIMITS: list[str] = [
     "not the same strides; where both measure something (cadence) and disagree by more than "
     "its reading error, the report says what the other clip read and asks whether both are "
     "of the same run at the same pace.",
-    "**Camera tilt** is read from the trunk's average upright line in a front or back clip "
-    "(not corrected there: the report says how far off it is). A side clip is levelled "
-    "before measuring, on its upright lines or else its floor line (see \"A tilted phone\" "
-    "below).",
+    "**Camera tilt.** A side clip is levelled before measuring, on its upright lines or else "
+    "its floor line (see \"A tilted phone\" below). A front or back clip is levelled on its "
+    "upright lines too (the shoulder line is read against the true level then); with too few "
+    "of them the tilt is read from the trunk's average upright line and not corrected: the "
+    "report says how far off it is.",
     "**Camera angle.** A side camera off square to the running direction (a rough estimate "
     "from how far the far shoulder and hip show) lowers the side measures' confidence from "
     "15° and costs the elbow angle from 20°; the capture checks say so, with how to film "

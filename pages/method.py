@@ -25,7 +25,10 @@ from ui.theme import esc
 ACCURACY_MD = Path(__file__).resolve().parents[1] / "bench" / "accuracy.md"
 CONTACTS_MD = ACCURACY_MD.with_name("contacts.md")
 ROBUSTNESS_MD = ACCURACY_MD.with_name("robustness.md")
-CLIP_COLUMN = {"Clip": st.column_config.TextColumn(width="medium")}  # leave room for the numbers
+# the clip's name stays in view while the numbers scroll sideways (pinned); the renders' names
+# (fps, cadence, landing, camera) need the wider column, or four pairs of rows read alike
+CLIP_COLUMN = {"Clip": st.column_config.TextColumn(width="medium", pinned=True)}
+RENDER_COLUMN = {"Clip": st.column_config.TextColumn(width=330, pinned=True)}
 VIEWS = {"any": "any view", "side": "side view", "front": "front view", "back": "back view"}
 
 
@@ -146,7 +149,7 @@ def contacts_section(md: str) -> None:
             st.markdown(f"**{esc(accuracy.plain_title(title))}**")
         if table is not None:
             st.dataframe(accuracy.friendly_contacts(table), hide_index=True, width="stretch",
-                         column_config=CLIP_COLUMN)
+                         column_config=RENDER_COLUMN)
         notes = accuracy.plain_notes(rest)
         if notes:
             st.caption(notes)

@@ -115,7 +115,8 @@ def clip_name(raw: str) -> str:
             parts.append(f"camera {abs(dy):.2f} m {'above' if dy > 0 else 'below'} hip height")
         if int(m.group(7)):
             parts.append(f"camera turned {m.group(7)}\u00b0 from square")
-        return "Rendered: " + ", ".join(parts + [_VIEWS[m.group(5)]])
+        # the view has its own column beside it: only the running direction when it is left
+        return "Rendered: " + ", ".join(parts + (["running left"] if m.group(5) == "side_l" else []))
     m = re.fullmatch(r"syn_(sidel|side|front|back)(?:_([a-z]+))?_(\d+)", stem)
     if m:
         parts = [_PRESETS[m.group(2)]] if m.group(2) in _PRESETS else []

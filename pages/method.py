@@ -218,8 +218,9 @@ def scoring_section() -> None:
         f"near the line and what the other side would be, and as a fix it counts "
         f"×{_num(NEAR_W)} in the ranking, so a clear problem comes before one the video "
         f"cannot tell from a milder verdict. One read with low confidence as well is never a "
-        f"top fix: it is listed under *More to check*, to look for on your next clip before "
-        f"you work on it. (Cadence judged against the band for your own "
+        f"top fix: it is listed after the others under *More to work on* (*More to check* "
+        f"when all of them are like it), marked to look for on your next clip before you "
+        f"work on it. (Cadence judged against the band for your own "
         f"speed, when you give it, is not marked: that band has no bench of its own.)\n\n"
         f"An area with nothing measurable (say, your feet were out of the picture) has no "
         f"score, and the overall score then says which areas it is made of.")
@@ -277,8 +278,8 @@ def robustness_section(md: str) -> None:
         st.markdown(part["Against the acceptance"].strip())
     table, rest = accuracy.split_table(part.get("Per condition", ""))
     if table is not None:
-        table.columns = [c.replace("_", " ") for c in table.columns]
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(accuracy.friendly_robustness(table), hide_index=True, width="stretch",
+                     column_config={"Filmed": st.column_config.TextColumn(pinned=True)})
         notes = accuracy.plain_notes(rest)
         if notes:
             st.caption(notes)

@@ -100,3 +100,20 @@ def test_method_page_notes_read_without_issue_numbers_or_code_names():
     assert "- Levelled on a floor line: none of 36." in text
     assert plain_title("What was changed and tried (issue #17, third round)") == \
         "What was changed and tried"
+
+
+def test_method_page_robustness_table_reads_in_plain_words():
+    """bench/robustness.md's per-condition table: condition keys and metric ids become what a
+    runner would say (a browser review found "roll5", "yaw30" and "trunk_lean med/max err"),
+    the numbers untouched."""
+    import pandas as pd
+
+    from ui.accuracy import friendly_robustness
+
+    raw = pd.DataFrame({"condition": ["roll5", "yaw30", "new_one"], "clips": ["3", "4", "1"],
+                        "trunk_lean med/max err (band right)": ["0.4 / 0.8 (2/2)"] * 3})
+    out = friendly_robustness(raw)
+    assert list(out["Filmed"]) == ["Phone tilted 5°", "30° off square", "new_one"]
+    assert list(out.columns) == ["Filmed", "Clips",
+                                 "Trunk lean: typical / worst error (verdict right)"]
+    assert list(out.iloc[:, 2]) == list(raw.iloc[:, 2])

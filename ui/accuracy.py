@@ -219,3 +219,36 @@ def plain_notes(rest: str) -> str:
 def plain_title(title: str) -> str:
     """A bench section's heading without issue numbers."""
     return _ISSUE.sub("", title).strip()
+
+
+# bench/robustness.md's camera conditions and columns, as a runner would say them
+CONDITIONS = {
+    "tripod": "Tripod, square, hip height", "pan": "Panning to follow", "follow":
+    "Camera moving alongside", "handheld": "Handheld, following, shaking", "roll5":
+    "Phone tilted 5°", "roll10": "Phone tilted 10°", "low": "Camera near the ground",
+    "high": "Camera high (2 m)", "yaw15": "15° off square", "yaw30": "30° off square",
+    "zoom": "Zooming in", "cut": "Passes cut together",
+}
+
+
+def friendly_robustness(table: pd.DataFrame) -> pd.DataFrame:
+    """The per-condition table of bench/robustness.md with plain condition names and column
+    titles (the numbers unchanged): "trunk_lean med/max err (band right)" -> "Trunk lean:
+    typical / worst error (verdict right)"."""
+    from core.spec import BY_ID
+
+    out = table.copy()
+    if "condition" in out.columns:
+        out["condition"] = [CONDITIONS.get(c, c) for c in out["condition"]]
+    names = {}
+    for c in out.columns:
+        m = re.fullmatch(r"(\w+) med/max err \(band right\)", c)
+        if m and m.group(1) in BY_ID:
+            names[c] = f"{BY_ID[m.group(1)].label}: typical / worst error (verdict right)"
+        elif c.startswith("elbow_angle err from projection"):
+            names[c] = "Elbow angle error: from the 2-D picture / from the pose model"
+        else:
+            names[c] = {"condition": "Filmed", "clips": "Clips", "analysed": "Analysed",
+                        "refused": "Refused", "view right": "View right",
+                        "cadence within 1.5": "Cadence within 1.5 steps/min"}.get(c, c)
+    return out.rename(columns=names)

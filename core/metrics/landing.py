@@ -65,7 +65,7 @@ def yaw_caveat(ctx: Context) -> tuple[str, dict]:
         extra["camera_yaw_low"] = True
         return text + (", but at this angle the legs sit at different depths and partly hide "
                        "each other, and the angle itself is read to about 10\u00b0, so it is "
-                       "rough." + level + " Film square to the runner."), extra
+                       "rough (film square to the runner to read it well)." + level), extra
     return text + "." + level, extra
 
 
@@ -80,7 +80,7 @@ def yaw_uncorrected(ctx: Context, caveat: str, base: str) -> tuple[str, str]:
         return caveat, base
     note = (f"The camera is about {y.deg:.0f}\u00b0 from square to the running direction, "
             "which foreshortens the legs' angles in the picture; this one is not corrected "
-            "for it" + (", so it is rough. Film square to the runner."
+            "for it" + (", so it is rough (film square to the runner to read it well)."
                         if y.deg >= YAW_LOW_CONF_DEG else "."))
     return (caveat + " " if caveat else "") + note, yaw_base(ctx, base)
 

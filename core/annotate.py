@@ -122,6 +122,12 @@ LABEL_PX = 13.0      # cap height of label text on screen, in CSS px
 _HERSHEY_CAP = 22.0  # cap height of FONT_HERSHEY_SIMPLEX at font scale 1, in px
 
 
+def put_text(img: np.ndarray, text: str, org: tuple[int, int], fs: float, color, th: int) -> None:
+    """``text`` drawn as every picture's labels are: ASCII for the Hershey font, a degree sign
+    as a small ring (:func:`_put`)."""
+    _put(img, _label_ascii(text), org, fs, color, th)
+
+
 def _label_scale(img: np.ndarray) -> float:
     """Image pixels per on-screen pixel when the still is shown (never below 1)."""
     h, w = img.shape[:2]

@@ -797,10 +797,9 @@ def ground_line(track, events, view, frames=None, yaw_deg: float | None = None) 
     :func:`settle`, the rule the live view uses too.
     """
     if view.view in ("front", "back"):  # no floor line to read: the upright lines alone
-        return settle(_floor_choice(None, 0.0, 0, None, side=False),
-                      vertical_lines_roll(frames, track), None)
+        return settle(_not_side(), vertical_lines_roll(frames, track), None)
     if view.view != "side":
-        return _floor_choice(None, 0.0, 0, None, side=False)
+        return _not_side()
     lines = image_lines_angle(frames, track)
     x, y, ids = _stance_toes(track, events)
     leg = track.leg_length_px()
@@ -842,11 +841,12 @@ def settle(floor: GroundLine, vert: Verticals | None, yaw_deg: float | None) -> 
     Read the result's :attr:`GroundLine.along_deg` for the contacts' line and ``roll_deg`` for
     the body's angles."""
     gl = floor
+    up_roll = None if vert is None else round(
+        vert.roll_deg if abs(vert.roll_deg) > VERT_DEADBAND_DEG else 0.0, 2)
     if gl.source == NOT_SIDE:
         if vert is None:
             return gl
-        roll = vert.roll_deg if abs(vert.roll_deg) > VERT_DEADBAND_DEG else 0.0
-        return replace(gl, roll_deg=round(roll, 2), confidence="medium",
+        return replace(gl, roll_deg=up_roll, confidence="medium",
                        source=f"vertical lines ({vert.lines})", vertical_deg=vert.roll_deg,
                        contacts_deg=0.0)
     if yaw_deg is not None and yaw_deg >= OBLIQUE_FLOOR_DEG:
@@ -862,8 +862,7 @@ def settle(floor: GroundLine, vert: Verticals | None, yaw_deg: float | None) -> 
         return replace(gl, confidence="low", vertical_deg=vert.roll_deg,
                        source=f"{gl.source}; the upright lines ({vert.lines}) disagree by "
                               f"{abs(floor_deg - vert.roll_deg):.0f} deg")
-    roll = vert.roll_deg if abs(vert.roll_deg) > VERT_DEADBAND_DEG else 0.0
-    return replace(gl, roll_deg=round(roll, 2), confidence="high" if agree else "medium",
+    return replace(gl, roll_deg=up_roll, confidence="high" if agree else "medium",
                    source=f"vertical lines ({vert.lines})", slant_deg=0.0,
                    vertical_deg=vert.roll_deg, contacts_deg=gl.slant_deg or gl.roll_deg)
 
@@ -871,13 +870,16 @@ def settle(floor: GroundLine, vert: Verticals | None, yaw_deg: float | None) -> 
 NOT_SIDE = "not a side view: no floor line"
 
 
-def _floor_choice(feet: float | None, spread: float, n_used: int, lines: float | None,
-                  side: bool = True) -> GroundLine:
+def _not_side() -> GroundLine:
+    """A front, back or unsure view's floor: none (:func:`settle` may level it on uprights)."""
+    return GroundLine(None, 0.0, 0, 0.0, None, "low", NOT_SIDE)
+
+
+def _floor_choice(feet: float | None, spread: float, n_used: int,
+                  lines: float | None) -> GroundLine:
     """The floor line from its two cues (:func:`ground_line`'s docstring): the stance feet's
     slope ``feet`` (deg; None: too few points or too short a baseline) over ``spread`` leg
     lengths from ``n_used`` points, and the image lines' angle ``lines`` (None: none)."""
-    if not side:
-        return GroundLine(None, 0.0, 0, 0.0, None, "low", NOT_SIDE)
     if feet is not None and spread >= OVERGROUND_SPREAD:
         ang, source = feet, "stance feet"
     elif lines is not None:

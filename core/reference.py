@@ -117,10 +117,9 @@ def measures(hip: np.ndarray, shoulder: np.ndarray, knee: np.ndarray, ankle: np.
 
 def _text(img, text: str, org, scale: float, color=(255, 255, 255)) -> None:
     """Outlined text; a degree sign drawn as the report's other pictures draw it
-    (:func:`core.annotate._put`: the still once said "shin 12 deg", browser review s19)."""
-    line = annotate._label_ascii(text)
-    annotate._put(img, line, org, scale, (0, 0, 0), max(3, int(5 * scale)))
-    annotate._put(img, line, org, scale, color, max(1, int(2 * scale)))
+    (:func:`core.annotate.put_text`: the still once said "shin 12 deg", browser review s19)."""
+    annotate.put_text(img, text, org, scale, (0, 0, 0), max(3, int(5 * scale)))
+    annotate.put_text(img, text, org, scale, color, max(1, int(2 * scale)))
 
 
 def draw_measures(img: np.ndarray, hip, shoulder, knee, ankle, m: dict[str, float],

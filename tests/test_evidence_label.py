@@ -114,6 +114,23 @@ def test_the_degree_sign_is_drawn_as_a_ring_not_spelt_deg():
     assert white(spelt).sum() > white(with_sign).sum() + 30  # no "deg" letters
 
 
+def test_the_good_form_still_draws_its_degree_sign_as_the_others_do():
+    """The "Good form for you" still wrote "shin 12 deg" (browser review): its outlined text
+    goes through annotate.put_text, which draws the degree sign as a ring, not a "?"."""
+    from core.reference import _text
+
+    def drawn(text):
+        img = np.zeros((60, 300, 3), np.uint8)
+        _text(img, text, (10, 40), 0.8)
+        return np.all(img > 200, axis=-1)
+
+    base = drawn("shin 12")
+    ring = drawn("shin 12\u00b0") & ~base
+    question = drawn("shin 12?") & ~base  # what cv2.putText made of the sign before
+    assert ring.sum() > 10 and ring.sum() < question.sum()  # a small ring after "12"
+    assert np.flatnonzero(ring.any(axis=1)).max() < 40  # raised, above the baseline
+
+
 def test_label_text_keeps_the_reports_typography_readable():
     """Dashes, curly quotes and the like (the report's typography) are drawn as their ASCII
     look-alikes, not as "?" (OpenCV's Hershey fonts are ASCII only); the live banner wraps

@@ -118,7 +118,12 @@ def test_two_uploads_trends_and_compare(server, browser):
 
     # A comparison shared by link: another browser sees it read-only, without file names.
     page.get_by_text("Share this comparison").click()
-    page.get_by_role("button", name="Create comparison link").click()
+    # the page idle before the click (a clean-clone run under load once saw no link in 120 s
+    # after a click made while the toe-off still's rerun may still have been running)
+    wait_idle(page)
+    create = page.get_by_role("button", name="Create comparison link")
+    expect(create).to_be_enabled()
+    create.click()
     link_el = page.locator('[data-testid="stCode"] code').filter(has_text="?c=")
     expect(link_el).to_be_visible(timeout=120_000)
     link = link_el.inner_text().strip()

@@ -47,3 +47,16 @@ def test_running_passes_and_an_upload_keeps_its_slow_motion_question(recording):
     if recording is None:  # an upload at 60 steps a minute of video may be slow motion
         _, slow = _rate_check(60.0, None)
         assert "slow-motion clip" in slow.detail and "capture frame rate" in slow.how_to_fix
+
+
+def test_a_long_slow_motion_upload_asks_for_the_capture_rate_once():
+    """32 s of video with a handful of steps fails the steps and the rhythm checks, each
+    with its own advice; the refusal's tips ask for the capture frame rate once (mhuang_slow
+    listed it twice)."""
+    track = clean(make_track(Gait(cadence=10.0, seconds=32, leg_px=260.0, fps=30.0)))
+    view = detect_view(track)
+    q = assess(track, view, detect_events(track, view), ClipStats())
+    failed = {c.id for c in q.checks if not c.passed and c.severity == "fail"}
+    assert {"steps", "rate"} <= failed, failed
+    assert sum("capture frame rate" in t for t in q.tips) == 1, q.tips
+    assert "slow-motion clip" in q.tips[0]

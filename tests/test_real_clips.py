@@ -127,6 +127,8 @@ def test_slow_motion_clip_asks_for_capture_rate():
     assert r["status"] == "refused"
     assert "slow-motion" in r["quality"]["summary"].lower()
     assert any("capture frame rate" in t for t in r["quality"]["tips"])
+    # the steps and the rhythm checks both ask for the capture rate: the refusal says it once
+    assert sum("capture frame rate" in t for t in r["quality"]["tips"]) == 1, r["quality"]["tips"]
     # a handful of contacts in a 32 s clip: not "film 10-20 s" (the clip is long enough)
     steps = next(c for c in r["quality"]["checks"] if c["id"] == "steps")
     if not steps["passed"]:

@@ -51,7 +51,7 @@ from core.metrics import compute_metrics  # noqa: E402
 from core.metrics.strike import strike_pattern  # noqa: E402
 from core.spec import BY_ID  # noqa: E402
 from core.synthetic import PRESETS  # noqa: E402
-from core.synthetic.model import simulate  # noqa: E402
+from core.synthetic.model import simulate, truth_of  # noqa: E402
 from core.synthetic.reference import TRUTH_OF  # noqa: E402
 from core.synthetic.render import VIEW_FACING, Camera, Renderer, write_truth  # noqa: E402
 from core.metrics.base import Context  # noqa: E402
@@ -422,7 +422,8 @@ def render_results(cases: list[Case], keep: Path, cache: Path, seconds: float) -
             render_case(video, c, seconds)
         t = json.loads(tj.read_text())
         raw = pose_track(video, cache)
-        r = score(c.name, raw, t["truth"], [(e["foot"], e["t"]) for e in t["initial_contacts"]],
+        # the truth of today's definitions (a kept render's file has its render day's)
+        r = score(c.name, raw, truth_of(t), [(e["foot"], e["t"]) for e in t["initial_contacts"]],
                   [(e["foot"], e["t"]) for e in t["toe_offs"]], c.fps, frame_store(video))
         out.append(r)
         print(" | ".join(scored_rows([r])[0][0]), file=sys.stderr, flush=True)

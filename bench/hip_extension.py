@@ -46,7 +46,8 @@ sys.path.insert(0, str(REPO / "bench"))
 from accuracy import emit, markdown_table  # noqa: E402
 from contacts import SHARED, engine, frame_store, full_matrix, pose_track, render_case  # noqa: E402
 from core.metrics.base import SIDE_VIS_MIN, Context, lerp, strides  # noqa: E402
-from core.spec import BY_ID  # noqa: E402
+from core.spec import BY_ID, KNEE_MID_STANCE_SHARE  # noqa: E402
+from core.synthetic.model import truth_of  # noqa: E402
 
 FOOT = {"left": "l", "right": "r", "l": "l", "r": "r"}
 FRESH = [("side", 30), ("side", 60), ("side", 120), ("side_l", 30)]
@@ -73,7 +74,9 @@ def load_truth(video: Path) -> dict:
         d[1] = 0.0
         fwd = d / np.linalg.norm(d)
     return {"fps": float(js["fps"]), "X": X, "uv": uv, "J": J, "ics": ics, "tos": tos,
-            "fwd": fwd, "truth": js.get("truth")}
+            # a render's truth of today's definitions (a kept render's file has its render
+            # day's); the old shared clips' files have none
+            "fwd": fwd, "truth": truth_of(js) if js.get("truth") else None}
 
 
 def world_thigh(T: dict, s: str) -> np.ndarray:
@@ -110,7 +113,9 @@ def truth_values(T: dict) -> dict:
     a, b, c = int(np.ceil(i0 * fps)), int(np.floor(i1 * fps)), int(np.floor(i2 * fps))
     return {"hip_extension_to_deg": -float(lerp(th, i1 * fps)),
             "knee_drive_deg": float(np.max(th[b:c + 1])),
-            "knee_flexion_mid_deg": float(np.max(kf[a:b + 1]))}
+            # the loading part of the contact, as core.metrics.knee reads it
+            "knee_flexion_mid_deg": float(np.max(kf[a:int(np.floor(
+                (i0 + KNEE_MID_STANCE_SHARE * (i1 - i0)) * fps)) + 1]))}
 
 
 # ----------------------------------------------------------------------------- one clip

@@ -40,7 +40,7 @@ from core.synthetic.reference import TRUTH_OF  # noqa: E402
 from core.synthetic import PRESETS, write_clip  # noqa: E402
 from core.synthetic.presets import follow_cam_cut  # noqa: E402
 from core.synthetic.camerapath import CameraPath  # noqa: E402
-from core.synthetic.model import J  # noqa: E402
+from core.synthetic.model import J, truth_of  # noqa: E402
 from core.synthetic.render import truth_paths  # noqa: E402
 
 ACCEPTANCE = (
@@ -130,7 +130,9 @@ def render(work: Path, cond: Condition, view: str, fps: int, form: str, seconds:
     truth = work / f"{name}_truth.json"
     if not (video.exists() and truth.exists()):
         write_clip(video, PRESETS[form].params, view=view, fps=fps, seconds=secs, **cond.kw)
-    return name, video, json.loads(truth.read_text())
+    doc = json.loads(truth.read_text())
+    doc["truth"] = truth_of(doc)  # today's definitions (a cached render has its render day's)
+    return name, video, doc
 
 
 def elbow_projection(video: Path, truth: dict) -> float | None:

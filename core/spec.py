@@ -159,6 +159,12 @@ MIN_IN_VIEW = 0.5  # share of the runner's frames a group must be in view in
 FOOT_STRIKE_HEEL_DEG = 8.0
 FOOT_STRIKE_FORE_DEG = -3.0
 
+# Knee bend in midstance: the deepest bend while the leg takes the body's weight, read over
+# this share of each ground contact from its start. The knee then straightens to push off and
+# bends fast just after toe-off (about 10 deg a frame at 30 fps), so over the whole contact a
+# toe-off found a frame late read the swing's bend: 8-12 deg too deep on moving-camera renders
+# (bench/robustness.md). A runner's deepest stance bend comes at 35-50 % of the contact.
+KNEE_MID_STANCE_SHARE = 0.6
 TIMING_FPS = 50.0  # below: contact timings are approximate (one frame > 20 ms)
 PRECISE_TIMING_FPS = 100.0  # from here: contact-based values earn more confidence
 MIN_TIMING_FPS = 20.0  # below: contacts cannot be timed; contact-based metrics held back

@@ -74,13 +74,16 @@ def test_the_reference_pace_says_how_to_reach_a_target_past_the_drills_step():
 def test_the_reference_knows_which_of_its_own_measures_miss_their_band():
     """The synthetic model ties the stance knee to the stride, so no good-form drawing meets
     every band at once: at 178 steps/min its hip extension at toe-off is 8.5 deg (good from
-    10), at 169 its knee at landing 25.7 (good 10-25). core.synthetic.reference.outside_bands
+    10) and its midstance knee 31.9 (good from 38; the deepest bend over the first 60 % of the
+    contact), at 169 its knee at landing 25.7 (good 10-25). core.synthetic.reference.outside_bands
     names those (stored as media.reference.outside), so the report never holds the drawing up
     as the model of a fix on them (review, 2 Dec)."""
     from core.synthetic.reference import outside_bands
 
     at178 = outside_bands(reference_params(cadence=178))
-    assert set(at178) == {"hip_extension"} and at178["hip_extension"] == pytest.approx(8.5, abs=0.1)
+    assert set(at178) == {"hip_extension", "knee_flexion_mid"}, at178
+    assert at178["hip_extension"] == pytest.approx(8.5, abs=0.1)
+    assert at178["knee_flexion_mid"] == pytest.approx(31.9, abs=0.2)
     at169 = outside_bands(reference_params(cadence=169))
     assert at169["knee_flexion_ic"] == pytest.approx(25.7, abs=0.2)
     for mid, v in {**at178, **at169}.items():

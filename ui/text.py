@@ -61,7 +61,7 @@ CONFIDENCE_LABELS = {"high": "high confidence", "medium": "medium confidence",
 # band means on this chart.
 _ANGLE_GROUPS: dict[str, dict] = {
     "knee": {"label": "Knee bend", "metric": "knee_flexion_mid",
-             "band": "knee_flexion_mid", "band_note": "good peak knee bend while on the ground"},
+             "band": "knee_flexion_mid", "band_note": "good peak knee bend as the leg takes your weight"},
     "foot": {"label": "Foot ahead of hips", "metric": "overstride",
              "band": "overstride", "band_note": "good overstride at the moment of landing"},
     "thigh": {"label": "Thigh angle", "metric": "knee_drive", "band": None, "band_note": ""},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..spec import MetricSpec
+from ..spec import KNEE_MID_STANCE_SHARE, MetricSpec
 from . import draw
 from .base import Channel, Context, Metric, Stride, lerp, peak
 from .landing import yaw_uncorrected
@@ -24,7 +24,8 @@ KNEE_IC = MetricSpec(
 
 KNEE_MID = MetricSpec(
     "knee_flexion_mid", "Knee bend in midstance", "feet", _SIDE, "deg", "38-50 deg",
-    "< 30 or > 58 deg", "Largest knee bend while the foot is on the ground.",
+    "< 30 or > 58 deg", "Largest knee bend while the leg takes the body's weight (the first "
+    "60 % of the ground contact, before the knee straightens to push off).",
     good_lo=38, good_hi=50, fix_below=30, fix_above=58, bilateral=True, weight=0.6,
     needs=_CONTACTS)
 
@@ -35,14 +36,13 @@ def ic_stride(ctx: Context, st: Stride):
 
 def stance_knee_peak(knee: np.ndarray, ic_frame: int,
                      to_at: float) -> tuple[float | None, int | None]:
-    """The deepest knee bend of one stance: the largest of ``knee`` (knee flexion, deg per
-    frame of the whole clip) over the frames from the contact's ``ic_frame`` to the sub-frame
-    toe-off ``to_at`` (``Event.at``), the knee at ``to_at`` itself interpolated between its two
-    frames. Returns (value, frame).
+    """The deepest knee bend of one stance window: the largest of ``knee`` (knee flexion, deg
+    per frame of the whole clip) over the frames from the contact's ``ic_frame`` to the
+    sub-frame end ``to_at`` (for the midstance bend :func:`loading_end`), the knee at ``to_at``
+    itself interpolated between its two frames. Returns (value, frame).
 
-    The frame after the toe-off is not the stance: the knee bends fastest just after the foot
-    leaves the ground (the swing's start, about 10 deg a frame at 30 fps), so the toe-off's
-    rounded frame, up to half a frame past it, read up to about 5 deg too deep."""
+    A frame past the window's end is not counted: rounded, up to half a frame past it, it
+    could add up to about 5 deg of a knee bending 10 deg a frame."""
     last = int(np.floor(to_at))
     if last < ic_frame:
         return None, None
@@ -55,10 +55,18 @@ def stance_knee_peak(knee: np.ndarray, ic_frame: int,
     return value, ic_frame + min(k, int(round(to_at)) - ic_frame)
 
 
+def loading_end(ic_at: float, to_at: float) -> float:
+    """Where the loading part of a contact ends (frames, sub-frame): :data:`KNEE_MID_STANCE_SHARE`
+    of the way from the contact to its toe-off."""
+    return ic_at + KNEE_MID_STANCE_SHARE * (to_at - ic_at)
+
+
 def mid_stride(ctx: Context, st: Stride):
+    """The deepest knee bend over the loading part of the contact (:func:`loading_end`), not
+    the whole contact: a toe-off found late would add the swing's bend."""
     if st.to is None:
         return None
-    return stance_knee_peak(ctx.knee_flex[st.s], st.i, st.to.at)  # (value, frame)
+    return stance_knee_peak(ctx.knee_flex[st.s], st.i, loading_end(st.ic.at, st.to.at))
 
 
 def _knee(s: str):
@@ -79,7 +87,7 @@ METRICS = (
            ic_stride, column="knee_flex_ic_deg", draw=draw.foot_at_contact,
            advice={"low": "stiff_landing", "high": "deep_knee"}, timing=True, stride_chart=3,
            doc_row="knee flexion at IC"),
-    Metric(KNEE_MID, _knee_summary("knee_flexion_mid", "Deepest knee bend while on the ground."),
+    Metric(KNEE_MID, _knee_summary("knee_flexion_mid", "Deepest knee bend as the leg takes your weight."),
            mid_stride, column="knee_flex_mid_deg",
            channels=(Channel("knee_flex_L", "deg", _knee("l")),
                      Channel("knee_flex_R", "deg", _knee("r"))),

@@ -65,9 +65,10 @@ TRUTH_OF = {"overstride": ("overstride_pct_leg", 1.0),
 def outside_bands(params: RunnerParams) -> dict[str, float]:
     """The reference's own measures (its exact truth) that are not in their good band, by
     metric id, with their value. The synthetic model ties the stance knee to the stride: at
-    178 steps/min its hip extension at toe-off is 8.5 deg (good from 10) and at 169 its knee
-    at landing 25.7 (good 10-25), and no setting of it meets every band at once (its
-    midstance knee stays 36-38 deg below 41 deg of landing knee), so the report does not
+    178 steps/min its hip extension at toe-off is 8.5 deg (good from 10) and its midstance
+    knee 31.9 (good from 38), at 169 its knee at landing 25.7 (good 10-25), and no setting of
+    it meets every band at once (a straighter stance knee lowers the hips: at 20 deg the
+    midstance knee is 36.7 and the landing knee 26.8 already too bent), so the report does not
     hold the drawing up as the model of a fix on such a measure (review, 2 Dec)."""
     from ..spec import BY_ID
 

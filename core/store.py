@@ -997,10 +997,15 @@ class SQLStore:
         return row
 
     def _withdraw(self, report_id: str) -> None:
-        """Kill the share link (row first), then remove the shared copies."""
+        """Kill the share link (row first) and the comparison links naming the report, then
+        remove the shared copies. A new link replaces the old one, so a comparison made
+        while the old one was out ends with it (it kept working and showed the new link's
+        copies, unblurred when the new link was made without blurring: browser review, s20)."""
         with self._write() as conn:
             conn.execute(reports.update().where(_R_.id == report_id).values(
                 share_id=None, shared_at=None, share_media=None))
+            conn.execute(comparisons.delete().where(
+                (comparisons.c.before_id == report_id) | (comparisons.c.after_id == report_id)))
         self.media.delete(f"{report_id}/{SHARED_DIR}")
 
     def _sweep(self, now_ts: float) -> None:

@@ -29,10 +29,7 @@ def shared(token: str) -> None:
 def share_box(before, after) -> None:
     """Create a link to this comparison (publishes both reports' shared copies)."""
     with st.expander("Share this comparison", icon=":material/share:"):
-        st.caption("Anyone with the link sees this comparison read-only: both reports as their "
-                   "share links show them (faces blurred, no video, no file names). **Creating "
-                   "it also turns on both reports' own share links** (History then shows them "
-                   "as shared). Unsharing or deleting either report ends the comparison link.")
+        st.caption(compare.share_caption(before, after))
         if st.button("Create comparison link", icon=":material/link:", key="fc_compare_share"):
             token = share_comparison(session.store(), before.id, after.id,
                                      session.proof(before.id), session.proof(after.id))

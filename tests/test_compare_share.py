@@ -65,3 +65,40 @@ def test_deleting_or_expiring_a_report_removes_its_comparisons(tmp_path):
     assert store.set_expiry(c.id, mine, 1)
     assert store.purge_expired(datetime.now(timezone.utc) + timedelta(days=2)) == 1
     assert rows() == set()
+
+
+def test_a_new_share_link_ends_the_comparisons_made_before_it(tmp_path):
+    """"A new link replaces the old one, which stops working": a comparison link made while
+    the old one was out ends with it. It kept working and showed the new link's copies,
+    unblurred when the new link was made without blurring (browser review, s20)."""
+    store = open_store(str(tmp_path / "data"))
+    owner = secrets.token_urlsafe(24)
+    mine = Proof(owner=owner)
+    a = store.save(_report("2026-01-01T08:00:00+00:00", 158), None, owner=owner)
+    b = store.save(_report("2026-01-20T08:00:00+00:00", 176), None, owner=owner)
+    token = share_comparison(store, a.id, b.id, mine, mine)
+    assert open_comparison(store, token) is not None
+    assert store.share(a.id, mine, blur_faces=False)  # "Make a new link", blurring off
+    assert open_comparison(store, token) is None
+    # a comparison made now shows the link as it is now, and says so (pages/compare.py)
+    token2 = share_comparison(store, a.id, b.id, mine, mine)
+    before, after = open_comparison(store, token2)
+    assert before.share.blur_faces is False and after.share.blur_faces is True
+
+
+def test_the_share_box_says_which_faces_a_comparison_link_shows(tmp_path):
+    """The box said "faces blurred" whatever the reports' own links showed."""
+    from ui.compare import share_caption
+
+    store = open_store(str(tmp_path / "data"))
+    owner = secrets.token_urlsafe(24)
+    mine = Proof(owner=owner)
+    a = store.save(_report("2026-01-01T08:00:00+00:00", 158), None, owner=owner)
+    b = store.save(_report("2026-01-20T08:00:00+00:00", 176), None, owner=owner)
+    caption = lambda: share_caption(store.get(a.id, mine), store.get(b.id, mine))  # noqa: E731
+    assert "(faces blurred;" in caption()  # unshared: their links will be made blurred
+    store.share(a.id, mine, blur_faces=False)
+    assert "faces blurred except on the before report, whose link you made without blurring" \
+        in caption()
+    store.share(b.id, mine, blur_faces=False)
+    assert "faces not blurred: you made both reports' links without blurring" in caption()

@@ -517,6 +517,23 @@ def still_numbers(info: dict | None, phase: str, side: bool) -> str:
     return f". {text[:1].upper()}{text[1:]}" if text else ""
 
 
+def share_caption(before, after) -> str:
+    """What a comparison link shows, true to both reports' own links: a report whose link
+    was made without blurring shows the runner's face there too (the caption said "faces
+    blurred" regardless: browser review, s20)."""
+    open_face = [role for role, s in (("before", before), ("after", after))
+                 if s.share is not None and not s.share.blur_faces]
+    faces = ("faces blurred" if not open_face else
+             f"faces blurred except on the {open_face[0]} report, whose link you made without "
+             "blurring" if len(open_face) == 1 else
+             "faces not blurred: you made both reports' links without blurring")
+    return ("Anyone with the link sees this comparison read-only: both reports as their share "
+            f"links show them ({faces}; no video, no file names). **Creating it also turns on "
+            "both reports' own share links** where they are off (faces blurred; History then "
+            "shows them as shared). A new link for either report, unsharing it or deleting it "
+            "ends the comparison link.")
+
+
 def comparison_url(token: str) -> str:
     """Absolute link to the shared comparison ``token`` (relative when the URL is unknown)."""
     from .owner import app_url

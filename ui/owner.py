@@ -87,7 +87,8 @@ def _share(op: Opened) -> None:
     label = "Make a new link" if shared else "Create share link"
     proof = session.proof(op.id)
     if left.button(label, icon=":material/share:", width="stretch",
-                   help="A new link replaces the old one, which stops working." if shared else None):
+                   help="A new link replaces the old one, which stops working, as do the "
+                        "comparison links made with it." if shared else None):
         with st.spinner("Preparing the shared copy…" + (" Blurring the video takes a moment." if
                                                          blur and video else "")):
             share_id = session.store().share(op.id, proof, blur_faces=blur, include_video=video)

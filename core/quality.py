@@ -441,15 +441,16 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
 
     failed = [c for c in checks if not c.passed and c.severity == "fail"]
     warned = [c for c in checks if not c.passed and c.severity == "warn"]
-    tips = _distinct_tips([c.how_to_fix for c in failed + warned if c.how_to_fix])
+    tips = distinct_tips([c.how_to_fix for c in failed + warned if c.how_to_fix])
     return Quality(ok=not failed, summary=summarise([asdict(c) for c in checks]), checks=checks,
                    tips=tips)
 
 
-def _distinct_tips(tips: list[str]) -> list[str]:
+def distinct_tips(tips: list[str]) -> list[str]:
     """The tips in order, each piece of advice once: a slow-motion clip with too few steps
     failed both the steps and the rhythm check, and its refusal listed "enter the real
-    capture frame rate" twice (mhuang_slow, s20); the first tip asking for it stays."""
+    capture frame rate" twice (mhuang_slow, s20); the first tip asking for it stays. The
+    report page's refusal cards use it too (ui.report_view.refused)."""
     out: list[str] = []
     for tip in tips:
         if tip in out or ("capture frame rate" in tip

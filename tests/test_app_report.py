@@ -230,11 +230,35 @@ def test_a_slow_motion_refusal_says_where_the_capture_rate_goes(app, store, refu
                 how_to_fix="Enter the real capture frame rate (e.g. 240 for a 240 fps "
                            "slow-motion clip) so we can convert the timing, or upload a "
                            "normal-speed clip.")
+    # the steps check asks for the rate too (a long slow-motion clip fails both): the page
+    # gives that advice once, and the capture panel's title does not repeat the reasons
+    steps = next(c for c in report["quality"]["checks"] if c["id"] == "steps")
+    steps.update(passed=False, severity="fail", label="Steps found",
+                 detail="Only 3 clear foot contacts in 32 s of video.",
+                 how_to_fix="If this is a slow-motion clip, enter the real capture frame rate "
+                            "(e.g. 240 for 240 fps) so we can convert the timing; if not, film "
+                            "the runner side-on.")
     at, _ = _owner(app, store, SimpleNamespace(report=report,
                                                media_dir=refused_analysis.media_dir))
     links = [e for e in at.get("page_link") if "capture rate" in str(e.proto.label)]
     assert len(links) == 1 and "Slow-motion capture rate (fps)" in links[0].proto.label
     assert links[0].proto.page.endswith("analyze")
+    said = " ".join(m.value for m in at.markdown)
+    assert said.count("capture frame rate") == 1, said
+    assert [e.label for e in (*at.expander, *at.status)  # with an icon: a "Status" block
+            if e.label.startswith("Capture quality")] == ["Capture quality — every check we ran"]
+
+
+def test_a_walking_refusal_leads_with_running_not_the_capture_rate(app, store, refused_analysis):
+    """The walking clip's rhythm advice mentions slow motion only as an afterthought: its page
+    does not put the capture-rate link first (browser review, s20)."""
+    from types import SimpleNamespace
+
+    rate = next(c for c in refused_analysis.report["quality"]["checks"] if c["id"] == "rate")
+    assert not rate["passed"] and "walking rhythm" in rate["detail"]
+    at, _ = _owner(app, store, refused_analysis)
+    assert not [e for e in at.get("page_link") if "capture rate" in str(e.proto.label)]
+    assert "film yourself running" in " ".join(m.value for m in at.markdown)
 
 
 def test_report_opens_only_for_its_owner(app, store, side_analysis):

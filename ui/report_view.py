@@ -13,7 +13,7 @@ import streamlit as st
 
 from core.findings import capped_note, measure_counts, near_line_note, overall_scope, tentative
 from core.metrics.speed import NO_SPEED
-from core.quality import headline
+from core.quality import distinct_tips, headline
 from core.reference import PHASES, REFERENCE_KEY
 from core.report import DISCLAIMER, Media, dumps, strides_csv
 from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_HIDDEN, GROUP_MISSING
@@ -256,6 +256,16 @@ def stretches(op: Opened) -> None:
 # --------------------------------------------------------------------------- refused
 
 
+def slow_motion_suspected(check: dict) -> bool:
+    """A failed capture check that takes the clip for slow motion (its reason says so, or its
+    advice starts with the capture rate). A walking rhythm only mentions slow motion as an
+    afterthought: its page does not lead with the capture-rate link (browser review, s20)."""
+    fix = check.get("how_to_fix") or ""
+    return "capture frame rate" in fix and (
+        "slow-motion clip" in (check.get("detail") or "")
+        or fix.startswith(("If this is a slow-motion clip", "Enter the real capture frame rate")))
+
+
 def refused(op: Opened) -> None:
     q = op.report.get("quality") or {}
     failed = [c for c in q.get("checks") or [] if not c.get("passed") and c.get("severity") == "fail"]
@@ -264,20 +274,27 @@ def refused(op: Opened) -> None:
     st.warning("**We could not score this clip.** " + (
         "What went wrong, and how to film it so we can, is below." if failed
         else esc(q.get("summary") or "")), icon=":material/videocam_off:")
+    # each piece of advice once: a slow-motion clip's steps and rhythm cards both asked for
+    # the capture frame rate (browser review, s20)
+    advice = set(distinct_tips([c["how_to_fix"] for c in failed if c.get("how_to_fix")]))
+    said: list[str] = []
     if failed:
         st.subheader("What went wrong")
         for c in failed:
             with st.container(border=True, key=card_key("fix", "q-" + c.get("id", ""))):
                 st.markdown(f"**{esc(c.get('label', ''))}** — {esc(c.get('detail', ''))}")
-                if c.get("how_to_fix"):
+                if c.get("how_to_fix") in advice:
+                    advice.discard(c["how_to_fix"])
+                    said.append(c["how_to_fix"])
                     st.markdown(f":material/arrow_forward: {esc(c['how_to_fix'])}")
-    if any("capture frame rate" in (c.get("how_to_fix") or "") for c in failed):
+    if any(slow_motion_suspected(c) for c in failed):
         # the engine's words serve the command line too: here, where the rate is entered
         st.page_link(session.ANALYZE_PAGE, icon=":material/slow_motion_video:",
                      label="Analyse it again with its capture rate: on Analyze, open "
                            "\"Options (optional)\" → \"Slow-motion capture rate (fps)\"")
-    said = {c.get("how_to_fix") for c in failed}
-    more = [tip for tip in q.get("tips") or [] if tip not in said]
+    # the stored tips minus what the cards said (a report stored before the engine gave
+    # each piece of advice once still lists the capture rate twice)
+    more = distinct_tips(said + list(q.get("tips") or []))[len(said):]
     if more:  # the heading only over tips the cards above did not give
         st.subheader("How to re-film")
         for tip in more:
@@ -712,12 +729,16 @@ def quality_panel(op: Opened, expanded: bool = False) -> None:
     r = op.report
     q = r.get("quality") or {}
     src, view = r.get("source") or {}, r.get("view") or {}
-    with st.expander(f"Capture quality — {esc(headline(r)) or 'details'}", expanded=expanded,
+    refused_ = r.get("status") == "refused"
+    # a refusal's reasons and advice are the cards above it (ui.report_view.refused): its
+    # title and lines do not say them a third time (browser review, s20)
+    title = ("every check we ran" if refused_ else esc(headline(r)) or "details")
+    with st.expander(f"Capture quality — {title}", expanded=expanded,
                      icon=":material/videocam:"):
         for c in q.get("checks") or []:
             icon = _CHECK_ICONS[True] if c.get("passed") else _CHECK_ICONS.get(c.get("severity"), "")
             line = f"{icon} **{esc(c.get('label', ''))}** — {esc(c.get('detail', ''))}"
-            if not c.get("passed") and c.get("how_to_fix"):
+            if not c.get("passed") and c.get("how_to_fix") and not refused_:
                 line += f"  \n:material/arrow_forward: {esc(c['how_to_fix'])}"
             st.markdown(line)
         tips = q.get("tips") or []

@@ -167,6 +167,12 @@ def _metric_row(spec: MetricSpec, a: dict | None, b: dict | None) -> Row:
     elif abs(gain) <= nz:  # a real change that brought it no closer to the band, nor further
         row.word = CHANGED
         row.note = ("both in the good range" if da == 0 and db == 0 else
+                    # into (out of) the range from within the noise of its edge: said plainly,
+                    # no brackets in brackets (browser review, s20)
+                    _moved(spec, va, vb, da, db) + f"; before, it was within the noise "
+                    f"(+/-{nz_text}) of the range" if db == 0 else
+                    _moved(spec, va, vb, da, db) + f"; it is within the noise (+/-{nz_text}) "
+                    "of the range" if da == 0 else
                     _moved(spec, va, vb, da, db) + (
                         f" (closer, but by no more than the noise, +/-{nz_text})" if gain > 0
                         else f" (further, but by no more than the noise, +/-{nz_text})"
@@ -416,5 +422,5 @@ def table_text(result: dict) -> str:
               for k in (BETTER, WORSE, SAME, CHANGED)}
     lines += ["", f"{counts[BETTER]} better, {counts[WORSE]} worse, {counts[SAME]} the same "
               f"(within noise), {counts[CHANGED]} changed (more than noise, no closer to or "
-              "further from the good range)."]
+              "further from the good range by more than the noise)."]
     return "\n".join(lines)

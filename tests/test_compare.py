@@ -88,8 +88,9 @@ def test_a_change_larger_than_the_noise_is_never_same():
     after = _report([_m("shank_angle_ic", -22.0, spread=4, n=12)])
     r = cmp.row(cmp.compare(before, after), "shank_angle_ic")
     assert r["word"] == "changed"
-    assert r["note"].startswith("from 2 deg over the good range to inside it (closer, but "
-                                "by no more than the noise"), r["note"]
+    assert r["note"].startswith("from 2 deg over the good range to inside it; before, it was "
+                                "within the noise (+/-"), r["note"]
+    assert r["note"].endswith(") of the range") and "(closer" not in r["note"]
     # over many values and spreads: "same" exactly when the change is within the noise, and
     # "better" / "worse" only for a change larger than the noise
     for spec_id, values in (("knee_flexion_ic", (3, 8, 10.4, 17, 25, 26, 40)),

@@ -383,8 +383,9 @@ def compare_view(before, after) -> None:
                 f"{moved}** (the same: a change within the measuring noise, from each measure's "
                 "spread over your strides; better or worse: a larger change that also brings "
                 "it closer to its good range or takes it further away"
-                + ("; changed: a larger change, no closer to the good range nor further" if moved
-                   else "") + ").")
+                + ("; changed: a larger change that brings it no closer to its good range nor "
+                   "further by more than the noise, e.g. from just outside the range to inside "
+                   "it" if moved else "") + ").")
     table = _table(res)
 
     def colour(v: str) -> str:

@@ -331,8 +331,9 @@ def since_last(before: dict, after: dict) -> dict | None:
     """What a new report (``after``) says about the runner's previous one (``before``), for
     the top of the new report: the earlier report's top fixes (up to :data:`SINCE_FIXES`),
     each with the row of its first measure read in both, the overall score's row, the
-    counts of better / worse / same rows and the comparison's notes (filmed differently,
-    other views). None when the two cannot be read as progress: either was not scored, or
+    counts of better / worse / same rows, the caution that the two may be different people
+    (``build``, :func:`build_note`, or None) and the comparison's other notes (filmed
+    differently, other views). None when the two cannot be read as progress: either was not scored, or
     they share footage (a side clip's report against the session that added a back clip to
     it: the difference is how it was measured)."""
     if before.get("status") == "refused" or after.get("status") == "refused":
@@ -352,8 +353,11 @@ def since_last(before: dict, after: dict) -> dict | None:
     overall = next((a for a in res["areas"] if a["id"] == "overall"), None)
     counts = {w: sum(1 for r in res["metrics"] if r["word"] == w)
               for w in (BETTER, WORSE, SAME, CHANGED)}
+    build = build_note(before, after)
+    # the two-people caution leads the box ("build"), before any claim of progress; the
+    # other notes follow the numbers (browser review, s20: it sat under them as a caption)
     return {"before": res["before"], "fixes": fixes, "overall": overall, "counts": counts,
-            "notes": res["notes"]}
+            "build": build, "notes": [n for n in res["notes"] if n != build]}
 
 
 # the runner's build as the good-form reference reads it (media.reference: thigh share of the

@@ -356,4 +356,8 @@ def test_two_builds_far_apart_say_it_may_be_two_people():
                     "leg before, 48 % after; trunk 62 % of the leg before, 67 % after): if they "
                     "are of two different people, this comparison does not apply.")
     assert note in cmp.compare(rep(0.52, 0.619), rep(0.48, 0.666))["notes"]
+    # "Since your last report" leads with it (a warning above the claims), not among the notes
+    since = cmp.since_last(rep(0.52, 0.619), rep(0.48, 0.666))
+    assert since["build"] == note and note not in since["notes"]
+    assert cmp.since_last(rep(0.52, 0.619), rep(0.519, 0.600))["build"] is None
     assert cmp.build_note(rep(0.52, 0.619), _report([])) is None  # no build reading

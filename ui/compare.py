@@ -343,6 +343,8 @@ def since_section(op) -> None:
         name = res["before"].get("filename")
         st.markdown(f"**Since your last report** · {when(res['before'].get('created'))}"
                     + (f" · {esc(name, typography=False)}" if name else ""))
+        if res.get("build"):
+            st.warning(res["build"], icon=":material/person_search:")
         st.caption("Its top fixes then, and how they read in this clip:")
         for fx in res["fixes"]:
             st.markdown(since_line(fx))

@@ -19,7 +19,9 @@ def shared(token: str) -> None:
     st.title("Shared running-form comparison")
     pair = open_comparison(session.store(), token)
     if pair is None:
-        st.warning(text.NOT_FOUND, icon=":material/search_off:")
+        st.warning(text.COMPARISON_NOT_FOUND, icon=":material/search_off:")
+        st.page_link(session.ANALYZE_PAGE, label="Check your own running form",
+                     icon=":material/directions_run:")
         return
     compare.compare_view(*pair)
     st.page_link(session.ANALYZE_PAGE, label="Check your own running form",

@@ -76,10 +76,20 @@ def main() -> None:
     opened = load()
     # a share-link viewer's: the runner's plan
     shared = opened is not None and owner.SHARE_PARAM in (opened[1] or {})
-    st.title("A 3-week plan from this report" if shared else "Your 3-week plan")
+    link = opened is None and st.query_params.get(owner.SHARE_PARAM) is not None
+    st.title("A 3-week plan from this report" if shared or link else "Your 3-week plan")
+    if link:  # someone's plan link that no longer opens: say so, not "no report is open"
+        st.warning(text.NOT_FOUND, icon=":material/search_off:")
+        st.page_link(session.ANALYZE_PAGE, label="Check your own running form",
+                     icon=":material/directions_run:")
+        return
     if opened is None:
         if st.query_params.get(ID_PARAM) is not None:  # an owner's address in another browser
             st.warning(text.NOT_HERE, icon=":material/lock:")
+            st.page_link(session.ANALYZE_PAGE, label="Analyse a clip", icon=":material/upload:")
+            st.page_link(session.HISTORY_PAGE, label="Open your history",
+                         icon=":material/history:")
+            return
         st.info("No report is open, so there is no plan yet. Analyse a clip, or open a report "
                 "from your history; its plan is one click away.", icon=":material/info:")
         st.page_link(session.ANALYZE_PAGE, label="Analyse a clip", icon=":material/upload:")

@@ -59,6 +59,10 @@ def nothing_open() -> None:
     else:
         st.info("No report is open yet. Analyse a clip, or open one from your history.",
                 icon=":material/info:")
+    if st.query_params.get(owner.SHARE_PARAM) is not None:  # someone's link: no history of theirs
+        st.page_link(session.ANALYZE_PAGE, label="Check your own running form",
+                     icon=":material/directions_run:")
+        return
     left, right = st.columns(2)
     left.page_link(session.ANALYZE_PAGE, label="Analyse a clip", icon=":material/upload:")
     right.page_link(session.HISTORY_PAGE, label="Open your history", icon=":material/history:")

@@ -48,3 +48,14 @@ def test_an_address_this_browser_cannot_open_is_not_found(app, pair, query):
     assert any("Pick two sessions" in i.value for i in at.info)
     # the owner's address opened elsewhere: said why, the same whether or not the reports exist
     assert [w.value for w in at.warning] == ([] if query == "," else [NOT_HERE])
+
+
+def test_a_comparison_link_that_no_longer_opens_says_so(app, pair):
+    """It said "This report could not be found" and left the visitor at a dead end (review,
+    s20): a comparison's own words, and a way on."""
+    at = app(COMPARE, query={"c": "x" * 32}).run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "This comparison could not be found. The link may be incomplete, or the runner "
+        "stopped sharing, made a new link for or deleted one of its reports."]
+    assert [e.proto.label for e in at.get("page_link")] == ["Check your own running form"]

@@ -84,7 +84,7 @@ def test_the_owners_plan_address_reopens_it_only_for_the_owner(app, store, saved
     at = _ok(app(PLAN, query={"id": saved.id}, fc_owned={saved.id: saved.delete_key}).run())
     assert at.title[0].value == "Your 3-week plan" and len(at.get("download_button")) == 1
     at = _ok(app(PLAN, query={"id": saved.id}).run())
-    assert "No report is open" in _texts(at) and not at.get("download_button")
+    assert "No report is open" not in _texts(at) and not at.get("download_button")
     assert any("cannot be opened in this browser" in w.value for w in at.warning)
 
 
@@ -94,8 +94,13 @@ def test_no_report_open_says_so(app, data_dir):
 
 
 def test_an_unknown_share_link_is_not_a_traceback(app, data_dir):
+    """A plan link that no longer opens says so (it said "No report is open" under "Your
+    3-week plan", and a friend took the link for one that never existed: review, s20)."""
     at = _ok(app(PLAN, query={"r": "nope"}).run())
-    assert "No report is open" in _texts(at)
+    assert "No report is open" not in _texts(at) and not at.get("download_button")
+    assert any("could not be found" in w.value and "stopped sharing" in w.value
+               for w in at.warning)
+    assert at.title[0].value == "A 3-week plan from this report"
 
 
 def test_a_refused_report_gets_the_reason_not_a_plan(app, store, tmp_path):

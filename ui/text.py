@@ -261,8 +261,13 @@ KNOWN_LIMITS: list[str] = [
     "at the ears).",
 ]
 
-NOT_FOUND = ("This report could not be found. The link may be incomplete, the report may "
-             "have been deleted or it may have expired.")
+NOT_FOUND = ("This report could not be found. The link may be incomplete, or the runner "
+             "stopped sharing it, made a new link or deleted it, or it expired.")
+# a shared comparison's link that no longer opens (either report unshared, re-shared,
+# deleted or expired): it said "This report" (browser review, s20)
+COMPARISON_NOT_FOUND = ("This comparison could not be found. The link may be incomplete, or "
+                        "the runner stopped sharing, made a new link for or deleted one of "
+                        "its reports.")
 # An owner's own address (/report?id=..., /compare?ids=...) opened where it cannot open: in
 # another browser or device, the runner's own report looked lost. Worded for both cases, as
 # a stranger must not learn whether the report exists.

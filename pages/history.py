@@ -25,7 +25,8 @@ def picked(items) -> list[str]:
     return [i.id for i in items if st.session_state.get(PICK.format(id=i.id))]
 
 
-def row(item, stored) -> None:
+def row(item, stored, comparable: bool = True) -> None:
+    """One saved report; ``comparable``: a Compare tick (two scored reports or more)."""
     flag = f"fc_history_delete_{item.id}"
     with st.container(border=True):
         pic, words, action = st.columns([1, 4, 1.3], vertical_alignment="center")
@@ -57,10 +58,11 @@ def row(item, stored) -> None:
                 session.open_report(item.id)
             if not st.session_state.get(flag):
                 owner.ask_delete(flag, "Delete", width="stretch")
-            if item.status != "refused":
+            if item.status != "refused" and comparable:
                 st.checkbox("Compare", key=PICK.format(id=item.id))
         if owner.confirm_delete(item.id, stored.clip_key if stored else None, flag):
-            session.flash("success", "The report, its media and its share link were deleted.")
+            session.flash("success", "The report, its media and its share link were deleted."
+                          if item.shared else "The report and its media were deleted.")
             st.rerun()
 
 
@@ -107,10 +109,13 @@ def main() -> None:
         store = session.store()
         loaded = {item.id: _load(store, item.id) for item in items}
         compare.trends_section([(s.created, s.report) for s in loaded.values() if s is not None])
-        if len(items) >= 2:
+        # the compare bar and ticks only where two scored reports can be compared (with
+        # refused clips only it asked for ticks no row had: browser review, s20)
+        comparable = sum(item.status != "refused" for item in items) >= 2
+        if comparable:
             compare_bar(items)
         for item in items:
-            row(item, loaded[item.id])
+            row(item, loaded[item.id], comparable)
     claim_box()
 
 

@@ -51,6 +51,11 @@ def test_lists_only_this_browsers_reports_and_opens_one(app, store, side_analysi
     opens = [b for b in at.button if b.label == "Open"]
     assert [b.key for b in opens] == [f"open_{bad.id}", f"open_{ok.id}"]  # newest first
     assert len([b for b in at.button if b.label == "Delete"]) == 2
+    # one scored report and one refused: nothing to compare, so no compare bar and no tick
+    # (it asked for ticks no row had: review, s20)
+    assert not at.checkbox and "Compare the two" not in [b.label for b in at.button]
+    assert "Trends appear once two of your clips are scored" in " ".join(
+        c.value for c in at.caption)
 
     # A stranger's History shows none of it, and nothing of it leaks into the page.
     other = app(HISTORY, fc_browser_token=stranger).run()
@@ -89,7 +94,8 @@ def test_delete_from_history_needs_a_confirm(app, store, refused_analysis):
     _button(at, "Yes, delete it").click()
     at.run()
     assert not at.exception
-    assert any("were deleted" in s.value for s in at.success)
+    # never shared: no word of a share link (review, s20)
+    assert [s.value for s in at.success] == ["The report and its media were deleted."]
     assert [r.id for r in store.list(mine)] == [keep.id]
     assert store.get(gone.id, gone.delete_key) is None
     assert not (store.media_root / gone.id).exists()

@@ -222,7 +222,8 @@ def trends_section(sessions: list[tuple[Any, dict]]) -> None:
     df = trend_rows(sessions)
     st.subheader("Trends", anchor=False)
     if df.empty or df["when"].nunique() < 2:
-        st.caption("Trends appear once two clips of yours are analysed and saved.")
+        st.caption("Trends appear once two of your clips are scored (a clip we could not "
+                   "score has no numbers to draw).")
         return
     views = [v for v in VIEW_FILTERS if v in set(df["view"])]
     if len(views) > 1:

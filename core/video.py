@@ -50,6 +50,10 @@ class Frame:
     image: np.ndarray  # BGR uint8, working resolution
 
 
+# what the not-a-video refusal names (a file named like one gets other advice)
+VIDEO_EXTENSIONS = ("mp4", "mov", "m4v", "webm", "avi", "mkv", "3gp")
+
+
 def _bad(code: str, message: str, hint: str = FILMING_HINT) -> FormCheckError:
     return FormCheckError(code, message, hint)
 
@@ -94,6 +98,12 @@ def probe(path: str | os.PathLike) -> VideoMeta:
                        "a video but cannot be opened.",
                        "The upload or copy may have been cut short: export the clip from your "
                        "phone again and upload the whole file.") from exc
+        ext = p.suffix.lower().lstrip(".")
+        if ext in VIDEO_EXTENSIONS:  # named as a video, but its contents are not one we read
+            raise _bad("not_video", f"This file is not a video we can read, though its name "
+                       f"ends in .{ext}: its contents are something else, or damaged.",
+                       "Export the clip again from your camera or gallery (or share it as a "
+                       "file, not as a link) and upload that.") from exc
         raise _bad("not_video", "This file is not a video we can read.",
                    "Upload an mp4, mov, m4v, webm or avi clip straight from your camera.") from exc
     try:

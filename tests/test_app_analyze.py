@@ -62,6 +62,8 @@ def test_text_file_renamed_mp4_gives_friendly_error_and_app_keeps_working(app, d
     assert at.error, "a friendly error is shown"
     msg = at.error[0].value
     assert "Traceback" not in msg and "Error" not in msg.split()[0]
+    # its name says mp4: not told to "upload an mp4" (review, s20)
+    assert "though its name ends in .mp4" in msg and "Upload an mp4" not in msg, msg
     assert at.title[0].value == "Check your running form"  # still on the page, still working
     at.run()
     assert not at.exception and len(at.file_uploader) == 2

@@ -59,7 +59,9 @@ def assert_friendly(res, *words):
 def test_text_file_renamed_mp4(tmp_path, cli_here):
     p = tmp_path / "notes.mp4"
     p.write_text("this is not a video\n" * 50)
-    assert_friendly(cli_here(p), "not a video")
+    res = cli_here(p)
+    assert_friendly(res, "not a video")
+    assert "though its name ends in .mp4" in res.stderr and "Upload an mp4" not in res.stderr
 
 
 def test_zero_byte_file(tmp_path, cli_here):

@@ -435,6 +435,13 @@ def test_good_form_for_you_never_models_a_fix_its_drawing_misses(app, store, sid
     assert "is what landing under your hips looks like" not in texts
     # without the mark (or in an older report without the field) the fix points to its phase
     del report["media"]["reference"]["outside"]
+    # a later fix of another moment says where to find it: the picture opens on the first
+    # fix's moment ("the midstance below" under a landing: review, s20)
+    lean = dict(fx, id="too_upright", title="Add a slight forward lean", rank=len(fixes) + 1)
+    fixes.append(lean)
     saved = store.save(report, side_analysis.media_dir)
     at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
     assert "is what landing under your hips looks like for you" in _texts(at)
+    assert (f"**Add a slight forward lean** (fix {lean['rank']}): the midstance (pick "
+            "\u201cMidstance\u201d under Moment below) is what a slight forward lean looks like "
+            "for you.") in _texts(at)

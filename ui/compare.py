@@ -477,6 +477,8 @@ def reference_section(op) -> None:
                             "lands ahead of them." if side else ""))
     fixes = [f for f in ((op.report.get("findings") or {}).get("fixes") or []) if f.get("id") in FIX_PHASE]
     outside = ref.get("outside") or {}
+    first = next((FIX_PHASE[f["id"]][0] for f in fixes if FIX_PHASE[f["id"]][0] in stills),
+                 next(iter(stills)))
     for fx in fixes:
         ph, what = FIX_PHASE[fx["id"]]
         off = [m for m in fx.get("metrics") or [] if m in outside]
@@ -490,11 +492,13 @@ def reference_section(op) -> None:
                        "range: our synthetic runner cannot show every measure at its best at "
                        "once).")
         elif ph in stills:
+            # the picture opens on the first fix's moment: another fix's says where it is
+            # ("the midstance below" under a picture of the landing: review, s20)
+            where = (f"the {PHASE_LABELS[ph].lower()} below" if ph == first else
+                     f"the {PHASE_LABELS[ph].lower()} (pick \u201c{PHASE_LABELS[ph]}\u201d "
+                     "under Moment below)")
             st.markdown(f":material/arrow_forward: **{fx.get('title')}** (fix {fx.get('rank')}): "
-                        f"the {PHASE_LABELS[ph].lower()} below is what {what} looks like "
-                        f"for {w['who']}.")
-    first = next((FIX_PHASE[f["id"]][0] for f in fixes if FIX_PHASE[f["id"]][0] in stills),
-                 next(iter(stills)))
+                        f"{where} is what {what} looks like for {w['who']}.")
     phase = st.segmented_control("Moment", list(stills), format_func=PHASE_LABELS.get,
                                  default=first, key=f"fc_ref_{op.id}") or first
     # one picture, the two runners side by side at every screen width (two columns stack

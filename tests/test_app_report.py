@@ -140,6 +140,18 @@ def test_share_then_view_read_only_then_delete_kills_link(app, store, side_analy
     assert "Good form for this runner" in [h.value for h in viewer.header]
     assert "Beside the runner:" in vtext and "Beside you" not in vtext
 
+    # "Stop sharing" says so where the link was (it only vanished: review, s20); a new link
+    _button(at, "Stop sharing").click()
+    at.run()
+    assert not [c for c in at.code if "?r=" in c.value]
+    assert any("Sharing stopped" in s.value for s in at.success)
+    assert any(NOT_FOUND in w.value for w in app(REPORT, query={"r": share_id}).run().warning)
+    _button(at, "Create share link").click()
+    at.run()
+    assert not any("Sharing stopped" in s.value for s in at.success)
+    share_id = re.search(r"\?r=([A-Za-z0-9_-]+)",
+                         next(c.value for c in at.code if "?r=" in c.value)).group(1)
+
     _button(at, "Delete this report…").click()
     at.run()
     _button(at, "Yes, delete it").click()

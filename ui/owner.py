@@ -58,9 +58,17 @@ def _show_key(op: Opened) -> None:
             st.code(key, language=None)
 
 
+# set by "Stop sharing" for the rerun: the panel then says so where the link was (it only
+# vanished: review, s20)
+UNSHARED = "fc_unshared_{id}"
+
+
 def _share(op: Opened) -> None:
     shared = op.stored.share
     st.markdown("##### :material/share: Share")
+    if st.session_state.pop(UNSHARED.format(id=op.id), False) and shared is None:
+        st.success("Sharing stopped: the link, and any comparison link made with it, no longer "
+                   "open.", icon=":material/link_off:")
     if shared is not None:
         what = ("with your face blurred" if shared.blur_faces else "without blurring")
         whose = primary_clip_name(op.report)  # a session shares its side clip's video only
@@ -101,6 +109,8 @@ def _share(op: Opened) -> None:
     if shared is not None and right.button("Stop sharing", icon=":material/link_off:",
                                            width="stretch"):
         if session.store().unshare(op.id, proof):
+            # said where the link was, not only by its vanishing (review, s20)
+            st.session_state[UNSHARED.format(id=op.id)] = True
             st.rerun()
         st.error(GONE)
 

@@ -205,9 +205,12 @@ def filming_notes(op: Opened) -> None:
     notes = filming_checks(op.report.get("quality") or {})
     if not notes or op.report.get("status") == "refused":
         return
-    with st.expander(f"How to film it better next time ({len(notes)})", expanded=any(
-            c.get("id", "").split(":")[-1] in ("tilt", "size") for c in notes),
-            icon=":material/photo_camera:"):
+    # open for the runner when the tilt or the runner's size limited the numbers; a share
+    # link's reader is not the one filming: closed (on a phone it pushed the score to the
+    # second screen: review, s20)
+    with st.expander(f"How to film it better next time ({len(notes)})", expanded=not op.viewer
+                     and any(c.get("id", "").split(":")[-1] in ("tilt", "size") for c in notes),
+                     icon=":material/photo_camera:"):
         for c in notes:
             st.markdown(f"{_CHECK_ICONS['warn' if c.get('severity') == 'warn' else 'info']} "
                         f"**{esc(c.get('label', ''))}** — {esc(c.get('detail', ''))}  \n"

@@ -222,6 +222,21 @@ def test_trend_rows_and_charts():
     # scores on the top of their 0-100 scale, never a few points stretched to the full height
     score = ui_cmp.trend_chart(df, "score:overall").to_dict()["layer"][-1]["encoding"]["y"]
     assert score["scale"]["domain"] == [50, 100]
+    # a clip filmed with limits, or a value read with low confidence, is a hollow point
+    # (trends drew every session alike: review, s20)
+    r3 = dict(_report([_m("cadence", 181), _m("contact_time", 250)], overall=85),
+              status="limited")
+    r2["metrics"][1]["confidence"] = "low"
+    df = ui_cmp.trend_rows([("2026-01-01T08:00:00+00:00", r1), ("2026-01-20T08:00:00+00:00", r2),
+                            ("2026-02-01T08:00:00+00:00", r3)])
+    assert list(df[df["id"] == "cadence"]["careful"]) == [False, False, True]
+    assert list(df[df["id"] == "contact_time"]["careful"]) == [False, True, True]
+    assert df[df["id"] == "cadence"]["clip"].iloc[2].endswith(", filmed with limits")
+    chart = ui_cmp.trend_chart(df, "contact_time").to_dict()
+    fill = chart["layer"][-1]["encoding"]["fill"]
+    assert fill["field"] == "point" and fill["scale"]["range"] == ["#2B6CB0", "white"]
+    kinds = [row["point"] for rows in chart["datasets"].values() for row in rows if "point" in row]
+    assert kinds == ["measured well"] + ["filmed with limits or low confidence"] * 2
     assert ui_cmp._ticks(pd.Series(pd.to_datetime(["2026-01-01 08:00", "2026-01-01 09:30",
                                                    "2026-01-02 08:00"]))) == \
         ["01 Jan 08:00", "01 Jan 09:30", "02 Jan"]

@@ -51,7 +51,8 @@ def trend_options() -> dict[str, str]:
 def trend_rows(sessions: list[tuple[Any, dict]]) -> pd.DataFrame:
     """One row per (session, trend id) with a value: ``when`` (datetime), ``session``
     (label), ``view``, ``id``, ``value``, ``unit``, and for the tooltip ``shown`` (the value
-    with its unit), ``confidence`` and ``clip`` (file name and views). ``sessions``:
+    with its unit), ``confidence`` and ``clip`` (file name and views); ``careful``: a report
+    filmed with limits or a value read with low confidence (drawn hollow). ``sessions``:
     (created, report) pairs."""
     rows = []
     for created, r in sessions:
@@ -59,16 +60,19 @@ def trend_rows(sessions: list[tuple[Any, dict]]) -> pd.DataFrame:
             continue
         view = (r.get("view") or {}).get("view")
         clip = f"{(r.get('source') or {}).get('filename') or 'clip'} ({text.view_name(view, r)})"
+        limited = r.get("status") == "limited"
         base = {"when": pd.Timestamp(created), "session": when(created), "view": view,
-                "clip": clip, "confidence": ""}
+                "clip": clip + (", filmed with limits" if limited else ""), "confidence": "",
+                "careful": limited}
         metrics = {m.get("id"): m for m in r.get("metrics") or [] if isinstance(m, dict)}
         for mid in TREND_METRICS:
             v = (metrics.get(mid) or {}).get("value")
             if isinstance(v, (int, float)):
                 spec = BY_ID[mid]
+                conf = str(metrics[mid].get("confidence") or "")
                 rows.append({**base, "id": mid, "value": spec.shown(v), "unit": spec.unit,
                              "shown": pretty(f"{spec.fmt(v)} {spec.unit}"),
-                             "confidence": str(metrics[mid].get("confidence") or "")})
+                             "confidence": conf, "careful": limited or conf == "low"})
         for mid in TREND_SIDES:
             sd = (metrics.get(mid) or {}).get("side_diff")
             if isinstance(sd, dict) and isinstance(sd.get("value"), (int, float)):
@@ -84,7 +88,7 @@ def trend_rows(sessions: list[tuple[Any, dict]]) -> pd.DataFrame:
             rows.append({**base, "id": "score:overall", "value": f["overall_score"],
                          "unit": "points", "shown": f"{f['overall_score']:.0f}/100"})
     return pd.DataFrame(rows, columns=["when", "session", "view", "id", "value", "unit", "shown",
-                                       "confidence", "clip"])
+                                       "confidence", "clip", "careful"])
 
 
 def _limit_layer(limit: float, label: str) -> alt.Chart:
@@ -123,13 +127,21 @@ def trend_chart(df: pd.DataFrame, trend_id: str, height: int = 200) -> alt.Chart
     if trend_id.startswith("score:"):  # the whole top of the 0-100 scale, at least 50 points
         # tall: on a 74-80 axis a 3-point change looked dramatic (fresh-eyes review)
         scale = alt.Scale(domain=[max(0, min(50, int(d["value"].min()) - 10)), 100])
-    line = alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=70, filled=True), color="#2B6CB0").encode(
-        x=alt.X("tick:N", title=None, sort=list(d["tick"]), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=title, scale=scale),
+    d = d.assign(point=np.where(d["careful"].fillna(False).astype(bool),
+                                "filmed with limits or low confidence", "measured well"))
+    x = alt.X("tick:N", title=None, sort=list(d["tick"]), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", title=title, scale=scale)
+    line = alt.Chart(d).mark_line(color="#2B6CB0").encode(x=x, y=y)
+    # a point to read with care is hollow (trends drew every session alike: review, s20)
+    points = alt.Chart(d).mark_point(size=70, color="#2B6CB0", strokeWidth=2).encode(
+        x=x, y=y,
+        fill=alt.Fill("point:N", legend=None, scale=alt.Scale(
+            domain=["measured well", "filmed with limits or low confidence"],
+            range=["#2B6CB0", "white"])),
         tooltip=[alt.Tooltip("session:N", title="Session"), alt.Tooltip("shown:N", title="Value"),
                  alt.Tooltip("confidence:N", title="Confidence"),
                  alt.Tooltip("clip:N", title="Clip")])
-    return alt.layer(*bands, line).properties(height=height)
+    return alt.layer(*bands, line, points).properties(height=height)
 
 
 # ------------------------------------------------------------------------------- overlay
@@ -241,8 +253,11 @@ def trends_section(sessions: list[tuple[Any, dict]]) -> None:
         chosen = st.multiselect("Measures", list(options), default=default, format_func=options.get,
                                 key=f"fc_trend_pick_{view}")
     n = d["when"].nunique()
+    hollow = bool(d["careful"].fillna(False).astype(bool).any())
     st.caption(f"{n} session{'s' if n != 1 else ''} ({VIEW_FILTERS.get(view, 'any')} view). "
-               "Green: the good range (dashed: its limit).")
+               "Green: the good range (dashed: its limit; a score is good from 80)."
+               + (" Hollow points: a clip filmed with limits or a value read with low "
+                  "confidence, so read their change with care." if hollow else ""))
     cols = st.columns(2)
     for i, tid in enumerate(chosen):
         chart = trend_chart(d, tid)

@@ -25,8 +25,10 @@ def picked(items) -> list[str]:
     return [i.id for i in items if st.session_state.get(PICK.format(id=i.id))]
 
 
-def row(item, stored, comparable: bool = True) -> None:
-    """One saved report; ``comparable``: a Compare tick (two scored reports or more)."""
+def row(item, stored, comparable: bool = True, ticked: list[str] | None = None) -> None:
+    """One saved report; ``comparable``: a Compare tick (two scored reports or more);
+    ``ticked``: the rows ticked, whose pair can be compared from either row too (on a phone
+    the bar above is screens away from the second tick)."""
     flag = f"fc_history_delete_{item.id}"
     with st.container(border=True):
         pic, words, action = st.columns([1, 4, 1.3], vertical_alignment="center")
@@ -60,6 +62,8 @@ def row(item, stored, comparable: bool = True) -> None:
                 owner.ask_delete(flag, "Delete", width="stretch")
             if item.status != "refused" and comparable:
                 st.checkbox("Compare", key=PICK.format(id=item.id))
+                if ticked and len(ticked) == 2 and item.id == ticked[-1]:
+                    go_compare(ticked, "Compare these two", key=f"fc_compare_go_{item.id}")
         if owner.confirm_delete(item.id, stored.clip_key if stored else None, flag):
             session.flash("success", "The report, its media and its share link were deleted."
                           if item.shared else "The report and its media were deleted.")
@@ -108,14 +112,21 @@ def main() -> None:
                    "newest first. Only this browser sees them.")
         store = session.store()
         loaded = {item.id: _load(store, item.id) for item in items}
-        compare.trends_section([(s.created, s.report) for s in loaded.values() if s is not None])
-        # the compare bar and ticks only where two scored reports can be compared (with
-        # refused clips only it asked for ticks no row had: browser review, s20)
-        comparable = sum(item.status != "refused" for item in items) >= 2
-        if comparable:
-            compare_bar(items)
-        for item in items:
-            row(item, loaded[item.id], comparable)
+        # the reports first, the trends a tap away: on a phone five charts came before the
+        # first report, 2.5 screens down (browser review, s20)
+        listed, trends = st.tabs([f"Your reports ({len(items)})", "Trends"])
+        with trends:
+            compare.trends_section([(s.created, s.report) for s in loaded.values()
+                                    if s is not None])
+        with listed:
+            # the compare bar and ticks only where two scored reports can be compared (with
+            # refused clips only it asked for ticks no row had: browser review, s20)
+            comparable = sum(item.status != "refused" for item in items) >= 2
+            if comparable:
+                compare_bar(items)
+            ticked = picked(items) if comparable else []
+            for item in items:
+                row(item, loaded[item.id], comparable, ticked)
     claim_box()
 
 
@@ -127,8 +138,14 @@ def compare_bar(items) -> None:
         "Tick *Compare* on two sessions below." if len(ids) < 2 else
         "Ready: the two ticked sessions." if len(ids) == 2 else
         f"{len(ids)} ticked: untick all but two."))
-    if right.button("Compare the two", icon=":material/compare:", disabled=len(ids) != 2,
-                    width="stretch", key="fc_compare_go", type="primary"):
+    with right:
+        go_compare(ids, "Compare the two", key="fc_compare_go")
+
+
+def go_compare(ids: list[str], label: str, key: str) -> None:
+    """The button that opens Compare on the two ticked reports (disabled otherwise)."""
+    if st.button(label, icon=":material/compare:", disabled=len(ids) != 2, width="stretch",
+                 key=key, type="primary"):
         st.session_state[compare.COMPARE_STATE] = ids
         st.switch_page(compare.COMPARE_PAGE)
 

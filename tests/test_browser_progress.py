@@ -75,10 +75,12 @@ def test_two_uploads_trends_and_compare(server, browser):
 
     # History: trends over the two sessions, then pick both to compare.
     goto(page, base, "history", "History")
+    page.get_by_role("tab", name="Trends").click()  # the reports first, the trends a tap away
     expect(page.get_by_role("heading", name="Trends", exact=True)).to_be_visible()
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     expect(charts.nth(3)).to_be_visible()  # the charts draw one after another: wait for the 4th
     assert charts.count() >= 4  # cadence, overstride, lean, contact time (+ overall score)
+    page.get_by_role("tab", name="Your reports (2)").click()
     expect(page.get_by_text("Tick Compare on two sessions below.")).to_be_visible()
     expect(page.get_by_role("button", name="Compare the two")).to_be_disabled()
     shots(page, "progress-history")
@@ -88,6 +90,8 @@ def test_two_uploads_trends_and_compare(server, browser):
     wait_idle(page)
     boxes.nth(1).click()
     wait_idle(page)
+    # the pair can be compared from the bar or from the row last ticked (a phone's)
+    expect(page.get_by_role("button", name="Compare these two")).to_be_visible()
     go = page.get_by_role("button", name="Compare the two")
     expect(go).to_be_enabled()
     go.click()

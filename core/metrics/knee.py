@@ -93,7 +93,9 @@ METRICS = (
                      Channel("knee_flex_R", "deg", _knee("r"))),
            draw=draw.leg, advice={"low": "stiff_stance", "high": "deep_knee"}, stride_chart=6,
            # 80th percentile of |error| over the side renders of bench/hip_extension.md and
-           # bench/robustness.md: 7.8-8.6 deg at 30 fps, 4.7-7.0 at 60-120 fps
-           reading_error=(9.0, 7.0),
+           # bench/robustness.md: 5.6-9.3 deg at 30 fps, 4.8-8.8 at 60-120 fps, since the
+           # renders' truth is their midstance bend (the pose model reads it a median 3.5-4
+           # deg deep; before, 7.8-8.6 and 4.7-7.0 against the toe-off's bend)
+           reading_error=(9.5, 9.0),
            timing=True, doc_row="knee flexion, midstance"),
 )

@@ -139,6 +139,9 @@ def test_share_then_view_read_only_then_delete_kills_link(app, store, side_analy
     assert "White line: below the hips" in otext  # a side view: the line and arrow are drawn
     assert "Good form for this runner" in [h.value for h in viewer.header]
     assert "Beside the runner:" in vtext and "Beside you" not in vtext
+    if side_analysis.report["findings"]["fixes"]:  # the fixes are the runner's, not the reader's
+        assert "The runner's top fixes" in [h.value for h in viewer.header]
+        assert "Your top fixes" in [h.value for h in at.header]
 
     # "Stop sharing" says so where the link was (it only vanished: review, s20); a new link
     _button(at, "Stop sharing").click()

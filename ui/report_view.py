@@ -429,7 +429,10 @@ def fixes(op: Opened) -> None:
         st.success("Nothing stands out that needs fixing in this clip. Keep it up.",
                    icon=":material/thumb_up:")
     else:
-        st.header("Your top fixes", divider="gray", anchor=False)
+        # a share link's reader is not the runner (review, s20: "Your top fixes" beside
+        # "Good form for this runner")
+        st.header("The runner's top fixes" if op.viewer and not op.sample else "Your top fixes",
+                  divider="gray", anchor=False)
         if fixes_out_of_status_order(items[:3]):
             st.caption("In order of how clear and how large each problem is: a \"work on "
                        "this\" read with low confidence, or near its line, comes after a "

@@ -21,7 +21,7 @@ def _owned(pair):
     return {s.id: s.delete_key for s in pair}
 
 
-def test_a_picked_pair_keeps_its_address_and_reopens_from_it(app, pair):
+def test_a_picked_pair_keeps_its_address_and_reopens_from_it(app, pair, store):
     at = app(COMPARE, fc_compare=[s.id for s in pair], fc_owned=_owned(pair)).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Compare" and at.table
@@ -30,6 +30,10 @@ def test_a_picked_pair_keeps_its_address_and_reopens_from_it(app, pair):
     assert not (table == "-").any().any()  # a lone "-" would show as a list bullet
     cad = table[table["Measure"] == "Cadence"].iloc[0]
     assert cad["After (change)"].endswith("(+0)") and cad["Verdict"] == "same"
+    # the owner sees which clips (a shared comparison has no file names: test_compare_share)
+    names = [store.get(s.id, s.delete_key).report["source"]["filename"] for s in pair]
+    captions = " ".join(c.value for c in at.caption).replace("\\_", "_")  # Markdown-escaped
+    assert all(n and f"({n})" in captions for n in names), (names, captions)
     ids = at.query_params["ids"]
     ids = ids[0] if isinstance(ids, list) else ids
     assert sorted(ids.split(",")) == sorted(s.id for s in pair)

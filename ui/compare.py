@@ -385,7 +385,10 @@ def compare_view(before, after) -> None:
 
     ra, rb = before.report, after.report
     res = compare(ra, rb)
-    st.caption(f"Before: {when(ra.get('created'))} · After: {when(rb.get('created'))}")
+    def named(r: dict) -> str:  # the owner's copy names its clip; a shared copy has none
+        name = (r.get("source") or {}).get("filename")
+        return when(r.get("created")) + (f" ({esc(name, typography=False)})" if name else "")
+    st.caption(f"Before: {named(ra)} · After: {named(rb)}")
     for note in res["notes"]:
         st.warning(note, icon=":material/info:")
     cols = st.columns(len(res["areas"]))

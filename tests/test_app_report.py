@@ -59,6 +59,12 @@ def test_owner_view_shows_scores_fixes_metrics_charts_media(app, store, side_ana
     for fx in f["fixes"]:
         assert f"{fx['rank']}. {fx['title']}" in [s.value for s in at.subheader]
         assert "Dose:" in text and "Cue:" in text and "What we saw." in text
+    # a counted dose is the plan's first week, and says the plan builds it up (review, s20:
+    # "3 x 3 min ... for 3 weeks" here, 4 x 3 and 5 x 3 in the plan)
+    counted = [fx for fx in f["fixes"] if (fx.get("drill") or {}).get("dose", "")[:1].isdigit()]
+    if counted:
+        assert "to start: the 3-week plan builds it up week by week" in text
+    assert "for 3 weeks to start" not in text
     # Metric cards grouped by area, with band, confidence and left/right.
     assert [t.label.split(" (")[0] for t in at.tabs][:3] == [AREA_LABELS[a] for a in AREAS]
     for m in report["metrics"]:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.findings import capped_note, measure_counts, near_line_note, overall_scope, tentative
 from core.metrics.speed import NO_SPEED
+from core.plan import dose_for_week
 from core.quality import distinct_tips, headline
 from core.reference import PHASES, REFERENCE_KEY
 from core.report import DISCLAIMER, Media, dumps, strides_csv
@@ -505,7 +506,12 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
             if drill:
                 st.markdown(f"**Drill: {esc(drill.get('name', ''))}.** {esc(drill.get('how', ''))}")
                 if drill.get("dose"):
-                    st.markdown(f":material/event_repeat: **Dose:** {esc(drill['dose'])}")
+                    # the plan raises a counted dose a set a week: said here, so the two agree
+                    # (review, s20: "3 x 3 min" here, 4 x 3 and 5 x 3 in the plan)
+                    start, count = dose_for_week(drill["dose"], 1)
+                    st.markdown(f":material/event_repeat: **Dose:** "
+                                + (f"{esc(start)}, to start: the 3-week plan builds it up week "
+                                   "by week" if count is not None else esc(drill["dose"])))
 
 
 # --------------------------------------------------------------------------- metrics

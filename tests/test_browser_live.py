@@ -38,6 +38,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 CADENCE_TOLERANCE = 5.0
 CADENCE_WAIT_S = 120.0  # the camera, pose model and first ten steps, on a busy machine
+# under this many analysed frames a second (the page's overstride note says the rate) the
+# machine is starved and the camera is started once more (test_live_cadence_then_record...)
+STARVED_FPS = 10.0
 SETTLED_POLLS = 6  # polls a second apart, all within CADENCE_TOLERANCE of the label
 RECORD_LENGTH = "15 s"
 RECORD_S = 15.0
@@ -169,6 +172,35 @@ def test_no_camera_says_so_and_links_to_upload(app: tuple[str, Path], case: str,
             browser.close()
 
 
+def _wait_for_cadence(page, label: float) -> list[float]:
+    """The cadences shown, polled a second apart until six in a row are within
+    :data:`CADENCE_TOLERANCE` of ``label`` or :data:`CADENCE_WAIT_S` is over."""
+    seen: list[float] = []
+    deadline = time.monotonic() + CADENCE_WAIT_S
+    while time.monotonic() < deadline:
+        cad = _shown_cadence(page)
+        if cad is not None:
+            seen.append(cad)
+            # "My cadence + 5 %" starts from the median of the last 10 s of readings
+            # (core.live.METRONOME_SPAN_S): six of the last ten on the label put it
+            # there, so the metronome is set once six polls in a row read it
+            if len(seen) >= SETTLED_POLLS and all(
+                    abs(c - label) <= CADENCE_TOLERANCE for c in seen[-SETTLED_POLLS:]):
+                break
+        page.wait_for_timeout(1000)
+    return seen
+
+
+def _analysed_fps(page) -> float | None:
+    """The analysed frame rate the page states (core.live's notes: "... this computer is
+    managing 7.5." or "Only 5 frames a second are being analysed"), or None when it states
+    none."""
+    body = page.inner_text("body")
+    m = (re.search(r"is managing (\d+(?:\.\d+)?)", body)
+         or re.search(r"Only (\d+(?:\.\d+)?) frames a second are being analysed", body))
+    return float(m.group(1)) if m else None
+
+
 @pytest.mark.realtime
 def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, Path]) -> None:
     from playwright.sync_api import Error as PlaywrightError
@@ -193,19 +225,25 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, 
             assert page.get_by_role("link", name="Upload a clip instead").count() == 0
             start_camera(page)
 
-            seen: list[float] = []
-            deadline = time.monotonic() + CADENCE_WAIT_S
-            while time.monotonic() < deadline:
-                cad = _shown_cadence(page)
-                if cad is not None:
-                    seen.append(cad)
-                    # "My cadence + 5 %" starts from the median of the last 10 s of readings
-                    # (core.live.METRONOME_SPAN_S): six of the last ten on the label put it
-                    # there, so the metronome is set once six polls in a row read it
-                    if len(seen) >= SETTLED_POLLS and all(
-                            abs(c - label) <= CADENCE_TOLERANCE for c in seen[-SETTLED_POLLS:]):
-                        break
-                page.wait_for_timeout(1000)
+            for attempt in range(1, 3):
+                seen = _wait_for_cadence(page, label)
+                if seen and abs(seen[-1] - label) <= CADENCE_TOLERANCE:
+                    break
+                managing = _analysed_fps(page)
+                if attempt == 1 and managing is not None and managing < STARVED_FPS:
+                    # a clean-clone CI run right after the parallel phase analysed 7.5 frames
+                    # a second (the page said so) and read 69-107 for 169 for two minutes; the
+                    # same commit passed alone minutes later. A starved machine is not the
+                    # test's subject (core.live's own tests cover low rates): once more
+                    print(f"live view analysed {managing} frames a second, cadence {seen[-8:]}: "
+                          "camera started again")
+                    page.screenshot(path=str(ARTIFACTS / "live-starved.png"), full_page=True)
+                    camera = page.frame_locator('iframe[title*="webrtc"]')
+                    camera.get_by_role("button", name="Stop camera").click(timeout=30_000)
+                    page.wait_for_timeout(2000)
+                    start_camera(page, tries=2)
+                    continue
+                break
             assert seen and abs(seen[-1] - label) <= CADENCE_TOLERANCE, \
                 f"live cadence {seen} never came within {CADENCE_TOLERANCE} of {label}"
             page.wait_for_timeout(1500)  # let the video element show a few annotated frames

@@ -333,9 +333,9 @@ def since_last(before: dict, after: dict) -> dict | None:
     each with the row of its first measure read in both, the overall score's row, the
     counts of better / worse / same rows, the caution that the two may be different people
     (``build``, :func:`build_note`, or None) and the comparison's other notes (filmed
-    differently, other views). None when the two cannot be read as progress: either was not scored, or
-    they share footage (a side clip's report against the session that added a back clip to
-    it: the difference is how it was measured)."""
+    differently, other views). None when the two cannot be read as progress: either was not
+    scored, or they share footage (a side clip's report against the session that added a
+    back clip to it: the difference is how it was measured)."""
     if before.get("status") == "refused" or after.get("status") == "refused":
         return None
     if share_footage(before, after):

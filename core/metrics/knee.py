@@ -35,24 +35,24 @@ def ic_stride(ctx: Context, st: Stride):
 
 
 def stance_knee_peak(knee: np.ndarray, ic_frame: int,
-                     to_at: float) -> tuple[float | None, int | None]:
+                     end_at: float) -> tuple[float | None, int | None]:
     """The deepest knee bend of one stance window: the largest of ``knee`` (knee flexion, deg
     per frame of the whole clip) over the frames from the contact's ``ic_frame`` to the
-    sub-frame end ``to_at`` (for the midstance bend :func:`loading_end`), the knee at ``to_at``
-    itself interpolated between its two frames. Returns (value, frame).
+    sub-frame end ``end_at`` (for the midstance bend :func:`loading_end`), the knee at
+    ``end_at`` itself interpolated between its two frames. Returns (value, frame).
 
     A frame past the window's end is not counted: rounded, up to half a frame past it, it
     could add up to about 5 deg of a knee bending 10 deg a frame."""
-    last = int(np.floor(to_at))
+    last = int(np.floor(end_at))
     if last < ic_frame:
         return None, None
     a = np.asarray(knee[ic_frame:last + 1], float)
-    if last + 1 < len(knee) and to_at > last:
-        a = np.append(a, lerp(np.asarray(knee, float), to_at))
+    if last + 1 < len(knee) and end_at > last:
+        a = np.append(a, lerp(np.asarray(knee, float), end_at))
     value, k = peak(a, 0)
     if value is None:
         return None, None
-    return value, ic_frame + min(k, int(round(to_at)) - ic_frame)
+    return value, ic_frame + min(k, int(round(end_at)) - ic_frame)
 
 
 def loading_end(ic_at: float, to_at: float) -> float:

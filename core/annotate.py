@@ -192,7 +192,7 @@ def _label(img: np.ndarray, text: str, org: tuple[int, int], color=(255, 255, 25
         _put(img, ln, (x, y + i * line_h), fs, color, th)
 
 
-# the head box (:func:`face_box`) of the still being drawn: labels keep out of it
+# what a share link blurs of the still being drawn (:func:`blurred_face`): labels keep out of it
 _AVOID: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("fc_label_avoid",
                                                                           default=None)
 
@@ -217,7 +217,7 @@ def draw_measure(img: np.ndarray, metric_id: str, xy: np.ndarray, fwd: float, te
 
     m = BY_ID.get(metric_id)
     limb = (foot or "L").lower()  # the landing foot, or the near arm
-    token = _AVOID.set(face_box(xy))
+    token = _AVOID.set(blurred_face(xy))
     try:
         if m is None or m.draw is None or not m.draw(img, xy, fwd, text, limb):
             s = _scale(img)
@@ -372,6 +372,16 @@ def face_box(xy: np.ndarray) -> list[int] | None:
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     r = 0.9 * sz
     return [int(cx - r), int(cy - 1.1 * r), int(cx + r), int(cy + r)]
+
+
+def blurred_face(xy: np.ndarray) -> list[int] | None:
+    """The region a share link blurs around the head at ``xy`` (:func:`face_box` widened as
+    :func:`core.privacy.blurred_region` widens it), or None: labels keep out of it, or a
+    shared copy would blur them too ("lan##ng", browser review s20)."""
+    from .privacy import blurred_region  # privacy reads media files: imported when drawing
+
+    box = face_box(xy)
+    return None if box is None else list(blurred_region(box))
 
 
 def write_video(frames: Iterable[np.ndarray], fps: float, path: str | Path, crf: int = 26) -> Path:

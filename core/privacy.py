@@ -53,8 +53,8 @@ def blur_box(img_bgr: np.ndarray, box: Box, pad: float = DEFAULT_PAD) -> np.ndar
     out = img_bgr.copy()
     h, w = out.shape[:2]
     px, py = pad * (x1 - x0), pad * (y1 - y0)
-    c0, r0 = max(0, math.floor(x0 - px)), max(0, math.floor(y0 - py))
-    c1, r1 = min(w, math.ceil(x1 + px)), min(h, math.ceil(y1 + py))
+    c0, r0, c1, r1 = blurred_region(box, pad)
+    c0, r0, c1, r1 = max(0, c0), max(0, r0), min(w, c1), min(h, r1)
     if c1 <= c0 or r1 <= r0:
         return out
     roi = out[r0:r1, c0:c1]
@@ -67,6 +67,19 @@ def blur_box(img_bgr: np.ndarray, box: Box, pad: float = DEFAULT_PAD) -> np.ndar
     blocks = cv2.resize(small, (rw, rh), interpolation=cv2.INTER_NEAREST)
     out[r0:r1, c0:c1] = cv2.GaussianBlur(blocks, (0, 0), sigmaX=block)  # melt the blocks
     return out
+
+
+def blurred_region(box: Box, pad: float = DEFAULT_PAD) -> tuple[int, int, int, int]:
+    """The pixels :func:`blur_box` changes for ``box`` (``[x0, y0, x1, y1]``, not cut to any
+    image): the box widened by ``pad`` of its size on each side. Labels drawn on a still keep
+    out of it (:mod:`core.annotate`, :mod:`core.reference`), so a shared copy blurs no text.
+
+    Raises:
+        ValueError: ``box`` is not four finite numbers with ``x1 > x0`` and ``y1 > y0``.
+    """
+    x0, y0, x1, y1 = _check_box(box)
+    px, py = pad * (x1 - x0), pad * (y1 - y0)
+    return math.floor(x0 - px), math.floor(y0 - py), math.ceil(x1 + px), math.ceil(y1 + py)
 
 
 def blur_image_file(src: str | Path, dst: str | Path, box: Box, pad: float = DEFAULT_PAD) -> None:

@@ -150,8 +150,22 @@ def label_scale(width: int, lines: list[str]) -> float:
     return float(min(LABEL_FILL * width / longest, LABEL_MAX_PER_480 * width / 480))
 
 
-def _label_block(img, lines: list[str], x0: int, scale: float, color) -> None:
+def _label_block(img, lines: list[str], x0: int, scale: float, color,
+                 avoid: list[int] | None = None) -> None:
+    """``lines`` at the picture's top left (the first in ``color``); below ``avoid`` (the
+    region a share link blurs around the head, :func:`core.annotate.blurred_face`) when the
+    block would cross it and there is room below, so a shared copy blurs none of the text
+    ("foot 22% le###ead", browser review s20)."""
     y = int(30 * scale)
+    if avoid is not None and lines:
+        w = max(cv2.getTextSize(t, cv2.FONT_HERSHEY_SIMPLEX, (0.75 if i == 0 else 0.6) * scale,
+                                max(3, int(5 * scale)))[0][0] for i, t in enumerate(lines))
+        box = (x0, 0, x0 + int(10 * scale) + w, y + int((len(lines) - 1) * 30 * scale
+                                                        + 10 * scale))
+        crosses = box[0] < avoid[2] and avoid[0] < box[2] and box[1] < avoid[3] and avoid[1] < box[3]
+        below = int(avoid[3] + 30 * scale)
+        if crosses and below - y + box[3] <= img.shape[0]:
+            y = below
     for i, line in enumerate(lines):
         _text(img, line, (x0 + int(10 * scale), y + int(i * 30 * scale)), (0.75 if i == 0 else 0.6) * scale,
               color if i == 0 else (255, 255, 255))
@@ -220,7 +234,7 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
             # its own measures outside their good band: not shown as the model of such a fix
             "outside": outside_bands(params)}
     (out / "evidence").mkdir(exist_ok=True)
-    from .annotate import crop_to, cut_to_runner, draw_skeleton
+    from .annotate import blurred_face, crop_to, cut_to_runner, draw_skeleton
 
     def body(xy):
         return {"hip": (xy[LM["l_hip"]] + xy[LM["r_hip"]]) / 2,
@@ -272,7 +286,7 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
         you_lines = lines(f"You - {PHASE_LABELS[ph].lower()}", shown_you)
         ref_lines = lines(f"Good form - {params.cadence_spm:.0f} spm", m_ref)
         scale = label_scale(you.shape[1], you_lines + ref_lines)
-        _label_block(you, you_lines, 0, scale, _YOU)
+        _label_block(you, you_lines, 0, scale, _YOU, blurred_face(xy))
         _label_block(ref_img, ref_lines, 0, scale, _REF)
         key = REFERENCE_KEY.format(phase=ph)
         rel = f"evidence/{key}.jpg"

@@ -1,16 +1,30 @@
-"""Evidence labels keep out of the head box a share link blurs (core.annotate): a label over
-the face came out half blurred on shared stills ("6 % above your relaxed p##on")."""
+"""Labels keep out of what a share link blurs around the head (core.annotate,
+core.reference, core.privacy.blurred_region): a label there came out half blurred on shared
+stills ("6 % above your relaxed p##on"; "foot 22% le###ead" on the good-form still, "You -
+lan##ng" on the compare view: browser review s20)."""
 import numpy as np
 import pytest
 
-from core import annotate
+from core import annotate, privacy, reference
 from synth_track import Gait, make_track
+
+
+def test_the_blurred_region_is_what_blur_box_changes():
+    rng = np.random.default_rng(3)
+    img = rng.integers(0, 255, (200, 300, 3), np.uint8)
+    box = [120, 40, 150, 80]
+    x0, y0, x1, y1 = privacy.blurred_region(box)
+    changed = np.any(privacy.blur_box(img, box) != img, axis=2)
+    rows, cols = np.nonzero(changed)
+    assert (rows.min(), rows.max() + 1, cols.min(), cols.max() + 1) == (y0, y1, x0, x1)
+    assert (x0, y0, x1, y1) == (109, 26, 161, 94)  # the box widened by 35 % on each side
 
 
 @pytest.mark.parametrize("metric_id, view", [("shoulder_level", "front"),
                                               ("shoulder_elevation", "front"),
-                                              ("trunk_lean", "side")])
-def test_labels_stay_out_of_the_head_box(metric_id, view):
+                                              ("trunk_lean", "side"),
+                                              ("head_position", "side")])
+def test_evidence_labels_are_not_blurred_on_a_shared_copy(metric_id, view):
     tr = make_track(Gait(view=view))
     i = len(tr.t) // 2
     xy = tr.xy[i]
@@ -20,5 +34,24 @@ def test_labels_stay_out_of_the_head_box(metric_id, view):
     annotate.draw_measure(img, metric_id, xy, 1.0, "6 % above your relaxed position")
     dark = np.all(img == (20, 20, 20), axis=2)  # the label's box
     assert dark.any()
-    x0, y0, x1, y1 = (max(0, v) for v in face)
+    x0, y0, x1, y1 = (max(0, v) for v in privacy.blurred_region(face))
     assert not dark[y0:y1, x0:x1].any(), (metric_id, face)
+    shared = privacy.blur_box(img, face)  # as make_shared_variants blurs the still
+    assert np.array_equal(shared[dark], img[dark])
+
+
+def test_the_good_form_stills_label_block_moves_below_the_blurred_head():
+    img = np.zeros((480, 400, 3), np.uint8)
+    head = [40, 10, 120, 90]  # a head at the top left, where the block starts
+    avoid = privacy.blurred_region(head)
+    lines = ["You - landing", "foot 22% leg ahead", "shin 12\u00b0", "lean 4\u00b0"]
+    scale = reference.label_scale(img.shape[1], lines)
+    reference._label_block(img, lines, 0, scale, (0, 200, 255), avoid)
+    text = img.any(axis=2)
+    assert text.any()
+    x0, y0, x1, y1 = (max(0, v) for v in avoid)
+    assert not text[y0:y1, x0:x1].any()
+    # and away from the head it stays at the top, where it always was
+    top = np.zeros_like(img)
+    reference._label_block(top, lines, 0, scale, (0, 200, 255), [300, 300, 380, 380])
+    assert np.nonzero(top.any(axis=2))[0].min() < 20

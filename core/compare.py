@@ -117,13 +117,18 @@ def noise(spec_unit: str, a: dict | None, b: dict | None) -> float:
     return max(floor, 2.0 * math.sqrt(var))
 
 
+# metrics whose value is the difference between the feet: "2 dB apart", not "2 dB" (the
+# landing sound's "0 dB" read as silence in the compare table: browser review s20)
+APART = frozenset({"landing_sound"})
+
+
 def _fmt(spec: MetricSpec, m: dict | None) -> str:
     if m is None:
         return "-"
     v = _num(m.get("value"))
     if spec.kind == "custom" or v is None:
         return str(m.get("display") or "-")
-    return f"{spec.fmt(v)} {spec.unit}".strip()
+    return f"{spec.fmt(v)} {spec.unit}{' apart' if spec.id in APART else ''}".strip()
 
 
 def _metric_row(spec: MetricSpec, a: dict | None, b: dict | None) -> Row:

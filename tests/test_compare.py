@@ -376,3 +376,12 @@ def test_two_builds_far_apart_say_it_may_be_two_people():
     assert since["build"] == note and note not in since["notes"]
     assert cmp.since_last(rep(0.52, 0.619), rep(0.519, 0.600))["build"] is None
     assert cmp.build_note(rep(0.52, 0.619), _report([])) is None  # no build reading
+
+
+def test_the_landing_sound_reads_as_a_difference_between_the_feet():
+    # "0 dB" in the compare table read as silence (browser review s20): it is the feet's
+    # difference, so "0 dB apart"
+    res = cmp.compare(_report([_m("cadence", 170)]),
+                      _report([_m("cadence", 170), _m("landing_sound", 0.0, n=12)]))
+    r = cmp.row(res, "landing_sound")
+    assert r["after_text"] == "0 dB apart" and r["before_text"] == "-"

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from browser_kit import ARTIFACTS, DESKTOP, PHONE, goto, playwright_api, shots, wait_idle
+from browser_kit import (ARTIFACTS, DESKTOP, PHONE, goto, playwright_api, shots, shots_wanted,
+                         wait_idle)
 from conftest import ROOT, SHARED
 
 BEFORE = SHARED / "synthetic" / "syn_side_overstride_30.mp4"
@@ -114,6 +115,14 @@ def test_two_uploads_trends_and_compare(server, browser):
     page.set_viewport_size(PHONE)  # and on a phone: five columns, smaller type, nothing cut
     page.wait_for_function("el => el.scrollWidth <= el.clientWidth + 1",
                            arg=table.element_handle(), timeout=10_000)
+    # one card per measure (assets/style.css): its cells stacked, no header row, and no
+    # cell's text running past its own box ("169 steps/min" ran into the next column)
+    assert table.locator("thead").evaluate("e => getComputedStyle(e).display") == "none"
+    overflow = table.locator("td").evaluate_all(
+        "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText)")
+    assert not overflow, overflow
+    if shots_wanted():
+        table.screenshot(path=str(ARTIFACTS / "progress-compare-table-phone.png"))
     page.set_viewport_size(DESKTOP)
     shots(page, "progress-compare")
     page.locator('[data-testid="stButtonGroup"]').get_by_text("Toe-off").click()

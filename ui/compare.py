@@ -402,7 +402,7 @@ def compare_view(before, after) -> None:
     moved = f" · {counts[CHANGED]} changed" if counts[CHANGED] else ""
     st.markdown(f"**{counts[BETTER]} better · {counts[WORSE]} worse · {counts[SAME]} the same"
                 f"{moved}** (the same: a change within the measuring noise, from each measure's "
-                "spread over your strides; better or worse: a larger change that also brings "
+                "spread over the strides; better or worse: a larger change that also brings "
                 "it closer to its good range or takes it further away"
                 + ("; changed: a larger change that brings it no closer to its good range nor "
                    "further by more than the noise, e.g. from just outside the range to inside "
@@ -414,7 +414,12 @@ def compare_view(before, after) -> None:
 
     # a static table: its "Why" wraps in the cell (a data grid cut the longest reasons off at
     # its column's edge, readable only on hover)
-    st.table(table.style.map(colour, subset=["Verdict"]), hide_index=True, border="horizontal")
+    # on a phone each row reads as a small card (assets/style.css: .st-key-fc-compare-table):
+    # five columns in 390 px ran "169 steps/min" into the next cell and wrapped the reasons
+    # two words a line (browser review s20)
+    with st.container(key="fc-compare-table"):
+        st.table(table.style.map(colour, subset=["Verdict"]), hide_index=True,
+                 border="horizontal")
     st.subheader("Side by side", anchor=False)
     phase = st.segmented_control("Gait phase", PHASES, format_func=PHASE_LABELS.get,
                                  default=PHASES[0], key="fc_compare_phase") or PHASES[0]

@@ -67,7 +67,7 @@ class AnalysisOptions:
     max_seconds: float = 60.0
     # the runner's optional profile (core.profile; kept in the report as core.report.Profile)
     speed_mps: float | None = None  # treadmill speed or pace, as m/s
-    speed_given: str = "m/s"  # how it was entered: "m/s", "km/h" or "min/km"
+    speed_given: str = "m/s"  # how it was entered: "km/h", "mph", "min/km" or "m/s"
     sex: str | None = None
     experience: str | None = None
 

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from .errors import FormCheckError
 
-SPEED_UNITS = ("m/s", "km/h", "min/km")
+# the units a runner may give their speed in, the usual first (a treadmill shows km/h or mph;
+# m/s came first and was the default, which few runners think in: browser review s20)
+SPEED_UNITS = ("km/h", "mph", "min/km", "m/s")
+MPH = 0.44704  # m/s in one mile an hour (exact)
 SEXES = ("female", "male")
 EXPERIENCE = {"new": "New to running (under a year)", "regular": "Running 1-3 years",
               "experienced": "Running more than 3 years"}
@@ -27,6 +30,8 @@ def speed_from(value: float, unit: str) -> float:
         return float(value)
     if unit == "km/h":
         return float(value) / 3.6
+    if unit == "mph":
+        return float(value) * MPH
     if unit == "min/km":
         if value <= 0:
             raise FormCheckError("bad_option", "A pace must be more than 0 minutes per km.",
@@ -48,6 +53,8 @@ def speed_text(speed_mps: float, unit: str = "m/s") -> str:
         return f"{pace_text(speed_mps)} ({speed_mps:.2f} m/s)"
     if unit == "km/h":
         return f"{speed_mps * 3.6:.1f} km/h ({speed_mps:.2f} m/s)"
+    if unit == "mph":
+        return f"{speed_mps / MPH:.1f} mph ({pace_text(speed_mps)})"
     return f"{speed_mps:.2f} m/s ({pace_text(speed_mps)})"
 
 
@@ -57,7 +64,7 @@ def check(speed_mps: float | None, sex: str | None, experience: str | None) -> N
         raise FormCheckError(
             "bad_option", f"A speed of {speed_mps:.2f} m/s is outside {SPEED_MIN:.1f}-"
             f"{SPEED_MAX:.0f} m/s (a pace of {pace_text(SPEED_MAX)} to {pace_text(SPEED_MIN)}).",
-            "Enter your treadmill speed (m/s or km/h) or your pace (min/km), or leave it empty.")
+            "Enter your treadmill speed (km/h, mph or m/s) or your pace (min/km), or leave it empty.")
     if sex is not None and sex not in SEXES:
         raise FormCheckError("bad_option", f"Unknown sex '{sex}'.",
                              "Choose female or male, or leave it empty.")

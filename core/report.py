@@ -229,7 +229,7 @@ class Profile:
     """The runner's optional profile, kept with the report (height is ``Options.height_cm``).
 
     ``speed_mps``: treadmill speed in m/s, however it was entered; ``speed_given``: how the
-    runner gave it (``"m/s"``, ``"km/h"``, ``"min/km"``) so it is shown back the same way;
+    runner gave it (``"km/h"``, ``"mph"``, ``"min/km"``, ``"m/s"``) so it is shown back the same way;
     ``sex``: ``"female"`` / ``"male"`` / None (stored, not used to change any band);
     ``experience``: ``"new"`` (under a year), ``"regular"`` (1-3 years), ``"experienced"``
     (more) or None: sets how gently the plan (:mod:`core.plan`) starts."""

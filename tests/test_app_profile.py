@@ -43,13 +43,25 @@ def test_a_bad_speed_is_a_friendly_note_not_an_error(app, data_dir):
     at = app(ANALYZE).run()
     _speed(at).input("fast").run()
     assert not at.exception and "'fast' is not a speed" in _texts(at)
-    _speed(at).input("40").run()  # 40 m/s
+    _speed(at).input("40").run()  # 40 km/h: 11.1 m/s
     assert "outside 1.5-8 m/s" in _texts(at)
+
+
+def test_the_speed_starts_in_km_per_hour_and_takes_miles_an_hour(app, data_dir):
+    # m/s was the default, which few runners think in (browser review s20); a US treadmill
+    # shows mph
+    at = app(ANALYZE).run()
+    assert _radio(at, "Speed in").value == "km/h"
+    assert _radio(at, "Speed in").options == ["km/h", "mph", "pace (min/km)", "m/s"]
+    _radio(at, "Speed in").set_value("mph").run()
+    _speed(at).input("6.5").run()
+    assert not at.exception and "= 6.5 mph (5:44 min/km)" in _texts(at)
 
 
 @pytest.mark.parametrize("text, unit, mps", [("10.8", "km/h", 3.0), ("2,9", "m/s", 2.9),
                                              ("5:00", "min/km", 1000 / 300),
-                                             ("4.5", "min/km", 1000 / 270), ("", "m/s", None)])
+                                             ("4.5", "min/km", 1000 / 270), ("6", "mph", 6 * 0.44704),
+                                             ("", "m/s", None)])
 def test_parse_speed(text, unit, mps):
     assert parse_speed(text, unit) == (pytest.approx(mps) if mps else None)
 

@@ -17,6 +17,7 @@ from core.errors import FormCheckError
 KEEP = "fc_profile_keep"  # {widget key: value} kept for the session
 KEYS = ("fc_height_unit", "fc_height_cm", "fc_height_ft", "fc_height_in", "fc_speed_unit",
         "fc_speed", "fc_sex", "fc_experience")
+EXAMPLE = {"km/h": "10.5", "mph": "6.5", "min/km": "5:30", "m/s": "2.9"}  # placeholders
 SPEED_HELP = ("Optional. Your treadmill speed (or your pace on the clip) adds stride length "
               "and vertical ratio, and judges your cadence against the band for your speed.")
 
@@ -43,8 +44,8 @@ def _keep() -> None:
 
 
 def parse_speed(text: str, unit: str) -> float | None:
-    """m/s from what the runner typed ("10.5" km/h, "2.9" m/s, "5:30" or "5.5" min/km);
-    None for an empty field. Raises FormCheckError (friendly) for anything else."""
+    """m/s from what the runner typed ("10.5" km/h, "6.5" mph, "2.9" m/s, "5:30" or "5.5"
+    min/km); None for an empty field. Raises FormCheckError (friendly) for anything else."""
     t = (text or "").strip().replace(",", ".")
     if not t:
         return None
@@ -57,7 +58,7 @@ def parse_speed(text: str, unit: str) -> float | None:
         else:
             value = float(t)
     except ValueError:
-        example = "5:30" if unit == "min/km" else "10.5" if unit == "km/h" else "2.9"
+        example = EXAMPLE.get(unit, "10.5")
         raise FormCheckError("bad_option", f"'{text}' is not a {'pace' if unit == 'min/km' else 'speed'}.",
                              f"Type a number such as {example}, or leave it empty.") from None
     speed = profile.speed_from(value, unit)
@@ -98,8 +99,7 @@ def about_you() -> AboutYou:
         unit = right.radio("Speed in", profile.SPEED_UNITS, horizontal=True, key="fc_speed_unit",
                            format_func=lambda u: "pace (min/km)" if u == "min/km" else u)
         raw = left.text_input("Treadmill speed or pace", key="fc_speed", help=SPEED_HELP,
-                              placeholder="e.g. 5:30" if unit == "min/km" else
-                              "e.g. 10.5" if unit == "km/h" else "e.g. 2.9")
+                              placeholder=f"e.g. {EXAMPLE.get(unit, '10.5')}")
         speed = None
         try:
             speed = parse_speed(raw, unit)

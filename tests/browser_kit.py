@@ -37,7 +37,8 @@ def browser():
 def wait_idle(page, timeout: int = 60_000) -> None:
     """Wait until Streamlit has finished running the script (no 'running' status widget)."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", polling=100,
+        timeout=timeout)
 
 
 def goto(page, base: str, path: str, heading: str) -> None:

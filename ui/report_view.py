@@ -101,7 +101,8 @@ def header(op: Opened) -> None:
                 "FormCheck gives you. It is not saved in your history.", icon=":material/science:")
     elif op.viewer:
         st.title("Shared running-form report")
-        st.caption(":material/visibility: Shared with you, read-only.")
+        st.caption(":material/visibility: Shared with you, read-only. The advice and the "
+                   "pictures' labels speak to the runner (\"you\").")
     else:
         st.title("Your running form")
     view_txt = text.view_name(view.get("view"), r)
@@ -454,7 +455,8 @@ def fixes(op: Opened) -> None:
                           note=TENTATIVE_NOTE if fx in unsure else None)
     strengths = f.get("strengths") or []
     if strengths:
-        st.markdown("**What's working**")
+        st.markdown("**What's working for the runner**" if op.viewer and not op.sample
+                    else "**What's working**")
         for s in strengths:
             st.markdown(f":material/check_circle: {esc(s)}")
 

@@ -186,8 +186,19 @@ def _runner_view_key(view) -> str | None:
     return view.view if view.view in ("front", "back") else None
 
 
+# why a scored report has no good-form stills (``media["reference_note"]``, said on the page:
+# the section went missing without a word when its drawing failed, browser review s20)
+NO_STRIDE_NOTE = ("No good-form picture for this clip: we found no stride of one foot, from "
+                  "landing to toe-off, clear enough to draw it beside.")
+NO_VIEW_NOTE = ("No good-form picture for this clip: it is drawn for a side, front or back "
+                "view, and this clip's view is unclear.")
+FAILED_NOTE = ("No good-form picture for this clip: drawing it failed on our side. Your "
+               "numbers are not affected; analysing the clip again may bring it.")
+
+
 def add_media(media: dict, track, frames, view, events, metrics, out: str | Path) -> None:
-    """Add ``phases``, ``reference`` and the ``reference_<phase>`` stills (module docstring)."""
+    """Add ``phases``, ``reference`` and the ``reference_<phase>`` stills (module docstring),
+    or, for a scored clip without them, ``reference_note`` saying why."""
     try:
         _add_media(media, track, frames, view, events, metrics, Path(out))
     except Exception:  # noqa: BLE001 - the reference is an extra: never fail the analysis
@@ -196,6 +207,7 @@ def add_media(media: dict, track, frames, view, events, metrics, out: str | Path
         for phase in PHASES:
             media["evidence"].pop(REFERENCE_KEY.format(phase=phase), None)
             media["evidence_frames"].pop(REFERENCE_KEY.format(phase=phase), None)
+        media["reference_note"] = FAILED_NOTE
 
 
 def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> None:
@@ -204,6 +216,7 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
         return
     stride = pick_stride(track, events)
     if stride is None:
+        media["reference_note"] = NO_STRIDE_NOTE
         return
     props = proportions(track)
     fwd = -1.0 if view.facing == "left" else 1.0
@@ -215,7 +228,10 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
         "frames": {ph: {"frame": stride[ph], "xy": _phase_points(track, stride[ph])} for ph in PHASES},
     }
     vkey = _runner_view_key(view)
-    if vkey is None or frames is None:
+    if vkey is None:
+        media["reference_note"] = NO_VIEW_NOTE
+        return
+    if frames is None:  # no pictures kept (a caller without them): nothing to draw on
         return
     from .synthetic.reference import outside_bands, reference_params, render_phases
 

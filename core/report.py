@@ -37,8 +37,9 @@ are read through one type, :class:`Media` (``Media.of(report_dict)``). Top-level
                 frame}), ``video`` (relative path or None; none for a refused clip),
                 ``video_frames`` (clip frame shown by each video frame), ``thumbnail`` and
                 ``thumbnail_frame``, ``face_boxes`` ({frame: [x0, y0, x1, y1]} for blurring
-                faces when sharing); paths are relative to the media folder handed to the
-                pipeline (or the store).
+                faces when sharing), the good-form reference (``phases``, ``reference``,
+                or ``reference_note``: why a scored clip has none); paths are relative to the
+                media folder handed to the pipeline (or the store).
 ``profile``     :class:`Profile` or None: what the runner told us about themselves (sex,
                 speed and how it was given, experience; height stays in ``options``).
 ``segments``    :class:`Segments` or None (reports before 1.2): the clip's continuous stretches
@@ -354,6 +355,10 @@ class Media:
     # a session's other clips' annotated videos: clip key (core.session) -> relative path.
     # The owner's report only: a shared copy names none (their faces are not blurred)
     other_videos: dict[str, str] = field(default_factory=dict)
+    # why a scored report has no good-form reference stills (core.reference: no clean stride,
+    # a view it cannot draw, a drawing that failed); None when it has them or for a refused
+    # clip (and in reports before it: the page then says nothing, as it did)
+    reference_note: str | None = None
 
     @classmethod
     def of(cls, report_or_media: dict | None) -> "Media":
@@ -388,7 +393,8 @@ class Media:
                    m.get("reference") if isinstance(m.get("reference"), dict) else None,
                    offs, ts,
                    {str(k): v for k, v in mapping(m.get("other_videos")).items()
-                    if isinstance(v, str)})
+                    if isinstance(v, str)},
+                   m.get("reference_note") if isinstance(m.get("reference_note"), str) else None)
 
     def files(self) -> list[str]:
         """Every file named (evidence stills, video, thumbnail, a session's other clips'
@@ -434,6 +440,8 @@ class Media:
             d["thumbnail_scale"] = self.thumbnail_scale
         if self.other_videos:
             d["other_videos"] = dict(self.other_videos)
+        if self.reference_note is not None:
+            d["reference_note"] = self.reference_note
         return d
 
 

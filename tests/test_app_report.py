@@ -466,3 +466,28 @@ def test_good_form_for_you_never_models_a_fix_its_drawing_misses(app, store, sid
     assert (f"**Add a slight forward lean** (fix {lean['rank']}): the midstance (pick "
             "\u201cMidstance\u201d under Moment below) is what a slight forward lean looks like "
             "for you.") in _texts(at)
+
+
+def test_a_report_without_good_form_stills_says_why(app, store, side_analysis):
+    """A scored report whose good-form stills could not be made says so where the section
+    would be (it went missing without a word when the drawing failed: browser review s20)."""
+    import copy
+
+    from core import reference
+
+    report = copy.deepcopy(side_analysis.report)
+    media = report["media"]
+    for ph in reference.PHASES:
+        media["evidence"].pop(reference.REFERENCE_KEY.format(phase=ph), None)
+    media["reference"] = None
+    media["reference_note"] = reference.FAILED_NOTE
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Good form for you" in [h.value for h in at.header]
+    assert reference.FAILED_NOTE in _texts(at)
+    # a report from before the note (no stills, no note) shows no empty section
+    del media["reference_note"]
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert "Good form for you" not in [h.value for h in at.header]

@@ -92,3 +92,23 @@ def test_the_reference_knows_which_of_its_own_measures_miss_their_band():
     for cad in (168, 172, 178, 182):
         assert not {"overstride", "shank_angle_ic", "trunk_lean", "cadence"} & set(
             outside_bands(reference_params(cadence=cad)))
+
+
+def test_a_failed_or_impossible_drawing_leaves_a_note_not_a_silent_gap():
+    """core.reference.add_media never fails the analysis; without stills it says why in
+    ``media["reference_note"]`` (the page shows it), and the note survives the Media type."""
+    from core import reference
+    from core.report import Media
+
+    media = {"evidence": {"reference_contact": "evidence/reference_contact.jpg"},
+             "evidence_frames": {"reference_contact": 3}}
+    # a broken track: the drawing raises inside, the analysis goes on
+    reference.add_media(media, None, None, None, None, ["a metric"], "/nonexistent")
+    assert media["reference"] is None and "reference_contact" not in media["evidence"]
+    assert media["reference_note"] == reference.FAILED_NOTE
+    assert Media.of(media).reference_note == reference.FAILED_NOTE
+    assert Media.of(media).to_dict()["reference_note"] == reference.FAILED_NOTE
+    # a refused clip (no metrics) gets neither stills nor a note
+    refused = {"evidence": {}, "evidence_frames": {}}
+    reference.add_media(refused, None, None, None, None, [], "/nonexistent")
+    assert "reference_note" not in refused and "reference_note" not in Media.of(refused).to_dict()

@@ -480,6 +480,11 @@ def reference_section(op) -> None:
     stills = {ph: op.media(evidence.get(REFERENCE_KEY.format(phase=ph))) for ph in PHASES}
     stills = {ph: p for ph, p in stills.items() if p}
     if not stills:
+        note = media.get("reference_note")
+        if isinstance(note, str) and note:  # a scored clip whose stills could not be made
+            st.header("Good form for this runner" if op.viewer else "Good form for you",
+                      divider="gray", anchor=False)
+            st.caption(note)
         return
     # a share link's reader is not the runner: the same sentences, in the third person
     w = (dict(head="Good form for this runner", whose="the runner's", you="the runner",

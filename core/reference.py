@@ -193,7 +193,8 @@ NO_STRIDE_NOTE = ("No good-form picture for this clip: we found no stride of one
 NO_VIEW_NOTE = ("No good-form picture for this clip: it is drawn for a side, front or back "
                 "view, and this clip's view is unclear.")
 FAILED_NOTE = ("No good-form picture for this clip: drawing it failed on our side. Your "
-               "numbers are not affected; analysing the clip again may bring it.")
+               "numbers are not affected. To try again, delete this report in History and "
+               "analyse the clip again (the same clip otherwise opens this report).")
 
 
 def add_media(media: dict, track, frames, view, events, metrics, out: str | Path) -> None:

@@ -46,6 +46,8 @@ Merge rule (also stored in words in ``session.rule``):
 """
 from __future__ import annotations
 
+import re
+
 import datetime as _dt
 import json
 import shutil
@@ -87,6 +89,20 @@ def clip_label(clip: SessionClip | dict, clips: Sequence[SessionClip | dict] = (
     same = [c for c in clips if get(c, "view") == view]
     n = next((i for i, c in enumerate(same, 1) if get(c, "key") == get(clip, "key")), 1)
     return f"{VIEW_WORDS.get(view, view)} clip" + (f" {n}" if len(same) > 1 else "")
+
+
+_CLIP_PREFIX = re.compile(r"^(?:%s) clip(?: \d+)?: " % "|".join(
+    re.escape(w.capitalize()) for w in VIEW_WORDS.values()))
+
+
+def clip_reason(reason: str) -> str:
+    """A merged ``not_measured`` reason ("Side clip: Needs your treadmill speed ... Back
+    clip: ...") without its leading clip name: the first clip's own reason (a one-clip
+    report's reason is returned as it is)."""
+    own = _CLIP_PREFIX.sub("", reason or "", count=1)
+    nxt = re.search(r" (?:%s) clip(?: \d+)?: " % "|".join(
+        re.escape(w.capitalize()) for w in VIEW_WORDS.values()), own)
+    return own[:nxt.start()] if nxt and own != (reason or "") else own
 
 
 def _primary_index(reports: Sequence[dict]) -> int:

@@ -405,3 +405,25 @@ def test_session_job_and_add_to_a_gone_report_fail_in_words(jobs_env):
     assert not any(p.exists() for p in stored)
     done = jobs.status(add.id)
     assert done.state == jobs.FAILED and "no longer there" in done.message
+
+
+def test_an_area_card_reads_a_session_reason_by_its_own_words():
+    """A session's not-measured reasons start with the clip's name; the area card quoted that
+    name as the reason ("Vertical ratio not measured: side clip.", browser review s20), and a
+    measure that only needs the runner's speed was listed as lost to the view."""
+    from core.session import clip_reason
+    from ui.report_view import view_measures_lost
+
+    assert clip_reason("Side clip: Needs your treadmill speed (About you). Back clip: Not "
+                       "valid in a back view.") == "Needs your treadmill speed (About you)."
+    assert clip_reason("Back clip 2: Feet out of the picture. Side clip: x") == \
+        "Feet out of the picture."
+    assert clip_reason("Needs your treadmill speed: give it") == \
+        "Needs your treadmill speed: give it"  # one clip's reason: as it is
+    r = {"view": {"view": "side"}, "not_measured": [
+        {"id": "vertical_ratio", "label": "Vertical ratio", "area": "hips",
+         "reason": "Side clip: Needs your treadmill speed (About you) to know the step length."},
+        {"id": "hip_extension", "label": "Hip extension at toe-off", "area": "hips",
+         "reason": "Side clip: Too few clear toe-offs (2): at least 4 are needed."}]}
+    assert view_measures_lost(r, "hips") == \
+        "Hip extension at toe-off not measured: too few clear toe-offs."

@@ -18,7 +18,7 @@ from core.quality import distinct_tips, headline
 from core.reference import PHASES, REFERENCE_KEY
 from core.report import DISCLAIMER, Media, dumps, strides_csv
 from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_HIDDEN, GROUP_MISSING
-from core.session import FRAME_STRIDE
+from core.session import FRAME_STRIDE, clip_reason
 from core.store import ReportStore, StoredReport, StoreError
 from core.summary import filming_notes as filming_checks
 
@@ -400,15 +400,17 @@ def view_measures_lost(r: dict, area: str, hidden: list | None = None) -> str | 
     otherwise read as a clean bill (review, 2 Dec)."""
     view = (r.get("view") or {}).get("view") or ""
     skip = {id(n) for n in hidden or []}
+    # a session's reasons start with the clip's name ("Side clip: Needs your ..."): read
+    # each by its own words (the card said "Vertical ratio not measured: side clip": s20)
     lost = [n for n in r.get("not_measured") or [] if n.get("area") == area
             and id(n) not in skip and (spec := BY_ID.get(n.get("id") or "")) is not None
             and spec.valid_for(view) and spec.weight > 0 and spec.kind != "info"
-            and not (n.get("reason") or "").startswith("Needs your")
+            and not clip_reason(n.get("reason") or "").startswith("Needs your")
             and "sound" not in (n.get("reason") or "")]
     if not lost:
         return None
     names = ", ".join(n.get("label") or BY_ID[n["id"]].label for n in lost)
-    why = (lost[0].get("reason") or "").split(":")[0].split(" (")[0].rstrip(".")
+    why = clip_reason(lost[0].get("reason") or "").split(":")[0].split(" (")[0].rstrip(".")
     return f"{names} not measured: {why[:1].lower() + why[1:]}."
 
 

@@ -12,11 +12,12 @@ module of :mod:`core.metrics`); this module only adds the composite rules.
 
 Scoring: each judged metric scores good 100 / watch 65 / fix 30, weighted by its importance
 (:attr:`MetricSpec.weight`) and confidence (high 1, medium 0.75, low 0.4). Composite patterns
-outrank single metrics: overstriding = overstride + low cadence (+ heel strike); sitting back
-= hips behind + lean from the waist.
+(several measures telling one story) carry a bonus on their severity: overstriding =
+overstride + low cadence (+ heel strike); sitting back = hips behind + lean from the waist.
 
 Choosing the top fixes: every problem (each judged metric rated watch or fix belongs to
-exactly one candidate fix) is ranked, composites first, then by severity. First, each area
+exactly one candidate fix) is ranked, the clear ones first (:func:`unclear`: read with low
+confidence, or near its line, comes later), then by severity. First, each area
 rated "work on this" (status ``fix``), worst area first, takes its own best-ranked candidate
 (a candidate belongs to the area of its lead metric), so no such area is left without a top
 fix; the remaining places go down the ranking. The chosen fixes keep their ranking order;
@@ -36,11 +37,18 @@ confidence says it is a pattern to check, not a verdict; as a top fix it led a g
 report (a panning render's hip extension read 0 deg for a true 8.5, its only fix, with a
 3-week plan: review, 2 Dec).
 
+Verdict words: an area's is its score's (good from 80, worth a look from 60), never "good"
+over a measure rated "work on this" (:func:`capped_status`) and never milder than its own top
+fixes (:func:`raised_status`: a clear one's severity, an unclear one's at most "worth a
+look"); the overall is never "good" over either. :func:`capped_note` says why a word differs
+from its number.
+
 Counts: :func:`measure_counts` is the one place that counts measures (judged by status, and
 ``info`` ones apart), for the report's headline, area cards and tabs alike.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from .coaching import ADVICE, STRENGTHS
@@ -73,13 +81,45 @@ def capped_status(score: float | None, statuses) -> str:
     return "watch" if st == "good" and "fix" in set(statuses) else st
 
 
-def capped_note(score: float | None, status: str, n_fix: int) -> str | None:
-    """Why a verdict reads milder than its score (:func:`capped_status`): shown under it, so
-    "97/100 Worth a look" is not a puzzle (fresh-eyes review); None when it is not capped."""
-    if score is None or n_fix <= 0 or status_of_score(score) == status:
+STATUS_RANK = {"info": -1, "good": 0, "watch": 1, "fix": 2}
+STATUS_WORDS = {"good": "good", "watch": "worth a look", "fix": "work on this"}
+
+
+def raised_status(status: str, levels) -> str:
+    """An area's verdict (``status``), never milder than its top fixes' ``levels``: each fix's
+    severity, or at most "watch" for an :func:`unclear` one (a shaky reading is still only
+    something to check). An area card read "Hips 90/100 Good" above its own top fix #2,
+    "worth a look" (review, 2 Dec). The score is not changed: one problem among many good
+    measures moves it little; :func:`capped_note` says why the word is harsher than the
+    number. An unmeasured area (``"info"``) stays so."""
+    worst = max(levels, key=lambda s: STATUS_RANK.get(s, -1), default=None)
+    if status == "info" or worst is None or STATUS_RANK.get(worst, -1) <= STATUS_RANK.get(status, -1):
+        return status
+    return worst
+
+
+def capped_note(score: float | None, status: str, n_fix: int,
+                fix_ranks: list[int] | tuple[int, ...] = (), area: bool = True) -> str | None:
+    """Why a verdict differs from its score's (:func:`status_of_score`): milder, as it is
+    never "good" over a measure rated "work on this" (``n_fix`` of them,
+    :func:`capped_status`), so "97/100 Worth a look" is not a puzzle (fresh-eyes review);
+    or harsher, as it is never milder than its top fixes (``fix_ranks``, the numbers of the
+    top fixes in this area, or all of them for the overall: ``area=False``,
+    :func:`raised_status`). None when the verdict is the score's."""
+    if score is None or status not in STATUS_RANK or status_of_score(score) == status:
         return None
-    return (f"Not called good while {n_fix} measure{'s' if n_fix != 1 else ''} "
-            f"{'is' if n_fix == 1 else 'are'} rated \"work on this\".")
+    many = len(fix_ranks) > 1
+    if STATUS_RANK[status] > STATUS_RANK[status_of_score(score)] and fix_ranks and area:
+        nums = " and ".join(str(r) for r in fix_ranks)
+        return (f"Called \"{STATUS_WORDS[status]}\" as top fix{'es' if many else ''} "
+                f"{nums} below {'are' if many else 'is'} in this area.")
+    if n_fix > 0:
+        return (f"Not called good while {n_fix} measure{'s' if n_fix != 1 else ''} "
+                f"{'is' if n_fix == 1 else 'are'} rated \"work on this\".")
+    if fix_ranks and not area:
+        return (f"Not called good while there {'are' if many else 'is'} "
+                f"{len(fix_ranks) if many else 'a'} top fix{'es' if many else ''} below.")
+    return None
 
 
 def measure_counts(metrics: list, area: str | None = None) -> dict[str, int]:
@@ -275,6 +315,20 @@ def tentative(ms) -> bool:
     return bool(ms) and all(conf(m) == "low" and near_line_of(m) for m in ms)
 
 
+def unclear(ms) -> bool:
+    """Whether a problem made of the measures ``ms`` (:class:`MetricResult` or report dicts)
+    is less clear than one read firmly: any of them read with low confidence (the fix shows
+    its lowest confidence), or every one within its reading error of a milder verdict's line.
+    Such a problem ranks after every clear one, whatever its verdict, as the report says
+    above its fixes ("a 'work on this' read with low confidence, or near its line, comes
+    after a clearer 'worth a look'"): a low-confidence overstride led the fixes above a
+    high-confidence lean before (review, 2 Dec)."""
+    ms = list(ms)
+    conf = (lambda m: m.get("confidence") if isinstance(m, dict) else m.confidence)
+    return bool(ms) and (any(conf(m) == "low" for m in ms)
+                         or all(near_line_of(m) for m in ms))
+
+
 def _choose(ranked: list[tuple[float, str, list[str]]], by: dict[str, MetricResult],
             areas: list[AreaScore], max_fixes: int) -> tuple[list, list]:
     """(top, more): the top fixes cover every area rated ``fix`` (see module docstring); a
@@ -334,8 +388,8 @@ def build_findings(metrics: list[MetricResult], max_fixes: int = 3) -> Findings:
     areas = area_scores(metrics)
     scored = [a.score for a in areas if a.score is not None]
     overall = int(round(sum(scored) / len(scored))) if scored else None
-    # composite patterns (several metrics telling one story) outrank single metrics
-    ranked = sorted(_candidates(by), key=lambda x: (len(x[2]) < 2, -x[0]))
+    # the clear problems first, then by weighted severity (composites carry their bonus)
+    ranked = sorted(_candidates(by), key=lambda x: (unclear([by[m] for m in x[2]]), -x[0]))
     top, more = _choose(ranked, by, areas, max_fixes)
     fixes = [_fix(rank, key, mids, by) for rank, (_, key, mids) in enumerate(top, 1)]
     more_fixes = [_fix(rank, key, mids, by)
@@ -343,5 +397,14 @@ def build_findings(metrics: list[MetricResult], max_fixes: int = 3) -> Findings:
     strengths = [STRENGTHS[m.id] for m in metrics
                  if m.status == "good" and m.id in STRENGTHS and m.confidence != "low"][:4]
     judged = [m.status for m in metrics if m.status in POINTS]
-    return Findings(overall_score=overall, overall_status=capped_status(overall, judged), areas=areas,
+    # an area's word is never milder than its own top fixes; the overall is never "good"
+    # above a top fix (its score is the areas' average, so it is not raised past that)
+    level = {fx.rank: ("watch" if unclear(by[m] for m in fx.metrics) else fx.severity)
+             for fx in fixes}
+    areas = [dataclasses.replace(a, status=raised_status(
+        a.status, [level[fx.rank] for fx in fixes if fx.area == a.area])) for a in areas]
+    status = capped_status(overall, judged)
+    if status == "good" and fixes:
+        status = "watch"
+    return Findings(overall_score=overall, overall_status=status, areas=areas,
                     fixes=fixes, strengths=strengths, more_fixes=more_fixes)

@@ -185,9 +185,12 @@ def scoring_section() -> None:
         f"{watch_from}–{good_from - 1} **worth a look**, below {watch_from} **work on it**; "
         f"an area with a measure rated work on it is never called good, whatever its score "
         f"(at most worth a look: a shaky reading moves the score little, but it is still "
-        f"something to check).\n"
+        f"something to check), and it is never milder than a top fix in it: worth a look "
+        f"with one, work on it with a clear work-on-it fix (one not read with low confidence "
+        f"and not near its line); the card then says which fix.\n"
         f"4. **Overall score**: the plain average of the area scores that could be measured "
-        f"from your camera view, called good only when no measure is rated work on it.")
+        f"from your camera view, called good only when no measure is rated work on it and "
+        f"there is no top fix.")
     # a worked example, computed with the same numbers
     ex = [("cadence", "good", "high"), ("overstride", "watch", "medium"),
           ("foot_strike", "fix", "low")]
@@ -203,10 +206,12 @@ def scoring_section() -> None:
         + f"{words[status_of_score(score)]}.")
     st.markdown(
         f"**Your top fixes.** Every measure outside its good band becomes a possible fix. When "
-        f"several measures tell one story they become one fix and come first: *overstriding* "
+        f"several measures tell one story they become one fix, which ranks higher: *overstriding* "
         f"(the foot or shin reaching out ahead of you, with a low cadence and a heel landing if "
-        f"those are also out) and *sitting back* (hips behind, with a lean from the waist). The "
-        f"rest are ranked by how far out they are (work on it counts {_num(SEV['fix'])}, worth a "
+        f"those are also out) and *sitting back* (hips behind, with a lean from the waist). "
+        f"Fixes are ranked by how clear and how large each problem is: first every fix read "
+        f"with at least medium confidence and not near its line, then the others; within each, "
+        f"by how far out they are (work on it counts {_num(SEV['fix'])}, worth a "
         f"look {_num(SEV['watch'])}) × importance × confidence. The report shows "
         f"{max_fixes} top fixes, and every area rated *work on it* gets at least one of them; "
         f"the advice for every other measure outside its band is under *More to work on*. A fix "

@@ -245,3 +245,58 @@ def test_a_fix_card_shows_the_still_of_the_measure_that_made_it_a_fix():
     assert evidence_metric(fx, {"knee_flexion_ic": "fix", "knee_flexion_mid": "fix"},
                            {"knee_flexion_ic", "knee_flexion_mid"}) == "knee_flexion_ic"
     assert evidence_metric(fx, status, set()) is None
+
+
+def test_a_clear_worth_a_look_comes_before_a_low_confidence_work_on_this():
+    """The report says its fixes come "in order of how clear and how large each problem is: a
+    'work on this' read with low confidence, or near its line, comes after a clearer 'worth a
+    look'". A low-confidence overstride (with a low cadence: a composite) led the fixes above
+    a high-confidence trunk lean (review, 2 Dec); the order now keeps that promise, and the
+    same overstride read with medium confidence leads."""
+    from core.findings import unclear
+
+    by = {s.id: s for s in METRICS}
+    good = [_result(s, _good_value(s)) for s in METRICS if s.kind == "range" and s.weight > 0]
+    over, cad, lean = (_result(by["overstride"], 35.0), _result(by["cadence"], 150.0),
+                       _result(by["trunk_lean"], 2.0))
+    over.confidence, lean.confidence = "low", "high"
+    assert (over.status, cad.status, lean.status) == ("fix", "fix", "watch")
+    swap = {"overstride": over, "cadence": cad, "trunk_lean": lean}
+    f = build_findings([swap.get(m.id, m) for m in good])
+    assert [x.id for x in f.fixes][:2] == ["too_upright", "overstriding"], [x.id for x in f.fixes]
+    assert unclear([over, cad]) and not unclear([lean])
+    over.confidence = "medium"
+    f = build_findings([swap.get(m.id, m) for m in good])
+    assert [x.id for x in f.fixes][:2] == ["overstriding", "too_upright"]
+
+
+def test_an_area_is_never_milder_than_its_own_top_fix():
+    """"Hips 90/100 Good" headed the hips while their trunk lean (0 deg, worth a look, high
+    confidence) was top fix #2 (review, 2 Dec). The area's word follows its top fix: worth
+    a look with it, work on this with a clear work-on-this fix, at most worth a look with an
+    unclear one (low confidence); its score is unchanged, and the card's note says which
+    fix made the word. The overall is not called good above a top fix either."""
+    by = {s.id: s for s in METRICS}
+    good = [_result(s, _good_value(s)) for s in METRICS if s.kind == "range" and s.weight > 0]
+
+    def run(mid: str, value: float, conf: str):
+        m = _result(by[mid], value)
+        m.confidence = conf
+        f = build_findings([m if x.id == mid else x for x in good])
+        return f, {a.area: a for a in f.areas}[by[mid].area]
+
+    f, hips = run("trunk_lean", 0.0, "high")
+    assert [x.id for x in f.fixes] == ["too_upright"] and f.fixes[0].severity == "watch"
+    assert hips.score >= 80 and hips.status == "watch"
+    assert capped_note(hips.score, hips.status, 0, [1]) == (
+        'Called "worth a look" as top fix 1 below is in this area.')
+    assert f.overall_score >= 80 and f.overall_status == "watch"
+    assert capped_note(f.overall_score, f.overall_status, 0, [1], area=False) == (
+        "Not called good while there is a top fix below.")
+    f, feet = run("overstride", 35.0, "high")  # clear "work on this"
+    assert f.fixes[0].severity == "fix" and feet.status == "fix" and feet.score >= 60
+    assert capped_note(feet.score, feet.status, 1, [1]).startswith('Called "work on this"')
+    f, feet = run("overstride", 35.0, "low")  # the same reading, unclear
+    assert f.fixes[0].severity == "fix" and feet.status == "watch"
+    # an old report (area word from its score) still reads as before
+    assert capped_note(90, "good", 0, [1]) is None

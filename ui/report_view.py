@@ -340,7 +340,7 @@ def scores(op: Opened) -> None:
                         unsafe_allow_html=True)
             status_badge(f.get("overall_status", "info"))
             if note := capped_note(f.get("overall_score"), f.get("overall_status", ""),
-                                   counts["fix"]):
+                                   counts["fix"], fix_ranks(f), area=False):
                 st.caption(note)
             partial = overall_scope(f.get("areas") or [])
             if partial and f.get("overall_score") is not None:
@@ -368,7 +368,8 @@ def scores(op: Opened) -> None:
             st.markdown(score_html(a.get("score"), a.get("status", "info")), unsafe_allow_html=True)
             status_badge(a.get("status", "info"))
             area_counts = measure_counts(ms, area)
-            if note := capped_note(a.get("score"), a.get("status", ""), area_counts["fix"]):
+            if note := capped_note(a.get("score"), a.get("status", ""), area_counts["fix"],
+                                   fix_ranks(f, area)):
                 st.caption(note)
             top = by_id.get(a.get("top_metric") or "")
             if top:
@@ -390,6 +391,12 @@ def scores(op: Opened) -> None:
                 st.caption(f":material/visibility_off: {len(hidden)} not measured: {esc(why)}.")
             if lost := view_measures_lost(r, area, hidden):
                 st.caption(":material/visibility_off: " + esc(lost))
+
+
+def fix_ranks(findings: dict, area: str | None = None) -> list[int]:
+    """The numbers of the top fixes (in ``area``, or all), as the page numbers them."""
+    return [int(fx.get("rank") or i) for i, fx in enumerate((findings.get("fixes") or [])[:3], 1)
+            if isinstance(fx, dict) and (area is None or fx.get("area") == area)]
 
 
 def view_measures_lost(r: dict, area: str, hidden: list | None = None) -> str | None:

@@ -369,10 +369,13 @@ class Context:
     def add(self, mid: str, value: float | None, *, caveat: str, confidence: str, n: int,
             left: float | None = None, right: float | None = None, spread: float | None = None,
             evidence: list[int] | None = None, status: str | None = None, display: str | None = None,
-            extra: dict | None = None, band: tuple[str, str] | None = None) -> None:
+            extra: dict | None = None, band: tuple[str, str] | None = None,
+            error: float | None = None) -> None:
         """Add ``mid``'s result. ``status`` and ``band`` (good, fix texts) replace the spec's
         own judgement and band texts where the metric judges against the runner's own band
-        (cadence with a speed given)."""
+        (cadence with a speed given). ``error``: this reading's error where it is worked out
+        from the measures it is made of (vertical ratio), instead of the metric's
+        :attr:`Metric.reading_error`, for the near-the-line mark."""
         spec = self.by_id[mid].spec
         if not spec.valid_for(self.view.view):
             return  # the contract does not allow it from this view (listed as not measured)
@@ -400,7 +403,13 @@ class Context:
             caveat = (caveat + " " if caveat else "") + f"Left and right: {sides.text}."
         # near a milder verdict's line: only where the spec's own bands judged it (not the
         # runner's own band, e.g. cadence with a speed given)
-        near = None if status is not None else self.by_id[mid].near_line(value, self.fps)
+        near = None
+        if status is None and error is not None:
+            nl = spec.near_line(value, error)
+            near = None if nl is None else {"edge": nl.edge, "error": nl.error,
+                                            "milder": nl.milder}
+        elif status is None:
+            near = self.by_id[mid].near_line(value, self.fps)
         self.results.append(MetricResult(
             id=mid, label=spec.label, area=spec.area, unit=spec.unit, value=value,
             display=display, status=st, confidence=confidence, caveat=caveat,

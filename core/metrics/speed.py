@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..events import choose_cadence
 from ..spec import MetricSpec
+from . import bounce as _bounce
 from .base import LEG_PER_HEIGHT, Context, Metric, nanmed
 
 # ----------------------------------------------------------------------------- cadence band
@@ -88,6 +89,9 @@ VERTICAL_RATIO = MetricSpec(
     source="Garmin's running dynamics colour zones (good up to 8.6 %, poor above 10.1 %), "
            "whose 'stride length' is this step length.")
 
+LEG_LENGTH_SPREAD = 0.05  # leg = 0.49 x height holds to about +/- 5 % for most people
+_BOUNCE = next(m for m in _bounce.METRICS if m.id == "vertical_oscillation")
+
 # the web page and the command line both show it: each names its own way in (About you,
 # --speed / --pace) beside it; "treadmill" is not said, as an overground runner has a pace too
 NO_SPEED = "Needs your running speed or pace (the treadmill's display, or your watch's pace)."
@@ -154,6 +158,13 @@ def summarise_ratio(ctx: Context) -> None:
     n = len(ctx.both("vertical_oscillation"))
     base = "high" if ctx.view.view == "side" else "low"
     conf = _lower(conf, ctx.conf(n, base))
+    # its reading error, from the bounce's (relative) and the leg length's (+/- 5 %): a ratio
+    # of 12.0 % was "work on this, high confidence" beside its own bounce "near the line, may
+    # be fine" (review, 2 Dec); the speed is the runner's own and the cadence reads within
+    # 1.5 steps/min (1 %), left out
+    bounce_err = _BOUNCE.error_at(ctx.fps)
+    error = None if bounce_err is None or bounce <= 0 else \
+        ratio * (bounce_err / bounce + LEG_LENGTH_SPREAD)
     ctx.add("vertical_ratio", ratio, confidence=conf, n=n,
             display=f"{VERTICAL_RATIO.fmt(ratio)} % ({bounce_m * 100:.1f} cm up and down "
                     f"per {step_m:.2f} m step)",
@@ -161,7 +172,8 @@ def summarise_ratio(ctx: Context) -> None:
                     "most people), so the ratio is as good as that."
                     + ("" if ctx.view.view == "side" else " Seen from the front, the bounce "
                        "reads high.")),
-            extra={"bounce_m": round(bounce_m, 4), "step_length_m": round(step_m, 3)})
+            extra={"bounce_m": round(bounce_m, 4), "step_length_m": round(step_m, 3)},
+            error=error)
 
 
 METRICS = (

@@ -84,3 +84,25 @@ def test_cadence_band_outside_the_studied_speeds_says_so():
     case = build(PLANAR.with_(speed_mps=4.0, cadence_spm=185.0))
     m = case.metrics(speed_mps=5.0)["cadence"]
     assert m.extra["band_shift"] == 6 and "the band at 3.5 m/s" in m.band_good
+
+
+@pytest.mark.parametrize("vosc_m, near", [(0.085, True), (0.16, False)])
+def test_vertical_ratio_near_its_line_says_so_as_its_bounce_does(vosc_m, near):
+    """The ratio is the bounce over the step, so it reads no better than the bounce: a ratio
+    of 12.0 % was "work on this" without a word of doubt beside its own bounce "near the line,
+    may be fine" (review, 2 Dec). Its reading error is the bounce's (relative) plus the leg
+    length's 5 %; within it of a milder line, the ratio is marked near the line too; far
+    past it (a 16 cm bounce), not."""
+    from core.metrics.speed import LEG_LENGTH_SPREAD, VERTICAL_RATIO, _BOUNCE
+
+    speed = 2.8
+    case = build(PLANAR.with_(speed_mps=speed, vert_osc_m=vosc_m))
+    ms = case.metrics(height_cm=case.motion.params.body.height * 100, speed_mps=speed)
+    ratio, bounce = ms["vertical_ratio"], ms["vertical_oscillation"]
+    assert ratio.status in ("watch", "fix")
+    err = ratio.value * (_BOUNCE.error_at(case.track.fps) / bounce.value + LEG_LENGTH_SPREAD)
+    edge = VERTICAL_RATIO.good_hi if ratio.value - VERTICAL_RATIO.good_hi <= err else \
+        VERTICAL_RATIO.fix_above
+    assert bool(ratio.near_line) == near == (ratio.value - edge <= err + 0.05)
+    if near:
+        assert ratio.near_line["error"] == pytest.approx(err)

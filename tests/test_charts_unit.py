@@ -117,3 +117,27 @@ def test_method_page_robustness_table_reads_in_plain_words():
     assert list(out.columns) == ["Filmed", "Clips",
                                  "Trunk lean: typical / worst error (verdict right)"]
     assert list(out.iloc[:, 2]) == list(raw.iloc[:, 2])
+
+
+def test_cadence_chart_shades_the_band_the_card_judged_on():
+    """At 2.78 m/s the card judges cadence on the runner's own band, 162-182 (a shift of -3),
+    while the chart shaded the default 165-185 (review, 2 Dec): 163 was outside the green
+    and "Good" on the card. The chart now shades the card's band and says it is theirs; a
+    report without a speed keeps the default band."""
+    ics = [{"t": round(i * 60.0 / 169.0, 3), "foot": "left" if i % 2 else "right"}
+           for i in range(20)]
+    cad = {"id": "cadence", "value": 169.0, "display": "169 steps/min",
+           "extra": {"band_speed_mps": 2.78, "band_shift": -3, "band_good_lo": 162}}
+    report = {"events": {"initial_contacts": ics}, "source": {"fps_measured": 60.0},
+              "metrics": [cad]}
+
+    def band(r):
+        rect = charts.cadence_chart(r).to_dict()["layer"][0]
+        data = rect.get("data", {}).get("values") or \
+            charts.cadence_chart(r).to_dict()["datasets"][rect["data"]["name"]]
+        return data[0]["lo"], data[0]["hi"], data[0]["band"]
+
+    lo, hi, label = band(report)
+    assert (lo, hi) == (162, 182) and label.endswith("at your speed"), label
+    cad["extra"] = {}
+    assert band(report)[:2] == (165, 185)

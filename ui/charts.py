@@ -9,6 +9,8 @@ Bands and labels come from :mod:`core.spec`; nothing here judges a value.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import altair as alt
 import pandas as pd
 
@@ -52,12 +54,30 @@ def _series_frame(report: dict, channels: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["t", "value", "series"])
 
 
-def _band_layers(metric_id: str | None, note: str, y_field: str = "value") -> list[alt.Chart]:
-    """The good band of ``metric_id`` as a shaded rect (two-sided) or dashed rule (one-sided)."""
+def own_band(report: dict | None, metric_id: str | None):
+    """``metric_id``'s spec with the good band the report judged it on: the runner's own
+    cadence band when they gave a speed (the result's ``band_shift``), else the spec's. The
+    cadence chart shaded 165-185 beside a card judging 162-182 (review, 2 Dec)."""
     spec = BY_ID.get(metric_id) if metric_id else None
+    m = next((m for m in (report or {}).get("metrics") or []
+              if isinstance(m, dict) and m.get("id") == metric_id), None)
+    shift = ((m or {}).get("extra") or {}).get("band_shift")
+    if spec is None or not isinstance(shift, (int, float)) or not shift or spec.good_lo is None \
+            or spec.good_hi is None:
+        return spec, False
+    return dataclasses.replace(spec, good_lo=spec.good_lo + shift, good_hi=spec.good_hi + shift), True
+
+
+def _band_layers(metric_id: str | None, note: str, y_field: str = "value",
+                 report: dict | None = None) -> list[alt.Chart]:
+    """The good band of ``metric_id`` as a shaded rect (two-sided) or dashed rule (one-sided):
+    the one ``report`` judged it on (:func:`own_band`)."""
+    spec, own = own_band(report, metric_id)
     if spec is None or spec.kind != "range" or (spec.good_lo is None and spec.good_hi is None):
         return []
-    label = f"{note[:1].upper()}{note[1:]}: {band_text(spec.good, spec.unit)}"
+    good = (f"{spec.good_lo:g}-{spec.good_hi:g}" if own else spec.good)
+    label = (f"{note[:1].upper()}{note[1:]}: {band_text(good, spec.unit)}"
+             + (" at your speed" if own else ""))
     if spec.good_lo is not None and spec.good_hi is not None:
         df = pd.DataFrame([{"lo": spec.good_lo, "hi": spec.good_hi, "band": label}])
         return [alt.Chart(df).mark_rect(color=BAND_COLOR, opacity=0.12).encode(
@@ -117,7 +137,7 @@ def angle_chart(report: dict, group: str) -> alt.Chart | None:
         tooltip=[alt.Tooltip("series:N", title="Side"),
                  alt.Tooltip("t:Q", title="Time (s)", format=".2f"),
                  alt.Tooltip("value:Q", title=g["label"], format=".1f")])
-    layers: list[alt.Chart] = _band_layers(g["band"], g["band_note"])
+    layers: list[alt.Chart] = _band_layers(g["band"], g["band_note"], report=report)
     rules = _contact_rules(report, t_min, t_max)
     if rules is not None:
         layers.append(rules)
@@ -197,7 +217,7 @@ def stride_chart(report: dict, column: str) -> alt.Chart | None:
         tooltip=[alt.Tooltip("series:N", title="Foot"),
                  alt.Tooltip("t:Q", title="Landing at (s)", format=".2f"),
                  alt.Tooltip("value:Q", title=title, format=".1f")])
-    layers = _band_layers(metric_id, "good") + [points]
+    layers = _band_layers(metric_id, "good", report=report) + [points]
     # Streamlit fits the whole chart (title, legend, axis) into the height: at HEIGHT - 40
     # the plot itself was ~50 px tall (fresh-eyes review)
     return alt.layer(*layers).properties(height=HEIGHT + 60, title=title)
@@ -243,7 +263,7 @@ def cadence_chart(report: dict) -> alt.Chart | None:
         y=alt.Y("cadence:Q", title="Cadence (steps per minute)", scale=alt.Scale(zero=False)),
         tooltip=[alt.Tooltip("t:Q", title="Time (s)", format=".1f"),
                  alt.Tooltip("cadence:Q", title="Cadence (spm)", format=".0f")])
-    layers = _band_layers("cadence", "good cadence") + [band, line]
+    layers = _band_layers("cadence", "good cadence", report=report) + [band, line]
     metric = next((m for m in report.get("metrics") or [] if m.get("id") == "cadence"), None)
     if metric and metric.get("value") is not None:
         avg = pd.DataFrame([{"v": metric["value"], "label": f"Your cadence: {metric['display']}"}])

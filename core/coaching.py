@@ -24,12 +24,19 @@ class Advice:
     # current cadence" left the runner to work out 158 x 1.05)
     beats: tuple[float, ...] = ()
 
-    def drill(self, cadence_spm: float | None = None) -> dict[str, str]:
+    def drill(self, cadence_spm: float | None = None, cadence_good: bool = False) -> dict[str, str]:
+        """The drill's name, how (with the beats worked out from ``cadence_spm``) and dose.
+        ``cadence_good``: the cadence was judged good, so a metronome drill says why it
+        still asks for a quicker beat (the report praised the cadence beside two "+5 %"
+        drills: review, 2 Dec)."""
         how = self.drill_how
         if self.beats and cadence_spm and 100 <= cadence_spm <= 250:
             beats = ", ".join(f"+{(b - 1) * 100:.0f} % is {cadence_spm * b:.0f}"
                               for b in self.beats)
             how += f" From your {cadence_spm:.0f} steps/min: {beats} beats per minute."
+        if self.beats and cadence_good and min(self.beats) > 1:
+            how += (" Your cadence is already in the good range: the quicker beat is a tool "
+                    "to shorten each step for these runs, not a new cadence to keep.")
         return {"name": self.drill_name, "how": how, "dose": self.dose}
 
 

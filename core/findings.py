@@ -366,7 +366,8 @@ def _fix(rank: int, key: str, mids: list[str], by: dict[str, MetricResult]) -> F
                "pattern worth checking, not a verdict. " + why)
     return Fix(rank=rank, id=key, title=adv.title, area=lead.area, metrics=mids,
                severity=severity, confidence=conf, seen=_seen(ms), why=why,
-               cue=adv.cue, drill=adv.drill(by["cadence"].value if "cadence" in by else None),
+               cue=adv.cue, drill=adv.drill(by["cadence"].value if "cadence" in by else None,
+                                             "cadence" in by and by["cadence"].status == "good"),
                evidence_frame=(lead.evidence_frames or [None])[0])
 
 

@@ -194,6 +194,16 @@ def _dose(report: dict, focus: Focus) -> str:
     return ADVICE[focus.key].dose if focus.key in ADVICE else "3 x 1 min"
 
 
+def _same_beat(focus: Focus, before: list[Focus]) -> Focus | None:
+    """An earlier focus whose drill is run to the same metronome beat as ``focus``'s (both
+    at +5 %: "land closer under your hips" and "run forward, not up"), or None. The plan
+    scheduled both at 177 beats per minute as separate work (review, 2 Dec)."""
+    beats = ADVICE[focus.key].beats if focus.key in ADVICE else ()
+    if not beats:
+        return None
+    return next((b for b in before if b.key in ADVICE and ADVICE[b.key].beats == beats), None)
+
+
 def make_plan(report: dict) -> Plan:
     """The 3-week plan for ``report`` (see module docstring)."""
     r = load_report(report)
@@ -208,8 +218,12 @@ def make_plan(report: dict) -> Plan:
     for w in range(1, WEEKS + 1):
         theme, intro = WEEK_THEMES[w - 1]
         items = []
-        for f in focuses:
+        for i, f in enumerate(focuses):
             dose, n = dose_for_week(_dose(r, f), w, new)
+            same = _same_beat(f, focuses[:i])
+            if same is not None:  # one metronome beat, one set of runs: not counted twice
+                dose, n = (f"no extra sets: the {same.drill.lower()} above is at the same "
+                           f"beat; keep this cue in mind during it"), None
             items.append(Item(f.title, f.drill, dose, n, _cue_text(w, f.cue)))
         weeks.append(Week(w, theme, intro, items))
     views = {f.view for f in focuses}

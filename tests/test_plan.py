@@ -202,3 +202,24 @@ def test_the_measure_that_gives_the_verdict_decides_the_check(report):
     assert make_plan(report).focuses[2].check.startswith("Near the line in this clip")
     by_id["knee_flexion_mid"].pop("near_line")
     assert make_plan(report).focuses[2].check == ""
+
+
+def test_two_fixes_on_the_same_metronome_beat_are_one_set_of_runs(report):
+    """"Land closer under your hips" (metronome run, +5 %) and "Run forward, not up"
+    (quick-step running, +5 %) were scheduled as separate work at the same 177 beats per
+    minute (review, 2 Dec): the second is done within the first's runs, its cue kept."""
+    report = copy.deepcopy(report)
+    fixes = report["findings"]["fixes"]
+    over = ADVICE["overstriding"]
+    fixes.insert(0, {**fixes[0], "id": "overstriding", "title": over.title, "cue": over.cue,
+                     "drill": over.drill(169.0, cadence_good=True), "metrics": ["overstride"]})
+    del fixes[3:]
+    assert ADVICE["overstriding"].beats == ADVICE["bounce"].beats
+    plan = make_plan(report)
+    for week in plan.weeks:
+        first, second, third = week.items
+        assert first.sets and third.sets and second.sets is None
+        assert second.dose.startswith("no extra sets: the metronome run above")
+        assert second.cue  # the cue still practised
+    assert "not a new cadence to keep" in fixes[0]["drill"]["how"]
+    assert "not a new cadence" not in over.drill(150.0)["how"]

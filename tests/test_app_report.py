@@ -491,3 +491,33 @@ def test_a_report_without_good_form_stills_says_why(app, store, side_analysis):
     saved = store.save(report, side_analysis.media_dir)
     at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
     assert "Good form for you" not in [h.value for h in at.header]
+
+
+def test_every_judged_measure_with_a_bench_says_how_close_it_reads(app, store, side_analysis):
+    """Only measures near their line said how close they read to the truth, so the top fix's
+    overstride (its most important number) had none (review, 2 Dec). Every judged card whose
+    metric a bench checks now says it (at the clip's frame rate), once: the near-the-line
+    sentence already carries it; a fix card says it for its measures."""
+    from core.metrics import BY_ID as REG
+
+    report = side_analysis.report
+    fps = report["source"]["fps_measured"]
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    card = [t for t in captions if t.startswith(":material/straighten: This measure reads within")]
+    benched = [m for m in report["metrics"] if m["status"] in ("good", "watch", "fix")
+               and REG[m["id"]].error_at(fps) is not None and not m.get("near_line")]
+    assert benched and len(card) == len(benched), (card, [m["id"] for m in benched])
+    over = REG["overstride"].error_at(fps)
+    assert any(f"reads within {over:g} % of leg of the truth" in t for t in card)
+    by = {m["id"]: m for m in report["metrics"]}
+    fixes = report["findings"]["fixes"] + report["findings"]["more_fixes"]
+    with_bench = [fx for fx in fixes if any(REG[m].error_at(fps) is not None
+                                            and not by[m].get("near_line") for m in fx["metrics"])]
+    lines = [t for t in captions if t.startswith(":material/straighten:")
+             and "This measure" not in t and "Near the line" not in t]
+    assert with_bench and len(lines) == len(with_bench), (lines, [fx["id"] for fx in with_bench])
+    assert lines[0] == (f":material/straighten: Overstride reads within {over:g} % of leg of "
+                        "the truth on 4 in 5 of our test videos.")

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.findings import capped_note, measure_counts, near_line_note, overall_scope, tentative
+from core.findings import (accuracy_note, capped_note, measure_counts, near_line_note, overall_scope,
+                           tentative)
 from core.metrics.speed import NO_SPEED
 from core.plan import dose_for_week
 from core.quality import distinct_tips, headline
@@ -505,6 +506,10 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
                               f":blue-badge[{AREA_LABELS.get(fx.get('area'), '')}]"]))
         if note:
             st.caption(note)
+        by_id = _metrics(op.report)
+        ms = [by_id[mid] for mid in fx.get("metrics") or [] if mid in by_id]
+        if ms and (acc := accuracy_note(ms, metric_fps(op.report, ms[0]))):
+            st.caption(f":material/straighten: {esc(acc)}")
         pic, words = st.columns([2, 3]) if picture else (None, st.container())
         if pic is not None:
             with pic:
@@ -528,9 +533,18 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
 # --------------------------------------------------------------------------- metrics
 
 
+def metric_fps(report: dict, m: dict) -> float:
+    """The frame rate ``m`` was read at: its own clip's in a session, else the clip's."""
+    clips = (report.get("session") or {}).get("clips") or []
+    clip = next((c for c in clips if c.get("key") == m.get("source_clip")), None)
+    fps = (clip or {}).get("fps") or (report.get("source") or {}).get("fps_measured")
+    return float(fps) if isinstance(fps, (int, float)) and fps > 0 else 30.0
+
+
 def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = None,
-                 said: list[str] | None = None) -> None:
-    """One measure's card; ``said``: caveat sentences already said above the cards."""
+                 said: list[str] | None = None, fps: float = 30.0) -> None:
+    """One measure's card; ``said``: caveat sentences already said above the cards; ``fps``:
+    the frame rate it was read at (its reading error depends on it)."""
     status = m.get("status", "info")
     spec = BY_ID.get(m.get("id", ""))
     unit = m.get("unit") or (spec.unit if spec else "")
@@ -556,6 +570,8 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
             st.caption(" · ".join(esc(b) for b in bands))
         if near:
             st.caption(f":material/straighten: {esc(near)}")
+        elif status != "info" and (acc := accuracy_note([m], fps)):
+            st.caption(f":material/straighten: {esc(acc.replace(m.get('label') or '', 'This measure', 1))}")
         lr = left_right(m)
         if lr:
             line = esc(lr)
@@ -597,7 +613,8 @@ def metrics_by_area(op: Opened) -> None:
                 for col, m in zip(st.columns(2), items[i:i + 2]):
                     with col:
                         _metric_card(m, (op.report.get("options") or {}).get("length_unit"),
-                                     (op.report.get("session") or {}).get("clips"), said)
+                                     (op.report.get("session") or {}).get("clips"), said,
+                                     metric_fps(r, m))
             nm = [n for n in not_measured if n.get("area") == area]
             if nm:
                 with st.expander(f"Not measured here ({len(nm)})"):

@@ -337,7 +337,7 @@ def shared_report(report: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(m.get("extra"), dict):
             m["extra"].pop("bounce_m", None)
     if cuts:  # the fixes and area summaries quote the metrics' display
-        r = _replace_text(r, cuts)
+        r = replace_text(r, cuts)
     return r
 
 
@@ -357,15 +357,17 @@ def without_length(display: str, value_cm: object) -> str:
     return display
 
 
-def _replace_text(value: Any, cuts: Mapping[str, str]) -> Any:
+def replace_text(value: Any, cuts: Mapping[str, str]) -> Any:
+    """``value`` (a report or any part of it) with every text's ``cuts`` keys replaced by
+    their values, leaving the per-frame ``series`` and per-stride ``strides`` as they are."""
     if isinstance(value, str):
         for old, new in cuts.items():
             if old and old in value:
                 value = value.replace(old, new)
         return value
     if isinstance(value, dict):
-        return {k: v if k in ("series", "strides") else _replace_text(v, cuts)
+        return {k: v if k in ("series", "strides") else replace_text(v, cuts)
                 for k, v in value.items()}
     if isinstance(value, list):
-        return [_replace_text(v, cuts) for v in value]
+        return [replace_text(v, cuts) for v in value]
     return value

@@ -521,3 +521,39 @@ def test_every_judged_measure_with_a_bench_says_how_close_it_reads(app, store, s
     assert with_bench and len(lines) == len(with_bench), (lines, [fx["id"] for fx in with_bench])
     assert lines[0] == (f":material/straighten: Overstride reads within {over:g} % of leg of "
                         "the truth on 4 in 5 of our test videos.")
+
+
+def test_feet_and_inches_mean_inches_in_every_text(app, store, side_analysis):
+    """A runner who gave their height in feet + inches read "≈ 7.7 in" on the overstride card
+    and "(20 cm)" in its fix and on the area card (review, 2 Dec). Every text quoting a length
+    now says it in inches (feet for a step), the stored report and its download stay in cm."""
+    import copy
+
+    from ui.format import in_length_unit
+
+    report = copy.deepcopy(side_analysis.report)
+    report["options"]["length_unit"] = "in"
+    m = next(m for m in report["metrics"] if m["id"] == "overstride")
+    fx = next(f for f in report["findings"]["fixes"] if "overstride" in f["metrics"])
+    assert m["display"] in fx["seen"]
+    m["value_cm"] = 20.0
+    old = m["display"]
+    m["display"] = m["display"].split(" (")[0] + " (20 cm)"
+    fx["seen"] = fx["seen"].replace(old, m["display"])
+    ratio = {"id": "vertical_ratio", "label": "Vertical ratio", "area": "hips", "unit": "%",
+             "value": 12.0, "display": "12.0 % (11.8 cm up and down per 0.99 m step)",
+             "status": "fix", "confidence": "high"}
+    report["metrics"].append(ratio)
+    shown = in_length_unit(report)
+    ms = {x["id"]: x for x in shown["metrics"]}
+    assert ms["overstride"]["display"].endswith("(7.9 in)")
+    assert ms["vertical_ratio"]["display"] == "12.0 % (4.6 in up and down per 3.2 ft step)"
+    assert "(7.9 in)" in next(f for f in shown["findings"]["fixes"]
+                              if "overstride" in f["metrics"])["seen"]
+    assert "(20 cm)" in m["display"]  # the report itself is unchanged
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    page = " ".join(e.value for e in (*at.markdown, *at.caption))
+    assert "(20 cm)" not in page and "7.9 in" in page
+    assert "0.99 m step" not in page

@@ -1,6 +1,7 @@
 """Formatting helpers (pure functions, no Streamlit): numbers, bands, dates, file sizes."""
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import re
 
@@ -123,6 +124,39 @@ def length(cm: float, unit: str | None = "cm") -> str:
     return f"{cm:.0f} cm"
 
 
+FT_PER_M = 1 / 0.3048
+_RATIO_TEXT = re.compile(r"(-?\d+(?:\.\d+)?) cm up and down per (\d+(?:\.\d+)?) m step")
+_STRIDE_TEXT = re.compile(r"(\d+(?:\.\d+)?) m per stride \((\d+(?:\.\d+)?) m per step\)")
+
+
+def in_length_unit(report: dict) -> dict:
+    """``report`` with the lengths its texts quote in the unit the runner gave their height
+    in (``options.length_unit``): with feet + inches, "22 % of leg length (20 cm)" becomes
+    "(7.7 in)", the vertical ratio's "11.8 cm up and down per 0.99 m step" "4.6 in up and
+    down per 3.2 ft step", a stride "1.97 m" "6.5 ft", in the metrics and in every text that
+    quotes them (fixes, area cards). The page mixed "≈ 7.7 in" on a card with "(20 cm)" in
+    its fix (review, 2 Dec). The stored report is not changed; in cm it is returned as is."""
+    from core.privacy import replace_text
+
+    if (report.get("options") or {}).get("length_unit") != "in":
+        return report
+    cuts: dict[str, str] = {}
+    for m in report.get("metrics") or []:
+        d = m.get("display") if isinstance(m, dict) else None
+        if not isinstance(d, str):
+            continue
+        new, cm = d, m.get("value_cm")
+        if isinstance(cm, (int, float)):
+            new = new.replace(f" ({cm:.0f} cm)", f" ({length(cm, 'in')})")
+        new = _RATIO_TEXT.sub(lambda g: f"{float(g[1]) / CM_PER_INCH:.1f} in up and down per "
+                              f"{float(g[2]) * FT_PER_M:.1f} ft step", new)
+        new = _STRIDE_TEXT.sub(lambda g: f"{float(g[1]) * FT_PER_M:.1f} ft per stride "
+                               f"({float(g[2]) * FT_PER_M:.1f} ft per step)", new)
+        if new != d:
+            cuts[d] = new
+    return replace_text(copy.deepcopy(report), cuts) if cuts else report
+
+
 def card_value(m: dict, unit: str | None = "cm") -> tuple[str, str | None]:
     """A metric card's big number and its length line: the engine's display carries a
     length in cm (``"-4 % of leg length (-4 cm)"``); the card shows the length once, on its
@@ -133,4 +167,5 @@ def card_value(m: dict, unit: str | None = "cm") -> tuple[str, str | None]:
     cm = m.get("value_cm")
     if cm is None:
         return display, None
-    return without_length(display, cm), "≈ " + length(cm, unit)
+    display = without_length(display, cm).replace(f" ({length(cm, 'in')})", "")
+    return display, "≈ " + length(cm, unit)

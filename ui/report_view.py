@@ -24,8 +24,8 @@ from core.store import ReportStore, StoredReport, StoreError
 from core.summary import filming_notes as filming_checks
 
 from . import charts, session, text
-from .format import (band, card_value, left_right, megabytes, metric_label, number, seconds,
-                     sides, when)
+from .format import (band, card_value, in_length_unit, left_right, megabytes, metric_label,
+                     number, seconds, sides, when)
 from .theme import card_key, confidence_md, esc, score_html, status_badge, status_md
 
 
@@ -36,10 +36,15 @@ class Opened:
     viewer: bool  # read-only: a share-link viewer, or anyone opening the sample
     sample: bool = False  # the demo clip's report (nobody's run)
     _paths: dict[str, Path | None] = field(default_factory=dict)
+    _shown: dict | None = None
 
     @property
     def report(self) -> dict:
-        return self.stored.report
+        """The report as the page shows it: lengths in the runner's unit (the stored one is
+        :attr:`stored` ``.report``, as downloaded)."""
+        if self._shown is None:
+            self._shown = in_length_unit(self.stored.report)
+        return self._shown
 
     @property
     def id(self) -> str:
@@ -799,7 +804,7 @@ def quality_panel(op: Opened, expanded: bool = False) -> None:
 
 
 def downloads(op: Opened) -> None:
-    r = op.report  # a viewer's report is already core.privacy.shared_report's copy
+    r = op.stored.report  # a viewer's report is already core.privacy.shared_report's copy
     day = (r.get("created") or "")[:10] or "report"
     items = [dict(label="Report (JSON)", data=dumps(r), file_name=f"formcheck-{day}.json",
                   mime="application/json", icon=":material/download:")]

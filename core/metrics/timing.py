@@ -14,7 +14,8 @@ CONTACT = MetricSpec(
     good_hi=250, fix_above=300, bilateral=True, weight=0.7, needs=_CONTACTS)
 DUTY = MetricSpec(
     "duty_factor", "Duty factor", "feet", _SIDE, "%", "<= 40 %", "> 48 %",
-    "Contact time as a share of stride time.", good_hi=40, fix_above=48, weight=0.5,
+    "Contact time as a share of stride time: the share of each stride the foot is on the "
+    "ground.", good_hi=40, fix_above=48, weight=0.5,
     needs=_CONTACTS)
 FLIGHT = MetricSpec(
     "flight_time", "Flight time", "feet", _SIDE, "ms", "informational", "",
@@ -50,6 +51,23 @@ def _base(ctx: Context, precise: str) -> str:
     return "low" if ctx.fps < TIMING_FPS else precise
 
 
+def summarise_duty(ctx: Context) -> None:
+    """The duty factor; and when it is good while the contact time is only worth a look, the
+    contact time's card says so: the contact is not long for this runner's stride, which is
+    long in time (a slower stride), so the two cards do not read as opposite verdicts on one
+    thing (review, 2 Dec: "274 ms, worth a look" beside "duty factor 39 %, good")."""
+    ctx.stride_median("duty_factor", caveat(ctx), base=_base(ctx, "medium"))
+    by = {r.id: r for r in ctx.results}
+    duty, contact = by.get("duty_factor"), by.get("contact_time")
+    if duty is None or contact is None or duty.status != "good" or contact.status != "watch":
+        return
+    note = (f"Your duty factor (the share of each stride your foot is on the ground) is "
+            f"{DUTY.fmt(duty.value)} %, in the good range: each stride takes long enough that "
+            f"this contact is not long for it. A quicker cadence shortens both.")
+    contact.caveat = (contact.caveat + " " if contact.caveat else "") + note
+    contact.extra["duty_factor_good"] = True
+
+
 METRICS = (
     Metric(CONTACT, lambda ctx: ctx.stride_median(
         "contact_time", caveat(ctx),
@@ -59,8 +77,7 @@ METRICS = (
         # 80th percentile of |error|, bench/contacts.md and bench/robustness.md: 16-19 ms at
         # 30 fps, 16-18 ms at 60-120 fps
         reading_error=(20.0, 18.0)),
-    Metric(DUTY, lambda ctx: ctx.stride_median("duty_factor", caveat(ctx),
-                                               base=_base(ctx, "medium")),
+    Metric(DUTY, summarise_duty,
            duty_stride, column="duty_factor_pct", advice={"any": "long_contact"}, timing=True,
            doc_row="duty factor",
            # 80th percentile of |error| over bench/robustness.md's side renders: 2.0 points

@@ -19,3 +19,21 @@ def test_timing_is_held_back_below_20_fps():
     case = build(fps=15.0)
     ids = set(case.metrics())
     assert not {"contact_time", "duty_factor", "flight_time"} & ids
+
+
+def test_a_long_contact_in_a_long_stride_says_its_duty_factor_is_good():
+    """At 160 steps/min a contact of 270 ms is "worth a look" (over 250) while its share of
+    the stride, 36 %, is good: the cards read as opposite verdicts on one thing (review,
+    2 Dec). The contact time's card now says its duty factor is good and why; a contact
+    time in its good range, or a duty factor that is not good, gets no such note."""
+    case = build(PLANAR.with_(cadence_spm=160.0, duty_factor=0.36))
+    m = case.metrics()
+    assert m["contact_time"].status == "watch" and m["duty_factor"].status == "good"
+    assert "duty factor (the share of each stride your foot is on the ground) is 36 %, in " \
+           "the good range" in m["contact_time"].caveat
+    short = build(PLANAR.with_(duty_factor=0.30)).metrics()
+    assert short["contact_time"].status == "good"
+    assert "duty factor" not in short["contact_time"].caveat
+    long = build(PLANAR.with_(cadence_spm=170.0, duty_factor=0.44, speed_mps=2.2)).metrics()
+    assert long["duty_factor"].status == "watch" and long["contact_time"].status != "good"
+    assert "duty factor" not in long["contact_time"].caveat

@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.plan import PlanError, day_text, make_plan, plan_html
 from ui import guard, owner, session, text
-from ui.format import in_length_unit
+from ui.format import in_runners_units
 from ui.theme import esc
 
 PLAN_PAGE = "pages/plan.py"
@@ -76,7 +76,7 @@ def main() -> None:
     session.keep_browser_cookie()
     opened = load()
     if opened is not None:  # lengths in the runner's unit, as the report page shows them
-        opened = (in_length_unit(opened[0]), opened[1])
+        opened = (in_runners_units(opened[0]), opened[1])
     # a share-link viewer's: the runner's plan
     shared = opened is not None and owner.SHARE_PARAM in (opened[1] or {})
     link = opened is None and st.query_params.get(owner.SHARE_PARAM) is not None

@@ -529,7 +529,7 @@ def test_feet_and_inches_mean_inches_in_every_text(app, store, side_analysis):
     now says it in inches (feet for a step), the stored report and its download stay in cm."""
     import copy
 
-    from ui.format import in_length_unit
+    from ui.format import in_runners_units
 
     report = copy.deepcopy(side_analysis.report)
     report["options"]["length_unit"] = "in"
@@ -544,7 +544,7 @@ def test_feet_and_inches_mean_inches_in_every_text(app, store, side_analysis):
              "value": 12.0, "display": "12.0 % (11.8 cm up and down per 0.99 m step)",
              "status": "fix", "confidence": "high"}
     report["metrics"].append(ratio)
-    shown = in_length_unit(report)
+    shown = in_runners_units(report)
     ms = {x["id"]: x for x in shown["metrics"]}
     assert ms["overstride"]["display"].endswith("(7.9 in)")
     assert ms["vertical_ratio"]["display"] == "12.0 % (4.6 in up and down per 3.2 ft step)"
@@ -557,3 +557,29 @@ def test_feet_and_inches_mean_inches_in_every_text(app, store, side_analysis):
     page = " ".join(e.value for e in (*at.markdown, *at.caption))
     assert "(20 cm)" not in page and "7.9 in" in page
     assert "0.99 m step" not in page
+
+
+def test_the_speed_is_quoted_as_the_runner_gave_it(app, store, side_analysis):
+    """A runner who typed 10 km/h read "your own band at 2.78 m/s" (review, 2 Dec): the page
+    quotes their speed in their unit; the stored report keeps m/s."""
+    import copy
+
+    from ui.format import in_runners_units
+
+    report = copy.deepcopy(side_analysis.report)
+    report["profile"] = {"speed_mps": 10 / 3.6, "speed_given": "km/h"}
+    cad = next(m for m in report["metrics"] if m["id"] == "cadence")
+    cad["band_good"] = "162-182 steps/min, your own band at 2.78 m/s"
+    cad["caveat"] = "From the speed you gave (2.78 m/s)."
+    shown = {m["id"]: m for m in in_runners_units(report)["metrics"]}["cadence"]
+    assert shown["band_good"].endswith("your own band at 10.0 km/h")
+    assert shown["caveat"] == "From the speed you gave (10.0 km/h)."
+    assert cad["band_good"].endswith("2.78 m/s")
+    report["profile"]["speed_given"] = "min/km"
+    shown = {m["id"]: m for m in in_runners_units(report)["metrics"]}["cadence"]
+    assert shown["band_good"].endswith("at 6:00 min/km")
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    page = _texts(at)
+    assert "6:00 min/km" in page and "2.78 m/s" not in page

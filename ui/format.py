@@ -129,18 +129,36 @@ _RATIO_TEXT = re.compile(r"(-?\d+(?:\.\d+)?) cm up and down per (\d+(?:\.\d+)?) 
 _STRIDE_TEXT = re.compile(r"(\d+(?:\.\d+)?) m per stride \((\d+(?:\.\d+)?) m per step\)")
 
 
-def in_length_unit(report: dict) -> dict:
+def _speed_cuts(report: dict) -> dict[str, str]:
+    """The runner's speed as the engine quotes it ("at 2.78 m/s", "(2.78 m/s)") -> as they
+    gave it ("10.0 km/h", "6:00 min/km", "6.2 mph"); none when they gave m/s (review, 2 Dec:
+    a runner who typed 10 km/h read "your own band at 2.78 m/s")."""
+    from core.profile import MPH, pace_text
+
+    prof = report.get("profile") or {}
+    v, unit = prof.get("speed_mps"), prof.get("speed_given")
+    if not isinstance(v, (int, float)) or v <= 0 or unit not in ("km/h", "mph", "min/km"):
+        return {}
+    given = (f"{v * 3.6:.1f} km/h" if unit == "km/h" else f"{v / MPH:.1f} mph"
+             if unit == "mph" else pace_text(v))
+    ms = f"{v:.2f} m/s"
+    return {f"at {ms}": f"at {given}", f"({ms})": f"({given})"}
+
+
+def in_runners_units(report: dict) -> dict:
     """``report`` with the lengths its texts quote in the unit the runner gave their height
     in (``options.length_unit``): with feet + inches, "22 % of leg length (20 cm)" becomes
     "(7.7 in)", the vertical ratio's "11.8 cm up and down per 0.99 m step" "4.6 in up and
     down per 3.2 ft step", a stride "1.97 m" "6.5 ft", in the metrics and in every text that
     quotes them (fixes, area cards). The page mixed "≈ 7.7 in" on a card with "(20 cm)" in
-    its fix (review, 2 Dec). The stored report is not changed; in cm it is returned as is."""
+    its fix (review, 2 Dec). The runner's speed is quoted as they gave it too
+    (:func:`_speed_cuts`). The stored report is not changed; with nothing to change it is
+    returned as is."""
     from core.privacy import replace_text
 
+    cuts = _speed_cuts(report)
     if (report.get("options") or {}).get("length_unit") != "in":
-        return report
-    cuts: dict[str, str] = {}
+        return replace_text(copy.deepcopy(report), cuts) if cuts else report
     for m in report.get("metrics") or []:
         d = m.get("display") if isinstance(m, dict) else None
         if not isinstance(d, str):

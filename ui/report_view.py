@@ -24,7 +24,7 @@ from core.store import ReportStore, StoredReport, StoreError
 from core.summary import filming_notes as filming_checks
 
 from . import charts, session, text
-from .format import (band, card_value, in_length_unit, left_right, megabytes, metric_label,
+from .format import (band, card_value, in_runners_units, left_right, megabytes, metric_label,
                      number, seconds, sides, when)
 from .theme import card_key, confidence_md, esc, score_html, status_badge, status_md
 
@@ -43,7 +43,7 @@ class Opened:
         """The report as the page shows it: lengths in the runner's unit (the stored one is
         :attr:`stored` ``.report``, as downloaded)."""
         if self._shown is None:
-            self._shown = in_length_unit(self.stored.report)
+            self._shown = in_runners_units(self.stored.report)
         return self._shown
 
     @property

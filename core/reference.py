@@ -144,31 +144,28 @@ LABEL_FILL, LABEL_MAX_PER_480 = 0.9, 1.2
 
 
 def label_scale(width: int, lines: list[str]) -> float:
-    """Font scale of :func:`_label_block` for a picture ``width`` px wide (LABEL_FILL)."""
+    """Font scale of :func:`with_label_band` for a picture ``width`` px wide (LABEL_FILL)."""
     longest = max((cv2.getTextSize(t, cv2.FONT_HERSHEY_SIMPLEX, 0.75 if i == 0 else 0.6, 2)[0][0]
                    + 20 for i, t in enumerate(lines)), default=1)
     return float(min(LABEL_FILL * width / longest, LABEL_MAX_PER_480 * width / 480))
 
 
-def _label_block(img, lines: list[str], x0: int, scale: float, color,
-                 avoid: list[int] | None = None) -> None:
-    """``lines`` at the picture's top left (the first in ``color``); below ``avoid`` (the
-    region a share link blurs around the head, :func:`core.annotate.blurred_face`) when the
-    block would cross it and there is room below, so a shared copy blurs none of the text
-    ("foot 22% le###ead", browser review s20)."""
-    y = int(30 * scale)
-    if avoid is not None and lines:
-        w = max(cv2.getTextSize(t, cv2.FONT_HERSHEY_SIMPLEX, (0.75 if i == 0 else 0.6) * scale,
-                                max(3, int(5 * scale)))[0][0] for i, t in enumerate(lines))
-        box = (x0, 0, x0 + int(10 * scale) + w, y + int((len(lines) - 1) * 30 * scale
-                                                        + 10 * scale))
-        crosses = box[0] < avoid[2] and avoid[0] < box[2] and box[1] < avoid[3] and avoid[1] < box[3]
-        below = int(avoid[3] + 30 * scale)
-        if crosses and below - y + box[3] <= img.shape[0]:
-            y = below
+LABEL_BAND_BG = (38, 32, 28)  # BGR: the page's dark ink, under the labels
+
+
+def with_label_band(img: np.ndarray, lines: list[str], rows: int, scale: float,
+                    color) -> tuple[np.ndarray, int]:
+    """``img`` under a dark band of ``rows`` text rows holding ``lines`` (the first in
+    ``color``, the rest white), and the band's height in pixels. Both halves of a still get
+    the same ``rows`` so they stay one height."""
+    step = int(round(30 * scale))
+    band_h = int(round(14 * scale)) + rows * step
+    band = np.empty((band_h, img.shape[1], 3), np.uint8)
+    band[:] = LABEL_BAND_BG
     for i, line in enumerate(lines):
-        _text(img, line, (x0 + int(10 * scale), y + int(i * 30 * scale)), (0.75 if i == 0 else 0.6) * scale,
-              color if i == 0 else (255, 255, 255))
+        _text(band, line, (int(10 * scale), int(round(24 * scale)) + i * step),
+              (0.75 if i == 0 else 0.6) * scale, color if i == 0 else (255, 255, 255))
+    return np.vstack([band, img]), band_h
 
 
 def composite(you: np.ndarray, ref: np.ndarray) -> np.ndarray:
@@ -251,7 +248,7 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
             # its own measures outside their good band: not shown as the model of such a fix
             "outside": outside_bands(params)}
     (out / "evidence").mkdir(exist_ok=True)
-    from .annotate import blurred_face, crop_to, cut_to_runner, draw_skeleton
+    from .annotate import crop_to, cut_to_runner, draw_skeleton
 
     def body(xy):
         return {"hip": (xy[LM["l_hip"]] + xy[LM["r_hip"]]) / 2,
@@ -303,15 +300,18 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
         you_lines = lines(f"You - {PHASE_LABELS[ph].lower()}", shown_you)
         ref_lines = lines(f"Good form - {params.cadence_spm:.0f} spm", m_ref)
         scale = label_scale(you.shape[1], you_lines + ref_lines)
-        _label_block(you, you_lines, 0, scale, _YOU, blurred_face(xy))
-        _label_block(ref_img, ref_lines, 0, scale, _REF)
+        # the labels in a band above each half, never over the runner (they were printed on
+        # the arm and hoodie over the skeleton: review, 2 Dec) nor in a share's blur
+        rows = max(len(you_lines), len(ref_lines))
+        you, band_h = with_label_band(you, you_lines, rows, scale, _YOU)
+        ref_img, _ = with_label_band(ref_img, ref_lines, rows, scale, _REF)
         key = REFERENCE_KEY.format(phase=ph)
         rel = f"evidence/{key}.jpg"
         cv2.imwrite(str(out / rel), composite(you, ref_img), [cv2.IMWRITE_JPEG_QUALITY, 85])
         media["evidence"][key] = rel
         media["evidence_frames"][key] = int(f)
-        if (x0, y0) != (0, 0):  # a shared copy moves the frame's face box by it
-            media.setdefault("evidence_offsets", {})[key] = [int(x0), int(y0)]
+        # a shared copy moves the frame's face box by it: the crop's corner, less the band
+        media.setdefault("evidence_offsets", {})[key] = [int(x0), int(y0) - band_h]
         info["phases"][ph] = {"you": m_you, "you_median": shown_you, "reference": m_ref,
                               "frame": int(f)}
     media["reference"] = info

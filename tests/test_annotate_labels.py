@@ -40,18 +40,20 @@ def test_evidence_labels_are_not_blurred_on_a_shared_copy(metric_id, view):
     assert np.array_equal(shared[dark], img[dark])
 
 
-def test_the_good_form_stills_label_block_moves_below_the_blurred_head():
-    img = np.zeros((480, 400, 3), np.uint8)
-    head = [40, 10, 120, 90]  # a head at the top left, where the block starts
-    avoid = privacy.blurred_region(head)
-    lines = ["You - landing", "foot 22% leg ahead", "shin 12\u00b0", "lean 4\u00b0"]
-    scale = reference.label_scale(img.shape[1], lines)
-    reference._label_block(img, lines, 0, scale, (0, 200, 255), avoid)
-    text = img.any(axis=2)
-    assert text.any()
-    x0, y0, x1, y1 = (max(0, v) for v in avoid)
-    assert not text[y0:y1, x0:x1].any()
-    # and away from the head it stays at the top, where it always was
-    top = np.zeros_like(img)
-    reference._label_block(top, lines, 0, scale, (0, 200, 255), [300, 300, 380, 380])
-    assert np.nonzero(top.any(axis=2))[0].min() < 20
+def test_the_good_form_stills_labels_sit_in_a_band_above_the_runner():
+    """The good-form still's labels were printed over the runner's arm and hoodie, and on a
+    share partly blurred (review, 2 Dec; s20): they now sit in a band above the picture,
+    which leaves every pixel of the runner's frame as drawn; both halves get the same band
+    height so the two stay one picture."""
+    img = np.full((480, 400, 3), 90, np.uint8)
+    you = ["You - landing", "foot 22% leg ahead", "shin 12\u00b0", "lean 4\u00b0"]
+    ref = ["Good form - 168 spm", "lean 6\u00b0"]
+    scale = reference.label_scale(img.shape[1], you + ref)
+    a, h = reference.with_label_band(img, you, len(you), scale, (0, 200, 255))
+    b, h2 = reference.with_label_band(img, ref, len(you), scale, (255, 200, 0))
+    assert h == h2 > 0 and a.shape == b.shape == (480 + h, 400, 3)
+    assert np.array_equal(a[h:], img) and np.array_equal(b[h:], img)  # the runner untouched
+    band = a[:h]
+    assert (band != reference.LABEL_BAND_BG).any(axis=2).any()  # the text is in the band
+    rows = np.nonzero((band != reference.LABEL_BAND_BG).any(axis=2).any(axis=1))[0]
+    assert rows.max() < h  # the last line fits

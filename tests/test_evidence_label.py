@@ -193,8 +193,11 @@ def test_a_reference_stills_numbers_are_also_written_as_text():
     info = {"you_median": {"foot_ahead": 26.2, "shin": 14.0, "lean": 2.4},
             "reference": {"foot_ahead": 5.6, "shin": -3.0, "lean": 6.5}}
     assert still_numbers(info, "contact", True) == (
-        ". Foot ahead of the hips 26 % of leg (good form 6 %), shin 14° (good form -3°), "
-        "lean 2° (good form 6°)")
+        ". Foot ahead of the hips 26 % of leg (good form 6 %), shin 14° (good form -3°; below "
+        "zero, the ankle lands behind the knee), lean 2° (good form 6°)")
+    # the note only where a shin is below zero
+    info["reference"]["shin"] = 3.0
+    assert "below zero" not in still_numbers(info, "contact", True)
     assert still_numbers(info, "toe_off", True) == ". Lean 2° (good form 6°)"
     assert still_numbers(info, "contact", False) == ""
     assert still_numbers(None, "contact", True) == ""

@@ -536,6 +536,11 @@ def reference_section(op) -> None:
                      "(right)" + still_numbers((ref.get("phases") or {}).get(phase), phase, side))
 
 
+# a shin below zero on the still ("shin -9°" on the good-form runner) read as a puzzle beside a
+# card whose good band is "<= 6°" (review, 2 Dec)
+NEGATIVE_SHIN = "; below zero, the ankle lands behind the knee"
+
+
 def still_numbers(info: dict | None, phase: str, side: bool) -> str:
     """The numbers written on a reference still, as text (readable at any size): ``". Foot
     ahead of the hips 26 % of leg (good form 5 %), shin 14° (good form 3°), lean 2° (good
@@ -546,7 +551,8 @@ def still_numbers(info: dict | None, phase: str, side: bool) -> str:
     you, ref = info.get("you_median") or info.get("you") or {}, info.get("reference") or {}
     rows = ([("foot_ahead", "foot ahead of the hips", " % of leg", " %"), ("shin", "shin", "°", "°")]
             if phase == "contact" else []) + [("lean", "lean", "°", "°")]
-    parts = [f"{label} {you[key]:.0f}{unit} (good form {ref[key]:.0f}{unit_ref})"
+    parts = [f"{label} {you[key]:.0f}{unit} (good form {ref[key]:.0f}{unit_ref}"
+             + (NEGATIVE_SHIN if key == "shin" and min(you[key], ref[key]) < -0.5 else "") + ")"
              for key, label, unit, unit_ref in rows
              if isinstance(you.get(key), (int, float)) and isinstance(ref.get(key), (int, float))]
     text = ", ".join(parts)

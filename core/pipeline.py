@@ -348,7 +348,7 @@ def _write_stills(media: Media, track: Track, frames: FrameStore, view, events, 
         img = frames.get(f)
         if img is None or k is None:
             continue
-        foot = (m.extra.get("evidence_foot") or m.extra.get("arm") or ic_foot.get(f)
+        foot = (m.extra.get("evidence_foot") or m.extra.get("arm") or m.extra.get("ear") or ic_foot.get(f)
                 or _foot_at(track, f))
         # no cm made from the height in a picture: a shared copy blurs these same pictures
         shown = privacy.without_height(m.display, m.value_cm)

@@ -74,6 +74,35 @@ def trunk_line(img, xy, fwd, text, limb) -> bool:
     return True
 
 
+def head_line(img, xy, fwd, text, limb) -> bool:
+    """The trunk's line carried on up past the shoulder (grey) and the shoulder-to-ear line of
+    the measured side (``limb``: the ear seen better): the angle between them is the head
+    position. Its still showed the trunk alone, so "forward of the shoulders (38°)" had
+    nothing to point at (review, 2 Dec)."""
+    s, th, c = _style(img)
+    hip, sh = _mid(xy, "l_hip", "r_hip"), _mid(xy, "l_shoulder", "r_shoulder")
+    sh_side, ear = _pt(xy, f"{limb}_shoulder"), _pt(xy, f"{limb}_ear")
+    if not hip or not sh or not sh_side or not ear:
+        return False
+    up = np.array(sh, float) - np.array(hip, float)
+    norm = float(np.linalg.norm(up))
+    if norm < 1:
+        return False
+    reach = float(np.linalg.norm(np.subtract(ear, sh_side))) * 1.2
+    top = tuple(int(v) for v in np.array(sh_side, float) + up / norm * reach)
+    for a, b in ((hip, sh), (sh_side, top)):  # outlined: a pale line vanished on a pale wall
+        cv2.line(img, a, b, (40, 40, 40), th + 2, cv2.LINE_AA)
+        cv2.line(img, a, b, GUIDE, max(1, th - 1), cv2.LINE_AA)
+    cv2.line(img, sh_side, ear, c, th, cv2.LINE_AA)
+    cv2.circle(img, ear, int(6 * s), c, -1, cv2.LINE_AA)
+    mid = ((sh_side[0] + top[0]) // 2, (sh_side[1] + top[1]) // 2)
+    behind = 0 if fwd > 0 else img.shape[1]  # the label's fallback: behind the back
+    _label(img, text, (ear[0] + int(14 * s * fwd), ear[1] - int(10 * s)),
+           keep_clear=[top, mid, ear], elsewhere=[(behind, sh_side[1] + int(50 * s)),
+                                                  (behind, top[1])])
+    return True
+
+
 def arm(img, xy, fwd, text, limb) -> bool:
     """Shoulder-elbow-wrist of the measured (near) arm, the elbow ringed."""
     s, th, c = _style(img)

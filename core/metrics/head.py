@@ -42,10 +42,11 @@ def summarise(ctx: Context) -> None:
     ctx.clip_median("head_position", neck, ok, "Ear against the shoulder beyond the trunk's "
                     "own lean; hair and hats move the ear point.", base="low", with_spread=False, status=st,
                     display=f"{desc} ({HEAD.fmt(v)}\u00b0)",
-                    extra={"gaze_down_deg": None if g is None else round(g, 1)})
+                    extra={"gaze_down_deg": None if g is None else round(g, 1),
+                           "ear": ear.upper()})  # the side its still draws
 
 
 METRICS = (
-    Metric(HEAD, summarise, draw=draw.trunk_line, advice={"any": "head_forward"},
+    Metric(HEAD, summarise, draw=draw.head_line, advice={"any": "head_forward"},
            doc_row="head position"),
 )

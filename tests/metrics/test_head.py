@@ -41,3 +41,27 @@ def test_looking_down_is_worth_a_look():
     case = build(PLANAR, edit=_head_forward(0.0, drop_m=0.12))
     m = case.metrics()["head_position"]
     assert m.extra["gaze_down_deg"] > 35 and m.status == "watch" and "looking down" in m.display
+
+
+def test_the_head_still_draws_the_angle_it_reports():
+    """"Forward of the shoulders (38°)" had a still with the trunk line alone (review, 2 Dec):
+    it now draws the trunk's line carried on past the shoulder and the shoulder-to-ear line
+    of the side it measured (``extra["ear"]``), so the angle between them is on the picture,
+    and keeps its label off both."""
+    from core.annotate import COL
+    from core.metrics import draw
+
+    img = np.zeros((480, 400, 3), np.uint8)
+    xy = np.full((33, 2), np.nan)
+    for name, p in {"l_hip": (200, 300), "r_hip": (200, 300), "l_shoulder": (200, 150),
+                    "r_shoulder": (200, 150), "l_ear": (250, 90)}.items():
+        xy[LM[name]] = p
+    assert draw.head_line(img, xy, 1.0, "forward of the shoulders (40\u00b0)", "l")
+    neck = img[120, 225]  # on the shoulder -> ear line, half way up
+    assert tuple(int(v) for v in neck) == COL["M"]
+    above = img[100:140, 197:204]  # the trunk's line carried on above the shoulder
+    grey = (above[..., 0] == above[..., 1]) & (above[..., 1] == above[..., 2])
+    assert (grey & (above[..., 0] > 150)).any(axis=1).all()  # every row: a pale grey line
+    assert not draw.head_line(np.zeros_like(img), xy, 1.0, "x", "r")  # no right ear: label alone
+    case = build(PLANAR)
+    assert case.metrics()["head_position"].extra["ear"] in ("L", "R")

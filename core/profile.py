@@ -21,7 +21,9 @@ MPH = 0.44704  # m/s in one mile an hour (exact)
 SEXES = ("female", "male")
 EXPERIENCE = {"new": "New to running (under a year)", "regular": "Running 1-3 years",
               "experienced": "Running more than 3 years"}
-SPEED_MIN, SPEED_MAX = 1.5, 8.0  # m/s: a slow jog (11:07 min/km) to a sprint
+# m/s: a slow jog (12:49 min/km, 4.7 km/h; 11:07 was the floor, and a beginner's slower jog
+# could not be entered: review, 2 Dec) to a sprint
+SPEED_MIN, SPEED_MAX = 1.3, 8.0
 
 
 def speed_from(value: float, unit: str) -> float:
@@ -58,12 +60,33 @@ def speed_text(speed_mps: float, unit: str = "m/s") -> str:
     return f"{speed_mps:.2f} m/s ({pace_text(speed_mps)})"
 
 
-def check(speed_mps: float | None, sex: str | None, experience: str | None) -> None:
-    """Refuse out-of-range profile values with a friendly message (no traceback)."""
+def in_unit(speed_mps: float, unit: str) -> str:
+    """``speed_mps`` as a runner gives it in ``unit``: ``"10.0 km/h"``, ``"6.2 mph"``,
+    ``"6:00 min/km"``, ``"2.78 m/s"``."""
+    if unit == "km/h":
+        return f"{speed_mps * 3.6:.1f} km/h"
+    if unit == "mph":
+        return f"{speed_mps / MPH:.1f} mph"
+    if unit == "min/km":
+        return pace_text(speed_mps)
+    return f"{speed_mps:.2f} m/s"
+
+
+def check(speed_mps: float | None, sex: str | None, experience: str | None,
+          unit: str = "m/s") -> None:
+    """Refuse out-of-range profile values with a friendly message (no traceback); a speed's
+    in the ``unit`` the runner typed it in (a pace of 30 min/km was told "0.56 m/s is
+    outside 1.5-8 m/s": review, 2 Dec)."""
     if speed_mps is not None and not (SPEED_MIN <= speed_mps <= SPEED_MAX):
+        if unit == "min/km":
+            what = (f"A pace of {pace_text(speed_mps)} is outside {pace_text(SPEED_MAX)} to "
+                    f"{pace_text(SPEED_MIN)}.")
+        else:
+            lo, hi = in_unit(SPEED_MIN, unit), in_unit(SPEED_MAX, unit)
+            what = (f"A speed of {in_unit(speed_mps, unit)} is outside {lo.split()[0]}-{hi} "
+                    f"(a pace of {pace_text(SPEED_MAX)} to {pace_text(SPEED_MIN)}).")
         raise FormCheckError(
-            "bad_option", f"A speed of {speed_mps:.2f} m/s is outside {SPEED_MIN:.1f}-"
-            f"{SPEED_MAX:.0f} m/s (a pace of {pace_text(SPEED_MAX)} to {pace_text(SPEED_MIN)}).",
+            "bad_option", what,
             "Enter your treadmill speed (km/h, mph or m/s) or your pace (min/km), or leave it empty.")
     if sex is not None and sex not in SEXES:
         raise FormCheckError("bad_option", f"Unknown sex '{sex}'.",

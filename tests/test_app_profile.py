@@ -44,7 +44,13 @@ def test_a_bad_speed_is_a_friendly_note_not_an_error(app, data_dir):
     _speed(at).input("fast").run()
     assert not at.exception and "'fast' is not a speed" in _texts(at)
     _speed(at).input("40").run()  # 40 km/h: 11.1 m/s
-    assert "outside 1.5-8 m/s" in _texts(at)
+    # in the unit typed (a pace of 30 was told "0.56 m/s is outside 1.5-8 m/s": review)
+    assert "A speed of 40.0 km/h is outside 4.7-28.8 km/h" in _texts(at)
+    _radio(at, "Speed in").set_value("min/km").run()
+    _speed(at).input("30").run()
+    assert "A pace of 30:00 min/km is outside 2:05 min/km to 12:49 min/km" in _texts(at)
+    _speed(at).input("12:30").run()  # a beginner's slow jog is taken
+    assert "outside" not in _texts(at)
 
 
 def test_the_speed_starts_in_km_per_hour_and_takes_miles_an_hour(app, data_dir):

@@ -62,7 +62,7 @@ def parse_speed(text: str, unit: str) -> float | None:
         raise FormCheckError("bad_option", f"'{text}' is not a {'pace' if unit == 'min/km' else 'speed'}.",
                              f"Type a number such as {example}, or leave it empty.") from None
     speed = profile.speed_from(value, unit)
-    profile.check(speed, None, None)
+    profile.check(speed, None, None, unit)
     return speed
 
 

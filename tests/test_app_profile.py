@@ -79,3 +79,19 @@ def test_the_profile_is_part_of_the_analysis_key_and_the_job():
     assert "speed" not in analysis.options_key(plain)  # keys made before profiles still match
     job = analysis.options_dict(fast)
     assert AnalysisOptions(**job).profile() == fast.profile()
+
+
+def test_switching_the_speed_unit_keeps_the_speed(app, data_dir):
+    """6.5 typed in mph became a pace of 6:30 min/km when the unit was switched, silently
+    (review, 2 Dec): the field now converts, so the speed stays the same."""
+    at = app(ANALYZE).run()
+    _radio(at, "Speed in").set_value("mph").run()
+    _speed(at).input("6.5").run()
+    assert "= 6.5 mph (5:44 min/km)" in _texts(at)
+    _radio(at, "Speed in").set_value("min/km").run()
+    assert not at.exception and _speed(at).value == "5:44"
+    _radio(at, "Speed in").set_value("km/h").run()
+    assert _speed(at).value == "10.5"
+    _speed(at).input("fast").run()  # nothing to convert: left as typed
+    _radio(at, "Speed in").set_value("m/s").run()
+    assert _speed(at).value == "fast"

@@ -66,6 +66,26 @@ def parse_speed(text: str, unit: str) -> float | None:
     return speed
 
 
+def speed_in(speed_mps: float, unit: str) -> str:
+    """The speed field's text for ``speed_mps`` in ``unit`` ("10.0", "6.2", "6:00", "2.78")."""
+    text = profile.in_unit(speed_mps, unit).split()[0]
+    return text[:-2] if text.endswith(".0") and unit != "m/s" else text
+
+
+def _convert_speed() -> None:
+    """A new speed unit converts what was typed, so the same speed stays (6.5 mph became a
+    pace of 6:30 min/km when the unit was switched: review, 2 Dec); an unreadable field is
+    left as it is."""
+    before = st.session_state.get(KEEP, {}).get("fc_speed_unit", profile.SPEED_UNITS[0])
+    after = st.session_state.get("fc_speed_unit", before)
+    try:
+        speed = parse_speed(st.session_state.get("fc_speed") or "", before)
+    except FormCheckError:
+        return
+    if speed is not None and after != before:
+        st.session_state["fc_speed"] = speed_in(speed, after)
+
+
 def _height() -> float | None:
     unit = st.radio("Your height in", ("cm", "ft + in"), horizontal=True, key="fc_height_unit",
                     help="Optional. Adds centimetres next to distances given as a share of "
@@ -97,7 +117,8 @@ def about_you() -> AboutYou:
         height_cm = _height()
         left, right = st.columns([3, 2])
         unit = right.radio("Speed in", profile.SPEED_UNITS, horizontal=True, key="fc_speed_unit",
-                           format_func=lambda u: "pace (min/km)" if u == "min/km" else u)
+                           format_func=lambda u: "pace (min/km)" if u == "min/km" else u,
+                           on_change=_convert_speed)
         raw = left.text_input("Treadmill speed or pace", key="fc_speed", help=SPEED_HELP,
                               placeholder=f"e.g. {EXAMPLE.get(unit, '10.5')}")
         speed = None

@@ -475,11 +475,23 @@ def dumps(report: dict) -> str:
 
 
 def strides_csv(report: dict) -> str:
-    """The per-stride table as CSV text (header from the union of row keys)."""
+    """The per-stride table as CSV text (header from the union of row keys), with a
+    ``leg_seen`` column where the report knows how well each leg was seen: "partly hidden"
+    for a leg under :data:`core.metrics.base.SIDE_VIS_MIN` (in side view the far leg, whose
+    values the report calls not reliable; the CSV gave them unmarked: review, 2 Dec)."""
     import csv
     import io
 
+    from .metrics.base import SIDE_VIS_MIN
+
     rows = report.get("strides") or []
+    vis = next((m["extra"]["side_visibility"] for m in report.get("metrics") or []
+                if isinstance(m, dict) and isinstance(m.get("extra"), dict)
+                and isinstance(m["extra"].get("side_visibility"), dict)), None)
+    if vis:
+        seen = {f: ("partly hidden" if isinstance(v, (int, float)) and v < SIDE_VIS_MIN
+                    else "well") for f, v in vis.items()}
+        rows = [{**r, "leg_seen": seen.get(r.get("foot"), "")} for r in rows]
     cols: list[str] = []
     for r in rows:
         for k in r:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.plan import PlanError, day_text, make_plan, plan_html
 from ui import guard, owner, session, text
-from ui.format import in_runners_units
+from ui.format import download_name, in_runners_units
 from ui.theme import esc
 
 PLAN_PAGE = "pages/plan.py"
@@ -107,9 +107,8 @@ def main() -> None:
         return
     back(params)  # at the top too: on a phone the plan is several screens long
     show(plan, shared)
-    day = plan.created or "report"
     st.download_button("Download the plan (one printable page)", plan_html(plan, shared),
-                       file_name=f"formcheck-plan-{day}.html", mime="text/html",
+                       file_name=download_name(report, "plan", "html"), mime="text/html",
                        icon=":material/print:", type="primary",
                        help="A single web page: open it and print it, or save it as PDF "
                             "from the print dialog.")

@@ -44,7 +44,8 @@ def test_open_the_plan_from_a_shared_report_and_download_it(tmp_path, browser): 
             page.get_by_role("button", name=re.compile("Download the plan")).click()
         path = tmp_path / "plan.html"
         got.value.save_as(path)
-        assert got.value.suggested_filename.startswith("formcheck-plan-")
+        name = got.value.suggested_filename  # a share: the time, no clip name
+        assert name.startswith("formcheck-20") and name.endswith("-plan.html"), name
         text = path.read_text(encoding="utf-8")
         assert "@media print" in text and all(fx["title"] in text for fx in fixes)
         assert "A 3-week form plan from this report" in text and "your report" not in text

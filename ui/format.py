@@ -187,3 +187,18 @@ def card_value(m: dict, unit: str | None = "cm") -> tuple[str, str | None]:
         return display, None
     display = without_length(display, cm).replace(f" ({length(cm, 'in')})", "")
     return display, "≈ " + length(cm, unit)
+
+
+def download_name(report: dict, what: str = "", ext: str = "json") -> str:
+    """A download's file name: the clip's name and the analysis time, so two reports of one
+    day do not share ``formcheck-2026-12-02.json`` (review, 2 Dec):
+    ``formcheck-IMG_5396-2026-12-02-1430-strides.csv``. A share link's report has no clip
+    name (withheld): the time alone."""
+    stem = (report.get("source") or {}).get("filename") or ""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem.rsplit(".", 1)[0]).strip("-")[:40]
+    created = str(report.get("created") or "")
+    when = (created[:10] + ("-" + created[11:13] + created[14:16] if len(created) >= 16 else "")
+            if created[:10] else "report")
+    parts = ["formcheck", stem, when, what]
+    return "-".join(p for p in parts if p) + "." + ext
+

@@ -24,8 +24,8 @@ from core.store import ReportStore, StoredReport, StoreError
 from core.summary import filming_notes as filming_checks
 
 from . import charts, session, text
-from .format import (band, card_value, in_runners_units, left_right, megabytes, metric_label,
-                     number, seconds, sides, when)
+from .format import (band, card_value, download_name, in_runners_units, left_right, megabytes,
+                     metric_label, number, seconds, sides, when)
 from .theme import card_key, confidence_md, esc, score_html, status_badge, status_md
 
 
@@ -805,17 +805,16 @@ def quality_panel(op: Opened, expanded: bool = False) -> None:
 
 def downloads(op: Opened) -> None:
     r = op.stored.report  # a viewer's report is already core.privacy.shared_report's copy
-    day = (r.get("created") or "")[:10] or "report"
-    items = [dict(label="Report (JSON)", data=dumps(r), file_name=f"formcheck-{day}.json",
+    items = [dict(label="Report (JSON)", data=dumps(r), file_name=download_name(r),
                   mime="application/json", icon=":material/download:")]
     if r.get("strides"):
         items.append(dict(label="Strides (CSV)", data=strides_csv(r),
-                          file_name=f"formcheck-{day}-strides.csv", mime="text/csv",
+                          file_name=download_name(r, "strides", "csv"), mime="text/csv",
                           icon=":material/table:"))
     video = op.media(Media.of(r).video)
     if video:
         items.append(dict(label=f"Video (MP4, {megabytes(video.stat().st_size)})",
-                          data=lambda: video.read_bytes(), file_name=f"formcheck-{day}.mp4",
+                          data=lambda: video.read_bytes(), file_name=download_name(r, ext="mp4"),
                           mime="video/mp4", icon=":material/movie:"))
     st.markdown("**Download**")
     for col, kw in zip(st.columns(3), items):

@@ -141,3 +141,30 @@ def test_cadence_chart_shades_the_band_the_card_judged_on():
     assert (lo, hi) == (162, 182) and label.endswith("at your speed"), label
     cad["extra"] = {}
     assert band(report)[:2] == (165, 185)
+
+
+def test_the_knee_chart_shades_its_stance_band_over_each_stance_only():
+    """The knee chart shaded the midstance band (38-50°) across the whole timeline, and the
+    swing's ~90° bend crossed it every step (review, 2 Dec): it is now shaded over each
+    stance (a landing to the same foot's toe-off) only."""
+    from ui.text import ANGLE_GROUPS
+
+    t = [i / 60 for i in range(120)]
+    ics = [{"t": 0.2, "foot": "L"}, {"t": 0.55, "foot": "R"}, {"t": 0.9, "foot": "L"},
+           {"t": 1.25, "foot": "R"}]
+    tos = [{"t": 0.42, "foot": "L"}, {"t": 0.77, "foot": "R"}, {"t": 1.12, "foot": "L"},
+           {"t": 1.47, "foot": "R"}]
+    chans = ANGLE_GROUPS["knee"]["channels"]
+    report = {"events": {"initial_contacts": ics, "toe_offs": tos},
+              "series": {"t": t, "channels": {c: [40.0] * len(t) for c in chans},
+                         "units": {c: "deg" for c in chans}},
+              "metrics": [{"id": "knee_flexion_mid", "value": 44.0}]}
+    assert charts.stance_windows(report, 0.0, 2.0) == [
+        (0.2, 0.42, "L"), (0.55, 0.77, "R"), (0.9, 1.12, "L"), (1.25, 1.47, "R")]
+    spec = charts.angle_chart(report, "knee").to_dict()
+    rect = spec["layer"][0]
+    assert rect["mark"]["type"] == "rect" and rect["encoding"]["x2"]["field"] == "t1"
+    rows = spec["datasets"][rect["data"]["name"]]
+    assert [(r["t0"], r["t1"]) for r in rows] == [(0.2, 0.42), (0.55, 0.77), (0.9, 1.12),
+                                                  (1.25, 1.47)]
+    assert {(r["lo"], r["hi"]) for r in rows} == {(38, 50)}

@@ -88,10 +88,44 @@ def _band_layers(metric_id: str | None, note: str, y_field: str = "value",
         y=alt.Y("limit:Q"), tooltip=alt.Tooltip("band:N", title="Band"))]
 
 
-def _time_axis(t_min: float, t_max: float, title: str = "Time (s)") -> alt.X:
+def stance_windows(report: dict, t_min: float, t_max: float) -> list[tuple[float, float, str]]:
+    """(landing, toe-off, foot) of each stance in the report's events within ``t_min``-
+    ``t_max``: each landing to the same foot's next toe-off within a second."""
+    ev = report.get("events") or {}
+    tos = [e for e in ev.get("toe_offs") or [] if isinstance(e, dict) and "t" in e]
+    out = []
+    for ic in ev.get("initial_contacts") or []:
+        if not isinstance(ic, dict) or "t" not in ic or not t_min <= ic["t"] <= t_max:
+            continue
+        to = next((e["t"] for e in tos if e.get("foot") == ic.get("foot")
+                   and ic["t"] < e["t"] <= ic["t"] + 1.0), None)
+        if to is not None:
+            out.append((float(ic["t"]), float(min(to, t_max)), str(ic.get("foot") or "")))
+    return out
+
+
+def _stance_band_layers(report: dict, metric_id: str | None, note: str, t_min: float,
+                        t_max: float) -> list[alt.Chart]:
+    """The good band of a measure read in stance (the deepest knee bend with the weight on
+    the leg), shaded over each stance only: across the whole timeline the swing's 90° bend
+    crossed it every step, as if out of range (review, 2 Dec)."""
+    spec, _ = own_band(report, metric_id)
+    if spec is None or spec.good_lo is None or spec.good_hi is None:
+        return _band_layers(metric_id, note, report=report)
+    label = f"{note[:1].upper()}{note[1:]}: {band_text(spec.good, spec.unit)}"
+    rows = [{"t0": a, "t1": b, "lo": spec.good_lo, "hi": spec.good_hi, "band": label,
+             "foot": SIDE_NAMES.get(f, f)} for a, b, f in stance_windows(report, t_min, t_max)]
+    if not rows:
+        return _band_layers(metric_id, note, report=report)
+    return [alt.Chart(pd.DataFrame(rows)).mark_rect(color=BAND_COLOR, opacity=0.18, clip=True).encode(
+        x=_time_axis(t_min, t_max, field="t0"), x2="t1:Q", y=alt.Y("lo:Q"), y2="hi:Q",
+        tooltip=[alt.Tooltip("band:N", title="Band"), alt.Tooltip("foot:N", title="Stance")])]
+
+
+def _time_axis(t_min: float, t_max: float, title: str = "Time (s)", field: str = "t") -> alt.X:
     """Time axis opening on the first :data:`WINDOW_S` seconds of a longer clip."""
     end = t_min + WINDOW_S if t_max - t_min > WINDOW_S * 1.3 else t_max
-    return alt.X("t:Q", title=title, scale=alt.Scale(domain=[t_min, end], nice=False),
+    return alt.X(f"{field}:Q", title=title, scale=alt.Scale(domain=[t_min, end], nice=False),
                  axis=alt.Axis(tickCount=6))
 
 
@@ -137,7 +171,10 @@ def angle_chart(report: dict, group: str) -> alt.Chart | None:
         tooltip=[alt.Tooltip("series:N", title="Side"),
                  alt.Tooltip("t:Q", title="Time (s)", format=".2f"),
                  alt.Tooltip("value:Q", title=g["label"], format=".1f")])
-    layers: list[alt.Chart] = _band_layers(g["band"], g["band_note"], report=report)
+    if g.get("band_phase") == "stance":  # a band for the stance only, shaded there
+        layers = _stance_band_layers(report, g["band"], g["band_note"], t_min, t_max)
+    else:
+        layers = _band_layers(g["band"], g["band_note"], report=report)
     rules = _contact_rules(report, t_min, t_max)
     if rules is not None:
         layers.append(rules)

@@ -60,8 +60,10 @@ CONFIDENCE_LABELS = {"high": "high confidence", "medium": "medium confidence",
 # (core.metrics: Metric.channels) it plots, the metric whose good band is drawn, and what the
 # band means on this chart.
 _ANGLE_GROUPS: dict[str, dict] = {
-    "knee": {"label": "Knee bend", "metric": "knee_flexion_mid",
-             "band": "knee_flexion_mid", "band_note": "good peak knee bend as the leg takes your weight"},
+    "knee": {"label": "Knee bend", "metric": "knee_flexion_mid", "band_phase": "stance",
+             "band": "knee_flexion_mid", "band_note": "good deepest knee bend while the foot is "
+             "on the ground (midstance), shaded over each stance; in the swing the knee bends "
+             "much more, as it should"},
     "foot": {"label": "Foot ahead of hips", "metric": "overstride",
              "band": "overstride", "band_note": "good overstride at the moment of landing"},
     "thigh": {"label": "Thigh angle", "metric": "knee_drive", "band": None, "band_note": ""},

@@ -381,6 +381,10 @@ def _choose(ranked: list[tuple[float, str, list[str]]], by: dict[str, MetricResu
     return top, more
 
 
+LOW_CONFIDENCE_WHY = ("Measured with low confidence from this clip, so treat it as a visible "
+                      "pattern worth checking, not a verdict. ")
+
+
 def _fix(rank: int, key: str, mids: list[str], by: dict[str, MetricResult]) -> Fix:
     adv = ADVICE[key]
     ms = [by[m] for m in mids]
@@ -389,8 +393,7 @@ def _fix(rank: int, key: str, mids: list[str], by: dict[str, MetricResult]) -> F
     severity = "fix" if any(m.status == "fix" for m in ms) else "watch"
     why = adv.why
     if conf == "low":
-        why = ("Measured with low confidence from this clip, so treat it as a visible "
-               "pattern worth checking, not a verdict. " + why)
+        why = LOW_CONFIDENCE_WHY + why
     return Fix(rank=rank, id=key, title=adv.title, area=lead.area, metrics=mids,
                severity=severity, confidence=conf, seen=_seen(ms), why=why,
                cue=adv.cue, drill=adv.drill(by["cadence"].value if "cadence" in by else None,

@@ -62,9 +62,14 @@ def test_owner_view_shows_scores_fixes_metrics_charts_media(app, store, side_ana
     # a counted dose is the plan's first week, and says the plan builds it up (review, s20:
     # "3 x 3 min ... for 3 weeks" here, 4 x 3 and 5 x 3 in the plan)
     counted = [fx for fx in f["fixes"] if (fx.get("drill") or {}).get("dose", "")[:1].isdigit()]
-    if counted:
-        assert "to start: the 3-week plan builds it up week by week" in text
+    if counted:  # said once, on the first such card; the others say "to start"
+        assert text.count("to start: the 3-week plan builds it up week by week") == 1
     assert "for 3 weeks to start" not in text
+    # the low-confidence opening too: once, the later cards keep their badge (review, 2 Dec)
+    from core.findings import LOW_CONFIDENCE_WHY
+
+    low = [fx for fx in f["fixes"] + f["more_fixes"] if fx["why"].startswith(LOW_CONFIDENCE_WHY)]
+    assert text.count(LOW_CONFIDENCE_WHY.strip()) == min(1, len(low))
     # Metric cards grouped by area, with band, confidence and left/right.
     assert [t.label.split(" (")[0] for t in at.tabs][:3] == [AREA_LABELS[a] for a in AREAS]
     for m in report["metrics"]:
@@ -583,3 +588,23 @@ def test_the_speed_is_quoted_as_the_runner_gave_it(app, store, side_analysis):
     assert not at.exception, [e.value for e in at.exception]
     page = _texts(at)
     assert "6:00 min/km" in page and "2.78 m/s" not in page
+
+
+def test_a_limit_of_the_clip_is_said_once_with_its_tip(app, store, side_analysis):
+    """The camera angle's paragraph came three times, word for word: the banner, "How to
+    film it better" and "Capture quality" (review, 2 Dec). The banner says it; the filming
+    notes give its tip; the capture panel points to them."""
+    import copy
+
+    report = copy.deepcopy(side_analysis.report)
+    angle = next(c for c in report["quality"]["checks"] if c["id"] == "angle")
+    detail, tip = angle["detail"], angle["how_to_fix"]
+    assert not angle["passed"] and angle["severity"] == "warn"
+    assert report["status"] == "limited" and detail.rstrip(".") in report["quality"]["summary"]
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = _texts(at)
+    assert text.count(detail.rstrip(".")) == 1, text
+    assert text.count(tip) == 1, [t for t in text.split("\n") if tip[:30] in t]
+    assert "**Camera angle** — see *How to film it better next time*, above." in text

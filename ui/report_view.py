@@ -11,8 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.findings import (accuracy_note, capped_note, measure_counts, near_line_note, overall_scope,
-                           tentative)
+from core.findings import (LOW_CONFIDENCE_WHY, accuracy_note, capped_note, measure_counts,
+                           near_line_note, overall_scope, tentative)
 from core.metrics.speed import NO_SPEED
 from core.plan import dose_for_week
 from core.quality import distinct_tips, headline
@@ -219,9 +219,16 @@ def filming_notes(op: Opened) -> None:
     with st.expander(f"How to film it better next time ({len(notes)})", expanded=not op.viewer
                      and any(c.get("id", "").split(":")[-1] in ("tilt", "size") for c in notes),
                      icon=":material/photo_camera:"):
+        said = ((op.report.get("quality") or {}).get("summary") or ""
+                if op.report.get("status") == "limited" else "")
         for c in notes:
+            # a detail the banner above already says is not said again: only its tip (the
+            # camera angle's paragraph came three times: review, 2 Dec)
+            detail = c.get("detail", "")
+            seen = bool(detail) and detail.rstrip(".") in said  # (its stop may be a ";")
             st.markdown(f"{_CHECK_ICONS['warn' if c.get('severity') == 'warn' else 'info']} "
-                        f"**{esc(c.get('label', ''))}** — {esc(c.get('detail', ''))}  \n"
+                        f"**{esc(c.get('label', ''))}**"
+                        + ("" if seen else f" — {esc(detail)}") + "  \n"
                         f":material/arrow_forward: {esc(c['how_to_fix'])}")
 
 
@@ -454,8 +461,9 @@ def fixes(op: Opened) -> None:
             st.caption("In order of how clear and how large each problem is: a \"work on "
                        "this\" read with low confidence, or near its line, comes after a "
                        "clearer \"worth a look\".")
+    said: set[str] = set()  # a sentence every card would repeat is said on the first only
     for fx in items[:3]:
-        _fix_card(op, fx, evidence)
+        _fix_card(op, fx, evidence, said=said)
     if more:
         title = (f"More to check ({len(more)})" if len(unsure) == len(more)
                  else f"More to work on ({len(more)})")
@@ -467,7 +475,7 @@ def fixes(op: Opened) -> None:
             for fx in more:
                 # inside its own card: above it, the note hung under the card before (review)
                 _fix_card(op, fx, evidence, picture=False,
-                          note=TENTATIVE_NOTE if fx in unsure else None)
+                          note=TENTATIVE_NOTE if fx in unsure else None, said=said)
     strengths = f.get("strengths") or []
     if strengths:
         st.markdown("**What's working for the runner**" if op.viewer and not op.sample
@@ -501,9 +509,13 @@ TENTATIVE_NOTE = (":material/help: Read with low confidence and near its line: c
 
 
 def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
-              note: str | None = None) -> None:
+              note: str | None = None, said: set[str] | None = None) -> None:
     """One fix: what we saw, why, cue and drill (with its evidence picture when ``picture``;
-    ``note`` under its badges)."""
+    ``note`` under its badges). ``said``: the sentences earlier cards said that every card
+    would repeat (the low-confidence opening, how the plan grows a dose); a later card
+    leaves them to its badge ("low confidence") and a short "to start" (the low-confidence
+    sentence opened 6 cards, the dose's plan note ended every one: review, 2 Dec)."""
+    said = set() if said is None else said
     with st.container(border=True, key=card_key(fx.get("severity", "watch"), f"fix-{fx.get('rank')}")):
         st.subheader(f"{fx.get('rank')}. {fx.get('title')}", anchor=False)
         st.markdown(" ".join([status_md(fx.get("severity", "watch")),
@@ -521,7 +533,12 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
                 _fix_picture(op, fx, evidence)
         with words:
             st.markdown(f"**What we saw.** {esc(fx.get('seen', ''))}")
-            st.markdown(f"**Why it matters.** {esc(fx.get('why', ''))}")
+            why = fx.get("why", "") or ""
+            if why.startswith(LOW_CONFIDENCE_WHY):
+                if LOW_CONFIDENCE_WHY in said:
+                    why = why[len(LOW_CONFIDENCE_WHY):]
+                said.add(LOW_CONFIDENCE_WHY)
+            st.markdown(f"**Why it matters.** {esc(why)}")
             st.markdown(f"> :material/record_voice_over: **Cue:** {esc(fx.get('cue', ''))}")
             drill = fx.get("drill") or {}
             if drill:
@@ -530,9 +547,12 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
                     # the plan raises a counted dose a set a week: said here, so the two agree
                     # (review, s20: "3 x 3 min" here, 4 x 3 and 5 x 3 in the plan)
                     start, count = dose_for_week(drill["dose"], 1)
+                    grows = ", to start: the 3-week plan builds it up week by week"
                     st.markdown(f":material/event_repeat: **Dose:** "
-                                + (f"{esc(start)}, to start: the 3-week plan builds it up week "
-                                   "by week" if count is not None else esc(drill["dose"])))
+                                + ((esc(start) + (", to start" if grows in said else grows))
+                                   if count is not None else esc(drill["dose"])))
+                    if count is not None:
+                        said.add(grows)
 
 
 # --------------------------------------------------------------------------- metrics
@@ -780,13 +800,19 @@ def quality_panel(op: Opened, expanded: bool = False) -> None:
     title = ("every check we ran" if refused_ else esc(headline(r)) or "details")
     with st.expander(f"Capture quality — {title}", expanded=expanded,
                      icon=":material/videocam:"):
+        above = [] if refused_ else filming_checks(q)
         for c in q.get("checks") or []:
             icon = _CHECK_ICONS[True] if c.get("passed") else _CHECK_ICONS.get(c.get("severity"), "")
+            if any(c is a for a in above):  # said, with its tip, under "How to film it better"
+                st.markdown(f"{icon} **{esc(c.get('label', ''))}** — see *How to film it better "
+                            "next time*, above.")
+                continue
             line = f"{icon} **{esc(c.get('label', ''))}** — {esc(c.get('detail', ''))}"
             if not c.get("passed") and c.get("how_to_fix") and not refused_:
                 line += f"  \n:material/arrow_forward: {esc(c['how_to_fix'])}"
             st.markdown(line)
-        tips = q.get("tips") or []
+        given = {a.get("how_to_fix") for a in above}
+        tips = [t for t in q.get("tips") or [] if t not in given]  # not the tips above again
         if tips and r.get("status") != "refused":
             st.markdown("**Next time**")
             for tip in tips:

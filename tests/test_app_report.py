@@ -318,7 +318,7 @@ def test_distances_in_the_unit_the_runner_gave_their_height_in(app, store, side_
     at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
     assert not at.exception
     captions = [c.value for c in at.caption]
-    assert "≈ 5.0 in" in captions and "≈ 13 cm" not in captions
+    assert "≈ 5.0 in foot ahead of the hips" in captions and "≈ 13 cm" not in " ".join(captions)
     assert length(12.7, "cm") == "13 cm" and length(30.48, "in") == "12 in"
 
 
@@ -608,3 +608,14 @@ def test_a_limit_of_the_clip_is_said_once_with_its_tip(app, store, side_analysis
     assert text.count(detail.rstrip(".")) == 1, text
     assert text.count(tip) == 1, [t for t in text.split("\n") if tip[:30] in t]
     assert "**Camera angle** — see *How to film it better next time*, above." in text
+
+
+def test_an_information_card_is_not_given_a_good_band(app, store, side_analysis):
+    """"Flight time Info ... Good: informational" read as a verdict (review, 2 Dec): a
+    measure shown for information says so instead of a good band."""
+    at, _ = _owner(app, store, side_analysis)
+    info = [m for m in side_analysis.report["metrics"] if m["status"] == "info"]
+    assert info, "the treadmill clip's report shows flight time for information"
+    text = _texts(at)
+    assert "Good: informational" not in text and "Good: shown, not judged" not in text
+    assert text.count("Shown for information, not judged") == len(info)

@@ -582,12 +582,15 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
         st.markdown(f'<div class="fc-value{size} fc-{html.escape(status)}">{html.escape(display)}</div>',
                     unsafe_allow_html=True)
         if dist:
-            st.caption(dist)
+            noun = text.LENGTH_OF.get(m.get("id", ""))
+            st.caption(f"{dist} {noun}" if noun else dist)
         shown = spec.shown(m.get("value")) if spec else None
         if shown is not None and shown < 0 and m.get("id") in text.NEGATIVE_MEANS:
             st.caption(text.NEGATIVE_MEANS[m["id"]])
         bands = []
-        if m.get("band_good"):
+        if status == "info":  # "Good: informational" read as a verdict (review, 2 Dec)
+            bands.append("Shown for information, not judged")
+        elif m.get("band_good"):
             bands.append(f"Good: {band(m['band_good'], unit)}")
         if m.get("band_fix") and status != "info":
             bands.append(f"Work on it: {band(m['band_fix'], unit)}")

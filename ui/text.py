@@ -281,6 +281,17 @@ NOT_HERE = ("This report cannot be opened in this browser. A report's own addres
 
 # What a value below zero means, for the measures whose good values reach below zero: shown
 # under a negative value so "-4°" is not a puzzle.
+# what a metric's length in cm or inches is a length of, after "≈ 7.7 in" on its card ("Arm
+# swing ≈ 3.4 in" had no noun: review, 2 Dec)
+LENGTH_OF = {
+    "overstride": "foot ahead of the hips",
+    "vertical_oscillation": "up and down",
+    "arm_swing": "of wrist travel",
+    "hips_behind": "hips behind the ankle-shoulder line",
+    "step_width": "between the feet",
+    "lateral_sway": "side to side",
+}
+
 NEGATIVE_MEANS = {
     "overstride": "Below zero: the foot lands behind the hips.",
     "shank_angle_ic": "Below zero: the ankle lands behind the knee.",

@@ -56,6 +56,12 @@ def test_upload_report_share_delete(server, browser):
     expect = sync_api.expect
     expect.set_options(timeout=60_000)
     owner_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    # whether the pages/ folder's sidebar ever shows, even for a moment before the app's own
+    # navigation (it flashed the file names on a fresh server's first load: review, 2 Dec)
+    owner_ctx.add_init_script(
+        "new MutationObserver(() => { if (document.querySelector("
+        "'[data-testid=stSidebarNav]')) window.__fcSidebar = true; })"
+        ".observe(document, {subtree: true, childList: true});")
     page = owner_ctx.new_page()
     page.set_default_timeout(60_000)
     # The fresh server's first visitor opens a page URL directly: it must still get the app's
@@ -64,6 +70,7 @@ def test_upload_report_share_delete(server, browser):
     expect(page.get_by_role("heading", name="How FormCheck works", exact=True)).to_be_visible(
         timeout=180_000)  # first run imports the engine
     expect(page.locator('[data-testid="stSidebarNav"]')).to_have_count(0)
+    assert not page.evaluate("() => !!window.__fcSidebar")
     expect(page.get_by_role("link", name=re.compile("Analyze"))).to_be_visible()
     page.get_by_role("link", name=re.compile("Analyze")).click()
     expect(page.get_by_role("heading", name="Check your running form", exact=True)).to_be_visible()

@@ -223,7 +223,7 @@ def make_plan(report: dict) -> Plan:
             same = _same_beat(f, focuses[:i])
             if same is not None:  # one metronome beat, one set of runs: not counted twice
                 dose, n = (f"no extra sets: the {same.drill.lower()} above is at the same "
-                           f"beat; keep this cue in mind during it"), None
+                           f"beat"), None
             items.append(Item(f.title, f.drill, dose, n, _cue_text(w, f.cue)))
         weeks.append(Week(w, theme, intro, items))
     views = {f.view for f in focuses}

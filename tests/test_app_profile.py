@@ -92,6 +92,17 @@ def test_switching_the_speed_unit_keeps_the_speed(app, data_dir):
     assert not at.exception and _speed(at).value == "5:44"
     _radio(at, "Speed in").set_value("km/h").run()
     assert _speed(at).value == "10.5"
+    # round trips keep the speed first typed (10 km/h -> 6.2 mph -> 6:00, not 6:01)
+    _speed(at).input("10").run()
+    _radio(at, "Speed in").set_value("mph").run()
+    assert _speed(at).value == "6.2"
+    _radio(at, "Speed in").set_value("min/km").run()
+    assert _speed(at).value == "6:00"
+    # a speed out of range converts too, and its note is in the new unit
+    _radio(at, "Speed in").set_value("km/h").run()
+    _speed(at).input("40").run()
+    _radio(at, "Speed in").set_value("mph").run()
+    assert _speed(at).value == "24.9" and "A speed of 24.9 mph is outside" in _texts(at)
     _speed(at).input("fast").run()  # nothing to convert: left as typed
     _radio(at, "Speed in").set_value("m/s").run()
     assert _speed(at).value == "fast"

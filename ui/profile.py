@@ -15,6 +15,7 @@ from core import profile
 from core.errors import FormCheckError
 
 KEEP = "fc_profile_keep"  # {widget key: value} kept for the session
+EXACT = "fc_speed_exact"  # (the speed field's text a unit switch wrote, the m/s it stands for)
 KEYS = ("fc_height_unit", "fc_height_cm", "fc_height_ft", "fc_height_in", "fc_speed_unit",
         "fc_speed", "fc_sex", "fc_experience")
 EXAMPLE = {"km/h": "10.5", "mph": "6.5", "min/km": "5:30", "m/s": "2.9"}  # placeholders
@@ -45,7 +46,16 @@ def _keep() -> None:
 
 def parse_speed(text: str, unit: str) -> float | None:
     """m/s from what the runner typed ("10.5" km/h, "6.5" mph, "2.9" m/s, "5:30" or "5.5"
-    min/km); None for an empty field. Raises FormCheckError (friendly) for anything else."""
+    min/km); None for an empty field. Raises FormCheckError (friendly) for anything else,
+    or a speed out of range."""
+    speed = read_speed(text, unit)
+    if speed is not None:
+        profile.check(speed, None, None, unit)
+    return speed
+
+
+def read_speed(text: str, unit: str) -> float | None:
+    """:func:`parse_speed` without the range check (a unit switch converts any number)."""
     t = (text or "").strip().replace(",", ".")
     if not t:
         return None
@@ -61,9 +71,7 @@ def parse_speed(text: str, unit: str) -> float | None:
         example = EXAMPLE.get(unit, "10.5")
         raise FormCheckError("bad_option", f"'{text}' is not a {'pace' if unit == 'min/km' else 'speed'}.",
                              f"Type a number such as {example}, or leave it empty.") from None
-    speed = profile.speed_from(value, unit)
-    profile.check(speed, None, None, unit)
-    return speed
+    return profile.speed_from(value, unit)
 
 
 def speed_in(speed_mps: float, unit: str) -> str:
@@ -78,12 +86,19 @@ def _convert_speed() -> None:
     left as it is."""
     before = st.session_state.get(KEEP, {}).get("fc_speed_unit", profile.SPEED_UNITS[0])
     after = st.session_state.get("fc_speed_unit", before)
+    typed = st.session_state.get("fc_speed") or ""
     try:
-        speed = parse_speed(st.session_state.get("fc_speed") or "", before)
+        speed = read_speed(typed, before)
     except FormCheckError:
         return
+    # the speed this conversion started from when the field still holds the last one's text,
+    # so km/h -> mph -> pace keeps 10 km/h's 6:00, not 6.2 mph's 6:01 (review, 2 Dec)
+    exact = st.session_state.get(EXACT)
+    if exact and typed == exact[0]:
+        speed = exact[1]
     if speed is not None and after != before:
         st.session_state["fc_speed"] = speed_in(speed, after)
+        st.session_state[EXACT] = (st.session_state["fc_speed"], speed)
 
 
 def _height() -> float | None:

@@ -62,8 +62,9 @@ def summarise_duty(ctx: Context) -> None:
     if duty is None or contact is None or duty.status != "good" or contact.status != "watch":
         return
     note = (f"Your duty factor (the share of each stride your foot is on the ground) is "
-            f"{DUTY.fmt(duty.value)} %, in the good range: each stride takes long enough that "
-            f"this contact is not long for it. A quicker cadence shortens both.")
+            f"{DUTY.fmt(duty.value)} %, in the good range: the contact is long because each "
+            f"stride is (a slower rhythm), not because the foot lingers. A slightly quicker "
+            f"cadence shortens both.")
     contact.caveat = (contact.caveat + " " if contact.caveat else "") + note
     contact.extra["duty_factor_good"] = True
 

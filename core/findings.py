@@ -99,14 +99,25 @@ def raised_status(status: str, levels) -> str:
 
 
 def capped_note(score: float | None, status: str, n_fix: int,
-                fix_ranks: list[int] | tuple[int, ...] = (), area: bool = True) -> str | None:
+                fix_ranks: list[int] | tuple[int, ...] = (), area: bool = True,
+                held: list[int] | tuple[int, ...] = ()) -> str | None:
     """Why a verdict differs from its score's (:func:`status_of_score`): milder, as it is
     never "good" over a measure rated "work on this" (``n_fix`` of them,
     :func:`capped_status`), so "97/100 Worth a look" is not a puzzle (fresh-eyes review);
     or harsher, as it is never milder than its top fixes (``fix_ranks``, the numbers of the
     top fixes in this area, or all of them for the overall: ``area=False``,
-    :func:`raised_status`). None when the verdict is the score's."""
-    if score is None or status not in STATUS_RANK or status_of_score(score) == status:
+    :func:`raised_status`); or held at "worth a look" under a top fix rated "work on this"
+    that is :func:`unclear` (``held``: their numbers; an area card read "Worth a look" above
+    its own red fix with nothing said: review, 2 Dec). None when the verdict is the score's
+    and nothing is held."""
+    if score is None or status not in STATUS_RANK:
+        return None
+    if held and area and status == "watch":
+        nums, many = " and ".join(str(r) for r in held), len(held) > 1
+        return (f"Called \"worth a look\" for top fix{'es' if many else ''} {nums} below: "
+                f"{'their' if many else 'its'} \"work on this\" was read with low confidence "
+                "or near its line.")
+    if status_of_score(score) == status:
         return None
     many = len(fix_ranks) > 1
     if STATUS_RANK[status] > STATUS_RANK[status_of_score(score)] and fix_ranks and area:
@@ -274,7 +285,7 @@ def accuracy_note(ms, fps: float) -> str | None:
         reg, spec = REGISTRY_BY_ID.get(get(m, "id") or ""), BY_ID.get(get(m, "id") or "")
         if reg is None or spec is None or get(m, "value") is None or near_line_of(m):
             continue
-        err = reg.error_at(fps or 30.0)
+        err = reading_error_of(m, fps)
         if err is not None:
             label = get(m, "label") or spec.label
             parts.append(f"{label if not parts else label[0].lower() + label[1:]} within "
@@ -284,6 +295,38 @@ def accuracy_note(ms, fps: float) -> str | None:
     parts[0] = parts[0].replace(" within ", " reads within ", 1)
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"{joined} of the truth on 4 in 5 of our test videos."
+
+
+def reading_error_of(m: MetricResult | dict, fps: float) -> float | None:
+    """How far off ``m``'s reading can be at ``fps``: its metric's bench figure
+    (:meth:`Metric.error_at`), else one the metric worked out for this reading
+    (``extra["reading_error"]``: the vertical ratio, from its bounce's); None: unknown."""
+    mid = m.get("id") if isinstance(m, dict) else getattr(m, "id", None)
+    extra = (m.get("extra") if isinstance(m, dict) else getattr(m, "extra", None)) or {}
+    reg = REGISTRY_BY_ID.get(mid or "")
+    err = reg.error_at(fps or 30.0) if reg is not None else None
+    if err is None and isinstance(extra.get("reading_error"), (int, float)):
+        err = float(extra["reading_error"])
+    return err
+
+
+def unbenched_note(ms, fps: float) -> str | None:
+    """The judged measures of ``ms`` with no reading error (:func:`reading_error_of`), said so
+    rather than left silent (a fix on head position gave no figure and no word of why:
+    review, 2 Dec): ``"Head position has no accuracy figure yet: no bench of ours checks it
+    against known truth."``; None when every one has a figure."""
+    def get(m, k):
+        return m.get(k) if isinstance(m, dict) else getattr(m, k, None)
+
+    labels = [get(m, "label") or get(m, "id") for m in ms
+              if get(m, "status") in ("good", "watch", "fix") and get(m, "value") is not None
+              and reading_error_of(m, fps) is None]
+    if not labels:
+        return None
+    names = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    names = names[0].upper() + names[1:]
+    return (f"{names} {'has' if len(labels) == 1 else 'have'} no accuracy figure yet: no "
+            f"bench of ours checks {'it' if len(labels) == 1 else 'them'} against known truth.")
 
 
 def near_line_of(m: MetricResult | dict) -> tuple[float, float, str] | None:
@@ -340,6 +383,18 @@ def tentative(ms) -> bool:
     ms = list(ms)
     conf = (lambda m: m.get("confidence") if isinstance(m, dict) else m.confidence)
     return bool(ms) and all(conf(m) == "low" and near_line_of(m) for m in ms)
+
+
+def fix_near_line(fx: dict, metrics: dict[str, dict]) -> bool:
+    """Whether a fix (a report dict) sits near its line: every measure that gives it its
+    verdict (those rated as the fix is: a "work on this" fix by its "work on this" measures)
+    is marked near a milder verdict's line. ``metrics``: the report's metrics by id. Its card
+    says so beside its confidence (a fix "work on this · high confidence" whose ratio and
+    bounce both read "near the line": review, 2 Dec), and the plan checks it first."""
+    worst = fx.get("severity") if fx.get("severity") in ("watch", "fix") else None
+    rated = [metrics[m] for m in fx.get("metrics") or [] if m in metrics
+             and metrics[m].get("status") in ((worst,) if worst else ("watch", "fix"))]
+    return bool(rated) and all(near_line_of(m) is not None for m in rated)
 
 
 def unclear(ms) -> bool:

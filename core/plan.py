@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from .coaching import ADVICE
+from .findings import fix_near_line
 from .report import DISCLAIMER, load_report
 from .spec import BY_ID
 
@@ -158,12 +159,7 @@ def _check(report: dict, fx: dict) -> str:
     if fx.get("confidence") == "low":
         return "Read with low confidence from this clip, " + CHECK_FIRST
     metrics = {m.get("id"): m for m in report.get("metrics") or [] if isinstance(m, dict)}
-    # the measures that give the fix its verdict (those rated as the fix is: a "work on it"
-    # fix by its "work on it" measures), else every rated one
-    worst = fx.get("severity") if fx.get("severity") in ("watch", "fix") else None
-    rated = [metrics[m] for m in fx.get("metrics") or [] if m in metrics
-             and metrics[m].get("status") in ((worst,) if worst else ("watch", "fix"))]
-    if rated and all(isinstance(m.get("near_line"), dict) for m in rated):
+    if fix_near_line(fx, metrics):
         return "Near the line in this clip (it may be only worth a look, or fine), " + CHECK_FIRST
     return ""
 

@@ -329,6 +329,7 @@ def test_a_verdict_near_its_line_says_so_on_its_card(app, store, side_analysis):
     own report marks some metrics too: each of them shows both as well.)"""
     import copy
 
+    from core.findings import fix_near_line
     from core.spec import BY_ID
 
     report = copy.deepcopy(side_analysis.report)
@@ -340,8 +341,16 @@ def test_a_verdict_near_its_line_says_so_on_its_card(app, store, side_analysis):
     saved = store.save(report, side_analysis.media_dir)
     at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
     assert not at.exception, [e.value for e in at.exception]
-    badges = [e.value for e in at.markdown if "Near the line]" in e.value]
+    # the metric cards' badges (a fix card whose every rated measure is near its line has
+    # one too, beside its confidence: core.findings.fix_near_line)
+    badges = [e.value for e in at.markdown if "Near the line]" in e.value
+              and e.value.startswith("**")]
     assert len(badges) == len(marked) and any("Cadence" in b for b in badges), (badges, marked)
+    by = {m["id"]: m for m in report["metrics"]}
+    fixes = report["findings"]["fixes"] + report["findings"]["more_fixes"]
+    fix_badges = [e.value for e in at.markdown if "Near the line]" in e.value
+                  and e.value.startswith(":")]
+    assert len(fix_badges) == sum(fix_near_line(fx, by) for fx in fixes)
     sentences = [t for t in (c.value.replace("\\", "") for c in at.caption)
                  if "Near the line:" in t]
     assert len(sentences) == len(marked)
@@ -521,9 +530,19 @@ def test_every_judged_measure_with_a_bench_says_how_close_it_reads(app, store, s
     fixes = report["findings"]["fixes"] + report["findings"]["more_fixes"]
     with_bench = [fx for fx in fixes if any(REG[m].error_at(fps) is not None
                                             and not by[m].get("near_line") for m in fx["metrics"])]
-    lines = [t for t in captions if t.startswith(":material/straighten:")
+    lines = [t for t in captions if t.startswith(":material/straighten:") and "reads within" in t
              and "This measure" not in t and "Near the line" not in t]
     assert with_bench and len(lines) == len(with_bench), (lines, [fx["id"] for fx in with_bench])
+    # and a judged measure no bench checks says so, on its card and its fix's (review, 2 Dec)
+    unbenched = [m for m in report["metrics"] if m["status"] in ("good", "watch", "fix")
+                 and REG[m["id"]].error_at(fps) is None
+                 and not (m.get("extra") or {}).get("reading_error")]
+    assert unbenched
+    assert sum("No accuracy figure yet: no bench of ours checks this measure" in t
+               for t in captions) == len(unbenched)
+    silent = [fx for fx in fixes if any(m["id"] in fx["metrics"] for m in unbenched)]
+    assert sum("no accuracy figure yet: no bench of ours checks" in t for t in captions) == \
+        len(silent)
     assert lines[0] == (f":material/straighten: Overstride reads within {over:g} % of leg of "
                         "the truth on 4 in 5 of our test videos.")
 

@@ -300,3 +300,26 @@ def test_an_area_is_never_milder_than_its_own_top_fix():
     assert f.fixes[0].severity == "fix" and feet.status == "watch"
     # an old report (area word from its score) still reads as before
     assert capped_note(90, "good", 0, [1]) is None
+
+
+def test_an_area_held_under_an_unclear_red_fix_says_so():
+    """An area card read "Worth a look" above its own top fix "work on this" (read with low
+    confidence) with nothing said, or said only that the fix is in it (review, 2 Dec): the
+    note says the fix's "work on this" was read with low confidence or near its line. A fix
+    whose every rated measure is near its line is marked so on its card (fix_near_line)."""
+    from core.findings import fix_near_line
+
+    assert capped_note(67, "watch", 1, [3], held=[3]) == (
+        'Called "worth a look" for top fix 3 below: its "work on this" was read with low '
+        "confidence or near its line.")
+    assert capped_note(92, "watch", 0, [2, 3], held=[2, 3]).startswith(
+        'Called "worth a look" for top fixes 2 and 3 below: their')
+    assert capped_note(67, "watch", 1, [3]) is None  # nothing held, the score's own word
+    near = {"edge": 10.1, "error": 2.8, "milder": "watch"}
+    ms = {"vertical_oscillation": {"status": "watch", "near_line": {"edge": 12, "error": 2.5,
+                                                                    "milder": "good"}},
+          "vertical_ratio": {"status": "fix", "near_line": near}}
+    fx = {"severity": "fix", "metrics": ["vertical_oscillation", "vertical_ratio"]}
+    assert fix_near_line(fx, ms)
+    ms["vertical_ratio"]["near_line"] = None
+    assert not fix_near_line(fx, ms)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.findings import (LOW_CONFIDENCE_WHY, accuracy_note, capped_note, measure_counts,
-                           near_line_note, overall_scope, tentative)
+from core.findings import (LOW_CONFIDENCE_WHY, accuracy_note, capped_note, fix_near_line,
+                           measure_counts, near_line_note, overall_scope, tentative, unbenched_note,
+                           unclear)
 from core.metrics.speed import NO_SPEED
 from core.plan import dose_for_week
 from core.quality import distinct_tips, headline
@@ -382,7 +383,7 @@ def scores(op: Opened) -> None:
             status_badge(a.get("status", "info"))
             area_counts = measure_counts(ms, area)
             if note := capped_note(a.get("score"), a.get("status", ""), area_counts["fix"],
-                                   fix_ranks(f, area)):
+                                   fix_ranks(f, area), held=held_ranks(f, area, by_id)):
                 st.caption(note)
             top = by_id.get(a.get("top_metric") or "")
             if top:
@@ -410,6 +411,15 @@ def fix_ranks(findings: dict, area: str | None = None) -> list[int]:
     """The numbers of the top fixes (in ``area``, or all), as the page numbers them."""
     return [int(fx.get("rank") or i) for i, fx in enumerate((findings.get("fixes") or [])[:3], 1)
             if isinstance(fx, dict) and (area is None or fx.get("area") == area)]
+
+
+def held_ranks(findings: dict, area: str, by_id: dict[str, dict]) -> list[int]:
+    """The numbers of ``area``'s top fixes rated "work on this" that are unclear (read with
+    low confidence or near the line, :func:`core.findings.unclear`): the area's word is held
+    at "worth a look" under them, and its card says so."""
+    return [int(fx.get("rank") or i) for i, fx in enumerate((findings.get("fixes") or [])[:3], 1)
+            if isinstance(fx, dict) and fx.get("area") == area and fx.get("severity") == "fix"
+            and unclear([by_id[m] for m in fx.get("metrics") or [] if m in by_id])]
 
 
 def view_measures_lost(r: dict, area: str, hidden: list | None = None) -> str | None:
@@ -518,15 +528,19 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
     said = set() if said is None else said
     with st.container(border=True, key=card_key(fx.get("severity", "watch"), f"fix-{fx.get('rank')}")):
         st.subheader(f"{fx.get('rank')}. {fx.get('title')}", anchor=False)
+        near = fix_near_line(fx, _metrics(op.report))
         st.markdown(" ".join([status_md(fx.get("severity", "watch")),
-                              confidence_md(fx.get("confidence")),
-                              f":blue-badge[{AREA_LABELS.get(fx.get('area'), '')}]"]))
+                              confidence_md(fx.get("confidence"))]
+                             + ([":gray-badge[Near the line]"] if near else [])
+                             + [f":blue-badge[{AREA_LABELS.get(fx.get('area'), '')}]"]))
         if note:
             st.caption(note)
         by_id = _metrics(op.report)
         ms = [by_id[mid] for mid in fx.get("metrics") or [] if mid in by_id]
-        if ms and (acc := accuracy_note(ms, metric_fps(op.report, ms[0]))):
-            st.caption(f":material/straighten: {esc(acc)}")
+        fps = metric_fps(op.report, ms[0]) if ms else 30.0
+        for line in (accuracy_note(ms, fps), unbenched_note(ms, fps)):
+            if line:
+                st.caption(f":material/straighten: {esc(line)}")
         pic, words = st.columns([2, 3]) if picture else (None, st.container())
         if pic is not None:
             with pic:
@@ -600,6 +614,9 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
             st.caption(f":material/straighten: {esc(near)}")
         elif status != "info" and (acc := accuracy_note([m], fps)):
             st.caption(f":material/straighten: {esc(acc.replace(m.get('label') or '', 'This measure', 1))}")
+        elif status != "info" and unbenched_note([m], fps):
+            st.caption(":material/straighten: No accuracy figure yet: no bench of ours checks "
+                       "this measure against known truth.")
         lr = left_right(m)
         if lr:
             line = esc(lr)

@@ -172,7 +172,8 @@ def summarise_ratio(ctx: Context) -> None:
                     "most people), so the ratio is as good as that."
                     + ("" if ctx.view.view == "side" else " Seen from the front, the bounce "
                        "reads high.")),
-            extra={"bounce_m": round(bounce_m, 4), "step_length_m": round(step_m, 3)},
+            extra={"bounce_m": round(bounce_m, 4), "step_length_m": round(step_m, 3),
+                   **({} if error is None else {"reading_error": round(error, 2)})},
             error=error)
 
 

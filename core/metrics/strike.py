@@ -163,6 +163,7 @@ def strike_summary(ctx: Context) -> None:
     if step is not None and step > LOW_CAMERA_PCT:
         # camera at about belt height: not a confident verdict ("watch" at most)
         base_conf = "low"
+        held = st == "fix"
         st = "watch" if st == "fix" else st
         extra["camera_low"] = True
         caveat += (" The camera seems to sit near the ground, at about treadmill-belt height "
@@ -170,6 +171,9 @@ def strike_summary(ctx: Context) -> None:
                    "same height in the picture); from there the heel and toe points are "
                    "unreliable and a flat landing can read as a heel strike. Film from hip "
                    "height to check it.")
+        if held:  # its band says "work on it" with this overstride: say why it is not
+            caveat += (" So it is held at \"worth a look\", though a heel strike with "
+                       "this overstride would be \"work on it\".")
     ctx.stride_median("foot_strike", caveat, base=base_conf, status=st,
                       display=f"{kind} ({fs:+.0f}\u00b0)", extra=extra)
 

@@ -50,6 +50,9 @@ def test_camera_at_belt_height_is_no_confident_verdict():
     assert m.extra["pattern"] == "heel" and m.extra["camera_low"]
     assert m.status == "watch" and m.confidence == "low"
     assert "near the ground" in m.caveat and "treadmill-belt height" in m.caveat
+    # and says it was held back from its band's "work on it" (its card read "worth a look"
+    # beside "Work on it: heel strike together with overstride": review, 2 Dec)
+    assert "held at \"worth a look\", though a heel strike with this overstride" in m.caveat
 
 
 def test_far_foot_poorly_seen_is_left_out():

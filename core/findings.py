@@ -399,16 +399,31 @@ def fix_near_line(fx: dict, metrics: dict[str, dict]) -> bool:
 
 def unclear(ms) -> bool:
     """Whether a problem made of the measures ``ms`` (:class:`MetricResult` or report dicts)
-    is less clear than one read firmly: any of them read with low confidence (the fix shows
-    its lowest confidence), or every one within its reading error of a milder verdict's line.
-    Such a problem ranks after every clear one, whatever its verdict, as the report says
-    above its fixes ("a 'work on this' read with low confidence, or near its line, comes
-    after a clearer 'worth a look'"): a low-confidence overstride led the fixes above a
-    high-confidence lean before (review, 2 Dec)."""
+    is less clear than one read firmly: none of the measures rated as the problem is (its
+    worst verdict) was read firmly, i.e. with at least medium confidence and not near a
+    milder verdict's line. Such a problem ranks after every clear one, whatever its verdict,
+    as the report says above its fixes ("a 'work on this' read with low confidence, or near
+    its line, comes after a clearer 'worth a look'"): a low-confidence overstride led the
+    fixes above a high-confidence lean before (review, 2 Dec). A composite is as clear as its
+    firmest part: an overstride read with low confidence at 30 fps beside a cadence of 158,
+    firmly "work on this", is a clear "land closer under your hips"."""
     ms = list(ms)
-    conf = (lambda m: m.get("confidence") if isinstance(m, dict) else m.confidence)
-    return bool(ms) and (any(conf(m) == "low" for m in ms)
-                         or all(near_line_of(m) for m in ms))
+
+    def get(m, k):
+        return m.get(k) if isinstance(m, dict) else getattr(m, k, None)
+
+    rated = _rated(ms)
+    return bool(ms) and not any(get(m, "confidence") != "low" and near_line_of(m) is None
+                                for m in rated)
+
+
+def _rated(ms: list) -> list:
+    """The measures of ``ms`` rated as their problem is: at its worst verdict."""
+    def status(m):
+        return m.get("status") if isinstance(m, dict) else getattr(m, "status", None)
+
+    worst = "fix" if any(status(m) == "fix" for m in ms) else "watch"
+    return [m for m in ms if status(m) == worst]
 
 
 def _choose(ranked: list[tuple[float, str, list[str]]], by: dict[str, MetricResult],
@@ -444,8 +459,10 @@ def _fix(rank: int, key: str, mids: list[str], by: dict[str, MetricResult]) -> F
     adv = ADVICE[key]
     ms = [by[m] for m in mids]
     lead = ms[0]
-    conf = min((m.confidence for m in ms), key=lambda c: CONF_W[c])
     severity = "fix" if any(m.status == "fix" for m in ms) else "watch"
+    # the confidence its verdict rests on: its firmest measure rated as the fix is (a low
+    # cadence read with high confidence under an overstride read with low at 30 fps)
+    conf = max((m.confidence for m in _rated(ms)), key=lambda c: CONF_W[c])
     why = adv.why
     if conf == "low":
         why = LOW_CONFIDENCE_WHY + why

@@ -626,7 +626,7 @@ def test_a_limit_of_the_clip_is_said_once_with_its_tip(app, store, side_analysis
     text = _texts(at)
     assert text.count(detail.rstrip(".")) == 1, text
     assert text.count(tip) == 1, [t for t in text.split("\n") if tip[:30] in t]
-    assert "**Camera angle** — see *How to film it better next time*, above." in text
+    assert "**Camera angle** — said above, with its tip, among the filming notes." in text
 
 
 def test_an_information_card_is_not_given_a_good_band(app, store, side_analysis):

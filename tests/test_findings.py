@@ -250,9 +250,10 @@ def test_a_fix_card_shows_the_still_of_the_measure_that_made_it_a_fix():
 def test_a_clear_worth_a_look_comes_before_a_low_confidence_work_on_this():
     """The report says its fixes come "in order of how clear and how large each problem is: a
     'work on this' read with low confidence, or near its line, comes after a clearer 'worth a
-    look'". A low-confidence overstride (with a low cadence: a composite) led the fixes above
-    a high-confidence trunk lean (review, 2 Dec); the order now keeps that promise, and the
-    same overstride read with medium confidence leads."""
+    look'". A low-confidence overstride led the fixes above a high-confidence trunk lean
+    (review, 2 Dec); the order now keeps that promise. A composite is as clear as its
+    firmest part: beside a low cadence read with medium confidence (30 fps overstrider) the
+    same overstride leads, and its card's confidence is the cadence's."""
     from core.findings import unclear
 
     by = {s.id: s for s in METRICS}
@@ -261,13 +262,18 @@ def test_a_clear_worth_a_look_comes_before_a_low_confidence_work_on_this():
                        _result(by["trunk_lean"], 2.0))
     over.confidence, lean.confidence = "low", "high"
     assert (over.status, cad.status, lean.status) == ("fix", "fix", "watch")
-    swap = {"overstride": over, "cadence": cad, "trunk_lean": lean}
-    f = build_findings([swap.get(m.id, m) for m in good])
+    alone = {"overstride": over, "trunk_lean": lean}
+    f = build_findings([alone.get(m.id, m) for m in good])
     assert [x.id for x in f.fixes][:2] == ["too_upright", "overstriding"], [x.id for x in f.fixes]
-    assert unclear([over, cad]) and not unclear([lean])
-    over.confidence = "medium"
-    f = build_findings([swap.get(m.id, m) for m in good])
+    assert f.fixes[1].confidence == "low" and unclear([over]) and not unclear([lean])
+    both = {"overstride": over, "cadence": cad, "trunk_lean": lean}
+    f = build_findings([both.get(m.id, m) for m in good])
     assert [x.id for x in f.fixes][:2] == ["overstriding", "too_upright"]
+    assert f.fixes[0].metrics[:2] == ["overstride", "cadence"] and not unclear([over, cad])
+    assert f.fixes[0].confidence == "medium"
+    cad.confidence = "low"  # every part shaky: after the lean again
+    f = build_findings([both.get(m.id, m) for m in good])
+    assert [x.id for x in f.fixes][:2] == ["too_upright", "overstriding"]
 
 
 def test_an_area_is_never_milder_than_its_own_top_fix():

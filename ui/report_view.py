@@ -824,8 +824,8 @@ def quality_panel(op: Opened, expanded: bool = False) -> None:
         for c in q.get("checks") or []:
             icon = _CHECK_ICONS[True] if c.get("passed") else _CHECK_ICONS.get(c.get("severity"), "")
             if any(c is a for a in above):  # said, with its tip, under "How to film it better"
-                st.markdown(f"{icon} **{esc(c.get('label', ''))}** — see *How to film it better "
-                            "next time*, above.")
+                st.markdown(f"{icon} **{esc(c.get('label', ''))}** — said above, with its "
+                            "tip, among the filming notes.")
                 continue
             line = f"{icon} **{esc(c.get('label', ''))}** — {esc(c.get('detail', ''))}"
             if not c.get("passed") and c.get("how_to_fix") and not refused_:

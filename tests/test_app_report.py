@@ -638,3 +638,24 @@ def test_an_information_card_is_not_given_a_good_band(app, store, side_analysis)
     text = _texts(at)
     assert "Good: informational" not in text and "Good: shown, not judged" not in text
     assert text.count("Shown for information, not judged") == len(info)
+
+
+def test_the_bounce_fix_shows_the_hips_rise_and_fall_not_a_still(app, store, side_analysis):
+    """"Run forward, not up" showed one ordinary frame, which cannot show a bounce (review,
+    2 Dec): its card shows the hips' height over the clip instead."""
+    import copy
+
+    report = copy.deepcopy(side_analysis.report)
+    assert "hip_height" in report["series"]["channels"]
+    fx = report["findings"]["fixes"][0]
+    report["findings"]["fixes"][0] = {**fx, "id": "bounce", "title": "Run forward, not up",
+                                      "metrics": ["vertical_oscillation"],
+                                      "evidence_key": "vertical_oscillation"}
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = _texts(at)
+    assert "Your hips' height over the clip (% of leg length)" in text
+    plain = store.save(side_analysis.report, side_analysis.media_dir)
+    before = app(REPORT, fc_current=plain.id, fc_owned={plain.id: plain.delete_key}).run()
+    assert len(_charts(at)) == len(_charts(before)) + 1  # the hips' height, in the fix card

@@ -503,7 +503,21 @@ def fixes_out_of_status_order(items: list[dict]) -> bool:
     return any(a < b for i, a in enumerate(sev) for b in sev[i + 1:])
 
 
+# fixes about a movement over time, which a single frame cannot show: the chart of it
+# instead of a still ("Run forward, not up" showed one ordinary frame, nothing about the
+# bounce: review, 2 Dec)
+MOVEMENT_CHART = {"bounce": ("bounce", "Your hips' height over the clip (% of leg length): the "
+                             "bounce is the rise and fall that repeats with each step.")}
+
+
 def _fix_picture(op: Opened, fx: dict, evidence: dict) -> None:
+    group, caption = MOVEMENT_CHART.get(fx.get("id") or "", (None, ""))
+    if group in charts.available_angle_groups(op.report):
+        chart = charts.angle_chart(op.report, group)
+        if chart is not None:
+            st.altair_chart(chart.properties(height=200), width="stretch")
+            st.caption(caption)
+            return
     path = op.media(evidence.get(fx.get("evidence_key") or ""))
     if path:
         t = _frame_time(op.report, fx.get("evidence_frame"))

@@ -12,6 +12,8 @@ gives a sex-specific band).
 """
 from __future__ import annotations
 
+import math
+
 from .errors import FormCheckError
 
 # the units a runner may give their speed in, the usual first (a treadmill shows km/h or mph;
@@ -77,6 +79,10 @@ def check(speed_mps: float | None, sex: str | None, experience: str | None,
     """Refuse out-of-range profile values with a friendly message (no traceback); a speed's
     in the ``unit`` the runner typed it in (a pace of 30 min/km was told "0.56 m/s is
     outside 1.5-8 m/s": review, 2 Dec)."""
+    if speed_mps is not None and not math.isfinite(speed_mps):
+        raise FormCheckError("bad_option", "That is not a speed.",
+                             "Enter your treadmill speed (km/h, mph or m/s) or your pace "
+                             "(min/km), or leave it empty.")
     if speed_mps is not None and not (SPEED_MIN <= speed_mps <= SPEED_MAX):
         if unit == "min/km":
             what = (f"A pace of {pace_text(speed_mps)} is outside {pace_text(SPEED_MAX)} to "

@@ -106,3 +106,32 @@ def test_switching_the_speed_unit_keeps_the_speed(app, data_dir):
     _speed(at).input("fast").run()  # nothing to convert: left as typed
     _radio(at, "Speed in").set_value("m/s").run()
     assert _speed(at).value == "fast"
+
+
+def test_a_speed_that_is_no_speed_never_breaks_a_unit_switch(app, data_dir):
+    """"0" switched to a pace divided by zero in the switch's callback, "nan" broke the range
+    note (code review, 2 Dec): both are "not a speed", and a switch leaves them as typed. A
+    cleared field does not bring back an earlier switch's speed."""
+    from core import profile
+
+    at = app(ANALYZE).run()
+    for bad in ("0", "nan", "inf", "-3"):
+        _radio(at, "Speed in").set_value("km/h").run()
+        _speed(at).input(bad).run()
+        assert not at.exception and f"'{bad}' is not a speed" in _texts(at)
+        _radio(at, "Speed in").set_value("min/km").run()
+        assert not at.exception and _speed(at).value == bad
+    with pytest.raises(profile.FormCheckError):
+        profile.check(float("nan"), None, None, "min/km")
+    _radio(at, "Speed in").set_value("mph").run()
+    _speed(at).input("6.2").run()
+    _radio(at, "Speed in").set_value("km/h").run()
+    assert _speed(at).value == "10"
+    _speed(at).input("").run()
+    _radio(at, "Speed in").set_value("mph").run()
+    _speed(at).input("6.2").run()  # typed anew in mph: 6.2 mph, not the earlier 10 km/h
+    _radio(at, "Speed in").set_value("km/h").run()
+    assert _speed(at).value == "10"
+    _speed(at).input("10").run()
+    _radio(at, "Speed in").set_value("mph").run()
+    assert _speed(at).value == "6.2"

@@ -7,6 +7,7 @@ state when its page is not shown) and come back when the runner analyses the nex
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import streamlit as st
@@ -68,10 +69,16 @@ def read_speed(text: str, unit: str) -> float | None:
         else:
             value = float(t)
     except ValueError:
-        example = EXAMPLE.get(unit, "10.5")
-        raise FormCheckError("bad_option", f"'{text}' is not a {'pace' if unit == 'min/km' else 'speed'}.",
-                             f"Type a number such as {example}, or leave it empty.") from None
-    return profile.speed_from(value, unit)
+        raise _not_a_speed(text, unit) from None
+    speed = profile.speed_from(value, unit) if math.isfinite(value) and value > 0 else None
+    if speed is None or not math.isfinite(speed):  # "0", "nan", "inf": no speed at all
+        raise _not_a_speed(text, unit)
+    return speed
+
+
+def _not_a_speed(text: str, unit: str) -> FormCheckError:
+    return FormCheckError("bad_option", f"'{text}' is not a {'pace' if unit == 'min/km' else 'speed'}.",
+                          f"Type a number such as {EXAMPLE.get(unit, '10.5')}, or leave it empty.")
 
 
 def speed_in(speed_mps: float, unit: str) -> str:
@@ -93,12 +100,12 @@ def _convert_speed() -> None:
         return
     # the speed this conversion started from when the field still holds the last one's text,
     # so km/h -> mph -> pace keeps 10 km/h's 6:00, not 6.2 mph's 6:01 (review, 2 Dec)
-    exact = st.session_state.get(EXACT)
-    if exact and typed == exact[0]:
+    exact = st.session_state.pop(EXACT, None)  # good for the next switch only
+    if exact and exact[0] == (typed, before):
         speed = exact[1]
     if speed is not None and after != before:
         st.session_state["fc_speed"] = speed_in(speed, after)
-        st.session_state[EXACT] = (st.session_state["fc_speed"], speed)
+        st.session_state[EXACT] = ((st.session_state["fc_speed"], after), speed)
 
 
 def _height() -> float | None:

@@ -154,12 +154,14 @@ LABEL_BAND_BG = (38, 32, 28)  # BGR: the page's dark ink, under the labels
 
 
 def with_label_band(img: np.ndarray, lines: list[str], rows: int, scale: float,
-                    color) -> tuple[np.ndarray, int]:
+                    color, clear_below: int = 0) -> tuple[np.ndarray, int]:
     """``img`` under a dark band of ``rows`` text rows holding ``lines`` (the first in
     ``color``, the rest white), and the band's height in pixels. Both halves of a still get
-    the same ``rows`` so they stay one height."""
+    the same ``rows`` so they stay one height. ``clear_below``: empty band rows under the
+    text, as far as a share's blur reaches above the picture (a head near the top of the
+    crop: the blur spilled into the last label rows, code review 2 Dec)."""
     step = int(round(30 * scale))
-    band_h = int(round(14 * scale)) + rows * step
+    band_h = int(round(14 * scale)) + rows * step + max(0, int(clear_below))
     band = np.empty((band_h, img.shape[1], 3), np.uint8)
     band[:] = LABEL_BAND_BG
     for i, line in enumerate(lines):
@@ -248,7 +250,7 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
             # its own measures outside their good band: not shown as the model of such a fix
             "outside": outside_bands(params)}
     (out / "evidence").mkdir(exist_ok=True)
-    from .annotate import crop_to, cut_to_runner, draw_skeleton
+    from .annotate import blurred_face, crop_to, cut_to_runner, draw_skeleton
 
     def body(xy):
         return {"hip": (xy[LM["l_hip"]] + xy[LM["r_hip"]]) / 2,
@@ -303,8 +305,10 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
         # the labels in a band above each half, never over the runner (they were printed on
         # the arm and hoodie over the skeleton: review, 2 Dec) nor in a share's blur
         rows = max(len(you_lines), len(ref_lines))
-        you, band_h = with_label_band(you, you_lines, rows, scale, _YOU)
-        ref_img, _ = with_label_band(ref_img, ref_lines, rows, scale, _REF)
+        face = blurred_face(xy)  # what a share blurs, in the crop: kept clear of the text
+        reach = 0 if face is None else max(0, -int(face[1])) + int(round(4 * scale))
+        you, band_h = with_label_band(you, you_lines, rows, scale, _YOU, reach)
+        ref_img, _ = with_label_band(ref_img, ref_lines, rows, scale, _REF, reach)
         key = REFERENCE_KEY.format(phase=ph)
         rel = f"evidence/{key}.jpg"
         cv2.imwrite(str(out / rel), composite(you, ref_img), [cv2.IMWRITE_JPEG_QUALITY, 85])

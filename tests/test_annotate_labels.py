@@ -55,5 +55,14 @@ def test_the_good_form_stills_labels_sit_in_a_band_above_the_runner():
     assert np.array_equal(a[h:], img) and np.array_equal(b[h:], img)  # the runner untouched
     band = a[:h]
     assert (band != reference.LABEL_BAND_BG).any(axis=2).any()  # the text is in the band
-    rows = np.nonzero((band != reference.LABEL_BAND_BG).any(axis=2).any(axis=1))[0]
-    assert rows.max() < h  # the last line fits
+    text_rows = np.nonzero((band != reference.LABEL_BAND_BG).any(axis=2).any(axis=1))[0]
+    assert text_rows.max() < h - 2  # the last line sits inside the band, above its edge
+    # a head at the crop's top: the share's blur reaches up into the band, so the band keeps
+    # that many empty rows under its text (code review, 2 Dec)
+    head = [150, -10, 230, 60]  # the face box, its blurred region reaching above the crop
+    region = privacy.blurred_region(head)
+    c, hc = reference.with_label_band(img, you, len(you), scale, (0, 200, 255), -region[1] + 4)
+    assert hc == h - region[1] + 4
+    blurred = privacy.blur_box(c.copy(), [head[0], head[1] + hc, head[2], head[3] + hc])
+    text = (c[:hc] != reference.LABEL_BAND_BG).any(axis=2)
+    assert text.any() and np.array_equal(blurred[:hc][text], c[:hc][text])

@@ -161,6 +161,12 @@ def test_the_knee_chart_shades_its_stance_band_over_each_stance_only():
               "metrics": [{"id": "knee_flexion_mid", "value": 44.0}]}
     assert charts.stance_windows(report, 0.0, 2.0) == [
         (0.2, 0.42, "L"), (0.55, 0.77, "R"), (0.9, 1.12, "L"), (1.25, 1.47, "R")]
+    # a missed toe-off leaves its stance out (not the swing and the next stance shaded), and
+    # an event without a time is skipped (code review, 2 Dec)
+    gap = {"events": {"initial_contacts": ics + [{"t": None, "foot": "L"}],
+                      "toe_offs": tos[1:]}}  # the first landing's toe-off missed
+    assert charts.stance_windows(gap, 0.0, 2.0) == [(0.55, 0.77, "R"), (0.9, 1.12, "L"),
+                                                    (1.25, 1.47, "R")]
     spec = charts.angle_chart(report, "knee").to_dict()
     rect = spec["layer"][0]
     assert rect["mark"]["type"] == "rect" and rect["encoding"]["x2"]["field"] == "t1"

@@ -61,7 +61,8 @@ def own_band(report: dict | None, metric_id: str | None):
     spec = BY_ID.get(metric_id) if metric_id else None
     m = next((m for m in (report or {}).get("metrics") or []
               if isinstance(m, dict) and m.get("id") == metric_id), None)
-    shift = ((m or {}).get("extra") or {}).get("band_shift")
+    extra = (m or {}).get("extra")
+    shift = extra.get("band_shift") if isinstance(extra, dict) else None
     if spec is None or not isinstance(shift, (int, float)) or not shift or spec.good_lo is None \
             or spec.good_hi is None:
         return spec, False
@@ -92,13 +93,22 @@ def stance_windows(report: dict, t_min: float, t_max: float) -> list[tuple[float
     """(landing, toe-off, foot) of each stance in the report's events within ``t_min``-
     ``t_max``: each landing to the same foot's next toe-off within a second."""
     ev = report.get("events") or {}
-    tos = [e for e in ev.get("toe_offs") or [] if isinstance(e, dict) and "t" in e]
+
+    def timed(events) -> list[dict]:
+        return [e for e in events or [] if isinstance(e, dict)
+                and isinstance(e.get("t"), (int, float))]
+
+    tos, ics = timed(ev.get("toe_offs")), timed(ev.get("initial_contacts"))
     out = []
-    for ic in ev.get("initial_contacts") or []:
-        if not isinstance(ic, dict) or "t" not in ic or not t_min <= ic["t"] <= t_max:
+    for ic in ics:
+        if not t_min <= ic["t"] <= t_max:
             continue
+        # up to the same foot's next landing at most: a missed toe-off leaves it out rather
+        # than shading the swing and the next stance (code review, 2 Dec)
+        nxt = min((e["t"] for e in ics if e.get("foot") == ic.get("foot") and e["t"] > ic["t"]),
+                  default=ic["t"] + 1.0)
         to = next((e["t"] for e in tos if e.get("foot") == ic.get("foot")
-                   and ic["t"] < e["t"] <= ic["t"] + 1.0), None)
+                   and ic["t"] < e["t"] < min(nxt, ic["t"] + 1.0)), None)
         if to is not None:
             out.append((float(ic["t"]), float(min(to, t_max)), str(ic.get("foot") or "")))
     return out

@@ -270,11 +270,12 @@ def near_line_note(m: MetricResult | dict, named: bool = False) -> str | None:
             f"may be {maybe}.")
 
 
-def accuracy_note(ms, fps: float) -> str | None:
+def accuracy_note(ms, fps: float, subject: str | None = None) -> str | None:
     """How close the measures ``ms`` (:class:`MetricResult` or report dicts) read to the truth
     at ``fps``, for those with a reading error (:attr:`Metric.reading_error`) and no
     near-the-line note (which says it already): ``"Overstride reads within 3.5 % of leg of
-    the truth on 4 in 5 of our test videos."``; None when none has one. A top fix's
+    the truth on 4 in 5 of our test videos."``; None when none has one. ``subject`` names
+    the first measure instead of its label ("This measure", on its own card). A top fix's
     overstride (its most important number) gave no accuracy figure while measures near
     their line did (review, 2 Dec)."""
     def get(m, k):
@@ -287,7 +288,7 @@ def accuracy_note(ms, fps: float) -> str | None:
             continue
         err = reading_error_of(m, fps)
         if err is not None:
-            label = get(m, "label") or spec.label
+            label = (subject if subject and not parts else None) or get(m, "label") or spec.label
             parts.append(f"{label if not parts else label[0].lower() + label[1:]} within "
                          f"{error_text(err, spec.unit)}")
     if not parts:
@@ -318,7 +319,11 @@ def unbenched_note(ms, fps: float) -> str | None:
     def get(m, k):
         return m.get(k) if isinstance(m, dict) else getattr(m, k, None)
 
-    labels = [get(m, "label") or get(m, "id") for m in ms
+    def label(m) -> str:
+        spec = BY_ID.get(get(m, "id") or "")
+        return get(m, "label") or (spec.label if spec else "This measure")
+
+    labels = [label(m) for m in ms
               if get(m, "status") in ("good", "watch", "fix") and get(m, "value") is not None
               and reading_error_of(m, fps) is None]
     if not labels:
@@ -386,15 +391,13 @@ def tentative(ms) -> bool:
 
 
 def fix_near_line(fx: dict, metrics: dict[str, dict]) -> bool:
-    """Whether a fix (a report dict) sits near its line: every measure that gives it its
-    verdict (those rated as the fix is: a "work on this" fix by its "work on this" measures)
-    is marked near a milder verdict's line. ``metrics``: the report's metrics by id. Its card
-    says so beside its confidence (a fix "work on this · high confidence" whose ratio and
-    bounce both read "near the line": review, 2 Dec), and the plan checks it first."""
-    worst = fx.get("severity") if fx.get("severity") in ("watch", "fix") else None
-    rated = [metrics[m] for m in fx.get("metrics") or [] if m in metrics
-             and metrics[m].get("status") in ((worst,) if worst else ("watch", "fix"))]
-    return bool(rated) and all(near_line_of(m) is not None for m in rated)
+    """Whether a fix (a report dict) is unclear (:func:`unclear`) although it shows medium or
+    high confidence: its firm-looking measures sit near a milder verdict's line. Its card
+    says "Near the line" beside its confidence (a fix "work on this · high confidence" whose
+    ratio and bounce both read "near the line": review, 2 Dec), and the plan checks it
+    first. ``metrics``: the report's metrics by id."""
+    ms = [metrics[m] for m in fx.get("metrics") or [] if m in metrics]
+    return bool(ms) and fx.get("confidence") != "low" and unclear(ms)
 
 
 def unclear(ms) -> bool:

@@ -485,13 +485,17 @@ def strides_csv(report: dict) -> str:
     from .metrics.base import SIDE_VIS_MIN
 
     rows = report.get("strides") or []
-    vis = next((m["extra"]["side_visibility"] for m in report.get("metrics") or []
+    src = next((m for m in report.get("metrics") or []
                 if isinstance(m, dict) and isinstance(m.get("extra"), dict)
                 and isinstance(m["extra"].get("side_visibility"), dict)), None)
-    if vis:
+    if src is not None:
         seen = {f: ("partly hidden" if isinstance(v, (int, float)) and v < SIDE_VIS_MIN
-                    else "well") for f, v in vis.items()}
-        rows = [{**r, "leg_seen": seen.get(r.get("foot"), "")} for r in rows]
+                    else "well") for f, v in src["extra"]["side_visibility"].items()}
+        # in a session, only the rows of the clip the visibility was read on (its back
+        # clip's rows are another camera's: code review, 2 Dec)
+        clip = src.get("source_clip")
+        rows = [{**r, "leg_seen": seen.get(r.get("foot"), "")
+                 if clip is None or r.get("clip") in (None, clip) else ""} for r in rows]
     cols: list[str] = []
     for r in rows:
         for k in r:

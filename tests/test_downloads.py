@@ -30,5 +30,11 @@ def test_the_strides_csv_marks_the_partly_hidden_leg():
                                                                {"L": 0.97, "R": 0.41}}}]}
     rows = list(csv.DictReader(io.StringIO(strides_csv(report))))
     assert [(r["foot"], r["leg_seen"]) for r in rows] == [("L", "well"), ("R", "partly hidden")]
+    # a session: the visibility was read on the side clip; the back clip's rows are unmarked
+    report["metrics"][0]["source_clip"] = "side"
+    report["strides"] = [{**r, "clip": "side"} for r in report["strides"]] + [
+        {"stride": 0, "foot": "R", "clip": "back", "step_width_pct_leg": 6.0}]
+    rows = list(csv.DictReader(io.StringIO(strides_csv(report))))
+    assert [r["leg_seen"] for r in rows] == ["well", "partly hidden", ""]
     report["metrics"] = []  # nothing known: no column
     assert "leg_seen" not in strides_csv(report)

@@ -119,7 +119,7 @@ def trend_chart(df: pd.DataFrame, trend_id: str, height: int = 200) -> alt.Chart
         # a score of 80+ is called good only without a measure rated "work on it"
         # (core.findings.capped_status): the line's label says so, as the report does
         bands, title = [_limit_layer(80, "Good: 80 and up, unless a measure is rated "
-                                         "work on it")], "score (0-100)"
+                                         "work on it or there is a top fix")], "score (0-100)"
     else:
         bands, title = _band_layers(mid, "good"), _unit_title(BY_ID[mid].unit)
     d = d.assign(tick=_ticks(d["when"]))

@@ -145,6 +145,12 @@ def _speed_cuts(report: dict) -> dict[str, str]:
     return {f"at {ms}": f"at {given}", f"({ms})": f"({given})"}
 
 
+def _copy_texts(report: dict) -> dict:
+    """A copy of ``report`` to rewrite texts in: the per-frame ``series`` and per-stride
+    ``strides`` (no texts, the bulk of a report) are shared, not copied on every rerun."""
+    return {k: v if k in ("series", "strides") else copy.deepcopy(v) for k, v in report.items()}
+
+
 def in_runners_units(report: dict) -> dict:
     """``report`` with the lengths its texts quote in the unit the runner gave their height
     in (``options.length_unit``): with feet + inches, "22 % of leg length (20 cm)" becomes
@@ -158,7 +164,7 @@ def in_runners_units(report: dict) -> dict:
 
     cuts = _speed_cuts(report)
     if (report.get("options") or {}).get("length_unit") != "in":
-        return replace_text(copy.deepcopy(report), cuts) if cuts else report
+        return replace_text(_copy_texts(report), cuts) if cuts else report
     for m in report.get("metrics") or []:
         d = m.get("display") if isinstance(m, dict) else None
         if not isinstance(d, str):
@@ -172,7 +178,7 @@ def in_runners_units(report: dict) -> dict:
                                f"({float(g[2]) * FT_PER_M:.1f} ft per step)", new)
         if new != d:
             cuts[d] = new
-    return replace_text(copy.deepcopy(report), cuts) if cuts else report
+    return replace_text(_copy_texts(report), cuts) if cuts else report
 
 
 def card_value(m: dict, unit: str | None = "cm") -> tuple[str, str | None]:

@@ -69,7 +69,7 @@ class Opened:
 
 
 def _metrics(report: dict) -> dict[str, dict]:
-    return {m["id"]: m for m in report.get("metrics") or []}
+    return {m["id"]: m for m in report.get("metrics") or [] if isinstance(m, dict) and "id" in m}
 
 
 def is_tentative(fx: dict, by_id: dict[str, dict]) -> bool:
@@ -354,7 +354,7 @@ def scores(op: Opened) -> None:
                         unsafe_allow_html=True)
             status_badge(f.get("overall_status", "info"))
             if note := capped_note(f.get("overall_score"), f.get("overall_status", ""),
-                                   counts["fix"], fix_ranks(f), area=False):
+                                   counts["fix"], fix_ranks(f, _metrics(r)), area=False):
                 st.caption(note)
             partial = overall_scope(f.get("areas") or [])
             if partial and f.get("overall_score") is not None:
@@ -383,7 +383,8 @@ def scores(op: Opened) -> None:
             status_badge(a.get("status", "info"))
             area_counts = measure_counts(ms, area)
             if note := capped_note(a.get("score"), a.get("status", ""), area_counts["fix"],
-                                   fix_ranks(f, area), held=held_ranks(f, area, by_id)):
+                                   fix_ranks(f, by_id, area, a.get("status")),
+                                   held=held_ranks(f, area, by_id)):
                 st.caption(note)
             top = by_id.get(a.get("top_metric") or "")
             if top:
@@ -407,19 +408,36 @@ def scores(op: Opened) -> None:
                 st.caption(":material/visibility_off: " + esc(lost))
 
 
-def fix_ranks(findings: dict, area: str | None = None) -> list[int]:
-    """The numbers of the top fixes (in ``area``, or all), as the page numbers them."""
-    return [int(fx.get("rank") or i) for i, fx in enumerate((findings.get("fixes") or [])[:3], 1)
-            if isinstance(fx, dict) and (area is None or fx.get("area") == area)]
+def top_fix_levels(findings: dict, by_id: dict[str, dict],
+                   area: str | None = None) -> list[tuple[int, str, bool]]:
+    """(number as the page shows it, severity, unclear) of each top fix (in ``area``, or all):
+    unclear as :func:`core.findings.unclear` reads it from the report's measures."""
+    out = []
+    for i, fx in enumerate((findings.get("fixes") or [])[:3], 1):
+        if not isinstance(fx, dict) or (area is not None and fx.get("area") != area):
+            continue
+        rank = fx.get("rank")
+        ms = [by_id[m] for m in fx.get("metrics") or [] if m in by_id]
+        out.append((rank if isinstance(rank, int) else i, str(fx.get("severity") or ""),
+                    unclear(ms)))
+    return out
+
+
+def fix_ranks(findings: dict, by_id: dict[str, dict], area: str | None = None,
+              status: str | None = None) -> list[int]:
+    """The numbers of the top fixes (in ``area``, or all) whose level (their severity, at
+    most "watch" when unclear: core.findings.raised_status) is ``status`` (any: None): an
+    area card names the fixes that made its word, not every fix in it (code review)."""
+    return [r for r, sev, shaky in top_fix_levels(findings, by_id, area)
+            if status is None or ("watch" if shaky and sev == "fix" else sev) == status]
 
 
 def held_ranks(findings: dict, area: str, by_id: dict[str, dict]) -> list[int]:
     """The numbers of ``area``'s top fixes rated "work on this" that are unclear (read with
-    low confidence or near the line, :func:`core.findings.unclear`): the area's word is held
-    at "worth a look" under them, and its card says so."""
-    return [int(fx.get("rank") or i) for i, fx in enumerate((findings.get("fixes") or [])[:3], 1)
-            if isinstance(fx, dict) and fx.get("area") == area and fx.get("severity") == "fix"
-            and unclear([by_id[m] for m in fx.get("metrics") or [] if m in by_id])]
+    low confidence or near the line): the area's word is held at "worth a look" under them,
+    and its card says so."""
+    return [r for r, sev, shaky in top_fix_levels(findings, by_id, area)
+            if sev == "fix" and shaky]
 
 
 def view_measures_lost(r: dict, area: str, hidden: list | None = None) -> str | None:
@@ -589,7 +607,8 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
 def metric_fps(report: dict, m: dict) -> float:
     """The frame rate ``m`` was read at: its own clip's in a session, else the clip's."""
     clips = (report.get("session") or {}).get("clips") or []
-    clip = next((c for c in clips if c.get("key") == m.get("source_clip")), None)
+    clip = next((c for c in clips if isinstance(c, dict)
+                 and c.get("key") == m.get("source_clip")), None)
     fps = (clip or {}).get("fps") or (report.get("source") or {}).get("fps_measured")
     return float(fps) if isinstance(fps, (int, float)) and fps > 0 else 30.0
 
@@ -626,8 +645,8 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
             st.caption(" · ".join(esc(b) for b in bands))
         if near:
             st.caption(f":material/straighten: {esc(near)}")
-        elif status != "info" and (acc := accuracy_note([m], fps)):
-            st.caption(f":material/straighten: {esc(acc.replace(m.get('label') or '', 'This measure', 1))}")
+        elif status != "info" and (acc := accuracy_note([m], fps, subject="This measure")):
+            st.caption(f":material/straighten: {esc(acc)}")
         elif status != "info" and unbenched_note([m], fps):
             st.caption(":material/straighten: No accuracy figure yet: no bench of ours checks "
                        "this measure against known truth.")

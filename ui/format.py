@@ -133,15 +133,16 @@ def _speed_cuts(report: dict) -> dict[str, str]:
     """The runner's speed as the engine quotes it ("at 2.78 m/s", "(2.78 m/s)") -> as they
     gave it ("10.0 km/h", "6:00 min/km", "6.2 mph"); none when they gave m/s (review, 2 Dec:
     a runner who typed 10 km/h read "your own band at 2.78 m/s")."""
-    from core.profile import MPH, pace_text
+    import math
+
+    from core.profile import in_unit
 
     prof = report.get("profile") or {}
     v, unit = prof.get("speed_mps"), prof.get("speed_given")
-    if not isinstance(v, (int, float)) or v <= 0 or unit not in ("km/h", "mph", "min/km"):
+    if not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0 \
+            or unit not in ("km/h", "mph", "min/km"):
         return {}
-    given = (f"{v * 3.6:.1f} km/h" if unit == "km/h" else f"{v / MPH:.1f} mph"
-             if unit == "mph" else pace_text(v))
-    ms = f"{v:.2f} m/s"
+    given, ms = in_unit(v, unit), in_unit(v, "m/s")
     return {f"at {ms}": f"at {given}", f"({ms})": f"({given})"}
 
 

@@ -270,6 +270,38 @@ def near_line_note(m: MetricResult | dict, named: bool = False) -> str | None:
             f"may be {maybe}.")
 
 
+def harsher_line_note(m: MetricResult | dict, fps: float) -> str | None:
+    """The sentence for a "worth a look" reading within its reading error of the "work on it"
+    line (None otherwise): the other side of :func:`near_line_note`, which only looks toward
+    a milder verdict. A trunk lean of 0° beside "work on it: < 0" read "worth a look" with no
+    word that it could as well be a lean backwards (browser review, 2 Dec). The verdict and
+    its ranking are not changed: the reading is the best estimate; the card says how close
+    the line is, so a runner is not lulled by the milder word."""
+    def get(k):
+        return m.get(k) if isinstance(m, dict) else getattr(m, k, None)
+
+    spec = BY_ID.get(get("id") or "")
+    value = get("value")
+    if (spec is None or spec.kind != "range" or not isinstance(value, (int, float))
+            or not math.isfinite(value) or get("status") != "watch"
+            or spec.status(value) != "watch"):
+        return None
+    err = reading_error_of(m, fps)
+    if not err:
+        return None
+    v = spec.shown(value)
+    low = spec.good_lo is not None and v < spec.good_lo
+    edge = spec.fix_below if low else spec.fix_above
+    # judged as shown: the verdict turns half a display step past the line (spec.near_line)
+    if edge is None or abs(float(value) - edge) - 0.5 * 10.0 ** -spec.digits > err:
+        return None
+    u = _UNIT_TEXT.get(spec.unit, f" {spec.unit}")
+    side = "under" if low else "over"
+    return (f"Near the line: {spec.fmt(value)}{u}, and \"work on it\" is {side} "
+            f"{spec.fmt(edge)}{u}. This measure reads within {error_text(err, spec.unit)} of "
+            f"the truth on 4 in 5 of our test videos, so it may be one to work on.")
+
+
 def accuracy_note(ms, fps: float, subject: str | None = None) -> str | None:
     """How close the measures ``ms`` (:class:`MetricResult` or report dicts) read to the truth
     at ``fps``, for those with a reading error (:attr:`Metric.reading_error`) and no

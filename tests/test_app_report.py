@@ -329,7 +329,7 @@ def test_a_verdict_near_its_line_says_so_on_its_card(app, store, side_analysis):
     own report marks some metrics too: each of them shows both as well.)"""
     import copy
 
-    from core.findings import fix_near_line
+    from core.findings import fix_near_line, harsher_line_note
     from core.spec import BY_ID
 
     report = copy.deepcopy(side_analysis.report)
@@ -337,7 +337,11 @@ def test_a_verdict_near_its_line_says_so_on_its_card(app, store, side_analysis):
     assert not m.get("near_line") and m["status"] == "good"
     m.update(value=163.8, display="164 steps/min", status="watch", band_good="165-185 steps/min",
              near_line=BY_ID["cadence"].near_line(163.8, 1.5).__dict__)
-    marked = [o["id"] for o in report["metrics"] if o.get("near_line")]
+    fps = report["source"]["fps_measured"]
+    # either side of a line: toward a milder verdict (the engine's mark) or, for a "worth a
+    # look", toward "work on it" (core.findings.harsher_line_note, said from the reading)
+    marked = [o["id"] for o in report["metrics"]
+              if o.get("near_line") or harsher_line_note(o, fps)]
     saved = store.save(report, side_analysis.media_dir)
     at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -359,6 +363,26 @@ def test_a_verdict_near_its_line_says_so_on_its_card(app, store, side_analysis):
                "so this may be fine." in c for c in sentences), sentences
     unmarked = next(o for o in report["metrics"] if o["status"] == "good")
     assert not any(unmarked["label"] in b for b in badges)
+
+
+def test_a_worth_a_look_on_the_work_on_it_line_says_so(app, store, side_analysis):
+    """Trunk lean 0° beside "work on it: < 0" read "worth a look" with no mark (browser
+    review, 2 Dec): its card now carries the "Near the line" badge and says that the reading
+    may be one to work on; the verdict stays "worth a look"."""
+    import copy
+
+    report = copy.deepcopy(side_analysis.report)
+    m = next(m for m in report["metrics"] if m["id"] == "trunk_lean")
+    m.update(value=0.2, display="0°", status="watch", near_line=None)
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    card = [e.value for e in at.markdown if e.value.startswith("**Trunk lean**")]
+    assert card and "Near the line]" in card[0] and "Worth a look" in card[0], card
+    said = [t for t in (c.value.replace("\\", "") for c in at.caption)
+            if "Near the line: 0°" in t]
+    assert said and ('"work on it" is under 0°' in said[0]
+                     and "so it may be one to work on" in said[0]), said
 
 
 def test_the_sample_report_has_its_own_address(app, store, side_analysis):

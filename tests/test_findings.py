@@ -329,3 +329,26 @@ def test_an_area_held_under_an_unclear_red_fix_says_so():
     assert fix_near_line(fx, ms)
     ms["vertical_ratio"]["near_line"] = None
     assert not fix_near_line(fx, ms)
+
+
+def test_a_worth_a_look_within_its_error_of_work_on_it_says_so():
+    """The harsher side of the line (core.findings.harsher_line_note): trunk lean 0.4° is
+    "worth a look" and within its 1.5° reading error of "work on it: < 0"; 2.6° is clear of
+    it; a good or a "work on it" reading, a missing value and an unbenched metric say nothing."""
+    from core.findings import harsher_line_note
+
+    def lean(value, status="watch"):
+        return {"id": "trunk_lean", "value": value, "status": status}
+
+    note = harsher_line_note(lean(0.4), 60.0)
+    assert note == ('Near the line: 0°, and "work on it" is under 0°. This measure reads '
+                    "within 1.5° of the truth on 4 in 5 of our test videos, so it may be one "
+                    "to work on.")
+    assert "over 16°" in harsher_line_note(lean(15.2), 60.0)
+    assert harsher_line_note(lean(2.6), 60.0) is None
+    assert harsher_line_note(lean(8.0, "good"), 60.0) is None
+    assert harsher_line_note(lean(-0.6, "fix"), 60.0) is None
+    assert harsher_line_note(lean(None), 60.0) is None
+    assert harsher_line_note(lean(float("nan")), 60.0) is None
+    assert harsher_line_note({"id": "head_position", "value": 24.5, "status": "watch"},
+                             60.0) is None

@@ -12,8 +12,8 @@ from pathlib import Path
 import streamlit as st
 
 from core.findings import (LOW_CONFIDENCE_WHY, accuracy_note, capped_note, fix_near_line,
-                           measure_counts, near_line_note, overall_scope, tentative, unbenched_note,
-                           unclear)
+                           harsher_line_note, measure_counts, near_line_note, overall_scope,
+                           tentative, unbenched_note, unclear)
 from core.metrics.speed import NO_SPEED
 from core.plan import dose_for_week
 from core.quality import distinct_tips, headline
@@ -621,7 +621,7 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
     spec = BY_ID.get(m.get("id", ""))
     unit = m.get("unit") or (spec.unit if spec else "")
     with st.container(border=True, key=card_key(status, "m-" + m.get("id", ""))):
-        near = near_line_note(m)
+        near = near_line_note(m) or harsher_line_note(m, fps)
         st.markdown(f"**{esc(m.get('label', ''))}** {status_md(status)}"
                     + (" :gray-badge[Near the line]" if near else ""))
         display, dist = card_value(m, length_unit)

@@ -270,13 +270,19 @@ def near_line_note(m: MetricResult | dict, named: bool = False) -> str | None:
             f"may be {maybe}.")
 
 
-def harsher_line_note(m: MetricResult | dict, fps: float) -> str | None:
-    """The sentence for a "worth a look" reading within its reading error of the "work on it"
-    line (None otherwise): the other side of :func:`near_line_note`, which only looks toward
-    a milder verdict. A trunk lean of 0° beside "work on it: < 0" read "worth a look" with no
-    word that it could as well be a lean backwards (browser review, 2 Dec). The verdict and
-    its ranking are not changed: the reading is the best estimate; the card says how close
-    the line is, so a runner is not lulled by the milder word."""
+def metric_fps(report: dict, m: dict) -> float:
+    """The frame rate the stored report's measure ``m`` was read at (its reading error depends
+    on it): its own clip's in a session, else the clip's; 30 when the report gives none."""
+    clips = (report.get("session") or {}).get("clips") or []
+    clip = next((c for c in clips if isinstance(c, dict)
+                 and c.get("key") == m.get("source_clip")), None)
+    fps = (clip or {}).get("fps") or (report.get("source") or {}).get("fps_measured")
+    return float(fps) if isinstance(fps, (int, float)) and fps > 0 else 30.0
+
+
+def harsher_line_of(m: MetricResult | dict, fps: float) -> tuple[float, float] | None:
+    """``(edge, error)`` when ``m`` reads "worth a look" within its reading error at ``fps``
+    of the "work on it" line (:func:`harsher_line_note` says it); None otherwise."""
     def get(k):
         return m.get(k) if isinstance(m, dict) else getattr(m, k, None)
 
@@ -289,14 +295,30 @@ def harsher_line_note(m: MetricResult | dict, fps: float) -> str | None:
     err = reading_error_of(m, fps)
     if not err:
         return None
-    v = spec.shown(value)
-    low = spec.good_lo is not None and v < spec.good_lo
+    low = spec.good_lo is not None and spec.shown(value) < spec.good_lo
     edge = spec.fix_below if low else spec.fix_above
     # judged as shown: the verdict turns half a display step past the line (spec.near_line)
     if edge is None or abs(float(value) - edge) - 0.5 * 10.0 ** -spec.digits > err:
         return None
+    return float(edge), float(err)
+
+
+def harsher_line_note(m: MetricResult | dict, fps: float) -> str | None:
+    """The sentence for a "worth a look" reading within its reading error of the "work on it"
+    line (None otherwise): the other side of :func:`near_line_note`, which only looks toward
+    a milder verdict. A trunk lean of 0° beside "work on it: < 0" read "worth a look" with no
+    word that it could as well be a lean backwards (browser review, 2 Dec). The verdict and
+    its ranking are not changed: the reading is the best estimate; the card says how close
+    the line is, so a runner is not lulled by the milder word."""
+    near, spec = harsher_line_of(m, fps), BY_ID.get(
+        (m.get("id") if isinstance(m, dict) else getattr(m, "id", None)) or "")
+    if near is None or spec is None:
+        return None
+    edge, err = near
+    value = m.get("value") if isinstance(m, dict) else m.value
     u = _UNIT_TEXT.get(spec.unit, f" {spec.unit}")
-    side = "under" if low else "over"
+    # the side of the good range the reading is on (0° against "< 0" is under it)
+    side = "under" if spec.good_lo is not None and spec.shown(value) < spec.good_lo else "over"
     return (f"Near the line: {spec.fmt(value)}{u}, and \"work on it\" is {side} "
             f"{spec.fmt(edge)}{u}. This measure reads within {error_text(err, spec.unit)} of "
             f"the truth on 4 in 5 of our test videos, so it may be one to work on.")

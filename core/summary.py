@@ -1,7 +1,7 @@
 """Plain-text summary of a report (CLI output and logs)."""
 from __future__ import annotations
 
-from .findings import measure_counts, near_line_of, overall_scope
+from .findings import harsher_line_of, measure_counts, metric_fps, near_line_of, overall_scope
 from .spec import BY_ID, side_difference
 
 MARK = {"good": "ok ", "watch": "~  ", "fix": "!! ", "info": "   "}
@@ -86,6 +86,8 @@ def text_summary(report: dict) -> str:
                 edge = ("the good range's edge" if near[2] == "good"
                         else 'the "work on it" line')
                 src += f", within its reading error of {edge} at {spec.fmt(near[0])}"
+            elif spec and (harsh := harsher_line_of(m, metric_fps(report, m))):  # core.findings.harsher_line_note
+                src += f', within its reading error of the "work on it" line at {spec.fmt(harsh[0])}'
             lines.append(f"  {MARK.get(m['status'], '   ')}{m['label']:<26} {m['display']}{lr}"
                          f"  [{m['status']}, {m['confidence']} confidence{src}]")
     if f["fixes"]:

@@ -12,8 +12,8 @@ from pathlib import Path
 import streamlit as st
 
 from core.findings import (LOW_CONFIDENCE_WHY, accuracy_note, capped_note, fix_near_line,
-                           harsher_line_note, measure_counts, near_line_note, overall_scope,
-                           tentative, unbenched_note, unclear)
+                           harsher_line_note, measure_counts, metric_fps, near_line_note,
+                           overall_scope, tentative, unbenched_note, unclear)
 from core.metrics.speed import NO_SPEED
 from core.plan import dose_for_week
 from core.quality import distinct_tips, headline
@@ -602,15 +602,6 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
 
 
 # --------------------------------------------------------------------------- metrics
-
-
-def metric_fps(report: dict, m: dict) -> float:
-    """The frame rate ``m`` was read at: its own clip's in a session, else the clip's."""
-    clips = (report.get("session") or {}).get("clips") or []
-    clip = next((c for c in clips if isinstance(c, dict)
-                 and c.get("key") == m.get("source_clip")), None)
-    fps = (clip or {}).get("fps") or (report.get("source") or {}).get("fps_measured")
-    return float(fps) if isinstance(fps, (int, float)) and fps > 0 else 30.0
 
 
 def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = None,

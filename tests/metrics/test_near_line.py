@@ -184,6 +184,15 @@ def test_the_cli_summary_names_the_line():
     cad["near_line"] = {"edge": None}  # malformed: the line is left as it was
     line = next(ln for ln in text_summary(r).splitlines() if "Cadence" in ln)
     assert "reading error" not in line
+    # the harsher side (core.findings.harsher_line_note): a "worth a look" trunk lean of 0°
+    # beside "work on it: < 0", as the web card says it
+    lean = next(m for m in r["metrics"] if m["id"] == "trunk_lean")
+    lean.update(value=0.3, display="0°", status="watch", near_line=None)
+    line = next(ln for ln in text_summary(r).splitlines() if "Trunk lean" in ln)
+    assert line.rstrip().endswith('within its reading error of the "work on it" line at 0]'), line
+    lean.update(value=3.0, display="3°")
+    line = next(ln for ln in text_summary(r).splitlines() if "Trunk lean" in ln)
+    assert "reading error" not in line
 
 
 def test_the_cli_summary_gives_the_filming_notes_as_the_web_report_does():

@@ -139,14 +139,23 @@ def draw_measures(img: np.ndarray, hip, shoulder, knee, ankle, m: dict[str, floa
 
 # The label block's text is as large as fits the still's half (its longest line across this
 # share of the width), so it stays readable when the still is shown small (a phone shows each
-# half about 180 px wide), and no larger than this font scale per 480 px of width.
-LABEL_FILL, LABEL_MAX_PER_480 = 0.9, 1.2
+# half about 180 px wide), and no larger than this font scale per 480 px of width. (At 1.2
+# the limit, not the fill, set every still's text: about 6 px high on a phone, review 2 Dec;
+# at 1.8 the longest line fills the half, with shin and lean on one row so the band is no
+# taller than before.)
+LABEL_FILL, LABEL_MAX_PER_480 = 0.9, 1.8
 
 
-def label_scale(width: int, lines: list[str]) -> float:
-    """Font scale of :func:`with_label_band` for a picture ``width`` px wide (LABEL_FILL)."""
-    longest = max((cv2.getTextSize(t, cv2.FONT_HERSHEY_SIMPLEX, 0.75 if i == 0 else 0.6, 2)[0][0]
-                   + 20 for i, t in enumerate(lines)), default=1)
+def label_scale(width: int, *blocks: list[str]) -> float:
+    """Font scale of :func:`with_label_band` for a picture ``width`` px wide (LABEL_FILL):
+    ``blocks`` are the halves' label lines, each headed by its larger first line. (Given as
+    one list, only the first half's heading was measured at its size: with the limit raised,
+    "Good form - 168 spm" ran past its half.)"""
+    def px(text: str, fs: float) -> int:  # as drawn: ASCII, outlined (_text at scale 1)
+        return cv2.getTextSize(annotate._label_ascii(text), cv2.FONT_HERSHEY_SIMPLEX, fs, 5)[0][0]
+
+    longest = max((px(t, 0.75 if i == 0 else 0.6) + 20
+                   for lines in blocks for i, t in enumerate(lines)), default=1)
     return float(min(LABEL_FILL * width / longest, LABEL_MAX_PER_480 * width / 480))
 
 
@@ -293,15 +302,17 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
         def lines(who: str, m: dict) -> list[str]:
             rows = [who]
             if side:
+                lean = f"lean {m['lean']:.0f}\u00b0"
                 if ph == "contact":
                     rows.append(f"foot {m['foot_ahead']:.0f}% leg ahead")
-                    rows.append(f"shin {m['shin']:.0f}\u00b0")
-                rows.append(f"lean {m['lean']:.0f}\u00b0")
+                    rows.append(f"shin {m['shin']:.0f}\u00b0   {lean}")
+                else:
+                    rows.append(lean)
             return rows
 
         you_lines = lines(f"You - {PHASE_LABELS[ph].lower()}", shown_you)
         ref_lines = lines(f"Good form - {params.cadence_spm:.0f} spm", m_ref)
-        scale = label_scale(you.shape[1], you_lines + ref_lines)
+        scale = label_scale(you.shape[1], you_lines, ref_lines)
         # the labels in a band above each half, never over the runner (they were printed on
         # the arm and hoodie over the skeleton: review, 2 Dec) nor in a share's blur
         rows = max(len(you_lines), len(ref_lines))

@@ -48,7 +48,7 @@ def test_the_good_form_stills_labels_sit_in_a_band_above_the_runner():
     img = np.full((480, 400, 3), 90, np.uint8)
     you = ["You - landing", "foot 22% leg ahead", "shin 12\u00b0", "lean 4\u00b0"]
     ref = ["Good form - 168 spm", "lean 6\u00b0"]
-    scale = reference.label_scale(img.shape[1], you + ref)
+    scale = reference.label_scale(img.shape[1], you, ref)
     a, h = reference.with_label_band(img, you, len(you), scale, (0, 200, 255))
     b, h2 = reference.with_label_band(img, ref, len(you), scale, (255, 200, 0))
     assert h == h2 > 0 and a.shape == b.shape == (480 + h, 400, 3)
@@ -66,3 +66,22 @@ def test_the_good_form_stills_labels_sit_in_a_band_above_the_runner():
     blurred = privacy.blur_box(c.copy(), [head[0], head[1] + hc, head[2], head[3] + hc])
     text = (c[:hc] != reference.LABEL_BAND_BG).any(axis=2)
     assert text.any() and np.array_equal(blurred[:hc][text], c[:hc][text])
+
+
+@pytest.mark.parametrize("width", [180, 400, 540, 700])
+def test_the_good_form_stills_labels_fill_their_half_and_never_run_past_it(width):
+    """On a phone each half of the still is shown ~175 px wide, where the labels were ~6 px
+    high (review, 2 Dec): the font limit, not the half's width, set their size. Now the
+    longest line fills 80-90 % of its half, and none runs past it (the good-form heading,
+    measured at its heading size: "Good form - 168 spm" was cut at "spr")."""
+    img = np.full((400, width, 3), 90, np.uint8)
+    you = ["You - landing", "foot 35% leg ahead", "shin 13\u00b0   lean 0\u00b0"]
+    ref = ["Good form - 168 spm", "foot 6% leg ahead", "shin -9\u00b0   lean 7\u00b0"]
+    scale = reference.label_scale(width, you, ref)
+    spans = []
+    for lines in (you, ref):
+        out, h = reference.with_label_band(img, lines, 3, scale, (0, 200, 255))
+        cols = np.nonzero((out[:h] != reference.LABEL_BAND_BG).any(axis=2).any(axis=0))[0]
+        spans.append(cols.max())
+        assert cols.max() < width - 2, (lines, cols.max(), width)
+    assert max(spans) >= 0.8 * width, (spans, width)

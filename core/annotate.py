@@ -101,15 +101,20 @@ def _text_w(line: str, fs: float, th: int) -> int:
     return w + (len(parts) - 1) * _ring(fs, th)[2]
 
 
-def _put(img: np.ndarray, line: str, org: tuple[int, int], fs: float, color, th: int) -> None:
-    """``cv2.putText`` with each :data:`_DEG` drawn as a small raised ring."""
+def _put(img: np.ndarray, line: str, org: tuple[int, int], fs: float, color, th: int,
+         layout_th: int | None = None) -> None:
+    """``cv2.putText`` with each :data:`_DEG` drawn as a small raised ring. ``layout_th``:
+    the stroke the parts and rings are spaced for (default ``th``); an outline drawn under
+    thinner text passes the text's, so its rings sit under the text's (a thick outline's
+    ring landed beside the white one as a black dot: "lean 0°•", review s23)."""
     x, y = org
     parts = line.split(_DEG)
-    cap, r, advance = _ring(fs, th)
+    lt = th if layout_th is None else layout_th
+    cap, r, advance = _ring(fs, lt)
     for i, part in enumerate(parts):
         if part:
             cv2.putText(img, part, (x, y), cv2.FONT_HERSHEY_SIMPLEX, fs, color, th, cv2.LINE_AA)
-            x += cv2.getTextSize(part, cv2.FONT_HERSHEY_SIMPLEX, fs, th)[0][0]
+            x += cv2.getTextSize(part, cv2.FONT_HERSHEY_SIMPLEX, fs, lt)[0][0]
         if i < len(parts) - 1:
             cv2.circle(img, (x + r, y - cap + r), r, color, max(1, th - 1), cv2.LINE_AA)
             x += advance
@@ -122,10 +127,11 @@ LABEL_PX = 13.0      # cap height of label text on screen, in CSS px
 _HERSHEY_CAP = 22.0  # cap height of FONT_HERSHEY_SIMPLEX at font scale 1, in px
 
 
-def put_text(img: np.ndarray, text: str, org: tuple[int, int], fs: float, color, th: int) -> None:
+def put_text(img: np.ndarray, text: str, org: tuple[int, int], fs: float, color, th: int,
+             layout_th: int | None = None) -> None:
     """``text`` drawn as every picture's labels are: ASCII for the Hershey font, a degree sign
-    as a small ring (:func:`_put`)."""
-    _put(img, _label_ascii(text), org, fs, color, th)
+    as a small ring (:func:`_put`, ``layout_th`` as there)."""
+    _put(img, _label_ascii(text), org, fs, color, th, layout_th)
 
 
 def _label_scale(img: np.ndarray) -> float:

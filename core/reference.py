@@ -118,8 +118,9 @@ def measures(hip: np.ndarray, shoulder: np.ndarray, knee: np.ndarray, ankle: np.
 def _text(img, text: str, org, scale: float, color=(255, 255, 255)) -> None:
     """Outlined text; a degree sign drawn as the report's other pictures draw it
     (:func:`core.annotate.put_text`: the still once said "shin 12 deg", browser review s19)."""
-    annotate.put_text(img, text, org, scale, (0, 0, 0), max(3, int(5 * scale)))
-    annotate.put_text(img, text, org, scale, color, max(1, int(2 * scale)))
+    th = max(1, int(2 * scale))  # the outline spaced as the text is: its rings under the text's
+    annotate.put_text(img, text, org, scale, (0, 0, 0), max(3, int(5 * scale)), th)
+    annotate.put_text(img, text, org, scale, color, th)
 
 
 def draw_measures(img: np.ndarray, hip, shoulder, knee, ankle, m: dict[str, float],
@@ -310,9 +311,13 @@ def _add_media(media: dict, track, frames, view, events, metrics, out: Path) -> 
                     rows.append(lean)
             return rows
 
-        you_lines = lines(f"You - {PHASE_LABELS[ph].lower()}", shown_you)
-        ref_lines = lines(f"Good form - {params.cadence_spm:.0f} spm", m_ref)
-        scale = label_scale(you.shape[1], you_lines, ref_lines)
+        # short headings, so the numbers under them can be large on a phone (the moment and
+        # the good form's cadence are said beside the picture, ui.compare); one text size for
+        # every moment: measured against the landing's widest line
+        you_lines = lines("You", shown_you)
+        ref_lines = lines("Good form", m_ref)
+        scale = label_scale(you.shape[1], you_lines, ref_lines,
+                            ["", "foot 99% leg ahead"] if side else [])
         # the labels in a band above each half, never over the runner (they were printed on
         # the arm and hoodie over the skeleton: review, 2 Dec) nor in a share's blur
         rows = max(len(you_lines), len(ref_lines))

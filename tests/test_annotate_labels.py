@@ -75,7 +75,7 @@ def test_the_good_form_stills_labels_fill_their_half_and_never_run_past_it(width
     longest line fills 80-90 % of its half, and none runs past it (the good-form heading,
     measured at its heading size: "Good form - 168 spm" was cut at "spr")."""
     img = np.full((400, width, 3), 90, np.uint8)
-    you = ["You - landing", "foot 35% leg ahead", "shin 13\u00b0   lean 0\u00b0"]
+    you = ["You", "foot 35% leg ahead", "shin 13\u00b0   lean 0\u00b0"]
     ref = ["Good form - 168 spm", "foot 6% leg ahead", "shin -9\u00b0   lean 7\u00b0"]
     scale = reference.label_scale(width, you, ref)
     spans = []
@@ -85,3 +85,16 @@ def test_the_good_form_stills_labels_fill_their_half_and_never_run_past_it(width
         spans.append(cols.max())
         assert cols.max() < width - 2, (lines, cols.max(), width)
     assert max(spans) >= 0.8 * width, (spans, width)
+
+
+@pytest.mark.parametrize("scale", [0.9, 1.6, 2.0])
+def test_a_degree_ring_outline_sits_under_its_ring(scale):
+    """The still's outlined text spaced its black outline for the outline's thicker stroke,
+    so the ring of "lean 0°" had a black dot beside it (phone look, s23): the outline now
+    reaches past the white text by no more than its own extra stroke."""
+    img = np.full((120, 400, 3), reference.LABEL_BAND_BG, np.uint8)
+    reference._text(img, "lean 0\u00b0", (10, 80), scale, (255, 255, 255))
+    white = np.nonzero((img > 200).all(axis=2).any(axis=0))[0].max()
+    dark = np.nonzero((img < 15).all(axis=2).any(axis=0))[0].max()
+    extra = (max(3, int(5 * scale)) - max(1, int(2 * scale))) / 2
+    assert dark - white <= extra + 2, (dark, white, scale)

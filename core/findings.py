@@ -303,13 +303,14 @@ def harsher_line_of(m: MetricResult | dict, fps: float) -> tuple[float, float] |
     return float(edge), float(err)
 
 
-def harsher_line_note(m: MetricResult | dict, fps: float) -> str | None:
+def harsher_line_note(m: MetricResult | dict, fps: float, named: bool = False) -> str | None:
     """The sentence for a "worth a look" reading within its reading error of the "work on it"
     line (None otherwise): the other side of :func:`near_line_note`, which only looks toward
     a milder verdict. A trunk lean of 0° beside "work on it: < 0" read "worth a look" with no
     word that it could as well be a lean backwards (browser review, 2 Dec). The verdict and
     its ranking are not changed: the reading is the best estimate; the card says how close
-    the line is, so a runner is not lulled by the milder word."""
+    the line is, so a runner is not lulled by the milder word. ``named``: starts with the
+    measure's label (a fix card that lists several measures), as :func:`near_line_note`."""
     near, spec = harsher_line_of(m, fps), BY_ID.get(
         (m.get("id") if isinstance(m, dict) else getattr(m, "id", None)) or "")
     if near is None or spec is None:
@@ -319,7 +320,9 @@ def harsher_line_note(m: MetricResult | dict, fps: float) -> str | None:
     u = _UNIT_TEXT.get(spec.unit, f" {spec.unit}")
     # the side of the good range the reading is on (0° against "< 0" is under it)
     side = "under" if spec.good_lo is not None and spec.shown(value) < spec.good_lo else "over"
-    return (f"Near the line: {spec.fmt(value)}{u}, and \"work on it\" is {side} "
+    label = (m.get("label") if isinstance(m, dict) else getattr(m, "label", None)) or spec.label
+    head = f"{label} is near the line" if named else "Near the line"
+    return (f"{head}: {spec.fmt(value)}{u}, and \"work on it\" is {side} "
             f"{spec.fmt(edge)}{u}. This measure reads within {error_text(err, spec.unit)} of "
             f"the truth on 4 in 5 of our test videos, so it may be one to work on.")
 

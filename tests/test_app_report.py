@@ -383,6 +383,11 @@ def test_a_worth_a_look_on_the_work_on_it_line_says_so(app, store, side_analysis
             if "Near the line: 0°" in t]
     assert said and ('"work on it" is under 0°' in said[0]
                      and "so it may be one to work on" in said[0]), said
+    # its fix (too upright, among the other fixes) says it too, in place of the fix card's
+    # accuracy line: once on the metric's card, once on the fix's
+    assert [f["id"] for f in report["findings"]["more_fixes"]].count("too_upright") == 1
+    assert len(said) == 2, said
+    assert not any("Trunk lean reads within" in c.value for c in at.caption)
 
 
 def test_the_sample_report_has_its_own_address(app, store, side_analysis):

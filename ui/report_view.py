@@ -570,7 +570,12 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
         by_id = _metrics(op.report)
         ms = [by_id[mid] for mid in fx.get("metrics") or [] if mid in by_id]
         fps = metric_fps(op.report, ms[0]) if ms else 30.0
-        for line in (accuracy_note(ms, fps), unbenched_note(ms, fps)):
+        # a "worth a look" on the edge of "work on it" says so here too, as on its card (its
+        # sentence gives its accuracy, so the accuracy line names only the others)
+        harsh = {m.get("id"): n for m in ms
+                 if (n := harsher_line_note(m, metric_fps(op.report, m), named=len(ms) > 1))}
+        rest = [m for m in ms if m.get("id") not in harsh]
+        for line in (*harsh.values(), accuracy_note(rest, fps), unbenched_note(ms, fps)):
             if line:
                 st.caption(f":material/straighten: {esc(line)}")
         pic, words = st.columns([2, 3]) if picture else (None, st.container())

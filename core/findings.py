@@ -280,49 +280,44 @@ def metric_fps(report: dict, m: dict) -> float:
     return float(fps) if isinstance(fps, (int, float)) and fps > 0 else 30.0
 
 
-def harsher_line_of(m: MetricResult | dict, fps: float) -> tuple[float, float] | None:
-    """``(edge, error)`` when ``m`` reads "worth a look" within its reading error at ``fps``
-    of the "work on it" line (:func:`harsher_line_note` says it); None otherwise."""
+def harsher_line_of(m: MetricResult | dict, fps: float) -> tuple[float, float, str] | None:
+    """``(edge, error, side)`` when ``m`` reads "worth a look" within its reading error at
+    ``fps`` of the "work on it" line (:meth:`core.spec.MetricSpec.harsher_line`; ``side``:
+    "under" or "over" the good range); None otherwise or for a malformed stored value."""
     def get(k):
         return m.get(k) if isinstance(m, dict) else getattr(m, k, None)
 
-    spec = BY_ID.get(get("id") or "")
-    value = get("value")
-    if (spec is None or spec.kind != "range" or not isinstance(value, (int, float))
-            or not math.isfinite(value) or get("status") != "watch"
-            or spec.status(value) != "watch"):
+    spec, value = BY_ID.get(get("id") or ""), get("value")
+    if (spec is None or get("status") != "watch" or not isinstance(value, (int, float))
+            or not math.isfinite(value)):
         return None
     err = reading_error_of(m, fps)
-    if not err:
+    edge = spec.harsher_line(value, err)
+    if edge is None:
         return None
-    low = spec.good_lo is not None and spec.shown(value) < spec.good_lo
-    edge = spec.fix_below if low else spec.fix_above
-    # judged as shown: the verdict turns half a display step past the line (spec.near_line)
-    if edge is None or abs(float(value) - edge) - 0.5 * 10.0 ** -spec.digits > err:
-        return None
-    return float(edge), float(err)
+    return edge, float(err), "under" if spec.good_lo is not None and edge < spec.good_lo else "over"
 
 
 def harsher_line_note(m: MetricResult | dict, fps: float, named: bool = False) -> str | None:
     """The sentence for a "worth a look" reading within its reading error of the "work on it"
-    line (None otherwise): the other side of :func:`near_line_note`, which only looks toward
-    a milder verdict. A trunk lean of 0° beside "work on it: < 0" read "worth a look" with no
-    word that it could as well be a lean backwards (browser review, 2 Dec). The verdict and
-    its ranking are not changed: the reading is the best estimate; the card says how close
-    the line is, so a runner is not lulled by the milder word. ``named``: starts with the
-    measure's label (a fix card that lists several measures), as :func:`near_line_note`."""
-    near, spec = harsher_line_of(m, fps), BY_ID.get(
-        (m.get("id") if isinstance(m, dict) else getattr(m, "id", None)) or "")
-    if near is None or spec is None:
+    line (:func:`harsher_line_of`; None otherwise): the other side of :func:`near_line_note`,
+    which only looks toward a milder verdict. A trunk lean of 0° beside "work on it: < 0"
+    read "worth a look" with no word that it could as well be a lean backwards (browser
+    review, 2 Dec). The verdict and its ranking are not changed: the reading is the best
+    estimate; the card says how close the line is, so a runner is not lulled by the milder
+    word. ``named``: starts with the measure's label (a fix card that lists several
+    measures), as :func:`near_line_note`."""
+    def get(k):
+        return m.get(k) if isinstance(m, dict) else getattr(m, k, None)
+
+    near = harsher_line_of(m, fps)
+    if near is None:
         return None
-    edge, err = near
-    value = m.get("value") if isinstance(m, dict) else m.value
+    edge, err, side = near
+    spec = BY_ID[get("id")]
     u = _UNIT_TEXT.get(spec.unit, f" {spec.unit}")
-    # the side of the good range the reading is on (0° against "< 0" is under it)
-    side = "under" if spec.good_lo is not None and spec.shown(value) < spec.good_lo else "over"
-    label = (m.get("label") if isinstance(m, dict) else getattr(m, "label", None)) or spec.label
-    head = f"{label} is near the line" if named else "Near the line"
-    return (f"{head}: {spec.fmt(value)}{u}, and \"work on it\" is {side} "
+    head = f"{get('label') or spec.label} is near the line" if named else "Near the line"
+    return (f"{head}: {spec.fmt(get('value'))}{u}, and \"work on it\" is {side} "
             f"{spec.fmt(edge)}{u}. This measure reads within {error_text(err, spec.unit)} of "
             f"the truth on 4 in 5 of our test videos, so it may be one to work on.")
 

@@ -152,8 +152,8 @@ def label_scale(width: int, *blocks: list[str]) -> float:
     ``blocks`` are the halves' label lines, each headed by its larger first line. (Given as
     one list, only the first half's heading was measured at its size: with the limit raised,
     "Good form - 168 spm" ran past its half.)"""
-    def px(text: str, fs: float) -> int:  # as drawn: ASCII, outlined (_text at scale 1)
-        return cv2.getTextSize(annotate._label_ascii(text), cv2.FONT_HERSHEY_SIMPLEX, fs, 5)[0][0]
+    def px(text: str, fs: float) -> int:  # as drawn: ASCII, degree rings, outlined (_text)
+        return annotate._text_w(annotate._label_ascii(text), fs, 5)
 
     longest = max((px(t, 0.75 if i == 0 else 0.6) + 20
                    for lines in blocks for i, t in enumerate(lines)), default=1)

@@ -98,22 +98,35 @@ class MetricSpec:
         st = self.status(value)
         if st not in ("watch", "fix"):
             return None
-        v = self.shown(value)
-        low = (self.good_lo is not None and v < self.good_lo)
+        low = self._low(value)
         good_edge = self.good_lo if low else self.good_hi
         fix_edge = self.fix_below if low else self.fix_above
-        # a value is judged as shown, so the verdict turns half a display step short of the
-        # line (cadence 163.4 shows 163 and is 1.1 from 164.5, where it would show 165)
-        half = 0.5 * 10.0 ** -self.digits
-
-        def within(edge: float | None) -> bool:
-            return edge is not None and abs(float(value) - edge) - half <= error
-
-        if within(good_edge):
+        if self._within(value, good_edge, error):
             return NearLine(edge=float(good_edge), error=float(error), milder="good")
-        if st == "fix" and within(fix_edge):
+        if st == "fix" and self._within(value, fix_edge, error):
             return NearLine(edge=float(fix_edge), error=float(error), milder="watch")
         return None
+
+    def harsher_line(self, value: float | None, error: float | None) -> float | None:
+        """The other side of :meth:`near_line`: the "work on it" line when ``value``, judged
+        ``watch``, sits within ``error`` of it (a trunk lean of 0° beside "< 0"), else None.
+        The report says so; the verdict and its ranking are not changed."""
+        if (value is None or not error or self.kind != "range"
+                or self.status(value) != "watch"):
+            return None
+        edge = self.fix_below if self._low(value) else self.fix_above
+        return float(edge) if self._within(value, edge, error) else None
+
+    def _low(self, value: float) -> bool:
+        """Whether ``value`` (as shown) is below the good range (else above or in it)."""
+        return self.good_lo is not None and self.shown(value) < self.good_lo
+
+    def _within(self, value: float, edge: float | None, error: float) -> bool:
+        """Whether ``value`` is within ``error`` of the line ``edge``. A value is judged as
+        shown, so the verdict turns half a display step short of the line (cadence 163.4
+        shows 163 and is 1.1 from 164.5, where it would show 165)."""
+        half = 0.5 * 10.0 ** -self.digits
+        return edge is not None and abs(float(value) - edge) - half <= error
 
     def valid_for(self, view: str) -> bool:
         return "any" in self.views or view in self.views

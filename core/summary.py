@@ -86,8 +86,10 @@ def text_summary(report: dict) -> str:
                 edge = ("the good range's edge" if near[2] == "good"
                         else 'the "work on it" line')
                 src += f", within its reading error of {edge} at {spec.fmt(near[0])}"
-            elif spec and (harsh := harsher_line_of(m, metric_fps(report, m))):  # core.findings.harsher_line_note
-                src += f', within its reading error of the "work on it" line at {spec.fmt(harsh[0])}'
+            elif spec and (harsh := harsher_line_of(m, metric_fps(report, m))):
+                # a "worth a look" on the edge of "work on it" (core.findings.harsher_line_note)
+                src += (f', within its reading error of the "work on it" line at '
+                        f"{spec.fmt(harsh[0])}")
             lines.append(f"  {MARK.get(m['status'], '   ')}{m['label']:<26} {m['display']}{lr}"
                          f"  [{m['status']}, {m['confidence']} confidence{src}]")
     if f["fixes"]:

@@ -8,7 +8,6 @@ while the warp, motion blur, encode and decode handle half as many."""
 from __future__ import annotations
 
 import functools
-import tempfile
 from pathlib import Path
 
 import cv2
@@ -23,7 +22,19 @@ pytestmark = pytest.mark.slow
 SRC = CLIPS / "zzzhushi_male_side_treadmill.mp4"
 SECONDS = 5.0
 WORKING_SIDE = AnalysisOptions().max_side  # 960
-_TMP = Path(tempfile.mkdtemp(prefix="fc_cam_"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _work(tmp_path_factory):
+    """The cuts and reports go to pytest's own temporary folder (kept for the last 3 runs,
+    then removed), not a folder of /tmp that no one removes."""
+    global _TMP
+    _TMP = tmp_path_factory.mktemp("fc_cam")
+    yield
+    _report.cache_clear()
+
+
+_TMP: Path
 
 
 @functools.lru_cache(maxsize=None)

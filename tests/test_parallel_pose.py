@@ -81,16 +81,17 @@ def _nudged_report() -> dict:
     """The single-process run with :class:`NudgedStart` (a pose pass of its own: no cache)."""
     nudged_pose = NudgedStart()
     try:
-        with pytest.MonkeyPatch.context() as mp:
+        with pytest.MonkeyPatch.context() as mp, \
+                tempfile.TemporaryDirectory(prefix="fc_nudged_") as out:
             mp.setenv("FORMCHECK_POSE_PROCESSES", "1")
-            return analyze(SIDE_CLIP, AnalysisOptions(write_video=False),
-                           tempfile.mkdtemp(prefix="fc_nudged_"), backend=nudged_pose)
+            return analyze(SIDE_CLIP, AnalysisOptions(write_video=False), out,
+                           backend=nudged_pose)
     finally:
         nudged_pose.close()
 
 
 @pytest.fixture(scope="module")
-def both_reports(side_analysis):
+def both_reports(side_analysis, tmp_path_factory):
     """(single, split, split's media folder). The split run is the session's run of this clip
     with the default options (tests/conftest.py ``side_analysis``: evidence and annotated video
     too, which the app tests read as well), when those options split this clip over two
@@ -102,13 +103,13 @@ def both_reports(side_analysis):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FORMCHECK_POSE_PROCESSES", "1")
         single = analyze(SIDE_CLIP, AnalysisOptions(write_video=False),
-                         tempfile.mkdtemp(prefix="fc_single_"))
+                         tmp_path_factory.mktemp("fc_single"))
     if parallel_pose.split_count(probe(SIDE_CLIP), 1.0, opts.max_seconds) == 2:
         split, out = side_analysis.report, side_analysis.media_dir
     else:
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("FORMCHECK_POSE_PROCESSES", "2")
-            out = tempfile.mkdtemp(prefix="fc_split_")
+            out = tmp_path_factory.mktemp("fc_split")
             split = analyze(SIDE_CLIP, opts, out)
     return single, split, out
 

@@ -240,6 +240,12 @@ def test_trend_rows_and_charts():
     assert ui_cmp._ticks(pd.Series(pd.to_datetime(["2026-01-01 08:00", "2026-01-01 09:30",
                                                    "2026-01-02 08:00"]))) == \
         ["01 Jan 08:00", "01 Jan 09:30", "02 Jan"]
+    # two clips analysed in the same minute (or second) keep a tick each (review, 3 Dec: both
+    # drawn on one tick "03 Dec 08:08" as a vertical bar)
+    assert ui_cmp._ticks(pd.Series(pd.to_datetime([
+        "2026-12-03 08:08:05", "2026-12-03 08:08:41", "2026-12-03 08:08:41",
+        "2026-12-03 09:00:00", "2026-12-04 07:00:00"]))) == \
+        ["03 Dec 08:08:05", "03 Dec 08:08:41 #1", "03 Dec 08:08:41 #2", "03 Dec 09:00", "04 Dec"]
 
 
 def test_two_runs_filmed_differently_say_so():
@@ -385,3 +391,24 @@ def test_the_landing_sound_reads_as_a_difference_between_the_feet():
                       _report([_m("cadence", 170), _m("landing_sound", 0.0, n=12)]))
     r = cmp.row(res, "landing_sound")
     assert r["after_text"] == "0 dB apart" and r["before_text"] == "-"
+
+
+def test_trend_charts_keep_the_order_of_the_measures():
+    """History's charts, two to a row, come in the order of the measures chosen above them
+    when a phone stacks the columns: one pair of columns for all the charts put the left
+    column's first (Cadence, Trunk lean, Overall score, Overstride, ...: review, 3 Dec)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string("""
+from test_compare import _m, _report
+from ui.compare import trends_section
+a = _report([_m("cadence", 158), _m("overstride", 20.0), _m("trunk_lean", 6.0),
+             _m("contact_time", 260)], overall=70)
+b = _report([_m("cadence", 170), _m("overstride", 12.0), _m("trunk_lean", 8.0),
+             _m("contact_time", 240)], overall=85)
+trends_section([("2026-12-03T08:08:05+00:00", a), ("2026-12-03T08:08:41+00:00", b)])
+""").run()
+    assert not at.exception
+    chosen = [at.multiselect[0].format_func(v) for v in at.multiselect[0].value]
+    titles = [m.value.strip("*") for m in at.markdown if m.value.startswith("**")]
+    assert len(chosen) >= 4 and titles == chosen, (chosen, titles)

@@ -98,9 +98,20 @@ def _limit_layer(limit: float, label: str) -> alt.Chart:
 
 
 def _ticks(times: pd.Series) -> list[str]:
-    """Axis labels of sessions in time order: the day, with the time when a day has more."""
-    days = [t.strftime("%d %b") for t in times]
-    return [f"{d} {t:%H:%M}" if days.count(d) > 1 else d for d, t in zip(days, times)]
+    """Axis labels of sessions in time order, one per session: the day, with the time when a
+    day has more, to the second when a minute has more, numbered when a second has more.
+    Two clips analysed in the same minute shared the label "03 Dec 08:08", and the chart
+    drew both on one tick as a vertical bar (review, 3 Dec)."""
+    out = [t.strftime("%d %b") for t in times]
+    for fmt in ("%d %b %H:%M", "%d %b %H:%M:%S"):
+        out = [t.strftime(fmt) if out.count(o) > 1 else o for o, t in zip(out, times)]
+    many = {o for o in out if out.count(o) > 1}
+    seen: dict[str, int] = {}
+    for i, o in enumerate(out):
+        if o in many:
+            seen[o] = seen.get(o, 0) + 1
+            out[i] = f"{o} #{seen[o]}"
+    return out
 
 
 def trend_chart(df: pd.DataFrame, trend_id: str, height: int = 200) -> alt.Chart | None:
@@ -258,14 +269,15 @@ def trends_section(sessions: list[tuple[Any, dict]]) -> None:
                "Green: the good range (dashed: its limit; a score is good from 80)."
                + (" Hollow points: a clip filmed with limits or a value read with low "
                   "confidence, so read their change with care." if hollow else ""))
-    cols = st.columns(2)
-    for i, tid in enumerate(chosen):
-        chart = trend_chart(d, tid)
-        if chart is None:
-            continue
-        with cols[i % 2]:
-            st.markdown(f"**{options[tid]}**")
-            st.altair_chart(chart, width="stretch")
+    charts = [(tid, c) for tid in chosen if (c := trend_chart(d, tid)) is not None]
+    # two to a row, a row of columns per pair: a phone stacks each row's columns, so the
+    # charts keep the order of the measures above (one pair of columns for all of them put
+    # the left column's charts first on a phone: review, 3 Dec)
+    for i in range(0, len(charts), 2):
+        for col, (tid, chart) in zip(st.columns(2), charts[i:i + 2]):
+            with col:
+                st.markdown(f"**{options[tid]}**")
+                st.altair_chart(chart, width="stretch")
 
 
 def _units(s: str) -> str:

@@ -6,6 +6,10 @@ Contract:
         prove ownership of its report. Both reports are published through their own share
         links first when they are not yet (faces blurred, no video: the store's defaults), so
         a comparison viewer sees exactly what a report's link viewer sees and nothing else.
+    partners(store, report_id) -> list[str]
+        The other reports named with ``report_id`` in its comparison links (read before its
+        share is withdrawn, which removes those links): a comparison link shared both, and
+        stopping one report's link leaves the other's own link out.
     open_comparison(store, token) -> (before, after) | None
         Both reports as link viewers see them (:meth:`ReportStore.get` with ``viewer=True``),
         older first; None for an unknown token, or when either report was deleted, expired
@@ -47,6 +51,22 @@ def share_comparison(store, before_id: str, after_id: str, proof_before: Proof,
             id=token, before_id=before_id, after_id=after_id,
             created=datetime.now(timezone.utc).isoformat()))
     return token
+
+
+def partners(store, report_id: str) -> list[str]:
+    """The ids of the reports named with ``report_id`` in its comparison links, oldest link
+    first, each once (module doc). Ownership is not checked here: the caller reads each
+    with its own proof."""
+    c = comparisons.c
+    with store.engine.connect().execution_options(fc_read=True) as conn:
+        rows = conn.execute(sa.select(c.before_id, c.after_id).where(
+            (c.before_id == report_id) | (c.after_id == report_id)).order_by(c.created)).all()
+    out: list[str] = []
+    for b, a in rows:
+        other = a if b == report_id else b
+        if other not in out:
+            out.append(other)
+    return out
 
 
 def open_comparison(store, token: str) -> tuple[StoredReport, StoredReport] | None:

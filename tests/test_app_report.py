@@ -123,6 +123,45 @@ def test_frame_viewer_and_chart_switch(app, store, side_analysis):
     assert len(_charts(at)) >= 5
 
 
+def test_stop_sharing_names_the_comparison_partner_still_shared(app, store, side_analysis):
+    """A comparison link shares both of its reports. "Stop sharing" on one ended the
+    comparison but left the other report public while saying "Sharing stopped" (review,
+    3 Dec): the panel names the report still shared and stops it on request."""
+    from core.compare_share import partners, share_comparison
+    from core.store import Proof
+
+    owner = secrets.token_urlsafe(24)
+    mine = Proof(owner=owner)
+    a = store.save(side_analysis.report, side_analysis.media_dir, owner=owner)
+    b = store.save({**side_analysis.report, "source": {
+        **side_analysis.report["source"], "filename": "second-run.mp4"}},
+        side_analysis.media_dir, owner=owner)
+    assert share_comparison(store, a.id, b.id, mine, mine)
+    assert partners(store, a.id) == [b.id] and partners(store, b.id) == [a.id]
+    at = app(REPORT, fc_current=a.id, fc_browser_token=owner).run()
+    assert not at.exception
+    _button(at, "Stop sharing").click()
+    at.run()
+    assert not at.exception
+    assert any("Sharing stopped" in s.value for s in at.success)
+    still = [w.value for w in at.warning if "Still shared" in w.value]
+    assert len(still) == 1 and "second-run.mp4" in still[0], [w.value for w in at.warning]
+    assert store.get(b.id, mine).share is not None  # named, not stopped behind the runner's back
+    _button(at, "Stop sharing that one too").click()
+    at.run()
+    assert not at.exception
+    assert store.get(b.id, mine).share is None and store.get(a.id, mine).share is None
+    assert any("Also stopped: second-run.mp4" in s.value for s in at.success)
+    assert not any("Still shared" in w.value for w in at.warning)
+    # a report whose comparison partner is not shared any more says nothing more
+    _button(at, "Create share link").click()
+    at.run()
+    _button(at, "Stop sharing").click()
+    at.run()
+    assert any("Sharing stopped" in s.value for s in at.success)
+    assert not any("Still shared" in w.value for w in at.warning)
+
+
 def test_share_then_view_read_only_then_delete_kills_link(app, store, side_analysis):
     at, saved = _owner(app, store, side_analysis)
     _button(at, "Create share link").click()

@@ -12,9 +12,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
+from core.compare_share import partners
 from core.report import Media
 
 from . import analysis, session
+from .format import when
 from .report_view import Opened, primary_clip_name
 
 SHARE_PARAM = "r"
@@ -61,14 +63,21 @@ def _show_key(op: Opened) -> None:
 # set by "Stop sharing" for the rerun: the panel then says so where the link was (it only
 # vanished: review, s20)
 UNSHARED = "fc_unshared_{id}"
+ALSO_UNSHARED = "fc_unshared_also_{id}"  # the comparison partners stopped with it (names)
 
 
 def _share(op: Opened) -> None:
     shared = op.stored.share
     st.markdown("##### :material/share: Share")
-    if st.session_state.pop(UNSHARED.format(id=op.id), False) and shared is None:
+    # kept while the report stays unshared (the button under the message needs its run), so
+    # the message stays where the link was until a new link is made
+    if shared is not None:
+        st.session_state.pop(UNSHARED.format(id=op.id), None)
+    stopped = st.session_state.get(UNSHARED.format(id=op.id))
+    if stopped is not None:
         st.success("Sharing stopped: the link, and any comparison link made with it, no longer "
                    "open.", icon=":material/link_off:")
+        _still_shared(op, stopped)
     if shared is not None:
         what = ("with your face blurred" if shared.blur_faces else "without blurring")
         whose = primary_clip_name(op.report)  # a session shares its side clip's video only
@@ -108,11 +117,43 @@ def _share(op: Opened) -> None:
         st.rerun()
     if shared is not None and right.button("Stop sharing", icon=":material/link_off:",
                                            width="stretch"):
+        # read before the links go: a comparison link shared both of its reports
+        with_it = partners(session.store(), op.id)
         if session.store().unshare(op.id, proof):
             # said where the link was, not only by its vanishing (review, s20)
-            st.session_state[UNSHARED.format(id=op.id)] = True
+            st.session_state[UNSHARED.format(id=op.id)] = with_it
             st.rerun()
         st.error(GONE)
+
+
+def _still_shared(op: Opened, with_it: list[str]) -> None:
+    """After "Stop sharing": the reports of this one's comparison links that are still out
+    on their own links (making a comparison link shares both reports), with a button that
+    stops them too. "Sharing stopped" alone left a runner thinking they were private again
+    while the other report of the comparison stayed public (review, 3 Dec)."""
+    also = st.session_state.pop(ALSO_UNSHARED.format(id=op.id), None)
+    if also:
+        st.success(f"Also stopped: {also}. Those links no longer open.",
+                   icon=":material/link_off:")
+    store = session.store()
+    still = [s for rid in with_it
+             if (s := store.get(rid, session.proof(rid))) is not None and s.share is not None]
+    if not still:
+        return
+    names = ", ".join(f"{(s.report.get('source') or {}).get('filename') or 'a clip'} "
+                      f"({when(s.created)})" for s in still)
+    one = len(still) == 1
+    st.warning(f"Still shared on {'its' if one else 'their'} own link{'' if one else 's'}: "
+               f"{names}. Making a comparison link shared both of its reports, and "
+               f"{'that one stays' if one else 'those stay'} shared until you stop "
+               f"{'it' if one else 'them'}.", icon=":material/link:")
+    if st.button("Stop sharing that one too" if one else "Stop sharing those too",
+                 icon=":material/link_off:", key=f"fc_unshare_partners_{op.id}"):
+        done = [s for s in still if store.unshare(s.id, session.proof(s.id))]
+        st.session_state[UNSHARED.format(id=op.id)] = []
+        st.session_state[ALSO_UNSHARED.format(id=op.id)] = ", ".join(
+            (s.report.get("source") or {}).get("filename") or "a clip" for s in done)
+        st.rerun()
 
 
 def ask_delete(flag: str, label: str, **button_args) -> None:

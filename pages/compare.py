@@ -61,8 +61,9 @@ def main() -> None:
     stored = [store.get(i, session.proof(i)) for i in ids[:2]]
     if len(ids) != 2 or any(s is None for s in stored):
         if ids:
-            st.warning(text.NOT_HERE, icon=":material/lock:")
-        st.info("Pick two sessions on History to compare them.", icon=":material/info:")
+            st.warning(text.NOT_HERE_PAIR, icon=":material/lock:")
+        else:
+            st.info("Pick two sessions on History to compare them.", icon=":material/info:")
         st.page_link(session.HISTORY_PAGE, label="Open your history", icon=":material/history:")
         return
     before, after = sorted(stored, key=lambda s: s.created)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from test_app_plan import save_fixture
-from ui.text import NOT_HERE
+from ui.text import NOT_HERE_PAIR
 
 COMPARE = "pages/compare.py"
 
@@ -49,9 +49,12 @@ def test_an_address_this_browser_cannot_open_is_not_found(app, pair, query):
     at = app(COMPARE, query={"ids": ids}).run()  # no proofs: another browser
     assert not at.exception
     assert not at.table
-    assert any("Pick two sessions" in i.value for i in at.info)
     # the owner's address opened elsewhere: said why, the same whether or not the reports exist
-    assert [w.value for w in at.warning] == ([] if query == "," else [NOT_HERE])
+    # (deleted first: the runner's own deleted report read as another browser's: review,
+    # 3 Dec), with the way on, but not "Pick two sessions" stacked under it
+    assert [w.value for w in at.warning] == ([] if query == "," else [NOT_HERE_PAIR])
+    assert any("Pick two sessions" in i.value for i in at.info) == (query == ",")
+    assert at.get("page_link")
 
 
 def test_a_comparison_link_that_no_longer_opens_says_so(app, pair):

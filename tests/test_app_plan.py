@@ -85,7 +85,7 @@ def test_the_owners_plan_address_reopens_it_only_for_the_owner(app, store, saved
     assert at.title[0].value == "Your 3-week plan" and len(at.get("download_button")) == 1
     at = _ok(app(PLAN, query={"id": saved.id}).run())
     assert "No report is open" not in _texts(at) and not at.get("download_button")
-    assert any("cannot be opened in this browser" in w.value for w in at.warning)
+    assert any("cannot be opened here: it was deleted" in w.value for w in at.warning)
 
 
 def test_no_report_open_says_so(app, data_dir):

@@ -169,7 +169,7 @@ def test_reports_are_private_to_the_browser_that_made_them(server, browser):
         expect(b.get_by_text("could not be found")).to_be_visible()
         expect(b.get_by_text("Your controls")).to_have_count(0)
     b.goto(own_url)  # the owner's address opens nothing in another browser, and says why
-    expect(b.get_by_text("cannot be opened in this browser")).to_be_visible()
+    expect(b.get_by_text("cannot be opened here: it was deleted")).to_be_visible()
     expect(b.get_by_text("Your controls")).to_have_count(0)
     expect(b.get_by_text("Your running form")).to_have_count(0)
     b.goto(link)

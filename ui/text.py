@@ -273,10 +273,18 @@ COMPARISON_NOT_FOUND = ("This comparison could not be found. The link may be inc
 # An owner's own address (/report?id=..., /compare?ids=...) opened where it cannot open: in
 # another browser or device, the runner's own report looked lost. Worded for both cases, as
 # a stranger must not learn whether the report exists.
-NOT_HERE = ("This report cannot be opened in this browser. A report's own address opens only "
-            "in the browser that made it, as reports are private: open it there, ask for a "
-            "share link, or, if it is yours, open it on History with its delete key (\"Open a "
-            "report from another browser\"). It may also have been deleted or have expired.")
+# The reasons lead, deletion first: the runner's own deleted report, opened again in the
+# browser that made it, read "cannot be opened in this browser ... opens only in the browser
+# that made it" with "deleted" last (review, 3 Dec).
+NOT_HERE = ("This report cannot be opened here: it was deleted, has expired, or was made in "
+            "another browser (a report's own address opens only in the browser that made it, "
+            "as reports are private). If it is yours and still there, open it in that browser, "
+            "or here on History with its delete key (\"Open a report from another browser\"); "
+            "or ask its runner for a share link.")
+# the same for a comparison's own address (/compare?ids=...): one of its two reports
+NOT_HERE_PAIR = ("One or both of these reports cannot be opened here: deleted, expired, or "
+                 "made in another browser (a report's own address opens only in the browser "
+                 "that made it, as reports are private). Pick two of yours on History.")
 
 
 # What a value below zero means, for the measures whose good values reach below zero: shown

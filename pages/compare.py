@@ -23,6 +23,10 @@ def shared(token: str) -> None:
         st.page_link(session.ANALYZE_PAGE, label="Check your own running form",
                      icon=":material/directions_run:")
         return
+    # as on a shared report: the pictures' labels speak to the runner (both stills said
+    # "You" to a stranger with no word why: review, 3 Dec)
+    st.caption(":material/visibility: Shared with you, read-only. The pictures' labels speak "
+               "to the runner (\"you\").")
     compare.compare_view(*pair)
     st.page_link(session.ANALYZE_PAGE, label="Check your own running form",
                  icon=":material/directions_run:")

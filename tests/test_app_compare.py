@@ -29,7 +29,8 @@ def test_a_picked_pair_keeps_its_address_and_reopens_from_it(app, pair, store):
     assert list(table.columns) == ["Measure", "Verdict", "Before", "After (change)", "Why"]
     assert not (table == "-").any().any()  # a lone "-" would show as a list bullet
     cad = table[table["Measure"] == "Cadence"].iloc[0]
-    assert cad["After (change)"].endswith("(+0)") and cad["Verdict"] == "same"
+    # the value with its report's own verdict (test_compare: the table says each report's)
+    assert "(+0) \u00b7 " in cad["After (change)"] and cad["Verdict"] == "same"
     # the owner sees which clips (a shared comparison has no file names: test_compare_share)
     names = [store.get(s.id, s.delete_key).report["source"]["filename"] for s in pair]
     captions = " ".join(c.value for c in at.caption).replace("\\_", "_")  # Markdown-escaped
@@ -66,3 +67,33 @@ def test_a_comparison_link_that_no_longer_opens_says_so(app, pair):
         "This comparison could not be found. The link may be incomplete, or the runner "
         "stopped sharing, made a new link for or deleted one of its reports."]
     assert [e.proto.label for e in at.get("page_link")] == ["Check your own running form"]
+
+
+def test_score_changes_under_a_doubting_note_are_grey(app, store, tmp_path):
+    """Big green "+16" tiles sat right under "part of a change can come from the filming"
+    (review, 3 Dec): under such a note the score changes are drawn grey, and said why."""
+    def better(r):
+        f = r["findings"]
+        f["overall_score"] = min(100, f["overall_score"] + 12)
+        for a in f["areas"]:
+            a["score"] = min(100, a["score"] + 12)
+    pair = [save_fixture(store, tmp_path / "m1"), save_fixture(store, tmp_path / "m2", better)]
+    at = app(COMPARE, fc_compare=[s.id for s in pair], fc_owned=_owned(pair)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.warning  # the same clip in both: a doubting note
+    moved = [m for m in at.metric if m.delta]
+    assert moved and all("color: GRAY" in str(m.proto) for m in moved), [str(m.proto) for m in moved]
+    assert any("Score changes in grey" in c.value for c in at.caption)
+
+
+def test_a_shared_comparison_says_whom_its_labels_speak_to(app, pair, store):
+    """Both stills say "You" to a stranger: the page says so, as a shared report does."""
+    from core.compare_share import share_comparison
+    from core.store import Proof
+
+    token = share_comparison(store, pair[0].id, pair[1].id, Proof(delete_key=pair[0].delete_key),
+                             Proof(delete_key=pair[1].delete_key))
+    at = app(COMPARE, query={"c": token}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Shared running-form comparison" and at.table
+    assert any("speak to the runner" in c.value for c in at.caption)

@@ -388,9 +388,32 @@ def test_the_landing_sound_reads_as_a_difference_between_the_feet():
     # "0 dB" in the compare table read as silence (browser review s20): it is the feet's
     # difference, so "0 dB apart"
     res = cmp.compare(_report([_m("cadence", 170)]),
-                      _report([_m("cadence", 170), _m("landing_sound", 0.0, n=12)]))
+                      _report([_m("cadence", 170),
+                               dict(_m("landing_sound", 0.0, n=12), display=None)]))
     r = cmp.row(res, "landing_sound")
     assert r["after_text"] == "0 dB apart" and r["before_text"] == "-"
+    # with the report's own words when it has them: "0 dB apart" alone said nothing to a
+    # runner (review, 3 Dec)
+    even = dict(_m("landing_sound", 0.0, n=12), display="even (0 dB apart)")
+    r = cmp.row(cmp.compare(_report([]), _report([even])), "landing_sound")
+    assert r["after_text"] == "even (0 dB apart)"
+
+
+def test_the_table_says_each_reports_own_verdict_beside_its_value():
+    """A bounce of 14 % ("worth a look") to 7 % ("good") read "changed" (its before value
+    within the noise of the range) with no column saying what the reports said (review,
+    3 Dec): each value carries its report's verdict."""
+    from ui.compare import _table
+
+    before = _report([_m("vertical_oscillation", 13.0, spread=4), _m("cadence", 158)])
+    after = _report([_m("vertical_oscillation", 7.0, spread=4), _m("cadence", 170)])
+    t = _table(cmp.compare(before, after))
+    bounce = t[t["Measure"] == "Vertical bounce"].iloc[0]
+    assert bounce["Verdict"] == "changed", bounce.to_dict()
+    assert bounce["Before"].endswith("\u00b7 worth a look") and bounce["After (change)"].endswith(
+        "\u00b7 good"), bounce.to_dict()
+    cad = t[t["Measure"] == "Cadence"].iloc[0]
+    assert cad["Before"] == "158 steps/min \u00b7 work on it" and cad["Verdict"] == "better"
 
 
 def test_trend_charts_keep_the_order_of_the_measures():

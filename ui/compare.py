@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import pandas as pd
 
-from core.compare import BETTER, CHANGED, SAME, WORSE, compare, since_last
+from core.compare import BETTER, CHANGED, SAME, STATUS_WORDS, WORSE, compare, since_last
 from core.reference import BODY, PHASE_LABELS, PHASES, REFERENCE_KEY
 from core.spec import AREA_LABELS, ASYMMETRY_WATCH_DIFF, ASYMMETRY_WATCH_PCT, BY_ID
 
@@ -286,14 +286,24 @@ def _units(s: str) -> str:
     return pretty(s.replace("% leg", "% of leg").replace("+/-", "\u00b1"))
 
 
+def _said(value: str, status: str | None) -> str:
+    """A value with its report's verdict: "14 % of leg · worth a look" ("-" stays "-")."""
+    word = STATUS_WORDS.get(status or "")
+    return f"{value} \u00b7 {word}" if word and value not in ("-", "") else value
+
+
 def _table(result: dict) -> pd.DataFrame:
     rows = []
     for r in result["metrics"]:
         # the change beside the new value (one column fewer: the table fits a phone's width)
         after = r["after_text"] + ("" if r["delta"] is None else f" ({r['delta']:+g})")
         # the report's own units ("8°", "30 % of leg"), not the engine's ("8 deg", "30 % leg")
+        # each report's own verdict beside its value: the change's word is judged against the
+        # noise, and "changed" beside a move the reports call "worth a look" to "good" read as
+        # a contradiction with no column saying what they said (review, 3 Dec)
         rows.append({"Measure": r["label"], "Verdict": WORD_TEXT.get(r["word"], "-"),
-                     "Before": _units(r["before_text"]), "After (change)": _units(after),
+                     "Before": _said(_units(r["before_text"]), r["before_status"]),
+                     "After (change)": _said(_units(after), r["after_status"]),
                      "Why": _units(r["note"])})
     # the static table reads each cell as Markdown, where a lone "-" is a list bullet ("•")
     return pd.DataFrame(rows).replace("-", "\u2014")
@@ -403,12 +413,20 @@ def compare_view(before, after) -> None:
     st.caption(f"Before: {named(ra)} · After: {named(rb)}")
     for note in res["notes"]:
         st.warning(note, icon=":material/info:")
+    # under a note that the filming (or the runner's build) differs, the score changes are
+    # drawn grey: big green arrows right under "this comparison may not apply" cheered what
+    # the notes doubt (review, 3 Dec)
+    doubted = bool(res["notes"])
     cols = st.columns(len(res["areas"]))
     for col, a in zip(cols, res["areas"]):
         val = ("-" if a["after"] is None else f"{a['after']:.0f}" if a.get("before") is None
                else f"{a['before']:.0f} → {a['after']:.0f}")  # the before score in sight
         delta = None if a["delta"] is None or round(a["delta"]) == 0 else f"{a['delta']:+.0f}"
-        col.metric(a["label"], val, delta, delta_color="normal" if a["word"] != SAME else "off")
+        col.metric(a["label"], val, delta,
+                   delta_color="off" if doubted or a["word"] == SAME else "normal")
+    if doubted:
+        st.caption("Score changes in grey: the notes above say part of them may come from how "
+                   "the clips differ, not from the running.")
     counts = {w: sum(1 for r in res["metrics"] if r["word"] == w)
               for w in (BETTER, WORSE, SAME, CHANGED)}
     moved = f" · {counts[CHANGED]} changed" if counts[CHANGED] else ""
@@ -418,7 +436,7 @@ def compare_view(before, after) -> None:
                 "it closer to its good range or takes it further away"
                 + ("; changed: a larger change that brings it no closer to its good range nor "
                    "further by more than the noise, e.g. from just outside the range to inside "
-                   "it" if moved else "") + ").")
+                   "it" if moved else "") + "). Beside each value: its own report's verdict.")
     table = _table(res)
 
     def colour(v: str) -> str:

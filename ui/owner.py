@@ -173,7 +173,9 @@ def confirm_delete(report_id: str, clip_key: str | None, flag: str) -> bool:
     st.warning("This removes the report, its pictures and video, and any share link, for good.",
                icon=":material/warning:")
     yes, no = st.columns(2)
-    if yes.button("Yes, delete it", key=f"{flag}_yes", type="primary",
+    # a red button (assets/style.css: st-key-fc-danger-*), not the teal of "Analyse my run"
+    # beside a plain Cancel (review, 3 Dec)
+    if yes.button("Yes, delete it", key=f"fc-danger-{flag}", type="primary",
                   icon=":material/delete_forever:", width="stretch"):
         st.session_state[flag] = False
         if session.store().delete(report_id, session.proof(report_id)):

@@ -134,6 +134,31 @@ def runner_height_fraction(track: Track) -> float:
     return float(np.nanmedian(np.nanmax(y, axis=1) - np.nanmin(y, axis=1)) / track.height)
 
 
+# The runner's hips-to-shoulders line against the picture's up, past which the picture is
+# turned, not the runner leaning (runners lean under 25 deg; a tilted phone adds ~10): a clip
+# turned 90 deg with no orientation tag read "Side view, high confidence, trunk lean -85 deg"
+# and scored 66 with "Add a slight forward lean"; upside down it scored 74 (review, 3 Dec).
+UPRIGHT_MAX_DEG = 50.0
+
+
+def body_turn_deg(track: Track) -> float | None:
+    """How far the runner's hips-to-shoulders line is turned from the picture's up (deg,
+    -180..180, + clockwise as seen; 0 upright, +-90 lying along the picture, 180 upside
+    down): the direction of the mean unit vector over the frames the runner was found in.
+    None without such frames."""
+    xy = track.image_xy()
+    sh = np.nanmean(xy[:, [LM["l_shoulder"], LM["r_shoulder"]]], axis=1)
+    hp = np.nanmean(xy[:, [LM["l_hip"], LM["r_hip"]]], axis=1)
+    v = (sh - hp)[track.detected]
+    v = v[np.isfinite(v).all(axis=1)]
+    n = np.linalg.norm(v, axis=1)
+    v = v[n > 0] / n[n > 0, None]
+    if len(v) < 3:
+        return None
+    mx, my = v.mean(axis=0)
+    return float(np.degrees(np.arctan2(mx, -my)))  # image y points down: up is (0, -1)
+
+
 TILT_NOTE_DEG = 3.0  # from here the picture's tilt is called out on the report (a note)
 TILT_WARN_DEG = 6.0  # from here it limits the report (angles read against the picture's vertical)
 SIZE_NOTE = 0.45  # runner under this fraction of the picture height: a note (filming guide: 1/2-3/4)
@@ -438,6 +463,18 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         add("complete", "File completeness", False, "warn",
             "The file ends abruptly; we analysed the part that could be read.",
             "Export or upload the clip again.")
+    turn = body_turn_deg(track)
+    if turn is not None and abs(turn) > UPRIGHT_MAX_DEG:
+        # the true reason, alone: the other checks read a turned runner (steps, view, tilt)
+        upside = abs(turn) > 135
+        checks = [c for c in checks if c.id == "person"]
+        add("upright", "Picture upright", False, "fail",
+            ("The runner is upside down in the picture" if upside else
+             f"The runner lies along the picture (turned about {abs(turn):.0f}°)")
+            + ": the video seems to be rotated, so no angle in it can be read against the "
+            "ground.",
+            "Rotate the clip so the runner stands upright (your phone's gallery can rotate a "
+            "video: Edit, then the rotate button), save it and upload it again.", turn)
 
     failed = [c for c in checks if not c.passed and c.severity == "fail"]
     warned = [c for c in checks if not c.passed and c.severity == "warn"]

@@ -93,3 +93,18 @@ def test_unfollowable_camera_is_refused_with_that_reason():
     summary = r["quality"]["summary"].lower()
     assert "camera" in summary and "follow" in summary
     assert "walking" not in summary and "slow-motion" not in summary
+
+
+def test_an_upside_down_clip_is_refused_as_turned():
+    """The shared clip turned 180 degrees (pixels turned, no orientation tag) scored 74 with
+    "Add a slight forward lean" from a trunk lean read -4 for +4 (review, 3 Dec): refused
+    for the picture's turn, its only failed check, with how to rotate it. A 3-s cut: the
+    refusal needs no steps."""
+    r = _report("roll", seconds=3.0, roll_deg=180.0)
+    assert r["status"] == "refused"
+    failed = [c["id"] for c in r["quality"]["checks"] if not c["passed"]
+              and c["severity"] == "fail"]
+    assert failed == ["upright"], r["quality"]["summary"]
+    assert "upside down" in r["quality"]["summary"] and "Rotate the clip" in " ".join(
+        r["quality"]["tips"])
+    assert not r["metrics"]

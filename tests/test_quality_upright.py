@@ -1,0 +1,41 @@
+"""core.quality.body_turn_deg: a picture turned 90 or 180 degrees (no orientation tag) is told
+from a runner's lean, on exact stick-runner tracks (tests/synth_track.py). The refusal itself,
+end to end on a real clip turned upside down: tests/test_camera_e2e.py."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from core.quality import UPRIGHT_MAX_DEG, body_turn_deg
+from synth_track import Gait, make_track
+
+
+def _turned(track, deg: float):
+    """The track as a camera turned by ``deg`` (clockwise as seen) would film it."""
+    a = np.radians(deg)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    c = np.array([track.width / 2, track.height / 2])
+    return dataclasses.replace(track, xy=(track.xy - c) @ rot.T + c)
+
+
+@pytest.mark.parametrize("lean, facing", [(8.0, "right"), (25.0, "left"), (-5.0, "right")])
+def test_an_upright_runner_reads_upright_whatever_the_lean(lean, facing):
+    turn = body_turn_deg(make_track(Gait(trunk_lean=lean, facing=facing)))
+    assert turn is not None and abs(turn) == pytest.approx(abs(lean), abs=3.0)
+    # a phone leaning 15 deg on a shelf on top of a 25 deg lean is still upright
+    tr = _turned(make_track(Gait(trunk_lean=lean, facing=facing)), 15.0)
+    assert abs(body_turn_deg(tr)) < UPRIGHT_MAX_DEG
+
+
+@pytest.mark.parametrize("deg", [90.0, -90.0, 180.0])
+def test_a_turned_picture_reads_turned(deg):
+    turn = body_turn_deg(_turned(make_track(Gait(trunk_lean=8.0)), deg))
+    assert abs(turn) > UPRIGHT_MAX_DEG
+    assert abs(abs(turn) - abs(deg)) < 12.0, turn
+
+
+def test_no_runner_found_is_no_reading():
+    tr = make_track(Gait())
+    assert body_turn_deg(dataclasses.replace(tr, detected=np.zeros_like(tr.detected))) is None

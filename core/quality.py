@@ -10,6 +10,7 @@ motion, a second-person probe), so this stage never decodes the video again.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict
 
 import numpy as np
@@ -146,10 +147,12 @@ def body_turn_deg(track: Track) -> float | None:
     -180..180, + clockwise as seen; 0 upright, +-90 lying along the picture, 180 upside
     down): the direction of the mean unit vector over the frames the runner was found in.
     None without such frames."""
-    xy = track.image_xy()
-    sh = np.nanmean(xy[:, [LM["l_shoulder"], LM["r_shoulder"]]], axis=1)
-    hp = np.nanmean(xy[:, [LM["l_hip"], LM["r_hip"]]], axis=1)
-    v = (sh - hp)[track.detected]
+    xy = track.image_xy()[track.detected]
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a frame without the points: NaN
+        sh = np.nanmean(xy[:, [LM["l_shoulder"], LM["r_shoulder"]]], axis=1)
+        hp = np.nanmean(xy[:, [LM["l_hip"], LM["r_hip"]]], axis=1)
+    v = sh - hp
     v = v[np.isfinite(v).all(axis=1)]
     n = np.linalg.norm(v, axis=1)
     v = v[n > 0] / n[n > 0, None]

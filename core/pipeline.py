@@ -158,6 +158,12 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     clip.time_scale = scale
     clip.capture_fps_given = bool(opts.capture_fps)
     clip.decoded_all = decoded_all
+    if not decoded_all and len(ts) > 1:
+        # how much of it: a file cut to 30 % read "ends abruptly" over a full report of its
+        # first 3.4 s of 12 (review, 3 Dec)
+        read = ts[-1] - ts[0]
+        clip.extra["read_s"] = round(read, 1)
+        clip.extra["expected_s"] = round(read * min(meta.n_frames_est, n_est) / len(ts), 1)
     admit(raw, frames, clip, "clip", prog)
     raw = camera.to_ground(raw, stats.camera_motion())  # a moving camera: ground-fixed frame
     source = clip_source(meta, size, raw, opts.capture_fps, scale)

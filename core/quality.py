@@ -463,9 +463,12 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         if fps < TIMING_FPS else f"{fps:.0f} frames per second.",
         "Use your phone's 60 fps (or slow-motion) mode for contact times.", fps)
     if not clip.decoded_all:
+        read, whole = clip.extra.get("read_s"), clip.extra.get("expected_s")
         add("complete", "File completeness", False, "warn",
-            "The file ends abruptly; we analysed the part that could be read.",
-            "Export or upload the clip again.")
+            "The file ends abruptly; we analysed the part that could be read"
+            + (f": the first {read:.1f} s of about {whole:.0f} s." if
+               isinstance(read, (int, float)) and isinstance(whole, (int, float)) else "."),
+            "Export or upload the clip again.", read)
     turn = body_turn_deg(track)
     if turn is not None and abs(turn) > UPRIGHT_MAX_DEG:
         # the true reason, alone: the other checks read a turned runner (steps, view, tilt)

@@ -39,3 +39,21 @@ def test_a_turned_picture_reads_turned(deg):
 def test_no_runner_found_is_no_reading():
     tr = make_track(Gait())
     assert body_turn_deg(dataclasses.replace(tr, detected=np.zeros_like(tr.detected))) is None
+
+
+def test_a_file_cut_short_says_how_much_was_read():
+    """A file cut to 30 % that still decodes read "ends abruptly" over a full report of its
+    first 3.4 s of 12 (review, 3 Dec): the check says how much (core.pipeline sets it)."""
+    from core.admission import ClipStats
+    from core.events import detect_events
+    from core.landmarks import clean
+    from core.quality import assess
+    from core.view import detect_view
+
+    track = clean(make_track(Gait(seconds=8.0)))
+    view = detect_view(track)
+    clip = ClipStats(decoded_all=False, extra={"read_s": 3.4, "expected_s": 12.0})
+    q = assess(track, view, detect_events(track, view), clip)
+    done = next(c for c in q.checks if c.id == "complete")
+    assert not done.passed and done.severity == "warn"
+    assert done.detail.endswith("the first 3.4 s of about 12 s.") and done.value == 3.4

@@ -305,7 +305,11 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         "fail", "A second person is in the picture." if two else "Only one person was found.",
         "Film one runner at a time, with nobody else in the picture.")
     add("light", "Light", clip.brightness >= 45, "fail" if clip.brightness < 25 else "warn",
-        f"Average brightness {clip.brightness:.0f}/255.",
+        # in words, not "Average brightness 33/255" alone (review, 3 Dec)
+        (f"The clip is dark (average brightness {clip.brightness:.0f} of 255): the runner's "
+         "limbs are seen less clearly, so some measures may be missed and the others read "
+         "with more error." if clip.brightness < 45 else
+         f"The light is good enough (average brightness {clip.brightness:.0f} of 255)."),
         "Film in daylight or a well-lit room, with the light behind the camera.", clip.brightness)
     if segments is None or (segments.whole and clip.scene_cuts):
         add("cuts", "Cuts between shots", clip.scene_cuts == 0, "fail",

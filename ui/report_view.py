@@ -367,6 +367,14 @@ def scores(op: Opened) -> None:
             where = f"from these {n_clips} clips" if n_clips > 1 else "from this clip"
             st.markdown(f"**{counts_text(counts)}** {where}: {badges}"
                         + (f" + {counts['info']} shown for information" if counts["info"] else ""))
+            lost = measures_lost(r)
+            if lost and f.get("overall_score") is not None:
+                # a measure not read is not in the score: a dimmer copy of a clip scored 84
+                # against 72 with its elbow angle ("work on this") not measured, and only
+                # its area card said so (review, 3 Dec)
+                names = ", ".join(n.get("label") or BY_ID[n["id"]].label for n in lost)
+                st.caption(f"Not measured from this clip, so not in the scores: "
+                           f"{names[:1].lower() + names[1:]} (the area cards say why).")
             n_fix = len(f.get("fixes") or [])
             if n_fix:
                 st.markdown(f"Start with the **{n_fix} fix{'es' if n_fix > 1 else ''}** below — "
@@ -440,21 +448,28 @@ def held_ranks(findings: dict, area: str, by_id: dict[str, dict]) -> list[int]:
             if sev == "fix" and shaky]
 
 
+def measures_lost(r: dict) -> list[dict]:
+    """The ``not_measured`` entries of judged measures this view normally gives (scored,
+    not for information), other than those that need the runner's own input or a sound
+    track: what the scores leave out."""
+    view = (r.get("view") or {}).get("view") or ""
+    # a session's reasons start with the clip's name ("Side clip: Needs your ..."): read
+    # each by its own words (the card said "Vertical ratio not measured: side clip": s20)
+    return [n for n in r.get("not_measured") or []
+            if (spec := BY_ID.get(n.get("id") or "")) is not None
+            and spec.valid_for(view) and spec.weight > 0 and spec.kind != "info"
+            and not clip_reason(n.get("reason") or "").startswith("Needs your")
+            and "sound" not in (n.get("reason") or "")]
+
+
 def view_measures_lost(r: dict, area: str, hidden: list | None = None) -> str | None:
     """What the area card says of a judged measure this view normally gives that this clip
     did not (e.g. the elbow angle from a camera 39 deg off square), other than feet or body
     out of the picture (``hidden``, said apart) and measures that need the runner's own input
     or a sound track: an area scored "100 Good" without its measure that would have said
     otherwise read as a clean bill (review, 2 Dec)."""
-    view = (r.get("view") or {}).get("view") or ""
     skip = {id(n) for n in hidden or []}
-    # a session's reasons start with the clip's name ("Side clip: Needs your ..."): read
-    # each by its own words (the card said "Vertical ratio not measured: side clip": s20)
-    lost = [n for n in r.get("not_measured") or [] if n.get("area") == area
-            and id(n) not in skip and (spec := BY_ID.get(n.get("id") or "")) is not None
-            and spec.valid_for(view) and spec.weight > 0 and spec.kind != "info"
-            and not clip_reason(n.get("reason") or "").startswith("Needs your")
-            and "sound" not in (n.get("reason") or "")]
+    lost = [n for n in measures_lost(r) if n.get("area") == area and id(n) not in skip]
     if not lost:
         return None
     names = ", ".join(n.get("label") or BY_ID[n["id"]].label for n in lost)

@@ -272,7 +272,7 @@ def test_refused_clip_shows_reasons_and_how_to_refilm(app, store, refused_analys
         assert not any(c["detail"] in w.value for w in at.warning), c["detail"]
     # the heading only over tips the cards did not already give (it once stood over nothing)
     more = [t for t in q["tips"] if t not in {c["how_to_fix"] for c in failed}]
-    assert ("How to re-film" in [s.value for s in at.subheader]) == bool(more)
+    assert ("Also for the next clip" in [s.value for s in at.subheader]) == bool(more)
     assert "The full filming guide" in [e.label for e in at.expander]
     assert "/100" not in text and not _charts(at)  # no scores for a refused clip
     assert "Create share link" not in _labels(at) and "Delete this report…" in _labels(at)
@@ -313,6 +313,9 @@ def test_a_slow_motion_refusal_says_where_the_capture_rate_goes(app, store, refu
     assert links[0].proto.page.endswith("analyze")
     said = " ".join(m.value for m in at.markdown)
     assert said.count("capture frame rate") == 1, said
+    # the cause before its symptom: "this looks like a slow-motion clip" above "3 clear foot
+    # contacts" (review, 3 Dec; the checks are stored steps first)
+    assert said.index("**Running rhythm**") < said.index("**Steps found**")
     assert [e.label for e in (*at.expander, *at.status)  # with an icon: a "Status" block
             if e.label.startswith("Capture quality")] == ["Capture quality — every check we ran"]
 

@@ -288,6 +288,10 @@ def slow_motion_suspected(check: dict) -> bool:
 def refused(op: Opened) -> None:
     q = op.report.get("quality") or {}
     failed = [c for c in q.get("checks") or [] if not c.get("passed") and c.get("severity") == "fail"]
+    # the cause first: a slow-motion clip listed "3 clear foot contacts found" (a symptom of
+    # its slow motion) above "this looks like a slow-motion clip" (review, 3 Dec)
+    failed.sort(key=lambda c: 0 if "slow-motion clip" in (c.get("detail") or "")
+                else 1 if slow_motion_suspected(c) else 2)
     # the reasons are the cards below: the headline does not say them a second time (the
     # summary is made of the same sentences)
     st.warning("**We could not score this clip.** " + (
@@ -315,7 +319,9 @@ def refused(op: Opened) -> None:
     # each piece of advice once still lists the capture rate twice)
     more = distinct_tips(said + list(q.get("tips") or []))[len(said):]
     if more:  # the heading only over tips the cards above did not give
-        st.subheader("How to re-film")
+        # these are the limits' tips, not the refusal's: said as extras (under "How to
+        # re-film", a camera-angle tip read as the answer to "a second person": review, 3 Dec)
+        st.subheader("Also for the next clip")
         for tip in more:
             st.markdown(f"- {esc(tip)}")
     with st.expander("The full filming guide"):

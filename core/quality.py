@@ -548,8 +548,11 @@ def summarise(checks: list[dict]) -> str:
         return "Good footage: every capture check passed."
     if notes:
         names = ", ".join(c.get("label", "").lower() for c in notes)
-        text = text.rstrip(".") + (f"; {len(notes)} note{'s' if len(notes) != 1 else ''} on "
-                                   f"filming ({names}).")
+        # after the limits, "more": the filming box below counts limits and notes together,
+        # and "2 notes on filming" above its "(5)" read as a miscount (review, 3 Dec)
+        more = "more " if warned else ""
+        text = text.rstrip(".") + (f"; {len(notes)} {more}note{'s' if len(notes) != 1 else ''} "
+                                   f"on filming ({names}).")
     return text
 
 

@@ -56,6 +56,17 @@ def test_notes_only_headline_counts_them_like_the_filming_box():
                     "2 notes on filming (runner's size in the frame, frame rate for timing).")
 
 
+def test_notes_after_limits_are_more_notes():
+    """After the limits the headline counts the notes as "more": the filming box under it
+    counts both ("How to film it better next time (5)" under "2 notes on filming" read as
+    a miscount: review, 3 Dec)."""
+    checks = [_check("light", "Light", False, "warn"),
+              _check("size", "Runner's size in the frame", False, "info"),
+              _check("fps", "Frame rate for timing", False, "info")]
+    assert summarise(checks).endswith(
+        "; 2 more notes on filming (runner's size in the frame, frame rate for timing).")
+
+
 def test_stored_report_with_the_old_false_headline_reads_true():
     checks = [_check("size", "Runner large enough", False, "info"),
               _check("light", "Enough light", True, "warn")]

@@ -163,7 +163,8 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
         # first 3.4 s of 12 (review, 3 Dec)
         read = ts[-1] - ts[0]
         clip.extra["read_s"] = round(read, 1)
-        clip.extra["expected_s"] = round(read * min(meta.n_frames_est, n_est) / len(ts), 1)
+        # the whole file's length as its header gives it, in the same (real-time) seconds
+        clip.extra["expected_s"] = round(read * meta.n_frames_est / len(ts), 1)
     admit(raw, frames, clip, "clip", prog)
     raw = camera.to_ground(raw, stats.camera_motion())  # a moving camera: ground-fixed frame
     source = clip_source(meta, size, raw, opts.capture_fps, scale)

@@ -246,6 +246,10 @@ def test_trend_rows_and_charts():
         "2026-12-03 08:08:05", "2026-12-03 08:08:41", "2026-12-03 08:08:41",
         "2026-12-03 09:00:00", "2026-12-04 07:00:00"]))) == \
         ["03 Dec 08:08:05", "03 Dec 08:08:41 #1", "03 Dec 08:08:41 #2", "03 Dec 09:00", "04 Dec"]
+    # a year apart at the same second is not one session numbered twice
+    assert ui_cmp._ticks(pd.Series(pd.to_datetime(["2025-12-03 08:08:05",
+                                                   "2026-12-03 08:08:05"]))) == \
+        ["03 Dec 2025", "03 Dec 2026"]
 
 
 def test_two_runs_filmed_differently_say_so():

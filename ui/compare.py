@@ -102,8 +102,10 @@ def _ticks(times: pd.Series) -> list[str]:
     day has more, to the second when a minute has more, numbered when a second has more.
     Two clips analysed in the same minute shared the label "03 Dec 08:08", and the chart
     drew both on one tick as a vertical bar (review, 3 Dec)."""
-    out = [t.strftime("%d %b") for t in times]
-    for fmt in ("%d %b %H:%M", "%d %b %H:%M:%S"):
+    # the year too when the sessions span more than one
+    y = " %Y" if len({t.year for t in times}) > 1 else ""
+    out = [t.strftime("%d %b" + y) for t in times]
+    for fmt in (f"%d %b{y} %H:%M", f"%d %b{y} %H:%M:%S"):
         out = [t.strftime(fmt) if out.count(o) > 1 else o for o, t in zip(out, times)]
     many = {o for o in out if out.count(o) > 1}
     seen: dict[str, int] = {}
@@ -424,7 +426,7 @@ def compare_view(before, after) -> None:
         delta = None if a["delta"] is None or round(a["delta"]) == 0 else f"{a['delta']:+.0f}"
         col.metric(a["label"], val, delta,
                    delta_color="off" if doubted or a["word"] == SAME else "normal")
-    if doubted:
+    if doubted and any(a["delta"] is not None and round(a["delta"]) != 0 for a in res["areas"]):
         st.caption("Score changes in grey: the notes above say part of them may come from how "
                    "the clips differ, not from the running.")
     counts = {w: sum(1 for r in res["metrics"] if r["word"] == w)

@@ -150,7 +150,8 @@ def _still_shared(op: Opened, with_it: list[str]) -> None:
     if st.button("Stop sharing that one too" if one else "Stop sharing those too",
                  icon=":material/link_off:", key=f"fc_unshare_partners_{op.id}"):
         done = [s for s in still if store.unshare(s.id, session.proof(s.id))]
-        st.session_state[UNSHARED.format(id=op.id)] = []
+        # one that could not be stopped here (deleted or expired meanwhile) is looked at again
+        st.session_state[UNSHARED.format(id=op.id)] = [s.id for s in still if s not in done]
         st.session_state[ALSO_UNSHARED.format(id=op.id)] = ", ".join(
             (s.report.get("source") or {}).get("filename") or "a clip" for s in done)
         st.rerun()

@@ -290,8 +290,7 @@ def refused(op: Opened) -> None:
     failed = [c for c in q.get("checks") or [] if not c.get("passed") and c.get("severity") == "fail"]
     # the cause first: a slow-motion clip listed "3 clear foot contacts found" (a symptom of
     # its slow motion) above "this looks like a slow-motion clip" (review, 3 Dec)
-    failed.sort(key=lambda c: 0 if "slow-motion clip" in (c.get("detail") or "")
-                else 1 if slow_motion_suspected(c) else 2)
+    failed.sort(key=lambda c: 0 if "slow-motion clip" in (c.get("detail") or "") else 1)
     # the reasons are the cards below: the headline does not say them a second time (the
     # summary is made of the same sentences)
     st.warning("**We could not score this clip.** " + (
@@ -380,7 +379,7 @@ def scores(op: Opened) -> None:
                 # its area card said so (review, 3 Dec)
                 names = ", ".join(n.get("label") or BY_ID[n["id"]].label for n in lost)
                 st.caption(f"Not measured from this clip, so not in the scores: "
-                           f"{names[:1].lower() + names[1:]} (the area cards say why).")
+                           f"{esc(names[:1].lower() + names[1:])} (the area cards say why).")
             n_fix = len(f.get("fixes") or [])
             if n_fix:
                 st.markdown(f"Start with the **{n_fix} fix{'es' if n_fix > 1 else ''}** below — "

@@ -46,7 +46,7 @@ BETTER, WORSE, SAME, CHANGED = "better", "worse", "same", "changed"
 NOISE_FLOOR = {"steps/min": 2.0, "deg": 2.0, "% leg": 2.0, "ms": 15.0, "%": 3.0, "cm": 2.0}
 SCORE_NOISE = 5  # area / overall score points
 _STATUS_RANK = {"good": 0, "watch": 1, "fix": 2}
-STATUS_WORDS = {"good": "good", "watch": "worth a look", "fix": "work on it"}  # as the report
+_STATUS_WORDS = {"good": "good", "watch": "worth a look", "fix": "work on it"}  # as the report
 # the metrics charted on History (trends) and leading the table
 TREND_METRICS = ("cadence", "overstride", "trunk_lean", "contact_time")
 
@@ -157,11 +157,11 @@ def _metric_row(spec: MetricSpec, a: dict | None, b: dict | None) -> Row:
         if ra is None or rb is None:
             row.note = "not judged"
         elif rb < ra:
-            row.word, row.note = BETTER, f"{STATUS_WORDS[sa]} to {STATUS_WORDS[sb]}"
+            row.word, row.note = BETTER, f"{_STATUS_WORDS[sa]} to {_STATUS_WORDS[sb]}"
         elif rb > ra:
-            row.word, row.note = WORSE, f"{STATUS_WORDS[sa]} to {STATUS_WORDS[sb]}"
+            row.word, row.note = WORSE, f"{_STATUS_WORDS[sa]} to {_STATUS_WORDS[sb]}"
         else:
-            row.word, row.note = SAME, f"still {STATUS_WORDS[sb]}"
+            row.word, row.note = SAME, f"still {_STATUS_WORDS[sb]}"
         return row
     nz = noise(spec.unit, a, b)
     row.noise = round(nz, 2)

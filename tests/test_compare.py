@@ -417,7 +417,7 @@ def test_the_table_says_each_reports_own_verdict_beside_its_value():
     assert bounce["Before"].endswith("\u00b7 worth a look") and bounce["After (change)"].endswith(
         "\u00b7 good"), bounce.to_dict()
     cad = t[t["Measure"] == "Cadence"].iloc[0]
-    assert cad["Before"] == "158 steps/min \u00b7 work on it" and cad["Verdict"] == "better"
+    assert cad["Before"] == "158 steps/min \u00b7 work on this" and cad["Verdict"] == "better"
 
 
 def test_trend_charts_keep_the_order_of_the_measures():

@@ -17,7 +17,8 @@ import cv2
 import numpy as np
 import pandas as pd
 
-from core.compare import BETTER, CHANGED, SAME, STATUS_WORDS, WORSE, compare, since_last
+from core.compare import BETTER, CHANGED, SAME, WORSE, compare, since_last
+from core.findings import STATUS_WORDS
 from core.reference import BODY, PHASE_LABELS, PHASES, REFERENCE_KEY
 from core.spec import AREA_LABELS, ASYMMETRY_WATCH_DIFF, ASYMMETRY_WATCH_PCT, BY_ID
 
@@ -290,7 +291,7 @@ def _units(s: str) -> str:
 
 def _said(value: str, status: str | None) -> str:
     """A value with its report's verdict: "14 % of leg · worth a look" ("-" stays "-")."""
-    word = STATUS_WORDS.get(status or "")
+    word = STATUS_WORDS.get(status or "")  # the words of the report's own cards
     return f"{value} \u00b7 {word}" if word and value not in ("-", "") else value
 
 

@@ -120,28 +120,38 @@ def _share(op: Opened) -> None:
         # read before the links go: a comparison link shared both of its reports
         with_it = partners(session.store(), op.id)
         if session.store().unshare(op.id, proof):
-            # said where the link was, not only by its vanishing (review, s20)
-            st.session_state[UNSHARED.format(id=op.id)] = with_it
+            # said where the link was, not only by its vanishing (review, s20); the partners
+            # still out are read once here, not on every rerun of the page
+            st.session_state[UNSHARED.format(id=op.id)] = _still_out(with_it)
             st.rerun()
         st.error(GONE)
 
 
-def _still_shared(op: Opened, with_it: list[str]) -> None:
+def _still_out(ids: list[str]) -> list[tuple[str, str]]:
+    """``(id, "file (when)")`` of the reports ``ids`` this session owns that are still out on
+    their own share links."""
+    store, out = session.store(), []
+    for rid in ids:
+        s = store.get(rid, session.proof(rid))
+        if s is not None and s.share is not None:
+            name = (s.report.get("source") or {}).get("filename") or "a clip"
+            out.append((rid, f"{name} ({when(s.created)})"))
+    return out
+
+
+def _still_shared(op: Opened, still: list[tuple[str, str]]) -> None:
     """After "Stop sharing": the reports of this one's comparison links that are still out
-    on their own links (making a comparison link shares both reports), with a button that
-    stops them too. "Sharing stopped" alone left a runner thinking they were private again
-    while the other report of the comparison stayed public (review, 3 Dec)."""
+    on their own links (:func:`_still_out`; making a comparison link shares both reports),
+    with a button that stops them too. "Sharing stopped" alone left a runner thinking they
+    were private again while the other report of the comparison stayed public (review,
+    3 Dec)."""
     also = st.session_state.pop(ALSO_UNSHARED.format(id=op.id), None)
     if also:
         st.success(f"Also stopped: {also}. Those links no longer open.",
                    icon=":material/link_off:")
-    store = session.store()
-    still = [s for rid in with_it
-             if (s := store.get(rid, session.proof(rid))) is not None and s.share is not None]
     if not still:
         return
-    names = ", ".join(f"{(s.report.get('source') or {}).get('filename') or 'a clip'} "
-                      f"({when(s.created)})" for s in still)
+    names = ", ".join(name for _, name in still)
     one = len(still) == 1
     st.warning(f"Still shared on {'its' if one else 'their'} own link{'' if one else 's'}: "
                f"{names}. Making a comparison link shared both of its reports, and "
@@ -149,11 +159,11 @@ def _still_shared(op: Opened, with_it: list[str]) -> None:
                f"{'it' if one else 'them'}.", icon=":material/link:")
     if st.button("Stop sharing that one too" if one else "Stop sharing those too",
                  icon=":material/link_off:", key=f"fc_unshare_partners_{op.id}"):
-        done = [s for s in still if store.unshare(s.id, session.proof(s.id))]
-        # one that could not be stopped here (deleted or expired meanwhile) is looked at again
-        st.session_state[UNSHARED.format(id=op.id)] = [s.id for s in still if s not in done]
-        st.session_state[ALSO_UNSHARED.format(id=op.id)] = ", ".join(
-            (s.report.get("source") or {}).get("filename") or "a clip" for s in done)
+        store = session.store()
+        done = [p for p in still if store.unshare(p[0], session.proof(p[0]))]
+        # one that could not be stopped here (deleted or expired meanwhile) is named again
+        st.session_state[UNSHARED.format(id=op.id)] = [p for p in still if p not in done]
+        st.session_state[ALSO_UNSHARED.format(id=op.id)] = ", ".join(n for _, n in done)
         st.rerun()
 
 

@@ -1,7 +1,8 @@
 """The whole engine: clip in, report out.
 
     analyze(path, options, out_dir, progress) -> report dict
-        one decode pass (frames, pose, clip statistics), then
+        one decode pass (frames, pose, clip statistics; a second, turned upright, when the
+        runner lay along the picture or upside down: core.quality.upright_turn), then
         segments -> clean -> view -> events -> quality gate -> metrics -> findings -> media -> report.
     build_report(track, frames, source, options, clip, out_dir, progress, audio, audio_note)
         -> report dict: everything after the pose stage; the webcam mode calls this with its
@@ -19,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 
 import datetime as _dt
+import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,13 +39,13 @@ from .landmarks import Track, clean, from_raw
 from .metrics import compute_metrics
 from .pose import MediaPipePose, PoseBackend
 from . import pose_cache  # noqa: I001 - a track cached for the clip's pose options
-from .quality import ClipStats, assess
+from .quality import ClipStats, assess, upright_turn
 from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Events, Findings, GaitEvent,
                      Media, Options, Profile, QualityCheck, Report, Series, SourceInfo,
                      ViewInfo)
 from .segments import find_segments, segments_info, trim_events, window
 from .spec import STATUS_WORDS
-from .video import iter_frames, probe
+from .video import iter_frames, probe, turned
 from .view import apply_override, detect_view, side_yaw
 
 VIEW_CHOICES = ("auto", "side", "side_left", "side_right", "front", "back")
@@ -52,6 +54,8 @@ EVIDENCE_JPEG_QUALITY = 85
 THUMB_SIDE = 360  # px, the thumbnail's longer side
 THUMB_JPEG_QUALITY = 80
 
+
+log = logging.getLogger(__name__)
 
 LENGTH_UNITS = ("cm", "in")  # how centimetre values are shown back to the runner
 
@@ -110,6 +114,69 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     scale = 1.0
     if opts.capture_fps:
         scale = meta.fps_nominal / opts.capture_fps if meta.fps_nominal > 0 else 1.0
+    passed = _pose_pass(meta, scale, opts, prog, backend)
+    cw = upright_turn(from_raw(np.array(passed.ts), passed.lms, *passed.size)) \
+        if len(passed.ts) > 1 else 0
+    if cw:
+        # the runner lay along the picture or upside down (a phone clip with no orientation
+        # tag): pose again on the picture turned upright, since the pose model reads a turned
+        # body less well and every angle is read against the picture's up
+        meta = turned(meta, cw)
+        log.info("%s: runner turned in the picture; posing it again turned %d deg",
+                 meta.filename, cw)
+
+        def again(stage: str, f: float) -> None:
+            prog("Turning the video upright, then finding the runner again", f)
+
+        passed = _pose_pass(meta, scale, opts, again, backend)
+    ts, frames, stats, size = passed.ts, passed.frames, passed.stats, passed.size
+    n_est = passed.n_est
+    decoded_all = not (meta.n_frames_est and len(ts) < 0.9 * min(meta.n_frames_est, n_est))
+    check_duration(ts, "clip", decoded_all)
+    raw = from_raw(np.array(ts), passed.lms, size[0], size[1])
+    clip = stats.stats()
+    if meta.turned:
+        clip.extra["turned_deg"] = meta.turned
+    clip.time_scale = scale
+    clip.capture_fps_given = bool(opts.capture_fps)
+    clip.decoded_all = decoded_all
+    if not decoded_all and len(ts) > 1:
+        # how much of it: a file cut to 30 % read "ends abruptly" over a full report of its
+        # first 3.4 s of 12 (review, 3 Dec)
+        read = ts[-1] - ts[0]
+        clip.extra["read_s"] = round(read, 1)
+        # the whole file's length as its header gives it, in the same (real-time) seconds
+        clip.extra["expected_s"] = round(read * meta.n_frames_est / len(ts), 1)
+    admit(raw, frames, clip, "clip", prog)
+    raw = camera.to_ground(raw, stats.camera_motion())  # a moving camera: ground-fixed frame
+    source = clip_source(meta, size, raw, opts.capture_fps, scale)
+    prog("Listening to the landings", 0.81)
+    sound, sound_note = None, ""
+    if scale != 1.0:  # slow motion: the sound does not run with the real running
+        sound_note = ("The clip is slow motion, so its sound does not keep time with your "
+                      "running and the landings cannot be heard one by one.")
+    else:
+        sound = decode_audio(path, max_seconds=opts.max_seconds)
+    return build_report(raw, frames, source, opts, clip, out_dir, prog, audio=sound,
+                        audio_note=sound_note)
+
+
+@dataclass
+class _Posed:
+    """One decode + pose pass over a clip: the landmarks per frame and what was gathered."""
+
+    ts: list[float]
+    lms: list
+    size: tuple[int, int]  # working (width, height)
+    frames: FrameStore
+    stats: ClipStatsCollector
+    n_est: int  # frames expected within max_seconds
+
+
+def _pose_pass(meta, scale: float, opts: AnalysisOptions, prog: Progress,
+               backend: PoseBackend | None) -> _Posed:
+    """Decode and pose ``meta``'s clip once: from the pose cache, over both cores, or in one
+    loop (a given ``backend``, or a clip too short to split)."""
     fps_guess = meta.fps_nominal or 30.0
     frames = FrameStore(min(meta.n_frames_est or 10**9,
                             int(opts.max_seconds / max(scale, 1e-6) * fps_guess) + 1))
@@ -118,7 +185,6 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     lms: list[np.ndarray | None] = []
     n_est = max(1, min(meta.n_frames_est, int(opts.max_seconds / max(scale, 1e-6) * (meta.fps_nominal or 30)) + 1))
     size = (0, 0)
-    decoded_all = True
     # a track cached for this clip and pose options (FORMCHECK_POSE_CACHE): decode, no pose
     slot = None if backend is not None else pose_cache.open_slot(
         meta, scale, opts.max_side, opts.max_seconds,
@@ -150,33 +216,7 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
             pose.close()
         if slot is not None:
             slot.release()
-    if meta.n_frames_est and len(ts) < 0.9 * min(meta.n_frames_est, n_est):
-        decoded_all = False
-    check_duration(ts, "clip", decoded_all)
-    raw = from_raw(np.array(ts), lms, size[0], size[1])
-    clip = stats.stats()
-    clip.time_scale = scale
-    clip.capture_fps_given = bool(opts.capture_fps)
-    clip.decoded_all = decoded_all
-    if not decoded_all and len(ts) > 1:
-        # how much of it: a file cut to 30 % read "ends abruptly" over a full report of its
-        # first 3.4 s of 12 (review, 3 Dec)
-        read = ts[-1] - ts[0]
-        clip.extra["read_s"] = round(read, 1)
-        # the whole file's length as its header gives it, in the same (real-time) seconds
-        clip.extra["expected_s"] = round(read * meta.n_frames_est / len(ts), 1)
-    admit(raw, frames, clip, "clip", prog)
-    raw = camera.to_ground(raw, stats.camera_motion())  # a moving camera: ground-fixed frame
-    source = clip_source(meta, size, raw, opts.capture_fps, scale)
-    prog("Listening to the landings", 0.81)
-    sound, sound_note = None, ""
-    if scale != 1.0:  # slow motion: the sound does not run with the real running
-        sound_note = ("The clip is slow motion, so its sound does not keep time with your "
-                      "running and the landings cannot be heard one by one.")
-    else:
-        sound = decode_audio(path, max_seconds=opts.max_seconds)
-    return build_report(raw, frames, source, opts, clip, out_dir, prog, audio=sound,
-                        audio_note=sound_note)
+    return _Posed(ts, lms, size, frames, stats, n_est)
 
 
 def _fwd(view) -> float:

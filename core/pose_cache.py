@@ -29,7 +29,8 @@ Key: SHA-256 of the clip's bytes + the options that change what pose sees or ret
 size ``max_side``, ``max_seconds``, the slow-motion time scale, the number of processes the
 pose pass is split over, since :mod:`core.parallel_pose` tracks a little differently after
 each cut) + the pose model's name (``MediaPipePose.name``, which carries the mediapipe
-version) + :data:`FORMAT`. Options that only act after pose (height, view, video output) are
+version) + :data:`FORMAT` + the quarter turns a turned picture was stood upright by
+(``VideoMeta.turned``, only when there are some). Options that only act after pose (height, view, video output) are
 not in the key: re-analysing a clip with another height or view skips pose. The pose model
 never sees the timestamps (:class:`core.pose.MediaPipePose` runs without its own smoothing),
 so the time scale only decides how much of a clip is posed: a clip posed whole at its own
@@ -76,10 +77,13 @@ def file_digest(path: str | os.PathLike) -> str:
 
 
 def entry_key(digest: str, scale: float, max_side: int, max_seconds: float, n_proc: int,
-              model: str) -> str:
-    opts = json.dumps({"max_side": int(max_side), "max_seconds": round(float(max_seconds), 6),
-                       "scale": round(float(scale), 9), "n_proc": int(n_proc), "model": model,
-                       "format": FORMAT}, sort_keys=True)
+              model: str, turned: int = 0) -> str:
+    opts = {"max_side": int(max_side), "max_seconds": round(float(max_seconds), 6),
+            "scale": round(float(scale), 9), "n_proc": int(n_proc), "model": model,
+            "format": FORMAT}
+    if turned:  # a picture turned upright (core.video.turned); keys of the others unchanged
+        opts["turned"] = int(turned) % 360
+    opts = json.dumps(opts, sort_keys=True)
     return f"{digest[:32]}-{hashlib.sha256(opts.encode()).hexdigest()[:16]}"
 
 
@@ -218,7 +222,7 @@ def open_slot(meta, scale: float, max_side: int, max_seconds: float, n_proc: int
         folder.mkdir(parents=True, exist_ok=True)
         stored = stored_scale(meta, scale, max_seconds)
         key = entry_key(file_digest(meta.path), stored, max_side, max_seconds, n_proc,
-                        MediaPipePose.name)
+                        MediaPipePose.name, getattr(meta, "turned", 0))
         fd = os.open(folder / f"{key}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:
         log.warning("pose cache %s is not usable: running pose without it", folder, exc_info=True)

@@ -162,6 +162,26 @@ def body_turn_deg(track: Track) -> float | None:
     return float(np.degrees(np.arctan2(mx, -my)))  # image y points down: up is (0, -1)
 
 
+# how near a quarter turn the runner's line must lie for the picture to be turned upright
+# (core.pipeline): a runner found 45 deg off is no picture turned by a phone's quarter turns,
+# and is refused by the upright check instead
+UPRIGHT_SNAP_DEG = 30.0
+
+
+def upright_turn(track: Track) -> int:
+    """The clockwise quarter turns (90, 180 or 270 degrees) that stand a runner found lying
+    along the picture or upside down upright (a phone's clip with no orientation tag, or a
+    wrong one); 0 when the runner is upright, not found, or turned by no near quarter turn
+    (:data:`UPRIGHT_SNAP_DEG`)."""
+    turn = body_turn_deg(track)
+    if turn is None or abs(turn) <= UPRIGHT_MAX_DEG:
+        return 0
+    quarter = round(turn / 90.0) * 90
+    if abs(turn - quarter) > UPRIGHT_SNAP_DEG:
+        return 0
+    return int(-quarter) % 360  # the picture turns back against the runner's turn
+
+
 TILT_NOTE_DEG = 3.0  # from here the picture's tilt is called out on the report (a note)
 TILT_WARN_DEG = 6.0  # from here it limits the report (angles read against the picture's vertical)
 SIZE_NOTE = 0.45  # runner under this fraction of the picture height: a note (filming guide: 1/2-3/4)
@@ -473,6 +493,15 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
             + (f": the first {read:.1f} s of about {whole:.0f} s." if
                isinstance(read, (int, float)) and isinstance(whole, (int, float)) else "."),
             "Export or upload the clip again.", read)
+    stood = clip.extra.get("turned_deg")
+    if stood:
+        add("upright", "Picture upright", False, "info",
+            ("The video was upside down" if stood == 180 else
+             "The video was turned on its side (the runner lay along the picture)")
+            + ", and nothing in the file said so: we turned it upright before reading it, "
+            "and the stills and video here are shown upright.",
+            "Check that the clip plays the right way up in your phone's gallery before you "
+            "upload it (Edit, then the rotate button, turns it).", stood)
     turn = body_turn_deg(track)
     if turn is not None and abs(turn) > UPRIGHT_MAX_DEG:
         # the true reason, alone: the other checks read a turned runner (steps, view, tilt)

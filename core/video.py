@@ -12,6 +12,7 @@ PyAV (FFmpeg) does the decoding, so mp4/mov/m4v/webm/avi and phone clips all wor
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,21 @@ class VideoMeta:
     duration_s: float  # container (video) time
     n_frames_est: int
     codec: str
+    # clockwise degrees added to the file's own rotation by :func:`turned` (0: as the file
+    # says): a clip whose runner lay along the picture or upside down (no or a wrong tag)
+    turned: int = 0
+
+
+def turned(meta: VideoMeta, cw: int) -> VideoMeta:
+    """``meta`` with its picture turned ``cw`` more degrees clockwise (a multiple of 90):
+    every decode of it (:func:`iter_frames`, :mod:`core.parallel_pose`, the pose cache) then
+    yields the turned frames, with width and height swapped for a quarter turn."""
+    cw %= 360
+    if cw % 90:
+        raise ValueError(f"a picture turns by quarter turns, not {cw} deg")
+    w, h = (meta.height, meta.width) if cw in (90, 270) else (meta.width, meta.height)
+    return dataclasses.replace(meta, width=w, height=h, rotation=(meta.rotation + cw) % 360,
+                               turned=(meta.turned + cw) % 360)
 
 
 @dataclass

@@ -95,16 +95,17 @@ def test_unfollowable_camera_is_refused_with_that_reason():
     assert "walking" not in summary and "slow-motion" not in summary
 
 
-def test_an_upside_down_clip_is_refused_as_turned():
+def test_an_upside_down_clip_is_turned_upright_and_reads_like_the_tripod():
     """The shared clip turned 180 degrees (pixels turned, no orientation tag) scored 74 with
-    "Add a slight forward lean" from a trunk lean read -4 for +4 (review, 3 Dec): refused
-    for the picture's turn, its only failed check, with how to rotate it. A 3-s cut: the
-    refusal needs no steps."""
-    r = _report("roll", seconds=3.0, roll_deg=180.0)
-    assert r["status"] == "refused"
-    failed = [c["id"] for c in r["quality"]["checks"] if not c["passed"]
-              and c["severity"] == "fail"]
-    assert failed == ["upright"], r["quality"]["summary"]
-    assert "upside down" in r["quality"]["summary"] and "Rotate the clip" in " ".join(
-        r["quality"]["tips"])
-    assert not r["metrics"]
+    "Add a slight forward lean" from a trunk lean read -4 for +4 (review, 3 Dec); then it was
+    refused for the turn. Now the engine poses it again turned upright
+    (core.quality.upright_turn) and reads it like the tripod cut, with a note that says so."""
+    ref, r = _report("tripod"), _report("roll", roll_deg=180.0)
+    assert r["status"] == ref["status"], r["quality"]["summary"]
+    note = next(c for c in r["quality"]["checks"] if c["id"] == "upright")
+    assert note["severity"] == "info" and note["detail"].startswith("The video was upside down")
+    assert r["source"]["rotation"] == 180
+    assert (r["view"]["view"], r["view"]["facing"]) == (ref["view"]["view"], ref["view"]["facing"])
+    assert _value(r, "cadence") == pytest.approx(_value(ref, "cadence"), abs=1.5)
+    assert _value(r, "trunk_lean") == pytest.approx(_value(ref, "trunk_lean"), abs=1.0)
+    assert _value(r, "overstride") == pytest.approx(_value(ref, "overstride"), abs=3.0)

@@ -55,8 +55,12 @@ def test_key_holds_the_pose_options_only():
     key = pose_cache.entry_key(**base)
     assert key == pose_cache.entry_key(**base)
     for name, other in (("digest", "cd" * 32), ("scale", 0.125), ("max_side", 640),
-                        ("max_seconds", 30.0), ("n_proc", 1), ("model", "other-model")):
+                        ("max_seconds", 30.0), ("n_proc", 1), ("model", "other-model"),
+                        ("turned", 90)):
         assert pose_cache.entry_key(**{**base, name: other}) != key, name
+    # a picture turned upright is posed again on its own key; the others keep theirs
+    assert pose_cache.entry_key(**{**base, "turned": 0}) == key
+    assert len({pose_cache.entry_key(**{**base, "turned": t}) for t in (90, 180, 270)}) == 3
 
 
 def test_save_then_replay_gives_the_track_and_fills_frames(own_cache, small_clip):

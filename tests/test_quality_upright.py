@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from core.quality import UPRIGHT_MAX_DEG, body_turn_deg
+from core.quality import UPRIGHT_MAX_DEG, body_turn_deg, upright_turn
 from synth_track import Gait, make_track
 
 
@@ -43,6 +43,57 @@ def test_a_turned_picture_reads_turned(deg):
 def test_no_runner_found_is_no_reading():
     tr = make_track(Gait())
     assert body_turn_deg(dataclasses.replace(tr, detected=np.zeros_like(tr.detected))) is None
+    assert upright_turn(dataclasses.replace(tr, detected=np.zeros_like(tr.detected))) == 0
+
+
+@pytest.mark.parametrize("deg, back", [(90.0, 270), (-90.0, 90), (180.0, 180), (-180.0, 180),
+                                       (100.0, 270), (-75.0, 90)])
+@pytest.mark.parametrize("facing", ["right", "left"])
+def test_a_turned_picture_is_turned_back_by_quarter_turns(deg, back, facing):
+    """core.pipeline poses the clip again turned ``back`` clockwise: the runner upright
+    (a lean of 8 deg and a phone a little off a quarter turn leave the quarter turn)."""
+    tr = make_track(Gait(trunk_lean=8.0, facing=facing))
+    assert upright_turn(_turned(tr, deg)) == back
+    assert abs(body_turn_deg(_turned(_turned(tr, deg), back))) < 25.0
+
+
+@pytest.mark.parametrize("lean, roll", [(8.0, 0.0), (25.0, 15.0), (-5.0, -15.0)])
+def test_an_upright_runner_is_not_turned(lean, roll):
+    assert upright_turn(_turned(make_track(Gait(trunk_lean=lean)), roll)) == 0
+
+
+def test_a_runner_half_way_between_quarter_turns_is_left_to_the_upright_check():
+    """45 deg off is no phone's quarter turn: not turned, and the upright check refuses it."""
+    from core.admission import ClipStats
+    from core.events import detect_events
+    from core.landmarks import clean
+    from core.quality import assess
+    from core.view import detect_view
+
+    tr = _turned(make_track(Gait(trunk_lean=0.0, seconds=8.0)), 135.0)
+    assert upright_turn(tr) == 0
+    tr = clean(tr)
+    view = detect_view(tr)
+    q = assess(tr, view, detect_events(tr, view), ClipStats())
+    assert [c.id for c in q.checks if not c.passed and c.severity == "fail"] == ["upright"]
+
+
+@pytest.mark.parametrize("stood, words", [(180, "The video was upside down"),
+                                          (90, "The video was turned on its side")])
+def test_a_picture_turned_upright_is_said_as_a_note(stood, words):
+    from core.admission import ClipStats
+    from core.events import detect_events
+    from core.landmarks import clean
+    from core.quality import assess
+    from core.view import detect_view
+
+    track = clean(make_track(Gait(seconds=8.0)))
+    view = detect_view(track)
+    q = assess(track, view, detect_events(track, view), ClipStats(extra={"turned_deg": stood}))
+    note = next(c for c in q.checks if c.id == "upright")
+    assert not note.passed and note.severity == "info" and note.value == stood
+    assert note.detail.startswith(words) and "we turned it upright" in note.detail
+    assert q.ok
 
 
 def test_a_file_cut_short_says_how_much_was_read():

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from core.video import iter_frames, probe
+from core.video import iter_frames, probe, turned
 from engine_cache import CLIPS
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg not installed")
@@ -28,6 +28,22 @@ def test_rotation_metadata_is_applied_like_ffmpeg(tmp_path, rotate):
     assert ours.shape == want.shape
     assert np.abs(ours.astype(int) - want.astype(int)).mean() < 2.0
     assert (meta.width, meta.height) == (want.shape[1], want.shape[0])
+
+
+@pytest.mark.parametrize("cw", [90, 180, 270])
+def test_a_turned_meta_decodes_the_picture_turned_clockwise(cw):
+    """core.pipeline turns a clip whose runner lies along the picture or upside down upright
+    (core.quality.upright_turn): the same frames turned ``cw`` clockwise, sizes swapped."""
+    meta = probe(CLIPS / "zzzhushi_male_side_treadmill.mp4")
+    was = next(iter_frames(meta, max_side=4000)).image
+    meta2 = turned(meta, cw)
+    assert (meta2.turned, meta2.rotation) == (cw, (meta.rotation + cw) % 360)
+    now = next(iter_frames(meta2, max_side=4000)).image
+    assert np.array_equal(now, np.rot90(was, k=-cw // 90))
+    assert (meta2.width, meta2.height) == (now.shape[1], now.shape[0])
+    assert turned(meta2, 360 - cw).turned == 0  # turned back: the file's own picture
+    with pytest.raises(ValueError):
+        turned(meta, 45)
 
 
 def test_variable_frame_rate_uses_real_timestamps():

@@ -93,7 +93,9 @@ PIPELINE_STAGES: list[tuple[str, str]] = [
     ("Read the video", "Every frame is decoded with its real timestamp (phones film at a "
      "variable frame rate; slow-motion clips are rescaled with the capture rate you give)."),
     ("Find the runner", "A pose model (Google MediaPipe BlazePose) places 33 body landmarks "
-     "in every frame."),
+     "in every frame. A video turned on its side or upside down with nothing in the file to "
+     "say so (the runner lying along the picture) is turned upright and read again, and the "
+     "report says so."),
     ("Split into stretches", "Cuts between shots, zoom jumps, the runner leaving the "
      "picture and changes of pace split the clip; the longest steady running stretch (at "
      "least 6 steps) is analysed and the others are listed with their cadence."),

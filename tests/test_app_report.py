@@ -332,6 +332,29 @@ def test_a_walking_refusal_leads_with_running_not_the_capture_rate(app, store, r
     assert "film yourself running" in " ".join(m.value for m in at.markdown)
 
 
+def test_a_refusal_for_a_turned_runner_reads_no_view(app, store, refused_analysis):
+    """A runner lying turned in the picture (45 deg off any quarter turn, which the engine
+    does not turn upright) is refused for the turn alone; the header read "Side view, facing
+    left (high confidence)" above it (review, 3 Dec). The checks as core.quality.assess
+    leaves them: the runner found, and the turn."""
+    import copy
+    from types import SimpleNamespace
+
+    report = copy.deepcopy(refused_analysis.report)
+    report["view"].update(view="side", facing="left", confidence="high")
+    person = next(c for c in report["quality"]["checks"] if c["id"] == "person")
+    report["quality"]["checks"] = [person, {
+        "id": "upright", "label": "Picture upright", "passed": False, "severity": "fail",
+        "detail": "The runner lies along the picture (turned about 135°): the video seems to "
+                  "be rotated, so no angle in it can be read against the ground.",
+        "how_to_fix": "Rotate the clip so the runner stands upright.", "value": 135.0}]
+    at, _ = _owner(app, store, SimpleNamespace(report=report,
+                                               media_dir=refused_analysis.media_dir))
+    head = next(c.value for c in at.caption if " fps" in c.value)
+    assert "View not read (the runner is turned in the picture)" in head, head
+    assert "Side view" not in head and "confidence" not in head and "facing" not in head
+
+
 def test_report_opens_only_for_its_owner(app, store, side_analysis):
     owner_token, stranger_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     saved = store.save(side_analysis.report, side_analysis.media_dir, owner=owner_token)

@@ -113,14 +113,21 @@ def header(op: Opened) -> None:
     else:
         st.title("Your running form")
     view_txt = text.view_name(view.get("view"), r)
-    turned = any(c.get("id") == "direction" and not c.get("passed")
-                 for c in (r.get("quality") or {}).get("checks") or [])
-    if turned:  # a walker who turned round read "running to the right" (fresh-eyes review)
+    checks = (r.get("quality") or {}).get("checks") or []
+    turned = any(c.get("id") == "direction" and not c.get("passed") for c in checks)
+    if any(c.get("id") == "upright" and not c.get("passed") and c.get("severity") == "fail"
+           for c in checks):
+        # a runner lying turned in the picture read "Side view, facing left (high
+        # confidence)" over its refusal for the turn (review, 3 Dec)
+        view_txt = "View not read (the runner is turned in the picture)"
+    elif turned:  # a walker who turned round read "running to the right" (fresh-eyes review)
         view_txt += ", changing direction"
     elif view.get("facing"):  # a refused clip may be no running at all
         view_txt += (f", facing {view['facing']}" if r.get("status") == "refused"
                      else f", running to the {view['facing']}")
-    if view.get("source") == "user":
+    if view_txt.startswith("View not read"):
+        pass
+    elif view.get("source") == "user":
         view_txt += " (as you chose)"
     elif view.get("confidence"):
         view_txt += f" ({view['confidence']} confidence)"

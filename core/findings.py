@@ -322,6 +322,32 @@ def harsher_line_note(m: MetricResult | dict, fps: float, named: bool = False) -
             f"the truth on 4 in 5 of our test videos, so it may be one to work on.")
 
 
+def line_note(m: MetricResult | dict, fps: float, named: bool = False) -> str | None:
+    """The near-the-line sentence a card shows for ``m`` (None when it is not near a line):
+    for a "worth a look" within its reading error of both its lines, one sentence naming
+    both; else :func:`near_line_note` or :func:`harsher_line_note`. A knee bend of 51 deg
+    (good to 50, "work on it" over 58) read "so it may be one to work on" at the top of its
+    fix card and "so this may be fine" under it, each "the line" a different one (review,
+    3 Dec)."""
+    def get(k):
+        return m.get(k) if isinstance(m, dict) else getattr(m, k, None)
+
+    near, harsh = near_line_of(m), harsher_line_of(m, fps)
+    spec = BY_ID.get(get("id") or "")
+    if near is None or harsh is None or near[2] != "good" or spec is None:
+        return near_line_note(m, named) or harsher_line_note(m, fps, named)
+    u = _UNIT_TEXT.get(spec.unit, f" {spec.unit}")
+    value = spec.shown(get("value"))
+    label = get("label") or spec.label
+    head = f"{label} is between two lines" if named else "Between two lines"
+    this = f"the {label[0].lower()}{label[1:]} on its own" if named else "this"
+    good = f"the good range {'starts' if value < near[0] else 'ends'} at {spec.fmt(near[0])}{u}"
+    return (f"{head}: {spec.fmt(value)}{u}, where {good} and \"work on it\" is {harsh[2]} "
+            f"{spec.fmt(harsh[0])}{u}. This measure reads within {error_text(harsh[1], spec.unit)}"
+            f" of the truth on 4 in 5 of our test videos, so {this} may be fine, or one to "
+            f"work on.")
+
+
 def accuracy_note(ms, fps: float, subject: str | None = None) -> str | None:
     """How close the measures ``ms`` (:class:`MetricResult` or report dicts) read to the truth
     at ``fps``, for those with a reading error (:attr:`Metric.reading_error`) and no

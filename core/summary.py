@@ -82,11 +82,14 @@ def text_summary(report: dict) -> str:
                 lr = f"  (L {spec.fmt(m['left'])} / R {spec.fmt(m['right'])}, {diff.text})"
             src = f", from {m['source_clip']}" if m.get("source_clip") else ""
             near = near_line_of(m)
-            if near and spec:  # core.findings.near_line_note says it in full in the fixes
+            harsh = spec and harsher_line_of(m, metric_fps(report, m))
+            if near and spec:  # core.findings.line_note says it in full in the fixes
                 edge = ("the good range's edge" if near[2] == "good"
                         else 'the "work on it" line')
                 src += f", within its reading error of {edge} at {spec.fmt(near[0])}"
-            elif spec and (harsh := harsher_line_of(m, metric_fps(report, m))):
+                if harsh and near[2] == "good":  # and of the other line (a knee bend of 51)
+                    src += f' and of the "work on it" line at {spec.fmt(harsh[0])}'
+            elif harsh:
                 # a "worth a look" on the edge of "work on it" (core.findings.harsher_line_note)
                 src += (f', within its reading error of the "work on it" line at '
                         f"{spec.fmt(harsh[0])}")

@@ -458,6 +458,37 @@ def test_a_worth_a_look_on_the_work_on_it_line_says_so(app, store, side_analysis
     assert not any("Trunk lean reads within" in c.value for c in at.caption)
 
 
+def test_a_worth_a_look_between_both_lines_says_so_once(app, store, side_analysis):
+    """A knee bend of 51 deg (good to 50, "work on it" over 58, read within 9.5 deg): its
+    fix card said "so it may be one to work on" at the top and "so this may be fine" in What
+    we saw (review, 3 Dec). Now one sentence names both lines, on the card and on the fix,
+    and What we saw no longer says the other half."""
+    import copy
+
+    from core.findings import near_line_note
+
+    report = copy.deepcopy(side_analysis.report)
+    m = next(m for m in report["metrics"] if m["id"] == "knee_flexion_mid")
+    m.update(value=51.0, display="51°", status="watch",
+             near_line={"edge": 50.0, "error": 9.5, "milder": "good"})
+    fx = copy.deepcopy((report["findings"]["fixes"] + report["findings"]["more_fixes"])[0])
+    fx.update(id="knee_mid_high", title="Stay taller over the landing leg", severity="watch",
+              area="feet", metrics=["knee_flexion_mid"], rank=9,
+              seen="Knee bend in midstance: 51° (good: 38–50°). " + near_line_note(m))
+    report["findings"]["more_fixes"].append(fx)
+    saved = store.save(report, side_analysis.media_dir)
+    at = app(REPORT, fc_current=saved.id, fc_owned={saved.id: saved.delete_key}).run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = [t for t in (c.value.replace("\\", "") for c in at.caption)
+            if "Between two lines: 51°" in t]
+    # on the metric's card and on the fix's (the fix's measure card beside it too)
+    assert len(said) >= 2 and all("may be fine, or one to work on" in t for t in said), said
+    assert not any("Near the line: 51°" in c.value for c in at.caption)
+    seen = [e.value for e in at.markdown if e.value.startswith("**What we saw.**")
+            and "51°" in e.value]
+    assert len(seen) == 1 and "may be fine" not in seen[0], seen
+
+
 def test_the_sample_report_has_its_own_address(app, store, side_analysis):
     """The sample (nobody's report) opens from /report?sample=<id> in a fresh session (a
     reload); an owned report's id there opens nothing, and no owner controls show."""

@@ -352,3 +352,40 @@ def test_a_worth_a_look_within_its_error_of_work_on_it_says_so():
     assert harsher_line_note(lean(float("nan")), 60.0) is None
     assert harsher_line_note({"id": "head_position", "value": 24.5, "status": "watch"},
                              60.0) is None
+
+
+def test_a_worth_a_look_between_both_lines_says_both_in_one_sentence():
+    """A knee bend of 51 deg in midstance (good 38-50, "work on it" over 58) at 30 fps is
+    within its reading error of both lines: its fix card read "so it may be one to work on"
+    at the top and "so this may be fine" under it, each "the line" another one (review,
+    3 Dec). core.findings.line_note says both in one sentence; one line alone keeps its
+    own sentence."""
+    from core.findings import (harsher_line_note, harsher_line_of, line_note, near_line_note,
+                               reading_error_of)
+    from core.spec import BY_ID
+
+    spec = BY_ID["knee_flexion_mid"]
+
+    def knee(value):
+        m = {"id": "knee_flexion_mid", "value": value, "status": spec.status(value)}
+        near = spec.near_line(value, reading_error_of(m, 30.0))
+        m["near_line"] = near and {"edge": near.edge, "error": near.error,
+                                   "milder": near.milder}
+        return m
+
+    m = knee(51.0)
+    err = harsher_line_of(m, 30.0)[1]
+    assert m["status"] == "watch" and m["near_line"]["edge"] == 50.0
+    note = line_note(m, 30.0)
+    assert note == ('Between two lines: 51°, where the good range ends at 50° and "work on '
+                    f'it" is over 58°. This measure reads within {err:g}° of the truth on 4 in '
+                    "5 of our test videos, so this may be fine, or one to work on."), note
+    assert line_note(m, 30.0, named=True).startswith(
+        "Knee bend in midstance is between two lines: 51°")
+    # one line only: each keeps its own sentence ("work on it" at 60: near "worth a look";
+    # a trunk lean of 0.4: "worth a look" near "work on it" only)
+    assert knee(60.0)["status"] == "fix" and knee(60.0)["near_line"]
+    assert line_note(knee(60.0), 30.0) == near_line_note(knee(60.0)) is not None
+    lean = {"id": "trunk_lean", "value": 0.4, "status": "watch", "near_line": None}
+    assert line_note(lean, 60.0) == harsher_line_note(lean, 60.0) is not None
+    assert line_note(knee(44.0), 30.0) is None

@@ -12,8 +12,8 @@ from pathlib import Path
 import streamlit as st
 
 from core.findings import (LOW_CONFIDENCE_WHY, accuracy_note, capped_note, fix_near_line,
-                           harsher_line_note, measure_counts, metric_fps, near_line_note,
-                           overall_scope, tentative, unbenched_note, unclear)
+                           harsher_line_of, line_note, measure_counts, metric_fps,
+                           near_line_note, overall_scope, tentative, unbenched_note, unclear)
 from core.metrics.speed import NO_SPEED
 from core.plan import dose_for_week
 from core.quality import distinct_tips, headline
@@ -599,9 +599,13 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
         fps = metric_fps(op.report, ms[0]) if ms else 30.0
         # a "worth a look" on the edge of "work on it" says so here too, as on its card (its
         # sentence gives its accuracy, so the accuracy line names only the others)
-        harsh = {m.get("id"): n for m in ms
-                 if (n := harsher_line_note(m, metric_fps(op.report, m), named=len(ms) > 1))}
+        harsh = {m.get("id"): n for m in ms if harsher_line_of(m, metric_fps(op.report, m))
+                 and (n := line_note(m, metric_fps(op.report, m), named=len(ms) > 1))}
         rest = [m for m in ms if m.get("id") not in harsh]
+        seen = fx.get("seen", "") or ""
+        for m in ms:  # said above in one sentence with its other line: not again below
+            if m.get("id") in harsh and (n := near_line_note(m, named=len(ms) > 1)):
+                seen = seen.replace(" " + n, "")
         for line in (*harsh.values(), accuracy_note(rest, fps), unbenched_note(ms, fps)):
             if line:
                 st.caption(f":material/straighten: {esc(line)}")
@@ -610,7 +614,7 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
             with pic:
                 _fix_picture(op, fx, evidence)
         with words:
-            st.markdown(f"**What we saw.** {esc(fx.get('seen', ''))}")
+            st.markdown(f"**What we saw.** {esc(seen)}")
             why = fx.get("why", "") or ""
             if why.startswith(LOW_CONFIDENCE_WHY):
                 if LOW_CONFIDENCE_WHY in said:
@@ -644,7 +648,7 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
     spec = BY_ID.get(m.get("id", ""))
     unit = m.get("unit") or (spec.unit if spec else "")
     with st.container(border=True, key=card_key(status, "m-" + m.get("id", ""))):
-        near = near_line_note(m) or harsher_line_note(m, fps)
+        near = line_note(m, fps)
         st.markdown(f"**{esc(m.get('label', ''))}** {status_md(status)}"
                     + (" :gray-badge[Near the line]" if near else ""))
         display, dist = card_value(m, length_unit)

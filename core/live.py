@@ -85,7 +85,8 @@ MIN_ANALYSIS_S = 3.0  # numbers need this much running in the window
 NEEDS_FPS = {"cadence": 8.0, "trunk_lean": 8.0, "overstride": MIN_TIMING_FPS, "elbow_angle": 8.0}
 CONTACTS_FPS = 12.0  # below this, foot contacts are too coarse: cadence from the hips' rhythm
 SLOW_NOTE = ("Only {:.0f} frames a second are being analysed: too few to measure. Close "
-             "other apps and browser tabs, or choose 640 x 480 at 30 fps.")
+             "other apps and browser tabs (and if you picked a larger picture under Camera "
+             "settings, go back to 640 x 480).")
 OVERSTRIDE_NOTE = ("Overstride needs a steady {:.0f} analysed frames a second; this computer "
                    "is managing {:.1f}. Close other apps and browser tabs to see it.")
 GATE_MARGIN_FPS = 2.0  # a frame-rate limit switches a number on at it, off below it - 2
@@ -110,6 +111,11 @@ LOADING_MESSAGE = "Starting the pose model..."
 ALL_GOOD_CUE = "Looking good: keep this rhythm."
 ALL_GOOD_SHORT = "Looking good"
 READY_MESSAGE = "Ready: whole body in view, seen from the side. Start running, then record."
+# the ready message once a recording is under way ("then record" stayed up beside "REC 0:15"
+# and while the report was made: review, 3 Dec)
+READY_ARMED = "Whole body in view, seen from the side. Get running: recording starts soon."
+READY_RECORDING = "Recording: whole body in view, seen from the side. Keep running."
+READY_RECORDED = "Recorded. Your report is being made: you can stop running."
 
 
 METRONOME_RANGE = (120, 220)  # the live page's metronome, steps/min
@@ -867,12 +873,13 @@ class LiveAnalyzer:
                     self._finish_recording()
             rec_s = self._rec.seconds if self._rec is not None else None
             length = self._rec_length
-        if not analysis.setup.ready:
-            banner, status = analysis.setup.message, "watch"
+            setup = self._phase_setup(analysis.setup)
+        if not setup.ready:
+            banner, status = setup.message, "watch"
         elif analysis.cue_short:
             banner, status = analysis.cue_short, analysis.cue_status
         else:
-            banner, status = analysis.setup.message, "good"
+            banner, status = setup.message, "good"
         draw_overlay(img, lm, banner, status, rec_s, countdown, length)
         done = time.perf_counter()
         with self._lock:
@@ -1020,7 +1027,8 @@ class LiveAnalyzer:
             if self._arm_at is not None:
                 countdown = self._countdown if np.isnan(self._arm_at) else \
                     max(0.0, self._arm_at - self._t)
-            return LiveSnapshot(numbers, a.cue, a.cue_short, a.cue_status, a.setup, a.view, a.facing,
+            return LiveSnapshot(numbers, a.cue, a.cue_short, a.cue_status,
+                                self._phase_setup(a.setup), a.view, a.facing,
                                 self._n, self._dropped, round(fps, 1), round(lat, 1), self._t,
                                 a.analysed_t, a.note, rec is not None,
                                 rec.seconds if rec is not None else
@@ -1028,6 +1036,16 @@ class LiveAnalyzer:
                                 countdown, self._rec_length if (rec or countdown is not None) else None,
                                 a.sound if self.ear is not None else None, a.held_back,
                                 self._recent_cadence())
+
+    def _phase_setup(self, setup: SetupCheck) -> SetupCheck:  # caller holds the lock
+        """``setup`` with its ready message for where the recording is: counting down,
+        recording, or recorded (its report being made); "then record" only before."""
+        if not (setup.ready and setup.message == READY_MESSAGE):
+            return setup
+        msg = (READY_ARMED if self._arm_at is not None else
+               READY_RECORDING if self._rec is not None else
+               READY_RECORDED if self._finished is not None else READY_MESSAGE)
+        return dataclasses.replace(setup, message=msg)
 
     def _recent_cadence(self) -> float | None:  # caller holds the lock
         """Median of the cadences measured over the last :data:`METRONOME_SPAN_S` of stream

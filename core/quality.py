@@ -37,8 +37,11 @@ WALKING_SPM = 140.0  # below this (at real time) the steps are a walking rhythm
 # count outside running's range is put down to the frames, not to walking or slow motion.
 RECORDING_STEADY_FPS, RECORDING_GAP_S = 20.0, 0.25
 # what to do about it (also core.live's refusal of a recording mostly in frame gaps)
-RECORDING_FRAMES_HINT = ("Close other apps and browser tabs, choose 640 x 480 at 30 fps under "
-                         "Camera settings, and record again.")
+# (640 x 480 at 30 fps is the default: "choose" it read as blame to a runner who had not
+# changed it, review 3 Dec)
+RECORDING_FRAMES_HINT = ("Close other apps and browser tabs, and record again (if you picked a "
+                         "larger picture or a higher rate under Camera settings, go back to "
+                         "640 x 480 at 30 fps).")
 MAX_SPM = 240.0  # faster than any runner: a sped-up clip or a wrong capture rate
 
 # shoulders, hips, knees and ankles, left and right: the body that must be in the picture
@@ -331,6 +334,9 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
          "with more error." if clip.brightness < 45 else
          f"The light is good enough (average brightness {clip.brightness:.0f} of 255)."),
         "Film in daylight or a well-lit room, with the light behind the camera.", clip.brightness)
+    rec = clip.extra.get("recording")  # a live recording: its frames' rate and gaps
+    sparse = rec is not None and (rec.get("fps", 0.0) < RECORDING_STEADY_FPS
+                                  or rec.get("max_gap_s", 0.0) > RECORDING_GAP_S)
     if segments is None or (segments.whole and clip.scene_cuts):
         add("cuts", "Cuts between shots", clip.scene_cuts == 0, "fail",
             f"The clip has {clip.scene_cuts} cut(s) between shots." if clip.scene_cuts
@@ -338,6 +344,20 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
             "Upload a single continuous clip straight from the camera, not an edited video.")
     elif segments.whole:
         add("cuts", "Cuts between shots", True, "info", "One continuous shot.")
+    elif rec is not None:
+        # a webcam recording has no cuts or zooms: its breaks come from frames that did not
+        # reach the analysis, or from the runner (a 19 fps recording read "The runner leaves
+        # the picture ... cuts, zooms" while the live view said "whole body in view": review,
+        # 3 Dec)
+        add("cuts", "Continuous stretches", False,
+            "warn" if segments.analysed is not None else "fail",
+            (f"Only {rec['fps']:.0f} frames a second of the recording reached the analysis"
+             + (f", with gaps of up to {rec['max_gap_s']:.1f} s" if rec.get("max_gap_s", 0.0)
+                > RECORDING_GAP_S else "") + ", so the running breaks into pieces: "
+             + _after_cause(describe(segments)) if sparse else describe(segments)),
+            RECORDING_FRAMES_HINT if sparse else
+            "Record again while running steadily at one pace, your whole body in the picture "
+            "the whole time.", len(segments.segments))
     else:
         add("cuts", "Continuous stretches", False,
             "warn" if segments.analysed is not None else "fail", describe(segments),
@@ -355,9 +375,6 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     else:
         add("still", "Camera motion", True, "info", "The camera stood still.", "",
             clip.camera_shift_pct)
-    rec = clip.extra.get("recording")  # a live recording: its frames' rate and gaps
-    sparse = rec is not None and (rec.get("fps", 0.0) < RECORDING_STEADY_FPS
-                                  or rec.get("max_gap_s", 0.0) > RECORDING_GAP_S)
     n_ic = len(events.ics)
     if not clip.camera_ok:
         pass
@@ -520,6 +537,14 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     tips = distinct_tips([c.how_to_fix for c in failed + warned if c.how_to_fix])
     return Quality(ok=not failed, summary=summarise([asdict(c) for c in checks]), checks=checks,
                    tips=tips)
+
+
+def _after_cause(text: str) -> str:
+    """A stretch sentence of :func:`core.segments.describe` without its own cause (a
+    refusal's "The runner leaves the picture, ...; the longest ... has 4 steps"), to follow
+    the frames' cause of a sparse live recording; lower-cased to continue a sentence."""
+    rest = text.split("; ", 1)[1] if "; " in text else text
+    return rest[:1].lower() + rest[1:]
 
 
 def distinct_tips(tips: list[str]) -> list[str]:

@@ -81,6 +81,10 @@ LAST_REPORT = "fc_live_report"  # id of the report made from the latest recordin
 LAST_REFUSED = "fc_live_report_refused"  # why that report could not score it ("" or absent: scored)
 LAST_NUMBERS = "fc_live_report_numbers"  # that report's own values of the live numbers
 TARGET = "fc_live_target"  # metronome beats per minute
+# the runner's target kept outside the widget: Streamlit drops a widget's value on a run that
+# does not draw it, and after "Stop camera" the field showed 177 beside a metronome clicking
+# 170, its default (review, 3 Dec)
+TARGET_KEPT = "fc_live_target_kept"
 # the cadence the metronome's "+ 5 %" starts from: the median of the last 10 s of readings
 # (LiveSnapshot.cadence_recent_spm), the number on screen until there are three
 SHOWN_CADENCE = "fc_live_cadence"
@@ -445,7 +449,14 @@ def numbers_panel(ctx: WebRtcStreamerContext) -> None:
     if snap.sound is not None:
         sound_meter(snap.sound)
     setup_box(snap)
-    if snap.note:  # it names the analysed rate: one number for it on screen (live review)
+    job = st.session_state.get(REPORT_JOB)
+    if snap.note and job is not None and job.running:
+        # the report's own work slows the live view: not the runner's other apps (review,
+        # 3 Dec: "close other apps" while FormCheck made the report)
+        st.caption(f":material/speed: Only {snap.fps:.0f} frames a second are being analysed "
+                   "while your report is made on this computer; the live numbers catch up "
+                   "when it is done.")
+    elif snap.note:  # it names the analysed rate: one number for it on screen (live review)
         st.caption(f":material/speed: {snap.note}")
     st.caption(" · ".join(([] if snap.note else [f"{snap.fps:.0f} frames/s analysed"]) + [
         f"{snap.latency_ms:.0f} ms per frame", f"{snap.frames_dropped} skipped to keep up"]))
@@ -634,7 +645,7 @@ def use_current_cadence() -> None:
     a note when it is not simply the live cadence plus 5 %)."""
     bpm, note = metronome_target(st.session_state.get(SHOWN_CADENCE))
     if bpm is not None:
-        st.session_state[TARGET] = bpm
+        st.session_state[TARGET] = st.session_state[TARGET_KEPT] = bpm
     if note:
         st.session_state[TARGET_NOTE] = note
 
@@ -644,6 +655,8 @@ def metronome() -> None:
         left, right = st.columns([1, 1], vertical_alignment="bottom")
         # 170 is the field's own default (without one it is its lowest beat, 120, which a
         # first visit once showed); "My cadence + 5 %" sets it through TARGET
+        if TARGET not in st.session_state and TARGET_KEPT in st.session_state:
+            st.session_state[TARGET] = st.session_state[TARGET_KEPT]
         bpm = left.number_input("Metronome (steps/min)", min_value=METRONOME_RANGE[0],
                                 max_value=METRONOME_RANGE[1], value=METRONOME_START,
                                 step=1, key=TARGET,
@@ -651,6 +664,7 @@ def metronome() -> None:
                                      "above your current cadence is a good first step "
                                      "(\"My cadence + 5 %\" takes your cadence over the "
                                      "last 10 seconds).")
+        st.session_state[TARGET_KEPT] = bpm
         right.button("My cadence + 5 %", on_click=use_current_cadence, width="stretch")
         note = st.session_state.pop(TARGET_NOTE, None)
         if note:

@@ -297,6 +297,10 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, 
             page.screenshot(path=str(ARTIFACTS / "live-countdown.png"))
             page.get_by_text(re.compile(r"Recording \d+ s of 15 s")).first.wait_for(
                 timeout=30_000)
+            # the ready message follows the recording: "then record" stayed up beside "REC
+            # 0:15" (review, 3 Dec); the panel refreshes once a second
+            page.wait_for_timeout(1500)
+            assert page.get_by_text("Start running, then record").count() == 0
             link = page.get_by_role("link", name="Open the report")
             refused = page.get_by_role("link", name="See why")  # a recording not scored
             error = page.locator('[data-testid="stAlertContentError"]')
@@ -306,6 +310,16 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, 
                 '[data-testid="stAlertContentWarning"]').first.inner_text()
             videos = list(data.rglob("annotated.mp4"))
             assert len(videos) == 1, (videos, stored_reports(data))
+            # Stop camera keeps the runner's metronome target: it fell back to 170 beside a
+            # field still reading 177 (review, 3 Dec)
+            bpm = int(float(target.input_value()))
+            page.frame_locator('iframe[title*="webrtc"]').get_by_role(
+                "button", name="Stop camera").click(timeout=30_000)
+            page.get_by_role("button", name="My cadence + 5 %").wait_for(timeout=30_000)
+            page.wait_for_timeout(2500)
+            assert int(float(target.input_value())) == bpm
+            assert page.locator(f'iframe[srcdoc*="{bpm} beats per minute"]').count() == 1, \
+                page.locator('iframe[srcdoc*="beats per minute"]').get_attribute("srcdoc")[-400:]
             # the session stopped itself after 15 s: the video plays in real time
             assert _video_seconds(videos[0]) == pytest.approx(RECORD_S, rel=SESSION_TOLERANCE)
             link.click()

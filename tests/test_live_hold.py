@@ -156,3 +156,29 @@ def test_the_metronome_starts_from_the_last_ten_seconds_of_cadence():
         a._t = float(k)
         a._publish(_window(float(k), 180.0 if k % 2 else 181.0))
     assert a.snapshot().cadence_recent_spm in (180.0, 180.5, 181.0)
+
+
+def test_the_ready_message_follows_the_recording():
+    """"Ready ... Start running, then record." stayed on the panel and the video beside "REC
+    0:15" and while the report was made (review, 3 Dec): counting down, recording and
+    recorded each say where the runner is; a setup hint is never replaced."""
+    from core.live import (READY_ARMED, READY_MESSAGE, READY_RECORDED, READY_RECORDING,
+                           SetupCheck)
+
+    a = LiveAnalyzer()
+    a._publish(dataclasses.replace(_window(0.0, 170.0), setup=SetupCheck(True, READY_MESSAGE)))
+    assert a.snapshot().setup.message == READY_MESSAGE
+    a.start_recording(countdown_s=3.0)
+    assert a.snapshot().setup.message == READY_ARMED
+    a.start_recording()
+    assert a.snapshot().setup.message == READY_RECORDING
+    a._stopped()  # recorded: the report is being made from it
+    assert a.snapshot().setup.message == READY_RECORDED
+    a.cancel_recording()
+    a._finished = None
+    assert a.snapshot().setup.message == READY_MESSAGE
+    a.start_recording()
+    hint = SetupCheck(False, "Move the camera back")
+    for k in (1.0, 2.0):  # the setup turns when two windows agree
+        a._publish(dataclasses.replace(_window(k, 170.0), setup=hint))
+    assert a.snapshot().setup.message == "Move the camera back"

@@ -60,3 +60,38 @@ def test_a_long_slow_motion_upload_asks_for_the_capture_rate_once():
     assert {"steps", "rate"} <= failed, failed
     assert sum("capture frame rate" in t for t in q.tips) == 1, q.tips
     assert "slow-motion clip" in q.tips[0]
+
+
+def _cuts_check(recording: dict | None):
+    from core.segments import Segment, SegmentPlan
+
+    track = clean(make_track(Gait(cadence=170.0, seconds=12, leg_px=260.0, fps=30.0)))
+    view = detect_view(track)
+    plan = SegmentPlan([Segment(0, 120, 0.0, 4.0, "start", 4), Segment(120, 360, 4.0, 12.0,
+                                                                        "gap", 20)], None,
+                       "The runner leaves the picture, splitting the clip into short pieces; "
+                       "the longest continuous stretch at a steady pace has 4 steps (at least "
+                       "6 needed).")
+    clip = ClipStats(extra={"recording": recording} if recording else {})
+    q = assess(track, view, detect_events(track, view), clip, plan)
+    return q, next(c for c in q.checks if c.id == "cuts")
+
+
+def test_a_split_sparse_recording_is_put_down_to_its_frames_not_to_cuts():
+    """A 20 s recording at 19 frames a second was refused as "The runner leaves the picture
+    ... cuts, zooms and pace changes split the clip" while the live view had said "whole
+    body in view" all along (review, 3 Dec): a webcam recording has no cuts or zooms."""
+    q, cuts = _cuts_check({"fps": 19.0, "max_gap_s": 0.4})
+    assert not q.ok and cuts.severity == "fail"
+    assert cuts.detail == ("Only 19 frames a second of the recording reached the analysis, "
+                           "with gaps of up to 0.4 s, so the running breaks into pieces: the "
+                           "longest continuous stretch at a steady pace has 4 steps (at least 6 "
+                           "needed)."), cuts.detail
+    assert "Close other apps" in cuts.how_to_fix and "zoom" not in cuts.how_to_fix
+    # a steady recording keeps the stretch's own reason, with a webcam's advice
+    _, steady = _cuts_check({"fps": 29.9, "max_gap_s": 0.05})
+    assert steady.detail.startswith("The runner leaves the picture")
+    assert "cuts" not in steady.how_to_fix and "whole body in the picture" in steady.how_to_fix
+    # an upload keeps the filming advice
+    _, upload = _cuts_check(None)
+    assert "cuts, zooms" in upload.how_to_fix

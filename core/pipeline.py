@@ -39,7 +39,7 @@ from .landmarks import Track, clean, from_raw
 from .metrics import compute_metrics
 from .pose import MediaPipePose, PoseBackend
 from . import pose_cache  # noqa: I001 - a track cached for the clip's pose options
-from .quality import ClipStats, assess, upright_turn
+from .quality import ClipStats, assess, summarise, upright_turn
 from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Events, Findings, GaitEvent,
                      Media, Options, Profile, QualityCheck, Report, Series, SourceInfo,
                      ViewInfo)
@@ -309,6 +309,9 @@ def _camera_height_note(quality, metrics) -> None:
         "land at the same height in the picture): from there a flat landing can look like a "
         "heel strike, so foot strike is read with low confidence and never \"work on it\".",
         "Put the phone at about hip height, level, square to the runner."))
+    # the headline counts it: a side clip with this note read "Good footage: every capture
+    # check passed" above it (review, 3 Dec)
+    quality.summary = summarise([dataclasses.asdict(c) for c in quality.checks])
 
 
 def _rhythm_note(quality, metrics) -> None:

@@ -93,6 +93,9 @@ HEIGHT = "fc_live_height"  # the runner's height (cm), for the report
 LISTEN = "fc_live_listen"  # the runner allowed the microphone: the landing meter is on
 METER_MAX_DB = 30.0  # the landing meter's full scale (dB above the background)
 LENGTH = "fc_live_length"  # the chosen recording length
+# kept outside the widget, which is not drawn while recording (Streamlit then drops its value:
+# a chosen 15 s came back as 20 s after every take, review 3 Dec)
+LENGTH_KEPT = "fc_live_length_kept"
 REPORT_JOB = "fc_live_report_job"  # the ReportJob making the latest recording's report
 REPORT_ERROR = "fc_live_report_error"  # why the latest report could not be made
 AUTO_REPORT = "fc_live_auto_report"  # a timed recording is running: make the report when it ends
@@ -458,8 +461,9 @@ def numbers_panel(ctx: WebRtcStreamerContext) -> None:
                    "when it is done.")
     elif snap.note:  # it names the analysed rate: one number for it on screen (live review)
         st.caption(f":material/speed: {snap.note}")
-    st.caption(" · ".join(([] if snap.note else [f"{snap.fps:.0f} frames/s analysed"]) + [
-        f"{snap.latency_ms:.0f} ms per frame", f"{snap.frames_dropped} skipped to keep up"]))
+    elif snap.fps > 0:  # in words: "59 ms per frame · 755 skipped" meant nothing (review)
+        st.caption(f":material/speed: Analysing {snap.fps:.0f} of the camera's frames a "
+                   "second; the others are skipped so the numbers keep up with you.")
 
 
 # ----------------------------------------------------------------------------- recording
@@ -520,9 +524,22 @@ def report_numbers(report: dict) -> str:
     """The report's own values of the live numbers, one line ("Cadence 175 steps/min ·
     Trunk lean 5°"): the live panel's numbers come from a few seconds each, the report's
     from the whole recording, and a runner compares the two (live review, 2 Dec)."""
+    from core.findings import STATUS_WORDS
+
     by_id = {m.get("id"): m for m in report.get("metrics") or []}
-    parts = [f"{by_id[mid].get('label', mid)} {by_id[mid]['display']}" for mid in LIVE_METRICS
-             if mid in by_id and by_id[mid].get("display")]
+    parts = []
+    for mid in LIVE_METRICS:
+        m = by_id.get(mid) or {}
+        if not m.get("display"):
+            continue
+        # its verdict and, when not high, its confidence, as the report gives them: an
+        # overstride the live card held back as "needs a faster frame rate" stood here bare
+        # while the report called it low confidence (review, 3 Dec)
+        said = [STATUS_WORDS[m["status"]]] if m.get("status") in STATUS_WORDS else []
+        if m.get("confidence") in ("low", "medium"):
+            said.append(f"{m['confidence']} confidence")
+        parts.append(f"{m.get('label', mid)} {m['display']}"
+                     + (f" ({', '.join(said)})" if said else ""))
     return " · ".join(parts)
 
 
@@ -609,8 +626,11 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
             _report_now(analyzer)
     else:
         left, right = st.columns([3, 2], vertical_alignment="bottom")
+        if LENGTH not in st.session_state and LENGTH_KEPT in st.session_state:
+            st.session_state[LENGTH] = st.session_state[LENGTH_KEPT]
         length = right.selectbox("Recording length", list(LENGTHS), index=1, key=LENGTH,
                                  help="How long to record; 10-20 s of steady running is enough.")
+        st.session_state[LENGTH_KEPT] = length
         if left.button(f"Record in {COUNTDOWN_S} s", type="primary", icon=":material/timer:",
                        disabled=not playing or analyzer is None, width="stretch",
                        help="Press, get running: recording starts after the countdown and "

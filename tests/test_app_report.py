@@ -192,6 +192,13 @@ def test_share_then_view_read_only_then_delete_kills_link(app, store, side_analy
     if side_analysis.report["findings"]["fixes"]:  # the fixes are the runner's, not the reader's
         assert "The runner's top fixes" in [h.value for h in viewer.header]
         assert "Your top fixes" in [h.value for h in at.header]
+    # the fixes' pointers to the good-form pictures too ("landing under your hips ... for
+    # them" on a shared page: review, 3 Dec)
+    # (the fix's own title speaks to the runner, as every fix title on the page)
+    pointers = [t.split("):", 1)[-1] for t in vtext.split("\n") if "looks like for them" in t]
+    assert all("your" not in t.lower() and " you" not in t for t in pointers), pointers
+    if any(f["id"] == "overstriding" for f in side_analysis.report["findings"]["fixes"]):
+        assert "is what landing under their hips looks like for them" in vtext
 
     # "Stop sharing" says so where the link was (it only vanished: review, s20); a new link
     _button(at, "Stop sharing").click()

@@ -197,7 +197,8 @@ def _analysed_fps(page) -> float | None:
     none."""
     body = page.inner_text("body")
     m = (re.search(r"is managing (\d+(?:\.\d+)?)", body)
-         or re.search(r"Only (\d+(?:\.\d+)?) frames a second are being analysed", body))
+         or re.search(r"Only (\d+(?:\.\d+)?) frames a second are being analysed", body)
+         or re.search(r"Analysing (\d+) of the camera's frames a second", body))
     return float(m.group(1)) if m else None
 
 
@@ -320,6 +321,10 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, 
             assert int(float(target.input_value())) == bpm
             assert page.locator(f'iframe[srcdoc*="{bpm} beats per minute"]').count() == 1, \
                 page.locator('iframe[srcdoc*="beats per minute"]').get_attribute("srcdoc")[-400:]
+            # and the recording length chosen for the last take (it came back as 20 s)
+            length = page.locator('[data-testid="stSelectbox"]').filter(
+                has_text="Recording length")
+            assert RECORD_LENGTH in length.inner_text(), length.inner_text()
             # the session stopped itself after 15 s: the video plays in real time
             assert _video_seconds(videos[0]) == pytest.approx(RECORD_S, rel=SESSION_TOLERANCE)
             link.click()

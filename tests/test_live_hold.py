@@ -110,6 +110,14 @@ def test_the_recordings_own_numbers_are_shown_beside_the_live_ones():
         {"id": "knee_flexion_ic", "label": "Knee bend at landing", "display": "53°"},
         {"id": "cadence", "label": "Cadence", "display": "175 steps/min"}]}
     assert report_numbers(report) == "Cadence 175 steps/min · Trunk lean 5°"
+    # with the report's verdict, and its confidence when not high (an overstride the live
+    # card held back stood bare beside the report's "low confidence": review, 3 Dec)
+    report["metrics"][0].update(status="good", confidence="high")
+    report["metrics"].append({"id": "overstride", "label": "Overstride", "status": "fix",
+                              "display": "26 % of leg length", "confidence": "low"})
+    assert report_numbers(report) == ("Cadence 175 steps/min · Trunk lean 5° (good) · "
+                                      "Overstride 26 % of leg length (work on this, low "
+                                      "confidence)")
     assert report_numbers({}) == ""
 
 

@@ -102,6 +102,10 @@ def test_low_treadmill_camera_gives_no_confident_heel_strike_verdict():
 
     note = next(c for c in filming_notes(r["quality"]) if c["id"] == "camera_height")
     assert "near the ground" in note["detail"] and "hip height" in note["how_to_fix"]
+    # and the capture headline counts it (it read "Good footage: every capture check passed"
+    # above this note: review, 3 Dec)
+    assert "every capture check passed" not in r["quality"]["summary"]
+    assert "camera height" in r["quality"]["summary"], r["quality"]["summary"]
     assert not any(c["id"] == "camera_height" for c in _r(
         "zzzhushi_male_side_treadmill.mp4")["quality"]["checks"])
 

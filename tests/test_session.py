@@ -266,6 +266,19 @@ def test_a_shared_session_says_whose_video_it_shows(app, store, pair, tmp_path):
     share_id = store.share(saved.id, saved.delete_key, blur_faces=False, include_video=True)
     owner = app("pages/report.py", fc_current=saved.id, fc_browser_token=tok).run()
     assert not owner.exception
+    # the header gives each clip's length and rate, not the side clip's as the session's
+    # (review, 3 Dec)
+    clips = res.report["session"]["clips"]
+    head = next(c.value for c in owner.caption if " fps" in c.value)
+    for c in clips:
+        assert f"{c['view']} clip {c['duration_s']:.1f} s at {c['fps']:.0f} fps" in head, head
+    # and a still's frame number says which clip it is from ("The moment we measured (at
+    # 0.8 s)" named none: ui.report_view._frame_clip names it in the caption)
+    from ui.report_view import _frame_clip
+
+    for c in clips:
+        assert _frame_clip(res.report, (c.get("frame_offset") or 0) + 12)["key"] == c["key"]
+    assert _frame_clip({"session": {"clips": clips[:1]}}, 12) is None  # one clip: no name
     assert "Anyone with this link sees a read-only copy without blurring, including the side " \
         "clip's video:" in "\n".join(m.value for m in owner.markdown)
     viewer = app("pages/report.py", query={"r": share_id}).run()

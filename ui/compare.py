@@ -553,6 +553,8 @@ def reference_section(op) -> None:
                        "range: our synthetic runner cannot show every measure at its best at "
                        "once).")
         elif ph in stills:
+            if op.viewer:  # "landing under your hips ... for them" on a shared page (review)
+                what = what.replace("behind you", "behind them").replace("your ", "their ")
             # the picture opens on the first fix's moment: another fix's says where it is
             # ("the midstance below" under a picture of the landing: review, s20)
             where = (f"the {PHASE_LABELS[ph].lower()} below" if ph == first else

@@ -96,6 +96,16 @@ def _frame_time(report: dict, frame: int | None) -> float | None:
     return times[i] if i < len(times) else None
 
 
+def _frame_clip(report: dict, frame: int | None) -> dict | None:
+    """The session clip a frame index belongs to (None outside a session of two or more
+    clips): its stills' "at 0.8 s" named no clip (review, 3 Dec)."""
+    clips = [c for c in (report.get("session") or {}).get("clips") or [] if isinstance(c, dict)]
+    if len(clips) < 2 or frame is None:
+        return None
+    offset = frame // FRAME_STRIDE * FRAME_STRIDE
+    return next((c for c in clips if (c.get("frame_offset") or 0) == offset), None)
+
+
 # --------------------------------------------------------------------------- header
 
 
@@ -132,8 +142,14 @@ def header(op: Opened) -> None:
     elif view.get("confidence"):
         view_txt += f" ({view['confidence']} confidence)"
     parts = [] if op.viewer else [esc(src.get("filename") or "clip", typography=False)]
-    parts += [when(r.get("created")), view_txt,
-              f"{seconds(src.get('duration_s'))} at {src.get('fps_measured', 0):.0f} fps"]
+    clips = [c for c in (r.get("session") or {}).get("clips") or [] if isinstance(c, dict)]
+    if len(clips) > 1:  # each clip's own length and rate ("6.5 s at 60 fps" was the side
+        # clip's alone over a side + front session: review, 3 Dec)
+        length = ", ".join(f"{clip_name(c).lower()} {seconds(c.get('duration_s'))} at "
+                           f"{c.get('fps') or 0:.0f} fps" for c in clips)
+    else:
+        length = f"{seconds(src.get('duration_s'))} at {src.get('fps_measured', 0):.0f} fps"
+    parts += [when(r.get("created")), view_txt, length]
     if src.get("capture_fps"):
         parts.append(f"slow motion filmed at {src['capture_fps']:.0f} fps")
     st.caption(" · ".join(p for p in parts if p))
@@ -566,8 +582,10 @@ def _fix_picture(op: Opened, fx: dict, evidence: dict) -> None:
     path = op.media(evidence.get(fx.get("evidence_key") or ""))
     if path:
         t = _frame_time(op.report, fx.get("evidence_frame"))
+        clip = _frame_clip(op.report, fx.get("evidence_frame"))
+        at = f"{clip_name(clip).lower()}, at {t:.1f} s" if clip else f"at {t:.1f} s"
         st.image(str(path), width="stretch",
-                 caption=f"The moment we measured (at {t:.1f} s)" if t is not None else None)
+                 caption=f"The moment we measured ({at})" if t is not None else None)
     else:
         st.caption(":material/hide_image: No picture for this one"
                    + (" in the shared view." if op.viewer else "."))

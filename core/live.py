@@ -689,7 +689,7 @@ class _Recording:
                     lm = pose.process(self.frames.get(i), self.t[i])
                     self.lms[i] = lm if lm is not None and np.all(np.isfinite(lm[:, :2])) else None
                     if progress and k % 10 == 0:
-                        progress("Finding your pose in the frames the live view skipped",
+                        progress("Placing your body in the frames the live view skipped",
                                  0.8 * k / len(todo))
         self.pending = []
 

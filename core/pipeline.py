@@ -228,11 +228,11 @@ def build_report(raw: Track, frames: FrameStore | None, source: SourceInfo,
                  progress: Progress | None = None, audio: AudioTrack | None = None,
                  audio_note: str = "") -> dict:
     prog = progress or (lambda s, f: None)
-    prog("Finding continuous stretches", 0.815)
+    prog("Checking the running is steady", 0.815)
     plan = find_segments(raw, clip.cut_frames, opts.view, clip.change_frames)
     if not plan.whole and plan.analysed is not None:  # only the chosen stretch from here on
         raw = window(raw, plan.analysed)
-    prog("Cleaning the landmarks", 0.82)
+    prog("Smoothing the body points", 0.82)
     track = clean(raw)
     view = apply_override(detect_view(track), opts.view, track=track)
     prog("Finding foot contacts", 0.84)

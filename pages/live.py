@@ -559,6 +559,9 @@ def report_job() -> bool:
         return False
     if job.running:
         st.progress(job.fraction, text=f"{job.label}…")
+        # what the wait is (review, 3 Dec: nothing said how long, or that running could stop)
+        st.caption(":material/hourglass_top: Making your report from the recording: usually "
+                   "under a minute. You can stop running.")
         return True
     st.session_state.pop(REPORT_JOB, None)
     if job.saved is not None:

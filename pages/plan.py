@@ -6,12 +6,16 @@ of ownership), else the sample report.
 """
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from core.plan import PlanError, day_text, make_plan, plan_html
 from ui import guard, owner, session, text
-from ui.format import download_name, in_runners_units
+from ui.format import download_name, in_runners_units, when
 from ui.theme import esc
+
+log = logging.getLogger(__name__)
 
 PLAN_PAGE = "pages/plan.py"
 ID_PARAM = "id"  # as pages/report.py: /plan?id=<report id> for the report's owner
@@ -72,6 +76,16 @@ def show(plan, shared: bool = False) -> None:
         st.caption(esc(n))
 
 
+def _latest():
+    """This browser's newest scored report (its History's first with a plan), or None."""
+    try:
+        items = session.store().list(session.browser_token(), limit=10)
+    except Exception:  # the store down: the page says no report is open, as before
+        log.warning("history unavailable for the plan page", exc_info=True)
+        return None
+    return next((it for it in items if it.status in ("ok", "limited")), None)
+
+
 def main() -> None:
     session.keep_browser_cookie()
     opened = load()
@@ -91,6 +105,20 @@ def main() -> None:
             st.warning(text.NOT_HERE, icon=":material/lock:")
             st.page_link(session.ANALYZE_PAGE, label="Analyse a clip", icon=":material/upload:")
             st.page_link(session.HISTORY_PAGE, label="Open your history",
+                         icon=":material/history:")
+            return
+        latest = _latest()
+        if latest is not None:
+            # a reload or a new visit starts with no report open, while History holds some:
+            # the latest one's plan, one click away (review, 3 Dec)
+            st.info("No report is open. Your latest report's plan is one click away.",
+                    icon=":material/info:")
+            if st.button(f"Open the plan of your latest report ({latest.filename or 'clip'}, "
+                         f"{when(latest.created)})", type="primary",
+                         icon=":material/event_note:"):
+                st.session_state[session.CURRENT] = latest.id
+                st.rerun()
+            st.page_link(session.HISTORY_PAGE, label="Or pick another from your history",
                          icon=":material/history:")
             return
         st.info("No report is open, so there is no plan yet. Analyse a clip, or open a report "

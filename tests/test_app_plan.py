@@ -93,6 +93,30 @@ def test_no_report_open_says_so(app, data_dir):
     assert "No report is open" in _texts(at) and not at.get("download_button")
 
 
+def test_no_report_open_offers_the_latest_reports_plan(app, store, tmp_path):
+    """After a reload (a new session, nothing open) the page said "No report is open" while
+    History held a report (review, 3 Dec): it offers this browser's latest scored report's
+    plan, one click away; another browser's reports are not offered."""
+    import secrets
+
+    report = json.loads(FIXTURE.read_text())
+    tok = secrets.token_urlsafe(24)
+    mine = store.save(report, media_for(report, tmp_path / "m1"), owner=tok)
+    other = store.save(report, media_for(report, tmp_path / "m2"), owner=secrets.token_urlsafe(24))
+    at = _ok(app(PLAN, fc_browser_token=tok).run())
+    offer = [b for b in at.button if b.label.startswith("Open the plan of your latest report")]
+    assert len(offer) == 1 and report["source"]["filename"] in offer[0].label, \
+        [b.label for b in at.button]
+    offer[0].click()
+    at = _ok(at.run())
+    assert at.title[0].value == "Your 3-week plan" and len(at.get("download_button")) == 1
+    assert at.session_state["fc_current"] == mine.id != other.id
+    # a browser with no reports of its own gets the plain note
+    at = _ok(app(PLAN, fc_browser_token=secrets.token_urlsafe(24)).run())
+    assert "No report is open, so there is no plan yet" in _texts(at)
+    assert not [b for b in at.button if b.label.startswith("Open the plan")]
+
+
 def test_an_unknown_share_link_is_not_a_traceback(app, data_dir):
     """A plan link that no longer opens says so (it said "No report is open" under "Your
     3-week plan", and a friend took the link for one that never existed: review, s20)."""

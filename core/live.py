@@ -99,6 +99,11 @@ HOLD_MAX_S = 60.0  # a held number older than this is dropped ("--")
 # second read a steady 169 as 166, 109, 92, 60, 255, 75, 254, 171 from window to window, each
 # judged "work on it" (live review, 2 Dec). A real change of pace shows a second later.
 JUMP_SHARE, JUMP_AGREE = 0.15, 0.08
+# A shown verdict turns only once a reading is this far past its line (the metric's unit): a
+# steady runner's cadence read 164 "worth a look", 168 "good", 167 "good" and the elbow 119
+# "worth a look", 120 "work on this" from one second to the next (review, 3 Dec). About the
+# live window's own scatter; the number itself is always the latest reading.
+VERDICT_HYSTERESIS = {"cadence": 2.0, "trunk_lean": 1.0, "overstride": 2.0, "elbow_angle": 3.0}
 JUMPY = ("cadence",)
 EDGE_S = 0.2  # contacts this close to the window's end are not counted yet
 MAX_GAP_S = 0.25  # longer detection gaps stay gaps when resampling
@@ -1000,6 +1005,7 @@ class LiveAnalyzer:
                 if jump and not (prev and abs(n.value / prev - 1.0) <= JUMP_AGREE):
                     n = dataclasses.replace(n, value=None)
             if n.value is not None:
+                n = self._steady_verdict(n)
                 self._held[n.id] = n
                 if n.id == "cadence":
                     self._cadence_log.append((now, float(n.value)))
@@ -1011,6 +1017,18 @@ class LiveAnalyzer:
                     self._held.pop(n.id, None)
             out.append(n)
         return tuple(out)
+
+    def _steady_verdict(self, n: LiveNumber) -> LiveNumber:  # caller holds the lock
+        """``n`` with the verdict shown before it when its reading is within
+        :data:`VERDICT_HYSTERESIS` of the line between the two (the verdict does not blink)."""
+        old, spec, m = self._held.get(n.id), BY_ID.get(n.id), VERDICT_HYSTERESIS.get(n.id)
+        judged = ("good", "watch", "fix")
+        if (old is None or spec is None or m is None or old.status == n.status
+                or old.status not in judged or n.status not in judged):
+            return n
+        if old.status in (spec.status(n.value - m), spec.status(n.value + m)):
+            return dataclasses.replace(n, status=old.status)
+        return n
 
     # -- any thread
     def snapshot(self) -> LiveSnapshot:

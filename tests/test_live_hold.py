@@ -190,3 +190,21 @@ def test_the_ready_message_follows_the_recording():
     for k in (1.0, 2.0):  # the setup turns when two windows agree
         a._publish(dataclasses.replace(_window(k, 170.0), setup=hint))
     assert a.snapshot().setup.message == "Move the camera back"
+
+
+def test_a_verdict_does_not_blink_at_its_line():
+    """A steady runner's cadence read 164 "worth a look", 168 "good", 167 "good" from one
+    second to the next (review, 3 Dec): the shown verdict turns only once a reading is
+    core.live.VERDICT_HYSTERESIS (2 steps/min) past the line at 165; the number is always
+    the latest reading."""
+    from core.live import VERDICT_HYSTERESIS
+
+    assert VERDICT_HYSTERESIS["cadence"] == 2.0
+    a = LiveAnalyzer()
+    seen = []
+    for k, cad in enumerate((168.0, 164.0, 163.5, 162.5, 166.0, 167.5, 164.0)):
+        a._publish(_window(float(k), cad))
+        n = _shown(a)
+        seen.append((n.value, n.status))
+    assert seen == [(168.0, "good"), (164.0, "good"), (163.5, "good"), (162.5, "watch"),
+                    (166.0, "watch"), (167.5, "good"), (164.0, "good")]

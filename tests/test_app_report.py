@@ -362,6 +362,35 @@ def test_a_refusal_for_a_turned_runner_reads_no_view(app, store, refused_analysi
     assert "Side view" not in head and "confidence" not in head and "facing" not in head
 
 
+def test_a_refusal_for_its_stretches_says_the_reason_once(app, store, refused_analysis):
+    """A recording refused for too short a steady stretch said its reason above the page's
+    warning and again in its "What went wrong" card (review, 3 Dec): once, in the card; the
+    stretches' table stays."""
+    import copy
+    from types import SimpleNamespace
+
+    why = ("The runner leaves the picture, splitting the clip into short pieces; the longest "
+           "continuous stretch at a steady pace has 4 steps (at least 6 needed).")
+    report = copy.deepcopy(refused_analysis.report)
+    item = {"start_s": 0.0, "end_s": 4.0, "kind": "start", "reason": "start", "steps": 4,
+            "cadence_spm": 168.0, "steady": True, "analysed": False, "basis": "contacts"}
+    report["segments"] = {"whole": False, "analysed_start_s": None, "analysed_end_s": None,
+                          "items": [item, dict(item, start_s=4.0, end_s=9.0, kind="gap")],
+                          "note": why}
+    person = next(c for c in report["quality"]["checks"] if c["id"] == "person")
+    report["quality"]["checks"] = [person, {
+        "id": "cuts", "label": "Continuous stretches", "passed": False, "severity": "fail",
+        "detail": why, "how_to_fix": "Record again while running steadily.", "value": 2}]
+    at, _ = _owner(app, store, SimpleNamespace(report=report,
+                                               media_dir=refused_analysis.media_dir))
+    said = [m.value for m in at.markdown if "The runner leaves the picture" in m.value]
+    # the card, and the closed "every check we ran" list at the foot; not a line above
+    assert said[0].startswith("**Continuous stretches**"), said
+    assert not [t for t in said if t.startswith(":material/content_cut:")], said
+    assert any(e.label.startswith("The clip's 2 continuous stretches") for e in
+               (*at.expander, *at.status)), [e.label for e in at.expander]
+
+
 def test_report_opens_only_for_its_owner(app, store, side_analysis):
     owner_token, stranger_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     saved = store.save(side_analysis.report, side_analysis.media_dir, owner=owner_token)

@@ -283,11 +283,18 @@ def stretches(op: Opened) -> None:
     if not rows:
         return
     a0, a1 = seg.get("analysed_start_s"), seg.get("analysed_end_s")
-    line = (f":material/content_cut: Scored on **{a0:.1f}–{a1:.1f} s** of the clip, its longest "
-            f"steady running stretch; {len(rows) - 1} other stretch"
-            f"{'es' if len(rows) > 2 else ''} below." if a0 is not None and a1 is not None else
-            f":material/content_cut: {esc(seg.get('note') or '')}")
-    st.markdown(line)
+    cuts_refused = any(c.get("id") == "cuts" and not c.get("passed") and c.get("severity")
+                       == "fail" for c in (op.report.get("quality") or {}).get("checks") or [])
+    if a0 is None and cuts_refused:
+        # its refusal card below says the same sentence (it came twice in a row: review)
+        line = ""
+    else:
+        line = (f":material/content_cut: Scored on **{a0:.1f}–{a1:.1f} s** of the clip, its "
+                f"longest steady running stretch; {len(rows) - 1} other stretch"
+                f"{'es' if len(rows) > 2 else ''} below." if a0 is not None and a1 is not None
+                else f":material/content_cut: {esc(seg.get('note') or '')}")
+    if line:
+        st.markdown(line)
     with st.expander(f"The clip's {len(rows)} continuous stretches", icon=":material/view_timeline:"):
         st.dataframe(rows, hide_index=True, width="stretch")
         st.caption("A stretch ends at a cut, a zoom change, the runner leaving the picture or "

@@ -128,6 +128,7 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
         def again(stage: str, f: float) -> None:
             prog("Turning the video upright, then finding the runner again", f)
 
+        passed = None  # the first pass's frames are not kept through the second
         passed = _pose_pass(meta, scale, opts, again, backend)
     ts, frames, stats, size = passed.ts, passed.frames, passed.stats, passed.size
     n_est = passed.n_est

@@ -310,11 +310,25 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, 
             refused = page.get_by_role("link", name="See why")  # a recording not scored
             error = page.locator('[data-testid="stAlertContentError"]')
             link.or_(refused).or_(error).first.wait_for(timeout=240_000 + RECORD_S * 1000)
+            warning = page.locator('[data-testid="stAlertContentWarning"]')
+            if refused.count() and "of the recording reached the analysis" in \
+                    warning.first.inner_text():
+                # a starved machine: a clean-clone CI run's fake camera reached the analysis
+                # at 13 frames a second and the recording was refused for it (its own words,
+                # core.quality); the same commit passed alone minutes later. Once more, as a
+                # runner told to record again would (the chosen 15 s is kept)
+                print("recording refused for its frames; recorded again:",
+                      warning.first.inner_text()[:200])
+                page.screenshot(path=str(ARTIFACTS / "live-starved-recording.png"))
+                record.click()
+                page.get_by_text(re.compile(r"Recording \d+ s of 15 s")).first.wait_for(
+                    timeout=60_000)
+                link.or_(refused).or_(error).first.wait_for(
+                    timeout=240_000 + RECORD_S * 1000)
             assert error.count() == 0, error.first.inner_text()
-            assert refused.count() == 0, page.locator(
-                '[data-testid="stAlertContentWarning"]').first.inner_text()
-            videos = list(data.rglob("annotated.mp4"))
-            assert len(videos) == 1, (videos, stored_reports(data))
+            assert refused.count() == 0, warning.first.inner_text()
+            videos = sorted(data.rglob("annotated.mp4"), key=lambda v: v.stat().st_mtime)
+            assert videos, stored_reports(data)
             # Stop camera keeps the runner's metronome target: it fell back to 170 beside a
             # field still reading 177 (review, 3 Dec)
             bpm = int(float(target.input_value()))
@@ -331,7 +345,7 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, 
             assert f">{RECORD_LENGTH}<" in length.inner_html() or \
                 f'"{RECORD_LENGTH}"' in length.inner_html(), length.inner_html()[-600:]
             # the session stopped itself after 15 s: the video plays in real time
-            assert _video_seconds(videos[0]) == pytest.approx(RECORD_S, rel=SESSION_TOLERANCE)
+            assert _video_seconds(videos[-1]) == pytest.approx(RECORD_S, rel=SESSION_TOLERANCE)
             link.click()
             page.get_by_role("heading", name="Your running form").wait_for(timeout=60_000)
             # the header's caption may come a moment after the heading (the page's address

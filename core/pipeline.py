@@ -115,8 +115,8 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     if opts.capture_fps:
         scale = meta.fps_nominal / opts.capture_fps if meta.fps_nominal > 0 else 1.0
     passed = _pose_pass(meta, scale, opts, prog, backend)
-    cw = upright_turn(from_raw(np.array(passed.ts), passed.lms, *passed.size)) \
-        if len(passed.ts) > 1 else 0
+    raw = from_raw(np.array(passed.ts), passed.lms, *passed.size) if passed.ts else None
+    cw = upright_turn(raw) if raw is not None and len(passed.ts) > 1 else 0
     if cw:
         # the runner lay along the picture or upside down (a phone clip with no orientation
         # tag): pose again on the picture turned upright, since the pose model reads a turned
@@ -128,13 +128,14 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
         def again(stage: str, f: float) -> None:
             prog("Turning the video upright, then finding the runner again", f)
 
-        passed = None  # the first pass's frames are not kept through the second
+        passed = raw = None  # the first pass's frames are not kept through the second
         passed = _pose_pass(meta, scale, opts, again, backend)
     ts, frames, stats, size = passed.ts, passed.frames, passed.stats, passed.size
     n_est = passed.n_est
     decoded_all = not (meta.n_frames_est and len(ts) < 0.9 * min(meta.n_frames_est, n_est))
     check_duration(ts, "clip", decoded_all)
-    raw = from_raw(np.array(ts), passed.lms, size[0], size[1])
+    if raw is None:  # the pass turned upright (or nothing decoded, which check_duration refuses)
+        raw = from_raw(np.array(ts), passed.lms, size[0], size[1])
     clip = stats.stats()
     if meta.turned:
         clip.extra["turned_deg"] = meta.turned

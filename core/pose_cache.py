@@ -30,8 +30,8 @@ size ``max_side``, ``max_seconds``, the slow-motion time scale, the number of pr
 pose pass is split over, since :mod:`core.parallel_pose` tracks a little differently after
 each cut) + the pose model's name (``MediaPipePose.name``, which carries the mediapipe
 version) + :data:`FORMAT` + the quarter turns a turned picture was stood upright by
-(``VideoMeta.turned``, only when there are some). Options that only act after pose (height, view, video output) are
-not in the key: re-analysing a clip with another height or view skips pose. The pose model
+(``VideoMeta.turned``, only when there are some). Options that only act after pose (height,
+view, video output) are not in the key: re-analysing a clip with another height or view skips pose. The pose model
 never sees the timestamps (:class:`core.pose.MediaPipePose` runs without its own smoothing),
 so the time scale only decides how much of a clip is posed: a clip posed whole at its own
 rate and at a slow-motion capture rate alike is keyed and stored at scale 1 (video seconds,

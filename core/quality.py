@@ -351,9 +351,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         # 3 Dec)
         add("cuts", "Continuous stretches", False,
             "warn" if segments.analysed is not None else "fail",
-            (f"Only {rec['fps']:.0f} frames a second of the recording reached the analysis"
-             + (f", with gaps of up to {rec['max_gap_s']:.1f} s" if rec.get("max_gap_s", 0.0)
-                > RECORDING_GAP_S else "") + ", so the running breaks into pieces: "
+            (f"Only {_frames_reached(rec)}, so the running breaks into pieces: "
              + _after_cause(describe(segments)) if sparse else describe(segments)),
             RECORDING_FRAMES_HINT if sparse else
             "Record again while running steadily at one pace, your whole body in the picture "
@@ -420,9 +418,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         if sparse:
             add("rate", "Running rhythm", False, "fail",
                 f"We found your steps at {cad:.0f} a minute, which no runner does: only "
-                f"{rec['fps']:.0f} frames a second of the recording reached the analysis"
-                + (f", with gaps of up to {rec['max_gap_s']:.1f} s" if rec.get("max_gap_s", 0.0)
-                   > RECORDING_GAP_S else "") + ", so steps were missed or misread.",
+                f"{_frames_reached(rec)}, so steps were missed or misread.",
                 RECORDING_FRAMES_HINT, cad)
         elif cad < WALKING_SPM:
             add("rate", "Running or walking", False, "fail",
@@ -537,6 +533,14 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     tips = distinct_tips([c.how_to_fix for c in failed + warned if c.how_to_fix])
     return Quality(ok=not failed, summary=summarise([asdict(c) for c in checks]), checks=checks,
                    tips=tips)
+
+
+def _frames_reached(rec: dict) -> str:
+    """"14 frames a second of the recording reached the analysis, with gaps of up to 0.6 s"
+    (the gaps only when over :data:`RECORDING_GAP_S`): a sparse live recording's cause."""
+    return (f"{rec['fps']:.0f} frames a second of the recording reached the analysis"
+            + (f", with gaps of up to {rec['max_gap_s']:.1f} s"
+               if rec.get("max_gap_s", 0.0) > RECORDING_GAP_S else ""))
 
 
 def _after_cause(text: str) -> str:

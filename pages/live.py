@@ -30,6 +30,7 @@ from streamlit_webrtc import (AudioProcessorBase, VideoProcessorBase, WebRtcMode
 
 from core.audio import LiveEar
 from core.errors import FormCheckError
+from core.findings import STATUS_WORDS
 from core.live import (METRONOME_RANGE, METRONOME_START, LiveAnalyzer, LiveNumber,
                        LIVE_METRICS, LiveSnapshot, LiveSound, metronome_target)
 from core.pipeline import AnalysisOptions
@@ -81,10 +82,7 @@ LAST_REPORT = "fc_live_report"  # id of the report made from the latest recordin
 LAST_REFUSED = "fc_live_report_refused"  # why that report could not score it ("" or absent: scored)
 LAST_NUMBERS = "fc_live_report_numbers"  # that report's own values of the live numbers
 TARGET = "fc_live_target"  # metronome beats per minute
-# the runner's target kept outside the widget: Streamlit drops a widget's value on a run that
-# does not draw it, and after "Stop camera" the field showed 177 beside a metronome clicking
-# 170, its default (review, 3 Dec)
-TARGET_KEPT = "fc_live_target_kept"
+TARGET_KEPT = "fc_live_target_kept"  # the target kept outside the widget (_restore)
 # the cadence the metronome's "+ 5 %" starts from: the median of the last 10 s of readings
 # (LiveSnapshot.cadence_recent_spm), the number on screen until there are three
 SHOWN_CADENCE = "fc_live_cadence"
@@ -93,9 +91,7 @@ HEIGHT = "fc_live_height"  # the runner's height (cm), for the report
 LISTEN = "fc_live_listen"  # the runner allowed the microphone: the landing meter is on
 METER_MAX_DB = 30.0  # the landing meter's full scale (dB above the background)
 LENGTH = "fc_live_length"  # the chosen recording length
-# kept outside the widget, which is not drawn while recording (Streamlit then drops its value:
-# a chosen 15 s came back as 20 s after every take, review 3 Dec)
-LENGTH_KEPT = "fc_live_length_kept"
+LENGTH_KEPT = "fc_live_length_kept"  # kept outside the widget, not drawn while recording
 REPORT_JOB = "fc_live_report_job"  # the ReportJob making the latest recording's report
 REPORT_ERROR = "fc_live_report_error"  # why the latest report could not be made
 AUTO_REPORT = "fc_live_auto_report"  # a timed recording is running: make the report when it ends
@@ -524,8 +520,6 @@ def report_numbers(report: dict) -> str:
     """The report's own values of the live numbers, one line ("Cadence 175 steps/min ·
     Trunk lean 5°"): the live panel's numbers come from a few seconds each, the report's
     from the whole recording, and a runner compares the two (live review, 2 Dec)."""
-    from core.findings import STATUS_WORDS
-
     by_id = {m.get("id"): m for m in report.get("metrics") or []}
     parts = []
     for mid in LIVE_METRICS:
@@ -629,8 +623,7 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
             _report_now(analyzer)
     else:
         left, right = st.columns([3, 2], vertical_alignment="bottom")
-        if LENGTH not in st.session_state and LENGTH_KEPT in st.session_state:
-            st.session_state[LENGTH] = st.session_state[LENGTH_KEPT]
+        _restore(LENGTH, LENGTH_KEPT)
         length = right.selectbox("Recording length", list(LENGTHS), index=1, key=LENGTH,
                                  help="How long to record; 10-20 s of steady running is enough.")
         st.session_state[LENGTH_KEPT] = length
@@ -662,13 +655,22 @@ def record_panel(ctx: WebRtcStreamerContext) -> None:
             st.page_link(session.REPORT_PAGE, label="Open the report", icon=":material/insights:")
 
 
+def _restore(key: str, kept: str) -> None:
+    """Give widget ``key`` back the value its page keeps under ``kept``: Streamlit drops
+    a widget's value on a run that does not draw it, and after "Stop camera" the metronome
+    clicked at its default 170 beside a field still reading 177; a chosen 15 s recording came
+    back as 20 s after each take (review, 3 Dec)."""
+    if key not in st.session_state and kept in st.session_state:
+        st.session_state[key] = st.session_state[kept]
+
+
 # ----------------------------------------------------------------------------- metronome
 def use_current_cadence() -> None:
     """"My cadence + 5 %" (core.live.metronome_target: kept within the metronome's range, with
     a note when it is not simply the live cadence plus 5 %)."""
     bpm, note = metronome_target(st.session_state.get(SHOWN_CADENCE))
     if bpm is not None:
-        st.session_state[TARGET] = st.session_state[TARGET_KEPT] = bpm
+        st.session_state[TARGET] = bpm
     if note:
         st.session_state[TARGET_NOTE] = note
 
@@ -678,8 +680,7 @@ def metronome() -> None:
         left, right = st.columns([1, 1], vertical_alignment="bottom")
         # 170 is the field's own default (without one it is its lowest beat, 120, which a
         # first visit once showed); "My cadence + 5 %" sets it through TARGET
-        if TARGET not in st.session_state and TARGET_KEPT in st.session_state:
-            st.session_state[TARGET] = st.session_state[TARGET_KEPT]
+        _restore(TARGET, TARGET_KEPT)
         bpm = left.number_input("Metronome (steps/min)", min_value=METRONOME_RANGE[0],
                                 max_value=METRONOME_RANGE[1], value=METRONOME_START,
                                 step=1, key=TARGET,

@@ -255,3 +255,26 @@ STRENGTHS: dict[str, str] = {
     "arm_swing": "Your arms swing forward and back evenly.",
     "arm_crossover": "Your arms stay on their own side.",
 }
+
+# The same, as a share link's reader sees them ("What's working for the runner" over "Your
+# cadence is ...": review, 3 Dec). Stored reports keep the runner's own sentence
+# (``Findings.strengths``); :func:`strength_for_reader` turns one for the reader.
+STRENGTHS_THIRD_PERSON: dict[str, str] = {
+    "cadence": "Their cadence is in the range most efficient runners use.",
+    "overstride": "Their feet land close under their hips.",
+    "trunk_lean": "They lean forward just the right amount.",
+    "elbow_angle": "Their elbows are bent about right.",
+    "vertical_oscillation": "They move forward without wasted bounce.",
+    "step_width": "Their feet land on their own tracks.",
+    "contact_time": "They spend little time on the ground.",
+    "arm_swing": "Their arms swing forward and back evenly.",
+    "arm_crossover": "Their arms stay on their own side.",
+}
+_STRENGTH_IDS = {sentence: mid for mid, sentence in STRENGTHS.items()}
+
+
+def strength_for_reader(sentence: str) -> str:
+    """A stored strength sentence as a share link's reader reads it (third person); a
+    sentence this version does not know is returned as stored."""
+    mid = _STRENGTH_IDS.get(sentence)
+    return STRENGTHS_THIRD_PERSON.get(mid, sentence) if mid else sentence

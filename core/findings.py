@@ -532,8 +532,12 @@ def _choose(ranked: list[tuple[float, str, list[str]]], by: dict[str, MetricResu
     return top, more
 
 
-LOW_CONFIDENCE_WHY = ("Measured with low confidence from this clip, so treat it as a visible "
-                      "pattern worth checking, not a verdict. ")
+LOW_CONFIDENCE_WHY = ("Measured with low confidence, so treat it as a visible pattern worth "
+                      "checking, not a verdict. ")
+# what reports stored before 3 Dec begin the same sentence with ("from this clip" read wrong
+# over a session of two clips: review): the page says either once (ui.report_view)
+LOW_CONFIDENCE_WHY_BEFORE = ("Measured with low confidence from this clip, so treat it as a "
+                             "visible pattern worth checking, not a verdict. ")
 
 
 def _fix(rank: int, key: str, mids: list[str], by: dict[str, MetricResult]) -> Fix:

@@ -23,6 +23,21 @@ def stretch_lines(report: dict) -> list[str]:
     return out
 
 
+VIEW_NOT_READ_TURNED = "View not read (the runner is turned in the picture)"
+
+
+def view_unread(report: dict) -> str | None:
+    """What to say instead of the view when the clip was refused for a runner turned in the
+    picture (the upright check failed): its view and confidence were read off a runner lying
+    along the picture ("Side view, facing left (high confidence)" over the refusal: review,
+    3 Dec). None when the view stands."""
+    checks = (report.get("quality") or {}).get("checks") or []
+    if any(c.get("id") == "upright" and not c.get("passed") and c.get("severity") == "fail"
+           for c in checks):
+        return VIEW_NOT_READ_TURNED
+    return None
+
+
 def session_lines(report: dict) -> list[str]:
     """The clips of a session report and which measures each gave (none for one clip)."""
     sess = report.get("session") or {}
@@ -42,10 +57,12 @@ def session_lines(report: dict) -> list[str]:
 
 def text_summary(report: dict) -> str:
     src, view, q = report["source"], report["view"], report["quality"]
+    view_txt = (f"view: {view['view']}" + (f" facing {view['facing']}" if view.get("facing")
+                                            else "") + f" ({view['confidence']} confidence)")
+    if (unread := view_unread(report)):
+        view_txt = unread[0].lower() + unread[1:]
     lines = [f"FormCheck report - {src['filename']}",
-             f"{src['duration_s']:.1f} s analysed, {src['fps_measured']:.0f} fps, "
-             f"view: {view['view']}" + (f" facing {view['facing']}" if view.get("facing") else "")
-             + f" ({view['confidence']} confidence)", ""]
+             f"{src['duration_s']:.1f} s analysed, {src['fps_measured']:.0f} fps, {view_txt}", ""]
     if (clips := session_lines(report)):
         lines[2:2] = clips
     if (more := stretch_lines(report)):

@@ -6,6 +6,7 @@ import secrets
 
 import pytest
 
+from core.coaching import strength_for_reader
 from core.spec import AREA_LABELS, AREAS
 from ui import text
 
@@ -199,6 +200,13 @@ def test_share_then_view_read_only_then_delete_kills_link(app, store, side_analy
     assert all("your" not in t.lower() and " you" not in t for t in pointers), pointers
     if any(f["id"] == "overstriding" for f in side_analysis.report["findings"]["fixes"]):
         assert "is what landing under their hips looks like for them" in vtext
+    # what works, in the reader's words too ("What's working for the runner" over "Your
+    # cadence is ...": review, 3 Dec)
+    strengths = side_analysis.report["findings"]["strengths"]
+    assert strengths, "the shared side clip has strengths to show"
+    for s in strengths:
+        assert strength_for_reader(s) in vtext and s not in vtext, s
+        assert s in otext  # the runner's own page keeps "Your ..."
 
     # "Stop sharing" says so where the link was (it only vanished: review, s20); a new link
     _button(at, "Stop sharing").click()
@@ -337,6 +345,26 @@ def test_a_walking_refusal_leads_with_running_not_the_capture_rate(app, store, r
     at, _ = _owner(app, store, refused_analysis)
     assert not [e for e in at.get("page_link") if "capture rate" in str(e.proto.label)]
     assert "film yourself running" in " ".join(m.value for m in at.markdown)
+
+
+def test_a_report_stored_before_says_low_confidence_once_in_the_new_words(app, store,
+                                                                          side_analysis):
+    """Reports stored before 3 Dec open their low-confidence fixes with "Measured with low
+    confidence from this clip, ..." (wrong over a session of two clips): the page says the
+    sentence of today once, over every card, as for a new report."""
+    import copy
+    from types import SimpleNamespace
+
+    from core.findings import LOW_CONFIDENCE_WHY, LOW_CONFIDENCE_WHY_BEFORE
+
+    report = copy.deepcopy(side_analysis.report)
+    fixes = report["findings"]["fixes"]
+    for fx in fixes:
+        fx["why"] = LOW_CONFIDENCE_WHY_BEFORE + fx["why"].removeprefix(LOW_CONFIDENCE_WHY)
+    at, _ = _owner(app, store, SimpleNamespace(report=report, media_dir=side_analysis.media_dir))
+    text = _texts(at)
+    assert fixes and text.count(LOW_CONFIDENCE_WHY.strip()) == 1
+    assert LOW_CONFIDENCE_WHY_BEFORE.strip() not in text
 
 
 def test_a_refusal_for_a_turned_runner_reads_no_view(app, store, refused_analysis):

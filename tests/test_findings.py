@@ -106,6 +106,21 @@ def test_advice_keys_come_from_the_registry():
     assert set(STRENGTHS) <= {m.id for m in REGISTRY}
 
 
+def test_a_strength_reads_in_the_third_person_for_a_share_links_reader():
+    """Every strength has a reader's sentence with no "you"/"your" in it; a sentence an older
+    version stored that this one does not know is shown as stored."""
+    import re
+
+    from core.coaching import STRENGTHS, STRENGTHS_THIRD_PERSON, strength_for_reader
+
+    assert set(STRENGTHS_THIRD_PERSON) == set(STRENGTHS)
+    for mid, sentence in STRENGTHS.items():
+        said = strength_for_reader(sentence)
+        assert said == STRENGTHS_THIRD_PERSON[mid] and said != sentence, mid
+        assert not re.search(r"\byou", said, re.I), said
+    assert strength_for_reader("Your stride is long.") == "Your stride is long."
+
+
 def test_a_low_cadence_joins_a_reaching_foot_and_stands_alone_without_one():
     by = {s.id: s for s in METRICS}
     base = [_result(s, _good_value(s)) for s in METRICS if s.kind == "range"

@@ -178,6 +178,15 @@ def test_an_unsure_fix_is_checked_before_three_weeks_go_into_it(report):
             f"{near.title.lower()})") in plan.refilm[0].how
     page = plan_html(plan)
     assert page.count("<b>Check first.</b>") == 2
+    # a session's plan speaks of its clips ("as this clip" over a side + back session: review)
+    report["session"] = {"clips": [{"key": "c1", "view": "side"}, {"key": "c2", "view": "back"}]}
+    plan = make_plan(report)
+    assert plan.focuses[0].check.startswith("Read with low confidence from these clips, ")
+    assert plan.focuses[2].check.startswith("Near the line in these clips")
+    assert "as these clips" in plan.refilm[-1].how and "this clip" not in plan_html(plan)
+    report["status"] = "refused"
+    with pytest.raises(PlanError, match="^These clips were not analysed"):
+        make_plan(report)
 
 
 def test_the_week_list_names_the_cue_in_its_first_week(report):

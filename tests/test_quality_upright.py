@@ -112,3 +112,26 @@ def test_a_file_cut_short_says_how_much_was_read():
     done = next(c for c in q.checks if c.id == "complete")
     assert not done.passed and done.severity == "warn"
     assert done.detail.endswith("the first 3.4 s of about 12 s.") and done.value == 3.4
+
+
+def test_the_cli_summary_of_a_turned_refusal_reads_no_view():
+    """The CLI printed "view: side facing left (high confidence)" over a refusal for a runner
+    turned 135 deg (review, 3 Dec): it says the view was not read, as the report page does
+    (core.summary.view_unread; the page: tests/test_app_report.py)."""
+    from core.summary import VIEW_NOT_READ_TURNED, text_summary, view_unread
+
+    upright = {"id": "upright", "passed": False, "severity": "fail", "value": 135.0,
+               "detail": "The runner lies along the picture (turned about 135°)."}
+    report = {"status": "refused", "source": {"filename": "x.mp4", "duration_s": 6.0,
+                                               "fps_measured": 30.0},
+              "view": {"view": "side", "facing": "left", "confidence": "high"},
+              "quality": {"summary": "The runner lies along the picture.", "tips": [],
+                          "checks": [upright]}}
+    text = text_summary(report)
+    assert "view not read (the runner is turned in the picture)" in text
+    assert "facing" not in text and "confidence" not in text, text
+    # any other refusal keeps its view
+    report["quality"]["checks"] = [dict(upright, id="person")]
+    assert view_unread(report) is None
+    assert "view: side facing left (high confidence)" in text_summary(report)
+    assert VIEW_NOT_READ_TURNED.startswith("View not read")

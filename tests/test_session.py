@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from core import findings as findings_mod
-from core.report import REPORT_VERSION, MetricResult, Report, load_report
+from core.report import REPORT_VERSION, Media, MetricResult, Report, load_report
 from core.session import FRAME_STRIDE, ClipPart, merge_reports
 from tests.services import WORKERS
 
@@ -281,6 +281,16 @@ def test_a_shared_session_says_whose_video_it_shows(app, store, pair, tmp_path):
     assert _frame_clip({"session": {"clips": clips[:1]}}, 12) is None  # one clip: no name
     assert "Anyone with this link sees a read-only copy without blurring, including the side " \
         "clip's video:" in "\n".join(m.value for m in owner.markdown)
+    # the charts, the frame viewer and the downloads say which clip they are of; no "this
+    # clip" over a session (review, 3 Dec)
+    words = "\n".join(e.value for e in [*owner.markdown, *owner.caption, *owner.info,
+                                        *owner.success])
+    assert "this clip" not in words, [ln for ln in words.split("\n") if "this clip" in ln]
+    assert any("Over time and cadence: the side clip's timeline" in c.value
+               for c in owner.caption)
+    if len(Media.of(res.report).evidence) > 1:
+        assert any("moments we measured, clip by clip" in c.value for c in owner.caption)
+    assert "Side clip video" in " ".join(str(b.proto.label) for b in owner.get("download_button"))
     viewer = app("pages/report.py", query={"r": share_id}).run()
     assert not viewer.exception
     assert "Back clip" not in [t.label for t in viewer.tabs]

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.findings import (LOW_CONFIDENCE_WHY, accuracy_note, capped_note, fix_near_line,
-                           harsher_line_of, line_note, measure_counts, metric_fps,
-                           near_line_note, overall_scope, tentative, unbenched_note, unclear)
+from core.coaching import strength_for_reader
+from core.findings import (LOW_CONFIDENCE_WHY, LOW_CONFIDENCE_WHY_BEFORE, accuracy_note,
+                           capped_note, fix_near_line, harsher_line_of, line_note, measure_counts,
+                           metric_fps, near_line_note, overall_scope, tentative, unbenched_note, unclear)
 from core.metrics.speed import NO_SPEED
 from core.plan import dose_for_week
 from core.quality import distinct_tips, headline
@@ -23,6 +24,7 @@ from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_HIDDEN, GROUP_MISSING
 from core.session import FRAME_STRIDE, clip_reason
 from core.store import ReportStore, StoredReport, StoreError
 from core.summary import filming_notes as filming_checks
+from core.summary import view_unread
 
 from . import charts, session, text
 from .format import (band, card_value, download_name, in_runners_units, left_right, megabytes,
@@ -125,17 +127,14 @@ def header(op: Opened) -> None:
     view_txt = text.view_name(view.get("view"), r)
     checks = (r.get("quality") or {}).get("checks") or []
     turned = any(c.get("id") == "direction" and not c.get("passed") for c in checks)
-    if any(c.get("id") == "upright" and not c.get("passed") and c.get("severity") == "fail"
-           for c in checks):
-        # a runner lying turned in the picture read "Side view, facing left (high
-        # confidence)" over its refusal for the turn (review, 3 Dec)
-        view_txt = "View not read (the runner is turned in the picture)"
+    if (unread := view_unread(r)):
+        view_txt = unread  # not "Side view, facing left (high confidence)" over the refusal
     elif turned:  # a walker who turned round read "running to the right" (fresh-eyes review)
         view_txt += ", changing direction"
     elif view.get("facing"):  # a refused clip may be no running at all
         view_txt += (f", facing {view['facing']}" if r.get("status") == "refused"
                      else f", running to the {view['facing']}")
-    if view_txt.startswith("View not read"):
+    if unread:
         pass
     elif view.get("source") == "user":
         view_txt += " (as you chose)"
@@ -184,6 +183,13 @@ def session_clips(op: Opened) -> None:
 def _clips(report: dict) -> list[dict]:
     """A session report's clips (dicts as stored; [] for one clip)."""
     return [c for c in (report.get("session") or {}).get("clips") or [] if isinstance(c, dict)]
+
+
+def this_clip(report: dict) -> str:
+    """"this clip", or "these 2 clips" for a session report ("Nothing stands out that needs
+    fixing in this clip" over a side + back session: review, 3 Dec)."""
+    n = len(_clips(report))
+    return f"these {n} clips" if n > 1 else "this clip"
 
 
 def primary_clip_name(report: dict) -> str:
@@ -398,8 +404,7 @@ def scores(op: Opened) -> None:
             badges = " ".join(status_md(s, f"{counts[s]} {label}") for s, label in
                               (("good", "good"), ("watch", "worth a look"), ("fix", "to work on"))
                               if counts[s] or s == "good")  # no "0 worth a look" chip
-            n_clips = len((op.report.get("session") or {}).get("clips") or [])
-            where = f"from these {n_clips} clips" if n_clips > 1 else "from this clip"
+            where = f"from {this_clip(op.report)}"
             st.markdown(f"**{counts_text(counts)}** {where}: {badges}"
                         + (f" + {counts['info']} shown for information" if counts["info"] else ""))
             lost = measures_lost(r)
@@ -408,7 +413,7 @@ def scores(op: Opened) -> None:
                 # against 72 with its elbow angle ("work on this") not measured, and only
                 # its area card said so (review, 3 Dec)
                 names = ", ".join(n.get("label") or BY_ID[n["id"]].label for n in lost)
-                st.caption(f"Not measured from this clip, so not in the scores: "
+                st.caption(f"Not measured {where}, so not in the scores: "
                            f"{esc(names[:1].lower() + names[1:])} (the area cards say why).")
             n_fix = len(f.get("fixes") or [])
             if n_fix:
@@ -523,12 +528,13 @@ def fixes(op: Opened) -> None:
     by_id = _metrics(op.report)
     unsure = [fx for fx in more if is_tentative(fx, by_id)]
     if not items and unsure:
-        st.info("No clear fix in this clip. What read outside its good range was read with low "
-                "confidence and near its line, so the clip cannot tell it from the milder verdict "
+        st.info(f"No clear fix in {this_clip(op.report)}. What read outside its good range was "
+                "read with low confidence and near its line, so the video cannot tell it from "
+                "the milder verdict "
                 "(below, under \"More to check\"). Look for it on your next clip before you "
                 "work on it.", icon=":material/help:")
     elif not items:
-        st.success("Nothing stands out that needs fixing in this clip. Keep it up.",
+        st.success(f"Nothing stands out that needs fixing in {this_clip(op.report)}. Keep it up.",
                    icon=":material/thumb_up:")
     else:
         # a share link's reader is not the runner (review, s20: "Your top fixes" beside
@@ -559,6 +565,8 @@ def fixes(op: Opened) -> None:
         st.markdown("**What's working for the runner**" if op.viewer and not op.sample
                     else "**What's working**")
         for s in strengths:
+            if op.viewer and not op.sample:  # the reader is not the runner
+                s = strength_for_reader(s)
             st.markdown(f":material/check_circle: {esc(s)}")
 
 
@@ -641,6 +649,8 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
         with words:
             st.markdown(f"**What we saw.** {esc(seen)}")
             why = fx.get("why", "") or ""
+            if why.startswith(LOW_CONFIDENCE_WHY_BEFORE):  # a report stored before 3 Dec
+                why = LOW_CONFIDENCE_WHY + why[len(LOW_CONFIDENCE_WHY_BEFORE):]
             if why.startswith(LOW_CONFIDENCE_WHY):
                 if LOW_CONFIDENCE_WHY in said:
                     why = why[len(LOW_CONFIDENCE_WHY):]
@@ -734,7 +744,7 @@ def metrics_by_area(op: Opened) -> None:
         with tab:
             items = [m for m in ms if m.get("area") == area]
             if not items:
-                st.caption("Nothing in this area could be measured from this clip.")
+                st.caption(f"Nothing in this area could be measured from {this_clip(r)}.")
             said = text.shared_sentences([m.get("caveat") or "" for m in items])
             if said:  # what many cards would each repeat, once above them
                 st.caption(":material/info: **For several measures below:** "
@@ -761,6 +771,10 @@ def metrics_by_area(op: Opened) -> None:
 def chart_section(op: Opened) -> None:
     r = op.report
     st.header("Charts", divider="gray", anchor=False)
+    if len(_clips(r)) > 1:  # the timeline is one clip's ("this clip" charts over a session)
+        st.caption(f":material/video_library: Over time and cadence: the {primary_clip_name(r)}'s "
+                   "timeline (the clips do not share one). Stride by stride: each measure from "
+                   "the clip that gave it.")
     sound = charts.has_sound(r)
     tabs = st.tabs(["Over time", "Stride by stride", "Cadence"] + (["Landing sound"] if sound else []))
     t_time, t_stride, t_cad = tabs[:3]
@@ -842,7 +856,8 @@ def frames_and_video(op: Opened) -> None:
     with left:
         st.markdown("**Frame viewer**")
         if len(items) > 1:
-            st.caption(f"{len(items)} moments we measured, in clip order: slide to step through them.")
+            order = "clip by clip, in time" if len(_clips(r)) > 1 else "in clip order"
+            st.caption(f"{len(items)} moments we measured, {order}: slide to step through them.")
         if items:
             # opens on the first fix's moment (it opened on the clip's first still, a shrug
             # at 0.07 s: fresh-eyes review), else the first in clip order
@@ -852,8 +867,11 @@ def frames_and_video(op: Opened) -> None:
                 "Measurement", items, value=first, format_func=metric_label,
                 key=f"fc_frame_{op.id}", label_visibility="collapsed")
             t = _frame_time(r, ev_frames.get(key))
+            clip = _frame_clip(r, ev_frames.get(key))  # a session: whose still this is
             st.image(str(op.media(evidence[key])), width="stretch",
-                     caption=f"{metric_label(key)}" + (f" · {t:.2f} s" if t is not None else ""))
+                     caption=f"{metric_label(key)}" + (f" · {clip_name(clip).lower()}"
+                                                       if clip else "")
+                     + (f" · {t:.2f} s" if t is not None else ""))
         else:
             st.caption("No pictures in this report.")
     with right:
@@ -944,7 +962,8 @@ def downloads(op: Opened) -> None:
                           icon=":material/table:"))
     video = op.media(Media.of(r).video)
     if video:
-        items.append(dict(label=f"Video (MP4, {megabytes(video.stat().st_size)})",
+        whose = f"{primary_clip_name(r).capitalize()} video" if len(_clips(r)) > 1 else "Video"
+        items.append(dict(label=f"{whose} (MP4, {megabytes(video.stat().st_size)})",
                           data=lambda: video.read_bytes(), file_name=download_name(r, ext="mp4"),
                           mime="video/mp4", icon=":material/movie:"))
     st.markdown("**Download**")

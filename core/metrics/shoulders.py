@@ -51,7 +51,7 @@ def shrug_summary(ctx: Context) -> None:
     fr = np.flatnonzero(ok)
     worst = int(fr[np.argmin(r[fr])])
     ctx.add("shoulder_elevation", index,
-            caveat="Against your own most relaxed frames in this clip, so it shows tension that "
+            caveat="Against your own most relaxed frames in the clip, so it shows tension that "
                    "comes and goes, not a constant shrug.", confidence="low", n=int(ok.sum()),
             evidence=[worst], display=f"{SHRUG.fmt(index)} % above your relaxed position",
             extra={"ear_shoulder_over_torso": round(float(np.median(r[ok])), 3)})

@@ -120,7 +120,7 @@ def sound_summary(ctx: Context) -> None:
     loudest = max(res.landings, key=lambda x: x.level_db)
     frame = min(ctx.ev.ics, key=lambda e: abs(e.t - loudest.t)).frame if ctx.ev.ics else \
         int(np.argmin(np.abs(ctx.tr.t - loudest.t)))
-    caveat = ("Compared within this clip only: how loud a landing sounds depends on the "
+    caveat = ("Compared within the clip only: how loud a landing sounds depends on the "
               "phone's distance, the floor, the treadmill and the shoes, so the level itself is "
               "not judged. " + (
                   f"Too few frames a second to time your landings from the picture ("

@@ -785,6 +785,7 @@ class LiveAnalyzer:
         self._countdown = 0.0
         self._gates = RateGates()
         self._held: dict[str, LiveNumber] = {}  # last measured value of each number
+        self._conf_read: dict[str, str] = {}  # each number's latest window's own confidence
         self._last_read: dict[str, float] = {}  # each JUMPY number's latest window value
         self._cadence_log: deque[tuple[float, float]] = deque()  # (stream t, measured spm)
         self._setup_raw: SetupCheck | None = None  # the latest window's own setup check
@@ -924,6 +925,7 @@ class LiveAnalyzer:
                     self._buf.clear()
                     self._held.clear()
                     self._last_read.clear()
+                    self._conf_read.clear()
                     self._cadence_log.clear()
                     self._arm_at = None
                     self._finish_recording()
@@ -1005,7 +1007,7 @@ class LiveAnalyzer:
                 if jump and not (prev and abs(n.value / prev - 1.0) <= JUMP_AGREE):
                     n = dataclasses.replace(n, value=None)
             if n.value is not None:
-                n = self._steady_verdict(n)
+                n = self._steady_confidence(self._steady_verdict(n))
                 self._held[n.id] = n
                 if n.id == "cadence":
                     self._cadence_log.append((now, float(n.value)))
@@ -1029,6 +1031,18 @@ class LiveAnalyzer:
         if old.status in (spec.status(n.value - m), spec.status(n.value + m)):
             return dataclasses.replace(n, status=old.status)
         return n
+
+    def _steady_confidence(self, n: LiveNumber) -> LiveNumber:  # caller holds the lock
+        """``n`` with the confidence shown before it until two windows in a row read the new
+        one: the "(rough)" tag came and went from one window to the next while the runner
+        ran steadily (review, 3 Dec). The first reading of a number shows its own."""
+        old = self._held.get(n.id)
+        prev, self._conf_read[n.id] = self._conf_read.get(n.id), n.confidence
+        if old is None or not old.confidence or old.confidence == n.confidence:
+            return n
+        if prev == n.confidence:  # the second window in a row with the new confidence
+            return n
+        return dataclasses.replace(n, confidence=old.confidence)
 
     # -- any thread
     def snapshot(self) -> LiveSnapshot:

@@ -9,9 +9,9 @@ from core.live import (ALL_GOOD_CUE, ALL_GOOD_SHORT, EMPTY_NUMBERS, JUMP_SHARE, 
 
 
 def _window(t: float, cadence: float | None, lean: float | None = 6.0,
-            cue_good: bool = False) -> _Analysis:
-    numbers = tuple(_number(n.id, {"cadence": cadence, "trunk_lean": lean}.get(n.id), "medium", t)
-                    for n in EMPTY_NUMBERS)
+            cue_good: bool = False, confidence: str = "medium") -> _Analysis:
+    numbers = tuple(_number(n.id, {"cadence": cadence, "trunk_lean": lean}.get(n.id), confidence,
+                            t) for n in EMPTY_NUMBERS)
     return _Analysis(numbers, ALL_GOOD_CUE if cue_good else None,
                      ALL_GOOD_SHORT if cue_good else None, "good" if cue_good else "info",
                      analysed_t=t)
@@ -208,3 +208,30 @@ def test_a_verdict_does_not_blink_at_its_line():
         seen.append((n.value, n.status))
     assert seen == [(168.0, "good"), (164.0, "good"), (163.5, "good"), (162.5, "watch"),
                     (166.0, "watch"), (167.5, "good"), (164.0, "good")]
+
+
+def test_the_rough_tag_turns_only_when_two_windows_agree():
+    """The "(rough)" tag came and went from one window to the next on a steady runner
+    (review, 3 Dec): a number's confidence turns once two windows in a row read the new
+    one; its value is always the latest reading, and the card says "rough" as shown."""
+    from pages.live import number_card
+
+    a = LiveAnalyzer()
+    seen = []
+    for k, conf in enumerate(("medium", "low", "medium", "low", "low", "low", "medium",
+                              "high", "high")):
+        a._publish(_window(float(k), 170.0 + k, confidence=conf))
+        n = _shown(a)
+        seen.append((n.value, n.confidence))
+    assert seen == [(170.0, "medium"), (171.0, "medium"), (172.0, "medium"), (173.0, "medium"),
+                    (174.0, "low"), (175.0, "low"), (176.0, "low"), (177.0, "low"),
+                    (178.0, "high")]
+    assert "(rough)" not in number_card(_shown(a))
+    a._publish(_window(9.0, 180.0, confidence="low"))
+    assert "(rough)" not in number_card(_shown(a))
+    a._publish(_window(10.0, 181.0, confidence="low"))
+    assert "Good (rough)" in number_card(_shown(a))
+    # a first reading shows its own confidence at once
+    b = LiveAnalyzer()
+    b._publish(_window(0.0, 170.0, confidence="low"))
+    assert _shown(b).confidence == "low"

@@ -13,8 +13,9 @@ import streamlit as st
 
 from core.coaching import strength_for_reader
 from core.findings import (LOW_CONFIDENCE_WHY, LOW_CONFIDENCE_WHY_BEFORE, accuracy_note,
-                           capped_note, fix_near_line, harsher_line_of, line_note, measure_counts,
-                           metric_fps, near_line_note, overall_scope, tentative, unbenched_note, unclear)
+                           capped_note, fix_near_line, harsher_line_of, line_note,
+                           measure_counts, metric_fps, near_line_note, overall_scope, tentative,
+                           unbenched_note, unclear)
 from core.metrics.speed import NO_SPEED
 from core.plan import dose_for_week
 from core.quality import distinct_tips, headline
@@ -134,7 +135,7 @@ def header(op: Opened) -> None:
     elif view.get("facing"):  # a refused clip may be no running at all
         view_txt += (f", facing {view['facing']}" if r.get("status") == "refused"
                      else f", running to the {view['facing']}")
-    if unread:
+    if unread:  # no view, so no confidence in it either
         pass
     elif view.get("source") == "user":
         view_txt += " (as you chose)"

@@ -560,7 +560,7 @@ def report_job() -> bool:
     st.session_state.pop(REPORT_JOB, None)
     if job.saved is not None:
         session.remember(job.saved.id, job.saved.delete_key)
-        st.session_state[session.CURRENT] = job.saved.id
+        session.show_report(job.saved.id)
         st.session_state[LAST_REPORT] = job.saved.id
         st.session_state[LAST_REFUSED] = job.refused
         st.session_state[LAST_NUMBERS] = job.numbers

@@ -25,6 +25,11 @@ def load() -> tuple[dict, dict | None] | None:
     """(report, query params to link back to it) of the report this page is for, or None."""
     store = session.store()
     share_id = st.query_params.get(owner.SHARE_PARAM)
+    if share_id is None and not (st.query_params.get(ID_PARAM) or session.current()
+                                 or session.current_sample()):
+        share_id = session.current_shared()  # a link's report, reached from the navigation
+        if share_id is not None:  # its address says whose plan this is (a reload keeps it)
+            st.query_params.from_dict({owner.SHARE_PARAM: share_id})
     if share_id is not None:
         stored = store.get(share_id, viewer=True)
         return (stored.report, {owner.SHARE_PARAM: share_id}) if stored else None
@@ -116,7 +121,7 @@ def main() -> None:
             if st.button(f"Open the plan of your latest report ({latest.filename or 'clip'}, "
                          f"{when(latest.created)})", type="primary",
                          icon=":material/event_note:"):
-                st.session_state[session.CURRENT] = latest.id
+                session.show_report(latest.id)
                 st.rerun()
             st.page_link(session.HISTORY_PAGE, label="Or pick another from your history",
                          icon=":material/history:")

@@ -22,16 +22,25 @@ SAMPLE_PARAM = "sample"  # the sample report's address: /report?sample=<its id> 
 def load() -> report_view.Opened | None:
     share_id = st.query_params.get(owner.SHARE_PARAM)
     store = session.store()
+    if share_id is None and not (st.query_params.get(ID_PARAM) or session.current()
+                                 or st.query_params.get(SAMPLE_PARAM) or session.current_sample()):
+        share_id = session.current_shared()  # the link's report, reopened from the navigation
     if share_id is not None:
         stored = store.get(share_id, viewer=True)
-        return report_view.Opened(store, stored, viewer=True) if stored else None
+        if stored is None:
+            return None
+        if session.current_shared() != share_id:
+            session.show_shared(share_id)
+        if st.query_params.get(owner.SHARE_PARAM) != share_id:  # the link back in the address
+            st.query_params.from_dict({owner.SHARE_PARAM: share_id})
+        return report_view.Opened(store, stored, viewer=True)
     rid = st.query_params.get(ID_PARAM) or session.current()
     if rid is not None:
         stored = store.get(rid, session.proof(rid))
         if stored is None:
             return None
         if session.current() != rid:  # reopened from its address (reload, bookmark)
-            st.session_state[session.CURRENT], st.session_state[session.SAMPLE] = rid, None
+            session.show_report(rid)
         if st.query_params.get(ID_PARAM) != rid:
             st.query_params.from_dict({ID_PARAM: rid})
         return report_view.Opened(store, stored, viewer=False)
@@ -41,7 +50,7 @@ def load() -> report_view.Opened | None:
         if stored is None:
             return None
         if session.current_sample() != sample:  # reopened from its address
-            st.session_state[session.SAMPLE], st.session_state[session.CURRENT] = sample, None
+            session.show_sample(sample)
         if st.query_params.get(SAMPLE_PARAM) != sample:
             st.query_params.from_dict({SAMPLE_PARAM: sample})
         return report_view.Opened(store, stored, viewer=True, sample=True)

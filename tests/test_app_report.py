@@ -437,6 +437,41 @@ def test_report_opens_only_for_its_owner(app, store, side_analysis):
     assert store.get(saved.id, saved.delete_key).share is not None
 
 
+def test_a_link_reader_keeps_the_shared_report_through_the_navigation(app, store,
+                                                                      side_analysis):
+    """A share link's reader pressed "Report" (or "Plan") in the top navigation and read "No
+    report is open yet ... open one from your history", the link gone from the address
+    (review, 3 Dec): this session's last link reopens, read-only, its address given back;
+    an owner's report opened after it takes its place."""
+    owner_token = secrets.token_urlsafe(24)
+    saved = store.save(side_analysis.report, side_analysis.media_dir, owner=owner_token)
+    share_id = store.share(saved.id, saved.delete_key, blur_faces=True)
+    reader = app(REPORT, query={"r": share_id}).run()
+    assert reader.title[0].value == "Shared running-form report"
+    reader.query_params.clear()  # the navigation's "Report": no query
+    reader.switch_page(REPORT).run()
+    assert not reader.exception
+    assert reader.title[0].value == "Shared running-form report"
+    assert share_id in str(reader.query_params.get("r"))  # the link back in the address
+    assert "Create share link" not in _labels(reader)  # still read-only
+    reader.query_params.clear()  # the navigation's "Plan"
+    reader.switch_page("pages/plan.py").run()
+    assert not reader.exception
+    assert reader.title[0].value == "A 3-week plan from this report"
+    assert "No report is open" not in _texts(reader)
+    # the reader's own report, opened after it, is what the pages open next
+    mine = secrets.token_urlsafe(24)
+    own = store.save(side_analysis.report, side_analysis.media_dir, owner=mine)
+    reader.session_state["fc_browser_token"] = mine
+    reader.query_params.clear()
+    reader.query_params["id"] = own.id
+    reader.switch_page(REPORT).run()
+    assert reader.title[0].value == "Your running form"
+    reader.query_params.clear()
+    reader.switch_page(REPORT).run()
+    assert reader.title[0].value == "Your running form"
+
+
 def test_distances_in_the_unit_the_runner_gave_their_height_in(app, store, side_analysis):
     import copy
 

@@ -23,6 +23,10 @@ from core.store import Proof, ReportStore, database_url, media_url, open_store
 OWNED = "fc_owned"  # {report id: delete key} shown in this session
 CURRENT = "fc_current"  # report id shown on the Report page (owner view)
 SAMPLE = "fc_sample"  # sample report id shown on the Report page (read-only)
+# the share id of the shared report this session opened last through its link (read-only):
+# the Report and Plan pages in the top navigation reopen it, as they reopen an owner's
+# report (a link's reader lost the report on pressing "Report" or "Plan": review, 3 Dec)
+SHARED = "fc_shared"
 BROWSER = "fc_browser_token"  # this browser's token (from the cookie, or new)
 FLASH = "fc_flash"  # one message shown on the next page run: (kind, text)
 
@@ -125,18 +129,38 @@ def forget(report_id: str) -> None:
 # --- the Report page -----------------------------------------------------------------------
 
 
+def show_report(report_id: str) -> None:
+    """The owner's ``report_id`` is what the Report and Plan pages open (only one of a
+    report, the sample and a shared report is open at a time)."""
+    st.session_state[CURRENT], st.session_state[SAMPLE] = report_id, None
+    st.session_state[SHARED] = None
+
+
+def show_sample(report_id: str) -> None:
+    st.session_state[SAMPLE], st.session_state[CURRENT] = report_id, None
+    st.session_state[SHARED] = None
+
+
+def show_shared(share_id: str) -> None:
+    """A share link's report, opened from its link, is what the pages open next."""
+    st.session_state[SHARED] = share_id
+    st.session_state[CURRENT], st.session_state[SAMPLE] = None, None
+
+
 def open_report(report_id: str) -> None:
     """Show ``report_id`` (owner view, checked there) on the Report page."""
-    st.session_state[CURRENT] = report_id
-    st.session_state[SAMPLE] = None
+    show_report(report_id)
     st.switch_page(REPORT_PAGE)
 
 
 def open_sample(report_id: str) -> None:
     """Show the sample report ``report_id`` (read-only) on the Report page."""
-    st.session_state[SAMPLE] = report_id
-    st.session_state[CURRENT] = None
+    show_sample(report_id)
     st.switch_page(REPORT_PAGE)
+
+
+def current_shared() -> str | None:
+    return st.session_state.get(SHARED)
 
 
 def current() -> str | None:

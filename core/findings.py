@@ -478,6 +478,17 @@ def fix_near_line(fx: dict, metrics: dict[str, dict]) -> bool:
     return bool(ms) and fx.get("confidence") != "low" and unclear(ms)
 
 
+def fix_could_be(fx: dict, metrics: dict[str, dict]) -> str:
+    """What a fix near the line (:func:`fix_near_line`) may be instead, from the milder
+    verdicts its rated measures sit near: "only worth a look", "fine", or both. The plan
+    said "(it may be only worth a look, or fine)" of a knee bend of 63 deg whose good range
+    ends 13 deg below it, its card "may be only worth a look" (review, 3 Dec)."""
+    ms = [metrics[m] for m in fx.get("metrics") or [] if m in metrics]
+    milder = {near[2] for m in _rated(ms) if (near := near_line_of(m)) is not None}
+    words = [w for k, w in (("watch", "only worth a look"), ("good", "fine")) if k in milder]
+    return ", or ".join(words) or "only worth a look, or fine"
+
+
 def unclear(ms) -> bool:
     """Whether a problem made of the measures ``ms`` (:class:`MetricResult` or report dicts)
     is less clear than one read firmly: none of the measures rated as the problem is (its

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from .coaching import ADVICE
-from .findings import fix_near_line
+from .findings import fix_could_be, fix_near_line
 from .report import DISCLAIMER, load_report
 from .spec import BY_ID
 
@@ -166,8 +166,8 @@ def _check(report: dict, fx: dict) -> str:
         return f"Read with low confidence from {_this_clip(report)}, " + CHECK_FIRST
     metrics = {m.get("id"): m for m in report.get("metrics") or [] if isinstance(m, dict)}
     if fix_near_line(fx, metrics):
-        return (f"Near the line in {_this_clip(report)} (it may be only worth a look, or fine), "
-                + CHECK_FIRST)
+        return (f"Near the line in {_this_clip(report)} (it may be "
+                f"{fix_could_be(fx, metrics)}), " + CHECK_FIRST)
     return ""
 
 

@@ -209,6 +209,15 @@ def test_the_measure_that_gives_the_verdict_decides_the_check(report):
     by_id["knee_flexion_mid"]["status"] = "fix"
     by_id["knee_flexion_mid"]["near_line"] = {"edge": 58.0, "error": 9.0, "milder": "watch"}
     assert make_plan(report).focuses[2].check.startswith("Near the line in this clip")
+    # near "worth a look" only: not "or fine" (63 deg, good to 50: review, 3 Dec)
+    assert "(it may be only worth a look), so check it" in make_plan(report).focuses[2].check
+    by_id["knee_flexion_mid"]["status"] = "watch"  # a "worth a look" near the good line
+    by_id["knee_flexion_mid"]["near_line"] = {"edge": 50.0, "error": 9.0, "milder": "good"}
+    fx["severity"], fx["metrics"] = "watch", ["knee_flexion_mid"]
+    assert "(it may be fine), so check it" in make_plan(report).focuses[2].check
+    by_id["knee_flexion_mid"]["status"] = "fix"
+    by_id["knee_flexion_mid"]["near_line"] = {"edge": 58.0, "error": 9.0, "milder": "watch"}
+    fx["severity"], fx["metrics"] = "fix", ["knee_flexion_ic", "knee_flexion_mid"]
     by_id["knee_flexion_mid"].pop("near_line")
     assert make_plan(report).focuses[2].check == ""
 

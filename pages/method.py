@@ -48,7 +48,24 @@ def side_rule(spec) -> str:
     return f"Their difference is given in {UNIT_WORDS.get(spec.unit, spec.unit)}: {diff}."
 
 
+def held_back(spec) -> str | None:
+    """Why no video gives this measure (``core.metrics.Metric.held_back``), or None."""
+    return REGISTRY[spec.id].held_back if spec.id in REGISTRY else None
+
+
+def held_entry(spec) -> None:
+    """A measure no video gives: what it is and why it is not measured, without bands."""
+    with st.expander(f"{spec.label} · not measured from a video"):
+        st.markdown(esc(spec.definition.split(" Not measured")[0]))
+        st.markdown(esc(held_back(spec) or ""))
+        if spec.source:
+            st.caption(f":material/menu_book: {esc(spec.source)}")
+
+
 def metric_entry(spec) -> None:
+    if held_back(spec):
+        held_entry(spec)
+        return
     views = ", ".join(VIEWS.get(v, v) for v in spec.views)
     with st.expander(f"{spec.label} · {views}"):
         st.markdown(esc(spec.definition))
@@ -317,8 +334,10 @@ def main() -> None:
                 "(hip to knee to ankle), so they do not depend on how far away the camera is.")
     for area in AREAS:
         specs = [m for m in METRICS if m.area == area]
-        st.subheader(f"{AREA_LABELS[area]} ({len(specs)})", anchor=False)
-        for spec in specs:
+        held = [m for m in specs if held_back(m)]
+        st.subheader(f"{AREA_LABELS[area]} ({len(specs) - len(held)}"
+                     + (f", and {len(held)} not measured" if held else "") + ")", anchor=False)
+        for spec in [m for m in specs if not held_back(m)] + held:
             metric_entry(spec)
 
     st.header("How the scores are made", divider="gray", anchor=False)

@@ -27,6 +27,20 @@ def test_method_page_lists_every_metric_and_the_limits(app, data_dir):
     for needle in ("Viterbi", "15 %", "30 fps", "Heiderscheit", "Bramah"):
         assert needle in text, needle
     assert DISCLAIMER in text
+    # a measure no video gives is listed apart, with its reason and without bands or "left
+    # and right are measured separately" (pelvic drop said both: review, 3 Dec)
+    from core.metrics import BY_ID as REGISTRY
+
+    held = [m for m in METRICS if REGISTRY[m.id].held_back]
+    assert [m.id for m in held] == ["pelvic_drop"]
+    for m in held:
+        box = next(e for e in at.expander if e.label == f"{m.label} · not measured from a video")
+        said = "\n".join(str(x.value) for x in box.markdown).replace("\\", "")
+        assert REGISTRY[m.id].held_back in said
+        assert "Good:" not in said and "measured separately" not in said
+    hips = next(h.value for h in at.subheader if h.value.startswith("Hips"))
+    n_hips = sum(m.area == "hips" for m in METRICS)
+    assert hips == f"Hips ({n_hips - 1}, and 1 not measured)"
     if ACCURACY.is_file():
         assert at.dataframe, "the accuracy table is shown"
         shown = [d.value for d in at.dataframe]

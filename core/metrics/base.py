@@ -99,6 +99,10 @@ class Metric:
     stride_chart: int | None = None
     doc_row: str | None = None
     reading_error: tuple[float, float] | None = None
+    # why no video gives this metric (it is always listed as not measured, with this reason);
+    # the Method page lists it apart from the measures (it showed its bands and "left and
+    # right are measured separately" under "Not measured from a video": review, 3 Dec)
+    held_back: str | None = None
 
     @property
     def id(self) -> str:

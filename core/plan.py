@@ -303,11 +303,23 @@ def day_text(created: str) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
+# a share link's reader reads the runner's plan: its cues and drills speak to the runner, as
+# the shared report's banner says ("What you work on" on a shared plan with no word whom
+# "you" means: review, 3 Dec)
+SHARED_PLAN_NOTE = ("Shared with you, read-only: this is the runner's plan, and its cues and "
+                    "drills speak to the runner (\"you\").")
+
+
+def focus_heading(shared: bool = False) -> str:
+    return "What the runner works on" if shared else "What you work on"
+
+
 def plan_html(plan: Plan, shared: bool = False) -> str:
     """``plan`` as one printable HTML page (see module docstring). ``shared``: the page is
     a share-link viewer's, so it is the runner's plan from this report, not "your" plan."""
     e = html.escape
     whose = "the" if shared else "your"
+    speaks = (f'<p class="meta">{e(SHARED_PLAN_NOTE)}</p>' if shared else "")
     meta = " · ".join(x for x in (f"From {whose} report of {e(day_text(plan.created))}"
                                   if plan.created else "",
                                   e(plan.source), f"Speed: {e(plan.speed)}" if plan.speed else "")
@@ -333,7 +345,8 @@ def plan_html(plan: Plan, shared: bool = False) -> str:
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
             f"<title>FormCheck: {e(title)}</title><style>{_CSS}</style></head><body>"
             f"<h1>FormCheck · {e(title)}</h1><div class=\"meta\">{meta}</div>"
-            f'<p class="lead">{e(plan.headline)}</p><h2>What you work on</h2>{focus}'
+            f'{speaks}<p class="lead">{e(plan.headline)}</p><h2>{e(focus_heading(shared))}</h2>'
+            f'{focus}'
             f"<h2>Week by week</h2><table><tr><th>Week</th>{head}</tr>{rows}</table>"
             f'<div class="film"><b>What to film again, and when</b>{film}</div>'
             f"<ul>{notes}</ul></body></html>")

@@ -10,7 +10,8 @@ import logging
 
 import streamlit as st
 
-from core.plan import PlanError, day_text, make_plan, plan_html
+from core.plan import (SHARED_PLAN_NOTE, PlanError, day_text, focus_heading, make_plan,
+                       plan_html)
 from ui import guard, owner, session, text
 from ui.format import download_name, in_runners_units, when
 from ui.theme import esc
@@ -55,8 +56,10 @@ def show(plan, shared: bool = False) -> None:
                         plan.source, f"Speed: {plan.speed}" if plan.speed else "") if x]
     if meta:
         st.caption(esc(" · ".join(meta)))
+    if shared:
+        st.caption(f":material/visibility: {esc(SHARED_PLAN_NOTE)}")
     st.markdown(esc(plan.headline))
-    st.subheader("What you work on", anchor=False)
+    st.subheader(focus_heading(shared), anchor=False)
     for i, f in enumerate(plan.focuses, 1):
         with st.container(border=True):
             st.markdown(f"**{i}. {esc(f.title)}**")

@@ -76,6 +76,9 @@ def test_share_link_viewer_gets_the_same_plan(app, store, saved):
     # the runner's plan read by someone else: not "your" plan, not "your report"
     assert at.title[0].value == "A 3-week plan from this report"
     assert "From the report of" in _texts(at) and "your report" not in _texts(at)
+    # whose focus it is and whom its cues speak to (review, 3 Dec)
+    assert "What the runner works on" in [h.value for h in at.subheader]
+    assert any("this is the runner's plan" in c.value for c in at.caption)
 
 
 def test_the_owners_plan_address_reopens_it_only_for_the_owner(app, store, saved):

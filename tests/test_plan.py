@@ -127,6 +127,10 @@ def test_plan_html_is_one_printable_page_with_everything_escaped(report):
     shared = plan_html(make_plan(report), shared=True)  # a share-link viewer's copy
     assert "A 3-week form plan from this report" in shared and "From the report of" in shared
     assert "Your 3-week" not in shared and "your report" not in shared
+    # whom the cues speak to, and whose focus it is (review, 3 Dec)
+    assert "What the runner works on" in shared and "What you work on" not in shared
+    assert "speak to the runner" in shared and "speak to the runner" not in page
+    assert "What you work on" in page
 
 
 def test_the_report_day_reads_like_every_other_date(report):

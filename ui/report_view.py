@@ -121,8 +121,8 @@ def header(op: Opened) -> None:
                 "FormCheck gives you. It is not saved in your history.", icon=":material/science:")
     elif op.viewer:
         st.title("Shared running-form report")
-        st.caption(":material/visibility: Shared with you, read-only. The advice and the "
-                   "pictures' labels speak to the runner (\"you\").")
+        st.caption(":material/visibility: Shared with you, read-only. The advice, the notes "
+                   "under the measures and the pictures' labels speak to the runner (\"you\").")
     else:
         st.title("Your running form")
     view_txt = text.view_name(view.get("view"), r)

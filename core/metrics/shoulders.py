@@ -53,7 +53,7 @@ def shrug_summary(ctx: Context) -> None:
     ctx.add("shoulder_elevation", index,
             caveat="Against your own most relaxed frames in the clip, so it shows tension that "
                    "comes and goes, not a constant shrug.", confidence="low", n=int(ok.sum()),
-            evidence=[worst], display=f"{SHRUG.fmt(index)} % above your relaxed position",
+            evidence=[worst], display=f"{SHRUG.fmt(index)} % above the relaxed position",
             extra={"ear_shoulder_over_torso": round(float(np.median(r[ok])), 3)})
 
 

@@ -285,10 +285,11 @@ table{border-collapse:collapse;width:100%;font-size:12px}th,td{border:1px solid 
 .theme{font-weight:600}.small{font-size:11px;color:#5b6475}
 .film{background:#eef6ff;border-radius:8px;padding:6px 10px;font-size:12px;margin-top:8px}
 .film p{margin:2px 0}ul{margin:4px 0 0 18px;padding:0;font-size:11px;color:#5b6475}
-@page{size:A4;margin:11mm}
-@media print{body{padding:0;max-width:none;font-size:9.5pt}h1{font-size:16pt}
- h2{font-size:11.5pt;margin:9px 0 4px}.lead,.focus p,table,.film{font-size:9pt}
- .small,ul{font-size:8pt}.focus,.film{page-break-inside:avoid}th{background:#eee!important;
+@page{size:A4;margin:10mm}
+@media print{body{padding:0;max-width:none;font-size:9pt;line-height:1.22}h1{font-size:15pt}
+ h2{font-size:11pt;margin:7px 0 3px}.lead,.focus p,table,.film{font-size:8.5pt}
+ .focus{padding:4px 8px;margin:0 0 4px}th,td{padding:3px 5px}
+ .small,ul{font-size:7.5pt}.focus,.film{page-break-inside:avoid}th{background:#eee!important;
  -webkit-print-color-adjust:exact;print-color-adjust:exact}a{color:inherit;text-decoration:none}}
 """
 

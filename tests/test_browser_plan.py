@@ -56,5 +56,28 @@ def test_open_the_plan_from_a_shared_report_and_download_it(tmp_path, browser): 
         pdf = printed.pdf(format="A4", print_background=True)
         (ARTIFACTS / "plan-download.pdf").write_bytes(pdf)
         assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # one printed page
+        # the longest plan: three fixes each with the near-the-line sentence in what we
+        # saw and a check-first box, for a new runner with a speed (a review's three-fix
+        # plan printed on two pages, 3 Dec)
+        import copy
+        import json
+
+        from core.plan import make_plan, plan_html
+        from test_app_plan import FIXTURE
+
+        long = copy.deepcopy(json.loads(FIXTURE.read_text(encoding="utf-8")))
+        long["profile"] = dict(long.get("profile") or {}, experience="new", speed_mps=3.0,
+                               speed_given="min/km")
+        for fx in long["findings"]["fixes"]:
+            fx["confidence"] = "low"
+            fx["seen"] += (" Knee bend in midstance is near the line: 63°, and \"work on it\" "
+                           "is over 58°. This measure reads within 9.5° of the truth on 4 in 5 "
+                           "of our test videos, so the knee bend in midstance on its own may "
+                           "be only worth a look.")
+        (tmp_path / "long.html").write_text(plan_html(make_plan(long)), encoding="utf-8")
+        printed = browser.new_page(viewport={"width": 900, "height": 1200})
+        printed.goto((tmp_path / "long.html").as_uri())
+        pdf = printed.pdf(format="A4", print_background=True)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
         printed.close()
         page.close()

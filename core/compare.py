@@ -16,7 +16,9 @@ band and the metric's own spread**:
   :meth:`core.spec.MetricSpec.shown`, the one rounding); a change within the noise is
   ``same``, and a change larger than the noise never is;
 * a change larger than the noise is ``better`` / ``worse`` when the distance outside the good
-  band (0 inside; values as shown) shrank / grew by more than the noise too, else ``changed``
+  band (0 inside; values as shown) shrank / grew by more than the noise too, or when it moved
+  into (out of) the good band and the reports' verdicts say so ("worth a look" to "good"),
+  though its old (new) value was within the noise of the band's edge; else ``changed``
   (both in the good range, or as far outside it as before: 8 deg under a 10-25 deg band
   to 26 deg over it); a value that went past the whole band to its other side is never
   ``better`` (54 deg over a 10-25 band to 8 under: ``changed``, the opposite problem);
@@ -173,6 +175,17 @@ def _metric_row(spec: MetricSpec, a: dict | None, b: dict | None) -> Row:
         row.word = SAME
         row.note = ("both in the good range, " if da == 0 and db == 0 else
                     "at the edge of the good range, " if 0 in (da, db) else "") + "within " + noise_text
+    elif abs(gain) <= nz and db == 0 and _STATUS_RANK.get(sb, 9) < _STATUS_RANK.get(sa, -1):
+        # into the good range from within the noise of its edge, the reports' verdicts from
+        # "worth a look" to "good": "better", as the runner reads the two verdicts ("changed"
+        # beside 8 deg "worth a look" -> -22 deg "good": review, 3 Dec)
+        row.word = BETTER
+        row.note = (_moved(spec, va, vb, da, db) + f"; before, it was within the noise "
+                    f"(+/-{nz_text}) of the range")
+    elif abs(gain) <= nz and da == 0 and _STATUS_RANK.get(sb, -1) > _STATUS_RANK.get(sa, 9):
+        row.word = WORSE  # out of the good range, to within the noise of its edge
+        row.note = (_moved(spec, va, vb, da, db) + f"; it is within the noise (+/-{nz_text}) "
+                    "of the range")
     elif abs(gain) <= nz:  # a real change that brought it no closer to the band, nor further
         row.word = CHANGED
         row.note = ("both in the good range" if da == 0 and db == 0 else

@@ -82,12 +82,15 @@ def test_a_change_larger_than_the_noise_is_never_same():
     assert r["word"] == "changed" and "within noise" not in r["note"]
     assert r["note"].startswith("from 2 deg under the good range to 1 deg over it (closer, "
                                 "but by no more than the noise, +/-")
-    # into the good range, but by less than the noise: changed, in words (fresh-eyes review:
-    # "2 deg over to in the good range")
+    # into the good range from within the noise of its edge, the verdicts "worth a look" ->
+    # "good": better, in words (fresh-eyes review: "2 deg over to in the good range"; it read
+    # "changed" beside the two verdicts: review, 3 Dec); and back out of it: worse
     before = _report([_m("shank_angle_ic", 8.0, spread=4, n=12)])
     after = _report([_m("shank_angle_ic", -22.0, spread=4, n=12)])
     r = cmp.row(cmp.compare(before, after), "shank_angle_ic")
-    assert r["word"] == "changed"
+    assert r["word"] == "better"
+    back = cmp.row(cmp.compare(after, before), "shank_angle_ic")
+    assert back["word"] == "worse" and back["note"].endswith(") of the range"), back["note"]
     assert r["note"].startswith("from 2 deg over the good range to inside it; before, it was "
                                 "within the noise (+/-"), r["note"]
     assert r["note"].endswith(") of the range") and "(closer" not in r["note"]
@@ -406,18 +409,22 @@ def test_the_landing_sound_reads_as_a_difference_between_the_feet():
 def test_the_table_says_each_reports_own_verdict_beside_its_value():
     """A bounce of 14 % ("worth a look") to 7 % ("good") read "changed" (its before value
     within the noise of the range) with no column saying what the reports said (review,
-    3 Dec): each value carries its report's verdict."""
+    3 Dec): each value carries its report's verdict, and the word follows them."""
     from ui.compare import _table
 
     before = _report([_m("vertical_oscillation", 13.0, spread=4), _m("cadence", 158)])
     after = _report([_m("vertical_oscillation", 7.0, spread=4), _m("cadence", 170)])
     t = _table(cmp.compare(before, after))
     bounce = t[t["Measure"] == "Vertical bounce"].iloc[0]
-    assert bounce["Verdict"] == "changed", bounce.to_dict()
+    assert bounce["Verdict"] == "better", bounce.to_dict()  # as the two verdicts read
     assert bounce["Before"].endswith("\u00b7 worth a look") and bounce["After (change)"].endswith(
         "\u00b7 good"), bounce.to_dict()
     cad = t[t["Measure"] == "Cadence"].iloc[0]
     assert cad["Before"] == "158 steps/min \u00b7 work on this" and cad["Verdict"] == "better"
+    # a change larger than the noise inside the good range both times (review, 3 Dec)
+    t = _table(cmp.compare(_report([_m("cadence", 166, spread=1, n=30)]),
+                           _report([_m("cadence", 182, spread=1, n=30)])))
+    assert t[t["Measure"] == "Cadence"].iloc[0]["Verdict"] == "changed, still good"
 
 
 def test_trend_charts_keep_the_order_of_the_measures():

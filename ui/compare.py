@@ -35,6 +35,15 @@ TREND_SIDES = ("contact_time", "overstride", "knee_flexion_ic", "hip_extension",
 WORD_ICONS = {BETTER: ":material/trending_up:", WORSE: ":material/trending_down:",
               SAME: ":material/trending_flat:", CHANGED: ":material/swap_vert:"}
 WORD_TEXT = {BETTER: "better", WORSE: "worse", SAME: "same", CHANGED: "changed"}
+
+
+def word_text(r: dict) -> str:
+    """A row's word as the table says it: a change larger than the noise inside the good
+    range both times is "changed, still good" ("changed" alone beside 85 deg "good" -> 90
+    deg "good" read as a verdict nobody could act on: review, 3 Dec)."""
+    if r["word"] == CHANGED and r.get("before_status") == r.get("after_status") == "good":
+        return "changed, still good"
+    return WORD_TEXT.get(r["word"], "-")
 COLORS = {"before": (40, 130, 230), "after": (200, 120, 40)}  # BGR: orange-ish / blue-ish
 VIEW_FILTERS = {"side": "Side", "front": "Front", "back": "Back"}
 
@@ -304,7 +313,7 @@ def _table(result: dict) -> pd.DataFrame:
         # each report's own verdict beside its value: the change's word is judged against the
         # noise, and "changed" beside a move the reports call "worth a look" to "good" read as
         # a contradiction with no column saying what they said (review, 3 Dec)
-        rows.append({"Measure": r["label"], "Verdict": WORD_TEXT.get(r["word"], "-"),
+        rows.append({"Measure": r["label"], "Verdict": word_text(r),
                      "Before": _said(_units(r["before_text"]), r["before_status"]),
                      "After (change)": _said(_units(after), r["after_status"]),
                      "Why": _units(r["note"])})

@@ -73,17 +73,19 @@ def row(item, stored, comparable: bool = True, ticked: list[str] | None = None) 
 def claim_box() -> None:
     """Open a report made in another browser with its delete key (claims it for this one)."""
     with st.expander("Open a report from another browser", icon=":material/key:"):
-        st.caption("Each report is kept for the browser that made it. Enter the delete key "
-                   "that was shown with the report to open it here too; it then stays in "
-                   "this browser's history.")
+        # "report key", not "delete key": a runner opening a report on a phone feared the
+        # word would wipe it (review, 3 Dec); the store still calls it the delete key
+        st.caption("Each report is kept for the browser that made it. Enter the report key "
+                   "that was shown with the report (under \"Your report key\") to open it "
+                   "here too; it then stays in this browser's history.")
         with st.form("fc_claim", clear_on_submit=True, border=False):
-            typed = st.text_input("Delete key", type="password", placeholder="32 characters")
+            typed = st.text_input("Report key", type="password", placeholder="32 characters")
             go = st.form_submit_button("Open report", icon=":material/lock_open:")
         if go:
             key = (typed or "").strip()
             rid = session.store().claim(key, session.browser_token()) if key else None
             if rid is None:
-                st.error("No report has this delete key. It may have been deleted or have "
+                st.error("No report has this report key. It may have been deleted or have "
                          "expired; check the key and try again.", icon=":material/key_off:")
                 return
             session.remember(rid, key)

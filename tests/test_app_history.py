@@ -112,7 +112,7 @@ def test_delete_key_opens_a_report_from_another_browser(app, store, refused_anal
     _button(at, "Open report").click()
     at.run()
     assert not at.exception
-    assert any("No report has this delete key" in e.value for e in at.error)
+    assert any("No report has this report key" in e.value for e in at.error)
     assert store.list(second) == []
     # the right key opens the report with its controls and lists it in this browser
     at.text_input[0].input(saved.delete_key)

@@ -259,7 +259,7 @@ def test_an_owners_address_in_another_browser_says_reports_are_private(
     at = app(REPORT, query={"id": rid}, fc_browser_token=secrets.token_urlsafe(24)).run()
     assert not at.exception
     assert [w.value for w in at.warning] == [NOT_HERE]
-    assert "private" in NOT_HERE and "delete key" in NOT_HERE and "share link" in NOT_HERE
+    assert "private" in NOT_HERE and "report key" in NOT_HERE and "share link" in NOT_HERE
     # the reasons lead, deletion first (review, 3 Dec: the owner's own deleted report read
     # "cannot be opened in this browser ... opens only in the browser that made it")
     assert NOT_HERE.index("deleted") < NOT_HERE.index("another browser") < 80

@@ -109,7 +109,7 @@ def test_reports_are_private_to_the_browser_that_made_them(server, browser):
     cookie = next(c for c in ctx_a.cookies() if c["name"] == "fc_browser")
     assert re.fullmatch(r"[A-Za-z0-9_-]{32}", cookie["value"]) and cookie["path"] == "/"
     assert cookie["sameSite"] == "Lax" and cookie["expires"] > 0
-    a.get_by_text("Your delete key").click()
+    a.get_by_text("Your report key").click()
     key_el = a.locator('[data-testid="stExpander"] [data-testid="stCode"] code').first
     expect(key_el).to_be_visible()
     delete_key = key_el.inner_text().strip()
@@ -200,7 +200,7 @@ def test_reports_are_private_to_the_browser_that_made_them(server, browser):
     # B with A's delete key claims the report: it opens with controls and is listed.
     goto(b, base, "history", "History")
     b.get_by_text("Open a report from another browser").click()
-    key_field = b.get_by_label("Delete key")
+    key_field = b.get_by_label("Report key")
     key_field.fill(delete_key)
     # the key and its button are a form: Enter in the field submits it, as a runner would.
     # (A click on "Open report" was once lost on a slow machine, clean-clone CI of f145b1e:

@@ -53,10 +53,11 @@ def share_url(share_id: str) -> str:
 def _show_key(op: Opened) -> None:
     key = session.delete_key(op.id)
     if key:
-        with st.expander("Your delete key", icon=":material/key:"):
-            st.caption("This browser keeps the report for you. Keep this key to open, share "
-                       "or delete it from another browser (History → Open a report from "
-                       "another browser). Only this browser session shows it.")
+        with st.expander("Your report key", icon=":material/key:"):
+            st.caption("This browser keeps the report for you. Keep this key to open the "
+                       "report on another device or browser (History → Open a report from "
+                       "another browser), where you can then also share or delete it. Only "
+                       "this browser session shows it.")
             st.code(key, language=None)
 
 

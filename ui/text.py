@@ -281,7 +281,7 @@ COMPARISON_NOT_FOUND = ("This comparison could not be found. The link may be inc
 NOT_HERE = ("This report cannot be opened here: it was deleted, has expired, or was made in "
             "another browser (a report's own address opens only in the browser that made it, "
             "as reports are private). If it is yours and still there, open it in that browser, "
-            "or here on History with its delete key (\"Open a report from another browser\"); "
+            "or here on History with its report key (\"Open a report from another browser\"); "
             "or ask its runner for a share link.")
 # the same for a comparison's own address (/compare?ids=...): one of its two reports
 NOT_HERE_PAIR = ("One or both of these reports cannot be opened here: deleted, expired, or "

@@ -237,12 +237,26 @@ def test_trend_rows_and_charts():
     assert df[df["id"] == "cadence"]["clip"].iloc[2].endswith(", filmed with limits")
     chart = ui_cmp.trend_chart(df, "contact_time").to_dict()
     fill = chart["layer"][-1]["encoding"]["fill"]
-    assert fill["field"] == "point" and fill["scale"]["range"] == ["#2B6CB0", "white"]
+    assert fill["field"] == "point" and fill["scale"]["range"] == ["#2B6CB0", "white", "white"]
     kinds = [row["point"] for rows in chart["datasets"].values() for row in rows if "point" in row]
     assert kinds == ["measured well"] + ["filmed with limits or low confidence"] * 2
     assert ui_cmp._ticks(pd.Series(pd.to_datetime(["2026-01-01 08:00", "2026-01-01 09:30",
                                                    "2026-01-02 08:00"]))) == \
         ["01 Jan 08:00", "01 Jan 09:30", "02 Jan"]
+    # a clip whose runner's build reads differently from the latest's: hollow, said in its
+    # tooltip (Trends drew another person's clip as the runner's 97 -> 72: review, 3 Dec)
+    for r, (thigh, trunk) in zip((r1, r2, r3), ((0.48, 0.666), (0.52, 0.619), (0.519, 0.6))):
+        r["media"] = {"reference": {"thigh_frac": thigh, "trunk_frac": trunk}}
+    df = ui_cmp.trend_rows([("2026-01-01T08:00:00+00:00", r1), ("2026-01-20T08:00:00+00:00", r2),
+                            ("2026-02-01T08:00:00+00:00", r3)])
+    cad = df[df["id"] == "cadence"]
+    assert list(cad["other_build"]) == [True, False, False]
+    assert list(cad["careful"]) == [True, False, True]
+    assert cad["clip"].iloc[0].endswith("the runner's build reads differently from the latest")
+    kinds = [row["point"] for rows in ui_cmp.trend_chart(df, "cadence").to_dict()["datasets"]
+             .values() for row in rows if "point" in row]
+    assert kinds == ["another build (perhaps someone else)", "measured well",
+                     "filmed with limits or low confidence"]
     # two clips analysed in the same minute (or second) keep a tick each (review, 3 Dec: both
     # drawn on one tick "03 Dec 08:08" as a vertical bar)
     assert ui_cmp._ticks(pd.Series(pd.to_datetime([
@@ -446,3 +460,31 @@ trends_section([("2026-12-03T08:08:05+00:00", a), ("2026-12-03T08:08:41+00:00", 
     chosen = [at.multiselect[0].format_func(v) for v in at.multiselect[0].value]
     titles = [m.value.strip("*") for m in at.markdown if m.value.startswith("**")]
     assert len(chosen) >= 4 and titles == chosen, (chosen, titles)
+
+
+def test_trends_warn_when_a_session_reads_as_another_build():
+    """Trends drew a second person's clip as one runner's progress (97 -> 72) while Compare
+    warned the builds differ (review, 3 Dec): History's trends warn too, naming the
+    sessions."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string("""
+from test_compare import _m, _report
+from ui.compare import trends_section
+a = _report([_m("cadence", 158)], overall=70)
+b = _report([_m("cadence", 170)], overall=85)
+a["media"] = {"reference": {"thigh_frac": 0.48, "trunk_frac": 0.666}}
+b["media"] = {"reference": {"thigh_frac": 0.52, "trunk_frac": 0.619}}
+trends_section([("2026-12-01T08:00:00+00:00", a), ("2026-12-03T08:00:00+00:00", b)])
+""").run()
+    assert not at.exception
+    warn = [w.value for w in at.warning]
+    assert len(warn) == 1 and "in 1 of these sessions (1 Dec 2026" in warn[0], warn
+    at = AppTest.from_string("""
+from test_compare import _m, _report
+from ui.compare import trends_section
+a = _report([_m("cadence", 158)], overall=70)
+b = _report([_m("cadence", 170)], overall=85)
+trends_section([("2026-12-01T08:00:00+00:00", a), ("2026-12-03T08:00:00+00:00", b)])
+""").run()
+    assert not at.exception and not at.warning

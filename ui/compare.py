@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import pandas as pd
 
-from core.compare import BETTER, CHANGED, SAME, WORSE, compare, since_last
+from core.compare import BETTER, CHANGED, SAME, WORSE, build_note, compare, since_last
 from core.findings import STATUS_WORDS
 from core.reference import BODY, PHASE_LABELS, PHASES, REFERENCE_KEY
 from core.spec import AREA_LABELS, ASYMMETRY_WATCH_DIFF, ASYMMETRY_WATCH_PCT, BY_ID
@@ -62,18 +62,24 @@ def trend_rows(sessions: list[tuple[Any, dict]]) -> pd.DataFrame:
     """One row per (session, trend id) with a value: ``when`` (datetime), ``session``
     (label), ``view``, ``id``, ``value``, ``unit``, and for the tooltip ``shown`` (the value
     with its unit), ``confidence`` and ``clip`` (file name and views); ``careful``: a report
-    filmed with limits or a value read with low confidence (drawn hollow). ``sessions``:
+    filmed with limits or a value read with low confidence (drawn hollow); ``other_build``:
+    a report whose runner's build reads differently from the newest report's
+    (:func:`core.compare.build_note`: perhaps someone else; drawn hollow too). ``sessions``:
     (created, report) pairs."""
     rows = []
-    for created, r in sessions:
-        if not isinstance(r, dict) or r.get("status") == "refused":
-            continue
+    scored = [(c, r) for c, r in sessions if isinstance(r, dict) and r.get("status") != "refused"]
+    newest = max(scored, key=lambda cr: pd.Timestamp(cr[0]))[1] if scored else None
+    for created, r in scored:
         view = (r.get("view") or {}).get("view")
         clip = f"{(r.get('source') or {}).get('filename') or 'clip'} ({text.view_name(view, r)})"
         limited = r.get("status") == "limited"
+        # Trends drew a second person's clip as the runner's fall from 97 to 72 while Compare
+        # said the builds differ (review, 3 Dec)
+        other = r is not newest and newest is not None and build_note(r, newest) is not None
         base = {"when": pd.Timestamp(created), "session": when(created), "view": view,
-                "clip": clip + (", filmed with limits" if limited else ""), "confidence": "",
-                "careful": limited}
+                "clip": clip + (", filmed with limits" if limited else "")
+                + (", the runner's build reads differently from the latest" if other else ""),
+                "confidence": "", "careful": limited or other, "other_build": other}
         metrics = {m.get("id"): m for m in r.get("metrics") or [] if isinstance(m, dict)}
         for mid in TREND_METRICS:
             v = (metrics.get(mid) or {}).get("value")
@@ -82,7 +88,7 @@ def trend_rows(sessions: list[tuple[Any, dict]]) -> pd.DataFrame:
                 conf = str(metrics[mid].get("confidence") or "")
                 rows.append({**base, "id": mid, "value": spec.shown(v), "unit": spec.unit,
                              "shown": pretty(f"{spec.fmt(v)} {spec.unit}"),
-                             "confidence": conf, "careful": limited or conf == "low"})
+                             "confidence": conf, "careful": limited or other or conf == "low"})
         for mid in TREND_SIDES:
             sd = (metrics.get(mid) or {}).get("side_diff")
             if isinstance(sd, dict) and isinstance(sd.get("value"), (int, float)):
@@ -98,7 +104,7 @@ def trend_rows(sessions: list[tuple[Any, dict]]) -> pd.DataFrame:
             rows.append({**base, "id": "score:overall", "value": f["overall_score"],
                          "unit": "points", "shown": f"{f['overall_score']:.0f}/100"})
     return pd.DataFrame(rows, columns=["when", "session", "view", "id", "value", "unit", "shown",
-                                       "confidence", "clip", "careful"])
+                                       "confidence", "clip", "careful", "other_build"])
 
 
 def _limit_layer(limit: float, label: str) -> alt.Chart:
@@ -150,8 +156,11 @@ def trend_chart(df: pd.DataFrame, trend_id: str, height: int = 200) -> alt.Chart
     if trend_id.startswith("score:"):  # the whole top of the 0-100 scale, at least 50 points
         # tall: on a 74-80 axis a 3-point change looked dramatic (fresh-eyes review)
         scale = alt.Scale(domain=[max(0, min(50, int(d["value"].min()) - 10)), 100])
-    d = d.assign(point=np.where(d["careful"].fillna(False).astype(bool),
-                                "filmed with limits or low confidence", "measured well"))
+    other = d["other_build"].fillna(False).astype(bool) if "other_build" in d else False
+    d = d.assign(point=np.where(other, "another build (perhaps someone else)",
+                                np.where(d["careful"].fillna(False).astype(bool),
+                                         "filmed with limits or low confidence",
+                                         "measured well")))
     x = alt.X("tick:N", title=None, sort=list(d["tick"]), axis=alt.Axis(labelAngle=0))
     y = alt.Y("value:Q", title=title, scale=scale)
     line = alt.Chart(d).mark_line(color="#2B6CB0").encode(x=x, y=y)
@@ -159,8 +168,9 @@ def trend_chart(df: pd.DataFrame, trend_id: str, height: int = 200) -> alt.Chart
     points = alt.Chart(d).mark_point(size=70, color="#2B6CB0", strokeWidth=2).encode(
         x=x, y=y,
         fill=alt.Fill("point:N", legend=None, scale=alt.Scale(
-            domain=["measured well", "filmed with limits or low confidence"],
-            range=["#2B6CB0", "white"])),
+            domain=["measured well", "filmed with limits or low confidence",
+                    "another build (perhaps someone else)"],
+            range=["#2B6CB0", "white", "white"])),
         tooltip=[alt.Tooltip("session:N", title="Session"), alt.Tooltip("shown:N", title="Value"),
                  alt.Tooltip("confidence:N", title="Confidence"),
                  alt.Tooltip("clip:N", title="Clip")])
@@ -277,10 +287,18 @@ def trends_section(sessions: list[tuple[Any, dict]]) -> None:
                                 key=f"fc_trend_pick_{view}")
     n = d["when"].nunique()
     hollow = bool(d["careful"].fillna(False).astype(bool).any())
+    others = d.loc[d["other_build"].fillna(False).astype(bool), "session"].unique()
+    if len(others):
+        st.warning(f"The runner's build (thigh and trunk against the leg) reads differently "
+                   f"from your latest session in {len(others)} of these sessions "
+                   f"({', '.join(others)}): if they are of someone else, their points are not "
+                   "your progress. They are drawn hollow; hover a point to see its clip.",
+                   icon=":material/group:")
     st.caption(f"{n} session{'s' if n != 1 else ''} ({VIEW_FILTERS.get(view, 'any')} view). "
                "Green: the good range (dashed: its limit; a score is good from 80)."
-               + (" Hollow points: a clip filmed with limits or a value read with low "
-                  "confidence, so read their change with care." if hollow else ""))
+               + (" Hollow points: a clip filmed with limits, a value read with low "
+                  "confidence or another build, so read their change with care." if hollow
+                  else ""))
     charts = [(tid, c) for tid in chosen if (c := trend_chart(d, tid)) is not None]
     # two to a row, a row of columns per pair: a phone stacks each row's columns, so the
     # charts keep the order of the measures above (one pair of columns for all of them put

@@ -63,7 +63,8 @@ def row(item, stored, comparable: bool = True, ticked: list[str] | None = None) 
             if item.status != "refused" and comparable:
                 st.checkbox("Compare", key=PICK.format(id=item.id))
                 if ticked and len(ticked) == 2 and item.id == ticked[-1]:
-                    go_compare(ticked, "Compare these two", key=f"fc_compare_go_{item.id}")
+                    # one word: "Compare these two" wrapped in the row's narrow column (review)
+                    go_compare(ticked, "Compare", key=f"fc_compare_go_{item.id}")
         if owner.confirm_delete(item.id, stored.clip_key if stored else None, flag):
             session.flash("success", "The report, its media and its share link were deleted."
                           if item.shared else "The report and its media were deleted.")
@@ -137,7 +138,8 @@ def compare_bar(items) -> None:
     ids = picked(items)
     left, right = st.columns([3, 1.3], vertical_alignment="center")
     left.markdown("**Compare two sessions**  \n" + (
-        "Tick *Compare* on two sessions below." if len(ids) < 2 else
+        "Tick *Compare* on two sessions below." if not ids else
+        "1 ticked: tick *Compare* on one more." if len(ids) == 1 else
         "Ready: the two ticked sessions." if len(ids) == 2 else
         f"{len(ids)} ticked: untick all but two."))
     with right:

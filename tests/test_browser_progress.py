@@ -10,6 +10,7 @@ browser (read-only, no file names; a wrong token reads "not found").
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -89,10 +90,12 @@ def test_two_uploads_trends_and_compare(server, browser):
     expect(boxes).to_have_count(2)
     boxes.nth(0).click()
     wait_idle(page)
+    # one ticked: the bar says so (it kept saying "Tick Compare on two": review, 3 Dec)
+    expect(page.get_by_text("1 ticked: tick Compare on one more.")).to_be_visible()
     boxes.nth(1).click()
     wait_idle(page)
     # the pair can be compared from the bar or from the row last ticked (a phone's)
-    expect(page.get_by_role("button", name="Compare these two")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"Compare$"))).to_be_visible()
     go = page.get_by_role("button", name="Compare the two")
     expect(go).to_be_enabled()
     go.click()

@@ -35,6 +35,9 @@ def test_a_picked_pair_keeps_its_address_and_reopens_from_it(app, pair, store):
     names = [store.get(s.id, s.delete_key).report["source"]["filename"] for s in pair]
     captions = " ".join(c.value for c in at.caption).replace("\\_", "_")  # Markdown-escaped
     assert all(n and f"({n})" in captions for n in names), (names, captions)
+    # which picture is which, above each (both pictures' own headings read "You": review)
+    heads = [m.value for m in at.markdown if m.value.startswith(("**Before** · ", "**After** · "))]
+    assert [h.split(" · ")[0] for h in heads] == ["**Before**", "**After**"], heads
     ids = at.query_params["ids"]
     ids = ids[0] if isinstance(ids, list) else ids
     assert sorted(ids.split(",")) == sorted(s.id for s in pair)

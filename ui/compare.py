@@ -485,8 +485,12 @@ def compare_view(before, after) -> None:
                                  default=PHASES[0], key="fc_compare_phase") or PHASES[0]
     pa, pb = runner_still(before, phase), runner_still(after, phase)
     c1, c2 = st.columns(2)
-    for col, pic, label in ((c1, pa, "Before"), (c2, pb, "After")):
+    for col, pic, label, r in ((c1, pa, "Before", ra), (c2, pb, "After", rb)):
         with col:
+            # which is which, above each picture: both pictures' own headings read "You",
+            # and stacked on a phone one's caption below it sat right over the next one's
+            # "You" (review, 3 Dec)
+            st.markdown(f"**{label}** · {when(r.get('created'))}")
             if pic:
                 st.image(pic, caption=f"{label} · {PHASE_LABELS[phase].lower()}", width="stretch")
             else:

@@ -6,6 +6,14 @@ Contract:
         prove ownership of its report. Both reports are published through their own share
         links first when they are not yet (faces blurred, no video: the store's defaults), so
         a comparison viewer sees exactly what a report's link viewer sees and nothing else.
+    comparison_link(store, before_id, after_id, proof_before, proof_after) -> str | None
+        The pair's link that still opens (newest first), for its owner: the Compare page shows
+        it again when the pair is reopened, and "Create" gives it rather than a new one (each
+        press made another link that kept working: review, 3 Dec). None without one, or when
+        a proof fails.
+    stop_comparison(store, before_id, after_id, proof_before, proof_after) -> int | None
+        Withdraw every link of the pair (either order): how many; None when a proof fails.
+        The reports' own share links stay (stopped on each report).
     partners(store, report_id) -> list[str]
         The other reports named with ``report_id`` in its comparison links (read before its
         share is withdrawn, which removes those links): a comparison link shared both, and
@@ -39,6 +47,9 @@ def share_comparison(store, before_id: str, after_id: str, proof_before: Proof,
     """Publish both reports (if not yet) and return a new comparison token (module doc)."""
     if before_id == after_id:
         return None
+    existing = comparison_link(store, before_id, after_id, proof_before, proof_after)
+    if existing is not None:
+        return existing
     for rid, proof in ((before_id, proof_before), (after_id, proof_after)):
         stored = store.get(rid, proof)
         if stored is None:
@@ -51,6 +62,40 @@ def share_comparison(store, before_id: str, after_id: str, proof_before: Proof,
             id=token, before_id=before_id, after_id=after_id,
             created=datetime.now(timezone.utc).isoformat()))
     return token
+
+
+def _pair(before_id: str, after_id: str):
+    c = comparisons.c
+    return (((c.before_id == before_id) & (c.after_id == after_id))
+            | ((c.before_id == after_id) & (c.after_id == before_id)))
+
+
+def _owns_both(store, before_id: str, after_id: str, proof_before: Proof,
+               proof_after: Proof) -> bool:
+    return before_id != after_id and all(
+        store.get(rid, proof) is not None
+        for rid, proof in ((before_id, proof_before), (after_id, proof_after)))
+
+
+def comparison_link(store, before_id: str, after_id: str, proof_before: Proof,
+                    proof_after: Proof) -> str | None:
+    """The pair's newest comparison link that still opens, for its owner (module doc)."""
+    if not _owns_both(store, before_id, after_id, proof_before, proof_after):
+        return None
+    c = comparisons.c
+    with store.engine.connect().execution_options(fc_read=True) as conn:
+        tokens = conn.execute(sa.select(c.id).where(_pair(before_id, after_id))
+                              .order_by(c.created.desc())).scalars().all()
+    return next((t for t in tokens if open_comparison(store, t) is not None), None)
+
+
+def stop_comparison(store, before_id: str, after_id: str, proof_before: Proof,
+                    proof_after: Proof) -> int | None:
+    """Withdraw every link of the pair (module doc)."""
+    if not _owns_both(store, before_id, after_id, proof_before, proof_after):
+        return None
+    with store.engine.begin() as conn:
+        return conn.execute(comparisons.delete().where(_pair(before_id, after_id))).rowcount
 
 
 def partners(store, report_id: str) -> list[str]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.compare_share import open_comparison, share_comparison
+from core.compare_share import (comparison_link, open_comparison, share_comparison,
+                                stop_comparison)
 from ui import compare, guard, session, text
 
 LINK_PARAM = "c"
@@ -33,22 +34,41 @@ def shared(token: str) -> None:
 
 
 def share_box(before, after) -> None:
-    """Create a link to this comparison (publishes both reports' shared copies)."""
-    with st.expander("Share this comparison", icon=":material/share:"):
-        st.caption(compare.share_caption(before, after))
-        if st.button("Create comparison link", icon=":material/link:", key="fc_compare_share"):
-            token = share_comparison(session.store(), before.id, after.id,
-                                     session.proof(before.id), session.proof(after.id))
-            if token is None:
-                st.error(text.NOT_FOUND, icon=":material/search_off:")
-            else:
-                st.session_state["fc_compare_link"] = token
-                st.toast("Comparison link created; both reports are now shared too.",
-                         icon=":material/share:")
-        token = st.session_state.get("fc_compare_link")
-        if token:
-            url = compare.comparison_url(token)
-            st.code(url, language=None)
+    """This comparison's link: the one made before, shown again with a way to stop it, or a
+    button that makes it (publishing both reports' shared copies). Coming back offered only
+    "Create comparison link", each press made another link, and none could be stopped
+    (review, 3 Dec)."""
+    store = session.store()
+    proofs = session.proof(before.id), session.proof(after.id)
+    token = comparison_link(store, before.id, after.id, *proofs)
+    stopped = bool(st.session_state.pop(STOPPED, None))
+    with st.expander("Share this comparison", icon=":material/share:",
+                     expanded=token is not None or stopped):
+        if token is None:
+            if stopped:
+                st.success("Comparison link stopped: it no longer opens. Each report keeps "
+                           "its own share link (stop it on the report).",
+                           icon=":material/link_off:")
+            st.caption(compare.share_caption(before, after))
+            if st.button("Create comparison link", icon=":material/link:",
+                         key="fc_compare_share"):
+                if share_comparison(store, before.id, after.id, *proofs) is None:
+                    st.error(text.NOT_FOUND, icon=":material/search_off:")
+                else:
+                    st.toast("Comparison link created; both reports are now shared too.",
+                             icon=":material/share:")
+                    st.rerun()
+            return
+        st.markdown("Anyone with this link sees both reports' shared copies, read-only:")
+        st.code(compare.comparison_url(token), language=None)
+        if st.button("Stop sharing this comparison", icon=":material/link_off:",
+                     key="fc_compare_unshare"):
+            stop_comparison(store, before.id, after.id, *proofs)
+            st.session_state[STOPPED] = True
+            st.rerun()
+
+
+STOPPED = "fc_compare_link_stopped"  # "Stop sharing" said where the link was, once
 
 
 def main() -> None:
@@ -76,9 +96,6 @@ def main() -> None:
     pair = f"{before.id},{after.id}"
     if st.query_params.get(PAIR_PARAM) != pair:
         st.query_params.from_dict({PAIR_PARAM: pair})
-    if st.session_state.get("fc_compare_link_for") != ids:
-        st.session_state["fc_compare_link_for"] = list(ids)
-        st.session_state.pop("fc_compare_link", None)
     compare.compare_view(before, after)
     share_box(before, after)
     st.page_link(session.HISTORY_PAGE, label="Back to your history", icon=":material/history:")

@@ -100,3 +100,31 @@ def test_a_shared_comparison_says_whom_its_labels_speak_to(app, pair, store):
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Shared running-form comparison" and at.table
     assert any("speak to the runner" in c.value for c in at.caption)
+
+
+def test_the_comparison_link_shows_again_and_stops(app, pair, store):
+    """Coming back to a shared comparison offered only "Create comparison link" and each press
+    made another working link (review, 3 Dec): the link shows again with "Stop sharing this
+    comparison", which ends it and says so; the reports' own links stay."""
+    from core.compare_share import open_comparison
+
+    state = dict(fc_compare=[s.id for s in pair], fc_owned=_owned(pair))
+    at = app(COMPARE, **state).run()
+    assert "Create comparison link" in [b.label for b in at.button]
+    next(b for b in at.button if b.label == "Create comparison link").click()
+    at.run()
+    assert not at.exception
+    links = [c.value for c in at.code if "?c=" in c.value]
+    assert len(links) == 1
+    token = links[0].rsplit("?c=", 1)[1]
+    # reopened (a new session of the same browser): the same link, not a new button
+    again = app(COMPARE, **state).run()
+    assert [c.value for c in again.code if "?c=" in c.value] == links
+    assert "Create comparison link" not in [b.label for b in again.button]
+    next(b for b in again.button if b.label == "Stop sharing this comparison").click()
+    again.run()
+    assert not again.exception and open_comparison(store, token) is None
+    assert not [c.value for c in again.code if "?c=" in c.value]
+    assert any("Comparison link stopped" in s.value for s in again.success)
+    assert "Create comparison link" in [b.label for b in again.button]
+    assert all(store.get(s.id, s.delete_key).share is not None for s in pair)

@@ -102,3 +102,32 @@ def test_the_share_box_says_which_faces_a_comparison_link_shows(tmp_path):
         in caption()
     store.share(b.id, mine, blur_faces=False)
     assert "faces not blurred: you made both reports' links without blurring" in caption()
+
+
+def test_a_pairs_link_is_given_again_and_can_be_stopped(tmp_path):
+    """Coming back to a shared comparison offered only "Create comparison link", and each
+    press made another link that kept working, with no way to stop one (review, 3 Dec): the
+    pair's link is found again (one link per pair), and stopping it ends every link of the
+    pair while the reports' own links stay."""
+    from core.compare_share import comparison_link, stop_comparison
+
+    store = open_store(str(tmp_path / "data"))
+    owner, stranger = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    a = store.save(_report("2026-01-01T08:00:00+00:00", 158), None, owner=owner)
+    b = store.save(_report("2026-01-20T08:00:00+00:00", 176), None, owner=owner)
+    mine, theirs = Proof(owner=owner), Proof(owner=stranger)
+    assert comparison_link(store, a.id, b.id, mine, mine) is None  # none yet
+    token = share_comparison(store, a.id, b.id, mine, mine)
+    assert comparison_link(store, a.id, b.id, mine, mine) == token
+    assert comparison_link(store, b.id, a.id, mine, mine) == token  # either order
+    assert comparison_link(store, a.id, b.id, theirs, theirs) is None  # not for others
+    assert share_comparison(store, b.id, a.id, mine, mine) == token  # not a second link
+    assert stop_comparison(store, a.id, b.id, theirs, theirs) is None  # only the owner
+    assert open_comparison(store, token) is not None
+    assert stop_comparison(store, b.id, a.id, mine, mine) == 1
+    assert open_comparison(store, token) is None
+    assert comparison_link(store, a.id, b.id, mine, mine) is None
+    assert store.get(a.id, mine).share is not None and store.get(b.id, mine).share is not None
+    # a new link after that is a new token
+    again = share_comparison(store, a.id, b.id, mine, mine)
+    assert again and again != token and open_comparison(store, again) is not None

@@ -155,8 +155,32 @@ def friendly_comparisons(table: pd.DataFrame) -> pd.DataFrame:
     return out if len(out.columns) and len(table) else table
 
 
+# summary()'s measure names -> metric ids, for the reading error each report quotes
+SUMMARY_IDS = {"cadence": "cadence", "contact time": "contact_time", "trunk lean": "trunk_lean",
+               "elbow angle": "elbow_angle", "overstride": "overstride",
+               "vertical osc.": "vertical_oscillation", "pelvic drop": "pelvic_drop"}
+WITHIN_COLUMN = "Within this on 4 in 5 of all our test videos"
+
+
+def within_text(metric_id: str | None) -> str:
+    """The reading error a report's card quotes for ``metric_id`` (the registry's
+    ``reading_error``: under 50 fps, from 50 fps), "—" when no bench gives one."""
+    from core.findings import error_text
+    from core.metrics import BY_ID as REGISTRY
+    from core.spec import BY_ID, TIMING_FPS
+
+    m = REGISTRY.get(metric_id or "")
+    if m is None or m.reading_error is None:
+        return "\u2014"
+    lo, hi = (error_text(e, BY_ID[m.id].unit) for e in m.reading_error)
+    text = lo if lo == hi else f"{lo} (under {TIMING_FPS:.0f} fps), {hi} (from {TIMING_FPS:.0f})"
+    return text.replace("% of leg", "% of leg length")
+
+
 def friendly_summary(brief: pd.DataFrame) -> pd.DataFrame:
-    """:func:`summary`'s table in words."""
+    """:func:`summary`'s table in words, with the reading error each report quotes beside
+    the typical difference (elbow "0.5°" over four clips here read against "within 8.5°" on
+    the report's card, with no word why: review, 3 Dec)."""
     names = {re.sub(r"\s*\([^)]*\)", "", k): re.sub(r"\s*\([^)]*\)", "", v)
              for k, v in QUANTITIES.items()}
     names["camera view"] = "Camera view (side, front or back)"
@@ -165,6 +189,7 @@ def friendly_summary(brief: pd.DataFrame) -> pd.DataFrame:
         "Clips compared": list(brief["clips"]),
         "Typical difference": [str(d).replace("spm", "steps/min").replace(" deg", "°")
                                .replace("% leg", "% of leg length") for d in brief["typical difference"]],
+        WITHIN_COLUMN: [within_text(SUMMARY_IDS.get(m)) for m in brief["measure"]],
     })
 
 

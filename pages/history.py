@@ -46,6 +46,12 @@ def row(item, stored, comparable: bool = True, ticked: list[str] | None = None) 
                 st.markdown(status_md("info", "Not scored") + " open it to see why")
             else:
                 score = f"**{item.score}/100**" if item.score is not None else "no score"
+                # the report's own word beside it: "97/100" alone read as excellent where the
+                # report says "worth a look" under it (review, 3 Dec)
+                verdict = ((stored.report.get("findings") or {}).get("overall_status")
+                           if stored is not None else None)
+                if item.score is not None and verdict in ("good", "watch", "fix"):
+                    score += " " + status_md(verdict)
                 top = f" · Top fix: {esc(item.top_finding)}" if item.top_finding else ""
                 shared = " · " + status_md("info", "shared") if item.shared else ""
                 # a report analysed with limits (an oblique, moving or cut camera...): its

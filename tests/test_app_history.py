@@ -43,6 +43,11 @@ def test_lists_only_this_browsers_reports_and_opens_one(app, store, side_analysi
     text = _texts(at)
     f = side_analysis.report["findings"]
     assert f"**{f['overall_score']}/100**" in text
+    # with the report's own word beside the score ("97/100" read as excellent where the
+    # report said "worth a look": review, 3 Dec)
+    from ui.theme import status_md
+
+    assert f"**{f['overall_score']}/100** {status_md(f['overall_status'])}" in text
     assert f["fixes"][0]["title"] in text
     assert "Side view" in text and "Not scored" in text
     assert side_analysis.report["source"]["filename"] in text

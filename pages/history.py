@@ -25,10 +25,12 @@ def picked(items) -> list[str]:
     return [i.id for i in items if st.session_state.get(PICK.format(id=i.id))]
 
 
-def row(item, stored, comparable: bool = True, ticked: list[str] | None = None) -> None:
+def row(item, stored, comparable: bool = True, ticked: list[str] | None = None,
+        to_second: bool = False) -> None:
     """One saved report; ``comparable``: a Compare tick (two scored reports or more);
     ``ticked``: the rows ticked, whose pair can be compared from either row too (on a phone
-    the bar above is screens away from the second tick)."""
+    the bar above is screens away from the second tick); ``to_second``: its time to the
+    second (another report was made in the same minute)."""
     flag = f"fc_history_delete_{item.id}"
     with st.container(border=True):
         pic, words, action = st.columns([1, 4, 1.3], vertical_alignment="center")
@@ -41,7 +43,7 @@ def row(item, stored, comparable: bool = True, ticked: list[str] | None = None) 
                 st.markdown(":material/directions_run:")
         with words:
             st.markdown(f"**{esc(item.filename or 'Clip', typography=False)}**  \n"
-                        f"{when(item.created)} · {text.view_name(item.view, stored.report if stored else None)}")
+                        f"{when(item.created, to_second=to_second)} · {text.view_name(item.view, stored.report if stored else None)}")
             if item.status == "refused":
                 st.markdown(status_md("info", "Not scored") + " open it to see why")
             else:
@@ -134,8 +136,11 @@ def main() -> None:
             if comparable:
                 compare_bar(items)
             ticked = picked(items) if comparable else []
-            for item in items:
-                row(item, loaded[item.id], comparable, ticked)
+            # two reports of one minute read "3 Dec 2026, 14:51 UTC" both (review, 3 Dec)
+            minutes = [when(item.created) for item in items]
+            for item, minute in zip(items, minutes):
+                row(item, loaded[item.id], comparable, ticked,
+                    to_second=minutes.count(minute) > 1)
     claim_box()
 
 

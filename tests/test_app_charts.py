@@ -89,3 +89,5 @@ def test_times_read_in_the_viewers_time_zone():
     assert when("2026-07-01T23:30:00+00:00", ZoneInfo("America/New_York")) == "1 Jul 2026, 19:30 EDT"
     assert when("2026-11-21T06:05:00+00:00") == "21 Nov 2026, 06:05 UTC"  # no browser here
     assert when("2026-11-21T06:05:00") == "21 Nov 2026, 06:05 UTC" and when("nonsense") == ""
+    # to the second, for History's two reports of one minute (review, 3 Dec)
+    assert when("2026-11-21T06:05:41+00:00", to_second=True) == "21 Nov 2026, 06:05:41 UTC"

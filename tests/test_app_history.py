@@ -145,3 +145,19 @@ def test_a_report_analysed_with_limits_is_marked_in_history(app, store, side_ana
     at = app(HISTORY, fc_browser_token=mine).run()
     assert not at.exception
     assert "filmed with limits" in _texts(at)
+
+
+def test_two_reports_of_one_minute_are_told_apart_by_the_second(app, store, side_analysis):
+    """Two reports made in one minute both read "3 Dec 2026, 14:51 UTC" (review, 3 Dec):
+    those two give the second; a report alone in its minute keeps the minute."""
+    import copy
+
+    mine = _token()
+    for created in ("2026-12-03T14:51:08+00:00", "2026-12-03T14:51:40+00:00",
+                    "2026-12-01T09:00:00+00:00"):
+        r = copy.deepcopy(side_analysis.report)
+        r["created"] = created
+        store.save(r, side_analysis.media_dir, owner=mine)
+    text = _texts(app(HISTORY, fc_browser_token=mine).run())
+    assert "3 Dec 2026, 14:51:08 UTC" in text and "3 Dec 2026, 14:51:40 UTC" in text
+    assert "1 Dec 2026, 09:00 UTC" in text and "09:00:00" not in text

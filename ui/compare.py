@@ -494,7 +494,7 @@ def compare_view(before, after) -> None:
             if pic:
                 st.image(pic, caption=f"{label} · {PHASE_LABELS[phase].lower()}", width="stretch")
             else:
-                st.caption(f"{label}: no still of this phase in that report.")
+                st.caption("No still of this phase in that report.")  # named just above
     png = overlay_png((ra.get("media") or {}).get("phases"), (rb.get("media") or {}).get("phases"), phase)
     if png:
         mid = st.columns([1, 2, 1])[1]

@@ -222,6 +222,13 @@ def test_trend_rows_and_charts():
     bands = [row for rows in spec["datasets"].values() for row in rows if "lo" in row]
     assert [(b["lo"], b["hi"]) for b in bands] == [(165, 185)]
     assert ui_cmp.trend_chart(df, "trunk_lean") is None
+    # a one-sided limit's good side is shaded too, to the plot's edge (a dashed line alone
+    # did not say which side was good: review, 3 Dec); the axis spans values and limit
+    ct = ui_cmp.trend_chart(df, "contact_time").to_dict()
+    shade = ct["layer"][0]
+    assert shade["mark"]["type"] == "rect" and shade["mark"]["clip"] is True
+    lo, hi = shade["encoding"]["y"]["scale"]["domain"]
+    assert lo < 240 and hi > BY_ID["contact_time"].good_hi and hi > 273
     # scores on the top of their 0-100 scale, never a few points stretched to the full height
     score = ui_cmp.trend_chart(df, "score:overall").to_dict()["layer"][-1]["encoding"]["y"]
     assert score["scale"]["domain"] == [50, 100]

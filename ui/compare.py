@@ -153,6 +153,21 @@ def trend_chart(df: pd.DataFrame, trend_id: str, height: int = 200) -> alt.Chart
         bands, title = _band_layers(mid, "good"), _unit_title(BY_ID[mid].unit)
     d = d.assign(tick=_ticks(d["when"]))
     scale = alt.Scale(zero=False)
+    spec = BY_ID.get(mid)
+    if (not trend_id.startswith("score:") and not trend_id.endswith(":sides") and spec
+            and spec.kind == "range" and (spec.good_lo is None) != (spec.good_hi is None)):
+        # a one-sided limit: its good side shaded to the chart's edge too (a dashed line
+        # alone did not say which side was good: review, 3 Dec); the axis spans the values
+        # and the limit, and the shade runs past it, clipped at the plot's edge
+        edge = spec.good_hi if spec.good_hi is not None else spec.good_lo
+        lo, hi = min(float(d["value"].min()), edge), max(float(d["value"].max()), edge)
+        pad = max(0.1 * (hi - lo), 1.0)
+        scale = alt.Scale(domain=[lo - pad, hi + pad], nice=False)
+        far = edge - 100 * (hi - lo + pad) if spec.good_hi is not None else \
+            edge + 100 * (hi - lo + pad)
+        side = pd.DataFrame([{"limit": edge, "far": far}])
+        bands.insert(0, alt.Chart(side).mark_rect(color=BAND_COLOR, opacity=0.12, clip=True)
+                     .encode(y=alt.Y("limit:Q", scale=scale), y2="far:Q"))
     if trend_id.startswith("score:"):  # the whole top of the 0-100 scale, at least 50 points
         # tall: on a 74-80 axis a 3-point change looked dramatic (fresh-eyes review)
         scale = alt.Scale(domain=[max(0, min(50, int(d["value"].min()) - 10)), 100])

@@ -28,6 +28,8 @@ def load() -> report_view.Opened | None:
     if share_id is not None:
         stored = store.get(share_id, viewer=True)
         if stored is None:
+            if session.current_shared() == share_id:  # unshared or deleted since: forget it
+                session.show_shared(None)
             return None
         if session.current_shared() != share_id:
             session.show_shared(share_id)

@@ -141,8 +141,9 @@ def show_sample(report_id: str) -> None:
     st.session_state[SHARED] = None
 
 
-def show_shared(share_id: str) -> None:
-    """A share link's report, opened from its link, is what the pages open next."""
+def show_shared(share_id: str | None) -> None:
+    """A share link's report, opened from its link, is what the pages open next (None: no
+    report is open)."""
     st.session_state[SHARED] = share_id
     st.session_state[CURRENT], st.session_state[SAMPLE] = None, None
 

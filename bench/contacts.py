@@ -545,7 +545,14 @@ adopted: the gain itself, fitted as the pose readings against the truth (0.79 + 
 scatter 3.1 deg about the line): every gain from 1.1 to 1.4, about 0 or +2 deg, scores 27-30
 of 36, as the scatter, not the slope, decides the landings near a class line; and the strike
 read from the track low-passed at 16, 20 or 30 Hz instead of 12 (events as before): 28 of 36
-each.
+each. Tried (seventh round, 3 Dec), not adopted: the ankle point, the pose model's
+best-tracked foot point, in place of the heel (the toe's rise over its stance level less the
+ankle's, over the ankle-to-toe length): 31 of 36, but by reading every landing lower (median
+error -3.0 deg against -0.5; midfoot -3.5 against -1.5, forefoot -1.0 against +4.0, heel
+-3.0 as before), so two heel landings (+12, +17) read midfoot and midfoot landings at 0 and
++4 read forefoot: an offset that moves misses from forefoot to midfoot and heel, as the
+fitted gains did; the ankle's angle taken when more negative than the heel's: 32 of 36,
+the same shift (midfoot -3.5).
 
 Shin angle at landing (fifth round): read at the last frame at or before the found contact
 instead of interpolated between the frames either side of it. Against the renders' exact

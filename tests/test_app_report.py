@@ -207,6 +207,15 @@ def test_share_then_view_read_only_then_delete_kills_link(app, store, side_analy
     for s in strengths:
         assert strength_for_reader(s) in vtext and s not in vtext, s
         assert s in otext  # the runner's own page keeps "Your ..."
+    # and the measures' values and notes ("2 % above your relaxed position", "Against your
+    # own most relaxed frames" under "The runner's top fixes": review, 3 Dec)
+    notes = [c.value for c in viewer.caption if c.value.startswith(":material/info:")]
+    values = [m.value for m in viewer.markdown if 'class="fc-value' in m.value]
+    assert notes and values
+    assert not [t for t in notes + values if re.search(r"\byour\b", t, re.I)], notes + values
+    if any(re.search(r"\byour\b", m.get("caveat") or "", re.I)
+           for m in side_analysis.report["metrics"]):
+        assert any("the runner's" in t for t in notes)
 
     # "Stop sharing" says so where the link was (it only vanished: review, s20); a new link
     _button(at, "Stop sharing").click()

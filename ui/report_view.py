@@ -648,6 +648,8 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
             with pic:
                 _fix_picture(op, fx, evidence)
         with words:
+            if op.viewer and not op.sample:  # what was seen, of the runner (the advice
+                seen = text.for_reader(seen)  # below keeps speaking to them)
             st.markdown(f"**What we saw.** {esc(seen)}")
             why = fx.get("why", "") or ""
             if why.startswith(LOW_CONFIDENCE_WHY_BEFORE):  # a report stored before 3 Dec
@@ -677,9 +679,12 @@ def _fix_card(op: Opened, fx: dict, evidence: dict, picture: bool = True,
 
 
 def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = None,
-                 said: list[str] | None = None, fps: float = 30.0) -> None:
+                 said: list[str] | None = None, fps: float = 30.0,
+                 reader: bool = False) -> None:
     """One measure's card; ``said``: caveat sentences already said above the cards; ``fps``:
-    the frame rate it was read at (its reading error depends on it)."""
+    the frame rate it was read at (its reading error depends on it); ``reader``: a share
+    link's reader, for whom "your" reads "the runner's" (:func:`ui.text.for_reader`)."""
+    said_to = text.for_reader if reader else (lambda s: s)
     status = m.get("status", "info")
     spec = BY_ID.get(m.get("id", ""))
     unit = m.get("unit") or (spec.unit if spec else "")
@@ -688,6 +693,7 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
         st.markdown(f"**{esc(m.get('label', ''))}** {status_md(status)}"
                     + (" :gray-badge[Near the line]" if near else ""))
         display, dist = card_value(m, length_unit)
+        display = said_to(display)
         size = " fc-value-long" if len(display) > 22 else ""
         st.markdown(f'<div class="fc-value{size} fc-{html.escape(status)}">{html.escape(display)}</div>',
                     unsafe_allow_html=True)
@@ -696,7 +702,7 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
             st.caption(f"{dist} {noun}" if noun else dist)
         shown = spec.shown(m.get("value")) if spec else None
         if shown is not None and shown < 0 and m.get("id") in text.NEGATIVE_MEANS:
-            st.caption(text.NEGATIVE_MEANS[m["id"]])
+            st.caption(said_to(text.NEGATIVE_MEANS[m["id"]]))
         bands = []
         if status == "info":  # "Good: informational" read as a verdict (review, 2 Dec)
             bands.append("Shown for information, not judged")
@@ -729,7 +735,7 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
         st.caption(esc(" · ".join(e for e in extra if e)))
         caveat = text.without(m.get("caveat") or "", said) if said else m.get("caveat")
         if caveat:
-            st.caption(f":material/info: {esc(caveat)}")
+            st.caption(f":material/info: {esc(said_to(caveat))}")
         clip = next((c for c in clips or [] if c.get("key") == m.get("source_clip")), None)
         if clip is not None:
             st.caption(f":material/videocam: From the {clip_name(clip).lower()}")
@@ -747,23 +753,26 @@ def metrics_by_area(op: Opened) -> None:
             if not items:
                 st.caption(f"Nothing in this area could be measured from {this_clip(r)}.")
             said = text.shared_sentences([m.get("caveat") or "" for m in items])
+            reader = op.viewer and not op.sample  # a share link's reader, not the runner
             if said:  # what many cards would each repeat, once above them
+                said_all = " ".join(said)
                 st.caption(":material/info: **For several measures below:** "
-                           + esc(" ".join(said)))
+                           + esc(text.for_reader(said_all) if reader else said_all))
             for i in range(0, len(items), 2):  # row by row, so phones keep the order
                 for col, m in zip(st.columns(2), items[i:i + 2]):
                     with col:
                         _metric_card(m, (op.report.get("options") or {}).get("length_unit"),
                                      (op.report.get("session") or {}).get("clips"), said,
-                                     metric_fps(r, m))
+                                     metric_fps(r, m), reader=reader)
             nm = [n for n in not_measured if n.get("area") == area]
             if nm:
                 with st.expander(f"Not measured here ({len(nm)})"):
                     for n in nm:
                         where = (" Give it under **About you** when you analyse a clip."
                                  if n.get("reason") == NO_SPEED and not op.viewer else "")
+                        why = n.get("reason", "") or ""
                         st.markdown(f"- **{esc(n.get('label', ''))}** — "
-                                    f"{esc(n.get('reason', ''))}{where}")
+                                    f"{esc(text.for_reader(why) if reader else why)}{where}")
 
 
 # --------------------------------------------------------------------------- charts

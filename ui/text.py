@@ -302,6 +302,16 @@ LENGTH_OF = {
     "lateral_sway": "side to side",
 }
 
+def for_reader(s: str) -> str:
+    """A measure's value, note or reason as a share link's reader reads it: "your" becomes
+    "the runner's" ("2 % above your relaxed position" and "Against your own most relaxed
+    frames" under "The runner's top fixes": review, 3 Dec). The advice (why, cue, drill)
+    keeps speaking to the runner, as the page's banner says."""
+    s = re.sub(r"\bYour\b", "The runner's", s)
+    s = re.sub(r"\byour\b", "the runner's", s)
+    return re.sub(r"\byou gave\b", "the runner gave", s)
+
+
 NEGATIVE_MEANS = {
     "overstride": "Below zero: the foot lands behind the hips.",
     "shank_angle_ic": "Below zero: the ankle lands behind the knee.",

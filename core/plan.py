@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from .coaching import ADVICE
 from .findings import fix_could_be, fix_near_line
-from .report import DISCLAIMER, load_report
+from .report import DISCLAIMER, load_report, this_clip
 from .spec import BY_ID
 
 WEEKS = 3
@@ -152,21 +152,15 @@ CHECK_FIRST = ("so check it first on the day-7 film (below). If you do not see i
                "slow motion, drop this one and keep the others.")
 
 
-def _this_clip(report: dict) -> str:
-    """"this clip", or "these clips" for a session report."""
-    clips = (report.get("session") or {}).get("clips") or []
-    return "these clips" if len(clips) > 1 else "this clip"
-
-
 def _check(report: dict, fx: dict) -> str:
     """Why a fix should be checked before three weeks go into it: read with low confidence
     from this clip, or every measure that gives it its verdict within its reading error of a
     milder verdict's line (the report's "Near the line"). "" when neither."""
     if fx.get("confidence") == "low":
-        return f"Read with low confidence from {_this_clip(report)}, " + CHECK_FIRST
+        return f"Read with low confidence from {this_clip(report)}, " + CHECK_FIRST
     metrics = {m.get("id"): m for m in report.get("metrics") or [] if isinstance(m, dict)}
     if fix_near_line(fx, metrics):
-        return (f"Near the line in {_this_clip(report)} (it may be "
+        return (f"Near the line in {this_clip(report)} (it may be "
                 f"{fix_could_be(fx, metrics)}), " + CHECK_FIRST)
     return ""
 
@@ -211,7 +205,7 @@ def make_plan(report: dict) -> Plan:
     """The 3-week plan for ``report`` (see module docstring)."""
     r = load_report(report)
     if r.get("status") == "refused":
-        clips = _this_clip(r)
+        clips = this_clip(r)
         raise PlanError(f"{clips.capitalize()} {'was' if clips == 'this clip' else 'were'} not "
                         "analysed (" + (r.get("quality") or {}).get(
             "summary", "it did not pass the filming checks") + "), so there is nothing to plan "
@@ -252,7 +246,7 @@ def make_plan(report: dict) -> Plan:
     refilm = [
         Refilm(7, "Quick check (end of week 1)", f"Film 10-20 s {where} while you use the cues. "
                "Watch it back in slow motion: does the cue change what you see?" + first_look),
-        Refilm(21, "Film again (end of week 3)", f"Film {where} with {same} as {_this_clip(r)}, "
+        Refilm(21, "Film again (end of week 3)", f"Film {where} with {same} as {this_clip(r)}, "
                "analyse it, and put the two reports side by side on the Compare page. Keep "
                "what worked; what did not move becomes the next plan."),
     ]

@@ -474,6 +474,22 @@ def dumps(report: dict) -> str:
     return json.dumps(to_jsonable(report), indent=1, allow_nan=False)
 
 
+def session_clips(report: dict) -> list[dict]:
+    """A session report's clips (dicts as stored; [] for a report of one clip)."""
+    clips = (report.get("session") or {}).get("clips") or []
+    return [c for c in clips if isinstance(c, dict)]
+
+
+def this_clip(report: dict, counted: bool = False) -> str:
+    """"this clip", or for a session report "these clips" ("these 2 clips" when
+    ``counted``): the report page, the plan and the CLI said "this clip" over a side + back
+    session (review, 3 Dec)."""
+    n = len(session_clips(report))
+    if n < 2:
+        return "this clip"
+    return f"these {n} clips" if counted else "these clips"
+
+
 def strides_csv(report: dict) -> str:
     """The per-stride table as CSV text (header from the union of row keys), with a
     ``leg_seen`` column where the report knows how well each leg was seen: "partly hidden"

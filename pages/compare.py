@@ -14,6 +14,7 @@ from ui import compare, guard, session, text
 
 LINK_PARAM = "c"
 PAIR_PARAM = "ids"  # the owner's address: /compare?ids=<id>,<id> (opens only with the proof)
+STOPPED = "fc_compare_link_stopped"  # "Stop sharing" said where the link was, once
 
 
 def shared(token: str) -> None:
@@ -66,9 +67,6 @@ def share_box(before, after) -> None:
             stop_comparison(store, before.id, after.id, *proofs)
             st.session_state[STOPPED] = True
             st.rerun()
-
-
-STOPPED = "fc_compare_link_stopped"  # "Stop sharing" said where the link was, once
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.findings import CONF_W, NEAR_W, POINTS, SEV, build_findings, error_text
+from core.findings import CONF_W, NEAR_W, POINTS, SEV, build_findings
 from core.findings import status_of_score
 from core.metrics import BY_ID as REGISTRY
 from core.metrics.cadence import SPEC as CADENCE_SPEC
@@ -17,7 +17,7 @@ from core.profile import pace_text
 from core.report import DISCLAIMER
 from core.spec import (AREA_LABELS, AREAS, ASYMMETRY_GOOD_DIFF, ASYMMETRY_GOOD_PCT,
                        ASYMMETRY_PCT_MIN_MEAN, ASYMMETRY_PCT_UNITS, ASYMMETRY_WATCH_DIFF,
-                       ASYMMETRY_WATCH_PCT, BY_ID, METRICS, TIMING_FPS)
+                       ASYMMETRY_WATCH_PCT, BY_ID, METRICS)
 from ui import accuracy, guard, text
 from ui.format import band, number
 from ui.theme import esc
@@ -108,9 +108,7 @@ def _in_numbers(spec, words: str | None, lo: float | None, hi: float | None,
 def _err_text(err: tuple[float, float], unit: str) -> str:
     """"within 5.5 % of leg under 50 fps, 3.5 % of leg from 50 fps", in the words of the
     report's own near-the-line sentence (core.findings.error_text)."""
-    lo, hi = (error_text(e, unit) for e in err)
-    when = (f"within {lo}" if err[0] == err[1] else
-            f"within {lo} under {TIMING_FPS:.0f} fps, {hi} from {TIMING_FPS:.0f} fps")
+    when = f"within {accuracy.reading_error_text(err, unit)}"
     return (f"{when} of the truth on 4 in 5 of our test videos; a verdict that close to its "
             f"line is marked \"near the line\".")
 

@@ -62,7 +62,7 @@ def test_method_page_lists_every_metric_and_the_limits(app, data_dir):
         elbow = summary[summary["Measure"] == "Elbow angle"].iloc[0]
         lo, hi = REGISTRY["elbow_angle"].reading_error
         assert elbow["Within this on 4 in 5 of all our test videos"] == \
-            f"{lo:g}° (under 50 fps), {hi:g}° (from 50)"
+            f"{lo:g}° under 50 fps, {hi:g}° from 50 fps"
     if ACCURACY.with_name("contacts.md").is_file():
         assert "Timing of foot landings" in [h.value for h in at.subheader]
         shown = [d.value for d in at.dataframe]

@@ -20,7 +20,8 @@ from core.metrics.speed import NO_SPEED
 from core.plan import dose_for_week
 from core.quality import distinct_tips, headline
 from core.reference import PHASES, REFERENCE_KEY
-from core.report import DISCLAIMER, Media, dumps, strides_csv
+from core.report import DISCLAIMER, Media, dumps, strides_csv, this_clip
+from core.report import session_clips as report_clips
 from core.spec import AREA_LABELS, AREAS, BY_ID, GROUP_HIDDEN, GROUP_MISSING
 from core.session import FRAME_STRIDE, clip_reason
 from core.store import ReportStore, StoredReport, StoreError
@@ -102,7 +103,7 @@ def _frame_time(report: dict, frame: int | None) -> float | None:
 def _frame_clip(report: dict, frame: int | None) -> dict | None:
     """The session clip a frame index belongs to (None outside a session of two or more
     clips): its stills' "at 0.8 s" named no clip (review, 3 Dec)."""
-    clips = [c for c in (report.get("session") or {}).get("clips") or [] if isinstance(c, dict)]
+    clips = report_clips(report)
     if len(clips) < 2 or frame is None:
         return None
     offset = frame // FRAME_STRIDE * FRAME_STRIDE
@@ -142,7 +143,7 @@ def header(op: Opened) -> None:
     elif view.get("confidence"):
         view_txt += f" ({view['confidence']} confidence)"
     parts = [] if op.viewer else [esc(src.get("filename") or "clip", typography=False)]
-    clips = [c for c in (r.get("session") or {}).get("clips") or [] if isinstance(c, dict)]
+    clips = report_clips(r)
     if len(clips) > 1:  # each clip's own length and rate ("6.5 s at 60 fps" was the side
         # clip's alone over a side + front session: review, 3 Dec)
         length = ", ".join(f"{clip_name(c).lower()} {seconds(c.get('duration_s'))} at "
@@ -163,7 +164,7 @@ def header(op: Opened) -> None:
 
 def session_clips(op: Opened) -> None:
     """A session report: its clips, each with its view and the measures it gave."""
-    clips = (op.report.get("session") or {}).get("clips") or []
+    clips = report_clips(op.report)
     if not clips:
         return
     with st.container(border=True, key="fc-session-clips"):
@@ -181,24 +182,12 @@ def session_clips(op: Opened) -> None:
             st.warning(esc(disagree), icon=":material/compare_arrows:")
 
 
-def _clips(report: dict) -> list[dict]:
-    """A session report's clips (dicts as stored; [] for one clip)."""
-    return [c for c in (report.get("session") or {}).get("clips") or [] if isinstance(c, dict)]
-
-
-def this_clip(report: dict) -> str:
-    """"this clip", or "these 2 clips" for a session report ("Nothing stands out that needs
-    fixing in this clip" over a side + back session: review, 3 Dec)."""
-    n = len(_clips(report))
-    return f"these {n} clips" if n > 1 else "this clip"
-
-
 def primary_clip_name(report: dict) -> str:
     """"side clip": the session clip whose video, charts and timeline the report shows (the
     one a share link's video is of); "clip" for a report of one clip."""
     from core.session import clip_label
 
-    clips = _clips(report)
+    clips = report_clips(report)
     if len(clips) < 2:
         return "clip"
     return clip_label(next((c for c in clips if c.get("primary")), clips[0]), clips)
@@ -211,7 +200,7 @@ def clips_disagree(report: dict) -> str | None:
     from core.findings import error_text
     from core.session import clip_label
 
-    clips = _clips(report)
+    clips = report_clips(report)
     by_key = {c.get("key"): c for c in clips}
     said = []
     for m in report.get("metrics") or []:
@@ -405,7 +394,7 @@ def scores(op: Opened) -> None:
             badges = " ".join(status_md(s, f"{counts[s]} {label}") for s, label in
                               (("good", "good"), ("watch", "worth a look"), ("fix", "to work on"))
                               if counts[s] or s == "good")  # no "0 worth a look" chip
-            where = f"from {this_clip(op.report)}"
+            where = f"from {this_clip(op.report, counted=True)}"
             st.markdown(f"**{counts_text(counts)}** {where}: {badges}"
                         + (f" + {counts['info']} shown for information" if counts["info"] else ""))
             lost = measures_lost(r)
@@ -529,13 +518,13 @@ def fixes(op: Opened) -> None:
     by_id = _metrics(op.report)
     unsure = [fx for fx in more if is_tentative(fx, by_id)]
     if not items and unsure:
-        st.info(f"No clear fix in {this_clip(op.report)}. What read outside its good range was "
-                "read with low confidence and near its line, so the video cannot tell it from "
-                "the milder verdict "
-                "(below, under \"More to check\"). Look for it on your next clip before you "
-                "work on it.", icon=":material/help:")
+        st.info(f"No clear fix in {this_clip(op.report, counted=True)}. What read outside its "
+                "good range was read with low confidence and near its line, so the video "
+                "cannot tell it from the milder verdict (below, under \"More to check\"). "
+                "Look for it on your next clip before you work on it.", icon=":material/help:")
     elif not items:
-        st.success(f"Nothing stands out that needs fixing in {this_clip(op.report)}. Keep it up.",
+        st.success(f"Nothing stands out that needs fixing in "
+                   f"{this_clip(op.report, counted=True)}. Keep it up.",
                    icon=":material/thumb_up:")
     else:
         # a share link's reader is not the runner (review, s20: "Your top fixes" beside
@@ -751,7 +740,8 @@ def metrics_by_area(op: Opened) -> None:
         with tab:
             items = [m for m in ms if m.get("area") == area]
             if not items:
-                st.caption(f"Nothing in this area could be measured from {this_clip(r)}.")
+                st.caption("Nothing in this area could be measured from "
+                           f"{this_clip(r, counted=True)}.")
             said = text.shared_sentences([m.get("caveat") or "" for m in items])
             reader = op.viewer and not op.sample  # a share link's reader, not the runner
             if said:  # what many cards would each repeat, once above them
@@ -781,7 +771,7 @@ def metrics_by_area(op: Opened) -> None:
 def chart_section(op: Opened) -> None:
     r = op.report
     st.header("Charts", divider="gray", anchor=False)
-    if len(_clips(r)) > 1:  # the timeline is one clip's ("this clip" charts over a session)
+    if len(report_clips(r)) > 1:  # the timeline is one clip's ("this clip" charts over a session)
         st.caption(f":material/video_library: Over time and cadence: the {primary_clip_name(r)}'s "
                    "timeline (the clips do not share one). Stride by stride: each measure from "
                    "the clip that gave it.")
@@ -866,7 +856,7 @@ def frames_and_video(op: Opened) -> None:
     with left:
         st.markdown("**Frame viewer**")
         if len(items) > 1:
-            order = "clip by clip, in time" if len(_clips(r)) > 1 else "in clip order"
+            order = "clip by clip, in time" if len(report_clips(r)) > 1 else "in clip order"
             st.caption(f"{len(items)} moments we measured, {order}: slide to step through them.")
         if items:
             # opens on the first fix's moment (it opened on the clip's first still, a shrug
@@ -892,7 +882,7 @@ def frames_and_video(op: Opened) -> None:
                 tab.video(str(path))
         elif video:
             st.video(str(video))
-            if op.viewer and len(_clips(r)) > 1:  # a shared session: say whose video this is
+            if op.viewer and len(report_clips(r)) > 1:  # a shared session: say whose video this is
                 st.caption(f"The {primary_clip_name(r)}'s video; the other clips' videos "
                            "are not in the shared copy.")
         else:
@@ -905,7 +895,7 @@ def session_videos(op: Opened, video: Path | None) -> list[tuple[str, Path]]:
     report only). Videos whose file cannot be fetched are left out."""
     from core.session import clip_label
 
-    clips, others = _clips(op.report), Media.of(op.report).other_videos
+    clips, others = report_clips(op.report), Media.of(op.report).other_videos
     if not clips or not others:
         return [("Video", video)] if video else []
     out = [(primary_clip_name(op.report).capitalize(), video)] if video else []
@@ -972,7 +962,8 @@ def downloads(op: Opened) -> None:
                           icon=":material/table:"))
     video = op.media(Media.of(r).video)
     if video:
-        whose = f"{primary_clip_name(r).capitalize()} video" if len(_clips(r)) > 1 else "Video"
+        whose = (f"{primary_clip_name(r).capitalize()} video" if len(report_clips(r)) > 1
+                 else "Video")
         items.append(dict(label=f"{whose} (MP4, {megabytes(video.stat().st_size)})",
                           data=lambda: video.read_bytes(), file_name=download_name(r, ext="mp4"),
                           mime="video/mp4", icon=":material/movie:"))

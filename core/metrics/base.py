@@ -89,7 +89,7 @@ class Metric:
     """
 
     spec: MetricSpec
-    summarise: Callable[["Context"], None]
+    summarise: Callable[["Context"], None] | None = None  # None: only for a held_back metric
     stride: Callable[["Context", "Stride"], object] | None = None
     column: str | None = None
     channels: tuple[Channel, ...] = ()
@@ -99,9 +99,10 @@ class Metric:
     stride_chart: int | None = None
     doc_row: str | None = None
     reading_error: tuple[float, float] | None = None
-    # why no video gives this metric (it is always listed as not measured, with this reason);
-    # the Method page lists it apart from the measures (it showed its bands and "left and
-    # right are measured separately" under "Not measured from a video": review, 3 Dec)
+    # why no video gives this metric: it is always listed as not measured with this reason
+    # (compute_metrics), its stride values kept in the table; the Method page lists it apart
+    # from the measures (it showed its bands and "left and right are measured separately"
+    # under "Not measured from a video": review, 3 Dec)
     held_back: str | None = None
 
     @property
@@ -543,7 +544,10 @@ def run(registry: tuple[Metric, ...], track: Track, view: ViewResult, events: Ga
                 ctx.put(m.id, st, val, frame)
             rows.append(st.row)
     for m in valid:
-        m.summarise(ctx)
+        if m.held_back:
+            ctx.missing(m.id, m.held_back)
+        elif m.summarise is not None:
+            m.summarise(ctx)
     series = {ch.name: ch.compute(ctx) for m in registry for ch in m.channels
               if view.view in (ch.views or m.spec.views) or "any" in (ch.views or m.spec.views)}
     if not ctx.feet_in_view:  # contacts of feet out of the picture are guesses: no strides,

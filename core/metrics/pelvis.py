@@ -95,8 +95,7 @@ def shoulder_sway(ctx: Context) -> np.ndarray:
 
 
 METRICS = (
-    Metric(PELVIC_DROP, lambda ctx: ctx.missing("pelvic_drop", PELVIC_DROP_HELD),
-        drop_stride, column="pelvic_drop_deg",
+    Metric(PELVIC_DROP, stride=drop_stride, column="pelvic_drop_deg",
         draw=draw.hip_line, advice={"any": "pelvic_drop"}, doc_row="pelvic drop",
         held_back=PELVIC_DROP_HELD),
     Metric(SWAY, lambda ctx: ctx.stride_median(

@@ -48,7 +48,36 @@ def _report(kind: str, seconds: float = SECONDS, **kw) -> dict:
     else:
         border = cv2.BORDER_REFLECT if kind == "wild" else cv2.BORDER_CONSTANT
         warp_clip(SRC, dst, kind, seconds, seed=4, border=border, max_side=WORKING_SIDE, **kw)
-    return analyze(dst, AnalysisOptions(write_video=False), _TMP / name)
+    from core import parallel_pose
+
+    parallel_pose.LAST_PASS = None  # set again only by a split pose pass of this clip
+    r = analyze(dst, AnalysisOptions(write_video=False), _TMP / name)
+    _diagnose(name, dst, r)
+    return r
+
+
+_READ = ("cadence", "trunk_lean", "overstride")
+
+
+def _diagnose(name: str, clip: Path, r: dict) -> None:
+    """What a failure needs to tell a flaky reading from a real one (shown by pytest only for
+    a failing test): once (3 Dec) the tripod cut read overstride 16.1 for its usual 18.3 and
+    trunk lean 4.46 for 4.59 on the same commit; the cut's digest, the frames posed and how
+    the pose pass ran (from the pose cache, split over processes, or one loop) say whether
+    the picture, the pose pass or the engine changed."""
+    from core import parallel_pose, pose_cache
+
+    last = parallel_pose.LAST_PASS
+    chunks = ([(c.get("frames"), c.get("warmup_frames")) for c in last.chunks] if last
+              else "none (a pose cache replay, or one loop)")
+    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
+                if ln.startswith("model name")), "?") if Path("/proc/cpuinfo").is_file() else "?"
+    print(f"\n[{name}] clip {pose_cache.file_digest(clip)[:12]}, {r['source'].get('n_frames')} "
+          f"frames, fps {r['source'].get('fps_measured')}, split pose pass (own, warm-up "
+          f"frames) {chunks}, processes {parallel_pose.processes()}, cache "
+          f"{pose_cache.cache_dir() is not None}, cpu {cpu}, status {r['status']}, read "
+          f"{ {m['id']: m['value'] for m in r['metrics'] if m['id'] in _READ} }, "
+          f"cleaning {r.get('cleaning')}")
 
 
 def _value(r, mid):

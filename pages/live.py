@@ -740,12 +740,16 @@ def page() -> None:
                "picture is analysed on FormCheck's server as you run and not kept; a recording "
                "you make becomes a report in your History, which you can delete.")
     video, panel = st.columns([3, 2], gap="medium")
+    # the camera's box, drawn at once: the camera component takes 2-4 s to load on a first
+    # visit, and the page stood empty under its title meanwhile (assets/style.css shows
+    # "Getting the camera ready" in it until the component's frame is there)
+    camera_box = video.container(key="fc-live-camera")
     below = st.container()
     # nothing conditional above the camera: moving it in the page would restart it
     with below:
         constraints = camera_settings()
     import_mediapipe()  # here, before a stream's model loads on its own thread (see there)
-    with video:
+    with camera_box:
         ctx = webrtc_streamer(
             key="formcheck-live", mode=WebRtcMode.SENDRECV,
             rtc_configuration={"iceServers": ice_servers()},
@@ -754,6 +758,7 @@ def page() -> None:
             async_processing=True, translations=TRANSLATIONS,
             video_html_attrs={"autoPlay": True, "controls": False, "muted": True,
                               "style": {"width": "100%"}})
+    with video:
         camera_help(camera_check(), ctx.state.playing)
     job = st.session_state.get(REPORT_JOB)
     every = 1.0 if ctx.state.playing or (job is not None and job.running) else None

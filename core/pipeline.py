@@ -141,6 +141,8 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
         clip.extra["turned_deg"] = meta.turned
     clip.time_scale = scale
     clip.capture_fps_given = bool(opts.capture_fps)
+    if opts.capture_fps:
+        clip.extra["capture_fps"] = float(opts.capture_fps)
     clip.decoded_all = decoded_all
     if not decoded_all and len(ts) > 1:
         # how much of it: a file cut to 30 % read "ends abruptly" over a full report of its

@@ -10,13 +10,14 @@ motion, a second-person probe), so this stage never decodes the video again.
 """
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import asdict
 
 import numpy as np
 
 from .admission import ClipStats, second_person_seen
-from .events import GaitEvents
+from .events import GaitEvents, spectral_step_rate
 from .landmarks import Track
 from .pose import LM
 from .report import Quality, QualityCheck
@@ -43,6 +44,14 @@ RECORDING_FRAMES_HINT = ("Close other apps and browser tabs, and record again (i
                          "larger picture or a higher rate under Camera settings, go back to "
                          "640 x 480 at 30 fps).")
 MAX_SPM = 240.0  # faster than any runner: a sped-up clip or a wrong capture rate
+# The feet moving less than this against the hips over the clip (% of leg length, see
+# body_motion_pct) is nobody running: a photo made into a video read "0 clear foot contacts"
+# beside "the steps come at 109 per minute, a walking rhythm" (the pose model's jitter
+# has a spectrum too: review, 3 Dec). On the shared clips running and walking move them
+# 84-97 %, jogging in place 31 %; that photo's pose jitter read 5.1 %.
+STILL_PCT = 12.0
+# A clip given a capture rate: the rates that would put its steps in running's usual range
+RUNNING_SPM = (160.0, 185.0)
 
 # shoulders, hips, knees and ankles, left and right: the body that must be in the picture
 BODY_POINTS = [LM[f"{s}_{p}"] for p in ("shoulder", "hip", "knee", "ankle") for s in "lr"]
@@ -125,6 +134,53 @@ def measurable(seen: dict[str, float], view: str) -> list[str]:
     are in view often enough (``seen``: :func:`in_view_fractions`)."""
     return [m.id for m in metrics_for_view(view) if m.kind != "info"
             and all(seen.get(g, 0.0) >= MIN_IN_VIEW for g in m.needs)]
+
+
+def body_motion_pct(track: Track) -> float | None:
+    """How far the feet move against the hips over the clip, % of leg length: each ankle's
+    5-95 percentile range across and up-down (the larger), the larger ankle. None with
+    fewer than 10 frames of the runner."""
+    det = track.detected
+    leg = track.leg_length_px()
+    if det.sum() < 10 or not np.isfinite(leg) or leg <= 0:
+        return None
+    hip = track.mid("l_hip", "r_hip")
+    best = None
+    for s in "lr":
+        rel = (track.p(f"{s}_ankle") - hip)[det]
+        rel = rel[np.isfinite(rel).all(axis=1)]
+        if len(rel) < 10:
+            continue
+        lo, hi = np.percentile(rel, [5, 95], axis=0)
+        r = float(np.max(hi - lo)) / leg * 100
+        best = r if best is None else max(best, r)
+    return best
+
+
+def video_step_spm(track: Track, scale: float) -> float | None:
+    """Steps per minute of *video* from the hips' bounce (:func:`core.events.spectral_step_rate`
+    on the video's own time line: ``scale`` is real seconds per video second)."""
+    if not scale or scale <= 0:
+        return None
+    hz, _ = spectral_step_rate(dataclasses.replace(track, t=np.asarray(track.t, float) / scale))
+    return hz * 60 if hz else None
+
+
+def rate_for_running(capture_fps: float, spm: float) -> tuple[int, int]:
+    """The capture rates (fps, rounded to 10) that would put steps read at ``spm`` with
+    ``capture_fps`` into :data:`RUNNING_SPM`."""
+    lo, hi = (capture_fps * r / spm for r in RUNNING_SPM)
+    return int(round(lo / 10) * 10), int(round(hi / 10) * 10)
+
+
+def _rate_hint(capture: float | None, spm: float) -> str:
+    """What to do about a step rate out of running's range with a capture rate given."""
+    if not capture:
+        return "Check the capture frame rate you entered."
+    lo, hi = rate_for_running(capture, spm)
+    return (f"Check the slow-motion rate in your phone's camera settings or the clip's "
+            f"details, and analyse the clip again with it (for running, about {lo}-{hi} fps "
+            "with this clip's steps).")
 
 
 def runner_height_fraction(track: Track) -> float:
@@ -329,7 +385,12 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         "Film one runner at a time, with nobody else in the picture.")
     add("light", "Light", clip.brightness >= 45, "fail" if clip.brightness < 25 else "warn",
         # in words, not "Average brightness 33/255" alone (review, 3 Dec)
-        (f"The clip is dark (average brightness {clip.brightness:.0f} of 255): the runner's "
+        # a refusal in words of a refusal: "some measures may be missed" read as a mild
+        # caution over "We could not score this clip" (review, 3 Dec)
+        (f"The clip is too dark to score (average brightness {clip.brightness:.0f} of 255; "
+         "a well-lit clip is over 45): the runner's limbs cannot be followed reliably."
+         if clip.brightness < 25 else
+         f"The clip is dark (average brightness {clip.brightness:.0f} of 255): the runner's "
          "limbs are seen less clearly, so some measures may be missed and the others read "
          "with more error." if clip.brightness < 45 else
          f"The light is good enough (average brightness {clip.brightness:.0f} of 255)."),
@@ -374,7 +435,15 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         add("still", "Camera motion", True, "info", "The camera stood still.", "",
             clip.camera_shift_pct)
     n_ic = len(events.ics)
-    if not clip.camera_ok:
+    motion = body_motion_pct(track)
+    still = motion is not None and motion < STILL_PCT and clip.camera_ok
+    if still:  # no steps and no rhythm to count: saying either would be untrue
+        add("moving", "Runner moving", False, "fail",
+            "Nobody is running in this clip: the feet stay where they are from start to end "
+            "(is it a photo, or a paused video?).",
+            "Upload a video of the runner running: 10-20 s, side-on, the whole body in the "
+            "picture.", motion)
+    if not clip.camera_ok or still:
         pass
     elif feet_seen:
         t = np.asarray(track.t, float)
@@ -409,7 +478,24 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     # the rhythm means nothing on a mostly hidden body
     body_ok = det >= 0.5 and (body >= 0.5 or (seen["trunk"] >= MIN_IN_VIEW
                                               and len(left) >= MIN_MEASURES_LEFT))
-    if cad is not None and body_ok and clip.camera_ok and rec is not None and (
+    capture = clip.extra.get("capture_fps") if clip.capture_fps_given else None
+    at_own_speed = (video_step_spm(track, clip.time_scale)
+                    if capture and 0 < clip.time_scale < 1 and body_ok and not still else None)
+    if still:
+        pass
+    elif at_own_speed is not None and WALKING_SPM <= at_own_speed <= MAX_SPM \
+            and at_own_speed / clip.time_scale > MAX_SPM:
+        # a normal-speed clip given a capture rate: its steps, sped up by the rate, are too
+        # quick to find, and the hips' rhythm read at half their speed (a 30 fps clip at 169
+        # given 60 fps scored 75 with contact time 142 ms and cadence 171: review, 3 Dec)
+        add("rate", "Running rhythm", False, "fail",
+            f"This clip already plays at normal speed: its steps come at {at_own_speed:.0f} "
+            f"a minute as it plays. With the capture rate you entered ({capture:.0f} fps) "
+            f"they would come at {at_own_speed / clip.time_scale:.0f} a minute, faster than "
+            "any runner.",
+            "Leave the slow-motion capture rate empty (it is only for a clip that plays in "
+            "slow motion) and analyse it again.", at_own_speed)
+    elif cad is not None and body_ok and clip.camera_ok and rec is not None and (
             cad < WALKING_SPM or cad > MAX_SPM):
         # a live recording runs in real time (no slow motion, no capture rate to enter): too
         # few steps (or too many) come from frames that did not reach the analysis, or from
@@ -440,7 +526,17 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         elif cad < SLOW_MOTION_SPM:
             add("rate", "Running rhythm", False, "fail",
                 f"Even at the capture rate you gave, the steps come at {cad:.0f} per minute.",
-                "Check the capture frame rate you entered.", cad)
+                _rate_hint(capture, cad), cad)
+        elif cad < WALKING_SPM and capture:
+            # walking, or a rate too low: a 240 fps guess for a faster slow-motion clip read
+            # "a walking rhythm ... film yourself running" (review, 3 Dec)
+            lo, hi = rate_for_running(capture, cad)
+            add("rate", "Running or walking", False, "fail",
+                f"At the capture rate you entered ({capture:.0f} fps) the steps come at "
+                f"{cad:.0f} per minute, a walking rhythm. If this is running, the clip was "
+                f"filmed faster than that: at about {lo}-{hi} fps the steps would come at "
+                f"{RUNNING_SPM[0]:.0f}-{RUNNING_SPM[1]:.0f} a minute, a running rhythm.",
+                _rate_hint(capture, cad), cad)
         elif cad < WALKING_SPM:
             add("rate", "Running or walking", False, "fail",
                 f"The steps come at {cad:.0f} per minute, a walking rhythm.",
@@ -453,7 +549,8 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
             add("rate", "Running rhythm", False, "fail",
                 f"The steps come at {cad:.0f} per minute: faster than any runner. The clip may "
                 "be sped up, or the capture rate entered is too high.",
-                "Upload the clip at normal speed.", cad)
+                _rate_hint(capture, cad) if capture else "Upload the clip at normal speed.",
+                cad)
         else:
             add("rate", "Running rhythm", True, "info", f"{cad:.0f} steps per minute.", "", cad)
     if view.view == "side" and clip.camera_ok:

@@ -1,0 +1,98 @@
+"""core.quality.assess: a refusal for the step rate gives its true reason (exact-truth
+tracks, no video, no pose model). Nobody running is said so, not "0 contacts" beside "a
+walking rhythm"; a clip given a slow-motion capture rate is checked against it both ways
+(review, 3 Dec: a photo made into a video, a 240 fps guess for a faster slow-motion clip, a
+normal-speed clip given 60 fps)."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from core.admission import ClipStats
+from core.events import detect_events
+from core.landmarks import clean
+from core.quality import (STILL_PCT, assess, body_motion_pct, rate_for_running)
+from core.view import detect_view
+from synth_track import Gait, make_track
+
+
+def _assess(track, clip: ClipStats):
+    track = clean(track)
+    view = detect_view(track)
+    q = assess(track, view, detect_events(track, view), clip)
+    return q, {c.id: c for c in q.checks}
+
+
+def _slowed(g: Gait, capture_fps: float):
+    """``g`` filmed at ``capture_fps`` and played at ``g.fps``: the track on the real time line
+    (as core.pipeline gives it: video seconds x time_scale) and its ClipStats."""
+    scale = g.fps / capture_fps
+    track = make_track(g)
+    track = dataclasses.replace(track, t=track.t * scale)
+    return track, ClipStats(time_scale=scale, capture_fps_given=True,
+                            extra={"capture_fps": capture_fps})
+
+
+def test_a_still_picture_is_nobody_running_not_walking():
+    g = Gait(cadence=170.0, seconds=5, fps=30.0)
+    track = make_track(g)
+    rng = np.random.default_rng(3)
+    xy = np.repeat(track.xy[:1], len(track.t), axis=0)
+    xy = xy + rng.normal(0, 0.01 * g.leg_px, xy.shape)  # the pose model's jitter on a photo
+    still = dataclasses.replace(track, xy=xy)
+    assert body_motion_pct(still) < STILL_PCT < body_motion_pct(track)
+    q, checks = _assess(still, ClipStats())
+    assert not q.ok
+    moving = checks["moving"]
+    assert not moving.passed and moving.severity == "fail"
+    assert "Nobody is running" in moving.detail
+    # no step count and no rhythm are said for it
+    assert "steps" not in checks and "rate" not in checks
+    assert not any("walking" in c.detail for c in q.checks)
+
+
+def test_running_is_not_taken_for_a_still_picture():
+    q, checks = _assess(make_track(Gait(cadence=170.0, seconds=8, fps=30.0)), ClipStats())
+    assert "moving" not in checks and checks["rate"].passed
+
+
+def test_a_normal_speed_clip_given_a_capture_rate_is_told_so():
+    """A 30 fps clip of a runner at 170 given 60 fps: the steps, twice as quick on the real
+    time line, are faster than any runner; the hips' rhythm read the stride instead (171),
+    which let the report through with halved contact times."""
+    track, clip = _slowed(Gait(cadence=170.0, seconds=10, fps=30.0), capture_fps=60.0)
+    q, checks = _assess(track, clip)
+    assert not q.ok
+    rate = checks["rate"]
+    assert not rate.passed and rate.severity == "fail"
+    assert "already plays at normal speed" in rate.detail
+    assert rate.value == pytest.approx(170.0, abs=3.0)  # its steps as it plays
+    assert "(60 fps)" in rate.detail and "faster than any runner" in rate.detail
+    assert "Leave the slow-motion capture rate empty" in rate.how_to_fix
+
+
+def test_a_slow_motion_clip_given_too_low_a_rate_is_pointed_to_a_higher_one():
+    """Running at 170 filmed at 300 fps, entered as 240: 136 a minute, a "walking rhythm";
+    the refusal names the rates that would make it running instead of 'film yourself
+    running'."""
+    g = Gait(cadence=170.0 * 30.0 / 300.0, seconds=32, fps=30.0)  # its steps as it plays
+    track, clip = _slowed(g, capture_fps=300.0)
+    q, checks = _assess(track, clip)
+    assert q.ok, [c.detail for c in q.checks if not c.passed]  # at its true rate: running
+    track, clip = _slowed(g, capture_fps=240.0)
+    q, checks = _assess(track, clip)
+    rate = checks["rate"]
+    assert not q.ok and not rate.passed
+    assert rate.value == pytest.approx(170.0 * 240 / 300, abs=3.0)
+    lo, hi = rate_for_running(240.0, rate.value)
+    assert lo <= 300 <= hi
+    assert "(240 fps)" in rate.detail and f"about {lo}-{hi} fps" in rate.detail
+    assert "film yourself running" not in rate.how_to_fix
+    assert "slow-motion rate" in rate.how_to_fix
+
+
+def test_rates_for_running():
+    assert rate_for_running(240.0, 139.0) == (280, 320)  # 240 x 160/139 .. 240 x 185/139
+    assert rate_for_running(60.0, 340.0) == (30, 30)

@@ -58,11 +58,14 @@ def run_and_open(job) -> None:
     analysis.open_saved(result, report_id)
 
 
-def queue_text(job) -> str:
+def queue_text(job) -> str | None:
+    """What a queued job's runner is told while it waits; None when it is next (it starts in
+    a moment: "next in the queue" beside "Waiting for a free worker" suggested a wait that
+    was not there, review 3 Dec)."""
     if job.position <= 0:
-        return "Your clip is next in the queue…"
+        return None
     ahead = "1 analysis" if job.position == 1 else f"{job.position} analyses"
-    return f"Waiting in the queue: {ahead} ahead of yours (place {job.position + 1})…"
+    return f"Waiting for your turn: {ahead} ahead of yours (place {job.position + 1})…"
 
 
 def wait_and_open(job_id: str) -> None:
@@ -77,8 +80,11 @@ def wait_and_open(job_id: str) -> None:
                 raise FormCheckError("job_gone", "This analysis is no longer in the queue.",
                                      "Upload the clip again.")
             if job.state == "queued":
-                place.info(queue_text(job), icon=":material/hourglass_top:")
-                bar.progress(0.0, text="Waiting for a free worker…")
+                if (waiting := queue_text(job)) is not None:
+                    place.info(waiting, icon=":material/hourglass_top:")
+                else:
+                    place.empty()
+                bar.progress(0.0, text="Starting…" if waiting is None else "Waiting for your turn…")
             elif job.state == "running":
                 place.empty()
                 bar.progress(min(1.0, max(0.0, job.fraction)), text=f"{job.stage}…")
@@ -140,6 +146,7 @@ def main() -> None:
     st.caption(text.TAGLINE)
     session.show_flash()
     analysis.resume_jobs()
+    resumed = st.container()  # an analysis found again after a reload: above the guide, in view
     filming_guide()
     upload = st.file_uploader(
         "Upload a running clip", type=analysis.UPLOAD_TYPES, max_upload_size=upload_limit_mb(),
@@ -178,6 +185,15 @@ def main() -> None:
     elif st.session_state.get(JOB):  # the page was rerun while this session's job runs
         with guard.friendly_errors("analysing your clip"):
             wait_and_open(st.session_state[JOB])
+    elif (running := analysis.running_job()) is not None:
+        # the page was reloaded (or a phone reloaded the tab) during an analysis: it came back
+        # blank while the report appeared in History unannounced (review, 3 Dec)
+        name = f" of {running.filename}" if running.filename else ""
+        with resumed:
+            st.info(f"Your analysis{name} is still running: its report opens here when it "
+                    "is ready.", icon=":material/autorenew:")
+            with guard.friendly_errors("analysing your clip"):
+                wait_and_open(running.id)
     st.caption(f":material/health_and_safety: {DISCLAIMER}")
     session.keep_browser_cookie()
 

@@ -179,3 +179,35 @@ def test_height_in_feet_and_inches_converts_to_cm(app, data_dir):
     assert not at.exception
     assert any("between 3 ft 4 in and 7 ft 6 in" in w.value for w in at.warning)
     assert not any(" = " in c.value and c.value.endswith(" cm") for c in at.caption)
+
+
+@pytest.mark.slow
+def test_a_reloaded_page_finds_its_analysis_again(app, store, side_analysis):
+    """A page reloaded during an analysis (a phone reloading the tab) came back blank while
+    the report appeared in History unannounced (review, 3 Dec): a new session of the same
+    browser (its token) finds its queued job, follows it and opens the report as its owner.
+    The job is queued in the real job table with no worker told; the page's own start of the
+    embedded workers runs it."""
+    import secrets
+
+    from core import jobs
+    from core.pipeline import AnalysisOptions
+    from ui import analysis
+
+    token = secrets.token_urlsafe(24)
+    opts = AnalysisOptions()
+    key = analysis.clip_key(analysis.digest_bytes(SIDE_CLIP.read_bytes()), opts)
+    jid = jobs.job_id_for(key, token)
+    job, added = jobs.table().submit(jid, clip_key=key, clip_path=str(SIDE_CLIP),
+                                     filename=SIDE_CLIP.name, options=analysis.options_dict(opts),
+                                     owner=token, sample=False)
+    assert added and job.state == "queued"
+    assert analysis.jobs.active_for(token).id == jid
+    assert analysis.jobs.active_for(secrets.token_urlsafe(24)) is None  # another browser's
+    at = app(ANALYZE, fc_browser_token=token).run(timeout=300)
+    assert not at.exception
+    assert at.title[0].value == "Your running form", [e.value for e in at.error]
+    [saved] = store.list(token)
+    assert at.session_state["fc_current"] == saved.id
+    assert saved.id in at.session_state["fc_owned"]  # its report key handed to this browser
+    assert jobs.active_for(token) is None

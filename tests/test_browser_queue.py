@@ -71,7 +71,7 @@ def test_three_sessions_upload_at_once_all_get_reports_waiting_ones_see_their_pl
                     continue
                 # read at once, without waiting: the line goes when the job starts (a
                 # count() then inner_text() waited 180 s for a line already gone)
-                waiting = page.get_by_text(re.compile(r"Waiting in the queue: \d+ analys"))
+                waiting = page.get_by_text(re.compile(r"Waiting for your turn: \d+ analys"))
                 texts = waiting.all_inner_texts()
                 if texts:
                     seen_places[i] = texts[0]

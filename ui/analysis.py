@@ -418,6 +418,16 @@ def job_status(job_id: str) -> jobs.Job | None:
     return jobs.status(job_id)
 
 
+def running_job() -> jobs.Job | None:
+    """This browser's analysis still queued or running (a page reloaded mid-analysis, or a
+    phone that reloaded the tab, finds it again), or None."""
+    try:
+        return jobs.active_for(session.browser_token())
+    except Exception:  # noqa: BLE001 - the page works without it
+        log.warning("job table not readable", exc_info=True)
+        return None
+
+
 def resume_jobs() -> None:
     """Embedded mode: make sure workers run while jobs wait (e.g. after an app restart)."""
     if jobs.broker_url():

@@ -207,6 +207,11 @@ def status(job_id: str) -> Job | None:
     return table().get(job_id)
 
 
+def active_for(owner: str) -> Job | None:
+    """The newest queued or running job of browser ``owner``, or None."""
+    return table().active_for(owner)
+
+
 def take_delete_key(job_id: str) -> str | None:
     return table().take_delete_key(job_id)
 

@@ -182,6 +182,17 @@ class JobTable:
             row = c.execute(sa.select(jobs).where(jobs.c.id == job_id)).mappings().first()
             return None if row is None else self._job(c, row)
 
+    def active_for(self, owner: str) -> Job | None:
+        """The newest queued or running job of browser ``owner`` (None if none): a page
+        reloaded during an analysis finds it again."""
+        if not owner:
+            return None
+        with self.engine.connect() as c:
+            row = c.execute(sa.select(jobs).where(jobs.c.owner == owner,
+                                                  jobs.c.state.in_(ACTIVE))
+                            .order_by(jobs.c.seq.desc()).limit(1)).mappings().first()
+            return None if row is None else self._job(c, row)
+
     def take_delete_key(self, job_id: str) -> str | None:
         """The delete key of a finished job's report, once (it is cleared from the row)."""
         with self.engine.begin() as c:

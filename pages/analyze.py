@@ -21,7 +21,8 @@ def filming_guide() -> None:
 
 def options_form() -> AnalysisOptions:
     you = profile.about_you()
-    with st.expander("Options (optional)", icon=":material/tune:"):
+    with st.expander("Options (optional)", icon=":material/tune:",
+                     expanded=bool(st.session_state.get(session.OPEN_OPTIONS))):
         view = st.selectbox("Camera view", VIEW_CHOICES,
                             format_func=lambda v: text.VIEW_CHOICES_LABELS.get(v, v),
                             help="Leave on automatic unless the report guessed the view wrong.")
@@ -104,6 +105,7 @@ def wait_and_open(job_id: str) -> None:
 
 
 def analyse_upload(upload, options: AnalysisOptions) -> None:
+    st.session_state.pop(session.OPEN_OPTIONS, None)
     limit = upload_limit_mb()
     if upload.size > limit * 1024 * 1024:
         raise FormCheckError(
@@ -123,6 +125,7 @@ def analyse_upload(upload, options: AnalysisOptions) -> None:
 
 def analyse_session(uploads: list, options: AnalysisOptions) -> None:
     """A side clip and a back or front clip of one session: one job, one merged report."""
+    st.session_state.pop(session.OPEN_OPTIONS, None)
     limit = upload_limit_mb()
     for up in uploads:
         if up.size > limit * 1024 * 1024:

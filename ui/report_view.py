@@ -311,6 +311,16 @@ def slow_motion_suspected(check: dict) -> bool:
         or fix.startswith(("If this is a slow-motion clip", "Enter the real capture frame rate")))
 
 
+NO_RATE = "Leave the slow-motion capture rate empty"  # core.quality: a normal-speed clip
+
+
+def rate_given_wrong(check: dict) -> bool:
+    """A failed check that blames the capture rate the runner entered (core.quality's
+    advice: check the phone's slow-motion rate, or leave it empty for a normal-speed clip)."""
+    fix = check.get("how_to_fix") or ""
+    return fix.startswith(NO_RATE) or "slow-motion rate in your phone's" in fix
+
+
 def refused(op: Opened) -> None:
     q = op.report.get("quality") or {}
     failed = [c for c in q.get("checks") or [] if not c.get("passed") and c.get("severity") == "fail"]
@@ -335,11 +345,24 @@ def refused(op: Opened) -> None:
                     advice.discard(c["how_to_fix"])
                     said.append(c["how_to_fix"])
                     st.markdown(f":material/arrow_forward: {esc(c['how_to_fix'])}")
-    if any(slow_motion_suspected(c) for c in failed):
-        # the engine's words serve the command line too: here, where the rate is entered
-        st.page_link(session.ANALYZE_PAGE, icon=":material/slow_motion_video:",
-                     label="Analyse it again with its capture rate: on Analyze, open "
-                           "\"Options (optional)\" → \"Slow-motion capture rate (fps)\"")
+    rate_again = next((c for c in failed if slow_motion_suspected(c) or rate_given_wrong(c)),
+                      None)
+    if rate_again is not None:
+        # the engine's words serve the command line too: here, where the rate is entered.
+        # A short label (its whole path, as a link label, was cut off at "open '" on a phone:
+        # review, 3 Dec), and Analyze opens with its options unfolded
+        without = NO_RATE in (rate_again.get("how_to_fix") or "")
+        if st.button("Analyse it again without a capture rate" if without else
+                     "Set the capture rate and analyse it again",
+                     icon=":material/slow_motion_video:", key="fc-rate-again"):
+            st.session_state[session.OPEN_OPTIONS] = True
+            session.flash("info", "Upload the clip again, " + (
+                "with \"Slow-motion capture rate (fps)\" under \"Options (optional)\" left "
+                "empty." if without else "and enter its rate in \"Slow-motion capture rate "
+                "(fps)\" under \"Options (optional)\" below."))
+            st.switch_page(session.ANALYZE_PAGE)
+        st.caption("On Analyze: \"Options (optional)\" → \"Slow-motion capture rate (fps)\", "
+                   "then upload the clip again.")
     # the stored tips minus what the cards said (a report stored before the engine gave
     # each piece of advice once still lists the capture rate twice)
     more = distinct_tips(said + list(q.get("tips") or []))[len(said):]

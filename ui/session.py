@@ -29,6 +29,9 @@ SAMPLE = "fc_sample"  # sample report id shown on the Report page (read-only)
 SHARED = "fc_shared"
 BROWSER = "fc_browser_token"  # this browser's token (from the cookie, or new)
 FLASH = "fc_flash"  # one message shown on the next page run: (kind, text)
+# Analyze opens its "Options (optional)" until the next analysis starts (a refusal's "analyse
+# it again with the capture rate" leads there)
+OPEN_OPTIONS = "fc_open_options"
 
 COOKIE = "fc_browser"
 COOKIE_MAX_AGE_S = 400 * 24 * 3600  # browsers cap cookie lifetimes at about 400 days

@@ -101,3 +101,29 @@ def test_in_view_stretch_finds_the_longest_run_with_the_feet_in_the_picture():
     assert start == pytest.approx(tr.t[k] - tr.t[0]) and end == pytest.approx(tr.t[-1] - tr.t[0])
     tr.xy[:, feet, 1] = tr.height + 200
     assert in_view_stretch(tr, "feet") is None
+
+
+def test_the_limited_banner_names_its_limits_in_one_line():
+    """The report's banner over a clip analysed with limits names each limit and note by its
+    label; their paragraphs and tips are in "How to film it better next time" (the engine's
+    whole paragraphs put the score a screen down on a phone: review, 3 Dec)."""
+    from ui.report_view import limits_line
+
+    angle = {"id": "angle", "label": "Camera angle", "passed": False, "severity": "warn",
+             "detail": "The camera is about 19° off square to the running direction (a rough "
+                       "estimate): the elbow angle is not measured; ...",
+             "how_to_fix": "Film square to the runner."}
+    size = {"id": "size", "label": "Runner's size in the frame", "passed": False,
+            "severity": "info", "detail": "The runner fills 42% of the frame height.",
+            "how_to_fix": "Move the camera closer."}
+    ok = {"id": "light", "label": "Light", "passed": True, "severity": "info", "detail": "ok"}
+    report = {"status": "limited", "quality": {"summary": "Analysed, with limits: The camera "
+                                                          "is about 19° off square ...",
+                                               "checks": [ok, angle, size]}}
+    line = limits_line(report)
+    assert line == ("Analysed, with limits (camera angle): some measures are read with lower "
+                    "confidence or not at all, as their cards say; 1 more note on filming "
+                    "(runner's size in the frame).")
+    assert "19°" not in line
+    # a session keeps its stored headline (each clip's own, labelled with its clip)
+    assert limits_line({**report, "session": {"rule": "x"}}) == report["quality"]["summary"]

@@ -156,8 +156,7 @@ def header(op: Opened) -> None:
     st.caption(" · ".join(p for p in parts if p))
     session_clips(op)
     if r.get("status") == "limited":
-        st.info((r.get("quality") or {}).get("summary") or "Analysed with some limits.",
-                icon=":material/info:")
+        st.info(limits_line(r), icon=":material/info:")
     filming_notes(op)
     stretches(op)
 
@@ -227,20 +226,38 @@ def clip_name(clip: dict) -> str:
         clip.get("view"), "Clip")
 
 
+def limits_line(report: dict) -> str:
+    """The banner over a report analysed with limits: what limited it, by name, and how many
+    notes on filming, in one line; the details and tips are in "How to film it better next
+    time" below. (The engine's headline said every limit's whole paragraph: a first-time
+    runner's first screen was caveats, the score a screen down on a phone: review, 3 Dec.)
+    A session, or a report without checks, keeps its stored headline."""
+    q = report.get("quality") or {}
+    notes = filming_checks(q)
+    warned = [c for c in notes if c.get("severity") == "warn"]
+    if report.get("session") or not warned:
+        return q.get("summary") or "Analysed with some limits."
+    def names(cs):
+        return ", ".join(esc(c.get("label", "").lower()) for c in cs)
+    more = [c for c in notes if c not in warned]
+    text = (f"Analysed, with limits ({names(warned)}): some measures are read with lower "
+            "confidence or not at all, as their cards say")
+    if more:
+        text += f"; {len(more)} more note{'s' if len(more) != 1 else ''} on filming ({names(more)})"
+    return text + "."
+
+
 def filming_notes(op: Opened) -> None:
     """How to film better: the capture checks that did not pass but did not refuse the clip
     (a tilted camera, a runner small in the picture, ...), each with its tip."""
     notes = filming_checks(op.report.get("quality") or {})
     if not notes or op.report.get("status") == "refused":
         return
-    # open for the runner when the tilt or the runner's size limited the numbers; a share
-    # link's reader is not the one filming: closed (on a phone it pushed the score to the
-    # second screen: review, s20)
-    with st.expander(f"How to film it better next time ({len(notes)})", expanded=not op.viewer
-                     and any(c.get("id", "").split(":")[-1] in ("tilt", "size") for c in notes),
+    # closed: the banner above names each note, and open it pushed the score to the second
+    # screen on a phone (review, s20 and 3 Dec)
+    with st.expander(f"How to film it better next time ({len(notes)})",
                      icon=":material/photo_camera:"):
-        said = ((op.report.get("quality") or {}).get("summary") or ""
-                if op.report.get("status") == "limited" else "")
+        said = (limits_line(op.report) if op.report.get("status") == "limited" else "")
         for c in notes:
             # a detail the banner above already says is not said again: only its tip (the
             # camera angle's paragraph came three times: review, 2 Dec)

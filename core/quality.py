@@ -54,6 +54,13 @@ MAX_SPM = 240.0  # faster than any runner: a sped-up clip or a wrong capture rat
 # has a spectrum too: review, 3 Dec). On the shared clips running and walking move them
 # 84-97 %, jogging in place 31 %; that photo's pose jitter read 5.1 %.
 STILL_PCT = 12.0
+# A front or back view whose runner's size in the picture changes by this factor or more
+# between the clip's first and last thirds (legs' length in pixels) is a run toward or away
+# from the camera: its hips' height changes with the distance, and its steps could not be
+# timed. divvi_running trimmed to its feet-in-view stretch (the camera pulling away from the
+# runner, legs 131 -> 66 px) was refused as "a slow-motion clip" (review, 3 Dec); jogging in
+# place: 1.02.
+DEPTH_RUN_RATIO = 1.4
 # A clip given a capture rate: the rates that would put its steps in running's usual range
 RUNNING_SPM = (160.0, 185.0)
 
@@ -159,6 +166,27 @@ def body_motion_pct(track: Track) -> float | None:
         r = float(np.max(hi - lo)) / leg * 100
         best = r if best is None else max(best, r)
     return best
+
+
+def size_change(track: Track) -> float | None:
+    """The runner's size in the picture in the clip's last third over its first (median
+    hip-knee-ankle length in pixels, both legs): above 1 coming toward the camera, below 1
+    going away. None without enough frames."""
+    n = len(track.t)
+    if n < 9:
+        return None
+    leg = np.full(n, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for s in "lr":
+            hip, knee, ank = (track.p(f"{s}_{j}") for j in ("hip", "knee", "ankle"))
+            leg = np.fmax(leg, np.linalg.norm(knee - hip, axis=1)
+                          + np.linalg.norm(ank - knee, axis=1))
+        leg[~track.detected] = np.nan
+        first, last = np.nanmedian(leg[: n // 3]), np.nanmedian(leg[2 * n // 3:])
+    if not (np.isfinite(first) and np.isfinite(last)) or first <= 0:
+        return None
+    return float(last / first)
 
 
 def video_step_spm(track: Track, scale: float) -> float | None:
@@ -439,6 +467,10 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         add("still", "Camera motion", True, "info", "The camera stood still.", "",
             clip.camera_shift_pct)
     n_ic = len(events.ics)
+    grow = size_change(track) if view.view in ("front", "back") else None
+    depth = grow is not None and max(grow, 1 / grow) >= DEPTH_RUN_RATIO
+    depth_fix = ("Film from behind or in front with the runner on a treadmill (or running on "
+                 "the spot); for a run outdoors, film side-on as the runner passes.")
     motion = body_motion_pct(track)
     still = motion is not None and motion < STILL_PCT and clip.camera_ok
     if still:  # no steps and no rhythm to count: saying either would be untrue
@@ -459,7 +491,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
                 f"Only {n_ic} clear foot contacts in {secs:.0f} s of video (at least "
                 f"{MIN_STEPS} needed; a runner lands about 3 times a second).",
                 (f"Only {rec['fps']:.0f} frames a second reached the analysis. "
-                 + RECORDING_FRAMES_HINT if sparse else
+                 + RECORDING_FRAMES_HINT if sparse else depth_fix if depth else
                  "Record again while running steadily, side-on, with your feet in the picture."
                  if rec is not None else
                  "If this is a slow-motion clip, enter the real capture frame rate (e.g. 240 "
@@ -527,7 +559,16 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
                 "were misread.", "Record again while running steadily, side-on to the camera.",
                 cad)
     elif cad is not None and body_ok and clip.camera_ok:
-        if cad < SLOW_MOTION_SPM and not clip.capture_fps_given:
+        if depth and (cad < WALKING_SPM or cad > MAX_SPM):
+            # the hips' height follows the distance, not the steps: no slow motion to blame
+            add("rate", "Running rhythm", False, "fail",
+                # (by distance, not by the way they face: divvi's runner faces the camera
+                # while a camera car pulls away)
+                "The runner's distance from the camera changes a lot (their size in the "
+                f"picture {'grows' if grow > 1 else 'shrinks'} {max(grow, 1 / grow):.1f}-fold "
+                "over the clip), so their steps could not be timed from this view.",
+                depth_fix, cad)
+        elif cad < SLOW_MOTION_SPM and not clip.capture_fps_given:
             add("rate", "Running rhythm", False, "fail",
                 f"The steps come at {cad:.0f} per minute of video: far too slow for real time. "
                 "This looks like a slow-motion clip.",

@@ -96,3 +96,29 @@ def test_a_slow_motion_clip_given_too_low_a_rate_is_pointed_to_a_higher_one():
 def test_rates_for_running():
     assert rate_for_running(240.0, 139.0) == (280, 320)  # 240 x 160/139 .. 240 x 185/139
     assert rate_for_running(60.0, 340.0) == (30, 30)
+
+
+def test_a_run_toward_or_away_from_the_camera_is_not_called_slow_motion():
+    """A front view whose runner shrinks to half size over the clip (divvi_running trimmed to
+    its feet-in-view stretch: a camera car pulling away) lost its steps to the hips' height
+    following the distance, and was refused as "a slow-motion clip" (review, 3 Dec). The
+    shrink about the horizon and the drift up toward it are laid on an exact-truth track."""
+    from core.quality import size_change
+
+    g = Gait(cadence=170.0, seconds=10, fps=30.0, view="front")
+    track = make_track(g)
+    assert size_change(track) == pytest.approx(1.0, abs=0.02)
+    k = np.linspace(1.0, 0.5, len(track.t))[:, None, None]
+    horizon = np.array([track.width / 2, 0.3 * track.height])
+    xy = horizon + (track.xy - horizon) * k
+    # the hips' height swings slowly with the distance (the road's rises), not with the steps
+    xy[..., 1] += 80.0 * np.sin(2 * np.pi * 0.3 * track.t)[:, None]
+    away = dataclasses.replace(track, xy=xy)
+    assert size_change(away) == pytest.approx(0.6, abs=0.08)
+    q, checks = _assess(away, ClipStats())
+    rate = checks["rate"]
+    assert not q.ok and not rate.passed
+    assert "distance from the camera changes a lot" in rate.detail
+    assert "shrinks" in rate.detail and "slow-motion" not in (rate.detail + rate.how_to_fix)
+    assert "treadmill" in rate.how_to_fix
+    assert not any("slow-motion" in t for t in q.tips)

@@ -10,6 +10,7 @@ from core.pipeline import VIEW_CHOICES, AnalysisOptions
 from core.report import DISCLAIMER
 from ui import analysis, guard, profile, session, text
 from ui.format import megabytes
+from ui.theme import esc
 
 
 def filming_guide() -> None:
@@ -191,7 +192,7 @@ def main() -> None:
     elif (running := analysis.running_job()) is not None:
         # the page was reloaded (or a phone reloaded the tab) during an analysis: it came back
         # blank while the report appeared in History unannounced (review, 3 Dec)
-        name = f" of {running.filename}" if running.filename else ""
+        name = f" of {esc(running.filename, typography=False)}" if running.filename else ""
         with resumed:
             st.info(f"Your analysis{name} is still running: its report opens here when it "
                     "is ready.", icon=":material/autorenew:")

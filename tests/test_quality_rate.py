@@ -122,3 +122,20 @@ def test_a_run_toward_or_away_from_the_camera_is_not_called_slow_motion():
     assert "shrinks" in rate.detail and "slow-motion" not in (rate.detail + rate.how_to_fix)
     assert "treadmill" in rate.how_to_fix
     assert not any("slow-motion" in t for t in q.tips)
+
+
+def test_a_clip_of_a_few_strides_is_scored_with_a_note_saying_so():
+    """A 3-s cut (8 contacts) scored 80 against its 12-s clip's 72, with other top fixes, and
+    nothing said it rested on a few strides (review, 3 Dec): 6-9 contacts give a note on
+    filming (it limits nothing), 10 or more none."""
+    from core.quality import FEW_STEPS_NOTE, MIN_STEPS
+
+    q, checks = _assess(make_track(Gait(cadence=170.0, seconds=3.2, fps=60.0)), ClipStats())
+    n = checks["steps"].value
+    assert MIN_STEPS <= n < FEW_STEPS_NOTE, n
+    note = checks["few_steps"]
+    assert not note.passed and note.severity == "info" and q.ok
+    assert note.detail.startswith(f"Only {n} foot contacts in 3 s")
+    assert "10-20 s" in note.how_to_fix
+    q, checks = _assess(make_track(Gait(cadence=170.0, seconds=8, fps=60.0)), ClipStats())
+    assert checks["steps"].value >= FEW_STEPS_NOTE and "few_steps" not in checks

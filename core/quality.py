@@ -184,7 +184,7 @@ def size_change(track: Track) -> float | None:
                           + np.linalg.norm(ank - knee, axis=1))
         leg[~track.detected] = np.nan
         first, last = np.nanmedian(leg[: n // 3]), np.nanmedian(leg[2 * n // 3:])
-    if not (np.isfinite(first) and np.isfinite(last)) or first <= 0:
+    if not (np.isfinite(first) and np.isfinite(last)) or first <= 0 or last <= 0:
         return None
     return float(last / first)
 

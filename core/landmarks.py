@@ -78,14 +78,18 @@ class Track:
         dt = dt[dt > 0]
         return float(1.0 / np.median(dt)) if len(dt) else 30.0
 
-    def leg_length_px(self) -> float:
-        """Median hip->knee->ankle length over the clip (both sides), the distance scale L."""
-        vals = []
+    def leg_lengths_px(self) -> np.ndarray:
+        """(2, N) hip->knee->ankle length of the left and the right leg in each frame (NaN
+        where a point is unknown)."""
+        out = []
         for s in "lr":
             hip, knee, ank = self.p(f"{s}_hip"), self.p(f"{s}_knee"), self.p(f"{s}_ankle")
-            seg = np.linalg.norm(knee - hip, axis=1) + np.linalg.norm(ank - knee, axis=1)
-            vals.append(seg)
-        v = np.concatenate(vals)
+            out.append(np.linalg.norm(knee - hip, axis=1) + np.linalg.norm(ank - knee, axis=1))
+        return np.array(out)
+
+    def leg_length_px(self) -> float:
+        """Median hip->knee->ankle length over the clip (both sides), the distance scale L."""
+        v = self.leg_lengths_px().ravel()
         v = v[np.isfinite(v)]
         return float(np.median(v)) if len(v) else float("nan")
 

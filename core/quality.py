@@ -175,13 +175,9 @@ def size_change(track: Track) -> float | None:
     n = len(track.t)
     if n < 9:
         return None
-    leg = np.full(n, np.nan)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        for s in "lr":
-            hip, knee, ank = (track.p(f"{s}_{j}") for j in ("hip", "knee", "ankle"))
-            leg = np.fmax(leg, np.linalg.norm(knee - hip, axis=1)
-                          + np.linalg.norm(ank - knee, axis=1))
+        leg = np.nanmax(track.leg_lengths_px(), axis=0)  # the longer-looking leg
         leg[~track.detected] = np.nan
         first, last = np.nanmedian(leg[: n // 3]), np.nanmedian(leg[2 * n // 3:])
     if not (np.isfinite(first) and np.isfinite(last)) or first <= 0 or last <= 0:
@@ -205,14 +201,20 @@ def rate_for_running(capture_fps: float, spm: float) -> tuple[int, int]:
     return int(round(lo / 10) * 10), int(round(hi / 10) * 10)
 
 
+# The advice of a refusal that blames the capture rate the runner entered: the report page
+# (ui.report_view.rate_given_wrong) recognises a stored refusal's advice by these openings
+NO_RATE_FIX = ("Leave the slow-motion capture rate empty (it is only for a clip that plays in "
+               "slow motion) and analyse it again.")
+CHECK_RATE_FIX = "Check the slow-motion rate in your phone's camera settings"
+
+
 def _rate_hint(capture: float | None, spm: float) -> str:
     """What to do about a step rate out of running's range with a capture rate given."""
     if not capture:
         return "Check the capture frame rate you entered."
     lo, hi = rate_for_running(capture, spm)
-    return (f"Check the slow-motion rate in your phone's camera settings or the clip's "
-            f"details, and analyse the clip again with it (for running, about {lo}-{hi} fps "
-            "with this clip's steps).")
+    return (f"{CHECK_RATE_FIX} or the clip's details, and analyse the clip again with it (for "
+            f"running, about {lo}-{hi} fps with this clip's steps).")
 
 
 def runner_height_fraction(track: Track) -> float:
@@ -475,8 +477,12 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     still = motion is not None and motion < STILL_PCT and clip.camera_ok
     if still:  # no steps and no rhythm to count: saying either would be untrue
         add("moving", "Runner moving", False, "fail",
+            "Nobody is running in this recording: the feet stay where they are from start to "
+            "end." if rec is not None else
             "Nobody is running in this clip: the feet stay where they are from start to end "
             "(is it a photo, or a paused video?).",
+            "Record again while running on the treadmill, side-on to the camera."
+            if rec is not None else
             "Upload a video of the runner running: 10-20 s, side-on, the whole body in the "
             "picture.", motion)
     if not clip.camera_ok or still:
@@ -534,9 +540,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
             f"This clip already plays at normal speed: its steps come at {at_own_speed:.0f} "
             f"a minute as it plays. With the capture rate you entered ({capture:.0f} fps) "
             f"they would come at {at_own_speed / clip.time_scale:.0f} a minute, faster than "
-            "any runner.",
-            "Leave the slow-motion capture rate empty (it is only for a clip that plays in "
-            "slow motion) and analyse it again.", at_own_speed)
+            "any runner.", NO_RATE_FIX, at_own_speed)
     elif cad is not None and body_ok and clip.camera_ok and rec is not None and (
             cad < WALKING_SPM or cad > MAX_SPM):
         # a live recording runs in real time (no slow motion, no capture rate to enter): too

@@ -13,7 +13,7 @@ import pytest
 from core.admission import ClipStats
 from core.events import detect_events
 from core.landmarks import clean
-from core.quality import (STILL_PCT, assess, body_motion_pct, rate_for_running)
+from core.quality import NO_RATE_FIX, STILL_PCT, assess, body_motion_pct, rate_for_running
 from core.view import detect_view
 from synth_track import Gait, make_track
 
@@ -70,7 +70,7 @@ def test_a_normal_speed_clip_given_a_capture_rate_is_told_so():
     assert "already plays at normal speed" in rate.detail
     assert rate.value == pytest.approx(170.0, abs=3.0)  # its steps as it plays
     assert "(60 fps)" in rate.detail and "faster than any runner" in rate.detail
-    assert "Leave the slow-motion capture rate empty" in rate.how_to_fix
+    assert rate.how_to_fix == NO_RATE_FIX
 
 
 def test_a_slow_motion_clip_given_too_low_a_rate_is_pointed_to_a_higher_one():
@@ -139,3 +139,28 @@ def test_a_clip_of_a_few_strides_is_scored_with_a_note_saying_so():
     assert "10-20 s" in note.how_to_fix
     q, checks = _assess(make_track(Gait(cadence=170.0, seconds=8, fps=60.0)), ClipStats())
     assert checks["steps"].value >= FEW_STEPS_NOTE and "few_steps" not in checks
+
+
+def test_the_report_page_recognises_the_capture_rate_refusals():
+    """The refused page offers "analyse it again" for the advice core.quality gives (it reads
+    a stored report's advice, so both sides use the engine's own openings)."""
+    from ui.report_view import rate_given_wrong
+
+    track, clip = _slowed(Gait(cadence=170.0, seconds=10, fps=30.0), capture_fps=60.0)
+    _, checks = _assess(track, clip)
+    assert rate_given_wrong(dataclasses.asdict(checks["rate"]))
+    track, clip = _slowed(Gait(cadence=17.0, seconds=32, fps=30.0), capture_fps=240.0)
+    _, checks = _assess(track, clip)
+    assert rate_given_wrong(dataclasses.asdict(checks["rate"]))
+    _, checks = _assess(make_track(Gait(cadence=120.0, seconds=8, fps=30.0)), ClipStats())
+    assert not rate_given_wrong(dataclasses.asdict(checks["rate"]))  # walking, no rate given
+
+
+def test_a_still_live_recording_is_asked_to_record_again():
+    g = Gait(cadence=170.0, seconds=5, fps=30.0)
+    track = make_track(g)
+    still = dataclasses.replace(track, xy=np.repeat(track.xy[:1], len(track.t), axis=0))
+    _, checks = _assess(still, ClipStats(extra={"recording": {"fps": 29.8, "max_gap_s": 0.05}}))
+    moving = checks["moving"]
+    assert "this recording" in moving.detail and "photo" not in moving.detail
+    assert moving.how_to_fix.startswith("Record again")

@@ -18,7 +18,7 @@ from core.findings import (LOW_CONFIDENCE_WHY, LOW_CONFIDENCE_WHY_BEFORE, accura
                            unbenched_note, unclear)
 from core.metrics.speed import NO_SPEED
 from core.plan import dose_for_week
-from core.quality import distinct_tips, headline
+from core.quality import CHECK_RATE_FIX, NO_RATE_FIX, distinct_tips, headline
 from core.reference import PHASES, REFERENCE_KEY
 from core.report import DISCLAIMER, Media, dumps, strides_csv, this_clip
 from core.report import session_clips as report_clips
@@ -237,8 +237,10 @@ def limits_line(report: dict) -> str:
     warned = [c for c in notes if c.get("severity") == "warn"]
     if report.get("session") or not warned:
         return q.get("summary") or "Analysed with some limits."
+
     def names(cs):
         return ", ".join(esc(c.get("label", "").lower()) for c in cs)
+
     more = [c for c in notes if c not in warned]
     text = (f"Analysed, with limits ({names(warned)}): some measures are read with lower "
             "confidence or not at all, as their cards say")
@@ -328,14 +330,11 @@ def slow_motion_suspected(check: dict) -> bool:
         or fix.startswith(("If this is a slow-motion clip", "Enter the real capture frame rate")))
 
 
-NO_RATE = "Leave the slow-motion capture rate empty"  # core.quality: a normal-speed clip
-
-
 def rate_given_wrong(check: dict) -> bool:
     """A failed check that blames the capture rate the runner entered (core.quality's
     advice: check the phone's slow-motion rate, or leave it empty for a normal-speed clip)."""
     fix = check.get("how_to_fix") or ""
-    return fix.startswith(NO_RATE) or "slow-motion rate in your phone's" in fix
+    return fix.startswith((NO_RATE_FIX, CHECK_RATE_FIX))
 
 
 def refused(op: Opened) -> None:
@@ -368,7 +367,7 @@ def refused(op: Opened) -> None:
         # the engine's words serve the command line too: here, where the rate is entered.
         # A short label (its whole path, as a link label, was cut off at "open '" on a phone:
         # review, 3 Dec), and Analyze opens with its options unfolded
-        without = NO_RATE in (rate_again.get("how_to_fix") or "")
+        without = (rate_again.get("how_to_fix") or "").startswith(NO_RATE_FIX)
         if st.button("Analyse it again without a capture rate" if without else
                      "Set the capture rate and analyse it again",
                      icon=":material/slow_motion_video:", key="fc-rate-again"):

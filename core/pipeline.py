@@ -39,7 +39,7 @@ from .landmarks import Track, clean, from_raw
 from .metrics import compute_metrics
 from .pose import MediaPipePose, PoseBackend
 from . import pose_cache  # noqa: I001 - a track cached for the clip's pose options
-from .quality import ClipStats, assess, summarise, upright_turn
+from .quality import CAPTURE_FPS_RANGE, ClipStats, assess, summarise, upright_turn
 from .report import (DISCLAIMER, ENGINE_VERSION, REPORT_VERSION, Events, Findings, GaitEvent,
                      Media, Options, Profile, QualityCheck, Report, Series, SourceInfo,
                      ViewInfo)
@@ -90,8 +90,9 @@ class AnalysisOptions:
             raise FormCheckError("bad_option", f"Unknown length unit '{self.length_unit}'.",
                                  "Give your height in cm or in feet and inches.")
         profile.check(self.speed_mps, self.sex, self.experience)
-        if self.capture_fps is not None and not (10 <= self.capture_fps <= 1000):
-            raise FormCheckError("bad_option", "Capture frame rate should be 10-1000 fps.",
+        lo, hi = CAPTURE_FPS_RANGE
+        if self.capture_fps is not None and not (lo <= self.capture_fps <= hi):
+            raise FormCheckError("bad_option", f"Capture frame rate should be {lo}-{hi} fps.",
                                  "Enter the slow-motion rate your phone filmed at, e.g. 240.")
 
 

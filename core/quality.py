@@ -63,6 +63,7 @@ STILL_PCT = 12.0
 DEPTH_RUN_RATIO = 1.4
 # A clip given a capture rate: the rates that would put its steps in running's usual range
 RUNNING_SPM = (160.0, 185.0)
+CAPTURE_FPS_RANGE = (10, 1000)  # the capture rates an analysis takes (AnalysisOptions)
 
 # shoulders, hips, knees and ankles, left and right: the body that must be in the picture
 BODY_POINTS = [LM[f"{s}_{p}"] for p in ("shoulder", "hip", "knee", "ankle") for s in "lr"]
@@ -194,11 +195,14 @@ def video_step_spm(track: Track, scale: float) -> float | None:
     return hz * 60 if hz else None
 
 
-def rate_for_running(capture_fps: float, spm: float) -> tuple[int, int]:
+def rate_for_running(capture_fps: float, spm: float) -> tuple[int, int] | None:
     """The capture rates (fps, rounded to 10) that would put steps read at ``spm`` with
-    ``capture_fps`` into :data:`RUNNING_SPM`."""
-    lo, hi = (capture_fps * r / spm for r in RUNNING_SPM)
-    return int(round(lo / 10) * 10), int(round(hi / 10) * 10)
+    ``capture_fps`` into :data:`RUNNING_SPM`; None when they fall outside the rates an
+    analysis takes (:data:`CAPTURE_FPS_RANGE`: no rate to suggest)."""
+    if spm <= 0:
+        return None
+    lo, hi = (int(round(capture_fps * r / spm / 10) * 10) for r in RUNNING_SPM)
+    return (lo, hi) if CAPTURE_FPS_RANGE[0] <= lo and hi <= CAPTURE_FPS_RANGE[1] else None
 
 
 # The advice of a refusal that blames the capture rate the runner entered: the report page
@@ -212,9 +216,10 @@ def _rate_hint(capture: float | None, spm: float) -> str:
     """What to do about a step rate out of running's range with a capture rate given."""
     if not capture:
         return "Check the capture frame rate you entered."
-    lo, hi = rate_for_running(capture, spm)
-    return (f"{CHECK_RATE_FIX} or the clip's details, and analyse the clip again with it (for "
-            f"running, about {lo}-{hi} fps with this clip's steps).")
+    rates = rate_for_running(capture, spm)
+    return (f"{CHECK_RATE_FIX} or the clip's details, and analyse the clip again with it"
+            + (f" (for running, about {rates[0]}-{rates[1]} fps with this clip's steps)."
+               if rates else "."))
 
 
 def runner_height_fraction(track: Track) -> float:
@@ -585,13 +590,14 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
         elif cad < WALKING_SPM and capture:
             # walking, or a rate too low: a 240 fps guess for a faster slow-motion clip read
             # "a walking rhythm ... film yourself running" (review, 3 Dec)
-            lo, hi = rate_for_running(capture, cad)
+            rates = rate_for_running(capture, cad)
             add("rate", "Running or walking", False, "fail",
                 f"At the capture rate you entered ({capture:.0f} fps) the steps come at "
                 f"{cad:.0f} per minute, a walking rhythm. If this is running, the clip was "
-                f"filmed faster than that: at about {lo}-{hi} fps the steps would come at "
-                f"{RUNNING_SPM[0]:.0f}-{RUNNING_SPM[1]:.0f} a minute, a running rhythm.",
-                _rate_hint(capture, cad), cad)
+                "filmed faster than that" + (
+                    f": at about {rates[0]}-{rates[1]} fps the steps would come at "
+                    f"{RUNNING_SPM[0]:.0f}-{RUNNING_SPM[1]:.0f} a minute, a running rhythm."
+                    if rates else "."), _rate_hint(capture, cad), cad)
         elif cad < WALKING_SPM:
             add("rate", "Running or walking", False, "fail",
                 f"The steps come at {cad:.0f} per minute, a walking rhythm.",

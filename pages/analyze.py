@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.errors import FormCheckError
 from core.pipeline import VIEW_CHOICES, AnalysisOptions
+from core.quality import CAPTURE_FPS_RANGE
 from core.report import DISCLAIMER
 from ui import analysis, guard, profile, session, text
 from ui.format import megabytes
@@ -27,7 +28,8 @@ def options_form() -> AnalysisOptions:
         view = st.selectbox("Camera view", VIEW_CHOICES,
                             format_func=lambda v: text.VIEW_CHOICES_LABELS.get(v, v),
                             help="Leave on automatic unless the report guessed the view wrong.")
-        fps = st.number_input("Slow-motion capture rate (fps)", min_value=10, max_value=1000,
+        fps = st.number_input("Slow-motion capture rate (fps)", min_value=CAPTURE_FPS_RANGE[0],
+                              max_value=CAPTURE_FPS_RANGE[1],
                               value=None, step=10, placeholder="only for slow-motion clips, e.g. 240",
                               help="Slow-motion videos play back slower than real time. Give "
                                    "the rate your phone filmed at so timings are real.")

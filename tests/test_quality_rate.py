@@ -86,7 +86,7 @@ def test_a_slow_motion_clip_given_too_low_a_rate_is_pointed_to_a_higher_one():
     rate = checks["rate"]
     assert not q.ok and not rate.passed
     assert rate.value == pytest.approx(170.0 * 240 / 300, abs=3.0)
-    lo, hi = rate_for_running(240.0, rate.value)
+    lo, hi = rate_for_running(240.0, rate.value)  # type: ignore[misc]
     assert lo <= 300 <= hi
     assert "(240 fps)" in rate.detail and f"about {lo}-{hi} fps" in rate.detail
     assert "film yourself running" not in rate.how_to_fix
@@ -96,6 +96,8 @@ def test_a_slow_motion_clip_given_too_low_a_rate_is_pointed_to_a_higher_one():
 def test_rates_for_running():
     assert rate_for_running(240.0, 139.0) == (280, 320)  # 240 x 160/139 .. 240 x 185/139
     assert rate_for_running(60.0, 340.0) == (30, 30)
+    # none outside the rates an analysis takes (10-1000 fps): no rate to suggest
+    assert rate_for_running(960.0, 100.0) is None and rate_for_running(240.0, 0.0) is None
 
 
 def test_a_run_toward_or_away_from_the_camera_is_not_called_slow_motion():

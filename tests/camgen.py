@@ -22,6 +22,7 @@ import av
 import cv2
 import numpy as np
 
+from clipgen import cut_stream
 from core.video import fit_size
 
 KINDS = ("pan", "handheld", "roll", "zoom", "wild")
@@ -107,10 +108,7 @@ def warp_clip(src: Path, dst: Path, kind: str, seconds: float, seed: int = 0,
     w, h = w - w % 2, h - h % 2
     maps = camera_path(kind, len(imgs), (w, h), float(rate), seed, **path_kw)
     with av.open(str(dst), "w") as oc:
-        ost = oc.add_stream("libx264", rate=rate)
-        ost.pix_fmt = "yuv420p"
-        ost.width, ost.height = w, h
-        ost.options = {"crf": "18"}
+        ost = cut_stream(oc, rate, w, h)
         for i, (img, m) in enumerate(zip(imgs, maps)):
             out = cv2.warpAffine(img[:h, :w], m, (w, h), flags=cv2.INTER_LINEAR,
                                  borderMode=border)

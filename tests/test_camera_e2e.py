@@ -8,6 +8,7 @@ while the warp, motion blur, encode and decode handle half as many."""
 from __future__ import annotations
 
 import functools
+import math
 from pathlib import Path
 
 import cv2
@@ -80,6 +81,19 @@ def _diagnose(name: str, clip: Path, r: dict) -> None:
           f"cleaning {r.get('cleaning')}")
 
 
+def _step_noise(a: dict, b: dict, mid: str) -> float:
+    """How far two readings of one run can differ from their steps alone: twice the standard
+    error of their difference, each a median of ``n`` steps whose interquartile range is
+    ``spread`` (standard error of a median about 1.25 sigma / sqrt(n), sigma = IQR / 1.35),
+    and at least the one reading's error the report quotes (``reading_error``)."""
+    from core.metrics import BY_ID as REGISTRY
+
+    se = [1.253 * (metric(r, mid)["spread"] / 1.349) / math.sqrt(metric(r, mid)["n"])
+          for r in (a, b)]
+    err = REGISTRY[mid].error_at(b["source"]["fps_measured"])
+    return max(err, 2.0 * math.hypot(*se))
+
+
 def _value(r, mid):
     m = metric(r, mid)
     assert m is not None, (mid, r["status"], r["quality"]["summary"])
@@ -138,10 +152,9 @@ def test_an_upside_down_clip_is_turned_upright_and_reads_like_the_tripod():
     assert _value(r, "cadence") == pytest.approx(_value(ref, "cadence"), abs=1.5)
     assert _value(r, "trunk_lean") == pytest.approx(_value(ref, "trunk_lean"), abs=1.0)
     # the turned picture is another picture of the run (turned, resampled and encoded again),
-    # so overstride agrees within the reading error a report quotes for it at this frame
-    # rate (core.metrics: 5.5 % of leg under 50 fps); 3 % was tight: 18.3 vs 21.8 on a
-    # machine where the pose model's numbers differ a little (3 Dec), 22.0 vs 18.9 before
-    from core.metrics import BY_ID as REGISTRY
-
-    err = REGISTRY["overstride"].error_at(ref["source"]["fps_measured"])
-    assert _value(r, "overstride") == pytest.approx(_value(ref, "overstride"), abs=err)
+    # so overstride, a median of about 14 steps on this 5-s cut, agrees within what its own
+    # steps say it can move by (_step_noise), not within one reading's error: re-encodes of
+    # one cut read 14.7-25.1 % of leg (tests/clipgen.cut_stream)
+    diff = abs(_value(r, "overstride") - _value(ref, "overstride"))
+    print(f"overstride {_value(r, 'overstride'):.1f} vs {_value(ref, 'overstride'):.1f}: {diff:.1f} within {_step_noise(r, ref, 'overstride'):.1f}")
+    assert diff <= _step_noise(r, ref, "overstride"), (diff, _step_noise(r, ref, "overstride"))

@@ -14,6 +14,8 @@ import av
 import cv2
 import numpy as np
 
+from clipgen import cut_stream
+
 
 @dataclass
 class Piece:
@@ -47,7 +49,7 @@ def _frames(p: Piece, size: tuple[int, int] | None):
 
 def join(pieces: list[Piece], out: Path, fps: float, size: tuple[int, int] | None = None
          ) -> list[tuple[float, float]]:
-    """Join ``pieces`` into ``out`` (H.264, constant ``fps``; every piece's frames shown one
+    """Join ``pieces`` into ``out`` (:func:`clipgen.cut_stream`, constant ``fps``; every piece's frames shown one
     per output frame, so pieces must have ``fps`` already). Returns (start_s, end_s) of each
     piece in the joined clip."""
     rate = Fraction(fps).limit_denominator(1001)
@@ -60,10 +62,8 @@ def join(pieces: list[Piece], out: Path, fps: float, size: tuple[int, int] | Non
             for img in _frames(p, size):
                 if stream is None:
                     size = size or (img.shape[1], img.shape[0])
-                    stream = c.add_stream("libx264", rate=rate)
-                    stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
+                    stream = cut_stream(c, rate, size[0], size[1])
                     stream.time_base = 1 / rate
-                    stream.options = {"crf": "20", "preset": "veryfast"}
                 fr = av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="rgb24")
                 fr.pts = n
                 c.mux(stream.encode(fr))

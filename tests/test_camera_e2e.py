@@ -63,9 +63,11 @@ _READ = ("cadence", "trunk_lean", "overstride")
 def _diagnose(name: str, clip: Path, r: dict) -> None:
     """What a failure needs to tell a flaky reading from a real one (shown by pytest only for
     a failing test): once (3 Dec) the tripod cut read overstride 16.1 for its usual 18.3 and
-    trunk lean 4.46 for 4.59 on the same commit; the cut's digest, the frames posed and how
-    the pose pass ran (from the pose cache, split over processes, or one loop) say whether
-    the picture, the pose pass or the engine changed."""
+    trunk lean 4.46 for 4.59 on the same commit, and a clean-clone run's handheld cut read
+    lean 1.3 deg off; the digests said why: the cut was another file (libx264's output
+    changed from run to run, now clipgen.cut_stream). The cut's digest, the frames posed and
+    how the pose pass ran (from the pose cache, split over processes, or one loop) say
+    whether the picture, the pose pass or the engine changed."""
     from core import parallel_pose, pose_cache
 
     last = parallel_pose.LAST_PASS

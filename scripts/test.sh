@@ -19,7 +19,11 @@ export FORMCHECK_TEST_SHOTS=${FORMCHECK_TEST_SHOTS:-0}
 status=0
 .venv/bin/python -m pytest -q -m "not realtime" "$@" || status=$?
 lap "parallel phase"
-# the live-stream browser tests run in real time: afterwards, on their own (one process)
+# the live-stream browser tests run in real time: afterwards, on their own (one process).
+# What else is busy as they start (a busy machine starves their file camera, and the
+# landing-sound test records again): the load and a 2-s sample of the busiest processes
+echo "load before the real-time phase: $(cut -d' ' -f1-3 /proc/loadavg)"
+top -b -n 2 -d 2 -o %CPU -w 160 2>/dev/null | awk '/^top -/{n++} n==2' | sed -n '7,12p' || true
 .venv/bin/python -m pytest -q -n 0 -m realtime "$@" || { rc=$?; [ "$rc" -eq 5 ] || status=$rc; }
 lap "real-time phase"
 echo "time: whole run $SECONDS s"

@@ -63,8 +63,8 @@ def audio_only(path: Path, seconds: float = 3.0) -> Path:
 
 
 def _reencode(src: Path, dst: Path, seconds: float, frame=lambda img: img) -> Path:
-    """Re-encode the first ``seconds`` of ``src`` (:func:`cut_stream`), passing each RGB frame through
-    ``frame`` (which must keep one even size for the whole clip)."""
+    """Re-encode the first ``seconds`` of ``src`` (:func:`cut_stream`), passing each RGB frame
+    through ``frame`` (which must keep one even size for the whole clip)."""
     with av.open(str(src)) as ic, av.open(str(dst), "w") as oc:
         ist = ic.streams.video[0]
         ost = None
@@ -76,6 +76,8 @@ def _reencode(src: Path, dst: Path, seconds: float, frame=lambda img: img) -> Pa
                 ost = cut_stream(oc, ist.average_rate or Fraction(30), img.shape[1], img.shape[0])
             for p in ost.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="rgb24")):
                 oc.mux(p)
+        if ost is None:
+            raise ValueError(f"{src}: no video frames in its first {seconds:g} s")
         for p in ost.encode():
             oc.mux(p)
     return dst

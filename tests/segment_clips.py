@@ -49,8 +49,8 @@ def _frames(p: Piece, size: tuple[int, int] | None):
 
 def join(pieces: list[Piece], out: Path, fps: float, size: tuple[int, int] | None = None
          ) -> list[tuple[float, float]]:
-    """Join ``pieces`` into ``out`` (:func:`clipgen.cut_stream`, constant ``fps``; every piece's frames shown one
-    per output frame, so pieces must have ``fps`` already). Returns (start_s, end_s) of each
+    """Join ``pieces`` into ``out`` (:func:`clipgen.cut_stream`, constant ``fps``; every
+    piece's frames shown one per output frame, so pieces must have ``fps`` already). Returns (start_s, end_s) of each
     piece in the joined clip."""
     rate = Fraction(fps).limit_denominator(1001)
     spans = []

@@ -38,6 +38,7 @@ from core.pose import import_mediapipe
 from core.report import DISCLAIMER
 from core.spec import BY_ID
 from ui import guard, session, text
+from ui.webrtc_link import stream_at_full_rate
 from ui.theme import esc
 
 log = logging.getLogger("formcheck.ui")
@@ -749,6 +750,7 @@ def page() -> None:
     with below:
         constraints = camera_settings()
     import_mediapipe()  # here, before a stream's model loads on its own thread (see there)
+    stream_at_full_rate()  # the camera's whole rate, not what a busy server seems to take
     with camera_box:
         ctx = webrtc_streamer(
             key="formcheck-live", mode=WebRtcMode.SENDRECV,

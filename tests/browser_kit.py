@@ -106,6 +106,16 @@ def shots(page, name: str, settle_ms: int = 1000) -> None:
 _PLAYING = "v => v.readyState >= 2 && v.videoWidth > 0 && !v.paused"
 
 
+def camera_playing(page) -> bool:
+    """Whether the Live page's camera box is playing its video now (False while it is being
+    redrawn, or stopped)."""
+    video = page.frame_locator('iframe[title*="webrtc"]').locator("video")
+    try:  # the box's iframe may be redrawn while it is read
+        return bool(video.count() and video.first.evaluate(_PLAYING, timeout=5_000))
+    except Exception:
+        return False
+
+
 def start_camera(page, tries: int = 3, wait_s: float = 60.0) -> None:
     """Press Start in the Live page's camera box until its video plays, as a runner would
     press it again: on 30 Nov the first press once left the box showing Start with no stream
@@ -113,14 +123,7 @@ def start_camera(page, tries: int = 3, wait_s: float = 60.0) -> None:
     (``test-artifacts/live-start-N.png``); after ``tries`` the test fails."""
     import time
 
-    def playing() -> bool:
-        try:  # the box's iframe may be redrawn while it is read
-            return bool(video.count() and video.first.evaluate(_PLAYING, timeout=5_000))
-        except Exception:
-            return False
-
     camera = page.frame_locator('iframe[title*="webrtc"]')
-    video = camera.locator("video")
     for attempt in range(1, tries + 1):
         stop = camera.get_by_role("button", name="Stop camera")
         if attempt > 1 and stop.is_visible():
@@ -129,7 +132,7 @@ def start_camera(page, tries: int = 3, wait_s: float = 60.0) -> None:
         camera.get_by_role("button", name="Start camera").click(timeout=60_000)
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
-            if playing():
+            if camera_playing(page):
                 return
             page.wait_for_timeout(500)
         ARTIFACTS.mkdir(exist_ok=True)

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from browser_kit import (ARTIFACTS, CHROMIUM, DESKTOP, LAUNCH_ARGS, start_camera,
-                         stored_reports, wait_idle)
+from browser_kit import (ARTIFACTS, CHROMIUM, DESKTOP, LAUNCH_ARGS, camera_playing,
+                         start_camera, stored_reports, wait_idle)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -35,6 +35,7 @@ SECONDS = round(STRIDES * 120.0 / 178.0 * 30) / 30  # whole frames of the 30 fps
 LEFT_DB, RIGHT_DB = -12.0, -20.0
 METER_WAIT_S = 150.0
 ATTEMPTS = 3  # recordings, when the file camera spoils one (see the test)
+CAMERA_RESTARTS = 2  # presses of Start when the camera stopped by itself (_meter_then_record)
 # A small, slow fake camera. Chromium's file camera does not catch up when it is late: a
 # frame delivered more than one frame interval late pushes the rest of the file back for
 # good (stamped on delivery), while the WAV keeps time, so on a loaded machine the picture
@@ -188,13 +189,14 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
             browser.close()
 
 
-# Chromium's file camera is meant to deliver 15 frames a second; on this 2-core machine it
-# sometimes delivers 10-11.5 (a CI run: 11.4, with the report's landing-sound card missing).
-# At that rate the cleaning dropped 107-126 points as outliers (11 at 15 fps), the legs
-# swapped and the stride fit found no rhythm: a limit of the engine at ~10 fps, noted in
-# README (the pose model's points were off; the cause is not pinned down). The test is about
-# the landing sound at the rate it streams, so a recording delivered under this rate is made
-# once more (printed), never passed.
+# Chromium's file camera is meant to deliver 15 frames a second; recordings here came at 9-13
+# (a CI run: 11.4, with the report's landing-sound card missing). The cause, found 4 Dec
+# with the browser's WebRTC statistics: aiortc's delay-based bandwidth estimate read the
+# busy server as a congested link and held the browser at 30 kbit/s, whose encoder dropped
+# frames (ui/webrtc_link.py, now off: 15.0 fps in every recording since). At that rate the
+# cleaning had dropped 107-126 points as outliers, the legs swapped and the stride fit found
+# no rhythm (README). A recording still delivered under this rate (a starved machine) is
+# made once more (printed), never passed.
 LOW_DELIVERY_FPS = 12.5
 
 
@@ -262,6 +264,7 @@ def _meter_then_record(page, url: str, PlaywrightError) -> None:
     page.wait_for_timeout(8000)
     page.screenshot(path=str(ARTIFACTS / "live-sound-started.png"))
     seen: list[tuple[str, str]] = []
+    restarts = 0
     deadline = time.monotonic() + METER_WAIT_S
     while time.monotonic() < deadline:
         # read in one go: the panel is redrawn every second, so a locator found by
@@ -271,6 +274,15 @@ def _meter_then_record(page, url: str, PlaywrightError) -> None:
             seen.append(tuple(shown))
             if "left foot" in shown[0]:
                 break
+        elif restarts < CAMERA_RESTARTS and not camera_playing(page):
+            # the camera box back at Start by itself, no error shown: a run of the whole
+            # suite (4 Dec, the real-time phase's second test) had it stop within 8 s of
+            # playing and waited out the meter for nothing; pressed again, as a runner would
+            restarts += 1
+            print(f"the camera stopped by itself ({len(seen)} meter readings): started again")
+            page.screenshot(path=str(ARTIFACTS / f"live-sound-stopped-{restarts}.png"))
+            start_camera(page)
+            deadline = max(deadline, time.monotonic() + METER_WAIT_S / 2)
         page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "live-sound.png"))
     assert seen and "Quieter on the left foot" in seen[-1][0], seen[-8:]

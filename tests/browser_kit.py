@@ -106,6 +106,58 @@ def shots(page, name: str, settle_ms: int = 1000) -> None:
 _PLAYING = "v => v.readyState >= 2 && v.videoWidth > 0 && !v.paused"
 
 
+# Page init script: keep each RTCPeerConnection the page (and the camera box's frame) makes,
+# so a test can read the browser's own sending statistics (:func:`sender_stats`)
+KEEP_PEER_CONNECTIONS = """(() => {
+  const Original = window.RTCPeerConnection;
+  if (!Original || window.__fcPeers) return;
+  window.__fcPeers = [];
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Original(...args);
+    window.__fcPeers.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Original.prototype;
+})();"""
+
+_SENDER_STATS = """async () => {
+  const out = [];
+  for (const pc of (window.__fcPeers || [])) {
+    let camera = null, sent = null, bitrate = null;
+    (await pc.getStats()).forEach(s => {
+      if (s.kind === 'video' && s.type === 'media-source') camera = s.frames;
+      if (s.kind === 'video' && s.type === 'outbound-rtp')
+        sent = {frames: s.framesSent, fps: s.framesPerSecond, target: s.targetBitrate,
+                qp: s.framesEncoded ? s.qpSum / s.framesEncoded : null,
+                limit: s.qualityLimitationReason};
+      if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate)
+        bitrate = s.availableOutgoingBitrate;
+    });
+    if (sent) out.push({camera, ...sent, allowed: bitrate});
+  }
+  return out;
+}"""
+
+
+def sender_stats(page) -> str:
+    """The browser's video sending statistics, one line per stream the page (with
+    :data:`KEEP_PEER_CONNECTIONS` added as an init script) has: frames the camera gave and
+    the encoder sent, the sending rate, target and allowed bitrate (bit/s) and mean VP8
+    quantiser. For a failing live test's message: whether the browser held frames back."""
+    lines = []
+    for frame in page.frames:
+        try:
+            stats = frame.evaluate(_SENDER_STATS)
+        except Exception:  # noqa: BLE001 - a frame being redrawn, or one with no peers
+            continue
+        for s in stats or []:
+            qp = f"{s['qp']:.0f}" if s.get("qp") is not None else "?"
+            lines.append(f"camera {s.get('camera')} frames, sent {s.get('frames')} "
+                         f"({s.get('fps')} a second), target {s.get('target')} bit/s, allowed "
+                         f"{s.get('allowed')} bit/s, quantiser {qp}, limited by {s.get('limit')}")
+    return "\n".join(lines) or "no sending statistics (no stream kept on this page)"
+
+
 def camera_playing(page) -> bool:
     """Whether the Live page's camera box is playing its video now (False while it is being
     redrawn, or stopped)."""

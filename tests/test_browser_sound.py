@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from browser_kit import (ARTIFACTS, CHROMIUM, DESKTOP, LAUNCH_ARGS, camera_playing,
-                         start_camera, stored_reports, wait_idle)
+from browser_kit import (ARTIFACTS, CHROMIUM, DESKTOP, KEEP_PEER_CONNECTIONS, LAUNCH_ARGS,
+                         camera_playing, sender_stats, start_camera, stored_reports,
+                         wait_idle)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -36,6 +37,7 @@ LEFT_DB, RIGHT_DB = -12.0, -20.0
 METER_WAIT_S = 150.0
 ATTEMPTS = 3  # recordings, when the file camera spoils one (see the test)
 CAMERA_RESTARTS = 2  # presses of Start when the camera stopped by itself (_meter_then_record)
+LAST_SENDER_STATS: list[str] = []  # the browser's sending statistics as the last recording ended
 # A small, slow fake camera. Chromium's file camera does not catch up when it is late: a
 # frame delivered more than one frame interval late pushes the rest of the file back for
 # good (stamped on delivery), while the WAV keeps time, so on a loaded machine the picture
@@ -138,6 +140,7 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
             f"--use-file-for-fake-video-capture={y4m}",
             f"--use-file-for-fake-audio-capture={wav}"])
         page = browser.new_page(viewport=DESKTOP)
+        page.add_init_script(KEEP_PEER_CONNECTIONS)  # the sender's statistics, if one fails
         try:
             # a recording spoilt by the file camera (sparse, drifted from its WAV) is made again,
             # up to twice: a clean-clone run had one at 11.7 fps, then one 0.14 s out of step
@@ -151,7 +154,7 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
                     again = attempt < ATTEMPTS
                     if again and fps is not None and fps < LOW_DELIVERY_FPS:
                         print(f"recording delivered at {fps:.1f} fps: recorded again\n"
-                              + stored_reports(data))
+                              + "\n".join(LAST_SENDER_STATS) + "\n" + stored_reports(data))
                         continue
                     if again and "(right louder)" in str(e):
                         # the sound's lag behind the picture is known only modulo a step
@@ -178,7 +181,8 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
                         print("camera and microphone out of step: recorded again\n"
                               + stored_reports(data))
                         continue
-                    raise AssertionError(f"{e}\n{stored_reports(data)}") from e
+                    raise AssertionError(f"{e}\n{stored_reports(data)}\n"
+                                         + "\n".join(LAST_SENDER_STATS)) from e
             page.get_by_role("tab", name="Landing sound").click()
             page.wait_for_function(SOUND_TAB_CHARTS_DRAWN, timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "live-sound-report.png"), full_page=True)
@@ -299,6 +303,7 @@ def _meter_then_record(page, url: str, PlaywrightError) -> None:
     refused = page.get_by_role("link", name="See why")
     error = page.locator('[data-testid="stAlertContentError"]')
     link.or_(refused).or_(error).first.wait_for(timeout=300_000)
+    LAST_SENDER_STATS[:] = [sender_stats(page)]  # the stream is still up: how it was sent
     assert error.count() == 0, error.first.inner_text()
     (link if link.count() else refused).first.click()
     page.get_by_role("heading", name="Your running form", exact=True).wait_for(

@@ -5,8 +5,8 @@ arrives (delay-based, REMB) and tells the browser to send no faster. But it stam
 arrival when its event loop gets to it, and on a FormCheck server that loop waits behind the
 pose model: our own processing reads as a congested network. Measured with Chromium's
 statistics on localhost (tests/test_browser_sound.py's runner, 320x240 at 15 fps, 2 cores):
-within 10 s of the live view starting, the browser's allowed bitrate fell from 440 kbit/s to
-its 30 kbit/s floor and stayed there; the encoder then dropped a quarter of the camera's
+the browser's allowed bitrate fell from 440 kbit/s 9 s after the camera started to its
+30 kbit/s floor by 24 s and stayed there; the encoder then dropped a quarter of the camera's
 frames (11 sent a second of 15) and coarsened the rest (mean VP8 quantiser 14 -> 65), so the
 live view posed a blurred runner and a 15 s recording came to 11 frames a second, too few to
 time foot contacts.

@@ -139,22 +139,29 @@ _SENDER_STATS = """async () => {
 }"""
 
 
-def sender_stats(page) -> str:
-    """The browser's video sending statistics, one line per stream the page (with
-    :data:`KEEP_PEER_CONNECTIONS` added as an init script) has: frames the camera gave and
-    the encoder sent, the sending rate, target and allowed bitrate (bit/s) and mean VP8
-    quantiser. For a failing live test's message: whether the browser held frames back."""
-    lines = []
+def sender_stats(page) -> list[dict]:
+    """The browser's video sending statistics, one dict per stream the page (with
+    :data:`KEEP_PEER_CONNECTIONS` added as an init script) has: ``camera`` (frames the camera
+    gave), ``frames`` (sent), ``fps`` (sending rate), ``target`` and ``allowed`` (bit/s: the
+    encoder's target, and what the browser's bandwidth estimate allows), ``qp`` (mean VP8
+    quantiser) and ``limit`` (the browser's quality-limitation reason)."""
+    out: list[dict] = []
     for frame in page.frames:
         try:
-            stats = frame.evaluate(_SENDER_STATS)
+            out += frame.evaluate(_SENDER_STATS) or []
         except Exception:  # noqa: BLE001 - a frame being redrawn, or one with no peers
             continue
-        for s in stats or []:
-            qp = f"{s['qp']:.0f}" if s.get("qp") is not None else "?"
-            lines.append(f"camera {s.get('camera')} frames, sent {s.get('frames')} "
-                         f"({s.get('fps')} a second), target {s.get('target')} bit/s, allowed "
-                         f"{s.get('allowed')} bit/s, quantiser {qp}, limited by {s.get('limit')}")
+    return out
+
+
+def describe_senders(stats: list[dict]) -> str:
+    """:func:`sender_stats` in words, a line per stream: for a failing live test's message."""
+    lines = []
+    for s in stats:
+        qp = f"{s['qp']:.0f}" if s.get("qp") is not None else "?"
+        lines.append(f"camera {s.get('camera')} frames, sent {s.get('frames')} "
+                     f"({s.get('fps')} a second), target {s.get('target')} bit/s, allowed "
+                     f"{s.get('allowed')} bit/s, quantiser {qp}, limited by {s.get('limit')}")
     return "\n".join(lines) or "no sending statistics (no stream kept on this page)"
 
 

@@ -29,7 +29,8 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from browser_kit import camera_playing, start_camera, stored_reports
+from browser_kit import (KEEP_PEER_CONNECTIONS, camera_playing, describe_senders, sender_stats,
+                         start_camera, stored_reports)
 from conftest import CLIPS, ROOT, SIDE_CLIP
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -45,6 +46,7 @@ SETTLED_POLLS = 6  # polls a second apart, all within CADENCE_TOLERANCE of the l
 RECORD_LENGTH = "15 s"
 RECORD_S = 15.0
 SESSION_TOLERANCE = 0.02
+MIN_ALLOWED_BITRATE = 200_000  # bit/s the browser may send at as the recording ends (see there)
 DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -223,6 +225,7 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, 
             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-video-capture={fake_camera}"])
         page = browser.new_page(viewport=DESKTOP)
+        page.add_init_script(KEEP_PEER_CONNECTIONS)  # the browser's sending statistics
         try:
             page.goto(f"{url}/live")
             page.get_by_role("heading", name="Live treadmill check").wait_for(timeout=60_000)
@@ -318,6 +321,11 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, 
             refused = page.get_by_role("link", name="See why")  # a recording not scored
             error = page.locator('[data-testid="stAlertContentError"]')
             link.or_(refused).or_(error).first.wait_for(timeout=240_000 + RECORD_S * 1000)
+            # how the browser sent the recording's stream: not held back by the server's own
+            # bandwidth estimate (ui/webrtc_link.py; it kept a quarter of the frames back)
+            senders = sender_stats(page)
+            assert senders and all((s.get("allowed") or 0) >= MIN_ALLOWED_BITRATE
+                                   for s in senders), describe_senders(senders)
             warning = page.locator('[data-testid="stAlertContentWarning"]')
             if refused.count() and "of the recording reached the analysis" in \
                     warning.first.inner_text():

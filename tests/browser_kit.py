@@ -123,8 +123,10 @@ KEEP_PEER_CONNECTIONS = """(() => {
 _SENDER_STATS = """async () => {
   const out = [];
   for (const pc of (window.__fcPeers || [])) {
-    let camera = null, sent = null, bitrate = null;
-    (await pc.getStats()).forEach(s => {
+    if (pc.connectionState === 'closed') continue;  // a stopped camera's old connection
+    let camera = null, sent = null, bitrate = null, report = null;
+    try { report = await pc.getStats(); } catch (e) { continue; }
+    report.forEach(s => {
       if (s.kind === 'video' && s.type === 'media-source') camera = s.frames;
       if (s.kind === 'video' && s.type === 'outbound-rtp')
         sent = {frames: s.framesSent, fps: s.framesPerSecond, target: s.targetBitrate,
@@ -139,19 +141,39 @@ _SENDER_STATS = """async () => {
 }"""
 
 
-def sender_stats(page) -> list[dict]:
+# bit/s the browser may send at as a live recording ends: held back by the server's own
+# bandwidth estimate it was 30-54 kbit/s (ui/webrtc_link.py); without it, megabits here
+MIN_ALLOWED_BITRATE = 200_000
+
+
+def sender_stats(page, wait_s: float = 5.0) -> list[dict]:
     """The browser's video sending statistics, one dict per stream the page (with
     :data:`KEEP_PEER_CONNECTIONS` added as an init script) has: ``camera`` (frames the camera
     gave), ``frames`` (sent), ``fps`` (sending rate), ``target`` and ``allowed`` (bit/s: the
     encoder's target, and what the browser's bandwidth estimate allows), ``qp`` (mean VP8
-    quantiser) and ``limit`` (the browser's quality-limitation reason)."""
-    out: list[dict] = []
-    for frame in page.frames:
-        try:
-            out += frame.evaluate(_SENDER_STATS) or []
-        except Exception:  # noqa: BLE001 - a frame being redrawn, or one with no peers
-            continue
-    return out
+    quantiser) and ``limit`` (the browser's quality-limitation reason). Closed connections
+    (a camera stopped and started again) are left out."""
+    import time
+
+    deadline = time.monotonic() + wait_s
+    while True:  # read again for up to ``wait_s`` while a frame being redrawn gives nothing
+        out: list[dict] = []
+        for frame in page.frames:
+            try:
+                out += frame.evaluate(_SENDER_STATS) or []
+            except Exception:  # noqa: BLE001 - a frame being redrawn, or one with no peers
+                continue
+        if out or time.monotonic() > deadline:
+            return out
+        page.wait_for_timeout(500)
+
+
+def sender_held_back(stats: list[dict]) -> str | None:
+    """Why the browser's sending looks held back (no statistics, or a stream allowed under
+    :data:`MIN_ALLOWED_BITRATE`), in words with the statistics; None when it is not."""
+    if stats and all((s.get("allowed") or 0) >= MIN_ALLOWED_BITRATE for s in stats):
+        return None
+    return f"the browser's video sending held back or unread:\n{describe_senders(stats)}"
 
 
 def describe_senders(stats: list[dict]) -> str:
@@ -175,6 +197,22 @@ def camera_playing(page) -> bool:
         return False
 
 
+def camera_stopped(page) -> bool:
+    """Whether the camera box shows its Start button and no playing video, twice 2 s apart
+    (a box being redrawn reads as not playing for a moment; it is not a stopped camera)."""
+    start = page.frame_locator('iframe[title*="webrtc"]').get_by_role("button",
+                                                                      name="Start camera")
+    for look in range(2):
+        if look:
+            page.wait_for_timeout(2000)
+        try:
+            if not start.is_visible() or camera_playing(page):
+                return False
+        except Exception:  # noqa: BLE001 - the box's frame being redrawn: not evidence
+            return False
+    return True
+
+
 def start_camera(page, tries: int = 3, wait_s: float = 60.0) -> None:
     """Press Start in the Live page's camera box until its video plays, as a runner would
     press it again: on 30 Nov the first press once left the box showing Start with no stream
@@ -183,6 +221,8 @@ def start_camera(page, tries: int = 3, wait_s: float = 60.0) -> None:
     import time
 
     camera = page.frame_locator('iframe[title*="webrtc"]')
+    if camera_playing(page):
+        return  # already playing: its box shows Stop, not Start
     for attempt in range(1, tries + 1):
         stop = camera.get_by_role("button", name="Stop camera")
         if attempt > 1 and stop.is_visible():

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from app_server import running_app
-from browser_kit import (KEEP_PEER_CONNECTIONS, camera_playing, describe_senders, sender_stats,
+from browser_kit import (KEEP_PEER_CONNECTIONS, camera_stopped, sender_held_back, sender_stats,
                          start_camera, stored_reports)
 from conftest import CLIPS, ROOT, SIDE_CLIP
 
@@ -46,7 +46,6 @@ SETTLED_POLLS = 6  # polls a second apart, all within CADENCE_TOLERANCE of the l
 RECORD_LENGTH = "15 s"
 RECORD_S = 15.0
 SESSION_TOLERANCE = 0.02
-MIN_ALLOWED_BITRATE = 200_000  # bit/s the browser may send at as the recording ends (see there)
 DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -190,13 +189,14 @@ def _wait_for_cadence(page, label: float) -> list[float]:
             if len(seen) >= SETTLED_POLLS and all(
                     abs(c - label) <= CADENCE_TOLERANCE for c in seen[-SETTLED_POLLS:]):
                 break
-        elif not restarted and not camera_playing(page):
+        elif not restarted and camera_stopped(page):
             # back at Start by itself with no error (the landing-sound test's camera did so
             # once within 8 s of playing, 4 Dec): pressed again, as a runner would, once
             restarted = True
             print(f"the camera stopped by itself ({len(seen)} readings): started again")
             page.screenshot(path=str(ARTIFACTS / "live-stopped.png"))
             start_camera(page)
+            deadline = max(deadline, time.monotonic() + CADENCE_WAIT_S / 2)
         page.wait_for_timeout(1000)
     return seen
 
@@ -321,11 +321,11 @@ def test_live_cadence_then_record_and_report(fake_camera: Path, app: tuple[str, 
             refused = page.get_by_role("link", name="See why")  # a recording not scored
             error = page.locator('[data-testid="stAlertContentError"]')
             link.or_(refused).or_(error).first.wait_for(timeout=240_000 + RECORD_S * 1000)
+            assert error.count() == 0, error.first.inner_text()
             # how the browser sent the recording's stream: not held back by the server's own
             # bandwidth estimate (ui/webrtc_link.py; it kept a quarter of the frames back)
-            senders = sender_stats(page)
-            assert senders and all((s.get("allowed") or 0) >= MIN_ALLOWED_BITRATE
-                                   for s in senders), describe_senders(senders)
+            held_back = sender_held_back(sender_stats(page))
+            assert held_back is None, held_back
             warning = page.locator('[data-testid="stAlertContentWarning"]')
             if refused.count() and "of the recording reached the analysis" in \
                     warning.first.inner_text():

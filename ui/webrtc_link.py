@@ -14,7 +14,9 @@ time foot contacts.
 :func:`stream_at_full_rate` leaves the abs-send-time header extension out of what the server
 negotiates for video, so aiortc makes no delay-based estimate and sends none; the browser's
 own loss-based control (from aiortc's receiver reports) still backs off on a link that
-really loses packets.
+really loses packets. The annotated preview the server sends back negotiates the same way;
+measured in the browser it came at 15 frames a second, mean quantiser 20 (about 320 kbit/s;
+aiortc's sender keeps 250 kbit/s at least), against 11 at quantiser 5 before.
 """
 from __future__ import annotations
 

@@ -38,8 +38,8 @@ from core.pose import import_mediapipe
 from core.report import DISCLAIMER
 from core.spec import BY_ID
 from ui import guard, session, text
-from ui.webrtc_link import stream_at_full_rate
 from ui.theme import esc
+from ui.webrtc_link import stream_at_full_rate
 
 log = logging.getLogger("formcheck.ui")
 

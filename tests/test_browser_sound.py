@@ -37,7 +37,6 @@ LEFT_DB, RIGHT_DB = -12.0, -20.0
 METER_WAIT_S = 150.0
 ATTEMPTS = 3  # recordings, when the file camera spoils one (see the test)
 CAMERA_RESTARTS = 2  # presses of Start when the camera stopped by itself (_meter_then_record)
-LAST_SENDER_STATS: list[str] = []  # the browser's sending statistics as the last recording ended
 # A small, slow fake camera. Chromium's file camera does not catch up when it is late: a
 # frame delivered more than one frame interval late pushes the rest of the file back for
 # good (stamped on delivery), while the WAV keeps time, so on a loaded machine the picture
@@ -145,7 +144,7 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
             # a recording spoilt by the file camera (sparse, drifted from its WAV) is made again,
             # up to twice: a clean-clone run had one at 11.7 fps, then one 0.14 s out of step
             for attempt in range(1, ATTEMPTS + 1):
-                _meter_then_record(page, url, PlaywrightError)
+                sending = _meter_then_record(page, url, PlaywrightError)
                 try:
                     _check_landing_sound_card(page)
                     break
@@ -154,7 +153,7 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
                     again = attempt < ATTEMPTS
                     if again and fps is not None and fps < LOW_DELIVERY_FPS:
                         print(f"recording delivered at {fps:.1f} fps: recorded again\n"
-                              + "\n".join(LAST_SENDER_STATS) + "\n" + stored_reports(data))
+                              + sending + "\n" + stored_reports(data))
                         continue
                     if again and "(right louder)" in str(e):
                         # the sound's lag behind the picture is known only modulo a step
@@ -181,8 +180,7 @@ def test_landing_meter_and_the_recorded_report(fake_devices, app) -> None:
                         print("camera and microphone out of step: recorded again\n"
                               + stored_reports(data))
                         continue
-                    raise AssertionError(f"{e}\n{stored_reports(data)}\n"
-                                         + "\n".join(LAST_SENDER_STATS)) from e
+                    raise AssertionError(f"{e}\n{stored_reports(data)}\n{sending}") from e
             page.get_by_role("tab", name="Landing sound").click()
             page.wait_for_function(SOUND_TAB_CHARTS_DRAWN, timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "live-sound-report.png"), full_page=True)
@@ -229,9 +227,10 @@ def _newest_fps(data: Path) -> float | None:
     return ((_newest_report(data) or {}).get("source") or {}).get("fps_measured")
 
 
-def _meter_then_record(page, url: str, PlaywrightError) -> None:
+def _meter_then_record(page, url: str, PlaywrightError) -> str:
     """Open Live, switch the microphone on, start the camera, see the meter name the left
-    foot, record 15 s and open its report."""
+    foot, record 15 s and open its report; returns how the browser sent the recording's
+    stream (:func:`browser_kit.describe_senders`), for the message of a recording made again."""
     page.goto(f"{url}/live")
     page.get_by_role("heading", name="Live treadmill check").wait_for(timeout=60_000)
     wait_idle(page)
@@ -308,12 +307,12 @@ def _meter_then_record(page, url: str, PlaywrightError) -> None:
     # once held it at 30 kbit/s, a quarter of the frames dropped (ui/webrtc_link.py); with
     # it off the browser allows megabits on localhost
     senders = sender_stats(page)
-    LAST_SENDER_STATS[:] = [describe_senders(senders)]
     held_back = sender_held_back(senders)
     assert held_back is None, held_back
     (link if link.count() else refused).first.click()
     page.get_by_role("heading", name="Your running form", exact=True).wait_for(
         timeout=60_000)
+    return describe_senders(senders)
 
 
 @pytest.fixture(scope="module")

@@ -124,8 +124,9 @@ def accuracy_section(md: str) -> None:
     brief = accuracy.summary(table)
     if brief is not None:
         st.markdown("**Typical difference** between FormCheck and the right answer, per measure "
-                    "(the middle value over these clips: hand-labelled treadmill clips and "
-                    "the shared rendered runners, filmed square), and how close each measure "
+                    "(the middle value over the clips that have one: the hand-labelled real "
+                    "clips, from treadmill running to jogging in place, walking and slow "
+                    "motion, and the shared rendered runners), and how close each measure "
                     "reads on 4 in 5 of **all** our test videos, every camera included: the "
                     "figure each report quotes on its cards.")
         # a static table, one card per measure on a phone (assets/style.css): the data grid
@@ -191,7 +192,7 @@ def scoring_section() -> None:
     high, medium, low = CONF_W["high"], CONF_W["medium"], CONF_W["low"]
     good_from, watch_from = _threshold(("good",)), _threshold(("good", "watch"))
     max_fixes = inspect.signature(build_findings).parameters["max_fixes"].default
-    judged = [m for m in METRICS if m.weight > 0]
+    judged = [m for m in METRICS if m.weight > 0 and not held_back(m)]
     top_w = max(m.weight for m in judged)
     heaviest = [m.label.lower() for m in judged if m.weight == top_w]
     st.markdown(
@@ -261,7 +262,8 @@ def scoring_section() -> None:
     with st.expander("How much each measure counts"):
         weights = pd.DataFrame([{"Area": AREA_LABELS[m.area], "Measure": m.label,
                                  "Weight": "shown, not scored" if m.weight == 0 else _num(m.weight)}
-                                for area in AREAS for m in METRICS if m.area == area])
+                                for area in AREAS for m in METRICS
+                                if m.area == area and not held_back(m)])
         st.dataframe(weights, hide_index=True, width="stretch")
 
 

@@ -60,7 +60,7 @@ METRICS = (
         width_stride, column="step_width_pct_leg", draw=draw.midline,
         advice={"low": "crossover", "high": "wide_steps"}, stride_chart=4,
         doc_row="step width / crossover"),
-    Metric(TURNOUT, lambda ctx: ctx.missing("foot_turnout", TURNOUT_HELD),
-        turnout_stride, column="foot_turnout_deg", draw=draw.midline,
-        advice={"any": "turnout"}, stride_chart=8, doc_row="foot turn-out"),
+    Metric(TURNOUT, stride=turnout_stride, column="foot_turnout_deg", draw=draw.midline,
+        advice={"any": "turnout"}, stride_chart=8, doc_row="foot turn-out",
+        held_back=TURNOUT_HELD),
 )

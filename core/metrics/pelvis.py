@@ -29,9 +29,10 @@ ROTATION = MetricSpec(
 
 
 # Held back (issue 17): on rendered runners seen from behind and in front with a true 0, 3, 6,
-# 9 and 12 deg drop, the pose model's hip line read 1.6-2.1 deg (back) and 3.0-3.9 deg
-# (front) whatever the drop: per frame its tilt does not follow the true tilt at all (slope
-# -0.08). The silhouette does not rescue it: the segmentation mask's side edges at hip level
+# 9 and 12 deg drop, the pose model's hip line reads 0.6-1.4 deg (back) and 1.1-1.6 deg
+# (front) whatever the drop (bench/honest.md, the renderer's current figure; 1.6-2.1 and
+# 3.0-3.9 on the figure before its pelvis was moved back): its tilt does not follow the true
+# tilt at all (slope 0.02). The silhouette does not rescue it: the segmentation mask's side edges at hip level
 # (slope 1.9 but +-14 deg of scatter from the swinging arms and legs), the shift between its
 # left and right edge profiles, and the strongest straight edge across the hips (the
 # waistband; slope -0.2) all missed the acceptance (slope 0.7-1.3, within 2 deg). A number
@@ -40,7 +41,7 @@ ROTATION = MetricSpec(
 # not count it). The per-stride hip-line tilt stays in the stride table (pelvic_drop_deg).
 PELVIC_DROP_HELD = (
     "Not measured: the pose model's hip points do not follow a real pelvic drop (on our "
-    "rendered runners a true 12° drop and no drop both read about 2°), so a video cannot "
+    "rendered runners a true 12° drop and no drop both read 1-2°), so a video cannot "
     "tell level hips from dropping ones. A coach or physio watching you from behind, or a "
     "single-leg squat in front of a mirror, can.")
 

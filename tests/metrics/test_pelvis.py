@@ -24,8 +24,9 @@ def test_pelvic_drop_stride_geometry(view, drop):
 
 @pytest.mark.parametrize("view", ["front", "back"])
 def test_pelvic_drop_is_held_back_with_the_reason(view):
-    """A 10 deg drop and level hips both read about 2 deg through the pose model, so the
-    report lists pelvic drop as not measured (never "good"), and the hips score ignores it."""
+    """A 10 deg drop and level hips both read 1-2 deg through the pose model
+    (bench/honest.md), so the report lists pelvic drop as not measured (never "good"), and
+    the hips score ignores it."""
     from core.metrics import compute_metrics
 
     case = build(BASE.with_(pelvic_drop_deg=10.0), view=view)

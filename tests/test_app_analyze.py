@@ -39,16 +39,21 @@ def test_home_shows_guide_uploader_and_options(app, data_dir):
     assert _button(at, "Analyse my run").disabled  # nothing uploaded yet
 
 
-def test_sample_button_matches_availability(app, data_dir):
+def test_sample_button_is_on_with_the_shipped_sample(app, data_dir):
     from ui import analysis
 
+    assert analysis.sample_available()  # assets/sample/ is committed
     at = app().run()
-    sample = _button(at, "Try a sample clip")
-    if not analysis.sample_available():
-        assert sample.disabled
-        assert "not available" in _texts(at)
-    else:
-        assert not sample.disabled
+    assert not _button(at, "Try a sample clip").disabled
+
+
+def test_sample_button_says_when_the_sample_is_missing(app, data_dir, monkeypatch):
+    from ui import analysis
+
+    monkeypatch.setattr(analysis, "sample_available", lambda: False)
+    at = app().run()
+    assert _button(at, "Try a sample clip").disabled
+    assert "not available" in _texts(at)
 
 
 def test_text_file_renamed_mp4_gives_friendly_error_and_app_keeps_working(app, data_dir):
@@ -130,8 +135,7 @@ def test_upload_saves_report_and_opens_it(app, store, side_analysis):
 def test_try_a_sample_analyses_the_demo_clip(app, store):
     from ui import analysis
 
-    if not analysis.sample_available():
-        pytest.skip("core.synthetic has no sample clip in this checkout")
+    assert analysis.sample_available()  # assets/sample/ is committed
     at = app().run()
     _button(at, "Try a sample clip").click()
     at.run(timeout=600)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 CONVERGE_BY_S = 10.0
 LIVE_TOLERANCE = 3.0
-REPORT_TOLERANCE = 2.0
+REPORT_TOLERANCE = 0.5  # the recording's report is an upload's (README: within 0.5 of the label)
 # live value vs the report's value for the same recording (the live window is the last seconds)
 LIVE_VS_REPORT = {"cadence": 3.0, "trunk_lean": 2.0, "elbow_angle": 8.0, "overstride": 6.0}
 

@@ -49,7 +49,7 @@ def test_contacts_found_within_a_frame():
 @pytest.mark.parametrize("overstride", [0.0, 0.10, 0.25])
 def test_overstride_tracks_truth(overstride):
     _, _, _, m = run(Gait(overstride=overstride, fps=60))
-    assert m["overstride"].value == pytest.approx(overstride * 100, abs=2.5)
+    assert m["overstride"].value == pytest.approx(overstride * 100, abs=0.5)
 
 
 def test_overstride_sweep_is_ordered():
@@ -71,13 +71,15 @@ def test_trunk_lean(lean):
 @pytest.mark.parametrize("elbow", [70.0, 90.0, 140.0])
 def test_elbow_angle(elbow):
     _, _, _, m = run(Gait(elbow=elbow))
-    assert m["elbow_angle"].value == pytest.approx(elbow, abs=1.0)
+    assert m["elbow_angle"].value == pytest.approx(elbow, abs=0.5)
 
 
 def test_contact_time_at_60fps():
     g = Gait(fps=60, duty=0.36)
     _, _, _, m = run(g)
-    assert m["contact_time"].value == pytest.approx(g.contact_s * 1000, abs=2 * 1000 / g.fps)
+    # within a frame (this 2-D track's sine lift reads 12 ms long at 60 fps; the 3-D runner
+    # of tests/metrics/ reads within 1 ms, README "What it measures")
+    assert m["contact_time"].value == pytest.approx(g.contact_s * 1000, abs=1000 / g.fps)
     assert m["contact_time"].confidence in ("high", "medium")
 
 
@@ -229,19 +231,23 @@ def test_arm_swing_balance_from_the_upper_arm():
     assert a.extra["front_share_pct"] == pytest.approx(72.0, abs=2.0)
 
 
-@pytest.mark.parametrize("hold_s", [0.05, 0.0])
-def test_toe_point_glitch_mid_stance_is_not_a_toe_off(monkeypatch, hold_s):
+@pytest.mark.parametrize("hold_s,slack_frames", [(0.05, 0.06), (0.0, 2.5)])
+def test_toe_point_glitch_mid_stance_is_not_a_toe_off(monkeypatch, hold_s, slack_frames):
     """The pose model sometimes throws the toe point up for a frame while the foot is still
-    down; toe-off must wait for a lift that lasts, or one foot's contacts read short. Two
-    rules skip it, each on its own: the lift must hold ``TOE_LIFT_HOLD_S``, and toe-off is
-    no earlier than the start of the rise that carries the toe into swing (a one-frame jump
-    does not climb to ``TOE_CLEAR_FRAC``). Before that second rule, a hold of 0 read the
-    right foot's contacts short here."""
+    down; toe-off must wait for a lift that lasts, or one foot's contacts read short. With
+    the product's hold (``TOE_LIFT_HOLD_S``) the glitched foot's contact time is the same as
+    without the glitch (within 1 ms). Without the hold, the second rule (toe-off no earlier
+    than the rise that carries the toe into swing: a one-frame jump does not climb to
+    ``TOE_CLEAR_FRAC``) still keeps toe-off away from the glitch (that would be 0.3 of the
+    contact, 75 ms, short), but the glitch's smoothed shoulder draws the take-off-kink
+    search back: 2 frames short (230 ms for 264; the bound, 2.5 frames, still excludes the
+    glitch)."""
     import core.events as events
     from core.pose import LM
 
-    monkeypatch.setattr(events, "TOE_LIFT_HOLD_S", hold_s)
     g = Gait(fps=60, duty=0.36)
+    clean_ct = run(g)[3]["contact_time"]  # the same gait without the glitch
+    monkeypatch.setattr(events, "TOE_LIFT_HOLD_S", hold_s)
     raw = make_track(g)
     for t_ic in g.ic_times("R"):
         k = int(round((t_ic + 0.7 * g.contact_s) * g.fps))
@@ -251,5 +257,6 @@ def test_toe_point_glitch_mid_stance_is_not_a_toe_off(monkeypatch, hold_s):
     view = detect_view(tr)
     m = {r.id: r for r in compute_metrics(tr, view, detect_events(tr, view)).results}
     ct, frame_ms = m["contact_time"], 1000 / g.fps
-    assert ct.left == pytest.approx(g.contact_s * 1000, abs=2 * frame_ms)
-    assert ct.right == pytest.approx(g.contact_s * 1000, abs=2 * frame_ms), (ct.left, ct.right)
+    assert ct.left == pytest.approx(clean_ct.left, abs=1.0)
+    assert ct.right == pytest.approx(clean_ct.right, abs=slack_frames * frame_ms), (
+        ct.right, clean_ct.right)

@@ -73,6 +73,7 @@ def test_write_video_colours_match_the_pixels(tmp_path):
     """The encoder is fed OpenCV's I420: colours come back as they went in (BT.601 range)."""
     frames = _frames(10)
     _, dec = _decode(annotate.write_video(iter(frames), 30.0, tmp_path / "c.mp4"))
+    assert len(dec) == len(frames)
     for a, b in zip(dec, frames):
         assert abs(float(a.astype(np.float64).mean() - b.mean())) < 3.0
         assert _psnr(a, b) > 32.0

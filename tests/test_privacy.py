@@ -121,6 +121,7 @@ def test_blur_video_maps_video_frames_to_clip_frames(tmp_path: Path) -> None:
     privacy.blur_video(src, dst, boxes, frame_ids=frame_ids)
     before, _ = read_video(src)
     after, _ = read_video(dst)
+    assert len(after) == len(before) == len(frame_ids)
     for n, (b, a) in enumerate(zip(before, after)):
         hit = left if frame_ids[n] < 8 else right
         assert region(a, hit).std() < 0.4 * region(b, hit).std(), n

@@ -60,13 +60,16 @@ def test_far_leg_in_side_view_shows_no_side_value_or_asymmetry(side_analysis):
         assert m["side_diff"] is None and "far (right) leg" in m["caveat"], m["id"]
 
 
-def test_contacts_match_labels_within_two_frames():
+def test_contacts_match_labels_within_a_frame():
     name = "zzzhushi_male_side_treadmill.mp4"
     r, lab = _r(name), LABELS[name]
     ours = [e["frame"] for e in r["events"]["initial_contacts"]]
     errs = [min(abs(o - e["frame"]) for o in ours) for e in lab["initial_contacts"]]
-    assert sorted(errs)[len(errs) // 2] <= 2  # median within 2 frames (labels are +-1)
-    assert max(errs) <= 4
+    # README (Accuracy): a median 0.63 frame off these labels (which are +-1 frame); in
+    # whole frames here, the median within 1 and none over 3 (33 contacts: 6 on the label,
+    # 16 one frame off, 9 two, 2 three)
+    assert sorted(errs)[len(errs) // 2] <= 1
+    assert max(errs) <= 3
 
 
 @pytest.mark.parametrize("name", [n for n, e in LABELS.items() if e.get("toe_offs")
@@ -135,9 +138,9 @@ def test_slow_motion_clip_asks_for_capture_rate():
     assert sum("capture frame rate" in t for t in r["quality"]["tips"]) == 1, r["quality"]["tips"]
     # a handful of contacts in a 32 s clip: not "film 10-20 s" (the clip is long enough)
     steps = next(c for c in r["quality"]["checks"] if c["id"] == "steps")
-    if not steps["passed"]:
-        assert "s of video" in steps["detail"] and "10-20 s" not in steps["how_to_fix"]
-        assert "slow-motion" in steps["how_to_fix"]
+    assert not steps["passed"]
+    assert "s of video" in steps["detail"] and "10-20 s" not in steps["how_to_fix"]
+    assert "slow-motion" in steps["how_to_fix"]
 
 
 def test_slow_motion_clip_with_capture_rate_gives_running_cadence():
@@ -145,7 +148,8 @@ def test_slow_motion_clip_with_capture_rate_gives_running_cadence():
     r = _r("mhuang_slow.mp4", capture_fps=300.0)
     assert r["status"] in ("ok", "limited"), r["quality"]["summary"]
     assert r["source"]["capture_fps"] == 300.0
-    assert metric(r, "cadence")["value"] == pytest.approx(17.57 * 300 / 29.97, rel=0.03)
+    assert metric(r, "cadence")["value"] == pytest.approx(
+        LABELS["mhuang_slow.mp4"]["cadence_spm"] * 300 / LABELS["mhuang_slow.mp4"]["fps"], rel=0.03)
 
 
 def test_cropped_clip_is_refused_with_reason():

@@ -32,7 +32,7 @@ def test_cadence(name):
 @pytest.mark.parametrize("name", [n for n in CLIPS if truth(n)["view"].startswith("side")])
 def test_trunk_lean_and_elbow(name):
     r, p = report_for(str(SYNTH / name)), truth(name)["params"]
-    assert metric(r, "trunk_lean")["value"] == pytest.approx(p["trunk_lean_deg"], abs=2.0)  # README: within 2 deg
+    assert metric(r, "trunk_lean")["value"] == pytest.approx(p["trunk_lean_deg"], abs=2.0)  # README (Accuracy): these old-figure renders read 1.2-1.8 deg low
     assert metric(r, "elbow_angle")["value"] == pytest.approx(p["elbow_angle_deg"], abs=1.0)  # README: within 1 deg
 
 

@@ -3,7 +3,8 @@
 Clips are rendered by the project's own renderer (core.synthetic) into the run's cache folder
 (``tests/engine_cache.rendered``: one render per runner per run), so the truth is exact and
 nothing is committed. Tolerances are the acceptance ones of the synthetic runner issue:
-cadence +-1.5 spm, trunk lean +-3 deg, elbow +-8 deg, overstride and foot-strike statuses
+cadence +-1.5 spm, trunk lean +-2 deg (#17; README: -0.7 to +2.4 over
+bench/contacts.md's renders, +0.3 to +1.1 on these), elbow +-8 deg, overstride and foot-strike statuses
 right, view right for side-left, side-right and front.
 
 The straight-arms and back presets are not rendered here: the shared renders of the same
@@ -64,7 +65,7 @@ SIDE = [c for c in CASES if PRESETS[c].view.startswith("side")]
 @pytest.mark.parametrize("name", SIDE)
 def test_trunk_lean_and_elbow(name):
     report, truth = rendered(name)
-    assert m(report, "trunk_lean")["value"] == pytest.approx(truth["truth"]["trunk_lean_deg"], abs=3.0)
+    assert m(report, "trunk_lean")["value"] == pytest.approx(truth["truth"]["trunk_lean_deg"], abs=2.0)
     assert m(report, "elbow_angle")["value"] == pytest.approx(truth["truth"]["elbow_angle_deg"], abs=8.0)
 
 

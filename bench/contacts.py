@@ -504,7 +504,7 @@ Tried and reverted, contacts: the feet read against the body's travel (the hip p
 averaged over one step) instead of the hip point, which wobbles about 1 % of leg once per
 step as the thighs swing across the outline at the hips. On the new renders the initial
 contact's |err| median went 0.51 -> 0.37 frame and the hand-labelled clips' -0.81 / +0.63 ->
--0.56 / +0.51 frame, but the shared render `syn_side_good_60` then found its contacts 0.56
+-0.56 / +0.51 frame (that round's engine; the table above now reads -0.63 / +0.63), but the shared render `syn_side_good_60` then found its contacts 0.56
 frame early and read overstride 9.5 % of leg for a true 5.7 ('watch' for 'good'; 7.4 with the
 hip point), a band the shared clips' test holds. Reverted; worth another try with the
 overstride read at a contact the wobble does not move.

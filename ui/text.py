@@ -179,8 +179,8 @@ KNOWN_LIMITS: list[str] = [
     "treadmill clips it lands within a frame of the labels; on our rendered runners contact "
     "time is "
     "within a frame on 14 of 24 clips at 60 and 120 fps (14 ms off on average, at most "
-    "64 ms, where a landing was found up to 4 frames off on a raised or turned camera or "
-    "the toe's lift came late).",
+    "64 ms: landings found up to 3 frames off on a raised or turned camera, and push-offs "
+    "up to 2 frames off where the toe's lift came late or early).",
     "**Timing at 30 fps is approximate.** One frame is 33 ms, so contact time, flight time "
     "and duty factor can be off by a frame at each end (against hand labels: +18 ms at 30 fps, "
     "−32 ms at 60 fps). Film at 60 fps or more for timing.",

@@ -123,11 +123,16 @@ def probe(path: str | os.PathLike) -> VideoMeta:
         raise _bad("not_video", "This file is not a video we can read.",
                    "Upload an mp4, mov, m4v, webm or avi clip straight from your camera.") from exc
     try:
-        if not container.streams.video:
+        if container.format.name in PICTURE_FORMATS:  # a photo renamed to .mp4
+            raise _bad("not_video", "This file is a single picture, not a video.",
+                       "Upload the video clip of your run (10-20 s of running).")
+        moving = [s for s in container.streams.video
+                  if not s.disposition & av.stream.Disposition.attached_pic]
+        if not moving:  # no video, or only an audio file's cover picture
             raise _bad("no_video_stream",
                        "This file has no video in it (it may be audio only).",
                        "Upload the video clip itself.")
-        stream = container.streams.video[0]
+        stream = moving[0]
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
         fps = float(rate) if rate else 0.0
         if stream.duration is not None and stream.time_base is not None:
@@ -136,7 +141,12 @@ def probe(path: str | os.PathLike) -> VideoMeta:
             duration = container.duration / 1_000_000.0
         else:
             duration = 0.0
-        n_est = int(stream.frames or round(duration * fps))
+        # A clip trimmed without re-encoding (a gallery's quick trim, ``ffmpeg -c copy``)
+        # keeps the frames before its cut, which an edit list skips: ``stream.frames`` counts
+        # them, the duration does not (12 s trimmed to 4 s: 360 frames stored, 120 shown).
+        # Counting the stored ones read such a clip as cut short ("the file ends abruptly").
+        stored, shown = int(stream.frames or 0), int(round(duration * fps))
+        n_est = shown if stored and shown and stored > 1.1 * shown else (stored or shown)
         # Decode one frame: proves the stream is real and gives the rotation.
         rotation = 0
         first = None
@@ -162,6 +172,11 @@ def probe(path: str | os.PathLike) -> VideoMeta:
         raise _bad("too_short", f"This clip is only {duration:.1f} s long.",
                    "We need at least 6 steady steps: film 10-20 s of running.")
     return VideoMeta(str(p), p.name, size, w, h, rotation, fps, duration, n_est, codec)
+
+
+# FFmpeg's demuxers of still pictures: a photo renamed to .mp4 opens as a one-frame "video"
+PICTURE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe",
+                   "jpegxl_pipe"}
 
 
 def _rotation_of(frame) -> int:

@@ -79,3 +79,40 @@ def test_truncated_stream_yields_frames_before_the_break(tmp_path):
     cut.write_bytes(es.read_bytes()[: es.stat().st_size // 2])
     n = sum(1 for _ in iter_frames(probe(cut)))
     assert 60 < n < 360
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", *args], check=True)
+
+
+@needs_ffmpeg
+def test_a_clip_trimmed_without_re_encoding_counts_only_the_frames_it_shows(tmp_path):
+    """A gallery's quick trim (here ``ffmpeg -ss 8 -c copy``) keeps the frames before the cut,
+    which an edit list skips: the frame count is the shown 4 s, not the 12 s stored, so the
+    pipeline's "decoded all of it" check does not call the clip cut short."""
+    whole, trimmed = tmp_path / "whole.mp4", tmp_path / "trimmed.mp4"
+    _ffmpeg("-f", "lavfi", "-i", "testsrc=s=64x64:r=30:d=12", "-c:v", "libx264", "-g", "600",
+            str(whole))
+    _ffmpeg("-ss", "8", "-i", str(whole), "-c", "copy", str(trimmed))
+    meta = probe(trimmed)
+    n = sum(1 for _ in iter_frames(meta))
+    assert meta.duration_s == pytest.approx(4.0, abs=0.05)
+    assert meta.n_frames_est == n == 120
+    assert probe(whole).n_frames_est == 360
+
+
+@needs_ffmpeg
+def test_a_photo_named_mp4_and_an_audio_file_with_cover_art_are_refused_as_what_they_are(tmp_path):
+    from core.errors import FormCheckError
+
+    photo, song = tmp_path / "photo.png", tmp_path / "song.m4a"
+    _ffmpeg("-f", "lavfi", "-i", "testsrc=s=64x64:d=1", "-frames:v", "1", str(photo))
+    _ffmpeg("-f", "lavfi", "-i", "sine=d=3", "-i", str(photo), "-map", "0", "-map", "1",
+            "-c:a", "aac", "-c:v", "png", "-disposition:v", "attached_pic", str(song))
+    for src, code, words in ((photo, "not_video", "single picture"),
+                             (song, "no_video_stream", "no video")):
+        renamed = src.with_suffix(".mp4")
+        renamed.write_bytes(src.read_bytes())
+        with pytest.raises(FormCheckError) as e:
+            probe(renamed)
+        assert e.value.code == code and words in e.value.message, (src.name, e.value.message)

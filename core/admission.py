@@ -36,6 +36,8 @@ MAX_KEPT_FRAMES = 1800  # frames kept (as JPEG) for the annotated video and evid
 JPEG_QUALITY = 88  # of kept frames: evidence stills and the annotated video are made from them
 MIN_DETECTED = 0.2  # the runner must be found in at least a fifth of the frames
 DARK_LUMA = 35  # median luma below this (0-255) with no runner found: "too dark"
+WELL_LIT_LUMA = 45  # the capture checks' "well lit" (core.quality's light check): between the
+#   two, a runner not found is refused as not found, and the refusal says the clip is dim too
 CUT_MIN_DIFF = 30  # a scene cut changes the 64-px thumbnail by over 30 grey levels on average
 CUT_DIFF_RATIO = 6  # ... and by six times the clip's usual frame-to-frame change
 CHANGE_RATIO = 4  # a picture change of four times the usual: a possible edit (a zoom or a
@@ -247,6 +249,10 @@ def check_runner(raw: Track, clip: ClipStats, kind: str = "clip") -> None:
     if clip.brightness < DARK_LUMA:
         raise FormCheckError("too_dark", _TOO_DARK[kind], LIGHT_HINT)
     msg, hint = _NO_RUNNER[kind]
+    if clip.brightness < WELL_LIT_LUMA:  # dim, not dark: either may be the cause, say both
+        msg += (f" It is also dim (brightness {clip.brightness:.0f} of 255; a well-lit clip "
+                f"is over {WELL_LIT_LUMA}), which makes a runner harder to find.")
+        hint = f"{hint} {LIGHT_HINT}"
     raise FormCheckError("no_person", msg, hint)
 
 

@@ -16,7 +16,7 @@ from dataclasses import asdict
 
 import numpy as np
 
-from .admission import ClipStats, second_person_seen
+from .admission import WELL_LIT_LUMA, ClipStats, second_person_seen
 from .events import GaitEvents, spectral_step_rate
 from .landmarks import Track
 from .pose import LM
@@ -422,7 +422,7 @@ def assess(track: Track, view: ViewResult, events: GaitEvents, clip: ClipStats,
     add("single", "People in the picture", not two,
         "fail", "A second person is in the picture." if two else "Only one person was found.",
         "Film one runner at a time, with nobody else in the picture.")
-    add("light", "Light", clip.brightness >= 45, "fail" if clip.brightness < 25 else "warn",
+    add("light", "Light", clip.brightness >= WELL_LIT_LUMA, "fail" if clip.brightness < 25 else "warn",
         # in words, not "Average brightness 33/255" alone (review, 3 Dec)
         # a refusal in words of a refusal: "some measures may be missed" read as a mild
         # caution over "We could not score this clip" (review, 3 Dec)

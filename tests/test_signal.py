@@ -241,7 +241,13 @@ def test_runner_check_says_dark_or_missing() -> None:
     assert e.value.code == "too_dark" and "recording" in e.value.message
     with pytest.raises(FormCheckError) as e:
         check_runner(tr, ClipStats(brightness=120), "clip")
-    assert e.value.code == "no_person"
+    assert e.value.code == "no_person" and "dim" not in e.value.message
+    # dim but not dark (35-45, where the capture checks call a clip dark): not found, and
+    # the refusal says the light may be why (it said "no runner" alone: review, 4 Dec)
+    with pytest.raises(FormCheckError) as e:
+        check_runner(tr, ClipStats(brightness=40), "clip")
+    assert e.value.code == "no_person" and "dim (brightness 40" in e.value.message
+    assert "well-lit" in e.value.hint
     tr.detected[:] = True
     check_runner(tr, ClipStats(brightness=20), "clip")  # found: no error
 

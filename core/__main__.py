@@ -94,7 +94,35 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "compare":
         return compare_cmd(args.before, args.after, args.json)
 
+    try:  # where the results go, before the analysis (a missing folder failed after it)
+        for flag, target in (("--out", args.out), ("--video", args.video)):
+            _check_target(flag, target)
+    except FormCheckError as e:
+        print(f"Can't analyse this clip: {e.message}", file=sys.stderr)
+        print(f"Tip: {e.hint}", file=sys.stderr)
+        return 2
     media_dir = Path(args.media_dir) if args.media_dir else Path(tempfile.mkdtemp(prefix="formcheck_"))
+    try:
+        return _analyse(args, media_dir)
+    finally:
+        if not args.media_dir:
+            shutil.rmtree(media_dir, ignore_errors=True)
+
+
+def _check_target(flag: str, target: str | None) -> None:
+    """An output file's folder must exist, and the file must not be a folder."""
+    if target is None:
+        return
+    p = Path(target)
+    if p.is_dir() or not p.absolute().parent.is_dir():
+        raise FormCheckError("bad_option", f"{flag} {target}: "
+                             + ("that is a folder." if p.is_dir() else "its folder does not exist."),
+                             f"Give {flag} a file name in a folder that exists.")
+
+
+def _analyse(args, media_dir: Path) -> int:
+    """The analysis and its outputs (``main`` checked the output paths and removes a
+    temporary media folder afterwards)."""
     try:
         speed, given = _speed(args.speed, args.pace)
         opts = AnalysisOptions(height_cm=args.height, view=args.view, capture_fps=args.capture_fps,
@@ -116,10 +144,15 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("FORMCHECK_DEBUG"):
             raise
         return 2
-    if args.out:
-        Path(args.out).write_text(dumps(report))
-    if args.video and report["media"].get("video"):
-        shutil.copyfile(media_dir / report["media"]["video"], args.video)
+    try:
+        if args.out:
+            Path(args.out).write_text(dumps(report))
+        if args.video and report["media"].get("video"):
+            shutil.copyfile(media_dir / report["media"]["video"], args.video)
+    except OSError as e:  # a full disk, no permission: the analysis is done, say why it is lost
+        print(f"Can't save the results: {e.strerror or type(e).__name__} "
+              f"({e.filename or args.out}).", file=sys.stderr)
+        return 2
     print(text_summary(report))
     if args.out:
         print(f"\nReport: {args.out}")
@@ -127,8 +160,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Annotated video: {args.video}")
     if args.media_dir:
         print(f"Media: {media_dir}")
-    elif not args.media_dir:
-        shutil.rmtree(media_dir, ignore_errors=True)
     # a refused clip (walking, slow motion, too few steps) has a report but no scores: a
     # script must be able to tell (fresh-eyes review: it exited 0 like a scored one)
     return EXIT_NOT_SCORED if report.get("status") == "refused" else 0

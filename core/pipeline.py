@@ -89,7 +89,9 @@ class AnalysisOptions:
         if self.length_unit not in LENGTH_UNITS:
             raise FormCheckError("bad_option", f"Unknown length unit '{self.length_unit}'.",
                                  "Give your height in cm or in feet and inches.")
-        profile.check(self.speed_mps, self.sex, self.experience)
+        # in the unit it was given in (the CLI's --pace 30 was told "0.56 m/s": review, 4 Dec)
+        profile.check(self.speed_mps, self.sex, self.experience,
+                      unit=self.speed_given if self.speed_given in profile.SPEED_UNITS else "m/s")
         lo, hi = CAPTURE_FPS_RANGE
         if self.capture_fps is not None and not (lo <= self.capture_fps <= hi):
             raise FormCheckError("bad_option", f"Capture frame rate should be {lo}-{hi} fps.",
@@ -101,6 +103,23 @@ class _NoPose:
 
     def close(self) -> None:
         pass
+
+
+def _short_at_capture_rate(e: FormCheckError, ts: list[float], scale: float,
+                           capture_fps: float | None) -> FormCheckError:
+    """A clip too short only once a slow-motion capture rate stretched it to real time: say
+    so, since the rate may be wrong (a normal-speed 12 s clip given 240 fps was refused as
+    "only 1.5 s long", film 10-20 s: review, 4 Dec)."""
+    if e.code != "too_short" or not capture_fps or not 0 < scale < 1 or len(ts) < 2:
+        return e
+    real = float(ts[-1] - ts[0])
+    shown = real / scale
+    return FormCheckError(
+        "too_short",
+        f"At the capture rate you entered ({capture_fps:g} fps) this {shown:.0f} s clip holds "
+        f"only {real:.1f} s of running, too little to measure.",
+        "If the clip is not slow motion, leave the capture rate empty. If it is, film a longer "
+        f"stretch: 10 s of running plays for {10 / scale:.0f} s at this rate.")
 
 
 def analyze(path: str | Path, options: AnalysisOptions | None = None,
@@ -134,7 +153,10 @@ def analyze(path: str | Path, options: AnalysisOptions | None = None,
     ts, frames, stats, size = passed.ts, passed.frames, passed.stats, passed.size
     n_est = passed.n_est
     decoded_all = not (meta.n_frames_est and len(ts) < 0.9 * min(meta.n_frames_est, n_est))
-    check_duration(ts, "clip", decoded_all)
+    try:
+        check_duration(ts, "clip", decoded_all)
+    except FormCheckError as e:
+        raise _short_at_capture_rate(e, ts, scale, opts.capture_fps) from None
     if raw is None:  # the pass turned upright (or nothing decoded, which check_duration refuses)
         raw = from_raw(np.array(ts), passed.lms, size[0], size[1])
     clip = stats.stats()
@@ -183,12 +205,17 @@ def _pose_pass(meta, scale: float, opts: AnalysisOptions, prog: Progress,
     """Decode and pose ``meta``'s clip once: from the pose cache, over both cores, or in one
     loop (a given ``backend``, or a clip too short to split)."""
     fps_guess = meta.fps_nominal or 30.0
-    frames = FrameStore(min(meta.n_frames_est or 10**9,
-                            int(opts.max_seconds / max(scale, 1e-6) * fps_guess) + 1))
+    # a clip of unknown length keeps every frame (its estimate at the max length, 1801 at
+    # 30 fps, kept every second frame of any WebM recording)
+    frames = FrameStore(min(meta.n_frames_est, int(opts.max_seconds / max(scale, 1e-6) * fps_guess) + 1)
+                        if meta.n_frames_est else 0)
     stats = ClipStatsCollector()
     ts: list[float] = []
     lms: list[np.ndarray | None] = []
-    n_est = max(1, min(meta.n_frames_est, int(opts.max_seconds / max(scale, 1e-6) * (meta.fps_nominal or 30)) + 1))
+    # a file that states no length (a browser's WebM recording) is expected at its max length
+    # (its progress jumped to 80 % on the first frame with an estimate of 1)
+    n_est = max(1, min(meta.n_frames_est or 10**9,
+                       int(opts.max_seconds / max(scale, 1e-6) * fps_guess) + 1))
     size = (0, 0)
     # a track cached for this clip and pose options (FORMCHECK_POSE_CACHE): decode, no pose
     slot = None if backend is not None else pose_cache.open_slot(

@@ -105,9 +105,33 @@ def test_one_second_clip(tmp_path, cli_here):
     assert_friendly(cli_here(p), "only", "short")
 
 
+@pytest.mark.slow  # the pose model runs over the clip's 120 small frames
+def test_a_capture_rate_that_leaves_too_little_running_says_so(tmp_path):
+    """A normal-speed 12 s clip (10 fps) given 80 fps is 1.5 s of running: not "film 10-20 s"
+    (it is 12 s long) but what the rate did, and to leave it empty if it is not slow motion."""
+    p = blank_video(tmp_path / "c.mp4", 12.0, fps=10, size=(96, 64))
+    res = cli(p, "--capture-fps", "80")
+    assert_friendly(res, "capture rate you entered (80 fps)")
+    assert "12 s clip holds only 1.5 s of running" in res.stderr
+    assert "leave the capture rate empty" in res.stderr and "10-20 s" not in res.stderr
+
+
 def test_bad_options(tmp_path, cli_here):
     p = blank_video(tmp_path / "c.mp4", 2.5, size=(160, 120))  # the option is checked first
     assert_friendly(cli_here(p, options=("--height", "20", "--quiet")), "height")
+    # a pace is answered as a pace, not in m/s
+    res = cli_here(p, options=("--pace", "30", "--quiet"))
+    assert_friendly(res, "A pace of 30:00 min/km is outside")
+    assert "m/s is outside" not in res.stderr
+
+
+def test_an_output_path_in_a_missing_folder_is_refused_before_the_analysis(tmp_path, cli_here):
+    p = blank_video(tmp_path / "c.mp4", 2.5, size=(160, 120))
+    res = cli_here(p, options=("--quiet", "--no-video", "--out", str(tmp_path / "nope" / "r.json")))
+    assert_friendly(res, "--out")
+    assert "its folder does not exist" in res.stderr
+    res = cli_here(p, options=("--quiet", "--video", str(tmp_path)))
+    assert_friendly(res, "that is a folder")
 
 
 def test_huge_file_refused_before_decoding(tmp_path, monkeypatch):

@@ -108,6 +108,28 @@ def test_a_job_whose_workers_keep_dying_is_failed_in_words_and_its_clip_removed(
 
 
 @pytest.mark.slow
+def test_a_store_that_cannot_save_fails_the_job_in_words(jobs_env, monkeypatch):
+    """The analysis is done but the store cannot take the report (here its media folder
+    would have to be made inside a file): the job ends failed with the store's own friendly
+    message and the clip is removed, the worker goes on (it escaped before, leaving the page
+    at "Saving your report")."""
+    job = jobs.submit_clip(SIDE_CLIP.read_bytes(), SIDE_CLIP.name, {"write_video": False},
+                           "m" * 64, owner=OWNER)
+    blocker = jobs_env / "not-a-folder"  # after the upload: the store breaks while it runs
+    blocker.write_text("a file where the media folder should go")
+    monkeypatch.setenv("FORMCHECK_MEDIA_URL", str(blocker / "media"))
+    tab = jobs.table()
+    claimed = tab.claim("test-worker")
+    assert claimed is not None and claimed.id == job.id
+    assert jobs.run_job(claimed, "test-worker", tab) == jobs.FAILED
+    ended = jobs.status(job.id)
+    assert ended.state == jobs.FAILED and ended.code != "engine_error", ended
+    assert ended.message and "Traceback" not in ended.message and "/" not in ended.message
+    assert ended.hint
+    assert not Path(job.clip_path).exists()
+
+
+@pytest.mark.slow
 def test_a_worker_killed_mid_job_leaves_it_to_the_next(jobs_env):
     if not SIDE_CLIP.is_file():
         pytest.skip("shared clip missing")

@@ -294,12 +294,28 @@ def _add_to_stored(report_id: str, job: Job, clip: Path, opts, out: Path, progre
                     name=job.filename)
 
 
+def _save(report: dict, out: Path, job: Job) -> tuple[str, str | None]:
+    """Store the job's report (the sample once for everyone; a runner's once per clip and
+    options): its id and the delete key of a new one."""
+    from ..store import open_store
+
+    store = open_store()
+    if job.sample:
+        return store.find_sample(job.clip_key) or store.save(
+            report, out, clip_key=job.clip_key, sample=True, expire_days=SAMPLE_KEEP_DAYS).id, None
+    rid = store.find_clip(job.owner, job.clip_key) if job.owner else None
+    if rid is not None:
+        return rid, None
+    saved = store.save(report, out, owner=job.owner, clip_key=job.clip_key)
+    return saved.id, saved.delete_key
+
+
 def run_job(job: Job, worker: str, tab: JobTable | None = None) -> str:
     """Run a claimed job to its end: analyse, save the report for its owner (or as the
     unowned sample), mark it done; bad input marks it failed with the friendly message."""
     from ..pipeline import AnalysisOptions, analyze
     from ..session import analyze_session
-    from ..store import open_store
+    from ..store import StoreError
 
     tab = tab or table()
     beat = _Heartbeat(tab, job.id, worker)
@@ -333,17 +349,16 @@ def run_job(job: Job, worker: str, tab: JobTable | None = None) -> str:
             _remove_clip(job)
             return FAILED
         beat.update("Saving your report", 0.99)
-        store = open_store()
-        delete_key = None
-        if job.sample:
-            rid = store.find_sample(job.clip_key) or store.save(
-                report, out, clip_key=job.clip_key, sample=True,
-                expire_days=SAMPLE_KEEP_DAYS).id
-        else:
-            rid = store.find_clip(job.owner, job.clip_key) if job.owner else None
-            if rid is None:
-                saved = store.save(report, out, owner=job.owner, clip_key=job.clip_key)
-                rid, delete_key = saved.id, saved.delete_key
+        try:
+            rid, delete_key = _save(report, out, job)
+        except StoreError as e:
+            # the store is full, locked or unreachable: the job ends with that reason (it
+            # escaped before, ending the worker and leaving the page at "Saving your report"
+            # until a restart failed the job as "stopped several times": review, 4 Dec)
+            log.exception("job %s: the report could not be saved", job.id)
+            tab.fail(job.id, e.code, e.message, e.hint)
+            _remove_clip(job)
+            return FAILED
         tab.finish(job.id, report_id=rid, delete_key=delete_key)
         _remove_clip(job)
         return DONE

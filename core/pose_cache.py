@@ -51,6 +51,7 @@ import json
 import logging
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -119,7 +120,8 @@ class Slot:
                 lm = z["lms"].astype(np.float32)
                 size = (int(z["size"][0]), int(z["size"][1]))
                 steps = _steps_from(z) if "cam_m" in z.files else None
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            # an entry cut short (a crash or power loss mid-write) is a miss, not an error
             log.warning("unreadable pose cache entry %s: running pose", self.path, exc_info=True)
             return None
         lms = [lm[i].copy() if found[i] else None for i in range(len(ts))]

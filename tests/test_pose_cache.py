@@ -174,7 +174,15 @@ def test_entry_that_does_not_match_the_frames_is_not_used(own_cache, small_clip)
     slot.path.write_bytes(b"not an npz")
     slot = pose_cache.open_slot(meta, 1.0, 960, 60.0, 1)
     assert slot.replay(FrameStore(100), ClipStatsCollector(), lambda s, f: None, 20) is None
+    # an entry cut short mid-write (a crash): empty, or a zip with its end missing
+    slot.save(ts, lms, size)
+    whole = slot.path.read_bytes()
     slot.release()
+    for damaged in (b"", whole[: len(whole) // 2]):
+        slot.path.write_bytes(damaged)
+        slot = pose_cache.open_slot(meta, 1.0, 960, 60.0, 1)
+        assert slot.replay(FrameStore(100), ClipStatsCollector(), lambda s, f: None, 20) is None
+        slot.release()
 
 
 def test_second_process_waits_for_the_first(own_cache, small_clip):

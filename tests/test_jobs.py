@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -254,3 +255,19 @@ def test_jobs_that_ended_before_are_cleared_when_the_table_opens(tmp_path):
     done, queued = tab.get("old-done"), tab.get("old-queued")
     assert done.filename is None and done.options == {}
     assert queued.filename == "waiting.mp4" and queued.options == {"height_cm": 175.0}
+
+
+def test_output_folders_of_killed_workers_are_swept(tmp_path, monkeypatch):
+    """A SIGKILLed worker's output folder (its stills and video) is removed once it is older
+    than any analysis; a running job's fresh one, and anything not a job's, is left alone."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, fresh = tmp_path / "job-abc-old1", tmp_path / "job-def-new1"
+    other = tmp_path / "jobless-folder"
+    for d in (old, fresh, other):
+        d.mkdir()
+        (d / "annotated.mp4").write_bytes(b"x")
+    stale = time.time() - jobs.STALE_OUTPUT_S - 60
+    os.utime(old, (stale, stale))
+    os.utime(other, (stale, stale))
+    assert jobs.sweep_stale_outputs() == 1
+    assert not old.exists() and fresh.is_dir() and other.is_dir()

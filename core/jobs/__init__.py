@@ -294,6 +294,27 @@ def _add_to_stored(report_id: str, job: Job, clip: Path, opts, out: Path, progre
                     name=job.filename)
 
 
+OUTPUT_PREFIX = "job-"  # a running job's output folder in the temp folder: job-<id>-XXXX
+STALE_OUTPUT_S = 6 * 3600  # one this old is a killed worker's (an analysis takes minutes)
+_swept = False
+
+
+def sweep_stale_outputs(now: float | None = None) -> int:
+    """Remove job output folders (evidence stills, the annotated video) left in the temp
+    folder by workers killed mid-job (SIGKILL, a machine's reboot skips no ``finally``): those
+    untouched for :data:`STALE_OUTPUT_S`. Returns how many were removed."""
+    cutoff = (time.time() if now is None else now) - STALE_OUTPUT_S
+    removed = 0
+    for p in Path(tempfile.gettempdir()).glob(f"{OUTPUT_PREFIX}*"):
+        try:
+            if p.is_dir() and not p.is_symlink() and p.stat().st_mtime < cutoff:
+                shutil.rmtree(p, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def _save(report: dict, out: Path, job: Job) -> tuple[str, str | None]:
     """Store the job's report (the sample once for everyone; a runner's once per clip and
     options): its id and the delete key of a new one."""
@@ -317,9 +338,14 @@ def run_job(job: Job, worker: str, tab: JobTable | None = None) -> str:
     from ..session import analyze_session
     from ..store import StoreError
 
+    global _swept
+    if not _swept:  # once per worker process
+        _swept = True
+        if n := sweep_stale_outputs():
+            log.info("removed %d output folders of jobs whose workers were killed", n)
     tab = tab or table()
     beat = _Heartbeat(tab, job.id, worker)
-    out = Path(tempfile.mkdtemp(prefix=f"job-{job.id[:10]}-"))
+    out = Path(tempfile.mkdtemp(prefix=f"{OUTPUT_PREFIX}{job.id[:10]}-"))
     try:
         try:
             options = dict(job.options)

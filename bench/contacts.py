@@ -252,6 +252,16 @@ def _contact_err(ev, ics, tos, fps) -> list[float]:
     return out
 
 
+# Why these rows can differ a little from bench/accuracy.md's for the same clips (review,
+# 4 Dec: both are on the Method page)
+SHARED_NOTE = (
+    "These rows can differ a little from `bench/accuracy.md`'s for the same clips: this bench "
+    "poses each clip in one pass (an upload poses it on both cores, `core.parallel_pose`, "
+    "which starts the pose model's tracking afresh where the clip is split), and its contact "
+    "time error is the median over every contact of both feet, where `bench/accuracy.md` "
+    "compares the report's contact time with the truth's.")
+
+
 def band_edges(mid: str) -> list[float]:
     s = BY_ID[mid]
     return [v for v in (s.good_lo, s.good_hi, s.fix_below, s.fix_above) if v is not None]
@@ -625,7 +635,8 @@ def main() -> int:
     if not args.no_shared:
         rows_s, acc_s = scored_rows(shared_results(cache))
         parts += ["## Shared clips (exact truth; hand labels for the treadmill clips)",
-                  markdown_table(HEAD, rows_s), "Over the shared synthetic clips:", summary(acc_s)]
+                  SHARED_NOTE, markdown_table(HEAD, rows_s), "Over the shared synthetic clips:",
+                  summary(acc_s)]
     if args.full and not args.only:
         # one line per paragraph: the Method page shows each line as a paragraph
         parts.append("\n\n".join(" ".join(p.split("\n")) for p in NOTES.split("\n\n")))

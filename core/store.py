@@ -739,7 +739,10 @@ class SQLStore:
         report = check_report_version(report)
         prefix = row["id"]
         if viewer:
-            media = json.loads(row["share_media"])
+            try:
+                media = json.loads(row["share_media"])
+            except (TypeError, ValueError) as e:
+                raise StoreError("report_unreadable") from e
             if _share_options(row).blur_faces and isinstance(media, dict) \
                     and media.get("thumbnail") and Media.of(media).thumbnail_scale is None:
                 # shared before the thumbnail's blur was scaled to it (its face box missed on
@@ -883,7 +886,10 @@ class SQLStore:
         self._withdraw(report_id)
         staging = self.media.staging()
         try:
-            report = json.loads(row["report_json"])
+            try:
+                report = json.loads(row["report_json"])
+            except ValueError as e:  # the row, not a picture (it said "a picture is damaged")
+                raise StoreError("report_unreadable") from e
             media = privacy.make_shared_variants(
                 report.get("media"), lambda rel: self.media.local_path(f"{report_id}/{rel}"),
                 staging, blur_faces, include_video)

@@ -743,6 +743,23 @@ def test_damaged_video_fails_the_share_cleanly(store: SQLStore, media_src: Path)
     assert_consistent(store)
 
 
+def test_a_damaged_stored_report_says_so_when_shared_or_opened(store: SQLStore,
+                                                              media_src: Path) -> None:
+    """A row whose JSON is damaged is "this saved report cannot be read", not "a picture or
+    the video is damaged" (share) or the page's generic apology (a shared link)."""
+    saved = store.save(make_report(), media_src, owner=OWNER)
+    share_id = store.share(saved.id, saved.delete_key)
+    sql(store, "UPDATE reports SET share_media = ?", "{not json")
+    with pytest.raises(StoreError) as caught:
+        store.get(share_id, viewer=True)
+    assert caught.value.code == "report_unreadable"
+    sql(store, "UPDATE reports SET report_json = ?", "{not json")
+    with pytest.raises(StoreError) as caught:
+        store.share(saved.id, saved.delete_key)
+    assert caught.value.code == "report_unreadable"
+    assert not present(store, f"{saved.id}/shared")
+
+
 def test_reshare_unshare_and_delete_kill_old_links(store: SQLStore, media_src: Path) -> None:
     saved = store.save(make_report(), media_src, owner=OWNER)
     first = store.share(saved.id, saved.delete_key, blur_faces=False, include_video=True)

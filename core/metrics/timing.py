@@ -63,8 +63,10 @@ def summarise_duty(ctx: Context) -> None:
         return
     note = (f"Your duty factor (the share of each stride your foot is on the ground) is "
             f"{DUTY.fmt(duty.value)} %, in the good range: the contact is long because each "
-            f"stride is (a slower rhythm), not because the foot lingers. A slightly quicker "
-            f"cadence shortens both.")
+            f"stride takes longer (a slower rhythm), not because the foot lingers.")
+    cadence = by.get("cadence")
+    if cadence is not None and cadence.status != "good":  # a quicker rhythm is advised anyway
+        note += " A slightly quicker cadence shortens both."
     contact.caveat = (contact.caveat + " " if contact.caveat else "") + note
     contact.extra["duty_factor_good"] = True
 

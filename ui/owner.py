@@ -56,8 +56,9 @@ def _show_key(op: Opened) -> None:
         with st.expander("Your report key", icon=":material/key:"):
             st.caption("This browser keeps the report for you. Keep this key to open the "
                        "report on another device or browser (History → Open a report from "
-                       "another browser), where you can then also share or delete it. Only "
-                       "this browser session shows it.")
+                       "another browser), where you can then also share or delete it. Copy it "
+                       "now: only this browser session shows it, and a later visit does not "
+                       "show it again.")
             st.code(key, language=None)
 
 

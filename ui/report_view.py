@@ -847,7 +847,8 @@ def chart_section(op: Opened) -> None:
             if chart is not None:
                 st.altair_chart(chart, width="stretch")
         if cols:
-            st.caption("One dot per landing, left and right foot. Green: the good band. A "
+            st.caption("One dot per landing, left and right foot. Green: the good band (a "
+                       "dashed line: its limit, when only one side of it is bad). A "
                        "pale line is a leg the camera sees only partly (in side view the far "
                        "leg): its values are less reliable and its card does not show them.")
     with t_cad:

@@ -64,8 +64,9 @@ def yaw_caveat(ctx: Context) -> tuple[str, dict]:
     if y.deg >= YAW_LOW_CONF_DEG:
         extra["camera_yaw_low"] = True
         return text + (", but at this angle the legs sit at different depths and partly hide "
-                       "each other, and the angle itself is read to about 10\u00b0, so it is "
-                       "rough (film square to the runner to read it well)." + level), extra
+                       "each other, and that camera angle is itself only known to about "
+                       "10\u00b0, so the value is rough (film square to the runner to read it "
+                       "well)." + level), extra
     return text + "." + level, extra
 
 

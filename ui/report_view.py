@@ -141,7 +141,8 @@ def header(op: Opened) -> None:
     elif view.get("source") == "user":
         view_txt += " (as you chose)"
     elif view.get("confidence"):
-        view_txt += f" ({view['confidence']} confidence)"
+        # the view's, not the measures' (it read as the report's: UX review, 4 Dec)
+        view_txt += f" (view read with {view['confidence']} confidence)"
     parts = [] if op.viewer else [esc(src.get("filename") or "clip", typography=False)]
     clips = report_clips(r)
     if len(clips) > 1:  # each clip's own length and rate ("6.5 s at 60 fps" was the side

@@ -167,9 +167,12 @@ def area_scores(metrics: list[MetricResult]) -> list[AreaScore]:
                     "Both of the 2 judged measures in the good range." if n == 2 else
                     "The 1 judged measure is in the good range.") if n_bad == 0 else
                    # "need attention" beside an area rated good read as a contradiction
-                   # (fresh-eyes review): without a "work on it" they are worth a look
-                   f"{n_bad} of {n} {noun} "
-                   + ("need work" if cnt["fix"] else "worth a look")
+                   # (fresh-eyes review): without a "work on it" they are worth a look; and
+                   # "6 of 8 need work" over 4 to work on and 2 worth a look, beside an area
+                   # held at "worth a look", read as a contradiction too (UX review, 4 Dec)
+                   (f"{cnt['fix']} to work on and {cnt['watch']} worth a look of {n} {noun}"
+                    if cnt["fix"] and cnt["watch"] else
+                    f"{n_bad} of {n} {noun} " + ("to work on" if cnt["fix"] else "worth a look"))
                    + f"; {worst.label.lower()} most.")
         if cnt["info"]:
             summary += f" (+ {cnt['info']} shown for information)"

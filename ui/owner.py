@@ -88,6 +88,9 @@ def _share(op: Opened) -> None:
         st.markdown(f":material/link: Anyone with this link sees a read-only copy {what}:")
         st.code(share_url(shared.share_id), language=None, wrap_lines=True)
         st.caption(COPY_HINT)
+    if shared is not None:  # the boxes looked like the live link's switches (UX review, 4 Dec)
+        st.caption("The link above keeps the settings it was made with. To change them, set "
+                   "them below and make a new link (the one above then stops working).")
     # the boxes start as the existing link was made (a reopened report), else the defaults
     blur = st.checkbox("Blur my face", value=shared.blur_faces if shared else True,
                        key=f"fc_blur_{op.id}",

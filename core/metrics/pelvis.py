@@ -28,17 +28,17 @@ ROTATION = MetricSpec(
     good_hi=15, fix_above=25, weight=0.5, needs=("trunk",))
 
 
-# Held back (issue 17): on rendered runners seen from behind and in front with a true 0, 3, 6,
-# 9 and 12 deg drop, the pose model's hip line reads 0.6-1.4 deg (back) and 1.1-1.6 deg
-# (front) whatever the drop (bench/honest.md, the renderer's current figure; 1.6-2.1 and
-# 3.0-3.9 on the figure before its pelvis was moved back): its tilt does not follow the true
-# tilt at all (slope 0.02). The silhouette does not rescue it: the segmentation mask's side edges at hip level
-# (slope 1.9 but +-14 deg of scatter from the swinging arms and legs), the shift between its
-# left and right edge profiles, and the strongest straight edge across the hips (the
-# waistband; slope -0.2) all missed the acceptance (slope 0.7-1.3, within 2 deg). A number
-# that reads "about 2 deg" for any runner would tell a runner whose hips drop that they are
-# level, so the metric is listed as not measured with this reason (the hips area score does
-# not count it). The per-stride hip-line tilt stays in the stride table (pelvic_drop_deg).
+# Held back (issue 17): on rendered runners seen from behind and in front with a true 0, 3, 6, 9
+# and 12 deg drop, the pose model's hip line reads 0.6-1.4 deg (back) and 1.1-1.6 deg (front)
+# whatever the drop (bench/honest.md, the renderer's current figure; 1.6-2.1 and 3.0-3.9 on the
+# figure before its pelvis was moved back): its tilt does not follow the true tilt at all (slope
+# 0.02). The silhouette does not rescue it: the segmentation mask's side edges at hip level (slope
+# 1.9 but +-14 deg of scatter from the swinging arms and legs), the shift between its left and
+# right edge profiles, and the strongest straight edge across the hips (the waistband; slope -0.2)
+# all missed the acceptance (slope 0.7-1.3, within 2 deg). A number that reads "about 2 deg" for
+# any runner would tell a runner whose hips drop that they are level, so the metric is listed as
+# not measured with this reason (the hips area score does not count it). The per-stride hip-line
+# tilt stays in the stride table (pelvic_drop_deg).
 PELVIC_DROP_HELD = (
     "Not measured: the pose model's hip points do not follow a real pelvic drop (on our "
     "rendered runners a true 12° drop and no drop both read 1-2°), so a video cannot "

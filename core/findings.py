@@ -395,8 +395,8 @@ def reading_error_of(m: MetricResult | dict, fps: float) -> float | None:
 def unbenched_note(ms, fps: float) -> str | None:
     """The judged measures of ``ms`` with no reading error (:func:`reading_error_of`), said so
     rather than left silent (a fix on head position gave no figure and no word of why:
-    review, 2 Dec): ``"Head position has no accuracy figure yet: no bench of ours checks it
-    against known truth."``; None when every one has a figure."""
+    review, 2 Dec): ``"Head position has no accuracy figure yet: we have not checked it
+    against videos with known answers."``; None when every one has a figure."""
     def get(m, k):
         return m.get(k) if isinstance(m, dict) else getattr(m, k, None)
 
@@ -411,8 +411,9 @@ def unbenched_note(ms, fps: float) -> str | None:
         return None
     names = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
     names = names[0].upper() + names[1:]
-    return (f"{names} {'has' if len(labels) == 1 else 'have'} no accuracy figure yet: no "
-            f"bench of ours checks {'it' if len(labels) == 1 else 'them'} against known truth.")
+    return (f"{names} {'has' if len(labels) == 1 else 'have'} no accuracy figure yet: we have "
+            f"not checked {'it' if len(labels) == 1 else 'them'} against videos with known "
+            "answers.")
 
 
 def near_line_of(m: MetricResult | dict) -> tuple[float, float, str] | None:

@@ -784,10 +784,10 @@ def test_every_judged_measure_with_a_bench_says_how_close_it_reads(app, store, s
                  and REG[m["id"]].error_at(fps) is None
                  and not (m.get("extra") or {}).get("reading_error")]
     assert unbenched
-    assert sum("No accuracy figure yet: no bench of ours checks this measure" in t
+    assert sum("No accuracy figure yet: we have not checked this measure" in t
                for t in captions) == len(unbenched)
     silent = [fx for fx in fixes if any(m["id"] in fx["metrics"] for m in unbenched)]
-    assert sum("no accuracy figure yet: no bench of ours checks" in t for t in captions) == \
+    assert sum("no accuracy figure yet: we have not checked" in t for t in captions) == \
         len(silent)
     assert lines[0] == (f":material/straighten: Overstride reads within {over:g} % of leg of "
                         "the truth on 4 in 5 of our test videos.")

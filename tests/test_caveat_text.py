@@ -4,7 +4,7 @@ from ui.text import sentences, shared_sentences, without
 
 YAW = "The camera is about 19° from square to the running direction, so lengths read short."
 FAR = ("Left and right are not compared: the far (right) leg is partly hidden from the "
-       "camera (the pose model's visibility 0.65), so its own value is not reliable.")
+       "camera, so its own value is not reliable.")
 
 
 def test_sentences_split_on_their_ends_only():

@@ -746,8 +746,8 @@ def _metric_card(m: dict, length_unit: str | None = "cm", clips: list | None = N
         elif status != "info" and (acc := accuracy_note([m], fps, subject="This measure")):
             st.caption(f":material/straighten: {esc(acc)}")
         elif status != "info" and unbenched_note([m], fps):
-            st.caption(":material/straighten: No accuracy figure yet: no bench of ours checks "
-                       "this measure against known truth.")
+            st.caption(":material/straighten: No accuracy figure yet: we have not checked "
+                       "this measure against videos with known answers.")
         lr = left_right(m)
         if lr:
             line = esc(lr)

@@ -319,9 +319,9 @@ class Context:
         far = " and ".join(names[f] for f in weak)
         where = "the far (" + far + ") leg" if self.view.view.startswith("side") and \
             len(weak) == 1 else "the " + far + " leg" + ("s" if len(weak) == 2 else "")
-        note = (f"Left and right are not compared: {where} is partly hidden from the camera "
-                f"(the pose model's visibility {min(self.side_vis[f] for f in weak):.2f}), so "
-                "its own value is not reliable.")
+        # the pose model's visibility score is kept in extra, not said (jargon: UX review)
+        note = (f"Left and right are not compared: {where} is partly hidden from the camera, "
+                "so its own value is not reliable.")
         return (None if "L" in weak else left), (None if "R" in weak else right), note
 
     def memo(self, key, fn: Callable[[], object]):

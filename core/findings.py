@@ -98,9 +98,12 @@ def raised_status(status: str, levels) -> str:
     return worst
 
 
+HELD_WHY = "was read with low confidence or near its line"
+
+
 def capped_note(score: float | None, status: str, n_fix: int,
                 fix_ranks: list[int] | tuple[int, ...] = (), area: bool = True,
-                held: list[int] | tuple[int, ...] = ()) -> str | None:
+                held: list[int] | tuple[int, ...] = (), held_why: str = HELD_WHY) -> str | None:
     """Why a verdict differs from its score's (:func:`status_of_score`): milder, as it is
     never "good" over a measure rated "work on this" (``n_fix`` of them,
     :func:`capped_status`), so "97/100 Worth a look" is not a puzzle (fresh-eyes review);
@@ -108,15 +111,14 @@ def capped_note(score: float | None, status: str, n_fix: int,
     top fixes in this area, or all of them for the overall: ``area=False``,
     :func:`raised_status`); or held at "worth a look" under a top fix rated "work on this"
     that is :func:`unclear` (``held``: their numbers; an area card read "Worth a look" above
-    its own red fix with nothing said: review, 2 Dec). None when the verdict is the score's
-    and nothing is held."""
+    its own red fix with nothing said: review, 2 Dec; ``held_why``: which of the two, from
+    :func:`unclear_why`). None when the verdict is the score's and nothing is held."""
     if score is None or status not in STATUS_RANK:
         return None
     if held and area and status == "watch":
         nums, many = " and ".join(str(r) for r in held), len(held) > 1
         return (f"Called \"worth a look\" for top fix{'es' if many else ''} {nums} below: "
-                f"{'their' if many else 'its'} \"work on this\" was read with low confidence "
-                "or near its line.")
+                f"{'their' if many else 'its'} \"work on this\" {held_why}.")
     if status_of_score(score) == status:
         return None
     many = len(fix_ranks) > 1
@@ -511,6 +513,25 @@ def unclear(ms) -> bool:
     rated = _rated(ms)
     return bool(ms) and not any(get(m, "confidence") != "low" and near_line_of(m) is None
                                 for m in rated)
+
+
+def unclear_why(ms) -> str:
+    """Why a problem of the measures ``ms`` is :func:`unclear`, in words for "its 'work on
+    this' ...": low confidence, near its line, or both (the area card said "low confidence or
+    near its line" whichever it was: UX review, 4 Dec)."""
+    def get(m, k):
+        return m.get(k) if isinstance(m, dict) else getattr(m, k, None)
+
+    rated = _rated(list(ms))
+    low = bool(rated) and all(get(m, "confidence") == "low" for m in rated)
+    near = bool(rated) and all(near_line_of(m) is not None for m in rated)
+    if low and near:
+        return "was read with low confidence and near its line"
+    if low:
+        return "was read with low confidence"
+    if near:
+        return "is near its line"
+    return HELD_WHY
 
 
 def _rated(ms: list) -> list:

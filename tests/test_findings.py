@@ -336,6 +336,20 @@ def test_an_area_held_under_an_unclear_red_fix_says_so():
     assert capped_note(92, "watch", 0, [2, 3], held=[2, 3]).startswith(
         'Called "worth a look" for top fixes 2 and 3 below: their')
     assert capped_note(67, "watch", 1, [3]) is None  # nothing held, the score's own word
+    # which of the two it was (UX review, 4 Dec): the rated measures' confidence and marks
+    from core.findings import unclear_why
+
+    edge = {"edge": 10.0, "error": 4.5, "milder": "watch"}
+    low = {"status": "fix", "confidence": "low", "near_line": None}
+    close = {"status": "fix", "confidence": "medium", "near_line": edge}
+    both = {"status": "fix", "confidence": "low", "near_line": edge}
+    assert unclear_why([low]) == "was read with low confidence"
+    assert unclear_why([close]) == "is near its line"
+    assert unclear_why([both]) == "was read with low confidence and near its line"
+    assert unclear_why([low, close]) == "was read with low confidence or near its line"
+    assert capped_note(66, "watch", 1, [1], held=[1], held_why=unclear_why([low])) == (
+        'Called "worth a look" for top fix 1 below: its "work on this" was read with low '
+        "confidence.")
     near = {"edge": 10.1, "error": 2.8, "milder": "watch"}
     ms = {"vertical_oscillation": {"status": "watch", "near_line": {"edge": 12, "error": 2.5,
                                                                     "milder": "good"}},

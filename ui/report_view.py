@@ -12,10 +12,10 @@ from pathlib import Path
 import streamlit as st
 
 from core.coaching import strength_for_reader
-from core.findings import (LOW_CONFIDENCE_WHY, LOW_CONFIDENCE_WHY_BEFORE, accuracy_note,
+from core.findings import (HELD_WHY, LOW_CONFIDENCE_WHY, LOW_CONFIDENCE_WHY_BEFORE, accuracy_note,
                            capped_note, fix_near_line, harsher_line_of, line_note,
                            measure_counts, metric_fps, near_line_note, overall_scope, tentative,
-                           unbenched_note, unclear)
+                           unbenched_note, unclear, unclear_why)
 from core.metrics.speed import NO_SPEED
 from core.plan import dose_for_week
 from core.quality import CHECK_RATE_FIX, NO_RATE_FIX, distinct_tips, headline
@@ -460,9 +460,10 @@ def scores(op: Opened) -> None:
             st.markdown(score_html(a.get("score"), a.get("status", "info")), unsafe_allow_html=True)
             status_badge(a.get("status", "info"))
             area_counts = measure_counts(ms, area)
+            held = held_ranks(f, area, by_id)
             if note := capped_note(a.get("score"), a.get("status", ""), area_counts["fix"],
-                                   fix_ranks(f, by_id, area, a.get("status")),
-                                   held=held_ranks(f, area, by_id)):
+                                   fix_ranks(f, by_id, area, a.get("status")), held=held,
+                                   held_why=held_why(f, held, by_id)):
                 st.caption(note)
             top = by_id.get(a.get("top_metric") or "")
             if top:
@@ -516,6 +517,15 @@ def held_ranks(findings: dict, area: str, by_id: dict[str, dict]) -> list[int]:
     and its card says so."""
     return [r for r, sev, shaky in top_fix_levels(findings, by_id, area)
             if sev == "fix" and shaky]
+
+
+def held_why(findings: dict, held: list[int], by_id: dict[str, dict]) -> str:
+    """Why the top fixes numbered ``held`` are unclear, in one phrase when they agree
+    (:func:`core.findings.unclear_why`)."""
+    whys = {unclear_why([by_id[m] for m in fx.get("metrics") or [] if m in by_id])
+            for fx in (findings.get("fixes") or [])[:3]
+            if isinstance(fx, dict) and fx.get("rank") in held}
+    return whys.pop() if len(whys) == 1 else HELD_WHY
 
 
 def measures_lost(r: dict) -> list[dict]:

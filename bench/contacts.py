@@ -24,7 +24,9 @@ seconds.
 
 Printed per clip: contacts found, median IC and toe-off error (frames, + late), contact time
 error (ms and frames), overstride / shin angle / foot strike / trunk lean against the truth
-with the band or class right; then the acceptance summary of #17.
+with the band or class right; then the acceptance summary of #17, with overstride's band and
+foot strike read again at the truth's landings and push-offs (:func:`at_true_events`: what the
+pose model's points allow with no timing error).
 """
 from __future__ import annotations
 

@@ -212,7 +212,7 @@ KNOWN_LIMITS: list[str] = [
     "elbow shows as 93° from hip height and 89° from 2 m up. The pose model then placed the "
     "rendered elbows a little toward the shoulder and read them up to 6.5° wider still "
     "(most against a busy background such as a brick wall). Over 28 rendered side views "
-    "the elbow read a median 6.8° wide (−1.4° to +8.9°), within 8° on 20. It is shown with "
+    "the elbow read a median 6.7° wide (−1.4° to +8.9°), within 8° on 20. It is shown with "
     "medium confidence, and nothing is subtracted, because how far the arm is held out "
     "cannot be seen in a side video.",
     "**A camera not square to the runner** is estimated from how far apart the two shoulders "

@@ -789,8 +789,11 @@ def test_every_judged_measure_with_a_bench_says_how_close_it_reads(app, store, s
     silent = [fx for fx in fixes if any(m["id"] in fx["metrics"] for m in unbenched)]
     assert sum("no accuracy figure yet: we have not checked" in t for t in captions) == \
         len(silent)
-    assert lines[0] == (f":material/straighten: Overstride reads within {over:g} % of leg of "
-                        "the truth on 4 in 5 of our test videos.")
+    # the overstriding fix: overstride first, then its other benched measures (foot strike)
+    strike = REG["foot_strike"].error_at(fps)
+    assert lines[0] == (f":material/straighten: Overstride reads within {over:g} % of leg and "
+                        f"foot strike within {strike:g}° of the truth on 4 in 5 of our test "
+                        "videos.")
 
 
 def test_feet_and_inches_mean_inches_in_every_text(app, store, side_analysis):

@@ -62,11 +62,17 @@ def summarise_duty(ctx: Context) -> None:
     if duty is None or contact is None or duty.status != "good" or contact.status != "watch":
         return
     note = (f"Your duty factor (the share of each stride your foot is on the ground) is "
-            f"{DUTY.fmt(duty.value)} %, in the good range: the contact is long because each "
-            f"stride takes longer (a slower rhythm), not because the foot lingers.")
+            f"{DUTY.fmt(duty.value)} %, in the good range: ")
     cadence = by.get("cadence")
     if cadence is not None and cadence.status != "good":  # a quicker rhythm is advised anyway
-        note += " A slightly quicker cadence shortens both."
+        note += ("the contact is long because each stride takes longer (a slower rhythm), not "
+                 "because the foot lingers. A slightly quicker cadence shortens both.")
+    else:
+        # beside a good cadence "a slower rhythm" read as a contradiction (UX review, 4 Dec):
+        # the contact is in proportion to the stride; it also shortens with pace
+        note += ("for the time each of your strides takes, the foot is not down for long. "
+                 "Contact time also shortens as you run faster, so at an easy pace a "
+                 "contact this long is common.")
     contact.caveat = (contact.caveat + " " if contact.caveat else "") + note
     contact.extra["duty_factor_good"] = True
 

@@ -38,7 +38,10 @@ def test_a_long_contact_in_a_long_stride_says_its_duty_factor_is_good():
     good = build(PLANAR.with_(cadence_spm=168.0, duty_factor=0.37)).metrics()
     assert good["cadence"].status == "good" and good["contact_time"].status == "watch"
     assert good["duty_factor"].status == "good"
-    assert "takes longer" in good["contact_time"].caveat
+    assert "is 37 %, in the good range: for the time each of your strides takes, the foot " \
+           "is not down for long" in good["contact_time"].caveat
+    # no "slower rhythm" beside a good cadence (UX review, 4 Dec)
+    assert "slower rhythm" not in good["contact_time"].caveat
     assert "quicker cadence" not in good["contact_time"].caveat
     short = build(PLANAR.with_(duty_factor=0.30)).metrics()
     assert short["contact_time"].status == "good"

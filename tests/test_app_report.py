@@ -300,7 +300,13 @@ def test_refused_clip_shows_reasons_and_how_to_refilm(app, store, refused_analys
     assert "The full filming guide" in [e.label for e in at.expander]
     assert "/100" not in text and not _charts(at)  # no scores for a refused clip
     assert "Create share link" not in _labels(at) and "Delete this report…" in _labels(at)
-    assert "capture rate (fps)" not in text  # a walking clip is not asked for a frame rate
+    # a walking clip is not led to a frame rate (no button); the engine's afterthought ("if
+    # this is running shown in slow motion, enter the real capture frame rate") says where,
+    # in a caption that starts with that condition (UX review, 4 Dec)
+    assert not [b for b in at.button if "capture rate" in b.label]
+    where = [c.value for c in at.caption if "Slow-motion capture rate (fps)" in c.value]
+    asks = any("capture frame rate" in (c.get("how_to_fix") or "") for c in failed)
+    assert len(where) == int(asks) and all(w.startswith("If it was slow motion") for w in where)
     # the walker turns round: the header does not say "running to the right"
     turned = any(c["id"] == "direction" and not c["passed"] for c in q["checks"])
     assert "running to the" not in " ".join(c.value for c in at.caption)

@@ -321,6 +321,11 @@ def stretches(op: Opened) -> None:
 # --------------------------------------------------------------------------- refused
 
 
+# where a runner enters a slow-motion clip's capture rate
+RATE_WHERE = ("On Analyze: \"Options (optional)\" → \"Slow-motion capture rate (fps)\", then "
+              "upload the clip again.")
+
+
 def slow_motion_suspected(check: dict) -> bool:
     """A failed capture check that takes the clip for slow motion (its reason says so, or its
     advice starts with the capture rate). A walking rhythm only mentions slow motion as an
@@ -378,8 +383,12 @@ def refused(op: Opened) -> None:
                 "empty." if without else "and enter its rate in \"Slow-motion capture rate "
                 "(fps)\" under \"Options (optional)\" below."))
             st.switch_page(session.ANALYZE_PAGE)
-        st.caption("On Analyze: \"Options (optional)\" → \"Slow-motion capture rate (fps)\", "
-                   "then upload the clip again.")
+        st.caption(RATE_WHERE)
+    elif any("capture frame rate" in (c.get("how_to_fix") or "") for c in failed):
+        # a walking rhythm's afterthought ("if this is running shown in slow motion, enter the
+        # real capture frame rate") said what to do but not where (UX review, 4 Dec)
+        st.caption("If it was slow motion, enter its capture rate on Analyze: "
+                   + RATE_WHERE.split(": ", 1)[1])
     # the stored tips minus what the cards said (a report stored before the engine gave
     # each piece of advice once still lists the capture rate twice)
     more = distinct_tips(said + list(q.get("tips") or []))[len(said):]

@@ -257,11 +257,11 @@ def _contact_err(ev, ics, tos, fps) -> list[float]:
 # Why these rows can differ a little from bench/accuracy.md's for the same clips (review,
 # 4 Dec: both are on the Method page)
 SHARED_NOTE = (
-    "These rows can differ a little from `bench/accuracy.md`'s for the same clips: this bench "
-    "poses each clip in one pass (an upload poses it on both cores, `core.parallel_pose`, "
-    "which starts the pose model's tracking afresh where the clip is split), and its contact "
-    "time error is the median over every contact of both feet, where `bench/accuracy.md` "
-    "compares the report's contact time with the truth's.")
+    "These rows can differ a little from the accuracy table's rows for the same clips: here "
+    "each clip is tracked in one pass, where an upload splits it between the computer's two "
+    "cores (the pose model starts its tracking afresh where the clip is split), and the "
+    "contact time error is the median over every landing of both feet, where the accuracy "
+    "table compares the report's contact time with the truth's.")
 
 
 def band_edges(mid: str) -> list[float]:
@@ -634,11 +634,10 @@ the toe's lift comes late (r60_166 +1.3, r120_178 +1.5; r120_175 went from +2.9 
 (r120_172 -1.8, r120_151_y12 -1.5, r120_160_y25 -1.2, r60_170 -1.2). Trunk lean: one render at +2.4 deg
 (120 fps, camera 0.5 m low, 12 deg yaw).
 
-What the pose model's points allow (eighth round, 4 Dec; the summary's line "at the truth's
-landings and push-offs", `at_true_events`): the same tracks read at the renders' TRUE
-landings and push-offs instead of the found ones, so no timing error at all. Overstride's band
-is then right on 31 of 36 and foot strike on 29 of 36, against 33 and 31 for #17's 90 % and
-85 %: the rest is where the pose model puts the hip and foot points, not when the engine says
+What the pose model's points allow (eighth round, 4 Dec): the same tracks read at the
+renders' TRUE landings and push-offs instead of the found ones, so no timing error at all. Overstride's band
+is then right on 31 of 36 and foot strike on 29 of 36, against the 33 and 31 that 90 % and
+85 % need: the rest is where the pose model puts the hip and foot points, not when the engine says
 the foot landed. Perfect timing puts five overstride bands right (r120_157, r120_163,
 r30_173, r30_184, r60_170) and two wrong (r30_150_y25, r120_151_h-0.50, their truths 0.2 and
 2.1 % of leg from a band edge); r120_175, r60_174_y20 and r60_188_y25 stay wrong. It puts the

@@ -321,9 +321,9 @@ def stretches(op: Opened) -> None:
 # --------------------------------------------------------------------------- refused
 
 
-# where a runner enters a slow-motion clip's capture rate
-RATE_WHERE = ("On Analyze: \"Options (optional)\" → \"Slow-motion capture rate (fps)\", then "
-              "upload the clip again.")
+# where a runner enters a slow-motion clip's capture rate (on the Analyze page)
+RATE_WHERE = ("\"Options (optional)\" → \"Slow-motion capture rate (fps)\", then upload the "
+              "clip again.")
 
 
 def slow_motion_suspected(check: dict) -> bool:
@@ -383,12 +383,11 @@ def refused(op: Opened) -> None:
                 "empty." if without else "and enter its rate in \"Slow-motion capture rate "
                 "(fps)\" under \"Options (optional)\" below."))
             st.switch_page(session.ANALYZE_PAGE)
-        st.caption(RATE_WHERE)
+        st.caption(f"On Analyze: {RATE_WHERE}")
     elif any("capture frame rate" in (c.get("how_to_fix") or "") for c in failed):
         # a walking rhythm's afterthought ("if this is running shown in slow motion, enter the
         # real capture frame rate") said what to do but not where (UX review, 4 Dec)
-        st.caption("If it was slow motion, enter its capture rate on Analyze: "
-                   + RATE_WHERE.split(": ", 1)[1])
+        st.caption(f"If it was slow motion, enter its capture rate on Analyze: {RATE_WHERE}")
     # the stored tips minus what the cards said (a report stored before the engine gave
     # each piece of advice once still lists the capture rate twice)
     more = distinct_tips(said + list(q.get("tips") or []))[len(said):]
@@ -496,19 +495,23 @@ def scores(op: Opened) -> None:
                 st.caption(":material/visibility_off: " + esc(lost))
 
 
-def top_fix_levels(findings: dict, by_id: dict[str, dict],
-                   area: str | None = None) -> list[tuple[int, str, bool]]:
-    """(number as the page shows it, severity, unclear) of each top fix (in ``area``, or all):
-    unclear as :func:`core.findings.unclear` reads it from the report's measures."""
-    out = []
+def _top_fixes(findings: dict, by_id: dict[str, dict], area: str | None = None):
+    """(number as the page shows it, fix, its measures in the report) of each top fix (in
+    ``area``, or all)."""
     for i, fx in enumerate((findings.get("fixes") or [])[:3], 1):
         if not isinstance(fx, dict) or (area is not None and fx.get("area") != area):
             continue
         rank = fx.get("rank")
-        ms = [by_id[m] for m in fx.get("metrics") or [] if m in by_id]
-        out.append((rank if isinstance(rank, int) else i, str(fx.get("severity") or ""),
-                    unclear(ms)))
-    return out
+        yield (rank if isinstance(rank, int) else i, fx,
+               [by_id[m] for m in fx.get("metrics") or [] if m in by_id])
+
+
+def top_fix_levels(findings: dict, by_id: dict[str, dict],
+                   area: str | None = None) -> list[tuple[int, str, bool]]:
+    """(number as the page shows it, severity, unclear) of each top fix (in ``area``, or all):
+    unclear as :func:`core.findings.unclear` reads it from the report's measures."""
+    return [(r, str(fx.get("severity") or ""), unclear(ms))
+            for r, fx, ms in _top_fixes(findings, by_id, area)]
 
 
 def fix_ranks(findings: dict, by_id: dict[str, dict], area: str | None = None,
@@ -531,9 +534,7 @@ def held_ranks(findings: dict, area: str, by_id: dict[str, dict]) -> list[int]:
 def held_why(findings: dict, held: list[int], by_id: dict[str, dict]) -> str:
     """Why the top fixes numbered ``held`` are unclear, in one phrase when they agree
     (:func:`core.findings.unclear_why`)."""
-    whys = {unclear_why([by_id[m] for m in fx.get("metrics") or [] if m in by_id])
-            for fx in (findings.get("fixes") or [])[:3]
-            if isinstance(fx, dict) and fx.get("rank") in held}
+    whys = {unclear_why(ms) for r, _, ms in _top_fixes(findings, by_id) if r in held}
     return whys.pop() if len(whys) == 1 else HELD_WHY
 
 

@@ -318,6 +318,12 @@ def at_true_events(track, view, ev, ics, tos, fps: float) -> dict:
                             if fs is not None and fs.value is not None else None)}
 
 
+def strike_right(pattern: str, deg: float, truth_deg: float) -> bool:
+    """#17's foot strike check: the class right and the angle within 8 deg of the truth (the
+    truth to 1e-6: a render drawn at the +8 deg class line gives 8.000000000000002)."""
+    return pattern == strike_pattern(round(truth_deg, 6)) and abs(deg - truth_deg) <= 8
+
+
 def scored_rows(results: list[dict]) -> tuple[list[list[str]], dict]:
     rows = []
     acc = {"ov": [], "ov_far": [], "fs": [], "ct60": [], "ct60_ms": [], "lean": [], "ic": []}
@@ -372,8 +378,7 @@ def scored_rows(results: list[dict]) -> tuple[list[list[str]], dict]:
             cells += [f"- vs {fs_t:+.0f}", "no"]
             acc["fs"].append(False)
         else:
-            # the truth to 1e-6: a render drawn at the +8 deg class line gives 8.000000000000002
-            ok = r["fs_pattern"] == strike_pattern(round(fs_t, 6)) and abs(r["foot_strike"] - fs_t) <= 8
+            ok = strike_right(r["fs_pattern"], r["foot_strike"], fs_t)
             acc["fs"].append(ok)
             cells += [f"{r['foot_strike']:+.0f} vs {fs_t:+.0f} {r['fs_pattern']}", "yes" if ok else "no"]
         at = r.get("at_true")
@@ -382,8 +387,7 @@ def scored_rows(results: list[dict]) -> tuple[list[list[str]], dict]:
             acc.setdefault("ov_true_ev", []).append(
                 ov_t is not None and ov_t[1] == BY_ID["overstride"].status(tv))
             acc.setdefault("fs_true_ev", []).append(
-                fs_t2 is not None and fs_t2[1] == strike_pattern(round(fs_t, 6))
-                and abs(fs_t2[0] - fs_t) <= 8)
+                fs_t2 is not None and strike_right(fs_t2[1], fs_t2[0], fs_t))
         lean = r["trunk_lean"]
         if lean is not None:
             acc["lean"].append(lean - t["trunk_lean_deg"])
